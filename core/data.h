@@ -1,0 +1,100 @@
+// data.h — image datasets, the train/validation split, and the two noise models.
+//
+// Images are kept as 8-bit grayscale (0..255, one byte a pixel) and turned into floats in
+// [0,1] (value/255) only when a batch is assembled, so 20,000 Devanagari digits cost 20 MB,
+// not 80. Noise is a pure function of (seed, image index[, epoch]): the same image always
+// gets the same noise for a given seed, with nothing stored.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common.h"
+
+namespace dae {
+
+// A set of same-sized grayscale images with optional class labels.
+struct ImageSet {
+  int h = 0, w = 0;
+  std::vector<uint8_t> pixels;  // n·h·w, row-major, image after image
+  std::vector<uint8_t> labels;  // n class indices (0..9 for digits)
+  size_t size() const { return labels.size(); }
+  size_t pixels_per_image() const { return size_t(h) * w; }
+  const uint8_t* image(size_t i) const { return pixels.data() + i * pixels_per_image(); }
+  void append(const uint8_t* img, uint8_t label) {
+    pixels.insert(pixels.end(), img, img + pixels_per_image());
+    labels.push_back(label);
+  }
+};
+
+// A dataset as shipped: a training part and, when the source has one, an official test part
+// (DHCD has one; the 10,000-digit MNIST subset has none, so `test` is empty).
+struct Dataset {
+  std::string name;  // "mnist", "dhcd", or the folder / zip name for imports
+  ImageSet train, test;
+  int h() const { return train.h; }
+  int w() const { return train.w; }
+};
+
+// ---- Loading -------------------------------------------------------------------------------
+// All loaders throw dae::Error with a one-line message naming the offending file
+// ("truncated or corrupt PNG: train/3/17.png", "folder has no class sub-folders: …",
+// "image is 30×32, expected 32×32: …", "class folder is empty: train/7") and never crash.
+
+// Packed dataset file (.daepack, written by `dae pack` / the build; see assets/README.md):
+// zlib-compressed uint8 pixels, so the bundled data stays small on the wire.
+Dataset load_pack(const std::string& path);
+Dataset load_pack_bytes(const uint8_t* bytes, size_t n, const std::string& what);
+void save_pack(const std::string& path, const Dataset& ds);
+
+// A folder of PNG class folders, any of these layouts:
+//   <dir>/train/<k>/*.png  [+ <dir>/test/<k>/*.png]           (../shared/data/devanagari-digits)
+//   <dir>/Train/digit_<k>/*.png [+ <dir>/Test/digit_<k>/*.png] (the original DHCD archive)
+//   <dir>/<k>/*.png                                             (one split only)
+// Class folders are sorted by their number (or name); PNGs are read with stb as 8-bit gray
+// (RGB is converted, alpha composited over black); every image must have the first image's
+// size. `expected_size` > 0 additionally requires h == w == expected_size.
+Dataset load_png_folder(const std::string& dir, int expected_size = 0);
+
+// The same layouts inside a .zip archive (stored or deflated entries), e.g. a zipped DHCD.
+Dataset load_zip(const std::string& path, int expected_size = 0);
+Dataset load_zip_bytes(const uint8_t* bytes, size_t n, const std::string& what, int expected_size = 0);
+
+// One 8-bit grayscale PNG (or any stb-readable image) → pixels; throws dae::Error.
+std::vector<uint8_t> read_gray_png(const std::string& path, int& h, int& w);
+// Writes 8-bit gray pixels as a PNG; throws dae::Error when the file cannot be written.
+void write_gray_png(const std::string& path, const uint8_t* px, int h, int w);
+
+// ---- Split -------------------------------------------------------------------------------
+// Deterministic train/validation subsets. When `ds.test` is non-empty, validation images
+// come from it (the official split) and training images from `ds.train`; otherwise both come
+// from `ds.train`, disjoint. Each part is a fixed shuffle (split_seed, not the run's seed, so
+// runs with different seeds see the same validation set) truncated to the requested size;
+// 0 means "all available". Throws dae::Error if more images are asked for than exist.
+constexpr uint64_t kSplitSeed = 20151124;
+void make_split(const Dataset& ds, size_t n_train, size_t n_val, ImageSet& train, ImageSet& val);
+
+// ---- Noise -------------------------------------------------------------------------------
+struct Noise {
+  enum Kind { None, Gaussian, SaltPepper } kind = Gaussian;
+  float amount = 0.5f;  // Gaussian: factor f in x + f·N(0,1); salt & pepper: fraction of pixels
+  // "gaussian:0.5", "sp:0.1" (also "saltpepper:0.1", "s&p:0.1"), "none". Throws dae::Error on
+  // unknown kinds or amounts outside [0, 10] (Gaussian) / [0, 1] (salt & pepper).
+  static Noise parse(const std::string& s);
+  std::string str() const;  // canonical form accepted by parse()
+};
+
+// clean → noisy for one image of `n` pixels (floats in [0,1]). The noise is drawn from an
+// Rng seeded by `key` (derive it with noise_key), so it is reproducible and thread-safe.
+// Gaussian: clip(x + f·N(0,1), 0, 1). Salt & pepper: each pixel independently, with
+// probability `amount`, becomes 0 or 1 (half each).
+void apply_noise(const float* clean, float* noisy, size_t n, const Noise& noise, uint64_t key);
+inline uint64_t noise_key(uint64_t seed, uint64_t image_index, uint64_t epoch = 0) {
+  return mix_keys(mix_keys(seed ^ 0x6E6F697365ull, image_index), epoch);
+}
+
+// uint8 image → floats in [0,1] (value / 255).
+void to_float(const uint8_t* px, float* out, size_t n);
+
+}  // namespace dae

@@ -1,0 +1,20 @@
+// metrics.h — image quality: PSNR and SSIM for images with values in [0, 1].
+#pragma once
+#include <cstddef>
+
+namespace dae {
+
+// Peak signal-to-noise ratio of one image in dB, data range 1: 10·log10(1 / MSE).
+// Identical images (MSE = 0) return kPsnrCap so that means stay finite.
+constexpr double kPsnrCap = 100.0;
+double psnr(const float* a, const float* b, size_t n);
+
+// Structural similarity of one h×w image (Wang et al. 2004): Gaussian window 11×11, σ = 1.5,
+// K1 = 0.01, K2 = 0.03, data range 1, averaged over every position where the window fits
+// entirely ('valid'; 18×18 positions on 28×28). Same definition as
+// skimage.metrics.structural_similarity(gaussian_weights=True, sigma=1.5,
+// use_sample_covariance=False, data_range=1). Images smaller than 11 pixels use a window
+// clipped to the image.
+double ssim(const float* a, const float* b, int h, int w);
+
+}  // namespace dae
