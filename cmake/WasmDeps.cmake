@@ -1,0 +1,80 @@
+# Third-party libraries of the browser app, compiled from the Debian source packages that
+# tools/setup.sh unpacks into build/deps/ (no network at build time, nothing vendored in git):
+#   dae_sdl2  — SDL 2.26.5 as a plain static library (include/SDL_config.h selects
+#               SDL_config_emscripten.h under __EMSCRIPTEN__, so no configure step is needed);
+#   dae_imgui — Dear ImGui 1.86 + the SDL2 and OpenGL3 (WebGL2 / GLES 3.0) backends.
+# Both propagate what users need (include directories, IMGUI_IMPL_OPENGL_ES3, link flags).
+
+if(TARGET dae_sdl2)
+  return()
+endif()
+
+set(DAE_DEPS_DIR "${CMAKE_SOURCE_DIR}/build/deps" CACHE PATH
+    "Unpacked ImGui/SDL2 sources (filled by tools/setup.sh --deps-only)")
+set(DAE_IMGUI_DIR ${DAE_DEPS_DIR}/imgui-1.86)
+set(DAE_SDL2_DIR ${DAE_DEPS_DIR}/SDL2-2.26.5)
+
+if(NOT EXISTS ${DAE_IMGUI_DIR}/.complete OR NOT EXISTS ${DAE_SDL2_DIR}/.complete)
+  message(STATUS "wasm deps: fetching the ImGui/SDL2 Debian sources (tools/setup.sh --deps-only)")
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env DAE_DEPS_DIR=${DAE_DEPS_DIR}
+            bash ${CMAKE_SOURCE_DIR}/tools/setup.sh --deps-only
+    RESULT_VARIABLE _dae_setup_rc)
+  if(NOT _dae_setup_rc EQUAL 0 OR NOT EXISTS ${DAE_IMGUI_DIR}/.complete
+     OR NOT EXISTS ${DAE_SDL2_DIR}/.complete)
+    message(FATAL_ERROR "ImGui 1.86 / SDL2 2.26.5 sources are missing in ${DAE_DEPS_DIR}. "
+                        "Run tools/setup.sh (as root on Debian 12) and configure again.")
+  endif()
+endif()
+
+# ---- SDL2 ---------------------------------------------------------------------------------
+set(_s ${DAE_SDL2_DIR}/src)
+file(GLOB DAE_SDL2_SOURCES
+  ${_s}/*.c
+  ${_s}/atomic/*.c
+  ${_s}/audio/*.c ${_s}/audio/disk/*.c ${_s}/audio/dummy/*.c ${_s}/audio/emscripten/*.c
+  ${_s}/cpuinfo/*.c
+  ${_s}/dynapi/*.c
+  ${_s}/events/*.c
+  ${_s}/file/*.c
+  ${_s}/filesystem/emscripten/*.c
+  ${_s}/haptic/*.c ${_s}/haptic/dummy/*.c
+  ${_s}/hidapi/SDL_hidapi.c
+  ${_s}/joystick/*.c ${_s}/joystick/emscripten/*.c ${_s}/joystick/virtual/*.c
+  ${_s}/libm/*.c
+  ${_s}/loadso/dlopen/*.c
+  ${_s}/locale/*.c ${_s}/locale/emscripten/*.c
+  ${_s}/misc/*.c ${_s}/misc/emscripten/*.c
+  ${_s}/power/*.c ${_s}/power/emscripten/*.c
+  ${_s}/render/*.c ${_s}/render/opengles2/*.c ${_s}/render/software/*.c
+  ${_s}/sensor/*.c ${_s}/sensor/dummy/*.c
+  ${_s}/stdlib/*.c
+  ${_s}/thread/*.c ${_s}/thread/generic/*.c
+  ${_s}/timer/*.c ${_s}/timer/unix/*.c
+  ${_s}/video/*.c ${_s}/video/yuv2rgb/*.c ${_s}/video/emscripten/*.c)
+add_library(dae_sdl2 STATIC ${DAE_SDL2_SOURCES})
+target_include_directories(dae_sdl2 SYSTEM PUBLIC ${DAE_SDL2_DIR}/include)
+target_include_directories(dae_sdl2 PRIVATE ${DAE_SDL2_DIR}/src ${DAE_SDL2_DIR}/src/video/khronos)
+# Third-party code: quiet, and -O2 is plenty (it only moves events and swaps buffers).
+target_compile_options(dae_sdl2 PRIVATE -w -O2)
+# SDL's emscripten audio/event code calls JS library functions that emcc 3.1.6 does not
+# pull in by itself. `$` is mangled by CMake/Ninja on the command line, so pass the
+# setting through an emcc response file.
+set(_dae_sdl2_rsp ${CMAKE_BINARY_DIR}/dae_sdl2_link.rsp)
+file(WRITE ${_dae_sdl2_rsp}
+     "-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=[\"$autoResumeAudioContext\",\"$dynCall\"]\n")
+target_link_options(dae_sdl2 INTERFACE "@${_dae_sdl2_rsp}")
+
+# ---- Dear ImGui -----------------------------------------------------------------------------
+add_library(dae_imgui STATIC
+  ${DAE_IMGUI_DIR}/imgui.cpp
+  ${DAE_IMGUI_DIR}/imgui_demo.cpp
+  ${DAE_IMGUI_DIR}/imgui_draw.cpp
+  ${DAE_IMGUI_DIR}/imgui_tables.cpp
+  ${DAE_IMGUI_DIR}/imgui_widgets.cpp
+  ${DAE_IMGUI_DIR}/backends/imgui_impl_sdl.cpp
+  ${DAE_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(dae_imgui SYSTEM PUBLIC ${DAE_IMGUI_DIR} ${DAE_IMGUI_DIR}/backends)
+target_compile_definitions(dae_imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+target_compile_options(dae_imgui PRIVATE -w)
+target_link_libraries(dae_imgui PUBLIC dae_sdl2)

@@ -1,0 +1,176 @@
+// Browser end-to-end harness: serves the built site with tools/serve.py on a free port, drives
+// Debian's headless Chromium (WebGL2 through ANGLE + SwiftShader) with npm playwright-core,
+// and collects console errors and uncaught page errors.
+//
+//   import { startApp, parseArgs } from './harness.mjs';
+//   const app = await startApp({ site: parseArgs().site });   // waits for window.dae.ready
+//   await app.page.mouse.click(100, 60);                       // playwright Page
+//   await app.screenshot('build/wasm/screenshot-x.png');
+//   app.assertNoErrors();                                      // throws on console errors
+//   await app.teardown();
+//
+// Environment: DAE_CHROMIUM (default /usr/bin/chromium), DAE_E2E_HEADED=1 (show the window),
+// DAE_E2E_VERBOSE=1 (echo the page's console).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+export const defaultSite = path.join(repoRoot, 'build', 'wasm', 'site');
+export const buildDir = process.env.DAE_BUILD_DIR || path.join(repoRoot, 'build', 'wasm');
+
+/** Command-line options shared by the tests: --site DIR, --timeout MS. */
+export function parseArgs(argv = process.argv.slice(2)) {
+  const out = { site: process.env.DAE_SITE_DIR || defaultSite, timeout: 90000 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--site') out.site = path.resolve(argv[++i]);
+    else if (argv[i] === '--timeout') out.timeout = Number(argv[++i]);
+  }
+  return out;
+}
+
+/** Starts tools/serve.py on a free port; resolves to { url, proc, stop() }. */
+export function startServer(site) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('python3', [path.join(repoRoot, 'tools', 'serve.py'),
+      '--port', '0', '--dir', site, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const timer = setTimeout(() => {
+      proc.kill();
+      reject(new Error(`serve.py did not start in 15 s\n${out}${err}`));
+    }, 15000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1], proc,
+          stop: () => new Promise((r) => {
+            if (proc.exitCode !== null) return r();
+            proc.once('exit', () => r());
+            proc.kill('SIGTERM');
+          }),
+        });
+      }
+    });
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.py exited with ${code}\n${out}${err}`));
+    });
+  });
+}
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--use-angle=swiftshader',       // WebGL2 on the CPU; --use-gl=swiftshader breaks SDL's context
+  '--enable-unsafe-swiftshader',
+];
+
+/**
+ * Serves `site`, opens it in headless Chromium at width×height and waits until
+ * window.dae.ready (or a page error, or `timeout` ms). Returns the app handle.
+ */
+export async function startApp({ site = defaultSite, width = 1280, height = 800, timeout = 90000,
+                                  query = '' } = {}) {
+  if (!fs.existsSync(path.join(site, 'index.html'))) {
+    throw new Error(`${site}/index.html not found: build the wasm preset first`);
+  }
+  const server = await startServer(site);
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dae-e2e-chromium-'));
+  const verbose = !!process.env.DAE_E2E_VERBOSE;
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: process.env.DAE_CHROMIUM || '/usr/bin/chromium',
+      headless: !process.env.DAE_E2E_HEADED,
+      chromiumSandbox: false,
+      args: chromiumArgs,
+      viewport: { width, height },
+      deviceScaleFactor: 1,
+      timeout: 60000,
+    });
+  } catch (e) {
+    await server.stop();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const page = context.pages()[0] || await context.newPage();
+  const errors = [];      // console.error messages and uncaught exceptions
+  const messages = [];    // every console message, "type: text"
+  page.on('console', (msg) => {
+    const line = `${msg.type()}: ${msg.text()}`;
+    messages.push(line);
+    if (verbose) console.log(`[page] ${line}`);
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => {
+    errors.push(`pageerror: ${err && err.stack ? err.stack : err}`);
+    if (verbose) console.log(`[page] pageerror: ${err}`);
+  });
+  page.on('crash', () => errors.push('page crashed'));
+  page.on('response', (r) => {
+    if (r.status() >= 400) messages.push(`http: ${r.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => messages.push(`http: failed ${r.url()} ${r.failure()?.errorText}`));
+
+  const app = {
+    page, context, server, errors, messages, url: server.url + query,
+    /** Saves a PNG of the page (the canvas and any overlay) to `file` (folders are made). */
+    async screenshot(file) {
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      await page.screenshot({ path: file });
+      return file;
+    },
+    /** Throws if any console error or page error was seen. */
+    assertNoErrors() {
+      if (errors.length) {
+        const http = messages.filter((m) => m.startsWith('http: '));
+        throw new Error(`page reported errors:\n  ${errors.concat(http).join('\n  ')}`);
+      }
+    },
+    /** Evaluates `window.dae` (the app's test hooks). */
+    dae() { return page.evaluate(() => window.dae ? JSON.parse(JSON.stringify(window.dae)) : null); },
+    async teardown() {
+      try { await context.close(); } catch { /* already gone */ }
+      await server.stop();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+
+  try {
+    const t0 = Date.now();
+    await page.goto(app.url, { waitUntil: 'load', timeout });
+    // Ready, or fail early on an error (the shell's error box or a page error).
+    await page.waitForFunction(() => {
+      if (window.dae && window.dae.ready) return true;
+      const box = document.getElementById('error');
+      if (box && !box.classList.contains('hidden')) return true;
+      return false;
+    }, null, { timeout: Math.max(1000, timeout - (Date.now() - t0)), polling: 100 });
+    const shellError = await page.evaluate(() => {
+      const box = document.getElementById('error');
+      return box && !box.classList.contains('hidden') ? box.textContent.trim() : null;
+    });
+    if (shellError) throw new Error(`the page shows an error: ${shellError}`);
+    app.readyMs = Date.now() - t0;
+  } catch (e) {
+    const detail = errors.length ? `\npage errors:\n  ${errors.join('\n  ')}` : '';
+    const shot = path.join(buildDir, 'screenshot-failure.png');
+    try { await app.screenshot(shot); } catch { /* ignore */ }
+    await app.teardown();
+    throw new Error(`${e.message}${detail}\n(screenshot: ${shot})`);
+  }
+  return app;
+}

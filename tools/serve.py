@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Static file server for the browser app (build/wasm/site by default).
+
+Differences from `python3 -m http.server`:
+  * cross-origin isolation headers on every response (COOP same-origin, COEP require-corp,
+    CORP same-origin), so SharedArrayBuffer / wasm threads are available to the page;
+  * correct MIME types for .wasm (application/wasm, needed for streaming compilation), .js,
+    .mjs, .daepack, .json;
+  * gzip Content-Encoding for .wasm/.js/.daepack/... when the client accepts it (compressed on
+    first request, kept in memory per file version);
+  * `Cache-Control: no-cache` (the browser revalidates each load, so a rebuilt app is picked
+    up at once; unchanged files still answer 304 via Last-Modified);
+  * threaded; binds to 127.0.0.1 only.
+
+Usage: tools/serve.py [--port N] [--bind ADDR] [--dir SITE] [--quiet]
+       (PORT and DAE_SITE_DIR environment variables give the defaults)
+"""
+
+import argparse
+import email.utils
+import gzip
+import http.server
+import os
+import sys
+import threading
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+COMPRESSIBLE = {".wasm", ".js", ".mjs", ".daepack", ".html", ".css", ".json", ".txt", ".svg",
+                ".glsl", ".map"}
+
+_gzip_cache = {}  # path -> (mtime_ns, size, gzipped bytes)
+_gzip_lock = threading.Lock()
+
+
+def gzipped(path, st):
+    key = (st.st_mtime_ns, st.st_size)
+    with _gzip_lock:
+        hit = _gzip_cache.get(path)
+        if hit and hit[0] == key:
+            return hit[1]
+    with open(path, "rb") as f:
+        raw = f.read()
+    # Large data packs: faster level; the app and small files: better ratio.
+    data = gzip.compress(raw, compresslevel=6 if len(raw) < (8 << 20) else 1, mtime=0)
+    with _gzip_lock:
+        _gzip_cache[path] = (key, data)
+    return data
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive (Content-Length is always sent)
+    extensions_map = dict(http.server.SimpleHTTPRequestHandler.extensions_map)
+    extensions_map.update({
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".json": "application/json",
+        ".daepack": "application/octet-stream",
+        ".glsl": "text/plain",
+        ".html": "text/html; charset=utf-8",
+        "": "application/octet-stream",
+    })
+    quiet = False
+
+    def end_headers(self):
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, fmt, *args):
+        if not self.quiet:
+            super().log_message(fmt, *args)
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            index = os.path.join(path, "index.html")
+            if os.path.isfile(index) and self.path.split("?", 1)[0].endswith("/"):
+                path = index
+            else:
+                return super().send_head()  # redirect to "dir/" or listing
+        ext = os.path.splitext(path)[1].lower()
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "").lower()
+        if ext not in COMPRESSIBLE or not accepts_gzip or not os.path.isfile(path):
+            return super().send_head()
+        try:
+            st = os.stat(path)
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
+        # Conditional GET, as in SimpleHTTPRequestHandler.
+        ims = self.headers.get("If-Modified-Since")
+        if ims and "If-None-Match" not in self.headers:
+            try:
+                since = email.utils.parsedate_to_datetime(ims)
+                if since is not None and int(st.st_mtime) <= since.timestamp():
+                    self.send_response(304)
+                    self.send_header("Last-Modified", self.date_time_string(st.st_mtime))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+            except (TypeError, ValueError, OverflowError, IndexError):
+                pass
+        try:
+            data = gzipped(path, st)
+        except OSError:
+            self.send_error(404, "File not found")
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Last-Modified", self.date_time_string(st.st_mtime))
+        self.end_headers()
+        if self.command == "HEAD":
+            return None
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        return None
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")),
+                    help="port (default: $PORT or 8080; 0 picks a free one)")
+    ap.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
+    ap.add_argument("--dir", default=os.environ.get("DAE_SITE_DIR",
+                                                    os.path.join(ROOT, "build", "wasm", "site")),
+                    help="folder to serve (default build/wasm/site)")
+    ap.add_argument("--quiet", action="store_true", help="no request log")
+    args = ap.parse_args()
+
+    site = os.path.abspath(args.dir)
+    if not os.path.isfile(os.path.join(site, "index.html")):
+        print(f"serve: {site}/index.html not found; build the app first "
+              "(cmake --preset wasm && cmake --build --preset wasm)", file=sys.stderr)
+        return 1
+    Handler.quiet = args.quiet
+
+    def handler(*a, **kw):
+        return Handler(*a, directory=site, **kw)
+
+    try:
+        httpd = Server((args.bind, args.port), handler)
+    except OSError as e:
+        print(f"serve: cannot listen on {args.bind}:{args.port}: {e}", file=sys.stderr)
+        return 1
+    host, port = httpd.server_address[:2]
+    # Machine-readable first line (the e2e harness waits for it).
+    print(f"serve: listening on http://{host}:{port}/ (serving {site})", flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
