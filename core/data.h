@@ -43,7 +43,9 @@ struct Dataset {
 // "image is 30×32, expected 32×32: …", "class folder is empty: train/7") and never crash.
 
 // Packed dataset file (.daepack, written by `dae pack` / the build; see assets/README.md):
-// zlib-compressed uint8 pixels, so the bundled data stays small on the wire.
+// zlib-compressed uint8 pixels, so the bundled data stays small on the wire. Every header
+// field, the compressed and decompressed lengths and the Adler-32 checksum are verified.
+// `what` names the bytes in error messages. save_pack writes `path`.tmp, then renames it.
 Dataset load_pack(const std::string& path);
 Dataset load_pack_bytes(const uint8_t* bytes, size_t n, const std::string& what);
 void save_pack(const std::string& path, const Dataset& ds);
@@ -52,12 +54,19 @@ void save_pack(const std::string& path, const Dataset& ds);
 //   <dir>/train/<k>/*.png  [+ <dir>/test/<k>/*.png]           (../shared/data/devanagari-digits)
 //   <dir>/Train/digit_<k>/*.png [+ <dir>/Test/digit_<k>/*.png] (the original DHCD archive)
 //   <dir>/<k>/*.png                                             (one split only)
-// Class folders are sorted by their number (or name); PNGs are read with stb as 8-bit gray
-// (RGB is converted, alpha composited over black); every image must have the first image's
-// size. `expected_size` > 0 additionally requires h == w == expected_size.
+// `train`/`test` match in any case, and a single wrapper folder around the layout is stepped
+// into (<dir>/devanagari-digits/train/…). Labels are the class folders' numbers (`k` or
+// `digit_k`) when every training class folder has one, else their index in sorted order; test
+// class folders must name training classes. Files are taken when they end in .png (any case)
+// and sorted by name with numbers compared by value ("2.png" < "10.png"); hidden files and
+// folders (".DS_Store", "__MACOSX") and other files are ignored. PNGs are read with stb as
+// 8-bit gray (RGB is converted, alpha composited over black); every image must have the first
+// image's size. `expected_size` > 0 additionally requires h == w == expected_size.
+// Dataset::name is the folder's name; ImageSet::h/w are set on both parts, even when empty.
 Dataset load_png_folder(const std::string& dir, int expected_size = 0);
 
-// The same layouts inside a .zip archive (stored or deflated entries), e.g. a zipped DHCD.
+// The same layouts inside a .zip archive (stored or deflated entries; no ZIP64 or
+// encryption), e.g. a zipped DHCD. Dataset::name is the file name without ".zip".
 Dataset load_zip(const std::string& path, int expected_size = 0);
 Dataset load_zip_bytes(const uint8_t* bytes, size_t n, const std::string& what, int expected_size = 0);
 
@@ -69,9 +78,13 @@ void write_gray_png(const std::string& path, const uint8_t* px, int h, int w);
 // ---- Split -------------------------------------------------------------------------------
 // Deterministic train/validation subsets. When `ds.test` is non-empty, validation images
 // come from it (the official split) and training images from `ds.train`; otherwise both come
-// from `ds.train`, disjoint. Each part is a fixed shuffle (split_seed, not the run's seed, so
+// from `ds.train`, disjoint. Each part is a fixed shuffle (kSplitSeed, not the run's seed, so
 // runs with different seeds see the same validation set) truncated to the requested size;
-// 0 means "all available". Throws dae::Error if more images are asked for than exist.
+// 0 means "all available". Without a test part, validation takes the front of one shuffle
+// and training the back, so the validation set depends only on n_val (not on n_train); 0
+// means "all the other part leaves", and when both are 0 a sixth goes to validation.
+// Throws dae::Error (saying how many images exist) if more images are asked for than exist
+// or nothing is left for a part; `train` and `val` are then left unchanged.
 constexpr uint64_t kSplitSeed = 20151124;
 void make_split(const Dataset& ds, size_t n_train, size_t n_val, ImageSet& train, ImageSet& val);
 
@@ -79,8 +92,9 @@ void make_split(const Dataset& ds, size_t n_train, size_t n_val, ImageSet& train
 struct Noise {
   enum Kind { None, Gaussian, SaltPepper } kind = Gaussian;
   float amount = 0.5f;  // Gaussian: factor f in x + f·N(0,1); salt & pepper: fraction of pixels
-  // "gaussian:0.5", "sp:0.1" (also "saltpepper:0.1", "s&p:0.1"), "none". Throws dae::Error on
-  // unknown kinds or amounts outside [0, 10] (Gaussian) / [0, 1] (salt & pepper).
+  // "gaussian:0.5", "sp:0.1" (also "saltpepper:0.1", "s&p:0.1"), "none"; case and spaces are
+  // ignored, and a kind alone means gaussian:0.5 / sp:0.1. Throws dae::Error on unknown
+  // kinds or amounts outside [0, 10] (Gaussian) / [0, 1] (salt & pepper).
   static Noise parse(const std::string& s);
   std::string str() const;  // canonical form accepted by parse()
 };
@@ -88,7 +102,7 @@ struct Noise {
 // clean → noisy for one image of `n` pixels (floats in [0,1]). The noise is drawn from an
 // Rng seeded by `key` (derive it with noise_key), so it is reproducible and thread-safe.
 // Gaussian: clip(x + f·N(0,1), 0, 1). Salt & pepper: each pixel independently, with
-// probability `amount`, becomes 0 or 1 (half each).
+// probability `amount`, becomes 0 or 1 (half each). `noisy` may be `clean` (in place).
 void apply_noise(const float* clean, float* noisy, size_t n, const Noise& noise, uint64_t key);
 inline uint64_t noise_key(uint64_t seed, uint64_t image_index, uint64_t epoch = 0) {
   return mix_keys(mix_keys(seed ^ 0x6E6F697365ull, image_index), epoch);
