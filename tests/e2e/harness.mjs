@@ -133,6 +133,33 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
       await page.screenshot({ path: file });
       return file;
     },
+    /**
+     * Colour statistics of a PNG (default: a fresh screenshot), decoded in the page:
+     * { width, height, distinctColors, dominantFraction } (dominantFraction: share of the
+     * most frequent colour, ~1 for a blank canvas).
+     */
+    async imageStats(png) {
+      const buf = png || await page.screenshot();
+      return page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,' + b64;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        const counts = new Map();
+        for (let i = 0; i < d.length; i += 4) {
+          const key = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+          counts.set(key, (counts.get(key) || 0) + 1);
+        }
+        let top = 0;
+        for (const n of counts.values()) top = Math.max(top, n);
+        return { width: c.width, height: c.height, distinctColors: counts.size,
+                 dominantFraction: top / (c.width * c.height) };
+      }, buf.toString('base64'));
+    },
     /** Throws if any console error or page error was seen. */
     assertNoErrors() {
       if (errors.length) {

@@ -2,6 +2,7 @@
 // a WebGL2 canvas fills the window. Screenshot: build/wasm/screenshot-load.png.
 //   node tests/e2e/test_load.mjs [--site build/wasm/site] [--timeout 90000]
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, parseArgs, buildDir } from './harness.mjs';
 
@@ -31,6 +32,13 @@ try {
   await app.page.waitForTimeout(500);
   const shot = await app.screenshot(path.join(buildDir, 'screenshot-load.png'));
   console.log(`screenshot: ${shot}`);
+  // Something was drawn: the ImGui window (text, widgets) on the cleared background.
+  const stats = await app.imageStats(fs.readFileSync(shot));
+  console.log(`screenshot: ${stats.distinctColors} colours, ` +
+              `${(stats.dominantFraction * 100).toFixed(1)}% background`);
+  if (stats.distinctColors < 16 || stats.dominantFraction > 0.995) {
+    throw new Error('the screenshot looks blank: nothing rendered?');
+  }
   app.assertNoErrors();
   console.log('e2e_load: 1 passed, 0 failed');
 } catch (e) {
