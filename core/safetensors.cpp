@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <set>
 #include <string_view>
 
@@ -204,6 +205,8 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
     std::string msg = e.what();
     if (msg.rfind("json: ", 0) == 0) msg.erase(0, 6);
     fail("invalid header JSON: " + msg);
+  } catch (const std::bad_alloc&) {
+    fail("header of " + with_commas(hlen) + " bytes is too large to parse in memory");
   }
   if (!header.is_object()) fail("header is a JSON " + std::string(Json::type_name(header.type())) +
                                 ", not an object");
@@ -319,16 +322,30 @@ SafeTensors load_safetensors(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) fail("cannot open '" + path + "': " + std::strerror(errno));
   std::vector<uint8_t> bytes;
-  bool ok = std::fseek(f, 0, SEEK_END) == 0;
-  const long size = ok ? std::ftell(f) : -1;
-  ok = ok && size >= 0 && std::fseek(f, 0, SEEK_SET) == 0;
-  if (ok) {
-    bytes.resize(size_t(size));
-    ok = bytes.empty() || std::fread(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  std::string problem;
+  // Read a first byte before trusting the size: a directory opens fine on Linux but fails
+  // here (EISDIR), where ftell would report a meaningless size.
+  uint8_t first = 0;
+  const size_t got = std::fread(&first, 1, 1, f);
+  if (got == 0 && std::ferror(f)) problem = std::strerror(errno);
+  long size = -1;
+  if (problem.empty()) {
+    if (std::fseek(f, 0, SEEK_END) != 0 || (size = std::ftell(f)) < 0 ||
+        std::fseek(f, 0, SEEK_SET) != 0)
+      problem = std::strerror(errno);
   }
-  const int err = errno;
+  if (problem.empty()) {
+    try {
+      bytes.resize(size_t(size));
+    } catch (const std::bad_alloc&) {
+      problem = "file of " + with_commas(uint64_t(size)) + " bytes does not fit in memory";
+    }
+  }
+  if (problem.empty() && !bytes.empty() &&
+      std::fread(bytes.data(), 1, bytes.size(), f) != bytes.size())
+    problem = std::ferror(f) ? std::strerror(errno) : "file changed size while being read";
   std::fclose(f);
-  if (!ok) fail("cannot read '" + path + "': " + std::strerror(err));
+  if (!problem.empty()) fail("cannot read '" + path + "': " + problem);
   try {
     return parse_safetensors(bytes.data(), bytes.size());
   } catch (const Error& e) {

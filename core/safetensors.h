@@ -31,10 +31,22 @@ constexpr uint64_t kMaxSafetensorsHeader = 100u << 20;
 std::vector<uint8_t> safetensors_bytes(const SafeTensors& st);
 void save_safetensors(const std::string& path, const SafeTensors& st);  // atomic (tmp + rename)
 
-// Validates: file size ≥ 8, header length ≤ kMaxSafetensorsHeader and ≤ remaining bytes,
-// JSON well-formed, every tensor entry has dtype F32, an integer shape, offsets within the
-// data section with end − begin == 4·product(shape), no overlaps. Throws dae::Error naming the
-// problem ("safetensors: header length 1e12 exceeds file size 74,880").
+// Writing: the header lists "__metadata__" first (omitted when empty), then the tensors in
+// order with contiguous offsets, compact JSON padded with spaces to a multiple of 8 (as the
+// reference implementation does). Throws dae::Error on duplicate or "__metadata__" names,
+// invalid UTF-8, negative dimensions, or data.size() != product(shape).
+//
+// Reading validates: file size ≥ 8, header length ≤ file size − 8 and ≤
+// kMaxSafetensorsHeader, strict JSON (valid UTF-8, no duplicate keys, nothing but whitespace
+// after the object), __metadata__ an object of strings (or null), every tensor entry an object
+// with exactly dtype (F32; other dtypes are named in the error), shape (non-negative integers,
+// product not overflowing) and data_offsets ([begin, end], end − begin == 4·product(shape)),
+// offsets within the data section, and the tensors tiling the data section exactly (no
+// overlaps, no gaps, no trailing bytes). Throws dae::Error naming the problem, e.g.
+// "safetensors: header length 1,000,000,000,000 exceeds file size 74,880"; load_* puts the
+// path after the prefix ("safetensors: 'm.safetensors': ..."). Tensors come back in header
+// order. Allocation is bounded by the input: tensor data by the data section, the parsed
+// header by ~16 bytes per JSON value in it (an out-of-memory there becomes a dae::Error).
 SafeTensors load_safetensors(const std::string& path);
 SafeTensors parse_safetensors(const uint8_t* bytes, size_t n);
 

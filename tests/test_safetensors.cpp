@@ -580,6 +580,7 @@ TEST(SafeTensors, SaveReplacesAtomicallyAndLeavesNoTempFiles) {
 TEST(SafeTensors, LoadErrorsNameTheFile) {
   const std::string missing = tmp_path("does_not_exist.safetensors");
   EXPECT_ERROR_HAS(dae::load_safetensors(missing), "cannot open '" + missing + "'");
+  EXPECT_ERROR_HAS(dae::load_safetensors(DAE_TEST_TMP_DIR), "cannot read");  // a directory
   const std::string path = tmp_path("short.safetensors");
   std::ofstream(path, std::ios::binary) << "abc";
   EXPECT_ERROR_HAS(dae::load_safetensors(path), "safetensors: '" + path + "': file is 3 bytes");
