@@ -1,0 +1,502 @@
+// layers.cpp — forward and backward of every layer, side by side. See layers.h for the
+// conventions (NCHW shards, flat parameter slices, accumulated gradients).
+#include "layers.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common.h"
+
+namespace dae {
+namespace {
+
+using Mat = Eigen::Map<Eigen::MatrixXf>;             // column-major view of raw floats
+using CMat = Eigen::Map<const Eigen::MatrixXf>;
+
+std::string num(int v) { return std::to_string(v); }
+
+// ---- im2col / col2im -------------------------------------------------------------------------
+// The convolution "gather" between an image src (C, Hs, Ws) and a matrix col with one row per
+// position of a gh×gw grid and one column per (c, a, b) kernel tap, column-major:
+//   col[p = gy·gw + gx,  j = (c·k + a)·k + b] = src[c, gy·s + a − pad, gx·s + b − pad]   (0 outside)
+// Conv2D uses it with s = 1 on its input; Conv2DTranspose (s = 2) on its output gradient.
+// col2im is its adjoint: it adds every col entry back onto the src pixel it came from.
+template <bool kScatter>
+void im2col_impl(std::conditional_t<kScatter, float*, const float*> src, int C, int Hs, int Ws,
+                 int gh, int gw, int k, int s, int pad,
+                 std::conditional_t<kScatter, const float*, float*> col) {
+  const size_t P = size_t(gh) * gw;
+  for (int c = 0; c < C; ++c) {
+    for (int a = 0; a < k; ++a) {
+      for (int b = 0; b < k; ++b) {
+        auto colj = col + ((size_t(c) * k + a) * k + b) * P;
+        // gx range whose source column gx·s + b − pad lies inside [0, Ws).
+        const int gx0 = std::max(0, (pad - b + s - 1) / s);
+        const int gx1 = std::min(gw, (Ws - 1 + pad - b) / s + 1);
+        for (int gy = 0; gy < gh; ++gy) {
+          const int sy = gy * s + a - pad;
+          auto row = colj + size_t(gy) * gw;
+          if (sy < 0 || sy >= Hs || gx0 >= gx1) {
+            if constexpr (!kScatter) std::fill(row, row + gw, 0.f);
+            continue;
+          }
+          auto srow = src + (size_t(c) * Hs + sy) * Ws + (gx0 * s + b - pad);
+          if constexpr (kScatter) {
+            for (int gx = gx0; gx < gx1; ++gx) srow[size_t(gx - gx0) * s] += row[gx];
+          } else {
+            std::fill(row, row + gx0, 0.f);
+            if (s == 1) std::memcpy(row + gx0, srow, sizeof(float) * size_t(gx1 - gx0));
+            else for (int gx = gx0; gx < gx1; ++gx) row[gx] = srow[size_t(gx - gx0) * s];
+            std::fill(row + gx1, row + gw, 0.f);
+          }
+        }
+      }
+    }
+  }
+}
+void im2col(const float* src, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* col) {
+  im2col_impl<false>(src, C, Hs, Ws, gh, gw, k, s, pad, col);
+}
+void col2im(const float* col, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* dst) {
+  im2col_impl<true>(dst, C, Hs, Ws, gh, gw, k, s, pad, col);
+}
+
+// y[o, :] += bias[o] for every channel plane of one image.
+void add_bias(float* y, const float* bias, int O, size_t plane) {
+  for (int o = 0; o < O; ++o) {
+    float* yo = y + size_t(o) * plane;
+    for (size_t i = 0; i < plane; ++i) yo[i] += bias[o];
+  }
+}
+// db[o] += Σ dy[o, :] for one image.
+void acc_bias_grad(const float* dy, float* db, int O, size_t plane) {
+  for (int o = 0; o < O; ++o) {
+    const float* d = dy + size_t(o) * plane;
+    float s = 0.f;
+    for (size_t i = 0; i < plane; ++i) s += d[i];
+    db[o] += s;
+  }
+}
+
+float glorot(double fan_in, double fan_out) { return float(std::sqrt(6.0 / (fan_in + fan_out))); }
+
+// =============================================================================================
+// Conv2D  x (n, C, H, W) → y (n, O, Ho, Wo);  weight (O, C, k, k), bias (O)
+// =============================================================================================
+class Conv2D : public Layer {
+ public:
+  Conv2D(int C, int O, int k, Padding pad) : C_(C), O_(O), k_(k), pad_(pad) {}
+  std::string type() const override { return "Conv2D"; }
+  std::string torch() const override {
+    return "nn.Conv2d(" + num(C_) + ", " + num(O_) + ", " + num(k_) +
+           (pad_ == Padding::Same ? (k_ % 2 ? ", padding=" + num(k_ / 2) : std::string(", padding='same'")) : "") + ")";
+  }
+  std::string token() const override {
+    return "conv" + num(O_) + (k_ != 3 ? "k" + num(k_) : "") + (pad_ == Padding::Valid ? "/valid" : "");
+  }
+  Shape output_shape(const Shape& in) const override {
+    if (in.c != C_) throw Error(token() + " expects " + num(C_) + " input channels, got " + num(in.c));
+    if (pad_ == Padding::Same) return {in.n, O_, in.h, in.w};
+    if (in.h < k_ || in.w < k_) throw Error(token() + ": input " + num(in.h) + "×" + num(in.w) + " is smaller than the kernel");
+    return {in.n, O_, in.h - k_ + 1, in.w - k_ + 1};
+  }
+  std::vector<ParamSpec> params(const Shape&) const override {
+    return {{"weight", {O_, C_, k_, k_}, glorot(double(C_) * k_ * k_, double(O_) * k_ * k_)},
+            {"bias", {O_}, 0.f}};
+  }
+  double macs(const Shape& in) const override {
+    const Shape o = output_shape(in);
+    return double(o.h) * o.w * O_ * C_ * k_ * k_;
+  }
+  int pad_begin() const { return pad_ == Padding::Same ? (k_ - 1) / 2 : 0; }
+
+  void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    const int KK = C_ * k_ * k_;
+    const size_t P = size_t(out.h) * out.w;
+    CMat W(p, KK, O_);  // (O, C·k·k) row-major  ==  (C·k·k × O) column-major
+    float* colp = ws.col_buf(P * KK);
+    for (int i = 0; i < in.n; ++i) {
+      im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
+      Mat Y(y.image(i), Eigen::Index(P), O_);  // image i of y is (O × P) row-major = (P × O) col-major
+      Y.noalias() = CMat(colp, Eigen::Index(P), KK) * W;
+      add_bias(y.image(i), p + size_t(KK) * O_, O_, P);
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float* p,
+                float* dp, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    const int KK = C_ * k_ * k_;
+    const size_t P = size_t(out.h) * out.w;
+    CMat W(p, KK, O_);
+    Mat dW(dp, KK, O_);
+    float* db = dp + size_t(KK) * O_;
+    float* colp = ws.col_buf(P * KK);
+    float* dcolp = dx ? ws.dcol_buf(P * KK) : nullptr;
+    if (dx) { dx->resize(in); dx->fill(0.f); }
+    for (int i = 0; i < in.n; ++i) {
+      CMat dY(dy.image(i), Eigen::Index(P), O_);
+      im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
+      dW.noalias() += CMat(colp, Eigen::Index(P), KK).transpose() * dY;   // (KK × P)·(P × O)
+      acc_bias_grad(dy.image(i), db, O_, P);
+      if (dx) {
+        Mat dcol(dcolp, Eigen::Index(P), KK);
+        dcol.noalias() = dY * W.transpose();                               // (P × O)·(O × KK)
+        col2im(dcolp, C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), dx->image(i));
+      }
+    }
+  }
+
+ private:
+  int C_, O_, k_;
+  Padding pad_;
+};
+
+// =============================================================================================
+// Conv2DTranspose, stride 2  x (n, C, H, W) → y (n, O, 2H, 2W);  weight (C, O, k, k), bias (O)
+// =============================================================================================
+class Conv2DTranspose : public Layer {
+ public:
+  Conv2DTranspose(int C, int O, int k) : C_(C), O_(O), k_(k) {
+    if (k % 2 == 0) throw Error("convt: kernel size must be odd, got " + num(k));
+  }
+  std::string type() const override { return "Conv2DTranspose"; }
+  std::string torch() const override {
+    return "nn.ConvTranspose2d(" + num(C_) + ", " + num(O_) + ", " + num(k_) + ", stride=2, padding=" +
+           num(pad()) + ", output_padding=1)";
+  }
+  std::string token() const override { return "convt" + num(O_) + (k_ != 3 ? "k" + num(k_) : ""); }
+  Shape output_shape(const Shape& in) const override {
+    if (in.c != C_) throw Error(token() + " expects " + num(C_) + " input channels, got " + num(in.c));
+    return {in.n, O_, in.h * 2, in.w * 2};
+  }
+  std::vector<ParamSpec> params(const Shape&) const override {
+    return {{"weight", {C_, O_, k_, k_}, glorot(double(O_) * k_ * k_, double(C_) * k_ * k_)},
+            {"bias", {O_}, 0.f}};
+  }
+  double macs(const Shape& in) const override { return double(in.h) * in.w * C_ * O_ * k_ * k_; }
+  int pad() const { return (k_ - 1) / 2; }
+
+  void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    y.fill(0.f);
+    const int OKK = O_ * k_ * k_;
+    const size_t P = size_t(in.h) * in.w;
+    CMat W(p, OKK, C_);  // (C, O·k·k) row-major == (O·k·k × C) column-major
+    float* colp = ws.col_buf(P * OKK);
+    for (int i = 0; i < in.n; ++i) {
+      Mat col(colp, Eigen::Index(P), OKK);
+      col.noalias() = CMat(x.image(i), Eigen::Index(P), C_) * W.transpose();  // (P × C)·(C × OKK)
+      col2im(colp, O_, out.h, out.w, in.h, in.w, k_, 2, pad(), y.image(i));    // scatter taps
+      add_bias(y.image(i), p + size_t(OKK) * C_, O_, size_t(out.h) * out.w);
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float* p,
+                float* dp, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    const int OKK = O_ * k_ * k_;
+    const size_t P = size_t(in.h) * in.w;
+    CMat W(p, OKK, C_);
+    Mat dW(dp, OKK, C_);
+    float* db = dp + size_t(OKK) * C_;
+    float* dcolp = ws.dcol_buf(P * OKK);
+    if (dx) dx->resize(in);
+    for (int i = 0; i < in.n; ++i) {
+      im2col(dy.image(i), O_, out.h, out.w, in.h, in.w, k_, 2, pad(), dcolp);  // gather taps
+      CMat dcol(dcolp, Eigen::Index(P), OKK);
+      dW.noalias() += dcol.transpose() * CMat(x.image(i), Eigen::Index(P), C_);  // (OKK × P)·(P × C)
+      acc_bias_grad(dy.image(i), db, O_, size_t(out.h) * out.w);
+      if (dx) Mat(dx->image(i), Eigen::Index(P), C_).noalias() = dcol * W;       // (P × OKK)·(OKK × C)
+    }
+  }
+
+ private:
+  int C_, O_, k_;
+};
+
+// =============================================================================================
+// MaxPooling2D 2×2 stride 2, 'same'   x (n, C, H, W) → y (n, C, ⌈H/2⌉, ⌈W/2⌉)
+// =============================================================================================
+class MaxPool2 : public Layer {
+ public:
+  std::string type() const override { return "MaxPooling2D"; }
+  std::string torch() const override { return "nn.MaxPool2d(2, ceil_mode=True)"; }
+  std::string token() const override { return "pool"; }
+  Shape output_shape(const Shape& in) const override {
+    if (in.h == 1 && in.w == 1) throw Error("pool needs an image input, got a flat vector");
+    return {in.n, in.c, (in.h + 1) / 2, (in.w + 1) / 2};
+  }
+  // Index (within the plane) of the first maximum of the window at (oy, ox).
+  static int argmax(const float* plane, int H, int W, int oy, int ox) {
+    const int y0 = 2 * oy, x0 = 2 * ox;
+    int best = y0 * W + x0;
+    for (int dy = 0; dy < 2 && y0 + dy < H; ++dy)
+      for (int dx = 0; dx < 2 && x0 + dx < W; ++dx) {
+        const int idx = (y0 + dy) * W + x0 + dx;
+        if (plane[idx] > plane[best]) best = idx;
+      }
+    return best;
+  }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* xp = x.data() + pl * in.h * in.w;
+      float* yp = y.data() + pl * out.h * out.w;
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox) yp[oy * out.w + ox] = xp[argmax(xp, in.h, in.w, oy, ox)];
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    dx->resize(in);
+    dx->fill(0.f);
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* xp = x.data() + pl * in.h * in.w;
+      const float* dyp = dy.data() + pl * out.h * out.w;
+      float* dxp = dx->data() + pl * in.h * in.w;
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = 0; ox < out.w; ++ox) dxp[argmax(xp, in.h, in.w, oy, ox)] += dyp[oy * out.w + ox];
+    }
+  }
+};
+
+// =============================================================================================
+// UpSampling2D ×2 nearest   x (n, C, H, W) → y (n, C, 2H, 2W)
+// =============================================================================================
+class UpSample2 : public Layer {
+ public:
+  std::string type() const override { return "UpSampling2D"; }
+  std::string torch() const override { return "nn.Upsample(scale_factor=2, mode='nearest')"; }
+  std::string token() const override { return "up"; }
+  Shape output_shape(const Shape& in) const override {
+    if (in.h == 1 && in.w == 1) throw Error("up needs an image input, got a flat vector");
+    return {in.n, in.c, in.h * 2, in.w * 2};
+  }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* xp = x.data() + pl * in.h * in.w;
+      float* yp = y.data() + pl * out.h * out.w;
+      for (int iy = 0; iy < in.h; ++iy) {
+        float* r0 = yp + size_t(2 * iy) * out.w;
+        for (int ix = 0; ix < in.w; ++ix) r0[2 * ix] = r0[2 * ix + 1] = xp[iy * in.w + ix];
+        std::memcpy(r0 + out.w, r0, sizeof(float) * out.w);
+      }
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    dx->resize(in);
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* d = dy.data() + pl * out.h * out.w;
+      float* dxp = dx->data() + pl * in.h * in.w;
+      for (int iy = 0; iy < in.h; ++iy) {
+        const float* r0 = d + size_t(2 * iy) * out.w;
+        const float* r1 = r0 + out.w;
+        for (int ix = 0; ix < in.w; ++ix)
+          dxp[iy * in.w + ix] = (r0[2 * ix] + r0[2 * ix + 1]) + (r1[2 * ix] + r1[2 * ix + 1]);
+      }
+    }
+  }
+};
+
+// =============================================================================================
+// Dense   x (n, I, 1, 1) → y (n, O, 1, 1);  weight (O, I), bias (O)
+// =============================================================================================
+class Dense : public Layer {
+ public:
+  Dense(int I, int O) : I_(I), O_(O) {}
+  std::string type() const override { return "Dense"; }
+  std::string torch() const override { return "nn.Linear(" + num(I_) + ", " + num(O_) + ")"; }
+  std::string token() const override { return "dense" + num(O_); }
+  Shape output_shape(const Shape& in) const override {
+    if (in.h != 1 || in.w != 1) throw Error(token() + " needs a flat input, got an image (add flatten before it)");
+    if (in.c != I_) throw Error(token() + " expects " + num(I_) + " inputs, got " + num(in.c));
+    return {in.n, O_, 1, 1};
+  }
+  std::vector<ParamSpec> params(const Shape&) const override {
+    return {{"weight", {O_, I_}, glorot(I_, O_)}, {"bias", {O_}, 0.f}};
+  }
+  double macs(const Shape&) const override { return double(I_) * O_; }
+  void forward(const Tensor& x, Tensor& y, const float* p, Workspace&) const override {
+    const int n = x.shape().n;
+    y.resize(output_shape(x.shape()));
+    CMat W(p, I_, O_);  // (O, I) row-major == (I × O) column-major
+    Eigen::Map<const Eigen::VectorXf> b(p + size_t(I_) * O_, O_);
+    Mat Y(y.data(), O_, n);  // (n, O) row-major == (O × n) column-major
+    Y.noalias() = W.transpose() * CMat(x.data(), I_, n);
+    Y.colwise() += b;
+  }
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float* p,
+                float* dp, Workspace&) const override {
+    const int n = x.shape().n;
+    CMat W(p, I_, O_);
+    CMat dY(dy.data(), O_, n);
+    CMat X(x.data(), I_, n);
+    Mat(dp, I_, O_).noalias() += X * dY.transpose();                   // (I × n)·(n × O)
+    Eigen::Map<Eigen::VectorXf>(dp + size_t(I_) * O_, O_) += dY.rowwise().sum();
+    if (dx) {
+      dx->resize(x.shape());
+      Mat(dx->data(), I_, n).noalias() = W * dY;                        // (I × O)·(O × n)
+    }
+  }
+
+ private:
+  int I_, O_;
+};
+
+// =============================================================================================
+// Flatten (n, C, H, W) → (n, C·H·W, 1, 1)   and   Reshape (n, C·H·W, 1, 1) → (n, C, H, W)
+// Pure relabelling of the same row-major data: forward and backward are copies.
+// =============================================================================================
+class Flatten : public Layer {
+ public:
+  std::string type() const override { return "Flatten"; }
+  std::string torch() const override { return "nn.Flatten()"; }
+  std::string token() const override { return "flatten"; }
+  Shape output_shape(const Shape& in) const override { return {in.n, int(in.per_image()), 1, 1}; }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    y.resize(output_shape(x.shape()));
+    std::copy(x.data(), x.data() + x.size(), y.data());
+  }
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    dx->resize(x.shape());
+    std::copy(dy.data(), dy.data() + dy.size(), dx->data());
+  }
+};
+
+class Reshape : public Layer {
+ public:
+  Reshape(int c, int h, int w) : c_(c), h_(h), w_(w) {}
+  std::string type() const override { return "Reshape"; }
+  std::string torch() const override {
+    return "nn.Unflatten(1, (" + num(c_) + ", " + num(h_) + ", " + num(w_) + "))";
+  }
+  std::string token() const override { return "reshape" + num(c_) + "x" + num(h_) + "x" + num(w_); }
+  Shape output_shape(const Shape& in) const override {
+    if (in.per_image() != size_t(c_) * h_ * w_)
+      throw Error(token() + " needs " + std::to_string(size_t(c_) * h_ * w_) + " values per image, got " +
+                  std::to_string(in.per_image()));
+    return {in.n, c_, h_, w_};
+  }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    y.resize(output_shape(x.shape()));
+    std::copy(x.data(), x.data() + x.size(), y.data());
+  }
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    dx->resize(x.shape());
+    std::copy(dy.data(), dy.data() + dy.size(), dx->data());
+  }
+
+ private:
+  int c_, h_, w_;
+};
+
+// =============================================================================================
+// ReLU (in place)   y = max(x, 0);   dx = dy · [y > 0]
+// =============================================================================================
+class ReLU : public Layer {
+ public:
+  std::string type() const override { return "ReLU"; }
+  std::string torch() const override { return "nn.ReLU()"; }
+  std::string token() const override { return "relu"; }
+  bool in_place() const override { return true; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    if (&x != &y) y.resize(x.shape());
+    const float* a = x.data();
+    float* b = y.data();
+    for (size_t i = 0, n = x.size(); i < n; ++i) b[i] = a[i] > 0.f ? a[i] : 0.f;
+  }
+  void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    if (dx != &dy) dx->resize(y.shape());
+    const float* yy = y.data();
+    const float* d = dy.data();
+    float* o = dx->data();
+    for (size_t i = 0, n = y.size(); i < n; ++i) o[i] = yy[i] > 0.f ? d[i] : 0.f;
+  }
+};
+
+// =============================================================================================
+// Sigmoid   y = 1 / (1 + e^(−x));   dx = dy · y · (1 − y)
+// =============================================================================================
+class Sigmoid : public Layer {
+ public:
+  std::string type() const override { return "Sigmoid"; }
+  std::string torch() const override { return "nn.Sigmoid()"; }
+  std::string token() const override { return "sigmoid"; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    y.resize(x.shape());
+    const float* a = x.data();
+    float* b = y.data();
+    for (size_t i = 0, n = x.size(); i < n; ++i) {
+      // Split by sign so exp never overflows.
+      if (a[i] >= 0.f) b[i] = 1.f / (1.f + std::exp(-a[i]));
+      else { const float e = std::exp(a[i]); b[i] = e / (1.f + e); }
+    }
+  }
+  void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    dx->resize(y.shape());
+    const float* yy = y.data();
+    const float* d = dy.data();
+    float* o = dx->data();
+    for (size_t i = 0, n = y.size(); i < n; ++i) o[i] = d[i] * yy[i] * (1.f - yy[i]);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_conv2d(int C, int O, int k, Padding pad) {
+  if (C < 1 || O < 1 || k < 1 || k > 15) throw Error("conv: bad channels/kernel (" + num(C) + ", " + num(O) + ", k" + num(k) + ")");
+  return std::make_unique<Conv2D>(C, O, k, pad);
+}
+std::unique_ptr<Layer> make_conv2d_transpose(int C, int O, int k) {
+  if (C < 1 || O < 1 || k < 1 || k > 15) throw Error("convt: bad channels/kernel");
+  return std::make_unique<Conv2DTranspose>(C, O, k);
+}
+std::unique_ptr<Layer> make_maxpool2() { return std::make_unique<MaxPool2>(); }
+std::unique_ptr<Layer> make_upsample2() { return std::make_unique<UpSample2>(); }
+std::unique_ptr<Layer> make_dense(int I, int O) {
+  if (I < 1 || O < 1) throw Error("dense: bad size");
+  return std::make_unique<Dense>(I, O);
+}
+std::unique_ptr<Layer> make_flatten() { return std::make_unique<Flatten>(); }
+std::unique_ptr<Layer> make_reshape(int c, int h, int w) {
+  if (c < 1 || h < 1 || w < 1) throw Error("reshape: bad shape");
+  return std::make_unique<Reshape>(c, h, w);
+}
+std::unique_ptr<Layer> make_relu() { return std::make_unique<ReLU>(); }
+std::unique_ptr<Layer> make_sigmoid() { return std::make_unique<Sigmoid>(); }
+
+}  // namespace dae

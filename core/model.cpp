@@ -1,0 +1,462 @@
+#include "model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "common.h"
+
+namespace dae {
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// Splits a spec into tokens; '|' is returned as its own token.
+std::vector<std::string> tokenize(const std::string& spec) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] { if (!cur.empty()) out.push_back(lower(cur)), cur.clear(); };
+  for (char ch : spec) {
+    if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '-' || ch == ';') flush();
+    else if (ch == '|') { flush(); out.push_back("|"); }
+    else cur += ch;
+  }
+  flush();
+  return out;
+}
+
+// Reads a positive integer at s[pos...]; returns -1 if none.
+int read_int(const std::string& s, size_t& pos) {
+  size_t start = pos;
+  long long v = 0;
+  while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - start < 7)
+    v = v * 10 + (s[pos++] - '0');
+  if (pos == start || (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))) return -1;
+  return int(v);
+}
+
+struct Token {
+  enum Kind { Conv, ConvT, Dense, Pool, Up, Flatten, Reshape, Relu, Sigmoid, Bar } kind;
+  int a = 0, k = 3, c = 0, h = 0, w = 0;
+  Padding pad = Padding::Same;
+  std::string act = "relu";
+};
+
+Token parse_token(const std::string& t) {
+  auto bad = [&](const std::string& why) {
+    return Error("arch: bad layer '" + t + "': " + why +
+                 " (layers: convF[kK][/valid][:act] convtF[kK] denseN pool up flatten reshapeCxHxW relu sigmoid)");
+  };
+  Token tok{};
+  if (t == "|") { tok.kind = Token::Bar; return tok; }
+  if (t == "pool" || t == "maxpool") { tok.kind = Token::Pool; return tok; }
+  if (t == "up" || t == "upsample") { tok.kind = Token::Up; return tok; }
+  if (t == "flatten") { tok.kind = Token::Flatten; return tok; }
+  if (t == "relu") { tok.kind = Token::Relu; return tok; }
+  if (t == "sigmoid") { tok.kind = Token::Sigmoid; return tok; }
+  size_t pos = 0;
+  auto starts = [&](const char* p) { return t.compare(0, std::strlen(p), p) == 0; };
+  if (starts("reshape")) {
+    tok.kind = Token::Reshape;
+    pos = 7;
+    tok.c = read_int(t, pos);
+    if (tok.c < 1 || pos >= t.size() || t[pos++] != 'x') throw bad("expected reshapeCxHxW");
+    tok.h = read_int(t, pos);
+    if (tok.h < 1 || pos >= t.size() || t[pos++] != 'x') throw bad("expected reshapeCxHxW");
+    tok.w = read_int(t, pos);
+    if (tok.w < 1 || pos != t.size()) throw bad("expected reshapeCxHxW");
+    return tok;
+  }
+  if (starts("convt")) { tok.kind = Token::ConvT; pos = 5; }
+  else if (starts("conv")) { tok.kind = Token::Conv; pos = 4; }
+  else if (starts("dense")) { tok.kind = Token::Dense; pos = 5; }
+  else throw bad("unknown layer");
+  tok.a = read_int(t, pos);
+  if (tok.a < 1) throw bad("expected a number of filters/units");
+  if (tok.a > 4096) throw bad("at most 4096 filters/units");
+  if (pos < t.size() && t[pos] == 'k' && tok.kind != Token::Dense) {
+    ++pos;
+    tok.k = read_int(t, pos);
+    if (tok.k < 1 || tok.k > 15) throw bad("kernel size must be 1..15");
+  }
+  if (pos < t.size() && t[pos] == '/' && tok.kind == Token::Conv) {
+    const size_t end = t.find(':', pos);
+    const std::string p = t.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+    if (p == "same") tok.pad = Padding::Same;
+    else if (p == "valid") tok.pad = Padding::Valid;
+    else throw bad("padding must be /same or /valid");
+    pos = end == std::string::npos ? t.size() : end;
+  }
+  if (pos < t.size() && t[pos] == ':') {
+    tok.act = t.substr(pos + 1);
+    if (tok.act != "relu" && tok.act != "sigmoid" && tok.act != "linear") throw bad("activation must be relu, sigmoid or linear");
+    pos = t.size();
+  }
+  if (pos != t.size()) throw bad("unexpected '" + t.substr(pos) + "'");
+  return tok;
+}
+
+std::string with_commas(size_t v) {
+  std::string s = std::to_string(v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+std::string human_bytes(double b) {
+  char buf[32];
+  if (b < 1024) std::snprintf(buf, sizeof buf, "%.2f B", b);
+  else if (b < 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.2f KB", b / 1024);
+  else std::snprintf(buf, sizeof buf, "%.2f MB", b / (1024.0 * 1024));
+  return buf;
+}
+std::string snake(const std::string& type) {  // "MaxPooling2D" → "max_pooling2d", "ReLU" → "re_lu"
+  std::string out;
+  for (size_t i = 0; i < type.size(); ++i) {
+    const char ch = type[i];
+    if (std::isupper(static_cast<unsigned char>(ch)) && i > 0 &&
+        (std::islower(static_cast<unsigned char>(type[i - 1])) ||
+         (i + 1 < type.size() && std::islower(static_cast<unsigned char>(type[i + 1])))))
+      out += '_';
+    out += char(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Model::preset_names() { return {"seed", "deep", "transposed", "dense"}; }
+
+std::string Model::preset_spec(const std::string& name, int h, int w) {
+  const std::string n = lower(name);
+  if (n == "seed") return "conv32 pool conv64 pool | conv64 up conv32 up conv1:sigmoid";
+  if (n == "deep") return "conv32 conv32 pool conv64 conv64 pool | conv64 conv64 up conv32 conv32 up conv1:sigmoid";
+  if (n == "transposed") return "conv32 pool conv64 pool | convt64 convt32 conv1:sigmoid";
+  if (n == "dense")
+    return "flatten dense128 dense64 | dense128 dense" + std::to_string(h * w) + ":linear reshape1x" +
+           std::to_string(h) + "x" + std::to_string(w) + " sigmoid";
+  return "";
+}
+
+Model Model::build(const std::string& spec_or_preset, int channels, int h, int w) {
+  if (channels < 1 || channels > 4 || h < 2 || w < 2 || h > 512 || w > 512)
+    throw Error("model: unsupported input " + std::to_string(channels) + "×" + std::to_string(h) + "×" + std::to_string(w));
+  Model m;
+  std::string spec = preset_spec(spec_or_preset, h, w);
+  if (spec.empty()) spec = spec_or_preset;
+  else m.name_ = lower(spec_or_preset);
+  const auto tokens = tokenize(spec);
+  if (tokens.empty()) throw Error("arch: empty architecture (try 'seed')");
+  m.input_ = {1, channels, h, w};
+
+  Shape cur = m.input_;
+  int buffers = 1;  // acts[0] = input
+  auto add = [&](std::unique_ptr<Layer> layer) {
+    LayerInfo li;
+    li.in = cur;
+    li.out = layer->output_shape(cur);
+    if (li.out.size() > (size_t(16) << 20)) throw Error("arch: layer " + layer->token() + " output is too large");
+    li.params = layer->params(cur);
+    li.offset = m.weights_.size();
+    for (auto& p : li.params) li.num_params += p.size();
+    if (m.weights_.size() + li.num_params > (size_t(64) << 20)) throw Error("arch: more than 64M parameters");
+    m.weights_.resize(m.weights_.size() + li.num_params, 0.f);
+    li.act_in = buffers - 1;
+    if (!layer->in_place()) ++buffers;
+    li.act_out = buffers - 1;
+    li.layer = std::move(layer);
+    cur = li.out;
+    m.layers_.push_back(std::move(li));
+  };
+  for (const auto& t : tokens) {
+    const Token tok = parse_token(t);
+    try {
+      switch (tok.kind) {
+        case Token::Bar:
+          if (m.encoder_layers_ >= 0) throw Error("arch: only one '|' (encoder end) is allowed");
+          m.encoder_layers_ = int(m.layers_.size());
+          continue;
+        case Token::Conv: add(make_conv2d(cur.c, tok.a, tok.k, tok.pad)); break;
+        case Token::ConvT: add(make_conv2d_transpose(cur.c, tok.a, tok.k)); break;
+        case Token::Dense:
+          if (cur.h != 1 || cur.w != 1) throw Error("dense needs a flat input: add 'flatten' before it");
+          add(make_dense(cur.c, tok.a));
+          break;
+        case Token::Pool: add(make_maxpool2()); break;
+        case Token::Up: add(make_upsample2()); break;
+        case Token::Flatten: add(make_flatten()); break;
+        case Token::Reshape: add(make_reshape(tok.c, tok.h, tok.w)); break;
+        case Token::Relu: add(make_relu()); break;
+        case Token::Sigmoid: add(make_sigmoid()); break;
+      }
+      if (tok.kind == Token::Conv || tok.kind == Token::ConvT || tok.kind == Token::Dense) {
+        if (tok.act == "relu") add(make_relu());
+        else if (tok.act == "sigmoid") add(make_sigmoid());
+      }
+    } catch (const Error& e) {
+      std::string msg = e.what();
+      if (msg.rfind("arch:", 0) != 0) msg = "arch: at '" + t + "': " + msg;
+      throw Error(msg);
+    }
+  }
+  if (m.layers_.size() > 128) throw Error("arch: more than 128 layers");
+  const Shape out = m.layers_.empty() ? m.input_ : m.layers_.back().out;
+  if (out != m.input_)
+    throw Error("arch: the output " + out.keras_str() + " must have the input's shape " + m.input_.keras_str() +
+                " (an autoencoder reconstructs its input)");
+  m.num_buffers_ = buffers;
+  return m;
+}
+
+Model Model::clone() const {
+  Model m = build(spec(), input_.c, input_.h, input_.w);
+  m.name_ = name_;
+  m.weights_ = weights_;
+  return m;
+}
+
+std::string Model::spec() const {
+  std::string s;
+  auto is_act = [&](size_t i) {
+    const std::string t = layers_[i].layer->type();
+    return t == "ReLU" || t == "Sigmoid";
+  };
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (int(i) == encoder_layers_) s += " |";
+    const Layer& l = *layers_[i].layer;
+    std::string tok = l.token();
+    const std::string t = l.type();
+    if (t == "Conv2D" || t == "Conv2DTranspose" || t == "Dense") {
+      if (i + 1 < layers_.size() && is_act(i + 1) && int(i + 1) != encoder_layers_) {
+        if (layers_[i + 1].layer->type() == "Sigmoid") tok += ":sigmoid";
+        ++i;
+      } else {
+        tok += ":linear";
+      }
+    }
+    s += (s.empty() ? "" : " ") + tok;
+  }
+  return s;
+}
+
+double Model::macs_per_image() const {
+  double total = 0;
+  for (const auto& l : layers_) total += l.layer->macs(l.in);
+  return total;
+}
+
+bool Model::ends_with_sigmoid() const {
+  return !layers_.empty() && layers_.back().layer->type() == "Sigmoid";
+}
+
+void Model::init(uint64_t seed) {
+  Rng rng(mix_keys(seed, 0x696E6974ull));  // "init"
+  for (const auto& l : layers_) {
+    float* p = weights_.data() + l.offset;
+    for (const auto& ps : l.params) {
+      const size_t n = ps.size();
+      for (size_t i = 0; i < n; ++i) p[i] = ps.glorot_limit > 0 ? rng.uniform(-ps.glorot_limit, ps.glorot_limit) : 0.f;
+      p += n;
+    }
+  }
+}
+
+std::string Model::summary() const {
+  const int W1 = 5, W2 = 34, W3 = 24;
+  std::ostringstream os;
+  auto row = [&](const std::string& a, const std::string& b, const std::string& c, const std::string& d) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, " %-*s%-*s%-*s%s", W1 - 1, a.c_str(), W2, b.c_str(), W3, c.c_str(), d.c_str());
+    os << buf << "\n";
+  };
+  const std::string line(W1 + W2 + W3 + 12, '_'), dline(W1 + W2 + W3 + 12, '=');
+  os << "Model: \"" << name_ << "\"  (" << spec() << ")\n" << line << "\n";
+  row("#", "Layer (type)", "Output Shape", "Param #");
+  os << dline << "\n";
+  auto shape_str = [](const Shape& s) {
+    std::string k = s.keras_str();
+    return "(None, " + k.substr(1);
+  };
+  row("", "input (InputLayer)", shape_str(input_), "0");
+  std::map<std::string, int> counts;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (int(i) == encoder_layers_) {
+      const Shape& b = layers_[i].in;
+      os << "  ---- encoder | decoder ---- bottleneck " << shape_str(b) << " = " << with_commas(b.per_image())
+         << " values\n";
+    }
+    const Layer& l = *layers_[i].layer;
+    std::string nm = snake(l.type());
+    const int c = counts[nm]++;
+    if (c) nm += "_" + std::to_string(c);
+    row(std::to_string(i), nm + " (" + l.type() + ")", shape_str(layers_[i].out), with_commas(layers_[i].num_params));
+  }
+  os << dline << "\n";
+  const size_t n = num_params();
+  os << "Total params: " << with_commas(n) << " (" << human_bytes(4.0 * n) << ")\n";
+  os << "Trainable params: " << with_commas(n) << " (" << human_bytes(4.0 * n) << ")\n";
+  os << "Non-trainable params: 0 (0.00 B)\n" << line << "\n";
+  return os.str();
+}
+
+// ---- running ----------------------------------------------------------------------------------
+
+const Tensor& Model::activation(const Context& ctx, int i) const {
+  return ctx.acts.at(i == 0 ? 0 : layers_.at(i - 1).act_out);
+}
+
+void Model::forward(int n, Context& ctx) const {
+  (void)n;
+  for (const auto& l : layers_)
+    l.layer->forward(ctx.acts[l.act_in], ctx.acts[l.act_out], weights_.data() + l.offset, ctx.ws);
+}
+
+static void load_input(Context& ctx, int buffers, const Shape& in, const float* x, int n) {
+  if (int(ctx.acts.size()) < buffers) ctx.acts.resize(buffers);
+  ctx.acts[0].resize(in.with_n(n));
+  std::copy(x, x + in.per_image() * n, ctx.acts[0].data());
+}
+
+void Model::predict(const float* x, int n, float* y, Context& ctx) const {
+  load_input(ctx, num_buffers_, input_, x, n);
+  forward(n, ctx);
+  const Tensor& out = activation(ctx, num_activations() - 1);
+  std::copy(out.data(), out.data() + out.size(), y);
+}
+
+double Model::loss_and_grad(const float* target, int n, LossKind loss, float scale, Tensor* g, Context& ctx,
+                            bool* fused) const {
+  const Tensor& out = activation(ctx, num_activations() - 1);
+  const size_t count = size_t(n) * input_.per_image();
+  if (g) g->resize(out.shape());
+  float* gp = g ? g->data() : nullptr;
+  *fused = loss == LossKind::BCE && ends_with_sigmoid();
+  if (*fused) {
+    const Tensor& z = activation(ctx, num_activations() - 2);
+    return bce_logits(z.data(), out.data(), target, count, scale, gp);
+  }
+  if (loss == LossKind::BCE) return bce_probs(out.data(), target, count, scale, gp);
+  return mse(out.data(), target, count, scale, gp);
+}
+
+double Model::train_shard(const float* x, const float* target, int n, LossKind loss, float scale, float* grad,
+                          Context& ctx) const {
+  load_input(ctx, num_buffers_, input_, x, n);
+  forward(n, ctx);
+  bool fused = false;
+  Tensor* g = &ctx.ga;
+  const double sum = loss_and_grad(target, n, loss, scale, g, ctx, &fused);
+  // With the fused BCE, g is already ∂L/∂(sigmoid input): skip the sigmoid's backward.
+  for (int i = int(layers_.size()) - 1 - (fused ? 1 : 0); i >= 0; --i) {
+    const LayerInfo& l = layers_[i];
+    Tensor* dx = nullptr;
+    if (i > 0) dx = l.layer->in_place() ? g : (g == &ctx.ga ? &ctx.gb : &ctx.ga);
+    l.layer->backward(ctx.acts[l.act_in], ctx.acts[l.act_out], *g, dx, weights_.data() + l.offset,
+                      grad + l.offset, ctx.ws);
+    g = dx;
+  }
+  return sum;
+}
+
+double Model::eval_shard(const float* x, const float* target, int n, LossKind loss, float* pred,
+                         Context& ctx) const {
+  load_input(ctx, num_buffers_, input_, x, n);
+  forward(n, ctx);
+  bool fused = false;
+  const double sum = loss_and_grad(target, n, loss, 0.f, nullptr, ctx, &fused);
+  if (pred) {
+    const Tensor& out = activation(ctx, num_activations() - 1);
+    std::copy(out.data(), out.data() + out.size(), pred);
+  }
+  return sum;
+}
+
+// ---- model files ----------------------------------------------------------------------------
+
+SafeTensors Model::to_safetensors(const std::map<std::string, std::string>& extra) const {
+  SafeTensors st;
+  st.metadata = extra;
+  st.metadata["format"] = "dae-model-1";
+  st.metadata["arch"] = spec();
+  st.metadata["preset"] = name_;
+  st.metadata["input"] = std::to_string(input_.c) + "x" + std::to_string(input_.h) + "x" + std::to_string(input_.w);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const float* p = weights_.data() + layers_[i].offset;
+    for (const auto& ps : layers_[i].params) {
+      NamedTensor t;
+      t.name = "layers." + std::to_string(i) + "." + ps.name;
+      t.shape = ps.shape;
+      t.data.assign(p, p + ps.size());
+      p += ps.size();
+      st.tensors.push_back(std::move(t));
+    }
+  }
+  return st;
+}
+
+Model Model::from_safetensors(const SafeTensors& st) {
+  auto it = st.metadata.find("arch");
+  if (it == st.metadata.end())
+    throw Error("model file: no 'arch' in __metadata__ (not a dae model; PyTorch-made files need arch and input)");
+  auto in = st.metadata.find("input");
+  if (in == st.metadata.end()) throw Error("model file: no 'input' in __metadata__");
+  int c = 0, h = 0, w = 0;
+  char tail = 0;
+  if (std::sscanf(in->second.c_str(), "%dx%dx%d%c", &c, &h, &w, &tail) != 3)
+    throw Error("model file: bad input '" + in->second + "' (expected CxHxW)");
+  Model m = build(it->second, c, h, w);
+  auto pn = st.metadata.find("preset");
+  if (pn != st.metadata.end() && !preset_spec(pn->second, h, w).empty() &&
+      build(pn->second, c, h, w).spec() == m.spec())
+    m.name_ = pn->second;
+  size_t expected = 0;
+  for (size_t i = 0; i < m.layers_.size(); ++i) {
+    float* p = m.weights_.data() + m.layers_[i].offset;
+    for (const auto& ps : m.layers_[i].params) {
+      const std::string name = "layers." + std::to_string(i) + "." + ps.name;
+      const NamedTensor* t = st.find(name);
+      if (!t) throw Error("model file: tensor '" + name + "' is missing");
+      if (t->shape != ps.shape) {
+        std::string got, want;
+        for (auto d : t->shape) got += (got.empty() ? "" : ", ") + std::to_string(d);
+        for (auto d : ps.shape) want += (want.empty() ? "" : ", ") + std::to_string(d);
+        throw Error("model file: tensor '" + name + "' has shape (" + got + "), the architecture needs (" + want + ")");
+      }
+      std::copy(t->data.begin(), t->data.end(), p);
+      p += ps.size();
+      ++expected;
+    }
+  }
+  if (st.tensors.size() != expected) {
+    for (const auto& t : st.tensors) {
+      bool known = false;
+      for (size_t i = 0; i < m.layers_.size() && !known; ++i)
+        for (const auto& ps : m.layers_[i].params)
+          if (t.name == "layers." + std::to_string(i) + "." + ps.name) known = true;
+      if (!known) throw Error("model file: unexpected tensor '" + t.name + "' for architecture '" + m.spec() + "'");
+    }
+  }
+  for (float v : m.weights_)
+    if (!std::isfinite(v)) throw Error("model file: weights contain NaN or infinity");
+  return m;
+}
+
+void Model::save(const std::string& path, const std::map<std::string, std::string>& extra) const {
+  save_safetensors(path, to_safetensors(extra));
+}
+
+Model Model::load(const std::string& path, std::map<std::string, std::string>* metadata) {
+  SafeTensors st = load_safetensors(path);
+  Model m = from_safetensors(st);
+  if (metadata) *metadata = st.metadata;
+  return m;
+}
+
+}  // namespace dae

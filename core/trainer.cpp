@@ -1,0 +1,349 @@
+#include "trainer.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "metrics.h"
+
+namespace dae {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char ch : s) {
+    if (ch == '"' || ch == '\\') o += '\\', o += char(ch);
+    else if (ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
+    else o += char(ch);
+  }
+  return o + "\"";
+}
+std::string json_num(double v) {
+  if (!std::isfinite(v)) return "null";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.9g", v);
+  return b;
+}
+}  // namespace
+
+void TrainConfig::validate() const {
+  auto bad = [](const std::string& m) { throw Error(m); };
+  if (epochs < 1 || epochs > 10000) bad("epochs must be 1..10000, got " + std::to_string(epochs));
+  if (batch < 1 || batch > 8192) bad("batch must be 1..8192, got " + std::to_string(batch));
+  if (!(lr > 0) || !(lr <= 10)) bad("learning rate must be in (0, 10], got " + json_num(lr));
+  if (threads < 1 || threads > 256) bad("threads must be 1..256, got " + std::to_string(threads));
+  if (train > 10000000 || val > 10000000) bad("train/val sizes are absurd");
+  if (noise.kind == Noise::Gaussian && !(noise.amount >= 0 && noise.amount <= 10)) bad("gaussian noise factor must be 0..10");
+  if (noise.kind == Noise::SaltPepper && !(noise.amount >= 0 && noise.amount <= 1)) bad("salt-and-pepper amount must be 0..1");
+}
+
+std::string TrainConfig::to_json() const {
+  return "{\"dataset\":" + json_str(dataset) + ",\"arch\":" + json_str(arch) + ",\"noise\":" + json_str(noise.str()) +
+         ",\"loss\":" + json_str(loss_name(loss)) + ",\"epochs\":" + std::to_string(epochs) +
+         ",\"batch\":" + std::to_string(batch) + ",\"lr\":" + json_num(lr) + ",\"train\":" + std::to_string(train) +
+         ",\"val\":" + std::to_string(val) + ",\"seed\":" + std::to_string(seed) +
+         ",\"fresh_noise\":" + (fresh_noise ? "true" : "false") + "}";
+}
+
+Trainer::Trainer(Model& model, const ImageSet& train, const ImageSet& val, const TrainConfig& cfg)
+    : model_(model), train_(train), val_(val), cfg_(cfg) {
+  cfg_.validate();
+  if (train.size() == 0) throw Error("no training images");
+  if (val.size() == 0) throw Error("no validation images");
+  const Shape in = model.input_shape();
+  if (in.c != 1 || in.h != train.h || in.w != train.w || val.h != train.h || val.w != train.w)
+    throw Error("the model expects " + std::to_string(in.h) + "×" + std::to_string(in.w) + " images, the data has " +
+                std::to_string(train.h) + "×" + std::to_string(train.w));
+  adam_ = Adam(AdamConfig{cfg_.lr}, model.num_params());
+  pool_ = std::make_unique<ThreadPool>(cfg_.threads);
+  ctx_.resize(pool_->size());
+  const size_t P = in.per_image();
+  xbuf_.assign(pool_->size(), std::vector<float>(P * std::max(kShard, kValShard)));
+  tbuf_ = xbuf_;
+  batches_per_epoch_ = int((train.size() + cfg_.batch - 1) / cfg_.batch);
+  grad_.resize(model.num_params());
+  val_shards_ = int((val.size() + kValShard - 1) / kValShard);
+  val_loss_.resize(val_shards_);
+  val_psnr_.resize(val_shards_);
+  val_ssim_.resize(val_shards_);
+  val_psnr_img_.clear();
+  compute_baseline();
+  begin_epoch();
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::val_pair(size_t i, float* noisy, float* clean) const {
+  const size_t P = val_.pixels_per_image();
+  to_float(val_.image(i), clean, P);
+  apply_noise(clean, noisy, P, cfg_.noise, val_noise_key(cfg_.seed, i));
+}
+
+void Trainer::compute_baseline() {
+  const size_t P = val_.pixels_per_image();
+  std::vector<double> loss(val_shards_), ps(val_shards_), ss(val_shards_);
+  pool_->parallel_for(val_shards_, [&](int s, int tid) {
+    float* x = xbuf_[tid].data();
+    float* t = tbuf_[tid].data();
+    const size_t b = size_t(s) * kValShard, e = std::min(val_.size(), b + kValShard);
+    for (size_t i = b; i < e; ++i) {
+      val_pair(i, x, t);
+      loss[s] += cfg_.loss == LossKind::BCE ? bce_probs(x, t, P, 0.f, nullptr) : mse(x, t, P, 0.f, nullptr);
+      ps[s] += psnr(x, t, P);
+      ss[s] += ssim(x, t, val_.h, val_.w);
+    }
+  });
+  const double n = double(val_.size());
+  baseline_.loss = std::accumulate(loss.begin(), loss.end(), 0.0) / (n * P);
+  baseline_.psnr = std::accumulate(ps.begin(), ps.end(), 0.0) / n;
+  baseline_.ssim = std::accumulate(ss.begin(), ss.end(), 0.0) / n;
+}
+
+void Trainer::begin_epoch() {
+  phase_ = Phase::Train;
+  batch_ = 0;
+  epoch_loss_sum_ = 0;
+  epoch_samples_ = 0;
+  epoch_seconds_ = 0;
+  order_.resize(train_.size());
+  std::iota(order_.begin(), order_.end(), 0u);
+  Rng rng(mix_keys(cfg_.seed, 0x73687566ull + uint64_t(epoch_)));  // "shuf" + epoch
+  rng.shuffle(order_.begin(), order_.end());
+  begin_batch();
+}
+
+void Trainer::begin_batch() {
+  const size_t start = size_t(batch_) * cfg_.batch;
+  batch_size_now_ = int(std::min<size_t>(cfg_.batch, train_.size() - start));
+  shards_in_batch_ = (batch_size_now_ + kShard - 1) / kShard;
+  shard_next_ = 0;
+  if (int(shard_grad_.size()) < shards_in_batch_) shard_grad_.resize(shards_in_batch_);
+  shard_loss_.assign(shards_in_batch_, 0.0);
+}
+
+void Trainer::run_train_shard(int s, int tid) {
+  const size_t P = train_.pixels_per_image();
+  const size_t first = size_t(batch_) * cfg_.batch + size_t(s) * kShard;
+  const int n = int(std::min<size_t>(kShard, size_t(batch_size_now_) - size_t(s) * kShard));
+  float* x = xbuf_[tid].data();
+  float* t = tbuf_[tid].data();
+  for (int j = 0; j < n; ++j) {
+    const uint32_t idx = order_[first + j];
+    to_float(train_.image(idx), t + j * P, P);
+    apply_noise(t + j * P, x + j * P, P, cfg_.noise, noise_key(cfg_.seed, idx, cfg_.fresh_noise ? epoch_ + 1 : 0));
+  }
+  auto& g = shard_grad_[s];
+  g.assign(model_.num_params(), 0.f);
+  const float scale = float(1.0 / (double(batch_size_now_) * P));
+  shard_loss_[s] = model_.train_shard(x, t, n, cfg_.loss, scale, g.data(), ctx_[tid]);
+}
+
+Trainer::Event Trainer::finish_batch() {
+  const size_t N = grad_.size();
+  // Sum the shard gradients in shard order (each element independently: threads may split the range).
+  const int parts = pool_->size();
+  pool_->parallel_for(parts, [&](int part, int) {
+    const size_t b = N * part / parts, e = N * (part + 1) / parts;
+    std::copy(shard_grad_[0].begin() + b, shard_grad_[0].begin() + e, grad_.begin() + b);
+    for (int s = 1; s < shards_in_batch_; ++s) {
+      const float* g = shard_grad_[s].data();
+      for (size_t i = b; i < e; ++i) grad_[i] += g[i];
+    }
+  });
+  double loss = 0;
+  for (int s = 0; s < shards_in_batch_; ++s) loss += shard_loss_[s];
+  const size_t P = train_.pixels_per_image();
+  loss /= double(batch_size_now_) * P;
+  bool finite = std::isfinite(loss);
+  for (size_t i = 0; i < N && finite; ++i) finite = std::isfinite(grad_[i]);
+  if (!finite)
+    throw Error("training diverged (loss " + json_num(loss) + " at epoch " + std::to_string(epoch_ + 1) + ", step " +
+                std::to_string(batch_ + 1) + "); the weights were kept from the previous step — lower the learning rate");
+  adam_.step(model_.weights().data(), grad_.data(), N);
+  last_batch_loss_ = loss;
+  epoch_loss_sum_ += loss * batch_size_now_;
+  epoch_samples_ += batch_size_now_;
+  ++batch_;
+  if (batch_ == batches_per_epoch_) {
+    phase_ = Phase::Val;
+    val_next_ = 0;
+  } else {
+    begin_batch();
+  }
+  return Event::Batch;
+}
+
+void Trainer::run_val_shard(int s, int tid) {
+  const size_t P = val_.pixels_per_image();
+  const size_t b = size_t(s) * kValShard, e = std::min(val_.size(), b + kValShard);
+  const int n = int(e - b);
+  float* x = xbuf_[tid].data();
+  float* t = tbuf_[tid].data();
+  for (int j = 0; j < n; ++j) val_pair(b + j, x + j * P, t + j * P);
+  std::vector<float> out(size_t(n) * P);
+  val_loss_[s] = model_.eval_shard(x, t, n, cfg_.loss, out.data(), ctx_[tid]);
+  double ps = 0, ss = 0;
+  for (int j = 0; j < n; ++j) {
+    const double p = psnr(out.data() + j * P, t + j * P, P);
+    val_psnr_img_[b + j] = float(p);
+    ps += p;
+    ss += ssim(out.data() + j * P, t + j * P, val_.h, val_.w);
+  }
+  val_psnr_[s] = ps;
+  val_ssim_[s] = ss;
+}
+
+Trainer::Event Trainer::finish_val() {
+  const double n = double(val_.size());
+  const size_t P = val_.pixels_per_image();
+  EpochStats st;
+  st.epoch = epoch_ + 1;
+  st.train_loss = epoch_samples_ ? epoch_loss_sum_ / double(epoch_samples_) : 0;
+  st.val_loss = std::accumulate(val_loss_.begin(), val_loss_.end(), 0.0) / (n * P);
+  st.val_psnr = std::accumulate(val_psnr_.begin(), val_psnr_.end(), 0.0) / n;
+  st.val_ssim = std::accumulate(val_ssim_.begin(), val_ssim_.end(), 0.0) / n;
+  st.seconds = epoch_seconds_;
+  history_.push_back(st);
+  ++epoch_;
+  if (!done()) begin_epoch();
+  return Event::Epoch;
+}
+
+Trainer::Event Trainer::advance() {
+  if (done()) return Event::Done;
+  const auto t0 = Clock::now();
+  if (phase_ == Phase::Train) {
+    const int n = std::min(kShard, batch_size_now_ - shard_next_ * kShard);
+    run_train_shard(shard_next_++, 0);
+    const double dt = seconds_since(t0);
+    recent_samples_ += n;
+    recent_seconds_ += dt;
+    epoch_seconds_ += dt;
+    return shard_next_ == shards_in_batch_ ? finish_batch() : Event::Shard;
+  }
+  if (val_next_ == 0) val_psnr_img_.assign(val_.size(), 0.f);
+  run_val_shard(val_next_++, 0);
+  epoch_seconds_ += seconds_since(t0);
+  return val_next_ == val_shards_ ? finish_val() : Event::Shard;
+}
+
+Trainer::Event Trainer::step() {
+  if (done()) return Event::Done;
+  const auto t0 = Clock::now();
+  if (phase_ == Phase::Train) {
+    const int first = shard_next_, n = shards_in_batch_ - shard_next_;
+    const int samples = batch_size_now_ - first * kShard;
+    pool_->parallel_for(n, [&](int i, int tid) { run_train_shard(first + i, tid); });
+    shard_next_ = shards_in_batch_;
+    const double dt = seconds_since(t0);
+    recent_samples_ += samples;
+    recent_seconds_ += dt;
+    epoch_seconds_ += dt;
+    return finish_batch();
+  }
+  if (val_next_ == 0) val_psnr_img_.assign(val_.size(), 0.f);
+  const int first = val_next_;
+  pool_->parallel_for(val_shards_ - first, [&](int i, int tid) { run_val_shard(first + i, tid); });
+  val_next_ = val_shards_;
+  epoch_seconds_ += seconds_since(t0);
+  return finish_val();
+}
+
+void Trainer::run(const std::function<void(Event)>& on_event, const std::atomic<bool>* cancel) {
+  while (!done()) {
+    if (cancel && cancel->load()) return;
+    const Event ev = step();
+    if (on_event) on_event(ev);
+  }
+}
+
+double Trainer::epoch_progress() const {
+  if (done()) return 1.0;
+  // Work units: a training image costs about 3 forward passes, a validation image 1.
+  const double train_work = 3.0 * double(train_.size()), val_work = double(val_.size());
+  double did;
+  if (phase_ == Phase::Train)
+    did = 3.0 * (double(batch_) * cfg_.batch + double(std::min(shard_next_ * kShard, batch_size_now_)));
+  else
+    did = train_work + double(std::min(val_.size(), size_t(val_next_) * kValShard));
+  return std::min(1.0, did / (train_work + val_work));
+}
+
+double Trainer::running_train_loss() const {
+  return epoch_samples_ ? epoch_loss_sum_ / double(epoch_samples_) : last_batch_loss_;
+}
+
+double Trainer::samples_per_s() const { return recent_seconds_ > 0 ? recent_samples_ / recent_seconds_ : 0; }
+
+std::map<std::string, std::string> Trainer::metadata() const {
+  std::string hist = "[";
+  for (const auto& h : history_) {
+    if (hist.size() > 1) hist += ",";
+    hist += "{\"epoch\":" + std::to_string(h.epoch) + ",\"train_loss\":" + json_num(h.train_loss) +
+            ",\"val_loss\":" + json_num(h.val_loss) + ",\"val_psnr\":" + json_num(h.val_psnr) +
+            ",\"val_ssim\":" + json_num(h.val_ssim) + ",\"seconds\":" + json_num(h.seconds) + "}";
+  }
+  hist += "]";
+  return {{"config", cfg_.to_json()},
+          {"epochs_done", std::to_string(epoch_)},
+          {"history", hist},
+          {"dataset", cfg_.dataset},
+          {"noise", cfg_.noise.str()},
+          {"baseline", "{\"val_loss\":" + json_num(baseline_.loss) + ",\"val_psnr\":" + json_num(baseline_.psnr) +
+                           ",\"val_ssim\":" + json_num(baseline_.ssim) + "}"}};
+}
+
+EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed, LossKind loss,
+                    int threads) {
+  if (val.size() == 0) throw Error("no images to evaluate");
+  const Shape in = model.input_shape();
+  if (in.c != 1 || in.h != val.h || in.w != val.w)
+    throw Error("the model expects " + std::to_string(in.h) + "×" + std::to_string(in.w) + " images, the data has " +
+                std::to_string(val.h) + "×" + std::to_string(val.w));
+  ThreadPool pool(threads);
+  const size_t P = val.pixels_per_image();
+  const int shards = int((val.size() + kValShard - 1) / kValShard);
+  std::vector<Context> ctx(pool.size());
+  std::vector<std::array<double, 6>> acc(shards);
+  pool.parallel_for(shards, [&](int s, int tid) {
+    std::vector<float> x(kValShard * P), t(kValShard * P), y(kValShard * P);
+    const size_t b = size_t(s) * kValShard, e = std::min(val.size(), b + kValShard);
+    const int n = int(e - b);
+    for (int j = 0; j < n; ++j) {
+      to_float(val.image(b + j), &t[j * P], P);
+      apply_noise(&t[j * P], &x[j * P], P, noise, val_noise_key(seed, b + j));
+    }
+    auto& a = acc[s];
+    a = {};
+    a[0] = model.eval_shard(x.data(), t.data(), n, loss, y.data(), ctx[tid]);
+    for (int j = 0; j < n; ++j) {
+      const float *xo = &x[j * P], *to = &t[j * P], *yo = &y[j * P];
+      a[1] += psnr(yo, to, P);
+      a[2] += ssim(yo, to, val.h, val.w);
+      a[3] += loss == LossKind::BCE ? bce_probs(xo, to, P, 0.f, nullptr) : mse(xo, to, P, 0.f, nullptr);
+      a[4] += psnr(xo, to, P);
+      a[5] += ssim(xo, to, val.h, val.w);
+    }
+  });
+  std::array<double, 6> sum{};
+  for (const auto& a : acc)
+    for (int k = 0; k < 6; ++k) sum[k] += a[k];
+  const double n = double(val.size());
+  EvalResult r;
+  r.images = val.size();
+  r.loss = sum[0] / (n * P);
+  r.psnr = sum[1] / n;
+  r.ssim = sum[2] / n;
+  r.noisy.loss = sum[3] / (n * P);
+  r.noisy.psnr = sum[4] / n;
+  r.noisy.ssim = sum[5] / n;
+  return r;
+}
+
+}  // namespace dae

