@@ -89,6 +89,13 @@ bool known_dtype(const std::string& d) {
   return false;
 }
 
+// "an array", "a number", "null", ... for messages.
+std::string a_type(const Json& v) {
+  const std::string t = Json::type_name(v.type());
+  if (v.is_null()) return t;
+  return (t[0] == 'a' || t[0] == 'o' ? "an " : "a ") + t;
+}
+
 struct Span {
   uint64_t begin, end;
   size_t index;  // into the parsed tensor list
@@ -208,8 +215,7 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
   } catch (const std::bad_alloc&) {
     fail("header of " + with_commas(hlen) + " bytes is too large to parse in memory");
   }
-  if (!header.is_object()) fail("header is a JSON " + std::string(Json::type_name(header.type())) +
-                                ", not an object");
+  if (!header.is_object()) fail("header is " + a_type(header) + ", not a JSON object");
 
   const uint8_t* data = bytes + 8 + hlen;
   const uint64_t data_size = uint64_t(n) - 8 - hlen;
@@ -222,18 +228,17 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
     if (name == "__metadata__") {
       if (v.is_null()) continue;
       if (!v.is_object())
-        fail("__metadata__ is a " + std::string(Json::type_name(v.type())) + ", not an object");
+        fail("__metadata__ is " + a_type(v) + ", not an object");
       for (const Json::Member& kv : v.as_object()) {
         if (!kv.second.is_string())
-          fail("__metadata__ value for " + quoted(kv.first) + " is a " +
-               Json::type_name(kv.second.type()) + ", not a string");
+          fail("__metadata__ value for " + quoted(kv.first) + " is " + a_type(kv.second) +
+               ", not a string");
         st.metadata[kv.first] = kv.second.as_string();
       }
       continue;
     }
     const std::string what = "tensor " + quoted(name);
-    if (!v.is_object()) fail(what + " is described by a " + Json::type_name(v.type()) +
-                             ", not an object");
+    if (!v.is_object()) fail(what + " is described by " + a_type(v) + ", not an object");
     for (const Json::Member& field : v.as_object())
       if (field.first != "dtype" && field.first != "shape" && field.first != "data_offsets")
         fail(what + " has an unexpected field " + quoted(field.first));

@@ -649,8 +649,8 @@ TEST(SafeTensors, BadJsonRejected) {
   EXPECT_ERROR_HAS(parse(file_of("{\"a\":")), "invalid header JSON: unexpected end of input");
   EXPECT_ERROR_HAS(parse(file_of("{} x")), "invalid header JSON: unexpected 'x' after the JSON value at byte 3");
   EXPECT_ERROR_HAS(parse(file_of(std::string("{}\0", 3))), "byte 0x00 after the JSON value");
-  EXPECT_ERROR_HAS(parse(file_of("[]")), "header is a JSON array, not an object");
-  EXPECT_ERROR_HAS(parse(file_of("\"x\"")), "not an object");
+  EXPECT_ERROR_HAS(parse(file_of("[]")), "header is an array, not a JSON object");
+  EXPECT_ERROR_HAS(parse(file_of("\"x\"")), "header is a string, not a JSON object");
   EXPECT_ERROR_HAS(parse(file_of("{\"\xFF\":1}")), "invalid UTF-8");
   // Padding with spaces (and other JSON whitespace) is fine.
   EXPECT_NO_THROW(parse(file_of("{}      ")));
@@ -746,16 +746,16 @@ TEST(SafeTensors, StructureChecks) {
   EXPECT_ERROR_HAS(p(R"({"t":{"dtype":"F32","shape":[1]}})"), "has no \"data_offsets\"");
   EXPECT_ERROR_HAS(p("{\"t\":{" + ok + ",\"extra\":1}}"), "unexpected field \"extra\"");
   EXPECT_ERROR_HAS(p("{\"t\":{" + ok + ",\"dtype\":\"F32\"}}"), "duplicate key \"dtype\"");
-  EXPECT_ERROR_HAS(p(R"({"t":[1,2]})"), "tensor \"t\" is described by a array, not an object");
-  EXPECT_ERROR_HAS(p(R"({"t":null})"), "not an object");
+  EXPECT_ERROR_HAS(p(R"({"t":[1,2]})"), "tensor \"t\" is described by an array, not an object");
+  EXPECT_ERROR_HAS(p(R"({"t":null})"), "is described by null, not an object");
   // __metadata__: string → string only (null means none).
   EXPECT_EQ(p("{\"__metadata__\":{\"a\":\"1\",\"b\":\"\"},\"t\":{" + ok + "}}").metadata.size(), 2u);
   EXPECT_NO_THROW(p("{\"__metadata__\":null,\"t\":{" + ok + "}}"));
   EXPECT_ERROR_HAS(p("{\"__metadata__\":{\"a\":1},\"t\":{" + ok + "}}"),
                    "__metadata__ value for \"a\" is a number, not a string");
   EXPECT_ERROR_HAS(p("{\"__metadata__\":{\"a\":{\"b\":\"c\"}},\"t\":{" + ok + "}}"),
-                   "is a object, not a string");
-  EXPECT_ERROR_HAS(p("{\"__metadata__\":[\"a\"],\"t\":{" + ok + "}}"), "__metadata__ is a array");
+                   "is an object, not a string");
+  EXPECT_ERROR_HAS(p("{\"__metadata__\":[\"a\"],\"t\":{" + ok + "}}"), "__metadata__ is an array, not an object");
   EXPECT_ERROR_HAS(p("{\"__metadata__\":{},\"__metadata__\":{},\"t\":{" + ok + "}}"), "duplicate key");
 }
 
