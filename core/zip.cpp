@@ -174,6 +174,31 @@ class Deflater {
     prev_[i & (kWindow - 1)] = head_[h];
     head_[h] = int64_t(i);
   }
+  // Number of equal leading bytes of a and b, at most max_len; 8 bytes at a time.
+  static int match_length(const uint8_t* a, const uint8_t* b, int max_len) {
+    int l = 0;
+    while (l + 8 <= max_len) {
+      uint64_t x, y;
+      std::memcpy(&x, a + l, 8);
+      std::memcpy(&y, b + l, 8);
+      if (x != y) {
+        const uint64_t d = x ^ y;  // the lowest differing byte comes first (little-endian)
+#if defined(__GNUC__) || defined(__clang__)
+        if (is_little_endian()) return l + __builtin_ctzll(d) / 8;
+#endif
+        break;
+      }
+      l += 8;
+    }
+    while (l < max_len && a[l] == b[l]) ++l;
+    return l;
+  }
+  static bool is_little_endian() {
+    const uint16_t one = 1;
+    uint8_t first;
+    std::memcpy(&first, &one, 1);
+    return first == 1;
+  }
   // Longest match for position i (before i is inserted) longer than `better_than`.
   int find(size_t i, int better_than, int& dist) const {
     if (i + kMinMatch > n_) return 0;
@@ -186,8 +211,7 @@ class Deflater {
     while (cand >= 0 && int64_t(i) - cand <= kWindow && chain-- > 0) {
       const uint8_t* m = p_ + cand;
       if (m[best] == cur[best] && m[0] == cur[0]) {  // quick reject on the byte that matters
-        int l = 0;
-        while (l < max_len && m[l] == cur[l]) ++l;
+        const int l = match_length(m, cur, max_len);
         if (l > best) {
           best = l;
           dist = int(int64_t(i) - cand);
