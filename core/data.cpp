@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -132,6 +133,7 @@ class Tree {
   virtual Listing list(const std::string& rel) const = 0;  // rel: "" or "a/b"
   virtual std::vector<uint8_t> read(const std::string& rel) const = 0;
   virtual std::string name(const std::string& rel) const = 0;  // for messages
+  virtual std::string hint() const { return ""; }  // added to "no class sub-folders" errors
 };
 
 void sort_listing(Listing& l) {
@@ -200,6 +202,8 @@ class ZipTree : public Tree {
       if (!es[k].is_dir() && is_png_name(parts.back())) {
         dirs_[rel].pngs.insert(parts.back());
         files_[join(rel, parts.back())] = k;
+      } else if (!es[k].is_dir() && ends_with_ci(parts.back(), ".zip") && inner_zip_.empty()) {
+        inner_zip_ = es[k].name;
       }
     }
   }
@@ -220,12 +224,16 @@ class ZipTree : public Tree {
     return zip_.read(e);
   }
   std::string name(const std::string& rel) const override { return rel.empty() ? zip_.what() : rel + " in " + zip_.what(); }
+  std::string hint() const override {
+    return inner_zip_.empty() ? "" : " (it contains another archive, " + inner_zip_ + ": extract that one and use it)";
+  }
 
  private:
   struct Dir { std::set<std::string> dirs, pngs; };
   ZipReader zip_;
   std::map<std::string, Dir> dirs_;
   std::map<std::string, size_t> files_;
+  std::string inner_zip_;
 };
 
 const std::string* find_ci(const std::vector<std::string>& v, const std::string& want) {
@@ -242,6 +250,17 @@ int class_number(const std::string& name) {
     return -1;
   const int k = std::atoi(s.c_str());
   return k <= 255 ? k : -1;
+}
+
+// The class folders of a split. The original DHCD archive has 36 consonant classes
+// (character_1_ka, …) beside digit_0 … digit_9: when any folder is a digit_<k>, only those
+// are classes.
+std::vector<std::string> class_dirs(const Listing& l) {
+  auto is_digit_dir = [](const std::string& d) { return lower(d).rfind("digit_", 0) == 0 && class_number(d) >= 0; };
+  if (!std::any_of(l.dirs.begin(), l.dirs.end(), is_digit_dir)) return l.dirs;
+  std::vector<std::string> out;
+  std::copy_if(l.dirs.begin(), l.dirs.end(), std::back_inserter(out), is_digit_dir);
+  return out;
 }
 
 // How class folder names map to labels: their numbers when every training class has one
@@ -266,13 +285,13 @@ struct Labeler {
 
 void load_split(const Tree& t, const std::string& rel, const Labeler& lab, int expected_size,
                 ImageSet& out) {
-  const Listing top = t.list(rel);
-  if (top.dirs.empty())
+  const std::vector<std::string> dirs = class_dirs(t.list(rel));
+  if (dirs.empty())
     throw Error("folder has no class sub-folders: " + t.name(rel));
-  if (top.dirs.size() > 256) throw Error("too many class folders (over 256): " + t.name(rel));
+  if (dirs.size() > 256) throw Error("too many class folders (over 256): " + t.name(rel));
   std::vector<std::pair<std::string, std::vector<std::string>>> classes;
   size_t total = 0;
-  for (const auto& c : top.dirs) {
+  for (const auto& c : dirs) {
     const std::string crel = join(rel, c);
     if (lab.label(c) < 0)
       throw Error("class folder has no counterpart among the training classes: " + t.name(crel));
@@ -328,20 +347,20 @@ Dataset load_tree(const Tree& t, int expected_size, const std::string& name) {
   if (l.dirs.empty())
     throw Error(std::string(l.pngs.empty() ? "folder has no class sub-folders: "
                                            : "PNG files must be in class sub-folders (<k>/*.png): ") +
-                t.name(base));
+                t.name(base) + t.hint());
   const std::string* train = find_ci(l.dirs, "train");
   const std::string* test = find_ci(l.dirs, "test");
   if (!train && test) throw Error("folder has a test/ but no train/ sub-folder: " + t.name(base));
   if (train) {
     const std::string train_rel = join(base, *train);
-    const Labeler lab(t.list(train_rel).dirs);
+    const Labeler lab(class_dirs(t.list(train_rel)));
     load_split(t, train_rel, lab, expected_size, ds.train);
     if (test) {
       ds.test.h = ds.train.h; ds.test.w = ds.train.w;
       load_split(t, join(base, *test), lab, expected_size, ds.test);
     }
   } else {
-    const Labeler lab(l.dirs);
+    const Labeler lab(class_dirs(l));
     load_split(t, base, lab, expected_size, ds.train);
   }
   ds.test.h = ds.train.h; ds.test.w = ds.train.w;

@@ -52,7 +52,8 @@ void save_pack(const std::string& path, const Dataset& ds);
 
 // A folder of PNG class folders, any of these layouts:
 //   <dir>/train/<k>/*.png  [+ <dir>/test/<k>/*.png]           (../shared/data/devanagari-digits)
-//   <dir>/Train/digit_<k>/*.png [+ <dir>/Test/digit_<k>/*.png] (the original DHCD archive)
+//   <dir>/Train/digit_<k>/*.png [+ <dir>/Test/digit_<k>/*.png] (the original DHCD archive;
+//                                                               its other classes are skipped)
 //   <dir>/<k>/*.png                                             (one split only)
 // `train`/`test` match in any case, and a single wrapper folder around the layout is stepped
 // into (<dir>/devanagari-digits/train/…). Labels are the class folders' numbers (`k` or

@@ -463,6 +463,9 @@ TEST(DataFolder, OriginalDhcdLayoutAndSingleSplitLayouts) {
   write_png(dir / "orig" / "Train" / "digit_7" / "1.png", 3, 3, 1);
   write_png(dir / "orig" / "Train" / "digit_3" / "1.png", 3, 3, 2);
   write_png(dir / "orig" / "Test" / "digit_3" / "9.png", 3, 3, 3);
+  // The archive's 36 consonant classes are not digits: skipped.
+  write_png(dir / "orig" / "Train" / "character_1_ka" / "5.png", 3, 3, 4);
+  write_png(dir / "orig" / "Test" / "character_1_ka" / "6.png", 3, 3, 5);
   Dataset a = dae::load_png_folder((dir / "orig").string());
   EXPECT_EQ(a.train.labels, (std::vector<uint8_t>{3, 7}));
   EXPECT_EQ(a.test.labels, (std::vector<uint8_t>{3}));
@@ -739,6 +742,11 @@ TEST(ZipDataset, BrokenZipDatasetsRejected) {
     ZipWriter zw;
     zw.add("0/a.png", png_bytes(pattern(8, 8, 1), 8, 8));
     expect_error([&] { load(zw.finish(), 32); }, "image is 8×8, expected 32×32: 0/a.png in d.zip");
+  }
+  {
+    ZipWriter zw;  // UCI's download wraps the dataset's own zip in another one
+    zw.add("devanagari.zip", {1, 2, 3});
+    expect_error([&] { load(zw.finish()); }, "contains another archive, devanagari.zip");
   }
   expect_error([&] { dae::load_zip((dir / "missing.zip").string()); }, "missing.zip");
   write_bytes(dir / "junk.zip", std::vector<uint8_t>(50, 7));
