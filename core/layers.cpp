@@ -43,24 +43,84 @@ void im2col_impl(std::conditional_t<kScatter, float*, const float*> src, int C, 
             continue;
           }
           auto srow = src + (size_t(c) * Hs + sy) * Ws + (gx0 * s + b - pad);
+          const int len = gx1 - gx0;
           if constexpr (kScatter) {
-            for (int gx = gx0; gx < gx1; ++gx) srow[size_t(gx - gx0) * s] += row[gx];
+            const float* r = row + gx0;
+            if (s == 1) for (int q = 0; q < len; ++q) srow[q] += r[q];
+            else for (int q = 0; q < len; ++q) srow[size_t(q) * s] += r[q];
           } else {
-            std::fill(row, row + gx0, 0.f);
-            if (s == 1) std::memcpy(row + gx0, srow, sizeof(float) * size_t(gx1 - gx0));
-            else for (int gx = gx0; gx < gx1; ++gx) row[gx] = srow[size_t(gx - gx0) * s];
-            std::fill(row + gx1, row + gw, 0.f);
+            for (int q = 0; q < gx0; ++q) row[q] = 0.f;
+            float* r = row + gx0;
+            if (s == 1) for (int q = 0; q < len; ++q) r[q] = srow[q];
+            else for (int q = 0; q < len; ++q) r[q] = srow[size_t(q) * s];
+            for (int q = gx1; q < gw; ++q) row[q] = 0.f;
           }
         }
       }
     }
   }
 }
-void im2col(const float* src, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* col) {
-  im2col_impl<false>(src, C, Hs, Ws, gh, gw, k, s, pad, col);
+
+// Fast path for stride 1 when the grid is the source's size (a 'same' convolution): column
+// (c, a, b) is the plane of channel c shifted by off = dy·W + dx (dy = a − pad, dx = b − pad),
+// so it is one contiguous copy, then fix-ups zero the rows that fell off the top or bottom and
+// the |dx| pixels per row that wrapped around from the neighbouring row. The scatter direction
+// zeroes those entries of col (it clobbers col) and adds the rest back in one contiguous pass.
+template <bool kScatter>
+void shifted_planes(std::conditional_t<kScatter, float*, const float*> src, int C, int H, int W, int k, int pad,
+                    float* col) {
+  const int P = H * W;
+  for (int c = 0; c < C; ++c) {
+    auto plane = src + size_t(c) * P;
+    for (int a = 0; a < k; ++a) {
+      for (int b = 0; b < k; ++b) {
+        float* colj = col + ((size_t(c) * k + a) * k + b) * P;
+        const int dy = a - pad, dx = b - pad, off = dy * W + dx;
+        const int p0 = std::max(0, -off), p1 = std::min(P, P - off);
+        auto zero = [&](int from, int to) { for (int q = from; q < to; ++q) colj[q] = 0.f; };
+        if constexpr (!kScatter) {
+          zero(0, p0);
+          for (int q = p0; q < p1; ++q) colj[q] = plane[q + off];
+          zero(p1, P);
+        }
+        if (dy < 0) zero(0, std::min(P, -dy * W));
+        if (dy > 0) zero(std::max(0, (H - dy) * W), P);
+        if (dx != 0)
+          for (int gy = 0; gy < H; ++gy) {
+            float* row = colj + size_t(gy) * W;
+            if (dx < 0) for (int q = 0; q < std::min(W, -dx); ++q) row[q] = 0.f;
+            else for (int q = std::max(0, W - dx); q < W; ++q) row[q] = 0.f;
+          }
+        if constexpr (kScatter)
+          for (int q = p0; q < p1; ++q) plane[q + off] += colj[q];
+      }
+    }
+  }
 }
-void col2im(const float* col, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* dst) {
-  im2col_impl<true>(dst, C, Hs, Ws, gh, gw, k, s, pad, col);
+
+void im2col(const float* src, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* col) {
+  if (s == 1 && gh == Hs && gw == Ws) shifted_planes<false>(src, C, Hs, Ws, k, pad, col);
+  else im2col_impl<false>(src, C, Hs, Ws, gh, gw, k, s, pad, col);
+}
+// Adds col back onto dst. Clobbers col (it is scratch in every caller).
+void col2im(float* col, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* dst) {
+  if (s == 1 && gh == Hs && gw == Ws) shifted_planes<true>(dst, C, Hs, Ws, k, pad, col);
+  else im2col_impl<true>(dst, C, Hs, Ws, gh, gw, k, s, pad, col);
+}
+
+// Direct convolution, stride 1: calls f(c, a, b, gy, sy, gx0, gx1) for every kernel tap
+// (c, a, b) and output row gy whose source row sy = gy + a − pad exists, with [gx0, gx1) the
+// output columns whose source column gx + b − pad exists. Used where im2col does not pay:
+// a single output channel (the last layer), where the "GEMM" would be a matrix–vector product.
+template <class F>
+void for_each_tap_run(int C, int H, int W, int Ho, int Wo, int k, int pad, F&& f) {
+  for (int c = 0; c < C; ++c)
+    for (int a = 0; a < k; ++a)
+      for (int b = 0; b < k; ++b) {
+        const int gx0 = std::max(0, pad - b), gx1 = std::min(Wo, W + pad - b);
+        if (gx0 >= gx1) continue;
+        for (int gy = std::max(0, pad - a); gy < std::min(Ho, H + pad - a); ++gy) f(c, a, b, gy, gy + a - pad, gx0, gx1);
+      }
 }
 
 // y[o, :] += bias[o] for every channel plane of one image.
@@ -72,12 +132,7 @@ void add_bias(float* y, const float* bias, int O, size_t plane) {
 }
 // db[o] += Σ dy[o, :] for one image.
 void acc_bias_grad(const float* dy, float* db, int O, size_t plane) {
-  for (int o = 0; o < O; ++o) {
-    const float* d = dy + size_t(o) * plane;
-    float s = 0.f;
-    for (size_t i = 0; i < plane; ++i) s += d[i];
-    db[o] += s;
-  }
+  Eigen::Map<Eigen::RowVectorXf>(db, O) += CMat(dy, Eigen::Index(plane), O).colwise().sum();  // vectorised sums
 }
 
 float glorot(double fan_in, double fan_out) { return float(std::sqrt(6.0 / (fan_in + fan_out))); }
@@ -118,6 +173,20 @@ class Conv2D : public Layer {
     y.resize(out);
     const int KK = C_ * k_ * k_;
     const size_t P = size_t(out.h) * out.w;
+    if (O_ == 1) {  // direct: y = b + Σ_taps w[c,a,b] · (shifted input plane c)
+      for (int i = 0; i < in.n; ++i) {
+        const float* xi = x.image(i);
+        float* yi = y.image(i);
+        std::fill(yi, yi + P, p[KK]);
+        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, pad_begin(), [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
+          const float w = p[(c * k_ + a) * k_ + b];
+          const float* xr = xi + (size_t(c) * in.h + sy) * in.w + (b - pad_begin());
+          float* yr = yi + size_t(gy) * out.w;
+          for (int gx = gx0; gx < gx1; ++gx) yr[gx] += w * xr[gx];
+        });
+      }
+      return;
+    }
     CMat W(p, KK, O_);  // (O, C·k·k) row-major  ==  (C·k·k × O) column-major
     float* colp = ws.col_buf(P * KK);
     for (int i = 0; i < in.n; ++i) {
@@ -133,6 +202,28 @@ class Conv2D : public Layer {
     const Shape& out = y.shape();
     const int KK = C_ * k_ * k_;
     const size_t P = size_t(out.h) * out.w;
+    if (O_ == 1) {  // direct: dW[c,a,b] = Σ dy · shifted x;  dx[shifted] += w · dy
+      if (dx) { dx->resize(in); dx->fill(0.f); }
+      for (int i = 0; i < in.n; ++i) {
+        const float* xi = x.image(i);
+        const float* dyi = dy.image(i);
+        float* dxi = dx ? dx->image(i) : nullptr;
+        acc_bias_grad(dyi, dp + KK, 1, P);
+        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, pad_begin(), [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
+          const int j = (c * k_ + a) * k_ + b;
+          const size_t src = (size_t(c) * in.h + sy) * in.w + (b - pad_begin());
+          const float* g = dyi + size_t(gy) * out.w;
+          const float* xr = xi + src;
+          dp[j] += Eigen::Map<const Eigen::VectorXf>(g + gx0, gx1 - gx0).dot(Eigen::Map<const Eigen::VectorXf>(xr + gx0, gx1 - gx0));
+          if (dxi) {
+            float* dr = dxi + src;
+            const float w = p[j];
+            for (int gx = gx0; gx < gx1; ++gx) dr[gx] += w * g[gx];
+          }
+        });
+      }
+      return;
+    }
     CMat W(p, KK, O_);
     Mat dW(dp, KK, O_);
     float* db = dp + size_t(KK) * O_;
@@ -222,6 +313,25 @@ class Conv2DTranspose : public Layer {
   int C_, O_, k_;
 };
 
+// Backward of fw full 2×2 windows on the row pair (r0, r1): each window's gradient g goes to its
+// first maximum in row-major order (a, b, c, d = top-left, top-right, bottom-left, bottom-right),
+// written branch-free on restrict pointers so that it vectorises.
+void route_max_grad(const float* __restrict r0, const float* __restrict r1, const float* __restrict g,
+                    float* __restrict d0, float* __restrict d1, int fw) {
+  for (int ox = 0; ox < fw; ++ox) {
+    const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+    const bool ia = (a >= b) & (a >= c) & (a >= d);
+    const bool ib = (b > a) & (b >= c) & (b >= d);
+    const bool ic = (c > a) & (c > b) & (c >= d);
+    const bool id = !(ia | ib | ic);
+    const float gv = g[ox];
+    d0[2 * ox] = ia ? gv : 0.f;
+    d0[2 * ox + 1] = ib ? gv : 0.f;
+    d1[2 * ox] = ic ? gv : 0.f;
+    d1[2 * ox + 1] = id ? gv : 0.f;
+  }
+}
+
 // =============================================================================================
 // MaxPooling2D 2×2 stride 2, 'same'   x (n, C, H, W) → y (n, C, ⌈H/2⌉, ⌈W/2⌉)
 // =============================================================================================
@@ -249,12 +359,21 @@ class MaxPool2 : public Layer {
     const Shape& in = x.shape();
     const Shape out = output_shape(in);
     y.resize(out);
+    const int H = in.h, W = in.w, fh = H / 2, fw = W / 2;  // full windows
     const size_t planes = size_t(in.n) * in.c;
     for (size_t pl = 0; pl < planes; ++pl) {
-      const float* xp = x.data() + pl * in.h * in.w;
+      const float* xp = x.data() + pl * H * W;
       float* yp = y.data() + pl * out.h * out.w;
+      for (int oy = 0; oy < fh; ++oy) {
+        const float* r0 = xp + size_t(2 * oy) * W;
+        const float* r1 = r0 + W;
+        float* yr = yp + size_t(oy) * out.w;
+        for (int ox = 0; ox < fw; ++ox)
+          yr[ox] = std::max(std::max(r0[2 * ox], r0[2 * ox + 1]), std::max(r1[2 * ox], r1[2 * ox + 1]));
+      }
+      // Partial windows on the last row / column of odd sizes.
       for (int oy = 0; oy < out.h; ++oy)
-        for (int ox = 0; ox < out.w; ++ox) yp[oy * out.w + ox] = xp[argmax(xp, in.h, in.w, oy, ox)];
+        for (int ox = (oy < fh ? fw : 0); ox < out.w; ++ox) yp[oy * out.w + ox] = xp[argmax(xp, H, W, oy, ox)];
     }
   }
   void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
@@ -263,14 +382,26 @@ class MaxPool2 : public Layer {
     const Shape& in = x.shape();
     const Shape& out = y.shape();
     dx->resize(in);
-    dx->fill(0.f);
+    const int H = in.h, W = in.w, fh = H / 2, fw = W / 2;
     const size_t planes = size_t(in.n) * in.c;
     for (size_t pl = 0; pl < planes; ++pl) {
-      const float* xp = x.data() + pl * in.h * in.w;
+      const float* xp = x.data() + pl * H * W;
       const float* dyp = dy.data() + pl * out.h * out.w;
-      float* dxp = dx->data() + pl * in.h * in.w;
+      float* dxp = dx->data() + pl * H * W;
+      for (int oy = 0; oy < fh; ++oy) {
+        const float* r0 = xp + size_t(2 * oy) * W;
+        const float* r1 = r0 + W;
+        float* d0 = dxp + size_t(2 * oy) * W;
+        float* d1 = d0 + W;
+        route_max_grad(r0, r1, dyp + size_t(oy) * out.w, d0, d1, fw);
+      }
+      if (fh == out.h && fw == out.w) continue;
+      // Odd sizes: clear the last row / column, then route the partial windows.
+      if (W % 2) for (int yy = 0; yy < 2 * fh; ++yy) dxp[size_t(yy) * W + W - 1] = 0.f;
+      if (H % 2) std::fill(dxp + size_t(H - 1) * W, dxp + size_t(H) * W, 0.f);
       for (int oy = 0; oy < out.h; ++oy)
-        for (int ox = 0; ox < out.w; ++ox) dxp[argmax(xp, in.h, in.w, oy, ox)] += dyp[oy * out.w + ox];
+        for (int ox = (oy < fh ? fw : 0); ox < out.w; ++ox)
+          dxp[argmax(xp, H, W, oy, ox)] += dyp[oy * out.w + ox];
     }
   }
 };

@@ -95,6 +95,10 @@ TEST(Layers, GradientsMatchFiniteDifferences) {
       {"conv2 same (even)", [] { return make_conv2d(2, 2, 2, Padding::Same); }, {1, 2, 4, 5}},
       {"conv3 valid", [] { return make_conv2d(2, 3, 3, Padding::Valid); }, {2, 2, 6, 7}},
       {"conv1", [] { return make_conv2d(3, 2, 1, Padding::Same); }, {2, 3, 4, 4}},
+      // One output channel takes the direct (im2col-free) path.
+      {"conv3 same, 1 output", [] { return make_conv2d(3, 1, 3, Padding::Same); }, {2, 3, 5, 6}},
+      {"conv2 same, 1 output", [] { return make_conv2d(2, 1, 2, Padding::Same); }, {2, 2, 4, 5}},
+      {"conv3 valid, 1 output", [] { return make_conv2d(2, 1, 3, Padding::Valid); }, {2, 2, 6, 5}},
       {"convt3", [] { return make_conv2d_transpose(3, 2, 3); }, {2, 3, 3, 4}},
       {"convt5", [] { return make_conv2d_transpose(2, 3, 5); }, {1, 2, 4, 3}},
       {"maxpool even", [] { return make_maxpool2(); }, {2, 3, 6, 4}},
