@@ -102,6 +102,20 @@ Token parse_token(const std::string& t) {
   return tok;
 }
 
+SpecLayer to_spec_layer(const Token& t) {
+  static const char* names[] = {"conv", "convt", "dense", "pool", "up", "flatten", "reshape", "relu", "sigmoid", "|"};
+  SpecLayer r;
+  r.kind = names[t.kind];
+  if (t.kind == Token::Conv || t.kind == Token::ConvT || t.kind == Token::Dense) {
+    r.units = t.a;
+    r.kernel = t.k;
+    r.valid = t.pad == Padding::Valid;
+    r.act = t.act;
+  }
+  if (t.kind == Token::Reshape) { r.c = t.c; r.h = t.h; r.w = t.w; }
+  return r;
+}
+
 std::string with_commas(size_t v) {
   std::string s = std::to_string(v), out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -131,6 +145,44 @@ std::string snake(const std::string& type) {  // "MaxPooling2D" → "max_pooling
 }
 
 }  // namespace
+
+bool SpecLayer::operator==(const SpecLayer& o) const {
+  return format_spec({*this}) == format_spec({o}) && bar_before == o.bar_before;
+}
+
+std::vector<SpecLayer> parse_spec(const std::string& spec) {
+  std::vector<SpecLayer> rows;
+  bool bar = false;
+  for (const auto& t : tokenize(spec)) {
+    const Token tok = parse_token(t);
+    if (tok.kind == Token::Bar) { bar = true; continue; }
+    SpecLayer r = to_spec_layer(tok);
+    r.bar_before = bar;
+    bar = false;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+std::string format_spec(const std::vector<SpecLayer>& rows) {
+  std::string s;
+  for (const auto& r : rows) {
+    if (r.bar_before) s += s.empty() ? "|" : " |";
+    std::string t;
+    if (r.kind == "conv" || r.kind == "convt" || r.kind == "dense") {
+      t = r.kind + std::to_string(r.units);
+      if (r.kind != "dense" && r.kernel != 3) t += "k" + std::to_string(r.kernel);
+      if (r.kind == "conv" && r.valid) t += "/valid";
+      if (r.act != "relu") t += ":" + r.act;
+    } else if (r.kind == "reshape") {
+      t = "reshape" + std::to_string(r.c) + "x" + std::to_string(r.h) + "x" + std::to_string(r.w);
+    } else {
+      t = r.kind;
+    }
+    s += (s.empty() ? "" : " ") + t;
+  }
+  return s;
+}
 
 std::vector<std::string> Model::preset_names() { return {"seed", "deep", "transposed", "dense"}; }
 

@@ -32,6 +32,22 @@
 
 namespace dae {
 
+// One token of a spec, as an editable row (the web app's layer list edits these).
+struct SpecLayer {
+  std::string kind = "conv";  // conv convt dense pool up flatten reshape relu sigmoid
+  int units = 32;             // filters (conv, convt) or units (dense)
+  int kernel = 3;             // conv, convt
+  bool valid = false;         // conv: 'valid' instead of 'same' padding
+  std::string act = "relu";   // conv/convt/dense: relu | sigmoid | linear
+  int c = 1, h = 28, w = 28;  // reshape
+  bool bar_before = false;    // a '|' (end of the encoder) precedes this layer
+  bool operator==(const SpecLayer& o) const;
+};
+// Splits a spec into its tokens (presets are not expanded). Throws dae::Error on a bad token.
+std::vector<SpecLayer> parse_spec(const std::string& spec);
+// The spec text for a list of rows (round-trips through parse_spec).
+std::string format_spec(const std::vector<SpecLayer>& rows);
+
 // Per-thread buffers for running the model on a shard of images.
 struct Context {
   std::vector<Tensor> acts;  // activation buffers (in-place layers share one)

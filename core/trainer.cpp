@@ -15,19 +15,10 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char ch : s) {
-    if (ch == '"' || ch == '\\') o += '\\', o += char(ch);
-    else if (ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
-    else o += char(ch);
-  }
-  return o + "\"";
-}
-std::string json_num(double v) {
-  if (!std::isfinite(v)) return "null";
+std::string fmt_num(double v) {
+  if (!std::isfinite(v)) return "nan";
   char b[32];
-  std::snprintf(b, sizeof b, "%.9g", v);
+  std::snprintf(b, sizeof b, "%.6g", v);
   return b;
 }
 }  // namespace
@@ -36,19 +27,71 @@ void TrainConfig::validate() const {
   auto bad = [](const std::string& m) { throw Error(m); };
   if (epochs < 1 || epochs > 10000) bad("epochs must be 1..10000, got " + std::to_string(epochs));
   if (batch < 1 || batch > 8192) bad("batch must be 1..8192, got " + std::to_string(batch));
-  if (!(lr > 0) || !(lr <= 10)) bad("learning rate must be in (0, 10], got " + json_num(lr));
+  if (!(lr > 0) || !(lr <= 10)) bad("learning rate must be in (0, 10], got " + fmt_num(lr));
   if (threads < 1 || threads > 256) bad("threads must be 1..256, got " + std::to_string(threads));
   if (train > 10000000 || val > 10000000) bad("train/val sizes are absurd");
   if (noise.kind == Noise::Gaussian && !(noise.amount >= 0 && noise.amount <= 10)) bad("gaussian noise factor must be 0..10");
   if (noise.kind == Noise::SaltPepper && !(noise.amount >= 0 && noise.amount <= 1)) bad("salt-and-pepper amount must be 0..1");
 }
 
-std::string TrainConfig::to_json() const {
-  return "{\"dataset\":" + json_str(dataset) + ",\"arch\":" + json_str(arch) + ",\"noise\":" + json_str(noise.str()) +
-         ",\"loss\":" + json_str(loss_name(loss)) + ",\"epochs\":" + std::to_string(epochs) +
-         ",\"batch\":" + std::to_string(batch) + ",\"lr\":" + json_num(lr) + ",\"train\":" + std::to_string(train) +
-         ",\"val\":" + std::to_string(val) + ",\"seed\":" + std::to_string(seed) +
-         ",\"fresh_noise\":" + (fresh_noise ? "true" : "false") + "}";
+Json TrainConfig::to_json() const {
+  Json j = Json::object();
+  j["dataset"] = dataset;
+  j["arch"] = arch;
+  j["noise"] = noise.str();
+  j["loss"] = loss_name(loss);
+  j["epochs"] = epochs;
+  j["batch"] = batch;
+  j["lr"] = lr;
+  j["train"] = train;
+  j["val"] = val;
+  j["seed"] = seed;
+  j["fresh_noise"] = fresh_noise;
+  return j;
+}
+
+TrainConfig TrainConfig::from_json(const Json& j) { return from_json(j, TrainConfig()); }
+
+TrainConfig TrainConfig::from_json(const Json& j, const TrainConfig& defaults) {
+  if (!j.is_object()) throw Error("training config must be an object");
+  TrainConfig c = defaults;
+  auto integer = [&](const char* key, long long lo, long long hi) -> long long {
+    const Json& v = j.at(key);
+    if (!v.is_number()) throw Error(std::string(key) + " must be a number");
+    const double d = v.as_double();
+    if (!(d >= double(lo) && d <= double(hi)) || d != std::floor(d))
+      throw Error(std::string(key) + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+    return (long long)d;
+  };
+  auto text = [&](const char* key) -> std::string {
+    const Json& v = j.at(key);
+    if (!v.is_string()) throw Error(std::string(key) + " must be a string");
+    return v.as_string();
+  };
+  for (const auto& [key, value] : j.as_object()) {
+    (void)value;
+    if (key == "dataset") c.dataset = text("dataset");
+    else if (key == "arch") c.arch = text("arch");
+    else if (key == "noise") c.noise = Noise::parse(text("noise"));
+    else if (key == "loss") c.loss = parse_loss(text("loss"));
+    else if (key == "epochs") c.epochs = int(integer("epochs", 1, 10000));
+    else if (key == "batch") c.batch = int(integer("batch", 1, 8192));
+    else if (key == "lr") {
+      if (!value.is_number()) throw Error("lr must be a number");
+      c.lr = value.as_double();
+    } else if (key == "train") c.train = size_t(integer("train", 0, 10000000));
+    else if (key == "val") c.val = size_t(integer("val", 0, 10000000));
+    else if (key == "seed") c.seed = uint64_t(integer("seed", 0, 9007199254740991LL));
+    else if (key == "threads") c.threads = int(integer("threads", 1, 256));
+    else if (key == "fresh_noise") {
+      if (!value.is_bool()) throw Error("fresh_noise must be true or false");
+      c.fresh_noise = value.as_bool();
+    } else {
+      throw Error("unknown training setting '" + key + "'");
+    }
+  }
+  c.validate();
+  return c;
 }
 
 Trainer::Trainer(Model& model, const ImageSet& train, const ImageSet& val, const TrainConfig& cfg)
@@ -163,7 +206,7 @@ Trainer::Event Trainer::finish_batch() {
   bool finite = std::isfinite(loss);
   for (size_t i = 0; i < N && finite; ++i) finite = std::isfinite(grad_[i]);
   if (!finite)
-    throw Error("training diverged (loss " + json_num(loss) + " at epoch " + std::to_string(epoch_ + 1) + ", step " +
+    throw Error("training diverged (loss " + fmt_num(loss) + " at epoch " + std::to_string(epoch_ + 1) + ", step " +
                 std::to_string(batch_ + 1) + "); the weights were kept from the previous step — lower the learning rate");
   adam_.step(model_.weights().data(), grad_.data(), N);
   last_batch_loss_ = loss;
@@ -281,22 +324,22 @@ double Trainer::running_train_loss() const {
 
 double Trainer::samples_per_s() const { return recent_seconds_ > 0 ? recent_samples_ / recent_seconds_ : 0; }
 
+Json history_json(const std::vector<EpochStats>& history) {
+  Json h = Json::array();
+  for (const auto& e : history)
+    h.push_back(Json::object({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"val_loss", e.val_loss},
+                              {"val_psnr", e.val_psnr}, {"val_ssim", e.val_ssim}, {"seconds", e.seconds}}));
+  return h;
+}
+
 std::map<std::string, std::string> Trainer::metadata() const {
-  std::string hist = "[";
-  for (const auto& h : history_) {
-    if (hist.size() > 1) hist += ",";
-    hist += "{\"epoch\":" + std::to_string(h.epoch) + ",\"train_loss\":" + json_num(h.train_loss) +
-            ",\"val_loss\":" + json_num(h.val_loss) + ",\"val_psnr\":" + json_num(h.val_psnr) +
-            ",\"val_ssim\":" + json_num(h.val_ssim) + ",\"seconds\":" + json_num(h.seconds) + "}";
-  }
-  hist += "]";
-  return {{"config", cfg_.to_json()},
+  return {{"config", cfg_.to_json().dump()},
           {"epochs_done", std::to_string(epoch_)},
-          {"history", hist},
+          {"history", history_json(history_).dump()},
           {"dataset", cfg_.dataset},
           {"noise", cfg_.noise.str()},
-          {"baseline", "{\"val_loss\":" + json_num(baseline_.loss) + ",\"val_psnr\":" + json_num(baseline_.psnr) +
-                           ",\"val_ssim\":" + json_num(baseline_.ssim) + "}"}};
+          {"baseline", Json::object({{"val_loss", baseline_.loss}, {"val_psnr", baseline_.psnr},
+                                     {"val_ssim", baseline_.ssim}}).dump()}};
 }
 
 EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed, LossKind loss,

@@ -19,6 +19,7 @@
 
 #include "adam.h"
 #include "data.h"
+#include "json.h"
 #include "loss.h"
 #include "model.h"
 #include "threadpool.h"
@@ -43,7 +44,11 @@ struct TrainConfig {
   // Throws dae::Error naming the first absurd value (epochs 1..10000, batch 1..8192, lr in
   // (0, 10], threads 1..256, …).
   void validate() const;
-  std::string to_json() const;  // for model-file metadata and run records
+  Json to_json() const;  // {"dataset", "arch", "noise", "loss", "epochs", "batch", "lr", "train", "val", "seed", "fresh_noise"}
+  // Reads the keys present in `j` (the same names as the CLI flags; "noise" as "gaussian:0.5"),
+  // taking the others from `defaults`, then validates. Throws dae::Error naming a bad key.
+  static TrainConfig from_json(const Json& j, const TrainConfig& defaults);
+  static TrainConfig from_json(const Json& j);
 };
 
 struct EpochStats {
@@ -57,6 +62,9 @@ struct EpochStats {
 struct Baseline {
   double loss = 0, psnr = 0, ssim = 0;
 };
+
+// [{epoch, train_loss, val_loss, val_psnr, val_ssim, seconds}, …]
+Json history_json(const std::vector<EpochStats>& history);
 
 // Validation image i gets its noise from this key (a stream separate from the training images').
 inline uint64_t val_noise_key(uint64_t seed, size_t i) { return noise_key(seed ^ 0x76616C6964ull, i); }
