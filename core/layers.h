@@ -23,7 +23,7 @@ namespace dae {
 
 // Scratch memory of one thread (im2col matrices), reused across layers and calls.
 struct Workspace {
-  std::vector<float> col, dcol;
+  FloatVec col, dcol;
   float* col_buf(size_t n) { if (col.size() < n) col.resize(n); return col.data(); }
   float* dcol_buf(size_t n) { if (dcol.size() < n) dcol.resize(n); return dcol.data(); }
 };

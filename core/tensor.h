@@ -6,10 +6,28 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <new>
 #include <string>
 #include <vector>
 
 namespace dae {
+
+// 64-byte aligned storage for every float buffer the layers touch. Besides helping SIMD, it
+// makes results independent of where the allocator happened to put a buffer: Eigen's
+// vectorised reductions peel off unaligned leading elements, so their summation order (and
+// rounding) would otherwise depend on the address — and same-seed runs would differ.
+template <class T>
+struct AlignedAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{64};
+  AlignedAllocator() = default;
+  template <class U> AlignedAllocator(const AlignedAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+  void deallocate(T* p, size_t) { ::operator delete(p, kAlign); }
+  template <class U> bool operator==(const AlignedAllocator<U>&) const { return true; }
+  template <class U> bool operator!=(const AlignedAllocator<U>&) const { return false; }
+};
+using FloatVec = std::vector<float, AlignedAllocator<float>>;
 
 struct Shape {
   int n = 0, c = 0, h = 0, w = 0;
@@ -51,12 +69,12 @@ class Tensor {
   float at(int i, int c, int y, int x) const {
     return data_[((size_t(i) * shape_.c + c) * shape_.h + y) * shape_.w + x];
   }
-  std::vector<float>& vec() { return data_; }
-  const std::vector<float>& vec() const { return data_; }
+  FloatVec& vec() { return data_; }
+  const FloatVec& vec() const { return data_; }
 
  private:
   Shape shape_;
-  std::vector<float> data_;
+  FloatVec data_;
 };
 
 }  // namespace dae
