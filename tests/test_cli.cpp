@@ -1,0 +1,169 @@
+// The command-line tool, run as a user would: help, one-line errors with a non-zero exit for
+// bad flags and files, and train → eval → denoise → grid → summary → bench on real MNIST.
+#include <gtest/gtest.h>
+
+#ifdef DAE_CLI_PATH
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "data.h"
+#include "json.h"
+#include "model.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+Result run_dae(const std::string& args) {
+  const std::string cmd = std::string(DAE_CLI_PATH) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  Result r{-1, ""};
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+
+fs::path tmp() {
+  const fs::path d = fs::path(DAE_TEST_TMP_DIR) / "cli";
+  fs::create_directories(d);
+  return d;
+}
+
+}  // namespace
+
+TEST(Cli, HelpEverywhere) {
+  const Result top = run_dae("--help");
+  EXPECT_EQ(top.code, 0);
+  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export"}) {
+    EXPECT_NE(top.out.find(c), std::string::npos) << c;
+    const Result h = run_dae(std::string(c) + " --help");
+    EXPECT_EQ(h.code, 0) << c;
+    EXPECT_NE(h.out.find("usage: dae " + std::string(c)), std::string::npos) << h.out;
+  }
+  EXPECT_NE(run_dae("train --help").out.find("--noise"), std::string::npos);
+}
+
+TEST(Cli, BadFlagsAndFilesGiveOneLineErrors) {
+  const std::string m = (tmp() / "missing.safetensors").string();
+  const std::string junk = (tmp() / "junk.safetensors").string();
+  { FILE* f = fopen(junk.c_str(), "wb"); fputs("definitely not safetensors", f); fclose(f); }
+  struct Case { std::string args, expect; };
+  const Case cases[] = {
+      {"frobnicate", "unknown command"},
+      {"train --bogus 1", "unknown flag --bogus"},
+      {"train --epochs", "needs a value"},
+      {"train --epochs 0", "--epochs must be between 1 and 10000"},
+      {"train --epochs ten", "must be an integer"},
+      {"train --lr -3", "learning rate"},
+      {"train --noise pink:0.3", "noise"},
+      {"train --arch conv8:tanh", "activation"},
+      {"train --dataset /nonexistent/folder", "neither mnist, dhcd, a folder nor a file"},
+      {"train --train 20000", "10000"},
+      {"train --out /nonexistent/dir/m.safetensors", "output folder does not exist"},
+      {"eval --model " + m, "missing.safetensors"},
+      {"eval --model " + junk, "safetensors"},
+      {"denoise --model " + junk + " --in a.png --out b.png", "safetensors"},
+      {"summary --input 1", "--input must be between"},
+  };
+  for (const auto& c : cases) {
+    const Result r = run_dae(c.args);
+    EXPECT_EQ(r.code, 1) << c.args << "\n" << r.out;
+    EXPECT_EQ(lines(r.out), 1) << c.args << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("dae: error: ", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find(c.expect), std::string::npos) << c.args << "\n" << r.out;
+  }
+}
+
+TEST(Cli, SummaryPrintsTheKerasTable) {
+  const Result r = run_dae("summary");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("Total params: 74,497 (291.00 KB)"), std::string::npos) << r.out;
+  const Result d = run_dae("summary --arch deep --input 32");
+  EXPECT_NE(d.out.find("(None, 32, 32, 1)"), std::string::npos);
+}
+
+TEST(Cli, TrainEvalDenoiseGridOnMnist) {
+  const fs::path d = tmp();
+  const std::string model = (d / "m.safetensors").string(), hist = (d / "h.csv").string();
+  const Result t = run_dae("train --dataset mnist --epochs 2 --train 600 --val 100 --batch 32 --threads 2 --out " + model +
+                       " --history " + hist);
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_NE(t.out.find("Epoch 2/2"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("val_loss: "), std::string::npos);
+  EXPECT_NE(t.out.find("noisy input baseline"), std::string::npos);
+  // History CSV: header + one row per epoch, numbers that parse.
+  FILE* f = fopen(hist.c_str(), "r");
+  ASSERT_TRUE(f);
+  char line[512];
+  ASSERT_TRUE(fgets(line, sizeof line, f));
+  EXPECT_STREQ(line, "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n");
+  int rows = 0;
+  double val_loss = 0;
+  while (fgets(line, sizeof line, f)) {
+    int e;
+    double tl, vl, vp, vs, sec;
+    ASSERT_EQ(sscanf(line, "%d,%lf,%lf,%lf,%lf,%lf", &e, &tl, &vl, &vp, &vs, &sec), 6) << line;
+    EXPECT_EQ(e, ++rows);
+    val_loss = vl;
+  }
+  fclose(f);
+  EXPECT_EQ(rows, 2);
+  // eval uses the model's own config (same val set and noise): same val loss as the last epoch.
+  const Result e = run_dae("eval --json --model " + model);
+  ASSERT_EQ(e.code, 0) << e.out;
+  const dae::Json j = dae::Json::parse(e.out);
+  EXPECT_NEAR(j.at("val_loss").as_double(), val_loss, 5e-6);
+  EXPECT_LT(j.at("val_loss").as_double(), j.at("noisy_loss").as_double());
+  EXPECT_EQ(j.at("images").as_int64(), 100);
+  const Result et = run_dae("eval --model " + model);
+  EXPECT_NE(et.out.find("noisy input"), std::string::npos);
+  // denoise a real digit PNG; wrong-size PNG rejected.
+  dae::Dataset ds = dae::load_pack(std::string(DAE_TEST_DATA_DIR) + "/mnist.daepack");
+  const std::string in = (d / "digit.png").string(), out = (d / "out.png").string(), noisy = (d / "noisy.png").string();
+  dae::write_gray_png(in, ds.train.image(0), 28, 28);
+  const Result dn = run_dae("denoise --model " + model + " --in " + in + " --out " + out + " --noise gaussian:0.5 --noisy-out " + noisy);
+  ASSERT_EQ(dn.code, 0) << dn.out;
+  int h = 0, w = 0;
+  EXPECT_EQ(dae::read_gray_png(out, h, w).size(), 784u);
+  EXPECT_EQ(dae::read_gray_png(noisy, h, w).size(), 784u);
+  std::vector<uint8_t> big(32 * 32, 0);
+  const std::string big_png = (d / "big.png").string();
+  dae::write_gray_png(big_png, big.data(), 32, 32);
+  const Result bad = run_dae("denoise --model " + model + " --in " + big_png + " --out " + out);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("the model takes 28×28"), std::string::npos) << bad.out;
+  // grid: 3 rows × 10 columns at zoom 3 with 2-pixel gaps.
+  const std::string grid = (d / "grid.png").string();
+  const Result g = run_dae("grid --model " + model + " --out " + grid);
+  ASSERT_EQ(g.code, 0) << g.out;
+  dae::read_gray_png(grid, h, w);
+  EXPECT_EQ(w, 10 * (28 * 3 + 2) + 2);
+  EXPECT_EQ(h, 3 * (28 * 3 + 2) + 2);
+  // summary of the saved model.
+  EXPECT_NE(run_dae("summary --model " + model).out.find("Total params"), std::string::npos);
+}
+
+TEST(Cli, BenchEndsWithOneJsonLine) {
+  const Result r = run_dae("bench --threads 1 --seconds 0.3");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
+  const dae::Json j = dae::Json::parse(last);
+  EXPECT_GT(j.at("samples_per_s").as_double(), 10);
+  EXPECT_EQ(j.at("threads").as_int64(), 1);
+  EXPECT_GT(j.at("forward_ms").as_double(), 0);
+}
+#endif
