@@ -103,6 +103,8 @@ Trainer::Trainer(Model& model, const ImageSet& train, const ImageSet& val, const
   if (in.c != 1 || in.h != train.h || in.w != train.w || val.h != train.h || val.w != train.w)
     throw Error("the model expects " + std::to_string(in.h) + "×" + std::to_string(in.w) + " images, the data has " +
                 std::to_string(train.h) + "×" + std::to_string(train.w));
+  cfg_.train = train.size();  // record the actual sizes ("0 = all" resolved)
+  cfg_.val = val.size();
   adam_ = Adam(AdamConfig{cfg_.lr}, model.num_params());
   pool_ = std::make_unique<ThreadPool>(cfg_.threads);
   ctx_.resize(pool_->size());

@@ -158,6 +158,15 @@ Dataset load_dataset(const std::string& spec) {
 // ---- terminal output ------------------------------------------------------------------------------
 bool is_tty() { return isatty(fileno(stdout)); }
 
+std::string with_commas(size_t v) {
+  std::string s = std::to_string(v), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
 std::string fmt_secs(double s) {
   char b[32];
   if (s < 1) std::snprintf(b, sizeof b, "%.0fms", s * 1000);
@@ -237,19 +246,22 @@ std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& mo
 
 int cmd_train(int argc, char** argv) {
   Args a("train", "Train a denoising autoencoder (noisy → clean) and save it as .safetensors.",
-         flags_with(kDataFlags,
-                    {{"arch", "SPEC", "preset (seed, deep, transposed, dense) or layer spec", "seed"},
-                     {"epochs", "N", "epochs", "10"},
-                     {"batch", "N", "batch size", "128"},
-                     {"lr", "RATE", "Adam learning rate", "1e-3"},
-                     {"loss", "bce|mse", "reconstruction loss", "bce"},
-                     {"train", "N", "training images (0 = all available)", "8000"},
-                     {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
-                     {"fresh-noise", "", "draw new noise every epoch (default: one noisy copy per image, as the worksheet)", "", true},
-                     {"init", "FILE", "start from the weights of a saved model (same architecture)", ""},
-                     {"out", "FILE", "where to save the model", "model.safetensors"},
-                     {"history", "FILE", "write per-epoch CSV: epoch,train_loss,val_loss,val_psnr,val_ssim,seconds", ""},
-                     {"quiet", "", "only the final line", "", true}}));
+         {kDataFlags[0],
+          {"arch", "SPEC", "preset (seed, deep, transposed, dense) or layer spec", "seed"},
+          kDataFlags[1],
+          {"epochs", "N", "epochs", "10"},
+          {"batch", "N", "batch size", "128"},
+          {"lr", "RATE", "Adam learning rate", "1e-3"},
+          {"loss", "bce|mse", "reconstruction loss", "bce"},
+          {"train", "N", "training images (0 = all available)", "8000"},
+          kDataFlags[2],
+          kDataFlags[3],
+          {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
+          {"fresh-noise", "", "draw new noise every epoch (default: one noisy copy per image, as the worksheet)", "", true},
+          {"init", "FILE", "start from the weights of a saved model (same architecture)", ""},
+          {"out", "FILE", "where to save the model", "model.safetensors"},
+          {"history", "FILE", "write per-epoch CSV: epoch,train_loss,val_loss,val_psnr,val_ssim,seconds", ""},
+          {"quiet", "", "only the final line", "", true}});
   if (!a.parse(argc, argv)) return 0;
   TrainConfig cfg;
   cfg.dataset = a.str("dataset");
@@ -288,7 +300,7 @@ int cmd_train(int argc, char** argv) {
   if (!quiet)
     std::printf("dataset %s: %zu train / %zu val images of %d×%d; noise %s; model %s, %s params; %d thread%s\n",
                 ds.name.c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
-                model.name().c_str(), std::to_string(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
+                model.name().c_str(), with_commas(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
 
   Trainer trainer(model, train, val, cfg);
   const Baseline& base = trainer.baseline();
@@ -386,7 +398,7 @@ int cmd_eval(int argc, char** argv) {
   ModelData md = load_model_and_config(a);
   Dataset ds = load_dataset(md.cfg.dataset);
   ImageSet train, val;
-  make_split(ds, std::min(md.cfg.train, ds.test.size() ? ds.train.size() : size_t(1)), md.cfg.val, train, val);
+  make_split(ds, 1, md.cfg.val, train, val);  // the validation part depends only on its size
   const EvalResult r = evaluate(md.model, val, md.cfg.noise, md.cfg.seed, md.cfg.loss, int(a.integer("threads", 1, 256)));
   if (a.has("json")) {
     Json j = Json::object();
@@ -459,7 +471,7 @@ int cmd_grid(int argc, char** argv) {
   ModelData md = load_model_and_config(a);
   Dataset ds = load_dataset(md.cfg.dataset);
   ImageSet train, val;
-  make_split(ds, std::min(md.cfg.train, ds.test.size() ? ds.train.size() : size_t(1)), md.cfg.val, train, val);
+  make_split(ds, 1, md.cfg.val, train, val);  // the validation part depends only on its size
   const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
   const int scale = int(a.integer("scale", 1, 16));
   const int h = val.h, w = val.w, gap = 2;
