@@ -68,12 +68,24 @@ void im2col_impl(std::conditional_t<kScatter, float*, const float*> src, int C, 
 // zeroes those entries of col (it clobbers col) and adds the rest back in one contiguous pass.
 template <bool kScatter>
 void shifted_planes(std::conditional_t<kScatter, float*, const float*> src, int C, int H, int W, int k, int pad,
-                    float* col) {
+                    float* col, bool overwrite = false) {
   const int P = H * W;
+  // Scattering into a destination that is not cleared: the centre tap (dy = dx = 0, present
+  // when pad = (k − 1)/2 and k is odd) covers every pixel exactly, so it goes first, assigning.
+  const bool centre_first = kScatter && overwrite && k % 2 == 1 && pad == (k - 1) / 2;
   for (int c = 0; c < C; ++c) {
     auto plane = src + size_t(c) * P;
+    if constexpr (kScatter) {
+      if (centre_first) {
+        const float* cc = col + ((size_t(c) * k + pad) * k + pad) * P;
+        for (int q = 0; q < P; ++q) plane[q] = cc[q];
+      } else if (overwrite) {
+        for (int q = 0; q < P; ++q) plane[q] = 0.f;
+      }
+    }
     for (int a = 0; a < k; ++a) {
       for (int b = 0; b < k; ++b) {
+        if (centre_first && a == pad && b == pad) continue;
         float* colj = col + ((size_t(c) * k + a) * k + b) * P;
         const int dy = a - pad, dx = b - pad, off = dy * W + dx;
         const int p0 = std::max(0, -off), p1 = std::min(P, P - off);
@@ -102,10 +114,16 @@ void im2col(const float* src, int C, int Hs, int Ws, int gh, int gw, int k, int 
   if (s == 1 && gh == Hs && gw == Ws) shifted_planes<false>(src, C, Hs, Ws, k, pad, col);
   else im2col_impl<false>(src, C, Hs, Ws, gh, gw, k, s, pad, col);
 }
-// Adds col back onto dst. Clobbers col (it is scratch in every caller).
-void col2im(float* col, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* dst) {
-  if (s == 1 && gh == Hs && gw == Ws) shifted_planes<true>(dst, C, Hs, Ws, k, pad, col);
-  else im2col_impl<true>(dst, C, Hs, Ws, gh, gw, k, s, pad, col);
+// Adds col back onto dst (or, with overwrite, stores it: dst need not be cleared). Clobbers col
+// (it is scratch in every caller).
+void col2im(float* col, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* dst,
+            bool overwrite = false) {
+  if (s == 1 && gh == Hs && gw == Ws) {
+    shifted_planes<true>(dst, C, Hs, Ws, k, pad, col, overwrite);
+    return;
+  }
+  if (overwrite) std::fill(dst, dst + size_t(C) * Hs * Ws, 0.f);
+  im2col_impl<true>(dst, C, Hs, Ws, gh, gw, k, s, pad, col);
 }
 
 // Direct convolution, stride 1: calls f(c, a, b, gy, sy, gx0, gx1) for every kernel tap
@@ -175,12 +193,13 @@ class Conv2D : public Layer {
     const size_t P = size_t(out.h) * out.w;
     if (O_ == 1) {  // direct: y = b + Σ_taps w[c,a,b] · (shifted input plane c)
       for (int i = 0; i < in.n; ++i) {
-        const float* xi = x.image(i);
         float* yi = y.image(i);
         std::fill(yi, yi + P, p[KK]);
-        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, pad_begin(), [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
+        if (pad_ == Padding::Same) { same_single_forward(x.image(i), in.h, in.w, p, yi, ws); continue; }
+        const float* xi = x.image(i);
+        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, 0, [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
           const float w = p[(c * k_ + a) * k_ + b];
-          const float* xr = xi + (size_t(c) * in.h + sy) * in.w + (b - pad_begin());
+          const float* xr = xi + (size_t(c) * in.h + sy) * in.w + b;
           float* yr = yi + size_t(gy) * out.w;
           for (int gx = gx0; gx < gx1; ++gx) yr[gx] += w * xr[gx];
         });
@@ -209,9 +228,10 @@ class Conv2D : public Layer {
         const float* dyi = dy.image(i);
         float* dxi = dx ? dx->image(i) : nullptr;
         acc_bias_grad(dyi, dp + KK, 1, P);
-        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, pad_begin(), [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
+        if (pad_ == Padding::Same) { same_single_backward(xi, in.h, in.w, dyi, p, dp, dxi, ws); continue; }
+        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, 0, [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
           const int j = (c * k_ + a) * k_ + b;
-          const size_t src = (size_t(c) * in.h + sy) * in.w + (b - pad_begin());
+          const size_t src = (size_t(c) * in.h + sy) * in.w + b;
           const float* g = dyi + size_t(gy) * out.w;
           const float* xr = xi + src;
           dp[j] += Eigen::Map<const Eigen::VectorXf>(g + gx0, gx1 - gx0).dot(Eigen::Map<const Eigen::VectorXf>(xr + gx0, gx1 - gx0));
@@ -229,7 +249,7 @@ class Conv2D : public Layer {
     float* db = dp + size_t(KK) * O_;
     float* colp = ws.col_buf(P * KK);
     float* dcolp = dx ? ws.dcol_buf(P * KK) : nullptr;
-    if (dx) { dx->resize(in); dx->fill(0.f); }
+    if (dx) dx->resize(in);  // written whole by col2im(…, overwrite)
     for (int i = 0; i < in.n; ++i) {
       CMat dY(dy.image(i), Eigen::Index(P), O_);
       im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
@@ -238,12 +258,65 @@ class Conv2D : public Layer {
       if (dx) {
         Mat dcol(dcolp, Eigen::Index(P), KK);
         dcol.noalias() = dY * W.transpose();                               // (P × O)·(O × KK)
-        col2im(dcolp, C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), dx->image(i));
+        col2im(dcolp, C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), dx->image(i), /*overwrite=*/true);
       }
     }
   }
 
  private:
+  // 'same' convolution with one output channel, one image, without im2col. A tap (c, a, b)
+  // reads the input plane shifted by off = dy·W + dx (dy = a − pad, dx = b − pad); over the
+  // contiguous range of output pixels q with 0 ≤ q + off < P that is one long vector
+  // operation. The only wrong terms are the |dx| pixels per row whose source wrapped around to
+  // the neighbouring row; so the taps are grouped by dx and, per group, those output columns
+  // are zeroed — in the partial sum (forward) or in the incoming gradient (backward).
+  void zero_wrapped(float* plane, int H, int W, int dx) const {
+    for (int gy = 0; gy < H; ++gy) {
+      float* row = plane + size_t(gy) * W;
+      if (dx > 0) for (int q = std::max(0, W - dx); q < W; ++q) row[q] = 0.f;
+      if (dx < 0) for (int q = 0; q < std::min(W, -dx); ++q) row[q] = 0.f;
+    }
+  }
+  void same_single_forward(const float* x, int H, int W, const float* w, float* y, Workspace& ws) const {
+    const int P = H * W, pad = pad_begin();
+    float* t = ws.dcol_buf(size_t(P));
+    for (int b = 0; b < k_; ++b) {  // one group per horizontal shift dx = b − pad
+      const int dxs = b - pad;
+      std::fill(t, t + P, 0.f);
+      for (int c = 0; c < C_; ++c)
+        for (int a = 0; a < k_; ++a) {
+          const int off = (a - pad) * W + dxs, p0 = std::max(0, -off), p1 = std::min(P, P - off);
+          const float wj = w[(c * k_ + a) * k_ + b];
+          const float* xs = x + size_t(c) * P + off;
+          for (int q = p0; q < p1; ++q) t[q] += wj * xs[q];
+        }
+      zero_wrapped(t, H, W, dxs);
+      for (int q = 0; q < P; ++q) y[q] += t[q];
+    }
+  }
+  void same_single_backward(const float* x, int H, int W, const float* dy, const float* w, float* dw, float* dx,
+                            Workspace& ws) const {
+    const int P = H * W, pad = pad_begin();
+    float* g = ws.dcol_buf(size_t(P));
+    for (int b = 0; b < k_; ++b) {
+      const int dxs = b - pad;
+      std::copy(dy, dy + P, g);
+      zero_wrapped(g, H, W, dxs);  // wrapped outputs contribute nothing
+      for (int c = 0; c < C_; ++c)
+        for (int a = 0; a < k_; ++a) {
+          const int j = (c * k_ + a) * k_ + b;
+          const int off = (a - pad) * W + dxs, p0 = std::max(0, -off), p1 = std::min(P, P - off);
+          const float* xs = x + size_t(c) * P + off;
+          dw[j] += Eigen::Map<const Eigen::VectorXf>(g + p0, p1 - p0).dot(Eigen::Map<const Eigen::VectorXf>(xs + p0, p1 - p0));
+          if (dx) {
+            float* ds = dx + size_t(c) * P + off;
+            const float wj = w[j];
+            for (int q = p0; q < p1; ++q) ds[q] += wj * g[q];
+          }
+        }
+    }
+  }
+
   int C_, O_, k_;
   Padding pad_;
 };
@@ -314,21 +387,23 @@ class Conv2DTranspose : public Layer {
 };
 
 // Backward of fw full 2×2 windows on the row pair (r0, r1): each window's gradient g goes to its
-// first maximum in row-major order (a, b, c, d = top-left, top-right, bottom-left, bottom-right),
-// written branch-free on restrict pointers so that it vectorises.
-void route_max_grad(const float* __restrict r0, const float* __restrict r1, const float* __restrict g,
-                    float* __restrict d0, float* __restrict d1, int fw) {
+// first maximum in row-major order (a, b, c, d = top-left, top-right, bottom-left, bottom-right).
+// Written as arithmetic on 0/1 masks with restrict pointers, so it vectorises and, where it
+// does not, has no data-dependent branches (pooled ReLU outputs make them unpredictable).
+__attribute__((noinline)) void route_max_grad(const float* __restrict r0, const float* __restrict r1,
+                                              const float* __restrict g, float* __restrict d0,
+                                              float* __restrict d1, int fw) {
   for (int ox = 0; ox < fw; ++ox) {
     const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-    const bool ia = (a >= b) & (a >= c) & (a >= d);
-    const bool ib = (b > a) & (b >= c) & (b >= d);
-    const bool ic = (c > a) & (c > b) & (c >= d);
-    const bool id = !(ia | ib | ic);
+    const float ia = float((a >= b) & (a >= c) & (a >= d));
+    const float ib = float((b > a) & (b >= c) & (b >= d));
+    const float ic = float((c > a) & (c > b) & (c >= d));
+    const float id = 1.f - ia - ib - ic;
     const float gv = g[ox];
-    d0[2 * ox] = ia ? gv : 0.f;
-    d0[2 * ox + 1] = ib ? gv : 0.f;
-    d1[2 * ox] = ic ? gv : 0.f;
-    d1[2 * ox + 1] = id ? gv : 0.f;
+    d0[2 * ox] = ia * gv;
+    d0[2 * ox + 1] = ib * gv;
+    d1[2 * ox] = ic * gv;
+    d1[2 * ox + 1] = id * gv;
   }
 }
 
