@@ -497,6 +497,7 @@ int cmd_grid(int argc, char** argv) {
   return 0;
 }
 
+// Peak resident memory in MB (0 where the platform does not say, e.g. wasm under node).
 double peak_rss_mb() {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
@@ -557,9 +558,10 @@ int cmd_bench(int argc, char** argv) {
   std::nth_element(lat.begin(), lat.begin() + lat.size() / 2, lat.end());
   const double fwd = lat[lat.size() / 2];
   const double gflops = sps * 3 * 2 * model.macs_per_image() / 1e9;
-  std::printf("%s on %d×%d, batch %d, %d thread%s: %.0f training samples/s (%.1f GFLOP/s), forward %.3f ms/image, "
-              "peak RSS %.0f MB\n",
-              model.name().c_str(), n, n, batch, threads, threads > 1 ? "s" : "", sps, gflops, fwd, peak_rss_mb());
+  const double rss = peak_rss_mb();
+  std::printf("%s on %d×%d, batch %d, %d thread%s: %.0f training samples/s (%.1f GFLOP/s), forward %.3f ms/image%s\n",
+              model.name().c_str(), n, n, batch, threads, threads > 1 ? "s" : "", sps, gflops, fwd,
+              rss > 0 ? (", peak RSS " + std::to_string(int(std::lround(rss))) + " MB").c_str() : "");
   Json j = Json::object();
   j["arch"] = model.name();
   j["input"] = n;
@@ -568,7 +570,12 @@ int cmd_bench(int argc, char** argv) {
   j["samples_per_s"] = std::round(sps * 10) / 10;
   j["forward_ms"] = std::round(fwd * 1000) / 1000;
   j["gflops"] = std::round(gflops * 10) / 10;
-  j["peak_rss_mb"] = std::round(peak_rss_mb() * 10) / 10;
+  j["peak_rss_mb"] = rss > 0 ? Json(std::round(rss * 10) / 10) : Json();
+#ifdef __EMSCRIPTEN__
+  j["engine"] = "wasm";
+#else
+  j["engine"] = "native";
+#endif
   std::printf("%s\n", j.dump().c_str());
   return 0;
 }
