@@ -1,0 +1,191 @@
+// gfx.cpp — see gfx.h.
+#include "gfx.h"
+
+#include <GLES3/gl3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+
+#include "shaders_embedded.h"
+
+namespace gfx {
+namespace {
+
+struct Program {
+  GLuint id = 0, vao = 0;
+  GLint u_rect = -1, u_viewport = -1, u_image = -1, u_colormap = -1, u_grid = -1, u_tile = -1,
+        u_cell = -1, u_gap = -1;
+} prog;
+
+// One pending image draw; lives until the frame has been rendered.
+struct Request {
+  GLuint tex;
+  int cols, rows, count, tw, th;
+  ImVec2 p0, cell;
+  float gap;
+  int cmap;
+};
+std::deque<Request> requests;
+
+GLuint compile(GLenum type, const char* src, const char* name) {
+  GLuint s = glCreateShader(type);
+  glShaderSource(s, 1, &src, nullptr);
+  glCompileShader(s);
+  GLint ok = 0;
+  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {0};
+    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+    std::printf("shader %s does not compile: %s\n", name, log);
+  }
+  return s;
+}
+
+void render_request(const ImDrawList*, const ImDrawCmd* cmd) {
+  const Request& r = *static_cast<const Request*>(cmd->UserCallbackData);
+  const ImDrawData* dd = ImGui::GetDrawData();
+  if (!dd || !prog.id) return;
+  const ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
+  const float fb_w = dd->DisplaySize.x * scale.x, fb_h = dd->DisplaySize.y * scale.y;
+  // Clip like the backend does for ordinary draw commands.
+  const float cx0 = (cmd->ClipRect.x - off.x) * scale.x, cy0 = (cmd->ClipRect.y - off.y) * scale.y;
+  const float cx1 = (cmd->ClipRect.z - off.x) * scale.x, cy1 = (cmd->ClipRect.w - off.y) * scale.y;
+  if (cx1 <= cx0 || cy1 <= cy0) return;
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(int(cx0), int(fb_h - cy1), int(cx1 - cx0), int(cy1 - cy0));
+  glUseProgram(prog.id);
+  glBindVertexArray(prog.vao);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, r.tex);
+  glUniform1i(prog.u_image, 0);
+  glUniform1i(prog.u_colormap, r.cmap);
+  const float w = (r.cols * r.cell.x + (r.cols - 1) * r.gap) * scale.x;
+  const float h = (r.rows * r.cell.y + (r.rows - 1) * r.gap) * scale.y;
+  glUniform4f(prog.u_rect, (r.p0.x - off.x) * scale.x, (r.p0.y - off.y) * scale.y, w, h);
+  glUniform2f(prog.u_viewport, fb_w, fb_h);
+  glUniform3i(prog.u_grid, r.cols, r.rows, r.count);
+  glUniform2i(prog.u_tile, r.tw, r.th);
+  glUniform2f(prog.u_cell, r.cell.x * scale.x, r.cell.y * scale.y);
+  glUniform1f(prog.u_gap, r.gap * scale.x);
+  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+}
+
+}  // namespace
+
+Image::~Image() {
+  if (tex_) glDeleteTextures(1, &tex_);
+}
+
+void Image::set(const float* px, int w, int h) { set_tiles(px, 1, w, h, 1); }
+
+void Image::set_tiles(const float* tiles, int count, int tw, int th, int cols) {
+  if (count <= 0 || tw <= 0 || th <= 0) {
+    count_ = 0;
+    return;
+  }
+  cols = std::max(1, std::min(cols, count));
+  const int rows = (count + cols - 1) / cols;
+  const int W = cols * tw, H = rows * th;
+  staging_.assign(size_t(W) * H, 0.f);
+  for (int t = 0; t < count; ++t) {
+    const int ox = (t % cols) * tw, oy = (t / cols) * th;
+    const float* src = tiles + size_t(t) * tw * th;
+    for (int y = 0; y < th; ++y) std::copy(src + size_t(y) * tw, src + size_t(y + 1) * tw, staging_.data() + size_t(oy + y) * W + ox);
+  }
+  if (!tex_) {
+    glGenTextures(1, &tex_);
+    glBindTexture(GL_TEXTURE_2D, tex_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  } else {
+    glBindTexture(GL_TEXTURE_2D, tex_);
+  }
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  if (W != tex_w_ || H != tex_h_) {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, W, H, 0, GL_RED, GL_FLOAT, staging_.data());
+    tex_w_ = W;
+    tex_h_ = H;
+  } else {
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, W, H, GL_RED, GL_FLOAT, staging_.data());
+  }
+  count_ = count;
+  cols_ = cols;
+  rows_ = rows;
+  tw_ = tw;
+  th_ = th;
+}
+
+bool init() {
+  GLuint vs = compile(GL_VERTEX_SHADER, kShader_image_vert, "image.vert");
+  GLuint fs = compile(GL_FRAGMENT_SHADER, kShader_image_frag, "image.frag");
+  prog.id = glCreateProgram();
+  glAttachShader(prog.id, vs);
+  glAttachShader(prog.id, fs);
+  glLinkProgram(prog.id);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  GLint ok = 0;
+  glGetProgramiv(prog.id, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {0};
+    glGetProgramInfoLog(prog.id, sizeof log, nullptr, log);
+    std::printf("image shader program does not link: %s\n", log);
+    glDeleteProgram(prog.id);
+    prog.id = 0;
+    return false;
+  }
+  prog.u_rect = glGetUniformLocation(prog.id, "u_rect");
+  prog.u_viewport = glGetUniformLocation(prog.id, "u_viewport");
+  prog.u_image = glGetUniformLocation(prog.id, "u_image");
+  prog.u_colormap = glGetUniformLocation(prog.id, "u_colormap");
+  prog.u_grid = glGetUniformLocation(prog.id, "u_grid");
+  prog.u_tile = glGetUniformLocation(prog.id, "u_tile");
+  prog.u_cell = glGetUniformLocation(prog.id, "u_cell");
+  prog.u_gap = glGetUniformLocation(prog.id, "u_gap");
+  glGenVertexArrays(1, &prog.vao);
+  return true;
+}
+
+void new_frame() { requests.clear(); }
+
+void draw(ImDrawList* dl, const Image& img, ImVec2 p0, ImVec2 cell, float gap, Colormap cmap) {
+  if (img.empty() || !img.texture()) return;
+  requests.push_back({img.texture(), img.cols(), img.rows(), img.count(), img.tile_w(), img.tile_h(), p0, cell,
+                      gap, int(cmap)});
+  dl->AddCallback(render_request, &requests.back());
+  dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+}
+
+ImVec2 image(const Image& img, ImVec2 size, Colormap cmap, bool border) {
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+  dl->AddRectFilled(p0, p1, IM_COL32(0, 0, 0, 255));
+  if (!img.empty()) {
+    const ImVec2 cell(size.x / img.cols(), size.y / img.rows());
+    draw(dl, img, p0, cell, 0.f, cmap);
+  }
+  if (border) dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p1.x + 1, p1.y + 1), ImGui::GetColorU32(ImGuiCol_Border));
+  return p0;
+}
+
+ImVec2 grid_size(const Image& img, float cell, float gap) {
+  if (img.empty()) return ImVec2(0, 0);
+  const float ch = cell * img.tile_h() / float(img.tile_w());
+  return ImVec2(img.cols() * cell + (img.cols() - 1) * gap, img.rows() * ch + (img.rows() - 1) * gap);
+}
+
+ImVec2 grid(const Image& img, float cell, float gap, Colormap cmap) {
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImVec2 size = grid_size(img, cell, gap);
+  if (img.empty()) return p0;
+  ImGui::Dummy(size);
+  draw(ImGui::GetWindowDrawList(), img, p0, ImVec2(cell, cell * img.tile_h() / float(img.tile_w())), gap, cmap);
+  return p0;
+}
+
+}  // namespace gfx

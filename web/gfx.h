@@ -1,0 +1,62 @@
+// gfx.h — images on the GPU: float textures drawn with shaders/image.{vert,frag}.glsl inside
+// ImGui windows (an ImDrawList callback, so images respect window clipping and order).
+//
+//   gfx::Image img;                                  // one texture (an atlas of tiles)
+//   img.set(pixels, 28, 28);                         // one image, floats in [0,1]
+//   img.set_tiles(tiles, n, 28, 28, cols);           // n images side by side in a grid
+//   gfx::image(img, {120, 120});                     // an ImGui item showing it (nearest zoom)
+//   gfx::grid(img, cell_px, gap_px);                 // the tiles as a grid of cells
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "imgui.h"
+
+namespace gfx {
+
+enum Colormap { Gray = 0, Heat = 1, Diverging = 2 };
+
+class Image {
+ public:
+  Image() = default;
+  Image(const Image&) = delete;
+  Image& operator=(const Image&) = delete;
+  ~Image();
+  // One image of w×h floats (row-major).
+  void set(const float* px, int w, int h);
+  void set(const std::vector<float>& px, int w, int h) { set(px.data(), w, h); }
+  // `count` tiles of tw×th floats each (tile after tile), laid out `cols` per row.
+  void set_tiles(const float* tiles, int count, int tw, int th, int cols);
+  void clear() { count_ = 0; }
+  bool empty() const { return count_ == 0; }
+  int count() const { return count_; }
+  int cols() const { return cols_; }
+  int rows() const { return rows_; }
+  int tile_w() const { return tw_; }
+  int tile_h() const { return th_; }
+  unsigned texture() const { return tex_; }
+
+ private:
+  unsigned tex_ = 0;
+  int tex_w_ = 0, tex_h_ = 0;
+  int count_ = 0, cols_ = 1, rows_ = 1, tw_ = 0, th_ = 0;
+  std::vector<float> staging_;
+};
+
+// Compiles the shaders; false (and a message on the console) on failure.
+bool init();
+
+// Draws `img` (all its tiles) into the rectangle [p0, p1) of the current window's draw list.
+void draw(ImDrawList* dl, const Image& img, ImVec2 p0, ImVec2 cell, float gap, Colormap cmap = Gray);
+
+// ImGui items: reserve space, draw, and return the item's rectangle min.
+ImVec2 image(const Image& img, ImVec2 size, Colormap cmap = Gray, bool border = true);
+// A grid of the image's tiles, `cell` pixels each with `gap` between them.
+ImVec2 grid(const Image& img, float cell, float gap, Colormap cmap = Gray);
+// Size a grid() call will take.
+ImVec2 grid_size(const Image& img, float cell, float gap);
+
+// Called once per frame before building windows (recycles the callback records).
+void new_frame();
+
+}  // namespace gfx
