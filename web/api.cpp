@@ -60,6 +60,8 @@ dae::Json status_json() {
   j["simd"] = g->simd;
   j["threads"] = 1;
   j["runs"] = g->s.runs().size();
+  j["saving"] = g->saving;
+  j["saved_revision"] = g->saved_rev;
   return j;
 }
 
@@ -209,6 +211,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
   if (n == "mnist_done") g->mnist_done = value;
   else if (n == "persist_done") g->persist_done = value;
   else if (n == "dhcd_available") g->dhcd_available = value;
+  else if (n == "dhcd_bytes") g->dhcd_bytes = value;
   else if (n == "saving") g->saving = value;
 }
 
@@ -330,6 +333,8 @@ EMSCRIPTEN_KEEPALIVE const char* dae_ui(const char* what) {
       a.push_back(dae::Json::object({{"index", t.index}, {"psnr_noisy", t.psnr_noisy}, {"psnr_denoised", t.psnr_denoised},
                                      {"ssim_noisy", t.ssim_noisy}, {"ssim_denoised", t.ssim_denoised}}));
     j["results"] = a;
+  } else if (w == "rects") {
+    j = app::marks_json();
   } else if (w == "config") {
     j = dae::Json::parse(g->cfg.to_json().dump());
     j["preset"] = g->preset;
@@ -396,5 +401,10 @@ EMSCRIPTEN_KEEPALIVE void dae_select_run(int id, int overlay) {
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_save_now() { app::save_now(); }
+
+EMSCRIPTEN_KEEPALIVE void dae_set_observations(const char* text) {
+  g->s.observations() = text;
+  ++g->ui_edits;
+}
 
 }  // extern "C"

@@ -3,6 +3,7 @@
 // panels, keeps what is being edited, and forwards clicks and keys.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,6 +53,7 @@ struct App {
   bool ready = false;
   int frames_after_load = 0;
   bool dhcd_available = false, dhcd_loading = false;
+  int dhcd_bytes = 0;
   std::string pending_dataset;  // select once loaded
   std::string busy;             // "Importing …" (Data panel)
   std::string data_error;       // last loading / import error
@@ -64,6 +66,7 @@ struct App {
   std::string spec_text;                // the layer list as a spec (editable text)
   std::string spec_error;               // the spec text did not parse
   dae::ArchCheck check;                 // of the current rows at the dataset's size
+  std::unique_ptr<dae::Model> arch_model;  // the same, built (its layer table)
   std::string check_key;
   std::string train_error;
   float budget_ms = 12.f;
@@ -137,6 +140,10 @@ struct App {
 extern App* g;
 
 // ---- helpers (main.cpp) ----
+// Records the last item's screen rectangle under `id` (window.dae.rect(id): tests click real
+// buttons and tabs with the mouse).
+void mark(const std::string& id);
+dae::Json marks_json();
 double num(const dae::Json& j, const char* key, double def = 0);
 std::string str(const dae::Json& j, const char* key);
 std::string dataset_label(const std::string& name);

@@ -280,9 +280,17 @@
     }
     mountPersist();
     loadPack('mnist', true).catch(function () { /* reported */ }).then(function () { flag('mnist_done', 1); });
-    fetch('data/dhcd.daepack', { method: 'HEAD', credentials: 'same-origin' }).then(function (r) {
-      if (r.ok) flag('dhcd_available', 1);
-    }).catch(function () { /* not bundled */ });
+    // Which other packs were bundled (site/datasets.json, written by the build).
+    fetch('datasets.json', { credentials: 'same-origin' }).then(function (r) {
+      return r.ok ? r.json() : { packs: [] };
+    }).then(function (m) {
+      (m.packs || []).forEach(function (p) {
+        if (p.name === 'dhcd') {
+          call('dae_set_flag', null, ['string', 'number'], ['dhcd_bytes', p.bytes || 0]);
+          flag('dhcd_available', 1);
+        }
+      });
+    }).catch(function (e) { console.warn('dae: datasets.json: ' + e); });
   }
 
   Module.daeJS = { start: start, loadPack: loadPack, pickFile: pickFile, download: download,
@@ -354,6 +362,13 @@
     },
     loadDataset: function (name) { return loadPack(name === 'devanagari' ? 'dhcd' : name, true); },
     runs: function () { return json('runs'); },
+    // Page rectangle of a marked widget (a button or tab drawn in the last frames), or null:
+    // train, pause, resume, reset, download_model, upload_model, tab_<name>, preset_<name>, …
+    rect: function (id) {
+      var r = json('rects')[id], c = Module.canvas.getBoundingClientRect();
+      return r ? { x: c.left + r.x, y: c.top + r.y, width: r.width, height: r.height } : null;
+    },
+    rects: function () { return json('rects'); },
     csv: function () { return json('csv').csv; },
     results: function () { return json('results').results; },
     config: function () { return json('config'); },
@@ -361,6 +376,8 @@
     setBudget: function (ms) { call('dae_set_budget', null, ['number'], [ms]); return true; },
     selectRun: function (id, overlay) { call('dae_select_run', null, ['number', 'number'], [id, overlay ? 1 : 0]); return true; },
     saveNow: function () { call('dae_save_now', null, [], []); return true; },
+    // The Experiments panel's free-text observations (typed there by people).
+    setObservations: function (text) { call('dae_set_observations', null, ['string'], [String(text)]); return true; },
     // Resolves after n animation frames (the UI has caught up with API calls).
     frames: function (n) {
       return new Promise(function (resolve) {

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "app.h"
 #include "imgui_impl_opengl3.h"
@@ -194,20 +195,27 @@ void header(ImVec2 pos, ImVec2 size) {
   ImGui::PopStyleColor();
 }
 
-void shortcuts() {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
-  const bool ctrl = io.KeyCtrl;
-  if (ctrl && (ImGui::IsKeyPressed(SDL_SCANCODE_RETURN, false) || ImGui::IsKeyPressed(SDL_SCANCODE_KP_ENTER, false)))
-    start_training();
-  if (ctrl) return;
-  if (ImGui::IsKeyPressed(SDL_SCANCODE_P, false)) toggle_pause();
-  if (ImGui::IsKeyPressed(SDL_SCANCODE_C, false)) clear_drawing();
-  if (ImGui::IsKeyPressed(SDL_SCANCODE_R, false)) {
-    ++g->results_draw;
-    g->results_force = true;
+// Keyboard shortcuts, taken from SDL's key events directly: ImGui 1.86 samples key state once
+// per frame, so a key pressed and released within one frame would be missed.
+void shortcut(const SDL_KeyboardEvent& k) {
+  if (k.repeat || ImGui::GetIO().WantTextInput) return;
+  const bool ctrl = (k.keysym.mod & KMOD_CTRL) != 0;
+  const SDL_Scancode sc = k.keysym.scancode;
+  if (ctrl) {
+    if (sc == SDL_SCANCODE_RETURN || sc == SDL_SCANCODE_KP_ENTER) start_training();
+    return;
   }
-  if (ImGui::IsKeyPressed(SDL_SCANCODE_L, false)) g->log_scale = !g->log_scale;
+  if (k.keysym.mod & (KMOD_ALT | KMOD_GUI)) return;
+  switch (sc) {
+    case SDL_SCANCODE_P: toggle_pause(); break;
+    case SDL_SCANCODE_C: clear_drawing(); break;
+    case SDL_SCANCODE_R:
+      ++g->results_draw;
+      g->results_force = true;
+      break;
+    case SDL_SCANCODE_L: g->log_scale = !g->log_scale; break;
+    default: break;
+  }
 }
 
 void layout() {
@@ -239,6 +247,7 @@ void frame() {
   bool input = false;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
+    if (event.type == SDL_KEYDOWN && g->ready) shortcut(event.key);
     input = true;
   }
   if (input) g->last_input = g->now;
@@ -285,7 +294,6 @@ void frame() {
   ImGuiIO& io = ImGui::GetIO();
   if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 1000.0f;  // headless: equal timestamps
   ImGui::NewFrame();
-  shortcuts();
   layout();
   ImGui::Render();
 
@@ -309,6 +317,29 @@ void frame() {
 }  // namespace
 
 // ---- helpers ----------------------------------------------------------------------------------
+namespace {
+struct Mark {
+  ImVec2 min, max;
+  int frame;
+};
+std::map<std::string, Mark> marks;
+}  // namespace
+
+void mark(const std::string& id) {
+  marks[id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetFrameCount()};
+}
+
+dae::Json marks_json() {
+  dae::Json j = dae::Json::object();
+  const int now = ImGui::GetFrameCount();
+  for (const auto& [id, m] : marks) {
+    if (now - m.frame > 2) continue;  // not drawn lately (a hidden tab's widgets)
+    j[id] = dae::Json::object({{"x", m.min.x}, {"y", m.min.y}, {"width", m.max.x - m.min.x},
+                               {"height", m.max.y - m.min.y}});
+  }
+  return j;
+}
+
 double num(const dae::Json& j, const char* key, double def) {
   const dae::Json* v = j.find(key);
   return v && v->is_number() ? v->as_double() : def;

@@ -16,6 +16,13 @@ void refresh_arch() {
   if (key == g->check_key) return;
   g->check_key = key;
   g->check = g->s.check_arch(spec, side);
+  g->arch_model.reset();
+  if (g->check.ok) {
+    try {
+      g->arch_model = std::make_unique<dae::Model>(dae::Model::build(g->check.spec, 1, side, side));
+    } catch (const std::exception&) {
+    }
+  }
   g->spec_text = g->check.ok ? g->check.spec : spec;
   g->spec_error.clear();
 }
@@ -181,7 +188,12 @@ void tab_data() {
       if (ImGui::Selectable(label.c_str(), name == c.dataset)) select_dataset(name);
     }
     if (g->dhcd_available && !g->s.dataset("dhcd")) {
-      if (ImGui::Selectable(g->dhcd_loading ? "Devanagari digits (loading…)" : "Devanagari digits (32×32, 7.7 MB)")) {
+      char label[96];
+      if (g->dhcd_loading)
+        std::snprintf(label, sizeof label, "Devanagari digits (loading…)");
+      else
+        std::snprintf(label, sizeof label, "Devanagari digits  (32×32, download %.1f MB)", g->dhcd_bytes / 1048576.0);
+      if (ImGui::Selectable(label)) {
         g->pending_dataset = "dhcd";
         js_load_pack("dhcd");
       }
@@ -189,8 +201,10 @@ void tab_data() {
     ImGui::EndCombo();
   }
   if (ImGui::Button("Import .zip…")) js_pick_file("zip");
+  mark("import_zip");
   ImGui::SameLine();
   if (ImGui::Button("Import folder…")) js_pick_file("folder");
+  mark("import_folder");
   ImGui::SameLine();
   help_marker(
       "Import PNG digits: a .zip or a folder with one sub-folder per class, e.g.\n"
@@ -299,6 +313,7 @@ void tab_model() {
     const bool active = g->preset == p;
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
     if (ImGui::Button(p.c_str())) select_preset(p);
+    mark("preset_" + p);
     if (active) ImGui::PopStyleColor();
     ImGui::SameLine();
   }
@@ -321,9 +336,9 @@ void tab_model() {
                         ImVec2(0, std::max(table_h, 120.f)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 18);
-    ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 76);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 86);
-    ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 74);
+    ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 80);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 84);
+    ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
     ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
@@ -440,7 +455,9 @@ void tab_model() {
   if (changed) set_rows(rows);
 
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::InputText("##spec", &g->spec_text, ImGuiInputTextFlags_EnterReturnsTrue)) {
+  const bool spec_entered = ImGui::InputText("##spec", &g->spec_text, ImGuiInputTextFlags_EnterReturnsTrue);
+  mark("spec");
+  if (spec_entered) {
     try {
       set_rows(dae::spec_to_rows(g->spec_text));
     } catch (const std::exception& e) {
@@ -464,12 +481,59 @@ void tab_model() {
   } else {
     ImGui::TextColored(kGood, "%s parameters", fmt_int((long long)ch.params).c_str());
     ImGui::SameLine();
-    ImGui::TextColored(kMuted, "· input %d×%d · %.1f MFLOP per training image", side, side, ch.mflops_per_sample);
-    ImGui::PushFont(g->fonts.mono);
-    ImGui::BeginChild("summary", ImVec2(0, 0), true, ImGuiWindowFlags_HorizontalScrollbar);
-    ImGui::TextUnformatted(ch.summary.c_str());
-    ImGui::EndChild();
-    ImGui::PopFont();
+    ImGui::TextColored(kMuted, "· %d×%d · %.0f MFLOP/image", side, side, ch.mflops_per_sample);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("training FLOPs per image (forward + backward)");
+    ImGui::SameLine();
+    const bool open = ImGui::SmallButton("Keras summary…");
+    mark("keras_summary");
+    if (open) ImGui::OpenPopup("Keras summary");
+    // The layer table (compact), then the full Keras-style text in a popup.
+    if (g->arch_model &&
+        ImGui::BeginTable("summary", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersOuter |
+                                            ImGuiTableFlags_SizingStretchProp, ImVec2(0, 0))) {
+      ImGui::TableSetupScrollFreeze(0, 1);
+      ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 18);
+      ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+      ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+      ImGui::TableSetupColumn("params", ImGuiTableColumnFlags_WidthFixed, 56);
+      ImGui::TableHeadersRow();
+      const auto& layers = g->arch_model->layers();
+      const int enc = g->arch_model->encoder_layers();
+      for (size_t i = 0; i < layers.size(); ++i) {
+        ImGui::TableNextRow();
+        if (int(i) == enc)
+          ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImVec4(0.55f, 0.40f, 0.20f, 0.25f)));
+        ImGui::TableNextColumn();
+        ImGui::TextColored(kMuted, "%zu", i);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(layers[i].layer->type().c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layers[i].layer->torch().c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(layers[i].out.keras_str().c_str());
+        ImGui::TableNextColumn();
+        if (layers[i].num_params)
+          ImGui::TextUnformatted(fmt_int((long long)layers[i].num_params).c_str());
+        else
+          ImGui::TextDisabled("0");
+      }
+      ImGui::EndTable();
+    }
+    const ImVec2 d = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(d.x * 0.5f, d.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 40, 680.f), std::min(d.y - 80, 560.f)), ImGuiCond_Appearing);
+    if (ImGui::BeginPopupModal("Keras summary", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
+      ImGui::PushFont(g->fonts.mono);
+      ImGui::BeginChild("text", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() - 4), true,
+                        ImGuiWindowFlags_HorizontalScrollbar);
+      ImGui::TextUnformatted(ch.summary.c_str());
+      ImGui::EndChild();
+      ImGui::PopFont();
+      if (ImGui::Button("Close", ImVec2(100, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+        ImGui::CloseCurrentPopup();
+      ImGui::SameLine();
+      ImGui::TextColored(kMuted, "the same table as `dae summary --arch …`");
+      ImGui::EndPopup();
+    }
   }
 }
 
@@ -487,7 +551,9 @@ void tab_files() {
     ImGui::TextColored(kMuted, "No model yet: train one or upload a .safetensors file.");
   }
   ImGui::BeginDisabled(!g->s.has_model());
-  if (ImGui::Button("Download .safetensors")) {
+  const bool download = ImGui::Button("Download .safetensors");
+  mark("download_model");
+  if (download) {
     try {
       const std::vector<uint8_t> bytes = g->s.model_file();
       std::string name = "dae-" + (g->s.model() ? g->s.model()->name() : std::string("model")) + "-" +
@@ -502,6 +568,7 @@ void tab_files() {
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
+  mark("upload_model");
   if (!g->io_message.empty()) ImGui::TextColored(kGood, "%s", g->io_message.c_str());
   if (!g->io_error.empty()) {
     ImGui::PushTextWrapPos(0);
@@ -520,14 +587,17 @@ void tab_files() {
   ImGui::SameLine();
   if (ImGui::Button("Save now")) save_now();
   ImGui::SameLine();
-  if (ImGui::Button("Forget saved data")) forget_saved();
+  if (ImGui::Button("Forget saved")) forget_saved();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Delete the saved model, runs and notes from this browser");
   if (g->saved_time >= 0)
     ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(g->now - g->saved_time).c_str());
   else
     ImGui::TextColored(kMuted, "nothing saved in this session yet");
 
   section("Experiment log");
-  if (ImGui::Button("Export runs as CSV")) {
+  const bool export_csv = ImGui::Button("Export runs as CSV");
+  mark("export_csv_files");
+  if (export_csv) {
     const std::string csv = g->s.runs_csv();
     js_download("dae-runs.csv", "text/csv", csv.data(), csv.size());
   }
@@ -546,19 +616,25 @@ void panel_setup(ImVec2 pos, ImVec2 size) {
     const int force = g->force_left;
     g->force_left = -1;
     auto flags = [&](LeftTab t) { return force == int(t) ? ImGuiTabItemFlags_SetSelected : 0; };
-    if (ImGui::BeginTabItem("Data", nullptr, flags(LeftTab::Data))) {
+    const bool data = ImGui::BeginTabItem("Data", nullptr, flags(LeftTab::Data));
+    mark("tab_data");
+    if (data) {
       g->left_tab = LeftTab::Data;
       ImGui::BeginChild("data_scroll");
       tab_data();
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Model", nullptr, flags(LeftTab::Model))) {
+    const bool model = ImGui::BeginTabItem("Model", nullptr, flags(LeftTab::Model));
+    mark("tab_model");
+    if (model) {
       g->left_tab = LeftTab::Model;
       tab_model();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Model files", nullptr, flags(LeftTab::Files))) {
+    const bool files = ImGui::BeginTabItem("Model files", nullptr, flags(LeftTab::Files));
+    mark("tab_files");
+    if (files) {
       g->left_tab = LeftTab::Files;
       ImGui::BeginChild("files_scroll");
       tab_files();

@@ -81,19 +81,23 @@ void panel_training(ImVec2 pos, ImVec2 size) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Start a new run with these settings (Ctrl+Enter).%s",
                       busy ? "\nThe run in progress is recorded as stopped." : "");
+  mark("train");
   if (train_clicked) start_training();
   ImGui::SameLine();
   if (g->s.paused()) {
     if (ImGui::Button("Resume", ImVec2(90, 0))) g->s.resume();
+    mark("resume");
   } else {
     ImGui::BeginDisabled(!g->s.training());
     if (ImGui::Button("Pause", ImVec2(90, 0))) g->s.pause();
+    mark("pause");
     ImGui::EndDisabled();
   }
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("P");
   ImGui::SameLine();
   ImGui::BeginDisabled(!g->s.has_model());
   if (ImGui::Button("Reset", ImVec2(80, 0))) reset_training();
+  mark("reset");
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("Stop the run and go back to an untrained model");
@@ -156,12 +160,12 @@ void panel_training(ImVec2 pos, ImVec2 size) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Budget");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(130);
   ImGui::SliderFloat("##budget", &g->budget_ms, 2.f, 40.f, "%.0f ms / frame", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Training work per animation frame. Larger trains faster; smaller keeps the page smoother.");
   ImGui::SameLine();
-  ImGui::TextColored(kMuted, "p95 %.0f / %.0f ms", g->stats.work_p95(), g->stats.interval_p95());
+  ImGui::TextColored(kMuted, "p95: work %.0f, frame %.0f ms", g->stats.work_p95(), g->stats.interval_p95());
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("95th percentiles over the last 240 frames:\n"
                       "training work per frame %.1f ms, time between frames %.1f ms (%.0f fps).\n"
@@ -239,6 +243,7 @@ void panel_loss(ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowSize(size);
   ImGui::Begin("Loss", nullptr, kPanelFlags);
   ImGui::Checkbox("log scale", &g->log_scale);
+  mark("log_scale");
   ImGui::SameLine();
   ImGui::Checkbox("per-step loss", &g->show_steps);
   ImGui::SameLine();
@@ -250,6 +255,7 @@ void panel_loss(ImVec2 pos, ImVec2 size) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 p1(p0.x + avail.x, p0.y + avail.y);
   ImGui::InvisibleButton("plot", ImVec2(std::max(avail.x, 10.f), std::max(avail.y, 10.f)));
+  mark("loss_plot");
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, p1, ImGui::GetColorU32(ImGuiCol_ChildBg), 3);
@@ -338,7 +344,17 @@ void panel_loss(ImVec2 pos, ImVec2 size) {
   // Grid and axes.
   const ImU32 grid = ImGui::GetColorU32(ImVec4(1, 1, 1, 0.07f)), axis = ImGui::GetColorU32(kMuted);
   dl->PushClipRect(p0, p1, true);
-  if (g->log_scale) {
+  const double vlo = std::pow(10.0, lo), vhi = std::pow(10.0, hi);
+  if (g->log_scale && hi - lo < 0.6) {
+    // Less than a factor 4 on a log axis: evenly spaced round values read better.
+    const double st = nice_step(vhi - vlo, 4);
+    for (double v = std::ceil(vlo / st) * st; v <= vhi; v += st) {
+      const float y = sy(v);
+      dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), grid);
+      const std::string s = fmt_loss(v);
+      dl->AddText(ImVec2(a.x - 6 - ImGui::CalcTextSize(s.c_str()).x, y - 8), axis, s.c_str());
+    }
+  } else if (g->log_scale) {
     const int d0 = int(std::floor(lo)), d1 = int(std::ceil(hi));
     const bool minor = d1 - d0 <= 3;
     for (int d = d0; d <= d1; ++d)

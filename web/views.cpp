@@ -221,6 +221,7 @@ void panel_draw(ImVec2 pos, ImVec2 size) {
   ImGui::SliderFloat("##brush", &g->brush, 0.5f, 3.5f, "%.1f px", ImGuiSliderFlags_AlwaysClamp);
   ImGui::SameLine();
   if (ImGui::Button("Clear")) clear_drawing();
+  mark("clear_drawing");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("C");
   ImGui::SameLine();
   ImGui::BeginDisabled(g->results.empty());
@@ -322,7 +323,9 @@ void tab_results() {
     ImGui::PopTextWrapPos();
     return;
   }
-  if (ImGui::Button("Reshuffle")) {
+  const bool reshuffle = ImGui::Button("Reshuffle");
+  mark("reshuffle");
+  if (reshuffle) {
     ++g->results_draw;
     g->results_force = true;
   }
@@ -371,7 +374,7 @@ void tab_results() {
   const bool wide = cell >= 40;
   auto fmt_psnr = [&](double v, char* b) { std::snprintf(b, 16, "%.1f", v); };
   auto fmt_ssim = [&](double v, char* b) {
-    std::snprintf(b, 16, wide ? "%.2f" : "%.2f", v);
+    std::snprintf(b, 16, "%.2f", std::fabs(v) < 0.005 ? 0.0 : v);
     if (!wide && b[0] == '0') std::memmove(b, b + 1, std::strlen(b));
   };
   const ImVec2 grid_origin(o.x + label_w, y);
@@ -430,8 +433,15 @@ void tab_results() {
 // ---- Experiments ---------------------------------------------------------------------------------------
 namespace {
 
-enum Col { ColShow, ColId, ColData, ColModel, ColNoise, ColEpochs, ColTrain, ColVal, ColPsnr, ColSsim, ColTime,
+enum Col { ColShow, ColId, ColModel, ColNoise, ColEpochs, ColVal, ColPsnr, ColSsim, ColTrain, ColTime, ColData,
            ColState, ColBatch, ColLr, ColLoss, ColSizes, ColSeed, ColCount };
+
+std::string short_noise(const dae::Noise& n) {
+  char b[32];
+  if (n.kind == dae::Noise::None) return "none";
+  std::snprintf(b, sizeof b, "%s %g", n.kind == dae::Noise::Gaussian ? "gauss" : "s&p", double(n.amount));
+  return b;
+}
 
 double sort_value(const dae::RunRecord& r, int col) {
   switch (col) {
@@ -465,7 +475,9 @@ std::string sort_text(const dae::RunRecord& r, int col) {
 
 void tab_experiments() {
   const auto& runs = g->s.runs();
-  if (ImGui::Button("Export CSV")) {
+  const bool export_csv = ImGui::Button("Export CSV");
+  mark("export_csv");
+  if (export_csv) {
     const std::string csv = g->s.runs_csv();
     js_download("dae-runs.csv", "text/csv", csv.data(), csv.size());
   }
@@ -500,15 +512,15 @@ void tab_experiments() {
     ImGui::TableSetupColumn("plot", ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_NoHide, 0, ColShow);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending |
                                      ImGuiTableColumnFlags_NoHide, 0, ColId);
-    ImGui::TableSetupColumn("data", 0, 0, ColData);
     ImGui::TableSetupColumn("model", 0, 0, ColModel);
     ImGui::TableSetupColumn("noise", 0, 0, ColNoise);
     ImGui::TableSetupColumn("ep", 0, 0, ColEpochs);
-    ImGui::TableSetupColumn("train", 0, 0, ColTrain);
-    ImGui::TableSetupColumn("val", 0, 0, ColVal);
+    ImGui::TableSetupColumn("val loss", 0, 0, ColVal);
     ImGui::TableSetupColumn("PSNR", ImGuiTableColumnFlags_PreferSortDescending, 0, ColPsnr);
     ImGui::TableSetupColumn("SSIM", ImGuiTableColumnFlags_PreferSortDescending, 0, ColSsim);
+    ImGui::TableSetupColumn("train loss", 0, 0, ColTrain);
     ImGui::TableSetupColumn("time", 0, 0, ColTime);
+    ImGui::TableSetupColumn("data", 0, 0, ColData);
     ImGui::TableSetupColumn("state", 0, 0, ColState);
     ImGui::TableSetupColumn("batch", ImGuiTableColumnFlags_DefaultHide, 0, ColBatch);
     ImGui::TableSetupColumn("lr", ImGuiTableColumnFlags_DefaultHide, 0, ColLr);
@@ -555,7 +567,7 @@ void tab_experiments() {
         g->selected_run = r.id;
       if (ImGui::TableSetColumnIndex(ColData)) ImGui::TextUnformatted(r.config.dataset.c_str());
       if (ImGui::TableSetColumnIndex(ColModel)) ImGui::TextUnformatted(r.arch_name.c_str());
-      if (ImGui::TableSetColumnIndex(ColNoise)) ImGui::TextUnformatted(r.config.noise.str().c_str());
+      if (ImGui::TableSetColumnIndex(ColNoise)) ImGui::TextUnformatted(short_noise(r.config.noise).c_str());
       if (ImGui::TableSetColumnIndex(ColEpochs)) ImGui::Text("%zu/%d", r.history.size(), r.config.epochs);
       auto cell_num = [](double v, const char* f) {
         if (std::isfinite(v)) ImGui::Text(f, v);
@@ -691,19 +703,25 @@ void panel_views(ImVec2 pos, ImVec2 size) {
     const int force = g->force_right;
     g->force_right = -1;
     auto flags = [&](RightTab t) { return force == int(t) ? ImGuiTabItemFlags_SetSelected : 0; };
-    if (ImGui::BeginTabItem("Results", nullptr, flags(RightTab::Results))) {
+    const bool results = ImGui::BeginTabItem("Results", nullptr, flags(RightTab::Results));
+    mark("tab_results");
+    if (results) {
       g->right_tab = RightTab::Results;
       tab_results();
       ImGui::EndTabItem();
     }
     char exp[48];
     std::snprintf(exp, sizeof exp, "Experiments (%zu)###experiments", g->s.runs().size());
-    if (ImGui::BeginTabItem(exp, nullptr, flags(RightTab::Experiments))) {
+    const bool experiments = ImGui::BeginTabItem(exp, nullptr, flags(RightTab::Experiments));
+    mark("tab_experiments");
+    if (experiments) {
       g->right_tab = RightTab::Experiments;
       tab_experiments();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Inspect", nullptr, flags(RightTab::Inspect))) {
+    const bool inspect = ImGui::BeginTabItem("Inspect", nullptr, flags(RightTab::Inspect));
+    mark("tab_inspect");
+    if (inspect) {
       if (g->right_tab != RightTab::Inspect) g->inspect_dirty = true;
       g->right_tab = RightTab::Inspect;
       tab_inspect();

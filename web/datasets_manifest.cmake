@@ -1,0 +1,25 @@
+# Writes the site's datasets.json: the bundled data packs with their sizes, so the page knows
+# which datasets it can offer (and how big they are) before downloading any.
+#   cmake -DDATA_DIR=<site>/data -DOUT=<site>/datasets.json -P datasets_manifest.cmake
+# Output: {"packs":[{"name":"dhcd","file":"data/dhcd.daepack","bytes":7713542}, ...]}
+cmake_minimum_required(VERSION 3.20)
+file(GLOB _packs LIST_DIRECTORIES false "${DATA_DIR}/*.daepack")
+list(SORT _packs)
+set(_items "")
+foreach(_p IN LISTS _packs)
+  get_filename_component(_file "${_p}" NAME)
+  get_filename_component(_name "${_p}" NAME_WE)
+  file(SIZE "${_p}" _bytes)
+  if(_items)
+    string(APPEND _items ",")
+  endif()
+  string(APPEND _items "{\"name\":\"${_name}\",\"file\":\"data/${_file}\",\"bytes\":${_bytes}}")
+endforeach()
+set(_text "{\"packs\":[${_items}]}\n")
+set(_old "")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" _old)
+endif()
+if(NOT _old STREQUAL _text)
+  file(WRITE "${OUT}" "${_text}")
+endif()
