@@ -21,6 +21,39 @@ std::string fmt_num(double v) {
   std::snprintf(b, sizeof b, "%.6g", v);
   return b;
 }
+// Scores validation images [s·kValShard, …): the model's reconstructions (when a model is
+// given) and the noisy input (when asked). Shared by the trainer's validation, its baseline,
+// and evaluate(), so all three report the same numbers.
+ValSums score_val_shard(const Model* model, const ImageSet& val, const Noise& noise, uint64_t seed, LossKind loss,
+                        int s, bool with_noisy, Context& ctx) {
+  const size_t P = val.pixels_per_image();
+  const size_t b = size_t(s) * kValShard, e = std::min(val.size(), b + kValShard);
+  const int n = int(e - b);
+  std::vector<float> x(n * P), t(n * P), y;
+  for (int j = 0; j < n; ++j) {
+    to_float(val.image(b + j), &t[j * P], P);
+    apply_noise(&t[j * P], &x[j * P], P, noise, val_noise_key(seed, b + j));
+  }
+  ValSums r;
+  if (model) {
+    y.resize(n * P);
+    r.loss = model->eval_shard(x.data(), t.data(), n, loss, y.data(), ctx);
+  }
+  for (int j = 0; j < n; ++j) {
+    const float *xo = &x[j * P], *to = &t[j * P];
+    if (model) {
+      r.psnr += psnr(&y[j * P], to, P);
+      r.ssim += ssim(&y[j * P], to, val.h, val.w);
+    }
+    if (with_noisy) {
+      r.noisy_loss += loss == LossKind::BCE ? bce_probs(xo, to, P, 0.f, nullptr) : mse(xo, to, P, 0.f, nullptr);
+      r.noisy_psnr += psnr(xo, to, P);
+      r.noisy_ssim += ssim(xo, to, val.h, val.w);
+    }
+  }
+  return r;
+}
+
 }  // namespace
 
 void TrainConfig::validate() const {
@@ -114,40 +147,28 @@ Trainer::Trainer(Model& model, const ImageSet& train, const ImageSet& val, const
   batches_per_epoch_ = int((train.size() + cfg_.batch - 1) / cfg_.batch);
   grad_.resize(model.num_params());
   val_shards_ = int((val.size() + kValShard - 1) / kValShard);
-  val_loss_.resize(val_shards_);
-  val_psnr_.resize(val_shards_);
-  val_ssim_.resize(val_shards_);
-  val_psnr_img_.clear();
+  val_sums_.resize(val_shards_);
   compute_baseline();
   begin_epoch();
 }
 
 Trainer::~Trainer() = default;
 
-void Trainer::val_pair(size_t i, float* noisy, float* clean) const {
-  const size_t P = val_.pixels_per_image();
-  to_float(val_.image(i), clean, P);
-  apply_noise(clean, noisy, P, cfg_.noise, val_noise_key(cfg_.seed, i));
-}
-
 void Trainer::compute_baseline() {
-  const size_t P = val_.pixels_per_image();
-  std::vector<double> loss(val_shards_), ps(val_shards_), ss(val_shards_);
+  std::vector<ValSums> sums(val_shards_);
   pool_->parallel_for(val_shards_, [&](int s, int tid) {
-    float* x = xbuf_[tid].data();
-    float* t = tbuf_[tid].data();
-    const size_t b = size_t(s) * kValShard, e = std::min(val_.size(), b + kValShard);
-    for (size_t i = b; i < e; ++i) {
-      val_pair(i, x, t);
-      loss[s] += cfg_.loss == LossKind::BCE ? bce_probs(x, t, P, 0.f, nullptr) : mse(x, t, P, 0.f, nullptr);
-      ps[s] += psnr(x, t, P);
-      ss[s] += ssim(x, t, val_.h, val_.w);
-    }
+    sums[s] = score_val_shard(nullptr, val_, cfg_.noise, cfg_.seed, cfg_.loss, s, true, ctx_[tid]);
   });
-  const double n = double(val_.size());
-  baseline_.loss = std::accumulate(loss.begin(), loss.end(), 0.0) / (n * P);
-  baseline_.psnr = std::accumulate(ps.begin(), ps.end(), 0.0) / n;
-  baseline_.ssim = std::accumulate(ss.begin(), ss.end(), 0.0) / n;
+  const double n = double(val_.size()), P = double(val_.pixels_per_image());
+  baseline_ = {};
+  for (const auto& v : sums) {  // in shard order
+    baseline_.loss += v.noisy_loss;
+    baseline_.psnr += v.noisy_psnr;
+    baseline_.ssim += v.noisy_ssim;
+  }
+  baseline_.loss /= n * P;
+  baseline_.psnr /= n;
+  baseline_.ssim /= n;
 }
 
 void Trainer::begin_epoch() {
@@ -211,6 +232,10 @@ Trainer::Event Trainer::finish_batch() {
     throw Error("training diverged (loss " + fmt_num(loss) + " at epoch " + std::to_string(epoch_ + 1) + ", step " +
                 std::to_string(batch_ + 1) + "); the weights were kept from the previous step — lower the learning rate");
   adam_.step(model_.weights().data(), grad_.data(), N);
+  if (recent_seconds_ > 4.0) {  // samples_per_s(): a moving window of the last few seconds
+    recent_samples_ *= 0.5;
+    recent_seconds_ *= 0.5;
+  }
   last_batch_loss_ = loss;
   epoch_loss_sum_ += loss * batch_size_now_;
   epoch_samples_ += batch_size_now_;
@@ -225,23 +250,7 @@ Trainer::Event Trainer::finish_batch() {
 }
 
 void Trainer::run_val_shard(int s, int tid) {
-  const size_t P = val_.pixels_per_image();
-  const size_t b = size_t(s) * kValShard, e = std::min(val_.size(), b + kValShard);
-  const int n = int(e - b);
-  float* x = xbuf_[tid].data();
-  float* t = tbuf_[tid].data();
-  for (int j = 0; j < n; ++j) val_pair(b + j, x + j * P, t + j * P);
-  std::vector<float> out(size_t(n) * P);
-  val_loss_[s] = model_.eval_shard(x, t, n, cfg_.loss, out.data(), ctx_[tid]);
-  double ps = 0, ss = 0;
-  for (int j = 0; j < n; ++j) {
-    const double p = psnr(out.data() + j * P, t + j * P, P);
-    val_psnr_img_[b + j] = float(p);
-    ps += p;
-    ss += ssim(out.data() + j * P, t + j * P, val_.h, val_.w);
-  }
-  val_psnr_[s] = ps;
-  val_ssim_[s] = ss;
+  val_sums_[s] = score_val_shard(&model_, val_, cfg_.noise, cfg_.seed, cfg_.loss, s, false, ctx_[tid]);
 }
 
 Trainer::Event Trainer::finish_val() {
@@ -250,9 +259,14 @@ Trainer::Event Trainer::finish_val() {
   EpochStats st;
   st.epoch = epoch_ + 1;
   st.train_loss = epoch_samples_ ? epoch_loss_sum_ / double(epoch_samples_) : 0;
-  st.val_loss = std::accumulate(val_loss_.begin(), val_loss_.end(), 0.0) / (n * P);
-  st.val_psnr = std::accumulate(val_psnr_.begin(), val_psnr_.end(), 0.0) / n;
-  st.val_ssim = std::accumulate(val_ssim_.begin(), val_ssim_.end(), 0.0) / n;
+  for (const auto& v : val_sums_) {  // in shard order
+    st.val_loss += v.loss;
+    st.val_psnr += v.psnr;
+    st.val_ssim += v.ssim;
+  }
+  st.val_loss /= n * P;
+  st.val_psnr /= n;
+  st.val_ssim /= n;
   st.seconds = epoch_seconds_;
   history_.push_back(st);
   ++epoch_;
@@ -272,7 +286,6 @@ Trainer::Event Trainer::advance() {
     epoch_seconds_ += dt;
     return shard_next_ == shards_in_batch_ ? finish_batch() : Event::Shard;
   }
-  if (val_next_ == 0) val_psnr_img_.assign(val_.size(), 0.f);
   run_val_shard(val_next_++, 0);
   epoch_seconds_ += seconds_since(t0);
   return val_next_ == val_shards_ ? finish_val() : Event::Shard;
@@ -292,7 +305,6 @@ Trainer::Event Trainer::step() {
     epoch_seconds_ += dt;
     return finish_batch();
   }
-  if (val_next_ == 0) val_psnr_img_.assign(val_.size(), 0.f);
   const int first = val_next_;
   pool_->parallel_for(val_shards_ - first, [&](int i, int tid) { run_val_shard(first + i, tid); });
   val_next_ = val_shards_;
@@ -352,42 +364,29 @@ EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise,
     throw Error("the model expects " + std::to_string(in.h) + "×" + std::to_string(in.w) + " images, the data has " +
                 std::to_string(val.h) + "×" + std::to_string(val.w));
   ThreadPool pool(threads);
-  const size_t P = val.pixels_per_image();
   const int shards = int((val.size() + kValShard - 1) / kValShard);
   std::vector<Context> ctx(pool.size());
-  std::vector<std::array<double, 6>> acc(shards);
+  std::vector<ValSums> sums(shards);
   pool.parallel_for(shards, [&](int s, int tid) {
-    std::vector<float> x(kValShard * P), t(kValShard * P), y(kValShard * P);
-    const size_t b = size_t(s) * kValShard, e = std::min(val.size(), b + kValShard);
-    const int n = int(e - b);
-    for (int j = 0; j < n; ++j) {
-      to_float(val.image(b + j), &t[j * P], P);
-      apply_noise(&t[j * P], &x[j * P], P, noise, val_noise_key(seed, b + j));
-    }
-    auto& a = acc[s];
-    a = {};
-    a[0] = model.eval_shard(x.data(), t.data(), n, loss, y.data(), ctx[tid]);
-    for (int j = 0; j < n; ++j) {
-      const float *xo = &x[j * P], *to = &t[j * P], *yo = &y[j * P];
-      a[1] += psnr(yo, to, P);
-      a[2] += ssim(yo, to, val.h, val.w);
-      a[3] += loss == LossKind::BCE ? bce_probs(xo, to, P, 0.f, nullptr) : mse(xo, to, P, 0.f, nullptr);
-      a[4] += psnr(xo, to, P);
-      a[5] += ssim(xo, to, val.h, val.w);
-    }
+    sums[s] = score_val_shard(&model, val, noise, seed, loss, s, true, ctx[tid]);
   });
-  std::array<double, 6> sum{};
-  for (const auto& a : acc)
-    for (int k = 0; k < 6; ++k) sum[k] += a[k];
-  const double n = double(val.size());
+  const double n = double(val.size()), P = double(val.pixels_per_image());
   EvalResult r;
   r.images = val.size();
-  r.loss = sum[0] / (n * P);
-  r.psnr = sum[1] / n;
-  r.ssim = sum[2] / n;
-  r.noisy.loss = sum[3] / (n * P);
-  r.noisy.psnr = sum[4] / n;
-  r.noisy.ssim = sum[5] / n;
+  for (const auto& v : sums) {  // in shard order
+    r.loss += v.loss;
+    r.psnr += v.psnr;
+    r.ssim += v.ssim;
+    r.noisy.loss += v.noisy_loss;
+    r.noisy.psnr += v.noisy_psnr;
+    r.noisy.ssim += v.noisy_ssim;
+  }
+  r.loss /= n * P;
+  r.psnr /= n;
+  r.ssim /= n;
+  r.noisy.loss /= n * P;
+  r.noisy.psnr /= n;
+  r.noisy.ssim /= n;
   return r;
 }
 

@@ -79,6 +79,11 @@ struct EvalResult {
 EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed, LossKind loss,
                     int threads);
 
+// Sums of scores over one validation shard (summed over shards in order, then averaged).
+struct ValSums {
+  double loss = 0, psnr = 0, ssim = 0, noisy_loss = 0, noisy_psnr = 0, noisy_ssim = 0;
+};
+
 class Trainer {
  public:
   enum class Event { Shard, Batch, Epoch, Done };
@@ -103,7 +108,7 @@ class Trainer {
   double epoch_progress() const;                        // 0..1 within the current epoch (incl. validation)
   double last_batch_loss() const { return last_batch_loss_; }
   double running_train_loss() const;                    // mean batch loss so far this epoch
-  double samples_per_s() const;                         // training throughput (recent batches)
+  double samples_per_s() const;                         // training throughput over the last few seconds
   const std::vector<EpochStats>& history() const { return history_; }
   const Baseline& baseline() const { return baseline_; }
   const TrainConfig& config() const { return cfg_; }
@@ -111,10 +116,6 @@ class Trainer {
   // A model file's metadata for this run (config, epochs done, history as JSON).
   std::map<std::string, std::string> metadata() const;
 
-  // The noisy / clean versions of validation image i (as the trainer sees it) — for grids.
-  void val_pair(size_t i, float* noisy, float* clean) const;
-  // Per-image validation scores of the last validation pass (empty before the first).
-  const std::vector<float>& val_psnr_per_image() const { return val_psnr_img_; }
 
  private:
   enum class Phase { Train, Val };
@@ -149,8 +150,7 @@ class Trainer {
   double last_batch_loss_ = 0;
 
   int val_shards_ = 0, val_next_ = 0;
-  std::vector<double> val_loss_, val_psnr_, val_ssim_;  // per val shard
-  std::vector<float> val_psnr_img_;
+  std::vector<ValSums> val_sums_;  // per validation shard, summed in order at the end
 
   double epoch_seconds_ = 0;
   double recent_samples_ = 0, recent_seconds_ = 0;
