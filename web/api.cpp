@@ -341,6 +341,17 @@ EMSCRIPTEN_KEEPALIVE const char* dae_ui(const char* what) {
     j["spec"] = dae::rows_to_spec(g->rows);
     j["params"] = g->check.params;
     j["arch_ok"] = g->check.ok;
+    j["arch_error"] = g->check.error;
+    dae::Json names = dae::Json::array();
+    for (const auto& n : g->s.dataset_names()) names.push_back(n);
+    j["datasets"] = names;
+    j["side"] = app::dataset_side(g->cfg.dataset);
+    j["data_error"] = g->data_error;
+    j["busy"] = g->busy;
+    j["train_error"] = g->train_error;
+    j["spec_error"] = g->spec_error;
+    j["log_scale"] = g->log_scale;
+    j["budget_ms"] = double(g->budget_ms);
   }
   return give(5, j.dump());
 }

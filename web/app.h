@@ -82,7 +82,7 @@ struct App {
   // ---- Data panel preview (Figure 7) ----
   gfx::Image preview;
   std::string preview_key;
-  uint64_t preview_draw = 0;
+  uint64_t preview_draw = 1;  // a random pick of digits (several classes)
 
   // ---- Results ----
   std::vector<dae::Triple> results;

@@ -108,9 +108,10 @@ bool file_exists(const char* path) {
 
 void setup_fonts() {
   ImGuiIO& io = ImGui::GetIO();
-  // Latin-1, Greek (Δ), general punctuation (— … ·), arrows, math operators (≈ ≥ ×), shapes.
+  // Latin-1, Greek (Δ), general punctuation (— … ·), arrows, math operators (≈ ≥), shapes (▶),
+  // dingbats (✕).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2190, 0x21FF,
-                                   0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+                                   0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2700, 0x27BF, 0};
   ImFontConfig cfg;
   cfg.OversampleH = 2;
   cfg.OversampleV = 1;
@@ -222,7 +223,7 @@ void layout() {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float W = std::max(d.x, 960.f), H = std::max(d.y, 640.f);
   const float header_h = 36;
-  const float left_w = std::round(std::clamp(W * 0.30f, 340.f, 520.f));
+  const float left_w = std::round(std::clamp(W * 0.31f, 360.f, 520.f));
   const float right_w = std::round(std::clamp(W * 0.36f, 440.f, 640.f));
   const float mid_w = W - left_w - right_w;
   const float body_y = header_h, body_h = H - header_h;
@@ -243,11 +244,45 @@ void frame() {
   last_frame_start = t0;
   g->now = t0 / 1000.0;
 
+  // ImGui 1.86 samples key states once per frame: a key pressed and released between two frames
+  // (automation, very fast typing) would never be seen down. Such a key-up is held back until
+  // the next frame.
+  static std::vector<SDL_Event> deferred;
+  std::vector<SDL_Event> events;
+  events.swap(deferred);
   SDL_Event event;
-  bool input = false;
-  while (SDL_PollEvent(&event)) {
-    ImGui_ImplSDL2_ProcessEvent(&event);
-    if (event.type == SDL_KEYDOWN && g->ready) shortcut(event.key);
+  while (SDL_PollEvent(&event)) events.push_back(event);
+  bool input = false, blocked = false;
+  std::vector<SDL_Scancode> down_now, up_held;
+  auto has = [](const std::vector<SDL_Scancode>& v, SDL_Scancode c) { return std::find(v.begin(), v.end(), c) != v.end(); };
+  for (const SDL_Event& e : events) {
+    const bool key_event = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP || e.type == SDL_TEXTINPUT;
+    if (blocked && key_event) {
+      deferred.push_back(e);  // behind a repeated key: keep the order
+      continue;
+    }
+    if (e.type == SDL_KEYDOWN && has(up_held, e.key.keysym.scancode)) {
+      blocked = true;  // the same key again: next frame
+      deferred.push_back(e);
+      continue;
+    }
+    if (e.type == SDL_KEYUP && has(down_now, e.key.keysym.scancode)) {
+      up_held.push_back(e.key.keysym.scancode);
+      deferred.push_back(e);
+      continue;
+    }
+    if (e.type == SDL_KEYDOWN) down_now.push_back(e.key.keysym.scancode);
+    ImGui_ImplSDL2_ProcessEvent(&e);
+    if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) {
+      // The backend reads modifiers from SDL_GetModState(), i.e. after every queued event:
+      // Ctrl may already be up when Ctrl+A is processed. The event's own modifiers are right.
+      ImGuiIO& io = ImGui::GetIO();
+      io.KeyCtrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
+      io.KeyShift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
+      io.KeyAlt = (e.key.keysym.mod & KMOD_ALT) != 0;
+      io.KeySuper = (e.key.keysym.mod & KMOD_GUI) != 0;
+    }
+    if (e.type == SDL_KEYDOWN && g->ready) shortcut(e.key);
     input = true;
   }
   if (input) g->last_input = g->now;

@@ -60,6 +60,7 @@ std::string arch_for_config() { return g->preset.empty() ? dae::rows_to_spec(g->
 void select_dataset(const std::string& name) {
   if (!g->s.dataset(name)) return;
   g->cfg.dataset = name;
+  g->data_error.clear();
   const auto avail = g->s.available(name);
   if (avail.first > 0) g->cfg.train = std::min<size_t>(g->cfg.train ? g->cfg.train : avail.first, avail.first);
   if (avail.second > 0) g->cfg.val = std::min<size_t>(g->cfg.val ? g->cfg.val : avail.second, avail.second);
@@ -147,7 +148,7 @@ void update_preview(float cell_hint) {
   std::vector<size_t> idx;
   dae::Rng rng(0x70726576ull + g->preview_draw);
   for (int i = 0; i < cols; ++i)
-    idx.push_back(g->preview_draw == 0 ? size_t(i) % ds->train.size() : size_t(rng.below(ds->train.size())));
+    idx.push_back(size_t(rng.below(ds->train.size())));
   dae::Noise lo = g->cfg.noise, hi = g->cfg.noise;
   if (lo.kind == dae::Noise::None) lo.kind = hi.kind = dae::Noise::Gaussian;
   lo.amount = 0.1f;
@@ -335,11 +336,11 @@ void tab_model() {
                             ImGuiTableFlags_BordersInnerH,
                         ImVec2(0, std::max(table_h, 120.f)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 18);
-    ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 80);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 84);
-    ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
-    ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 14);
+    ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 70);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 74);
+    ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 82);
+    ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 28);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -363,7 +364,7 @@ void tab_model() {
       }
       ImGui::TableNextColumn();
       if (has_units(r.kind)) {
-        ImGui::SetNextItemWidth(has_kernel(r.kind) ? 44 : -1);
+        ImGui::SetNextItemWidth(has_kernel(r.kind) ? 38 : -1);
         int u = r.units;
         if (ImGui::InputInt("##units", &u, 0, 0)) {
           r.units = std::clamp(u, 1, 4096);

@@ -1,10 +1,12 @@
 // The app loads in headless Chromium: window.dae.ready becomes true, no console errors,
-// a WebGL2 canvas fills the window. Screenshot: build/wasm/screenshot-load.png.
+// a WebGL2 canvas fills the window, the automation contract is there (issue 3), and the
+// first load stays small. Screenshot: build/wasm/screenshot-load.png.
 //   node tests/e2e/test_load.mjs [--site build/wasm/site] [--timeout 90000]
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { assert, frames } from './util.mjs';
 
 const args = parseArgs();
 let app;
@@ -28,11 +30,43 @@ try {
   }
   if (!info.statusHidden) throw new Error('the loading message is still shown');
 
+  // The automation contract.
+  const api = await app.page.evaluate(() => {
+    const d = window.dae;
+    return { fns: ['status', 'train', 'pause', 'reset', 'denoise', 'drawCanvasRect', 'drawn', 'drawPanel',
+                   'downloadModel', 'uploadModel'].filter((f) => typeof d[f] !== 'function'),
+             status: d.status() };
+  });
+  assert.deepEqual(api.fns, [], `window.dae lacks ${api.fns.join(', ')}`);
+  const keys = ['dataset', 'arch', 'params', 'train_size', 'val_size', 'epoch', 'epochs', 'step', 'training',
+                'train_loss', 'val_loss', 'val_psnr', 'noisy_psnr', 'samples_per_s', 'frame_ms_p95', 'simd',
+                'threads', 'history'];
+  const missing = keys.filter((k) => !(k in api.status));
+  assert.deepEqual(missing, [], `status() lacks ${missing.join(', ')}`);
+  assert.equal(api.status.dataset, 'mnist');
+  assert.equal(api.status.simd, true, 'built without WASM SIMD');
+  assert.equal(api.status.threads, 1);
+  assert.equal(api.status.training, false);
+  assert.ok(Array.isArray(api.status.history));
+  // No model yet: denoise refuses with an Error.
+  const err = await app.page.evaluate(() => {
+    try { window.dae.denoise(new Float32Array(784)); return null; } catch (e) { return e.message; }
+  });
+  assert.ok(err && /model/.test(err), `denoise without a model: ${err}`);
+
+  // What the first load transferred (resource timing; the Devanagari pack is only fetched on demand).
+  const transfer = await app.page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => ({ name: e.name.replace(location.origin, ''), bytes: e.transferSize || e.encodedBodySize || 0 })));
+  const total = transfer.reduce((s, e) => s + e.bytes, 0);
+  console.log(`first load: ${(total / 1048576).toFixed(2)} MB (${transfer.map((e) => `${e.name} ` +
+              `${(e.bytes / 1048576).toFixed(2)}`).join(', ')})`);
+  assert.ok(total < 10 * 1048576, 'the first load transferred 10 MB or more');
+  assert.ok(!transfer.some((e) => /dhcd/.test(e.name)), 'the Devanagari pack was fetched at start-up');
+
   // Let a few more frames run, then check again for errors (e.g. GL errors in the loop).
-  await app.page.waitForTimeout(500);
+  await frames(app.page, 10);
   const shot = await app.screenshot(path.join(buildDir, 'screenshot-load.png'));
   console.log(`screenshot: ${shot}`);
-  // Something was drawn: the ImGui window (text, widgets) on the cleared background.
   const stats = await app.imageStats(fs.readFileSync(shot));
   console.log(`screenshot: ${stats.distinctColors} colours, ` +
               `${(stats.dominantFraction * 100).toFixed(1)}% background`);

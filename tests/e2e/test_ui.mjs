@@ -1,0 +1,100 @@
+// The UI by mouse and keyboard alone (issue 3: "the UI must work by mouse and keyboard on its
+// own"): Model panel presets (mouse), the layer spec typed with the keyboard (a valid custom
+// architecture, then an invalid one shown inline), the live parameter count, keyboard
+// shortcuts (L: log scale, Ctrl+Enter: train, P: pause), Reset by mouse.
+//   node tests/e2e/test_ui.mjs [--site build/wasm/site]
+
+import path from 'node:path';
+import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { assert, waitFor, clickWidget, parkMouse, frames, timer } from './util.mjs';
+
+const args = parseArgs();
+const t = timer();
+let app;
+try {
+  app = await startApp({ site: args.site, timeout: args.timeout });
+  const page = app.page;
+  const config = () => page.evaluate(() => window.dae.config());
+  t.step('load');
+
+  // Presets by mouse: the live summary's parameter count follows.
+  await clickWidget(page, 'tab_model');
+  let c = await config();
+  assert.equal(c.preset, 'seed');
+  assert.equal(c.params, 74497, 'seed preset on 28×28 has 74,497 parameters');
+  await clickWidget(page, 'preset_deep');
+  c = await config();
+  assert.equal(c.preset, 'deep');
+  assert.ok(c.params > 74497, `deep: ${c.params} params`);
+  await clickWidget(page, 'preset_dense');
+  c = await config();
+  assert.equal(c.preset, 'dense');
+  console.log(`presets by mouse: seed 74,497 params, deep and dense (${c.params}) follow`);
+
+  // Type a custom architecture into the spec field (keyboard), Enter applies it.
+  const typeSpec = async (text) => {
+    await clickWidget(page, 'spec');
+    await page.keyboard.press('Control+A');
+    await frames(page, 2);
+    await page.keyboard.press('Backspace');
+    await frames(page, 2);
+    await page.keyboard.type(text, { delay: 20 });
+    await frames(page, 2);
+    await page.keyboard.press('Enter');
+    await waitFor(page, (want) => {
+      const k = window.dae.config();
+      return k.spec === want || k.arch_error || k.spec_error;
+    }, text.replace(/\s+/g, ' '), { timeout: 10000, what: 'the typed spec to be applied' });
+    return config();
+  };
+  c = await typeSpec('conv16 pool | up conv1:sigmoid');
+  assert.equal(c.arch_ok, true, `custom spec: ${JSON.stringify(c)}`);
+  assert.equal(c.preset, '');
+  assert.match(c.spec, /conv16/);
+  const custom = c.params;
+  assert.equal(custom, 16 * 9 + 16 + 16 * 9 + 1, `conv16 … conv1: ${custom} params`);
+  c = await typeSpec('conv16 pool | conv1:sigmoid');
+  assert.equal(c.arch_ok, false, 'a spec whose output is 14×14 was accepted');
+  assert.ok(c.arch_error.length > 0);
+  console.log(`typed spec: custom model ${custom} params; bad spec shown inline: "${c.arch_error}"`);
+  await parkMouse(page);
+  await frames(page, 3);
+  await app.screenshot(path.join(buildDir, 'screenshot-model-error.png'));
+  // Ctrl+Enter with an invalid architecture: the error is shown, nothing starts.
+  await page.keyboard.press('Control+Enter');
+  await frames(page, 3);
+  c = await config();
+  assert.ok(c.train_error.length > 0, 'no training error for an invalid architecture');
+  assert.equal((await page.evaluate(() => window.dae.status())).training, false);
+  await clickWidget(page, 'preset_seed');
+  t.step('model panel');
+
+  // Shortcuts.
+  await parkMouse(page);
+  const log0 = (await config()).log_scale;
+  await page.keyboard.press('l');
+  await frames(page, 3);
+  assert.equal((await config()).log_scale, !log0, 'L did not toggle the log scale');
+  await page.keyboard.press('Control+Enter');
+  await waitFor(page, () => window.dae.status().training, null, { timeout: 10000, what: 'Ctrl+Enter to start training' });
+  await page.keyboard.press('p');
+  await waitFor(page, () => window.dae.status().paused, null, { timeout: 10000, what: 'P to pause' });
+  await clickWidget(page, 'reset');
+  const st = await page.evaluate(() => window.dae.status());
+  assert.equal(st.training, false);
+  assert.equal(st.paused, false);
+  const runs = (await page.evaluate(() => window.dae.runs())).runs;
+  assert.equal(runs.at(-1).state, 'stopped');
+  console.log('shortcuts: L toggled the log scale, Ctrl+Enter trained, P paused; Reset (mouse) stopped the run');
+  t.step('shortcuts');
+
+  app.assertNoErrors();
+  t.report('e2e_ui');
+  console.log('e2e_ui: passed');
+} catch (e) {
+  console.error(`e2e ui FAILED: ${e.stack || e.message}`);
+  if (app && app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
+  process.exitCode = 1;
+} finally {
+  if (app) await app.teardown();
+}
