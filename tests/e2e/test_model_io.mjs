@@ -96,6 +96,19 @@ try {
   }
   t.step('cli');
 
+  // The experiment log as CSV: the Experiments tab's button downloads it.
+  await clickWidget(page, 'tab_experiments');
+  const [csvDownload] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }),
+                                           clickWidget(page, 'export_csv')]);
+  const csvFile = path.join(tmp, csvDownload.suggestedFilename());
+  await csvDownload.saveAs(csvFile);
+  const csv = fs.readFileSync(csvFile, 'utf8').trim().split('\n');
+  assert.match(csv[0], /^run,dataset,arch/);
+  assert.equal(csv.length, 1 + (await page.evaluate(() => window.dae.runs())).runs.length);
+  assert.equal(csv.join('\n'), (await page.evaluate(() => window.dae.csv())).trim());
+  console.log(`CSV export: ${csvDownload.suggestedFilename()} with ${csv.length - 1} run(s)`);
+  t.step('csv');
+
   // Autosave: notes + observations + model survive a reload.
   await page.evaluate(() => window.dae.setObservations('noise 0.5: blurry but clean'));
   await page.evaluate(() => window.dae.saveNow());
