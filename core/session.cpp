@@ -54,6 +54,7 @@ Json RunRecord::to_json() const {
   Json sl = Json::array();
   for (float v : step_loss) sl.push_back(num_or_null(v));
   j["step_loss"] = sl;
+  j["steps_per_epoch"] = steps_per_epoch;
   j["baseline"] = Json::object({{"val_loss", num_or_null(baseline.loss)}, {"val_psnr", num_or_null(baseline.psnr)},
                                 {"val_ssim", num_or_null(baseline.ssim)}});
   j["seconds"] = seconds;
@@ -84,6 +85,7 @@ RunRecord RunRecord::from_json(const Json& j) {
     r.history.push_back(s);
   }
   for (const Json& v : j.at("step_loss").as_array()) r.step_loss.push_back(float(num(v)));
+  if (const Json* spe = j.find("steps_per_epoch")) r.steps_per_epoch = int(spe->as_int64());
   const Json& b = j.at("baseline");
   r.baseline = {num(b.at("val_loss")), num(b.at("val_psnr")), num(b.at("val_ssim"))};
   r.seconds = num(j.at("seconds"));
@@ -91,6 +93,17 @@ RunRecord RunRecord::from_json(const Json& j) {
   r.error = j.at("error").as_string();
   r.notes = j.at("notes").as_string();
   return r;
+}
+
+std::vector<float> RunRecord::smoothed_step_loss(double beta) const {
+  std::vector<float> out(step_loss.size());
+  double ema = 0, weight = 0;
+  for (size_t i = 0; i < step_loss.size(); ++i) {
+    ema = beta * ema + (1 - beta) * step_loss[i];
+    weight = beta * weight + (1 - beta);
+    out[i] = float(ema / weight);
+  }
+  return out;
 }
 
 // ---- Session: datasets ------------------------------------------------------------------------------
@@ -191,6 +204,7 @@ void Session::start(const TrainConfig& cfg_in) {
   r.input = train_->h;
   r.train_size = train_->size();
   r.val_size = val_->size();
+  r.steps_per_epoch = trainer_->steps_per_epoch();
   r.baseline = trainer_->baseline();
   runs_.push_back(r);
   current_run_ = int(runs_.size()) - 1;
@@ -241,19 +255,27 @@ void Session::record_progress() {
   r.seconds = s;
 }
 
+double Session::expected_unit_ms() const {
+  return trainer_ && !trainer_->done() ? unit_ms_[int(trainer_->next_unit())] : 0.0;
+}
+
 double Session::work(double budget_ms) {
   if (!training()) return 0;
   const auto t0 = Clock::now();
   try {
     do {
+      const int kind = int(trainer_->next_unit());
+      const auto u0 = Clock::now();
       const Trainer::Event ev = trainer_->advance();
+      const double ms = ms_since(u0);
+      unit_ms_[kind] = unit_ms_[kind] > 0 ? 0.8 * unit_ms_[kind] + 0.2 * ms : ms;
       if (ev == Trainer::Event::Batch) {
         runs_[current_run_].step_loss.push_back(float(trainer_->last_batch_loss()));
       } else if (ev == Trainer::Event::Epoch) {
         record_progress();
         ++revision_;
       }
-    } while (!trainer_->done() && ms_since(t0) < budget_ms);
+    } while (!trainer_->done() && ms_since(t0) + expected_unit_ms() <= budget_ms);
   } catch (const Error& e) {
     // Divergence (NaN loss): the weights are those of the last good step; the run stops here.
     error_ = e.what();
@@ -383,9 +405,13 @@ std::vector<float> Session::denoise(const std::vector<float>& image) const {
 }
 
 Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key) const {
+  return denoise_drawing(image, key, cfg_.noise);
+}
+
+Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key, const Noise& noise) const {
   Triple t;
   t.clean = image;
-  t.noisy = with_noise(image, cfg_.noise, key);
+  t.noisy = with_noise(image, noise, key);
   t.denoised = denoise(t.noisy);
   const Shape in = model_->input_shape();
   const size_t P = image.size();

@@ -33,11 +33,14 @@ struct RunRecord {
   size_t train_size = 0, val_size = 0;
   std::vector<EpochStats> history;
   std::vector<float> step_loss;  // per-batch training loss (raw), for the loss plot
+  int steps_per_epoch = 0;       // ⌈train_size / batch⌉: places step_loss on the epoch axis
   Baseline baseline;           // noisy input vs clean on the validation set
   double seconds = 0;          // compute time
   std::string state = "running";  // running | paused | finished | stopped | failed
   std::string error;           // why it failed (diverged, …)
   std::string notes;           // free text typed by the user
+  // Exponential moving average of step_loss with bias correction (TensorBoard-style smoothing).
+  std::vector<float> smoothed_step_loss(double beta = 0.9) const;
   double final_val_loss() const { return history.empty() ? NAN : history.back().val_loss; }
   double final_val_psnr() const { return history.empty() ? NAN : history.back().val_psnr; }
   double final_val_ssim() const { return history.empty() ? NAN : history.back().val_ssim; }
@@ -97,8 +100,9 @@ class Session {
   // Stops the current run (recorded as "stopped") and discards the model: back to a fresh,
   // untrained model of the current config (or no model if none was ever built).
   void reset();
-  // Trains until about budget_ms of compute has been spent (at least one unit of work when
-  // training). Returns the ms spent. On divergence the run is marked failed (weights of the
+  // Trains for at most about budget_ms: runs units of work while the time spent plus the
+  // expected length of the next unit (a running mean of measured times, per kind of unit)
+  // stays within the budget; always at least one unit when training. Returns the ms spent. On divergence the run is marked failed (weights of the
   // last good step are kept) and training stops; the message is in last_error().
   double work(double budget_ms);
   bool training() const { return trainer_ && !paused_ && !trainer_->done(); }
@@ -125,6 +129,10 @@ class Session {
   // The current noise applied to an image (for the Draw panel: a fixed key so a stroke only
   // changes the pixels it touches), then denoised. image: h·w floats of the model's size.
   Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key) const;
+  // The same with another noise than the run's (e.g. a model trained at 0.5 shown 0.8).
+  Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key, const Noise& noise) const;
+  // Expected ms of the next unit of work (0 before any was measured).
+  double expected_unit_ms() const;
   // Model forward only (window.dae.denoise). Throws on a size mismatch or without a model.
   std::vector<float> denoise(const std::vector<float>& image) const;
   // noise applied to clean image (Data panel preview, Figure 7 rows).
@@ -174,6 +182,7 @@ class Session {
   std::string error_;
   uint64_t revision_ = 0;
   mutable Context ctx_;
+  double unit_ms_[3] = {0, 0, 0};  // running means per Trainer::Unit
 };
 
 }  // namespace dae

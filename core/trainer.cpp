@@ -291,6 +291,11 @@ Trainer::Event Trainer::advance() {
   return val_next_ == val_shards_ ? finish_val() : Event::Shard;
 }
 
+Trainer::Unit Trainer::next_unit() const {
+  if (phase_ == Phase::Val) return Unit::ValShard;
+  return shard_next_ + 1 == shards_in_batch_ ? Unit::BatchEnd : Unit::TrainShard;
+}
+
 Trainer::Event Trainer::step() {
   if (done()) return Event::Done;
   const auto t0 = Clock::now();

@@ -94,6 +94,10 @@ class Trainer {
   ~Trainer();
 
   Event advance();  // one unit of work on the calling thread
+  // What the next advance() will do (its cost differs: a batch end adds the gradient sum and
+  // the Adam step; a validation shard is 16 forward passes).
+  enum class Unit { TrainShard, BatchEnd, ValShard };
+  Unit next_unit() const;
   Event step();     // the rest of the current batch (or the whole validation pass), on cfg.threads
   // Runs to the end (or until *cancel becomes true, at a batch boundary). on_event is called
   // after every batch and epoch.

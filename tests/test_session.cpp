@@ -249,3 +249,44 @@ TEST(Session, LayerRowsRoundTrip) {
   EXPECT_FALSE(bad.ok);
   EXPECT_NE(bad.error.find("input's shape"), std::string::npos);
 }
+
+TEST(Session, WorkRunsWholeUnitsAndLearnsTheirCost) {
+  Session s;
+  mnist_session(s);
+  s.start(tiny());
+  EXPECT_EQ(s.expected_unit_ms(), 0.0);  // nothing measured yet
+  s.work(0);                              // exactly one unit: a training shard of 4 images
+  EXPECT_GT(s.expected_unit_ms(), 0.0);
+  EXPECT_EQ(s.status().at("step").as_int64(), 0);  // the batch (8 shards) is not done
+  for (int i = 0; i < 7; ++i) s.work(0);
+  EXPECT_EQ(s.status().at("step").as_int64(), 1);  // 8 units = one batch of 32
+  EXPECT_EQ(s.runs().back().step_loss.size(), 1u);
+  EXPECT_EQ(s.runs().back().steps_per_epoch, 8);
+}
+
+TEST(Session, SmoothedStepLossAndDrawingWithAnotherNoise) {
+  RunRecord r;
+  r.step_loss = {1.f, 0.f, 0.f};
+  const auto sm = r.smoothed_step_loss(0.5);
+  // EMA with bias correction, β = 0.5: e1 = 0.5, w1 = 0.5 → 1; e2 = 0.25, w2 = 0.75 → 1/3;
+  // e3 = 0.125, w3 = 0.875 → 1/7.
+  ASSERT_EQ(sm.size(), 3u);
+  EXPECT_FLOAT_EQ(sm[0], 1.f);
+  EXPECT_FLOAT_EQ(sm[1], 1.f / 3.f);
+  EXPECT_FLOAT_EQ(sm[2], 1.f / 7.f);
+  Session s;
+  mnist_session(s);
+  TrainConfig c = tiny();
+  c.epochs = 1;
+  s.start(c);
+  run_to_end(s);
+  std::vector<float> drawing(784, 0.5f);
+  const Triple t = s.denoise_drawing(drawing, 7, Noise::parse("sp:0.3"));
+  int flipped = 0;
+  for (size_t i = 0; i < 784; ++i) {
+    EXPECT_TRUE(t.noisy[i] == 0.5f || t.noisy[i] == 0.f || t.noisy[i] == 1.f);
+    flipped += t.noisy[i] != 0.5f;
+  }
+  EXPECT_NEAR(flipped / 784.0, 0.3, 0.06);
+  EXPECT_EQ(t.denoised, s.denoise(t.noisy));
+}
