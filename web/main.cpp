@@ -305,12 +305,12 @@ void frame() {
   }
   g->last_work_ms = work_ms;
 
-  // While training with nobody touching the page, the UI is redrawn ~20 times a second and the
+  // While training with nobody touching the page, the UI is redrawn ~10 times a second and the
   // frames in between only train: drawing 1280×800 is expensive on CPU-rendered WebGL
   // (SwiftShader), and those frames' GPU time is better spent training. Any input (mouse, keys)
   // redraws at once and keeps every frame drawn for a second.
   const bool redraw = !g->ready || !g->s.training() || g->now - g->last_input < 1.0 ||
-                      g->now - g->last_render >= 0.05;
+                      g->now - g->last_render >= 0.1;
   if (!redraw) {
     maybe_autosave();
     g->stats.add(interval, work_ms, emscripten_get_now() - t0);

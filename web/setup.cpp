@@ -12,14 +12,15 @@ namespace app {
 void refresh_arch() {
   const int side = dataset_side(g->cfg.dataset);
   const std::string spec = dae::rows_to_spec(g->rows);
-  const std::string key = spec + "@" + std::to_string(side);
+  const std::string key = spec + "@" + std::to_string(side) + "@" + g->preset;
   if (key == g->check_key) return;
   g->check_key = key;
-  g->check = g->s.check_arch(spec, side);
+  // A preset by its name, so the summary is titled with it.
+  g->check = g->s.check_arch(g->preset.empty() ? spec : g->preset, side);
   g->arch_model.reset();
   if (g->check.ok) {
     try {
-      g->arch_model = std::make_unique<dae::Model>(dae::Model::build(g->check.spec, 1, side, side));
+      g->arch_model = std::make_unique<dae::Model>(dae::Model::build(g->preset.empty() ? spec : g->preset, 1, side, side));
     } catch (const std::exception&) {
     }
   }
@@ -319,7 +320,6 @@ void tab_model() {
     ImGui::SameLine();
   }
   ImGui::TextColored(kMuted, "%s", g->preset.empty() ? "custom" : "");
-  ImGui::NewLine();
 
   section("Layers",
       "conv F kK: Conv2D with F filters K×K ('same' unless 'valid'); convt: Conv2DTranspose (stride 2);\n"
@@ -482,10 +482,15 @@ void tab_model() {
   } else {
     ImGui::TextColored(kGood, "%s parameters", fmt_int((long long)ch.params).c_str());
     ImGui::SameLine();
-    ImGui::TextColored(kMuted, "· %d×%d · %.0f MFLOP/image", side, side, ch.mflops_per_sample);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("training FLOPs per image (forward + backward)");
+    ImGui::TextColored(kMuted, "· %.0f MFLOP/image", ch.mflops_per_sample);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("training FLOPs per %d×%d image (forward + backward)", side, side);
+    const char* label = "Keras summary…";
+    const float bw = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::SameLine();
-    const bool open = ImGui::SmallButton("Keras summary…");
+    if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
+    else ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - bw);
+    const bool open = ImGui::SmallButton(label);
     mark("keras_summary");
     if (open) ImGui::OpenPopup("Keras summary");
     // The layer table (compact), then the full Keras-style text in a popup.

@@ -169,7 +169,7 @@ void panel_training(ImVec2 pos, ImVec2 size) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("95th percentiles over the last 240 frames:\n"
                       "training work per frame %.1f ms, time between frames %.1f ms (%.0f fps).\n"
-                      "While training untouched, the UI is redrawn ~20×/s; frames in between only train.",
+                      "While training untouched, the UI is redrawn ~10×/s; frames in between only train.",
                       g->stats.work_p95(), g->stats.interval_p95(), g->stats.fps());
 
   if (!g->train_error.empty() || !g->s.last_error().empty()) {
