@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "gemm.h"
 
 namespace dae {
 namespace {
@@ -211,7 +212,7 @@ class Conv2D : public Layer {
     for (int i = 0; i < in.n; ++i) {
       im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
       Mat Y(y.image(i), Eigen::Index(P), O_);  // image i of y is (O × P) row-major = (P × O) col-major
-      Y.noalias() = CMat(colp, Eigen::Index(P), KK) * W;
+      gemm(false, false, int(P), O_, KK, colp, int(P), W.data(), KK, Y.data(), int(P), false);  // col·W
       add_bias(y.image(i), p + size_t(KK) * O_, O_, P);
     }
   }
@@ -253,11 +254,11 @@ class Conv2D : public Layer {
     for (int i = 0; i < in.n; ++i) {
       CMat dY(dy.image(i), Eigen::Index(P), O_);
       im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
-      dW.noalias() += CMat(colp, Eigen::Index(P), KK).transpose() * dY;   // (KK × P)·(P × O)
+      gemm(true, false, KK, O_, int(P), colp, int(P), dY.data(), int(P), dW.data(), KK, true);  // dW += colᵀ·dY: (KK × P)·(P × O)
       acc_bias_grad(dy.image(i), db, O_, P);
       if (dx) {
         Mat dcol(dcolp, Eigen::Index(P), KK);
-        dcol.noalias() = dY * W.transpose();                               // (P × O)·(O × KK)
+        gemm(false, true, int(P), KK, O_, dY.data(), int(P), W.data(), KK, dcol.data(), int(P), false);  // dY·Wᵀ: (P × O)·(O × KK)
         col2im(dcolp, C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), dx->image(i), /*overwrite=*/true);
       }
     }
@@ -357,7 +358,7 @@ class Conv2DTranspose : public Layer {
     float* colp = ws.col_buf(P * OKK);
     for (int i = 0; i < in.n; ++i) {
       Mat col(colp, Eigen::Index(P), OKK);
-      col.noalias() = CMat(x.image(i), Eigen::Index(P), C_) * W.transpose();  // (P × C)·(C × OKK)
+      gemm(false, true, int(P), OKK, C_, x.image(i), int(P), W.data(), OKK, col.data(), int(P), false);  // x·Wᵀ: (P × C)·(C × OKK)
       col2im(colp, O_, out.h, out.w, in.h, in.w, k_, 2, pad(), y.image(i));    // scatter taps
       add_bias(y.image(i), p + size_t(OKK) * C_, O_, size_t(out.h) * out.w);
     }
@@ -376,9 +377,9 @@ class Conv2DTranspose : public Layer {
     for (int i = 0; i < in.n; ++i) {
       im2col(dy.image(i), O_, out.h, out.w, in.h, in.w, k_, 2, pad(), dcolp);  // gather taps
       CMat dcol(dcolp, Eigen::Index(P), OKK);
-      dW.noalias() += dcol.transpose() * CMat(x.image(i), Eigen::Index(P), C_);  // (OKK × P)·(P × C)
+      gemm(true, false, OKK, C_, int(P), dcol.data(), int(P), x.image(i), int(P), dW.data(), OKK, true);  // dW += dcolᵀ·x: (OKK × P)·(P × C)
       acc_bias_grad(dy.image(i), db, O_, size_t(out.h) * out.w);
-      if (dx) Mat(dx->image(i), Eigen::Index(P), C_).noalias() = dcol * W;       // (P × OKK)·(OKK × C)
+      if (dx) gemm(false, false, int(P), C_, OKK, dcol.data(), int(P), W.data(), OKK, dx->image(i), int(P), false);  // dcol·W: (P × OKK)·(OKK × C)
     }
   }
 
@@ -552,7 +553,7 @@ class Dense : public Layer {
     CMat W(p, I_, O_);  // (O, I) row-major == (I × O) column-major
     Eigen::Map<const Eigen::VectorXf> b(p + size_t(I_) * O_, O_);
     Mat Y(y.data(), O_, n);  // (n, O) row-major == (O × n) column-major
-    Y.noalias() = W.transpose() * CMat(x.data(), I_, n);
+    gemm(true, false, O_, n, I_, W.data(), I_, x.data(), I_, Y.data(), O_, false);  // Wᵀ·X: (O × I)·(I × n)
     Y.colwise() += b;
   }
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float* p,
@@ -561,11 +562,11 @@ class Dense : public Layer {
     CMat W(p, I_, O_);
     CMat dY(dy.data(), O_, n);
     CMat X(x.data(), I_, n);
-    Mat(dp, I_, O_).noalias() += X * dY.transpose();                   // (I × n)·(n × O)
+    gemm(false, true, I_, O_, n, X.data(), I_, dY.data(), O_, dp, I_, true);     // dW += X·dYᵀ: (I × n)·(n × O)
     Eigen::Map<Eigen::VectorXf>(dp + size_t(I_) * O_, O_) += dY.rowwise().sum();
     if (dx) {
       dx->resize(x.shape());
-      Mat(dx->data(), I_, n).noalias() = W * dY;                        // (I × O)·(O × n)
+      gemm(false, false, I_, n, O_, W.data(), I_, dY.data(), O_, dx->data(), I_, false);  // W·dY: (I × O)·(O × n)
     }
   }
 
