@@ -70,7 +70,6 @@ struct App {
   std::string check_key;
   std::string train_error;
   float budget_ms = 12.f;
-  double unit_ms = 0;      // measured length of one unit of training work
 
   // ---- per-frame data ----
   dae::Json status;          // s.status() of this frame

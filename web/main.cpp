@@ -288,17 +288,11 @@ void frame() {
   if (input) g->last_input = g->now;
 
   // Training first, so every panel shows the state after this frame's work.
-  // Session::work(b) starts units of work until b ms have passed, so it overshoots by up to one
-  // unit (a shard of 4 images, ~5-15 ms in wasm). Ask for the budget minus the expected length
-  // of a unit; every 30th frame runs a single unit to keep that estimate current.
+  // Session::work(b) stops before a unit it expects to overrun the budget (at least one unit).
   double work_ms = 0;
   if (g->s.training()) {
-    static int frame_no = 0;
-    const bool probe = g->unit_ms <= 0 || ++frame_no % 30 == 0;
-    const double b = probe ? 0.0 : std::max(0.0, g->budget_ms - g->unit_ms);
     try {
-      work_ms = g->s.work(b);
-      if (probe) g->unit_ms = g->unit_ms <= 0 ? work_ms : 0.7 * g->unit_ms + 0.3 * work_ms;
+      work_ms = g->s.work(g->budget_ms);
     } catch (const std::exception& e) {
       g->train_error = e.what();
     }

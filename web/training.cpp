@@ -216,23 +216,16 @@ std::string fmt_loss(double v) {
   return b;
 }
 
-// Per-step losses, exponentially smoothed (bias-corrected) for display, at most ~`width` points.
-std::vector<ImVec2> step_series(const dae::RunRecord& r, float width, bool smooth) {
+// Per-step losses (smoothed by the core for display) on the epoch axis, at most ~`width` points.
+std::vector<ImVec2> step_series(const dae::RunRecord& r, float width) {
   std::vector<ImVec2> out;
-  const size_t n = r.step_loss.size();
-  if (!n || !r.config.batch) return out;
-  const double per_epoch = std::max<double>(1.0, std::ceil(double(r.train_size) / double(r.config.batch)));
-  const double beta = 0.9;
-  double ema = 0, corr = 1;
+  const std::vector<float> sm = r.smoothed_step_loss(0.9);
+  const size_t n = sm.size();
+  if (!n || r.steps_per_epoch <= 0) return out;
+  const double per_epoch = r.steps_per_epoch;
   const size_t stride = std::max<size_t>(1, size_t(n / std::max(1.f, width)));
-  for (size_t i = 0; i < n; ++i) {
-    const double x = r.step_loss[i];
-    if (!std::isfinite(x)) continue;
-    ema = beta * ema + (1 - beta) * x;
-    corr *= beta;
-    const double y = smooth ? ema / (1 - corr) : x;
-    if (i % stride == 0 || i + 1 == n) out.emplace_back(float((i + 1) / per_epoch), float(y));
-  }
+  for (size_t i = 0; i < n; ++i)
+    if (std::isfinite(sm[i]) && (i % stride == 0 || i + 1 == n)) out.emplace_back(float((i + 1) / per_epoch), sm[i]);
   return out;
 }
 
@@ -276,7 +269,7 @@ void panel_loss(ImVec2 pos, ImVec2 size) {
     if (is_current) {
       x_max = std::max(x_max, double(r.config.epochs));
       if (g->show_steps) {
-        Series st{step_series(r, avail.x, true), ImGui::GetColorU32(kStepColor), 1.5f, false, "", r.id};
+        Series st{step_series(r, avail.x), ImGui::GetColorU32(kStepColor), 1.5f, false, "", r.id};
         if (!st.pts.empty()) {
           series.push_back(std::move(st));
           legend.emplace_back("train (per step, smoothed)", ImGui::GetColorU32(kStepColor));
@@ -428,11 +421,11 @@ void panel_loss(ImVec2 pos, ImVec2 size) {
     dl->AddLine(ImVec2(m.x, a.y), ImVec2(m.x, b.y), ImGui::GetColorU32(ImVec4(1, 1, 1, 0.25f)));
     ImGui::BeginTooltip();
     ImGui::Text("epoch %.2f", xe);
-    if (cur && g->show_steps && !cur->step_loss.empty() && cur->config.batch) {
-      const double per_epoch = std::max<double>(1.0, std::ceil(double(cur->train_size) / double(cur->config.batch)));
-      const long step = std::clamp<long>(long(std::llround(xe * per_epoch)) - 1, 0, long(cur->step_loss.size()) - 1);
-      const auto sm = step_series(*cur, 1e9f, true);
-      const double sv = size_t(step) < sm.size() ? sm[size_t(step)].y : NAN;
+    if (cur && g->show_steps && !cur->step_loss.empty() && cur->steps_per_epoch > 0) {
+      const long step = std::clamp<long>(long(std::llround(xe * cur->steps_per_epoch)) - 1, 0,
+                                         long(cur->step_loss.size()) - 1);
+      const auto sm = cur->smoothed_step_loss(0.9);
+      const double sv = size_t(step) < sm.size() ? sm[size_t(step)] : NAN;
       ImGui::TextColored(kStepColor, "step %ld: loss %s (smoothed %s)", step + 1, fmt_loss(cur->step_loss[size_t(step)]).c_str(),
                          fmt_loss(sv).c_str());
     }

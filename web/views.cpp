@@ -8,7 +8,6 @@
 
 #include "app.h"
 #include "imgui_stdlib.h"
-#include "metrics.h"
 
 namespace app {
 
@@ -120,19 +119,10 @@ void update_drawing() {
     return;
   }
   try {
-    dae::Triple t;
-    if (g->cfg.noise.str() == g->s.config().noise.str()) {
-      t = g->s.denoise_drawing(g->drawn, g->draw_noise_key);
-    } else {
-      // The Data panel's noise differs from the model's run: show that noise (same key).
-      t.clean = g->drawn;
-      t.noisy = dae::Session::with_noise(g->drawn, g->cfg.noise, g->draw_noise_key);
-      t.denoised = g->s.denoise(t.noisy);
-      t.psnr_noisy = dae::psnr(t.noisy.data(), t.clean.data(), t.clean.size());
-      t.psnr_denoised = dae::psnr(t.denoised.data(), t.clean.data(), t.clean.size());
-      t.ssim_noisy = dae::ssim(t.noisy.data(), t.clean.data(), side, side);
-      t.ssim_denoised = dae::ssim(t.denoised.data(), t.clean.data(), side, side);
-    }
+    // The Data panel's noise (it may differ from the noise the model was trained with).
+    dae::Triple t = g->cfg.noise.str() == g->s.config().noise.str()
+                        ? g->s.denoise_drawing(g->drawn, g->draw_noise_key)
+                        : g->s.denoise_drawing(g->drawn, g->draw_noise_key, g->cfg.noise);
     g->draw_triple = std::move(t);
     g->img_draw_noisy.set(g->draw_triple.noisy, side, side);
     g->img_draw_denoised.set(g->draw_triple.denoised, side, side);

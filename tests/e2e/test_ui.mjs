@@ -93,6 +93,12 @@ try {
   console.log('e2e_ui: passed');
 } catch (e) {
   console.error(`e2e ui FAILED: ${e.stack || e.message}`);
+  if (app) {
+    try {
+      await app.screenshot(path.join(buildDir, 'screenshot-failure.png'));
+      console.error(`config: ${JSON.stringify(await app.page.evaluate(() => window.dae.config()))}`);
+    } catch { /* ignore */ }
+  }
   if (app && app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
   process.exitCode = 1;
 } finally {

@@ -44,7 +44,15 @@ export async function rectOf(page, id, timeout = 10000) {
  * items in the very frame the pointer arrives from another hovered widget).
  */
 export async function clickWidget(page, id) {
-  const r = await rectOf(page, id);
+  // The layout may still be settling after the previous action: wait for a stable rectangle.
+  let r = await rectOf(page, id);
+  for (let i = 0; i < 10; i++) {
+    await frames(page, 2);
+    const again = await rectOf(page, id);
+    const same = ['x', 'y', 'width', 'height'].every((k) => Math.abs(again[k] - r[k]) < 0.5);
+    r = again;
+    if (same) break;
+  }
   await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2, { steps: 3 });
   await frames(page, 3);
   await page.mouse.down();
