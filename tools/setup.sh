@@ -23,7 +23,7 @@ SDL2_VERSION="2.26.5"
 SDL2_DEB="libsdl2=2.26.5+dfsg-1"
 SDL2_ORIG="libsdl2_2.26.5+dfsg.orig.tar.gz"
 
-APT_PACKAGES=(cmake ninja-build g++ libeigen3-dev libstb-dev libgtest-dev googletest emscripten
+APT_PACKAGES=(cmake ninja-build g++ libeigen3-dev libstb-dev libgtest-dev googletest emscripten fonts-dejavu-core
               chromium libsdl2-dev python3 ca-certificates xz-utils)
 
 do_apt=1; do_npm=1; do_deps=1
