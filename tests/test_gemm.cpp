@@ -116,6 +116,21 @@ TEST(Gemm, LongAndBlockedK) {
           for (bool acc : kFlags) check_case(impl, {ta, tb, 49, 17, K, 1}, acc, rng);
 }
 
+// Matrix × vector (N = 1) and vector × matrix (M = 1), which have their own loops: blocks of
+// 32 and 4 rows with single-row leftovers, and K tails after multiples of 4.
+TEST(Gemm, MatrixVector) {
+  Rng rng(6);
+  for (const Impl& impl : kImpls)
+    for (bool ta : kFlags)
+      for (bool tb : kFlags)
+        for (int len : {1, 5, 33, 70, 130})
+          for (int K : {1, 7, 130})
+            for (bool acc : kFlags) {
+              check_case(impl, {ta, tb, len, 1, K, len % 2}, acc, rng);
+              check_case(impl, {ta, tb, 1, len, K, 1 - len % 2}, acc, rng);
+            }
+}
+
 // The products the layers compute (seed, deep, transposed and dense presets on 28×28; Dense
 // shards of 1 and 8 images), in the orientation each call site uses.
 TEST(Gemm, LayerShapes) {
@@ -157,7 +172,8 @@ TEST(Gemm, EmptyK) {
 TEST(Gemm, DeterministicAcrossAlignments) {
   const Case cases[] = {{false, false, 49, 64, 576, 0}, {true, false, 288, 64, 196, 3},
                         {false, true, 196, 45, 64, 1},  {true, true, 19, 23, 300, 2},
-                        {true, false, 9, 32, 784, 0},   {false, false, 784, 8, 128, 0}};
+                        {true, false, 9, 32, 784, 0},   {false, false, 784, 8, 128, 0},
+                        {true, false, 130, 1, 83, 0},   {false, false, 130, 1, 83, 0}};
   Rng rng(4);
   for (const Impl& impl : kImpls)
     for (const Case& c : cases)
