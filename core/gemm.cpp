@@ -9,6 +9,8 @@
 //
 // Every element of C is C_old + (a_0·b_0 + a_1·b_1 + …) summed in order of k within a K block,
 // whichever kernel (full tile or edge) computes it, so results depend only on the sizes.
+// A short wide C is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ (less padding); matrix × vector products
+// (N = 1, or M = 1 transposed) have their own unpacked loops (gemv_*).
 #include "gemm.h"
 
 #include <algorithm>
