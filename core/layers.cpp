@@ -635,20 +635,39 @@ class ReLU : public Layer {
   std::string token() const override { return "relu"; }
   bool in_place() const override { return true; }
   Shape output_shape(const Shape& in) const override { return in; }
+  // In place (x and y, dy and dx the same tensor) the loops name one buffer only: a compiler
+  // cannot prove two equal pointers don't overlap and would fall back to scalar code.
   void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
-    if (&x != &y) y.resize(x.shape());
-    const float* a = x.data();
-    float* b = y.data();
-    for (size_t i = 0, n = x.size(); i < n; ++i) b[i] = a[i] > 0.f ? a[i] : 0.f;
+    const size_t n = x.size();
+    if (&x == &y) {
+      float* b = y.data();
+      for (size_t i = 0; i < n; ++i) b[i] = b[i] > 0.f ? b[i] : 0.f;
+      return;
+    }
+    y.resize(x.shape());
+    relu_copy(x.data(), y.data(), n);
   }
   void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
                 Workspace&) const override {
     if (!dx) return;
-    if (dx != &dy) dx->resize(y.shape());
-    const float* yy = y.data();
-    const float* d = dy.data();
-    float* o = dx->data();
-    for (size_t i = 0, n = y.size(); i < n; ++i) o[i] = yy[i] > 0.f ? d[i] : 0.f;
+    const size_t n = y.size();
+    if (dx == &dy) {
+      mask_by_positive(y.data(), dx->data(), n);
+      return;
+    }
+    dx->resize(y.shape());
+    masked_copy(y.data(), dy.data(), dx->data(), n);
+  }
+
+ private:
+  static void relu_copy(const float* __restrict a, float* __restrict b, size_t n) {
+    for (size_t i = 0; i < n; ++i) b[i] = a[i] > 0.f ? a[i] : 0.f;
+  }
+  static void mask_by_positive(const float* __restrict y, float* __restrict g, size_t n) {
+    for (size_t i = 0; i < n; ++i) g[i] = y[i] > 0.f ? g[i] : 0.f;
+  }
+  static void masked_copy(const float* __restrict y, const float* __restrict g, float* __restrict o, size_t n) {
+    for (size_t i = 0; i < n; ++i) o[i] = y[i] > 0.f ? g[i] : 0.f;
   }
 };
 
