@@ -17,6 +17,17 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// 74497 → "74,497".
+inline std::string thousands(unsigned long long v) {
+  const std::string s = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
 // splitmix64: used to seed and to derive independent streams from (seed, key...) tuples.
 inline uint64_t splitmix64(uint64_t& s) {
   uint64_t z = (s += 0x9E3779B97F4A7C15ull);

@@ -578,12 +578,9 @@ class Dense : public Layer {
 // Flatten (n, C, H, W) → (n, C·H·W, 1, 1)   and   Reshape (n, C·H·W, 1, 1) → (n, C, H, W)
 // Pure relabelling of the same row-major data: forward and backward are copies.
 // =============================================================================================
-class Flatten : public Layer {
+// Both only relabel the shape of the same row-major values.
+class Relabel : public Layer {
  public:
-  std::string type() const override { return "Flatten"; }
-  std::string torch() const override { return "nn.Flatten()"; }
-  std::string token() const override { return "flatten"; }
-  Shape output_shape(const Shape& in) const override { return {in.n, int(in.per_image()), 1, 1}; }
   void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
     y.resize(output_shape(x.shape()));
     std::copy(x.data(), x.data() + x.size(), y.data());
@@ -596,7 +593,15 @@ class Flatten : public Layer {
   }
 };
 
-class Reshape : public Layer {
+class Flatten : public Relabel {
+ public:
+  std::string type() const override { return "Flatten"; }
+  std::string torch() const override { return "nn.Flatten()"; }
+  std::string token() const override { return "flatten"; }
+  Shape output_shape(const Shape& in) const override { return {in.n, int(in.per_image()), 1, 1}; }
+};
+
+class Reshape : public Relabel {
  public:
   Reshape(int c, int h, int w) : c_(c), h_(h), w_(w) {}
   std::string type() const override { return "Reshape"; }
@@ -609,16 +614,6 @@ class Reshape : public Layer {
       throw Error(token() + " needs " + std::to_string(size_t(c_) * h_ * w_) + " values per image, got " +
                   std::to_string(in.per_image()));
     return {in.n, c_, h_, w_};
-  }
-  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
-    y.resize(output_shape(x.shape()));
-    std::copy(x.data(), x.data() + x.size(), y.data());
-  }
-  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float*, float*,
-                Workspace&) const override {
-    if (!dx) return;
-    dx->resize(x.shape());
-    std::copy(dy.data(), dy.data() + dy.size(), dx->data());
   }
 
  private:

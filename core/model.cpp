@@ -116,14 +116,6 @@ SpecLayer to_spec_layer(const Token& t) {
   return r;
 }
 
-std::string with_commas(size_t v) {
-  std::string s = std::to_string(v), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
 std::string human_bytes(double b) {
   char buf[32];
   if (b < 1024) std::snprintf(buf, sizeof buf, "%.2f B", b);
@@ -341,19 +333,19 @@ std::string Model::summary() const {
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (int(i) == encoder_layers_) {
       const Shape& b = layers_[i].in;
-      os << "  ---- encoder | decoder ---- bottleneck " << shape_str(b) << " = " << with_commas(b.per_image())
+      os << "  ---- encoder | decoder ---- bottleneck " << shape_str(b) << " = " << thousands(b.per_image())
          << " values\n";
     }
     const Layer& l = *layers_[i].layer;
     std::string nm = snake(l.type());
     const int c = counts[nm]++;
     if (c) nm += "_" + std::to_string(c);
-    row(std::to_string(i), nm + " (" + l.type() + ")", shape_str(layers_[i].out), with_commas(layers_[i].num_params));
+    row(std::to_string(i), nm + " (" + l.type() + ")", shape_str(layers_[i].out), thousands(layers_[i].num_params));
   }
   os << dline << "\n";
   const size_t n = num_params();
-  os << "Total params: " << with_commas(n) << " (" << human_bytes(4.0 * n) << ")\n";
-  os << "Trainable params: " << with_commas(n) << " (" << human_bytes(4.0 * n) << ")\n";
+  os << "Total params: " << thousands(n) << " (" << human_bytes(4.0 * n) << ")\n";
+  os << "Trainable params: " << thousands(n) << " (" << human_bytes(4.0 * n) << ")\n";
   os << "Non-trainable params: 0 (0.00 B)\n" << line << "\n";
   return os.str();
 }

@@ -159,16 +159,7 @@ void Trainer::compute_baseline() {
   pool_->parallel_for(val_shards_, [&](int s, int tid) {
     sums[s] = score_val_shard(nullptr, val_, cfg_.noise, cfg_.seed, cfg_.loss, s, true, ctx_[tid]);
   });
-  const double n = double(val_.size()), P = double(val_.pixels_per_image());
-  baseline_ = {};
-  for (const auto& v : sums) {  // in shard order
-    baseline_.loss += v.noisy_loss;
-    baseline_.psnr += v.noisy_psnr;
-    baseline_.ssim += v.noisy_ssim;
-  }
-  baseline_.loss /= n * P;
-  baseline_.psnr /= n;
-  baseline_.ssim /= n;
+  baseline_ = average(sums, val_.size(), val_.pixels_per_image()).noisy;
 }
 
 void Trainer::begin_epoch() {
@@ -254,19 +245,13 @@ void Trainer::run_val_shard(int s, int tid) {
 }
 
 Trainer::Event Trainer::finish_val() {
-  const double n = double(val_.size());
-  const size_t P = val_.pixels_per_image();
+  const EvalResult r = average(val_sums_, val_.size(), val_.pixels_per_image());
   EpochStats st;
   st.epoch = epoch_ + 1;
   st.train_loss = epoch_samples_ ? epoch_loss_sum_ / double(epoch_samples_) : 0;
-  for (const auto& v : val_sums_) {  // in shard order
-    st.val_loss += v.loss;
-    st.val_psnr += v.psnr;
-    st.val_ssim += v.ssim;
-  }
-  st.val_loss /= n * P;
-  st.val_psnr /= n;
-  st.val_ssim /= n;
+  st.val_loss = r.loss;
+  st.val_psnr = r.psnr;
+  st.val_ssim = r.ssim;
   st.seconds = epoch_seconds_;
   history_.push_back(st);
   ++epoch_;
@@ -375,10 +360,14 @@ EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise,
   pool.parallel_for(shards, [&](int s, int tid) {
     sums[s] = score_val_shard(&model, val, noise, seed, loss, s, true, ctx[tid]);
   });
-  const double n = double(val.size()), P = double(val.pixels_per_image());
+  return average(sums, val.size(), val.pixels_per_image());
+}
+
+EvalResult average(const std::vector<ValSums>& shards, size_t images, size_t pixels) {
+  const double n = double(images), P = double(pixels);
   EvalResult r;
-  r.images = val.size();
-  for (const auto& v : sums) {  // in shard order
+  r.images = images;
+  for (const auto& v : shards) {  // in shard order: the same rounding however the shards ran
     r.loss += v.loss;
     r.psnr += v.psnr;
     r.ssim += v.ssim;

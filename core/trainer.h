@@ -83,6 +83,8 @@ EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise,
 struct ValSums {
   double loss = 0, psnr = 0, ssim = 0, noisy_loss = 0, noisy_psnr = 0, noisy_ssim = 0;
 };
+// The means over `images` validation images of `pixels` each, summing the shards in order.
+EvalResult average(const std::vector<ValSums>& shards, size_t images, size_t pixels);
 
 class Trainer {
  public:

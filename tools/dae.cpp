@@ -158,15 +158,6 @@ Dataset load_dataset(const std::string& spec) {
 // ---- terminal output ------------------------------------------------------------------------------
 bool is_tty() { return isatty(fileno(stdout)); }
 
-std::string with_commas(size_t v) {
-  std::string s = std::to_string(v), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
 std::string fmt_secs(double s) {
   char b[32];
   if (s < 1) std::snprintf(b, sizeof b, "%.0fms", s * 1000);
@@ -300,7 +291,7 @@ int cmd_train(int argc, char** argv) {
   if (!quiet)
     std::printf("dataset %s: %zu train / %zu val images of %d×%d; noise %s; model %s, %s params; %d thread%s\n",
                 ds.name.c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
-                model.name().c_str(), with_commas(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
+                model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
 
   Trainer trainer(model, train, val, cfg);
   const Baseline& base = trainer.baseline();
@@ -365,6 +356,15 @@ struct ModelData {
   Model model;
   std::map<std::string, std::string> meta;
   TrainConfig cfg;
+  std::string dataset_name;
+  // The run's validation images (the split's validation part depends only on its size).
+  ImageSet val_set() {
+    Dataset ds = load_dataset(cfg.dataset);
+    dataset_name = ds.name;
+    ImageSet train, val;
+    make_split(ds, 1, cfg.val, train, val);
+    return val;
+  }
 };
 ModelData load_model_and_config(const Args& a) {
   if (!a.has("model")) throw Error("--model FILE is required");
@@ -396,9 +396,7 @@ int cmd_eval(int argc, char** argv) {
   Args a("eval", "Score a model on the validation set: loss, PSNR, SSIM, next to the noisy input's.", flags);
   if (!a.parse(argc, argv)) return 0;
   ModelData md = load_model_and_config(a);
-  Dataset ds = load_dataset(md.cfg.dataset);
-  ImageSet train, val;
-  make_split(ds, 1, md.cfg.val, train, val);  // the validation part depends only on its size
+  const ImageSet val = md.val_set();
   const EvalResult r = evaluate(md.model, val, md.cfg.noise, md.cfg.seed, md.cfg.loss, int(a.integer("threads", 1, 256)));
   if (a.has("json")) {
     Json j = Json::object();
@@ -410,7 +408,7 @@ int cmd_eval(int argc, char** argv) {
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  std::printf("%zu validation images of %s, noise %s\n", r.images, ds.name.c_str(), md.cfg.noise.str().c_str());
+  std::printf("%zu validation images of %s, noise %s\n", r.images, md.dataset_name.c_str(), md.cfg.noise.str().c_str());
   std::printf("            %-10s %-10s %-8s\n", loss_name(md.cfg.loss), "PSNR (dB)", "SSIM");
   std::printf("denoised    %-10.4f %-10.2f %-8.4f\n", r.loss, r.psnr, r.ssim);
   std::printf("noisy input %-10.4f %-10.2f %-8.4f\n", r.noisy.loss, r.noisy.psnr, r.noisy.ssim);
@@ -469,9 +467,7 @@ int cmd_grid(int argc, char** argv) {
   Args a("grid", "Rows of noisy / denoised / clean validation images (the worksheet's figure).", flags);
   if (!a.parse(argc, argv)) return 0;
   ModelData md = load_model_and_config(a);
-  Dataset ds = load_dataset(md.cfg.dataset);
-  ImageSet train, val;
-  make_split(ds, 1, md.cfg.val, train, val);  // the validation part depends only on its size
+  const ImageSet val = md.val_set();
   const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
   const int scale = int(a.integer("scale", 1, 16));
   const int h = val.h, w = val.w, gap = 2;
@@ -493,7 +489,7 @@ int cmd_grid(int argc, char** argv) {
   }
   write_gray_png(a.str("out"), img.data(), H, W);
   std::printf("wrote %s: rows noisy / denoised / clean, %d validation images (%s, noise %s)\n", a.str("out").c_str(),
-              count, ds.name.c_str(), md.cfg.noise.str().c_str());
+              count, md.dataset_name.c_str(), md.cfg.noise.str().c_str());
   return 0;
 }
 
