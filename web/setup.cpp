@@ -200,6 +200,17 @@ void tab_data() {
         js_load_pack("dhcd");
       }
     }
+    if (!g->dhcd_available && !g->s.dataset("dhcd")) {
+      // This build has no bundled DHCD (its folder was missing at build time): say where to get it.
+      ImGui::BeginDisabled();
+      ImGui::Selectable("Devanagari digits: not bundled, use Import");
+      ImGui::EndDisabled();
+      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip(
+            "Get the Devanagari Handwritten Character Dataset (DHCD, UCI Machine Learning Repository\n"
+            "#389, CC BY 4.0; Acharya, Pant & Gyawali 2015) and import its folder or .zip with\n"
+            "Import: the Train/digit_0 … digit_9 and Test/digit_k folders are used.");
+    }
     ImGui::EndCombo();
   }
   if (ImGui::Button("Import .zip…")) js_pick_file("zip");
@@ -212,7 +223,8 @@ void tab_data() {
       "Import PNG digits: a .zip or a folder with one sub-folder per class, e.g.\n"
       "  digits/0/*.png … digits/9/*.png, or train/<k>/ and test/<k>/ sub-folders,\n"
       "  or the original DHCD layout (Train/digit_<k>/, Test/digit_<k>/).\n"
-      "Images must all have the same size (28×28 or 32×32 work best).");
+      "Images must all have the same size (28×28 or 32×32 work best).\n"
+      "Devanagari digits: DHCD, UCI Machine Learning Repository #389 (CC BY 4.0).");
   if (!g->busy.empty()) ImGui::TextColored(kWarn, "%s", g->busy.c_str());
   if (!g->data_error.empty()) {
     ImGui::PushTextWrapPos(0);
