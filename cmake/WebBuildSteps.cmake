@@ -10,8 +10,26 @@
 #   cmake -DSTEP=sync_dir -DSRC=<dir> -DDST=<dir> -P WebBuildSteps.cmake
 #     Makes DST a copy of SRC's regular files (top level, no dot files): copies new or changed
 #     files (file(COPY) skips files with the same time stamp), deletes files SRC no longer has.
+#
+#   cmake -DSTEP=datasets_manifest -DDATA_DIR=<site>/data -DOUT=<site>/datasets.json -P WebBuildSteps.cmake
+#     Writes the site's datasets.json: the bundled data packs with their sizes, so the page knows
+#     which datasets it can offer (and how big they are) before downloading any:
+#       {"packs":[{"name":"dhcd","file":"data/dhcd.daepack","bytes":7713542}, ...]}
+#     Only rewritten when its content changes.
 
 cmake_minimum_required(VERSION 3.20)
+
+# Writes `text` to `path` unless the file already holds exactly that (keeps its time stamp, so
+# nothing that depends on it rebuilds).
+function(write_if_changed path text)
+  set(_old "")
+  if(EXISTS "${path}")
+    file(READ "${path}" _old)
+  endif()
+  if(NOT _old STREQUAL text)
+    file(WRITE "${path}" "${text}")
+  endif()
+endfunction()
 
 if(STEP STREQUAL "embed_shaders")
   set(_delim "dae_glsl")
@@ -46,13 +64,7 @@ if(STEP STREQUAL "embed_shaders")
     "};\n"
     "inline constexpr EmbeddedShader kEmbeddedShaders[] = {\n" "${_table}" "};\n"
     "inline constexpr int kEmbeddedShaderCount = ${_count};\n")
-  set(_old "")
-  if(EXISTS "${OUT}")
-    file(READ "${OUT}" _old)
-  endif()
-  if(NOT _old STREQUAL _text)
-    file(WRITE "${OUT}" "${_text}")
-  endif()
+  write_if_changed("${OUT}" "${_text}")
 
 elseif(STEP STREQUAL "sync_dir")
   file(MAKE_DIRECTORY "${DST}")
@@ -73,6 +85,21 @@ elseif(STEP STREQUAL "sync_dir")
       file(REMOVE "${_f}")
     endif()
   endforeach()
+
+elseif(STEP STREQUAL "datasets_manifest")
+  file(GLOB _packs LIST_DIRECTORIES false "${DATA_DIR}/*.daepack")
+  list(SORT _packs)
+  set(_items "")
+  foreach(_p IN LISTS _packs)
+    get_filename_component(_file "${_p}" NAME)
+    get_filename_component(_name "${_p}" NAME_WE)
+    file(SIZE "${_p}" _bytes)
+    if(_items)
+      string(APPEND _items ",")
+    endif()
+    string(APPEND _items "{\"name\":\"${_name}\",\"file\":\"data/${_file}\",\"bytes\":${_bytes}}")
+  endforeach()
+  write_if_changed("${OUT}" "{\"packs\":[${_items}]}\n")
 
 else()
   message(FATAL_ERROR "WebBuildSteps.cmake: unknown STEP '${STEP}'")
