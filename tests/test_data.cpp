@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "data.h"
+#include "test_util.h"
 #include "zip.h"
 
 #ifndef DAE_TEST_TMP_DIR
@@ -93,14 +94,9 @@ void write_png(const fs::path& p, int h, int w, int tag) {
 // Runs `f`, expecting a dae::Error whose message contains `needle`.
 template <class F>
 void expect_error(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no dae::Error thrown (expected one mentioning \"" << needle << "\")";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
-        << "message \"" << e.what() << "\" lacks \"" << needle << "\"";
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "message is not one line";
-  }
+  const std::string msg = dae_test::error_of(f);
+  EXPECT_NE(msg.find(needle), std::string::npos) << "message \"" << msg << "\" lacks \"" << needle << "\"";
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << "message is not one line";
 }
 
 std::vector<uint8_t> raw_deflate_stb(const std::vector<uint8_t>& data) {

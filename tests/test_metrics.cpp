@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "metrics.h"
+#include "test_util.h"
 
 #ifndef DAE_TEST_TMP_DIR
 #define DAE_TEST_TMP_DIR "/tmp"
@@ -24,6 +25,7 @@ namespace {
 
 using dae::psnr;
 using dae::ssim;
+using dae_test::python_has;
 
 std::vector<float> random_image(int h, int w, uint64_t seed) {
   dae::Rng rng(seed);
@@ -111,16 +113,6 @@ std::vector<float> blend(const std::vector<float>& a, const std::vector<float>& 
   std::vector<float> c(a.size());
   for (size_t i = 0; i < a.size(); ++i) c[i] = (3.0f * a[i] + b[i]) / 4.0f;  // exact
   return c;
-}
-
-bool python_has(const char* module) {
-#ifdef __EMSCRIPTEN__
-  (void)module;
-  return false;
-#else
-  const std::string cmd = std::string("/usr/bin/python3 -c 'import ") + module + "' >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-#endif
 }
 
 }  // namespace

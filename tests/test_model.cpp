@@ -6,6 +6,7 @@
 #include "adam.h"
 #include "common.h"
 #include "model.h"
+#include "test_util.h"
 
 using namespace dae;
 
@@ -77,14 +78,7 @@ TEST(Model, SpecGrammar) {
 }
 
 TEST(Model, SpecErrorsAreClear) {
-  auto msg = [](const std::string& spec) {
-    try {
-      Model::build(spec, 1, 28, 28);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto msg = [](const std::string& spec) { return dae_test::error_of([&] { Model::build(spec, 1, 28, 28); }); };
   EXPECT_NE(msg("conv32 pool conv1:sigmoid").find("must have the input's shape"), std::string::npos);
   EXPECT_NE(msg("conv32 blah").find("unknown layer"), std::string::npos);
   EXPECT_NE(msg("conv").find("number of filters"), std::string::npos);

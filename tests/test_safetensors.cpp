@@ -17,12 +17,15 @@
 #include "common.h"
 #include "json.h"
 #include "safetensors.h"
+#include "test_util.h"
 
 #ifndef DAE_TEST_TMP_DIR
 #define DAE_TEST_TMP_DIR "/tmp"
 #endif
 
 using dae::Json;
+using dae_test::error_of;
+using dae_test::python_has;
 
 namespace {
 
@@ -46,26 +49,6 @@ uint64_t dbits(double d) {
   return u;
 }
 
-// The message of the dae::Error thrown by f, or "" (with a test failure) if none was thrown.
-template <class F> std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const dae::Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw a non-dae::Error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "did not throw";
-  return "";
-}
-
-#define EXPECT_ERROR_HAS(expr, needle)                                          \
-  do {                                                                          \
-    const std::string msg_ = error_of([&] { (void)(expr); });                   \
-    EXPECT_NE(msg_.find(needle), std::string::npos) << "message: " << msg_;    \
-  } while (0)
-
 // A safetensors file from a header text and data bytes (length field = header size).
 std::vector<uint8_t> file_of(const std::string& header, const std::vector<uint8_t>& data = {}) {
   std::vector<uint8_t> out(8 + header.size() + data.size());
@@ -80,16 +63,6 @@ dae::SafeTensors parse(const std::vector<uint8_t>& b) {
 }
 
 std::vector<uint8_t> zeros(size_t n) { return std::vector<uint8_t>(n, 0); }
-
-bool python_has(const char* module) {
-#ifdef __EMSCRIPTEN__
-  (void)module;
-  return false;
-#else
-  const std::string cmd = std::string("/usr/bin/python3 -c 'import ") + module + "' >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-#endif
-}
 
 dae::SafeTensors sample_model() {
   dae::SafeTensors st;
