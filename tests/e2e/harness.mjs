@@ -2,12 +2,13 @@
 // Debian's headless Chromium (WebGL2 through ANGLE + SwiftShader) with npm playwright-core,
 // and collects console errors and uncaught page errors.
 //
-//   import { startApp, parseArgs } from './harness.mjs';
-//   const app = await startApp({ site: parseArgs().site });   // waits for window.dae.ready
-//   await app.page.mouse.click(100, 60);                       // playwright Page
-//   await app.screenshot('build/wasm/screenshot-x.png');
-//   app.assertNoErrors();                                      // throws on console errors
-//   await app.teardown();
+//   import { runE2E } from './harness.mjs';
+//   await runE2E('x', async (app, { tmp }) => {       // app: started, window.dae.ready
+//     await app.page.mouse.click(100, 60);             // playwright Page
+//     await app.screenshot('build/wasm/screenshot-x.png');
+//   });                                               // then: no console errors, teardown
+//
+// (startApp / app.assertNoErrors / app.teardown are the pieces runE2E is made of.)
 //
 // Environment: DAE_CHROMIUM (default /usr/bin/chromium), DAE_E2E_HEADED=1 (show the window),
 // DAE_E2E_VERBOSE=1 (echo the page's console).
@@ -200,4 +201,35 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
     throw new Error(`${e.message}${detail}\n(screenshot: ${shot})`);
   }
   return app;
+}
+
+/**
+ * Runs one end-to-end test as a script: parses --site / --timeout, makes a scratch folder
+ * `tmp`, starts the app and awaits `body(app, { tmp })`, then checks that the page reported
+ * no errors and prints "e2e_<name>: passed". On any failure it prints the error and the page's
+ * errors, saves <build>/screenshot-failure-<name>.png, calls `onFailure(app)` (extra
+ * diagnostics; its own errors are ignored) and sets a failing exit code. The app and `tmp` are
+ * always cleaned up.
+ */
+export async function runE2E(name, body, { onFailure } = {}) {
+  const args = parseArgs();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `dae-e2e-${name}-`));
+  let app;
+  try {
+    app = await startApp({ site: args.site, timeout: args.timeout });
+    await body(app, { tmp });
+    app.assertNoErrors();
+    console.log(`e2e_${name}: passed`);
+  } catch (e) {
+    console.error(`e2e ${name} FAILED: ${e.stack || e.message}`);
+    if (app) {
+      await app.screenshot(path.join(buildDir, `screenshot-failure-${name}.png`)).catch(() => {});
+      if (onFailure) await Promise.resolve().then(() => onFailure(app)).catch(() => {});
+      if (app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
+    }
+    process.exitCode = 1;
+  } finally {
+    if (app) await app.teardown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -6,9 +6,8 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startApp, parseArgs, buildDir, repoRoot } from './harness.mjs';
+import { runE2E, buildDir, repoRoot } from './harness.mjs';
 import { assert, trainAndWait, timer } from './util.mjs';
 
 // The float32 tensors of a safetensors file, by name (metadata ignored).
@@ -27,15 +26,11 @@ function cliEval(cmd, cmdArgs) {
   return JSON.parse(execFileSync(cmd[0], [...cmd.slice(1), ...cmdArgs], { encoding: 'utf8' }).trim().split('\n').pop());
 }
 
-const args = parseArgs();
 const t = timer();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dae-e2e-parity-'));
 const config = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 32, train: 480, val: 96, seed: 11 };
 const flags = ['--dataset', 'mnist', '--arch', 'seed', '--noise', 'gaussian:0.5', '--epochs', '1', '--batch', '32',
                '--train', '480', '--val', '96', '--seed', '11', '--threads', '1', '--quiet'];
-let app;
-try {
-  app = await startApp({ site: args.site, timeout: args.timeout });
+await runE2E('cli_parity', async (app, { tmp }) => {
   const page = app.page;
   const st = await trainAndWait(page, config);
   const pageModel = Buffer.from(await page.evaluate(() => Array.from(window.dae.downloadModel())));
@@ -70,13 +65,5 @@ try {
     console.log('build/native/dae not built: native comparison skipped');
   }
   t.step('native cli');
-  app.assertNoErrors();
-  t.report("e2e cli_parity passed");
-} catch (e) {
-  console.error(`e2e cli_parity FAILED: ${e.stack || e}`);
-  if (app) await app.screenshot(path.join(buildDir, 'screenshot-failure-parity.png')).catch(() => {});
-  process.exitCode = 1;
-} finally {
-  if (app) await app.teardown();
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
+  t.report('e2e_cli_parity');
+});

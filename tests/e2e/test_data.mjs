@@ -8,10 +8,9 @@
 //   node tests/e2e/test_data.mjs [--site build/wasm/site]
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { runE2E, buildDir } from './harness.mjs';
 import { assert, waitFor, clickWidget, parkMouse, frames, timer, trainAndWait } from './util.mjs';
 
 // ---- test fixtures: 8-bit grayscale PNGs and a stored (uncompressed) .zip -----------------------
@@ -92,11 +91,8 @@ function storedZip(entries) {
   return Buffer.concat([...locals, cd, end]);
 }
 
-const args = parseArgs();
 const t = timer();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dae-e2e-data-'));
-let app;
-try {
+await runE2E('data', async (app, { tmp }) => {
   // 3 classes × 16 images as a folder tree and as a zip.
   const folder = path.join(tmp, 'shapes');
   const entries = [];
@@ -114,7 +110,6 @@ try {
   const badZip = path.join(tmp, 'broken.zip');
   fs.writeFileSync(badZip, Buffer.from('PK\x03\x04 this is not really a zip archive'));
 
-  app = await startApp({ site: args.site, timeout: args.timeout });
   const page = app.page;
   t.step('load');
   const config = () => page.evaluate(() => window.dae.config());
@@ -176,14 +171,5 @@ try {
   }
   t.step('dhcd');
 
-  app.assertNoErrors();
   t.report('e2e_data');
-  console.log('e2e_data: passed');
-} catch (e) {
-  console.error(`e2e data FAILED: ${e.stack || e.message}`);
-  if (app && app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
-  process.exitCode = 1;
-} finally {
-  if (app) await app.teardown();
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
+});

@@ -5,13 +5,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { runE2E, buildDir } from './harness.mjs';
 import { assert, frames } from './util.mjs';
 
-const args = parseArgs();
-let app;
-try {
-  app = await startApp({ site: args.site, timeout: args.timeout });
+await runE2E('load', async (app) => {
   console.log(`dae.ready after ${app.readyMs} ms`);
 
   const info = await app.page.evaluate(() => {
@@ -73,11 +70,4 @@ try {
   if (stats.distinctColors < 16 || stats.dominantFraction > 0.995) {
     throw new Error('the screenshot looks blank: nothing rendered?');
   }
-  app.assertNoErrors();
-  console.log('e2e_load: 1 passed, 0 failed');
-} catch (e) {
-  console.error(`e2e load FAILED: ${e.message}`);
-  process.exitCode = 1;
-} finally {
-  if (app) await app.teardown();
-}
+});

@@ -12,17 +12,12 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { startApp, parseArgs, buildDir, repoRoot } from './harness.mjs';
+import { runE2E, buildDir, repoRoot } from './harness.mjs';
 import { assert, waitFor, clickWidget, parkMouse, frames, maxAbsDiff, fixedImage, timer, trainAndWait } from './util.mjs';
 
-const args = parseArgs();
 const t = timer();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dae-e2e-model-'));
-let app;
-try {
-  app = await startApp({ site: args.site, timeout: args.timeout });
+await runE2E('model_io', async (app, { tmp }) => {
   const page = app.page;
   t.step('load');
   await trainAndWait(page, { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 64,
@@ -126,14 +121,5 @@ try {
   await app.screenshot(path.join(buildDir, 'screenshot-restored.png'));
   t.step('reload');
 
-  app.assertNoErrors();
   t.report('e2e_model_io');
-  console.log('e2e_model_io: passed');
-} catch (e) {
-  console.error(`e2e model_io FAILED: ${e.stack || e.message}`);
-  if (app && app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
-  process.exitCode = 1;
-} finally {
-  if (app) await app.teardown();
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
+});

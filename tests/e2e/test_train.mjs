@@ -11,17 +11,14 @@
 //   node tests/e2e/test_train.mjs [--site build/wasm/site]
 
 import path from 'node:path';
-import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { runE2E, buildDir } from './harness.mjs';
 import { assert, waitFor, rectOf, clickWidget, parkMouse, frames, mse, maxAbsDiff, timer } from './util.mjs';
 
 const CONFIG = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 128, lr: 1e-3,
                  train: 8000, val: 1000, seed: 1 };
 
-const args = parseArgs();
 const t = timer();
-let app;
-try {
-  app = await startApp({ site: args.site, timeout: args.timeout });
+await runE2E('train', async (app) => {
   const page = app.page;
   t.step('load');
 
@@ -126,16 +123,5 @@ try {
   assert.ok(rect.width > 20);
   t.step('tabs');
 
-  app.assertNoErrors();
   t.report('e2e_train');
-  console.log('e2e_train: passed');
-} catch (e) {
-  console.error(`e2e train FAILED: ${e.stack || e.message}`);
-  if (app) {
-    try { await app.screenshot(path.join(buildDir, 'screenshot-failure.png')); } catch { /* ignore */ }
-    if (app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
-  }
-  process.exitCode = 1;
-} finally {
-  if (app) await app.teardown();
-}
+});

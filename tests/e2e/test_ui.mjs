@@ -5,14 +5,11 @@
 //   node tests/e2e/test_ui.mjs [--site build/wasm/site]
 
 import path from 'node:path';
-import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { runE2E, buildDir } from './harness.mjs';
 import { assert, waitFor, clickWidget, parkMouse, frames, timer } from './util.mjs';
 
-const args = parseArgs();
 const t = timer();
-let app;
-try {
-  app = await startApp({ site: args.site, timeout: args.timeout });
+await runE2E('ui', async (app) => {
   const page = app.page;
   const config = () => page.evaluate(() => window.dae.config());
   t.step('load');
@@ -88,19 +85,7 @@ try {
   console.log('shortcuts: L toggled the log scale, Ctrl+Enter trained, P paused; Reset (mouse) stopped the run');
   t.step('shortcuts');
 
-  app.assertNoErrors();
   t.report('e2e_ui');
-  console.log('e2e_ui: passed');
-} catch (e) {
-  console.error(`e2e ui FAILED: ${e.stack || e.message}`);
-  if (app) {
-    try {
-      await app.screenshot(path.join(buildDir, 'screenshot-failure.png'));
-      console.error(`config: ${JSON.stringify(await app.page.evaluate(() => window.dae.config()))}`);
-    } catch { /* ignore */ }
-  }
-  if (app && app.errors.length) console.error(`page errors:\n  ${app.errors.join('\n  ')}`);
-  process.exitCode = 1;
-} finally {
-  if (app) await app.teardown();
-}
+}, {
+  onFailure: async (app) => console.error(`config: ${JSON.stringify(await app.page.evaluate(() => window.dae.config()))}`),
+});
