@@ -26,20 +26,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-PY=/usr/bin/python3
-DAE=build/native/dae
+. bench/common.sh
 EXPORT=build/bench-export
 OUTDIR=build/bench-quality
-die() { echo "quality.sh: $*" >&2; exit 1; }
 "$PY" -c "import torch, numpy" 2>/dev/null || die "$PY cannot import torch and numpy (apt-get install python3-torch)"
-if [ "$BUILD" = 1 ]; then
-  [ -f build/native/build.ninja ] || cmake --preset native >/dev/null || die "cmake --preset native failed"
-  cmake --build --preset native --target dae >/dev/null || die "building dae failed (cmake --build --preset native --target dae)"
-  if [ ! -f build/native/data/mnist.daepack ]; then
-    cmake --build --preset native --target dae_data >/dev/null || die "packing the MNIST data failed (target dae_data)"
-  fi
-fi
-[ -x "$DAE" ] || die "$DAE not built (cmake --preset native && cmake --build --preset native)"
+build_dae
 mkdir -p "$OUTDIR"
 
 echo "== dae export"

@@ -27,25 +27,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-PY=/usr/bin/python3
-DAE=build/native/dae
+. bench/common.sh
 RSS_TARGET_MB=200
-
-die() { echo "run.sh: $*" >&2; exit 1; }
 [ -x "$PY" ] || die "$PY not found (PyTorch comes from Debian: apt-get install python3-torch)"
 "$PY" -c "import torch" 2>/dev/null || die "$PY cannot import torch (apt-get install python3-torch)"
 if [ ! -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
   die "/usr/bin/time (GNU time) is missing: apt-get install time"
 fi
 
-if [ "$BUILD" = 1 ]; then
-  [ -f build/native/build.ninja ] || cmake --preset native >/dev/null || die "cmake --preset native failed"
-  cmake --build --preset native --target dae >/dev/null || die "building dae failed (cmake --build --preset native --target dae)"
-  if [ ! -f build/native/data/mnist.daepack ]; then
-    cmake --build --preset native --target dae_data >/dev/null || die "packing the MNIST data failed (target dae_data)"
-  fi
-fi
-[ -x "$DAE" ] || die "$DAE not built (cmake --preset native && cmake --build --preset native)"
+build_dae
 
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
