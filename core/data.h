@@ -42,12 +42,19 @@ struct Dataset {
 // ("truncated or corrupt PNG: train/3/17.png", "folder has no class sub-folders: …",
 // "image is 30×32, expected 32×32: …", "class folder is empty: train/7") and never crash.
 
-// Packed dataset file (.daepack, written by `dae pack` / the build; see assets/README.md):
+// Every loader keeps a dataset within kMaxDatasetBytes of pixels, checked from the declared
+// or first-image size before the images are decoded: "x holds 150 images of 4096×4096
+// (2.3 GB in memory); the limit for a dataset is 512 MB".
+constexpr size_t kMaxDatasetBytes = size_t(512) << 20;
+void check_dataset_budget(const std::string& what, size_t bytes_loaded, size_t images, int h, int w);
+
+// Packed dataset file (.daepack, written by the build's packers; see assets/README.md):
 // zlib-compressed uint8 pixels, so the bundled data stays small on the wire. Every header
 // field, the compressed and decompressed lengths and the Adler-32 checksum are verified.
-// `what` names the bytes in error messages. save_pack writes `path`.tmp, then renames it.
+// `what` names the bytes in error messages. save_pack writes atomically (io.h).
 Dataset load_pack(const std::string& path);
 Dataset load_pack_bytes(const uint8_t* bytes, size_t n, const std::string& what);
+std::vector<uint8_t> pack_bytes(const Dataset& ds);
 void save_pack(const std::string& path, const Dataset& ds);
 
 // A folder of PNG class folders, any of these layouts:
@@ -60,9 +67,9 @@ void save_pack(const std::string& path, const Dataset& ds);
 // `digit_k`) when every training class folder has one, else their index in sorted order; test
 // class folders must name training classes. Files are taken when they end in .png (any case)
 // and sorted by name with numbers compared by value ("2.png" < "10.png"); hidden files and
-// folders (".DS_Store", "__MACOSX") and other files are ignored. PNGs are read with stb as
-// 8-bit gray (RGB is converted, alpha composited over black); every image must have the first
-// image's size. `expected_size` > 0 additionally requires h == w == expected_size.
+// folders (".DS_Store", "__MACOSX") and other files are ignored. PNGs are read as 8-bit gray
+// (png.h: RGB is converted, alpha composited over black; other formats are refused by name);
+// every image must have the first image's size. `expected_size` > 0 additionally requires h == w == expected_size.
 // Dataset::name is the folder's name; ImageSet::h/w are set on both parts, even when empty.
 Dataset load_png_folder(const std::string& dir, int expected_size = 0);
 
@@ -71,10 +78,21 @@ Dataset load_png_folder(const std::string& dir, int expected_size = 0);
 Dataset load_zip(const std::string& path, int expected_size = 0);
 Dataset load_zip_bytes(const uint8_t* bytes, size_t n, const std::string& what, int expected_size = 0);
 
-// One 8-bit grayscale PNG (or any stb-readable image) → pixels; throws dae::Error.
-std::vector<uint8_t> read_gray_png(const std::string& path, int& h, int& w);
-// Writes 8-bit gray pixels as a PNG; throws dae::Error when the file cannot be written.
+// One PNG file → 8-bit gray pixels (png.h); throws dae::Error.
+// `max_side` bounds the size (png.h kMaxImageSide: what a model can take).
+std::vector<uint8_t> read_gray_png(const std::string& path, int& h, int& w, int max_side = 512);
+// Writes 8-bit gray pixels as a PNG, atomically (io.h); throws dae::Error.
 void write_gray_png(const std::string& path, const uint8_t* px, int h, int w);
+
+// ---- Naming a dataset ------------------------------------------------------------------------
+// The one place that turns what a user typed into a dataset:
+//   "mnist", "dhcd" (also "devanagari", any case) → <data_dir>/<name>.daepack, the bundled packs;
+//   a folder of PNG class folders, a .zip of one, or a .daepack file.
+// Throws dae::Error saying what was expected (and, for a missing bundled pack, where to get it).
+std::string canonical_dataset_name(const std::string& name);  // "Devanagari" → "dhcd"; others unchanged
+Dataset resolve_dataset(const std::string& spec, const std::string& data_dir);
+// A folder, .zip or .daepack (what resolve_dataset does for anything but the bundled names).
+Dataset load_dataset_path(const std::string& path);
 
 // ---- Split -------------------------------------------------------------------------------
 // Deterministic train/validation subsets. When `ds.test` is non-empty, validation images

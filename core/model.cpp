@@ -190,7 +190,7 @@ std::string Model::preset_spec(const std::string& name, int h, int w) {
 }
 
 Model Model::build(const std::string& spec_or_preset, int channels, int h, int w) {
-  if (channels < 1 || channels > 4 || h < 2 || w < 2 || h > 512 || w > 512)
+  if (channels != 1 || h < 2 || w < 2 || h > kMaxInputSide || w > kMaxInputSide)
     throw Error("model: unsupported input " + std::to_string(channels) + "×" + std::to_string(h) + "×" + std::to_string(w));
   Model m;
   std::string spec = preset_spec(spec_or_preset, h, w);
@@ -294,6 +294,26 @@ double Model::macs_per_image() const {
   double total = 0;
   for (const auto& l : layers_) total += l.layer->macs(l.in);
   return total;
+}
+
+void check_input(const Model& m, int h, int w, const std::string& what) {
+  const Shape in = m.input_shape();
+  if (in.c == 1 && in.h == h && in.w == w) return;
+  throw Error("the model takes " + std::to_string(in.c) + "×" + std::to_string(in.h) + "×" + std::to_string(in.w) +
+              " images (channels×height×width); " + what + " has 1×" + std::to_string(h) + "×" + std::to_string(w));
+}
+
+double Model::shard_memory(int n) const {
+  double acts = double(input_.per_image()), largest = acts, scratch = 0;
+  for (const auto& l : layers_) {
+    const double out = double(l.out.per_image());
+    if (!l.layer->in_place()) acts += out;
+    largest = std::max(largest, out);
+    // im2col scratch of a convolution: one row per output position, one column per tap.
+    const double chans = std::max(1, std::min(l.in.c, l.out.c));
+    scratch = std::max(scratch, l.layer->macs(l.in) / chans);
+  }
+  return 4.0 * n * (acts + 2 * largest + 2 * scratch);
 }
 
 bool Model::ends_with_sigmoid() const {
@@ -451,10 +471,24 @@ Model Model::from_safetensors(const SafeTensors& st) {
     throw Error("model file: no 'arch' in __metadata__ (not a dae model; PyTorch-made files need arch and input)");
   auto in = st.metadata.find("input");
   if (in == st.metadata.end()) throw Error("model file: no 'input' in __metadata__");
-  int c = 0, h = 0, w = 0;
-  char tail = 0;
-  if (std::sscanf(in->second.c_str(), "%dx%dx%d%c", &c, &h, &w, &tail) != 3)
-    throw Error("model file: bad input '" + in->second + "' (expected CxHxW)");
+  // "1x28x28": three positive integers of at most 4 digits, nothing else.
+  int dims[3] = {0, 0, 0};
+  {
+    const std::string& t = in->second;
+    size_t pos = 0;
+    bool ok = true;
+    for (int k = 0; k < 3 && ok; ++k) {
+      const size_t start = pos;
+      while (pos < t.size() && pos - start < 5 && std::isdigit(static_cast<unsigned char>(t[pos])))
+        dims[k] = dims[k] * 10 + (t[pos++] - '0');
+      ok = pos > start && pos - start <= 4 && dims[k] > 0 && (k == 2 ? pos == t.size() : pos < t.size() && t[pos++] == 'x');
+    }
+    if (!ok) throw Error("model file: bad input '" + printable(t, 40) + "' in __metadata__ (expected CxHxW, e.g. 1x28x28)");
+  }
+  const int c = dims[0], h = dims[1], w = dims[2];
+  if (c != 1)
+    throw Error("model file: the model's input has " + std::to_string(c) +
+                " channels; dae works with 1-channel (grayscale) images");
   Model m = build(it->second, c, h, w);
   auto pn = st.metadata.find("preset");
   if (pn != st.metadata.end() && !preset_spec(pn->second, h, w).empty() &&

@@ -64,9 +64,13 @@ struct LayerInfo {
   int act_in = 0, act_out = 0;    // indices into Context::acts
 };
 
+constexpr int kMaxInputSide = 512;  // images up to 512×512 (png.h decodes no larger)
+
 class Model {
  public:
   // Builds the network for images of `channels`×`h`×`w` from a spec or a preset name.
+  // Images are grayscale: channels must be 1 (the data, the page and the CLI are 1-channel
+  // end to end).
   // Throws dae::Error with a message pointing at the bad token or shape.
   static Model build(const std::string& spec_or_preset, int channels, int h, int w);
   static std::string preset_spec(const std::string& name, int h, int w);  // "" if unknown
@@ -86,6 +90,9 @@ class Model {
   std::vector<float>& weights() { return weights_; }
   const std::vector<float>& weights() const { return weights_; }
   double macs_per_image() const;  // forward multiply–accumulates for one image
+  // Bytes of the per-thread buffers (activations, gradients, scratch) for a shard of n images:
+  // an estimate for memory budgets (trainer.h).
+  double shard_memory(int n) const;
   bool ends_with_sigmoid() const;
 
   // Glorot-uniform weights (Keras' limit √(6 / (fan_in + fan_out))), zero biases, drawn from
@@ -132,5 +139,10 @@ class Model {
   int num_buffers_ = 0;
   std::vector<float> weights_;
 };
+
+// The one shape check at every entry (CLI commands, Session, page upload): the model's input
+// against 1-channel images of h×w. Throws dae::Error naming both, e.g. "the model takes
+// 1×32×32 images (channels×height×width), mnist has 1×28×28".
+void check_input(const Model& m, int h, int w, const std::string& what);
 
 }  // namespace dae

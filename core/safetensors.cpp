@@ -2,21 +2,14 @@
 #include "safetensors.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <new>
 #include <set>
 #include <string_view>
 
 #include "common.h"
+#include "io.h"
 #include "json.h"
-
-#if defined(__unix__) || defined(__APPLE__) || defined(__EMSCRIPTEN__)
-#include <unistd.h>
-#define DAE_HAVE_UNISTD 1
-#endif
 
 namespace dae {
 
@@ -30,22 +23,12 @@ namespace {
 
 [[noreturn]] void fail(const std::string& msg) { throw Error("safetensors: " + msg); }
 
-// 74880 → "74,880"
-std::string with_commas(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s;
-}
+std::string with_commas(uint64_t v) { return thousands(v); }
 
-// A name as it appears in messages: JSON-quoted, shortened if very long.
-std::string quoted(std::string_view s) {
-  std::string out;
-  if (s.size() > 80) {
-    json_append_quoted(out, std::string(s.substr(0, 80)) + "...");
-  } else {
-    json_append_quoted(out, s);
-  }
-  return out;
+// A name as it appears in messages: JSON-quoted (control characters escaped), shortened if
+// very long.
+std::string quote(std::string_view s) {
+  return dump_json(Json(s.size() > 80 ? std::string(s.substr(0, 80)) + "..." : std::string(s)));
 }
 
 std::string shape_str(const std::vector<int64_t>& shape) {
@@ -67,15 +50,6 @@ bool element_count(const std::vector<int64_t>& shape, uint64_t& count) {
   return true;
 }
 
-void put_u32le(uint8_t* p, uint32_t v) {
-  p[0] = uint8_t(v);
-  p[1] = uint8_t(v >> 8);
-  p[2] = uint8_t(v >> 16);
-  p[3] = uint8_t(v >> 24);
-}
-uint32_t get_u32le(const uint8_t* p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
 
 // Every dtype the reference implementation knows, so that a valid file of another dtype gets
 // "has dtype F16; only F32 is supported" rather than "unknown dtype".
@@ -89,11 +63,13 @@ bool known_dtype(const std::string& d) {
   return false;
 }
 
-// "an array", "a number", "null", ... for messages.
-std::string a_type(const Json& v) {
-  const std::string t = Json::type_name(v.type());
-  if (v.is_null()) return t;
-  return (t[0] == 'a' || t[0] == 'o' ? "an " : "a ") + t;
+std::string a_type(const Json& v) { return json_kind(v); }
+
+// A non-negative integer of the header (dimensions, offsets), or false.
+bool non_negative(const Json& v, uint64_t& out) {
+  if (v.is_number_unsigned()) { out = v.get<uint64_t>(); return true; }
+  if (v.is_number_integer() && v.get<int64_t>() >= 0) { out = uint64_t(v.get<int64_t>()); return true; }
+  return false;
 }
 
 struct Span {
@@ -110,36 +86,36 @@ std::vector<uint8_t> safetensors_bytes(const SafeTensors& st) {
   if (!st.metadata.empty()) {
     Json md = Json::object();
     for (const auto& [k, v] : st.metadata) {
-      if (!json_valid_utf8(k) || !json_valid_utf8(v))
-        fail("metadata key or value " + quoted(k) + " is not valid UTF-8");
-      md.as_object().emplace_back(k, Json(v));
+      if (!valid_utf8(k) || !valid_utf8(v))
+        fail("metadata key or value " + quote(k) + " is not valid UTF-8");
+      md[k] = v;
     }
-    header.as_object().emplace_back("__metadata__", std::move(md));
+    header["__metadata__"] = std::move(md);
   }
 
   std::set<std::string_view> names;
   uint64_t offset = 0;
   for (const NamedTensor& t : st.tensors) {
     if (t.name == "__metadata__") fail("a tensor cannot be named \"__metadata__\"");
-    if (!json_valid_utf8(t.name)) fail("tensor name " + quoted(t.name) + " is not valid UTF-8");
-    if (!names.insert(t.name).second) fail("duplicate tensor name " + quoted(t.name));
+    if (!valid_utf8(t.name)) fail("tensor name " + quote(t.name) + " is not valid UTF-8");
+    if (!names.insert(t.name).second) fail("duplicate tensor name " + quote(t.name));
     uint64_t count = 0;
     if (!element_count(t.shape, count))
-      fail("tensor " + quoted(t.name) + " has an invalid shape " + shape_str(t.shape));
+      fail("tensor " + quote(t.name) + " has an invalid shape " + shape_str(t.shape));
     if (count != t.data.size())
-      fail("tensor " + quoted(t.name) + " has shape " + shape_str(t.shape) + " (" +
+      fail("tensor " + quote(t.name) + " has shape " + shape_str(t.shape) + " (" +
            std::to_string(count) + " values) but " + std::to_string(t.data.size()) + " values");
     Json shape = Json::array();
     for (int64_t d : t.shape) shape.push_back(d);
     Json entry = Json::object();
-    entry.as_object().emplace_back("dtype", Json("F32"));
-    entry.as_object().emplace_back("shape", std::move(shape));
-    entry.as_object().emplace_back("data_offsets", Json::array({offset, offset + 4 * count}));
-    header.as_object().emplace_back(t.name, std::move(entry));
+    entry["dtype"] = "F32";
+    entry["shape"] = std::move(shape);
+    entry["data_offsets"] = Json::array({offset, offset + 4 * count});
+    header[t.name] = std::move(entry);
     offset += 4 * count;
   }
 
-  std::string text = header.dump();
+  std::string text = dump_json(header);
   text.append((8 - text.size() % 8) % 8, ' ');  // pad like the reference implementation
   if (text.size() > kMaxSafetensorsHeader)
     fail("header of " + with_commas(text.size()) + " bytes exceeds the limit of " +
@@ -154,7 +130,7 @@ std::vector<uint8_t> safetensors_bytes(const SafeTensors& st) {
     for (size_t i = 0; i < t.data.size(); ++i) {  // bit copies: NaN payloads survive
       uint32_t u;
       std::memcpy(&u, &t.data[i], 4);
-      put_u32le(p, u);
+      put_le(p, u, 4);
       p += 4;
     }
   }
@@ -163,32 +139,7 @@ std::vector<uint8_t> safetensors_bytes(const SafeTensors& st) {
 
 void save_safetensors(const std::string& path, const SafeTensors& st) {
   const std::vector<uint8_t> bytes = safetensors_bytes(st);  // validate before touching disk
-
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = path + ".tmp";
-#ifdef DAE_HAVE_UNISTD
-  tmp += "." + std::to_string(long(getpid()));
-#endif
-  tmp += "." + std::to_string(counter++);
-
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) fail("cannot create '" + tmp + "': " + std::strerror(errno));
-  bool ok = bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  int err = ok ? 0 : errno;
-  if (std::fflush(f) != 0 && ok) { ok = false; err = errno; }
-#ifdef DAE_HAVE_UNISTD
-  if (ok) (void)fsync(fileno(f));  // best effort: data on disk before the rename
-#endif
-  if (std::fclose(f) != 0 && ok) { ok = false; err = errno; }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    fail("cannot write '" + tmp + "': " + std::strerror(err));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    err = errno;
-    std::remove(tmp.c_str());
-    fail("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(err));
-  }
+  write_file(path, bytes.data(), bytes.size());
 }
 
 // ---- reading -------------------------------------------------------------------------------
@@ -197,7 +148,7 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
   if (n < 8)
     fail("file is " + std::to_string(n) + " bytes, too short for the 8-byte header length");
   uint64_t hlen = 0;
-  for (int i = 0; i < 8; ++i) hlen |= uint64_t(bytes[i]) << (8 * i);
+  hlen = get_le64(bytes);
   if (hlen > uint64_t(n) - 8)
     fail("header length " + with_commas(hlen) + " exceeds file size " + with_commas(n));
   if (hlen > kMaxSafetensorsHeader)
@@ -206,8 +157,8 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
 
   Json header;
   try {
-    header = Json::parse(std::string_view(reinterpret_cast<const char*>(bytes + 8), size_t(hlen)),
-                         /*max_depth=*/16);
+    header = parse_json(std::string_view(reinterpret_cast<const char*>(bytes + 8), size_t(hlen)),
+                        /*max_depth=*/16);
   } catch (const Error& e) {
     std::string msg = e.what();
     if (msg.rfind("json: ", 0) == 0) msg.erase(0, 6);
@@ -222,59 +173,55 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
 
   SafeTensors st;
   std::vector<Span> spans;
-  for (const Json::Member& m : header.as_object()) {
-    const std::string& name = m.first;
-    const Json& v = m.second;
+  for (const auto& [name, v] : header.items()) {
     if (name == "__metadata__") {
       if (v.is_null()) continue;
       if (!v.is_object())
         fail("__metadata__ is " + a_type(v) + ", not an object");
-      for (const Json::Member& kv : v.as_object()) {
-        if (!kv.second.is_string())
-          fail("__metadata__ value for " + quoted(kv.first) + " is " + a_type(kv.second) +
-               ", not a string");
-        st.metadata[kv.first] = kv.second.as_string();
+      for (const auto& [k, val] : v.items()) {
+        if (!val.is_string())
+          fail("__metadata__ value for " + quote(k) + " is " + a_type(val) + ", not a string");
+        st.metadata[k] = val.get<std::string>();
       }
       continue;
     }
-    const std::string what = "tensor " + quoted(name);
+    const std::string what = "tensor " + quote(name);
     if (!v.is_object()) fail(what + " is described by " + a_type(v) + ", not an object");
-    for (const Json::Member& field : v.as_object())
-      if (field.first != "dtype" && field.first != "shape" && field.first != "data_offsets")
-        fail(what + " has an unexpected field " + quoted(field.first));
-    const Json* dtype = v.find("dtype");
-    const Json* shape = v.find("shape");
-    const Json* offsets = v.find("data_offsets");
+    for (const auto& field : v.items())
+      if (field.key() != "dtype" && field.key() != "shape" && field.key() != "data_offsets")
+        fail(what + " has an unexpected field " + quote(field.key()));
+    const Json* dtype = json_find(v, "dtype");
+    const Json* shape = json_find(v, "shape");
+    const Json* offsets = json_find(v, "data_offsets");
     if (!dtype) fail(what + " has no \"dtype\"");
     if (!shape) fail(what + " has no \"shape\"");
     if (!offsets) fail(what + " has no \"data_offsets\"");
 
     if (!dtype->is_string()) fail(what + " has a dtype that is not a string");
-    const std::string& dt = dtype->as_string();
+    const std::string& dt = dtype->get_ref<const std::string&>();
     if (dt != "F32") {
       if (known_dtype(dt)) fail(what + " has dtype " + dt + "; only F32 is supported");
-      fail(what + " has unknown dtype " + quoted(dt));
+      fail(what + " has unknown dtype " + quote(dt));
     }
 
     NamedTensor t;
     t.name = name;
     if (!shape->is_array()) fail(what + " has a shape that is not a list");
-    for (const Json& d : shape->as_array()) {
-      if (!d.is_integer() || d.as_int64() < 0)
-        fail(what + " has shape " + shape->dump() + "; dimensions must be non-negative integers");
-      t.shape.push_back(d.as_int64());
+    for (const Json& d : *shape) {
+      uint64_t dim = 0;
+      if (!non_negative(d, dim) || dim > uint64_t(INT64_MAX))
+        fail(what + " has shape " + dump_json(*shape) + "; dimensions must be non-negative integers");
+      t.shape.push_back(int64_t(dim));
     }
     uint64_t count = 0;
     if (!element_count(t.shape, count)) fail(what + " has a shape " + shape_str(t.shape) +
                                              " too large to address");
 
-    if (!offsets->is_array() || offsets->size() != 2 || !(*offsets)[0].is_integer() ||
-        !(*offsets)[1].is_integer() || (*offsets)[0].as_int64() < 0 ||
-        (*offsets)[1].as_int64() < 0)
-      fail(what + " has data_offsets " + offsets->dump() +
+    uint64_t begin = 0, end = 0;
+    if (!offsets->is_array() || offsets->size() != 2 || !non_negative((*offsets)[0], begin) ||
+        !non_negative((*offsets)[1], end))
+      fail(what + " has data_offsets " + dump_json(*offsets) +
            "; expected [begin, end] with non-negative integers");
-    const uint64_t begin = uint64_t((*offsets)[0].as_int64());
-    const uint64_t end = uint64_t((*offsets)[1].as_int64());
     const std::string range = "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
     if (begin > end) fail(what + " has data_offsets " + range + " with begin > end");
     if (end > data_size)
@@ -295,9 +242,9 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
   uint64_t pos = 0;
   const Span* prev = nullptr;
   for (const Span& s : spans) {
-    const std::string name = quoted(st.tensors[s.index].name);
+    const std::string name = quote(st.tensors[s.index].name);
     if (s.begin < pos)
-      fail("tensors " + quoted(st.tensors[prev->index].name) + " [" +
+      fail("tensors " + quote(st.tensors[prev->index].name) + " [" +
            std::to_string(prev->begin) + ", " + std::to_string(prev->end) + ") and " + name +
            " [" + std::to_string(s.begin) + ", " + std::to_string(s.end) + ") overlap");
     if (s.begin > pos)
@@ -316,7 +263,7 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
     t.data.resize(count);
     const uint8_t* p = data + s.begin;
     for (size_t i = 0; i < count; ++i) {
-      const uint32_t u = get_u32le(p + 4 * i);
+      const uint32_t u = get_le32(p + 4 * i);
       std::memcpy(&t.data[i], &u, 4);
     }
   }
@@ -324,39 +271,13 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
 }
 
 SafeTensors load_safetensors(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) fail("cannot open '" + path + "': " + std::strerror(errno));
-  std::vector<uint8_t> bytes;
-  std::string problem;
-  // Read a first byte before trusting the size: a directory opens fine on Linux but fails
-  // here (EISDIR), where ftell would report a meaningless size.
-  uint8_t first = 0;
-  const size_t got = std::fread(&first, 1, 1, f);
-  if (got == 0 && std::ferror(f)) problem = std::strerror(errno);
-  long size = -1;
-  if (problem.empty()) {
-    if (std::fseek(f, 0, SEEK_END) != 0 || (size = std::ftell(f)) < 0 ||
-        std::fseek(f, 0, SEEK_SET) != 0)
-      problem = std::strerror(errno);
-  }
-  if (problem.empty()) {
-    try {
-      bytes.resize(size_t(size));
-    } catch (const std::bad_alloc&) {
-      problem = "file of " + with_commas(uint64_t(size)) + " bytes does not fit in memory";
-    }
-  }
-  if (problem.empty() && !bytes.empty() &&
-      std::fread(bytes.data(), 1, bytes.size(), f) != bytes.size())
-    problem = std::ferror(f) ? std::strerror(errno) : "file changed size while being read";
-  std::fclose(f);
-  if (!problem.empty()) fail("cannot read '" + path + "': " + problem);
+  const std::vector<uint8_t> bytes = read_file(path, kMaxModelFile, "a model file");
   try {
     return parse_safetensors(bytes.data(), bytes.size());
   } catch (const Error& e) {
     std::string msg = e.what();
     if (msg.rfind("safetensors: ", 0) == 0) msg.erase(0, 13);
-    fail("'" + path + "': " + msg);
+    fail("'" + printable(path) + "': " + msg);
   }
 }
 

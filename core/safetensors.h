@@ -25,11 +25,14 @@ struct SafeTensors {
   const NamedTensor* find(const std::string& name) const;
 };
 
-// Header larger than this is rejected before any allocation (a corrupt length field).
-constexpr uint64_t kMaxSafetensorsHeader = 100u << 20;
+// A header larger than this is rejected before it is parsed (ours are a few KB; parsing takes
+// up to ~16 bytes of memory per byte of header, so this bounds it to ~128 MB).
+constexpr uint64_t kMaxSafetensorsHeader = 8u << 20;
+// A model file larger than this is not read (the largest model, 64M parameters, is 256 MB).
+constexpr size_t kMaxModelFile = size_t(512) << 20;
 
 std::vector<uint8_t> safetensors_bytes(const SafeTensors& st);
-void save_safetensors(const std::string& path, const SafeTensors& st);  // atomic (tmp + rename)
+void save_safetensors(const std::string& path, const SafeTensors& st);  // atomic (io.h write_file)
 
 // Writing: the header lists "__metadata__" first (omitted when empty), then the tensors in
 // order with contiguous offsets, compact JSON padded with spaces to a multiple of 8 (as the

@@ -65,33 +65,42 @@ Json RunRecord::to_json() const {
 }
 
 RunRecord RunRecord::from_json(const Json& j) {
-  auto num = [](const Json& v) { return v.is_number() ? v.as_double() : NAN; };
+  if (!j.is_object()) throw Error("run record must be an object, got " + json_kind(j));
+  // A number or null (NaN and infinities are saved as null).
+  auto num = [](const Json& v, const char* what) { return v.is_null() ? NAN : json_number(v, what); };
+  auto at = [](const Json& o, const char* key) -> const Json& { return json_at(o, key, "run record"); };
+  constexpr int64_t kMaxCount = int64_t(1) << 40;
   RunRecord r;
-  r.id = int(j.at("id").as_int64());
-  r.config = TrainConfig::from_json(j.at("config"));
-  r.arch_name = j.at("arch_name").as_string();
-  r.params = size_t(j.at("params").as_int64());
-  r.input = int(j.at("input").as_int64());
-  r.train_size = size_t(j.at("train_size").as_int64());
-  r.val_size = size_t(j.at("val_size").as_int64());
-  for (const Json& e : j.at("history").as_array()) {
+  r.id = int(json_int(at(j, "id"), "run id", 1, 1000000000));
+  r.config = TrainConfig::from_json(at(j, "config"));
+  r.arch_name = json_string(at(j, "arch_name"), "arch_name");
+  r.params = size_t(json_int(at(j, "params"), "params", 0, kMaxCount));
+  r.input = int(json_int(at(j, "input"), "input", 0, 4096));
+  r.train_size = size_t(json_int(at(j, "train_size"), "train_size", 0, kMaxCount));
+  r.val_size = size_t(json_int(at(j, "val_size"), "val_size", 0, kMaxCount));
+  const Json& hist = at(j, "history");
+  if (!hist.is_array()) throw Error("run record: history must be an array");
+  for (const Json& e : hist) {
     EpochStats s;
-    s.epoch = int(e.at("epoch").as_int64());
-    s.train_loss = num(e.at("train_loss"));
-    s.val_loss = num(e.at("val_loss"));
-    s.val_psnr = num(e.at("val_psnr"));
-    s.val_ssim = num(e.at("val_ssim"));
-    s.seconds = num(e.at("seconds"));
+    s.epoch = int(json_int(json_at(e, "epoch", "history"), "epoch", 1, 10000));
+    s.train_loss = num(json_at(e, "train_loss", "history"), "train_loss");
+    s.val_loss = num(json_at(e, "val_loss", "history"), "val_loss");
+    s.val_psnr = num(json_at(e, "val_psnr", "history"), "val_psnr");
+    s.val_ssim = num(json_at(e, "val_ssim", "history"), "val_ssim");
+    s.seconds = num(json_at(e, "seconds", "history"), "seconds");
     r.history.push_back(s);
   }
-  for (const Json& v : j.at("step_loss").as_array()) r.step_loss.push_back(float(num(v)));
-  if (const Json* spe = j.find("steps_per_epoch")) r.steps_per_epoch = int(spe->as_int64());
-  const Json& b = j.at("baseline");
-  r.baseline = {num(b.at("val_loss")), num(b.at("val_psnr")), num(b.at("val_ssim"))};
-  r.seconds = num(j.at("seconds"));
-  r.state = j.at("state").as_string();
-  r.error = j.at("error").as_string();
-  r.notes = j.at("notes").as_string();
+  const Json& sl = at(j, "step_loss");
+  if (!sl.is_array()) throw Error("run record: step_loss must be an array");
+  for (const Json& v : sl) r.step_loss.push_back(float(num(v, "step_loss")));
+  if (const Json* spe = json_find(j, "steps_per_epoch")) r.steps_per_epoch = int(json_int(*spe, "steps_per_epoch", 0, 1 << 30));
+  const Json& b = at(j, "baseline");
+  r.baseline = {num(json_at(b, "val_loss", "baseline"), "val_loss"), num(json_at(b, "val_psnr", "baseline"), "val_psnr"),
+                num(json_at(b, "val_ssim", "baseline"), "val_ssim")};
+  r.seconds = num(at(j, "seconds"), "seconds");
+  r.state = json_string(at(j, "state"), "state");
+  r.error = json_string(at(j, "error"), "error");
+  r.notes = json_string(at(j, "notes"), "notes");
   return r;
 }
 
@@ -127,10 +136,10 @@ void Session::add_dataset(Dataset ds) {
 
 std::string Session::import_dataset(const std::string& path) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  Dataset ds = fs::is_directory(path, ec) ? load_png_folder(path) : load_zip(path);
+  Dataset ds = load_dataset_path(path);
   std::string name = fs::path(path).stem().string();
-  if (name.empty() || name == "mnist" || name == "dhcd") name = "import-" + name;
+  if (name.empty() || canonical_dataset_name(name) == "mnist" || canonical_dataset_name(name) == "dhcd")
+    name = "import-" + name;
   ds.name = name;
   add_dataset(std::move(ds));
   return name;
@@ -143,7 +152,7 @@ std::vector<std::string> Session::dataset_names() const {
 }
 
 const Dataset* Session::dataset(const std::string& name) const {
-  const std::string n = name == "devanagari" ? "dhcd" : name;
+  const std::string n = canonical_dataset_name(name);
   for (const auto& d : datasets_)
     if (d->name == n) return d.get();
   return nullptr;
@@ -361,6 +370,7 @@ std::vector<Triple> Session::results(int count, uint64_t draw) const {
   std::vector<Triple> out;
   if (!model_ || !val_ || val_->size() == 0) return out;
   const ImageSet& val = *val_;
+  check_input(*model_, val.h, val.w, "the validation data");
   const size_t P = val.pixels_per_image();
   std::vector<size_t> idx(val.size());
   std::iota(idx.begin(), idx.end(), size_t(0));
@@ -466,8 +476,8 @@ std::vector<uint8_t> Session::model_file() const {
   if (trainer_) meta = trainer_->metadata();
   else if (!runs_.empty() && !r) r = &runs_.back();
   if (!trainer_) {
-    meta["config"] = cfg_.to_json().dump();
-    if (r && r->config.arch == model_->spec()) meta["history"] = history_json(r->history).dump();
+    meta["config"] = dump_json(cfg_.to_json());
+    if (r && r->config.arch == model_->spec()) meta["history"] = dump_json(history_json(r->history));
   }
   return safetensors_bytes(model_->to_safetensors(meta));
 }
@@ -475,12 +485,12 @@ std::vector<uint8_t> Session::model_file() const {
 void Session::load_model_file(const uint8_t* bytes, size_t n) {
   SafeTensors st = parse_safetensors(bytes, n);
   auto model = std::make_unique<Model>(Model::from_safetensors(st));
-  const int size = model->input_shape().h;
+  const int mh = model->input_shape().h, mw = model->input_shape().w;
   TrainConfig cfg = cfg_;
   auto it = st.metadata.find("config");
   if (it != st.metadata.end()) {
     try {
-      cfg = TrainConfig::from_json(Json::parse(it->second), cfg_);
+      cfg = TrainConfig::from_json(parse_json(it->second), cfg_);
     } catch (const Error&) {
       cfg = cfg_;  // a foreign config is not fatal: keep ours
     }
@@ -489,10 +499,10 @@ void Session::load_model_file(const uint8_t* bytes, size_t n) {
   cfg.threads = 1;
   // Pick data of the model's size: its own dataset if loaded, else the first that fits.
   const Dataset* ds = dataset(cfg.dataset);
-  if (!ds || ds->h() != size) {
+  if (!ds || ds->h() != mh || ds->w() != mw) {
     ds = nullptr;
     for (const auto& d : datasets_)
-      if (d->h() == size && d->w() == size) { ds = d.get(); break; }
+      if (d->h() == mh && d->w() == mw) { ds = d.get(); break; }
   }
   auto train = std::make_unique<ImageSet>(), val = std::make_unique<ImageSet>();
   if (ds) {
@@ -568,18 +578,21 @@ std::string Session::save_state() const {
     runs.push_back(r.to_json());
   }
   j["runs"] = runs;
-  return j.dump();
+  return dump_json(j);
 }
 
 void Session::load_state(const std::string& text) {
-  const Json j = Json::parse(text);
-  if (!j.is_object() || !j.find("format") || j.at("format").as_string() != "dae-session-1")
+  const Json j = parse_json(text);
+  const Json* format = json_find(j, "format");
+  if (!format || !format->is_string() || format->get<std::string>() != "dae-session-1")
     throw Error("not a saved dae session");
   std::vector<RunRecord> runs;
-  for (const Json& r : j.at("runs").as_array()) runs.push_back(RunRecord::from_json(r));
-  TrainConfig cfg = TrainConfig::from_json(j.at("config"));
-  const std::string obs = j.at("observations").as_string();
-  int next = int(j.at("next_run_id").as_int64());
+  const Json& jr = json_at(j, "runs", "saved session");
+  if (!jr.is_array()) throw Error("saved session: runs must be an array");
+  for (const Json& r : jr) runs.push_back(RunRecord::from_json(r));
+  TrainConfig cfg = TrainConfig::from_json(json_at(j, "config", "saved session"));
+  const std::string obs = json_string(json_at(j, "observations", "saved session"), "observations");
+  int next = int(json_int(json_at(j, "next_run_id", "saved session"), "next_run_id", 1, 1000000000));
   for (const auto& r : runs) next = std::max(next, r.id + 1);
   // Parsed: apply (a run in progress keeps going; restored runs come first).
   if (current_run_ >= 0) {

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <numeric>
 
+#include "io.h"
 #include "metrics.h"
 
 namespace dae {
@@ -56,15 +59,128 @@ ValSums score_val_shard(const Model* model, const ImageSet& val, const Noise& no
 
 }  // namespace
 
+// ---- TrainConfig: every setting's name, type and range, in one table ------------------------------
+namespace {
+
+enum class Kind { Int, Real, Text, Bool, NoiseSpec, LossSpec };
+struct Setting {
+  const char* key;
+  Kind kind;
+  double lo, hi;  // Int: inclusive; Real: (lo, hi]
+  const char* label = nullptr;  // how messages name it, when not by its key
+  std::string name() const { return label ? std::string(label) + " (" + key + ")" : std::string(key); }
+};
+const Setting kSettings[] = {
+    {"dataset", Kind::Text, 0, 0},      {"arch", Kind::Text, 0, 0},
+    {"noise", Kind::NoiseSpec, 0, 0},   {"loss", Kind::LossSpec, 0, 0},
+    {"epochs", Kind::Int, 1, 10000},    {"batch", Kind::Int, 1, 8192},
+    {"lr", Kind::Real, 0, 10, "learning rate"},          {"train", Kind::Int, 0, 10000000},
+    {"val", Kind::Int, 0, 10000000},    {"seed", Kind::Int, 0, double(TrainConfig::kMaxSeed)},
+    {"threads", Kind::Int, 1, 256},     {"fresh_noise", Kind::Bool, 0, 0},
+};
+
+const Setting& setting(const std::string& key) {
+  std::string k = key;
+  for (char& ch : k) if (ch == '-') ch = '_';
+  for (const Setting& st : kSettings)
+    if (k == st.key) return st;
+  throw Error("unknown training setting '" + printable(key) + "'");
+}
+
+std::string range_of(const Setting& st) {
+  if (st.kind == Kind::Real) return "in (" + fmt_num(st.lo) + ", " + fmt_num(st.hi) + "]";
+  return "an integer in " + thousands((unsigned long long)st.lo) + ".." + thousands((unsigned long long)st.hi);
+}
+
+// Stores a checked value into its field.
+void store(TrainConfig& c, const Setting& st, int64_t i, double d, const std::string& text, bool b) {
+  const std::string k = st.key;
+  if (k == "dataset") c.dataset = text;
+  else if (k == "arch") c.arch = text;
+  else if (k == "noise") c.noise = Noise::parse(text);
+  else if (k == "loss") c.loss = parse_loss(text);
+  else if (k == "epochs") c.epochs = int(i);
+  else if (k == "batch") c.batch = int(i);
+  else if (k == "lr") c.lr = d;
+  else if (k == "train") c.train = size_t(i);
+  else if (k == "val") c.val = size_t(i);
+  else if (k == "seed") c.seed = uint64_t(i);
+  else if (k == "threads") c.threads = int(i);
+  else if (k == "fresh_noise") c.fresh_noise = b;
+}
+
+}  // namespace
+
+const std::vector<std::string>& TrainConfig::keys() {
+  static const std::vector<std::string> k = [] {
+    std::vector<std::string> v;
+    for (const Setting& st : kSettings) v.push_back(st.key);
+    return v;
+  }();
+  return k;
+}
+
+void TrainConfig::set(const std::string& key, const std::string& text) {
+  const Setting& st = setting(key);
+  const std::string shown = printable(text, 40);
+  switch (st.kind) {
+    case Kind::Int: {
+      // Digits only: no sign, spaces, exponent or trailing text.
+      const bool digits = !text.empty() && text.size() <= 18 &&
+                          text.find_first_not_of("0123456789") == std::string::npos;
+      const long long v = digits ? std::stoll(text) : -1;
+      if (!digits || v < st.lo || double(v) > st.hi)
+        throw Error(st.name() + " must be " + range_of(st) + ", got '" + shown + "'");
+      store(*this, st, v, 0, "", false);
+      return;
+    }
+    case Kind::Real: {
+      char* end = nullptr;
+      errno = 0;
+      const double v = text.empty() || std::isspace(static_cast<unsigned char>(text[0])) ? NAN : std::strtod(text.c_str(), &end);
+      if (!std::isfinite(v) || errno || end != text.c_str() + text.size() || !(v > st.lo && v <= st.hi))
+        throw Error(st.name() + " must be a number " + range_of(st) + ", got '" + shown + "'");
+      store(*this, st, 0, v, "", false);
+      return;
+    }
+    case Kind::Bool: {
+      const bool t = text == "1" || text == "true", f = text == "0" || text == "false";
+      if (!t && !f) throw Error(st.name() + " must be true or false, got '" + shown + "'");
+      store(*this, st, 0, 0, "", t);
+      return;
+    }
+    default:
+      store(*this, st, 0, 0, text, false);  // Noise::parse / parse_loss check their own text
+  }
+}
+
+void TrainConfig::set(const std::string& key, const Json& v) {
+  const Setting& st = setting(key);
+  switch (st.kind) {
+    case Kind::Int: store(*this, st, json_int(v, st.name(), int64_t(st.lo), int64_t(st.hi)), 0, "", false); return;
+    case Kind::Real: {
+      const double d = v.is_number() ? v.get<double>() : NAN;
+      if (!(d > st.lo && d <= st.hi))
+        throw Error(st.name() + " must be a number " + range_of(st) + ", got " + (v.is_number() ? fmt_num(d) : json_kind(v)));
+      store(*this, st, 0, d, "", false);
+      return;
+    }
+    case Kind::Bool: store(*this, st, 0, 0, "", json_bool(v, st.name())); return;
+    default: store(*this, st, 0, 0, json_string(v, st.name()), false);
+  }
+}
+
 void TrainConfig::validate() const {
-  auto bad = [](const std::string& m) { throw Error(m); };
-  if (epochs < 1 || epochs > 10000) bad("epochs must be 1..10000, got " + std::to_string(epochs));
-  if (batch < 1 || batch > 8192) bad("batch must be 1..8192, got " + std::to_string(batch));
-  if (!(lr > 0) || !(lr <= 10)) bad("learning rate must be in (0, 10], got " + fmt_num(lr));
-  if (threads < 1 || threads > 256) bad("threads must be 1..256, got " + std::to_string(threads));
-  if (train > 10000000 || val > 10000000) bad("train/val sizes are absurd");
-  if (noise.kind == Noise::Gaussian && !(noise.amount >= 0 && noise.amount <= 10)) bad("gaussian noise factor must be 0..10");
-  if (noise.kind == Noise::SaltPepper && !(noise.amount >= 0 && noise.amount <= 1)) bad("salt-and-pepper amount must be 0..1");
+  // Everything set() checks, for configs assembled field by field.
+  TrainConfig c;
+  c.set("epochs", Json(epochs));
+  c.set("batch", Json(batch));
+  c.set("lr", std::isfinite(lr) ? Json(lr) : Json());  // (a NaN Json would be a number)
+  c.set("train", Json(uint64_t(train)));
+  c.set("val", Json(uint64_t(val)));
+  c.set("seed", Json(seed));
+  c.set("threads", Json(threads));
+  Noise::parse(noise.str());
 }
 
 Json TrainConfig::to_json() const {
@@ -76,8 +192,8 @@ Json TrainConfig::to_json() const {
   j["epochs"] = epochs;
   j["batch"] = batch;
   j["lr"] = lr;
-  j["train"] = train;
-  j["val"] = val;
+  j["train"] = uint64_t(train);
+  j["val"] = uint64_t(val);
   j["seed"] = seed;
   j["fresh_noise"] = fresh_noise;
   return j;
@@ -86,45 +202,31 @@ Json TrainConfig::to_json() const {
 TrainConfig TrainConfig::from_json(const Json& j) { return from_json(j, TrainConfig()); }
 
 TrainConfig TrainConfig::from_json(const Json& j, const TrainConfig& defaults) {
-  if (!j.is_object()) throw Error("training config must be an object");
+  if (!j.is_object()) throw Error("training config must be a JSON object, got " + json_kind(j));
   TrainConfig c = defaults;
-  auto integer = [&](const char* key, long long lo, long long hi) -> long long {
-    const Json& v = j.at(key);
-    if (!v.is_number()) throw Error(std::string(key) + " must be a number");
-    const double d = v.as_double();
-    if (!(d >= double(lo) && d <= double(hi)) || d != std::floor(d))
-      throw Error(std::string(key) + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
-    return (long long)d;
-  };
-  auto text = [&](const char* key) -> std::string {
-    const Json& v = j.at(key);
-    if (!v.is_string()) throw Error(std::string(key) + " must be a string");
-    return v.as_string();
-  };
-  for (const auto& [key, value] : j.as_object()) {
-    (void)value;
-    if (key == "dataset") c.dataset = text("dataset");
-    else if (key == "arch") c.arch = text("arch");
-    else if (key == "noise") c.noise = Noise::parse(text("noise"));
-    else if (key == "loss") c.loss = parse_loss(text("loss"));
-    else if (key == "epochs") c.epochs = int(integer("epochs", 1, 10000));
-    else if (key == "batch") c.batch = int(integer("batch", 1, 8192));
-    else if (key == "lr") {
-      if (!value.is_number()) throw Error("lr must be a number");
-      c.lr = value.as_double();
-    } else if (key == "train") c.train = size_t(integer("train", 0, 10000000));
-    else if (key == "val") c.val = size_t(integer("val", 0, 10000000));
-    else if (key == "seed") c.seed = uint64_t(integer("seed", 0, 9007199254740991LL));
-    else if (key == "threads") c.threads = int(integer("threads", 1, 256));
-    else if (key == "fresh_noise") {
-      if (!value.is_bool()) throw Error("fresh_noise must be true or false");
-      c.fresh_noise = value.as_bool();
-    } else {
-      throw Error("unknown training setting '" + key + "'");
-    }
-  }
+  for (const auto& [key, value] : j.items()) c.set(key, value);
   c.validate();
   return c;
+}
+
+int grad_slots(size_t params) {
+  const size_t per_copy = std::max<size_t>(1, params) * sizeof(float);
+  return int(std::clamp<size_t>(kTrainMemoryBudget / 4 / per_copy, 1, kMaxGradSlots));
+}
+
+size_t check_training_memory(const Model& model, int threads) {
+  const double P = double(model.num_params());
+  // Weights, the summed gradient, Adam's two moments, the gradient slots.
+  const double params_bytes = P * 4 * (4 + grad_slots(model.num_params()));
+  // Per thread: every activation of a shard, the two gradient buffers and the im2col scratch.
+  const double per_thread = model.shard_memory(std::max(kShard, kValShard));
+  const double need = params_bytes + per_thread * std::max(1, threads);
+  if (need > double(kTrainMemoryBudget))
+    throw Error("this model needs about " + human_size(need) + " to train (" + thousands(model.num_params()) +
+                " parameters, " + std::to_string(threads) + " thread" + (threads > 1 ? "s" : "") +
+                "); the limit is " + human_size(double(kTrainMemoryBudget)) +
+                " — use fewer filters or layers, or fewer threads");
+  return size_t(need);
 }
 
 Trainer::Trainer(Model& model, const ImageSet& train, const ImageSet& val, const TrainConfig& cfg)
@@ -133,13 +235,14 @@ Trainer::Trainer(Model& model, const ImageSet& train, const ImageSet& val, const
   if (train.size() == 0) throw Error("no training images");
   if (val.size() == 0) throw Error("no validation images");
   const Shape in = model.input_shape();
-  if (in.c != 1 || in.h != train.h || in.w != train.w || val.h != train.h || val.w != train.w)
-    throw Error("the model expects " + std::to_string(in.h) + "×" + std::to_string(in.w) + " images, the data has " +
-                std::to_string(train.h) + "×" + std::to_string(train.w));
+  check_input(model, train.h, train.w, "the training data");
+  check_input(model, val.h, val.w, "the validation data");
   cfg_.train = train.size();  // record the actual sizes ("0 = all" resolved)
   cfg_.val = val.size();
+  check_training_memory(model, cfg_.threads);
   adam_ = Adam(AdamConfig{cfg_.lr}, model.num_params());
   pool_ = std::make_unique<ThreadPool>(cfg_.threads);
+  slot_grad_.assign(size_t(grad_slots(model.num_params())), std::vector<float>(model.num_params(), 0.f));
   ctx_.resize(pool_->size());
   const size_t P = in.per_image();
   xbuf_.assign(pool_->size(), std::vector<float>(P * std::max(kShard, kValShard)));
@@ -180,7 +283,6 @@ void Trainer::begin_batch() {
   batch_size_now_ = int(std::min<size_t>(cfg_.batch, train_.size() - start));
   shards_in_batch_ = (batch_size_now_ + kShard - 1) / kShard;
   shard_next_ = 0;
-  if (int(shard_grad_.size()) < shards_in_batch_) shard_grad_.resize(shards_in_batch_);
   shard_loss_.assign(shards_in_batch_, 0.0);
 }
 
@@ -195,22 +297,25 @@ void Trainer::run_train_shard(int s, int tid) {
     to_float(train_.image(idx), t + j * P, P);
     apply_noise(t + j * P, x + j * P, P, cfg_.noise, noise_key(cfg_.seed, idx, cfg_.fresh_noise ? epoch_ + 1 : 0));
   }
-  auto& g = shard_grad_[s];
-  g.assign(model_.num_params(), 0.f);
+  auto& g = slot_grad_[size_t(s) % slot_grad_.size()];  // shards of a slot run one after another
   const float scale = float(1.0 / (double(batch_size_now_) * P));
   shard_loss_[s] = model_.train_shard(x, t, n, cfg_.loss, scale, g.data(), ctx_[tid]);
 }
 
 Trainer::Event Trainer::finish_batch() {
   const size_t N = grad_.size();
-  // Sum the shard gradients in shard order (each element independently: threads may split the range).
+  // Sum the slots in slot order and clear them for the next batch (each element independently:
+  // threads may split the range).
+  const int used = std::min<int>(shards_in_batch_, int(slot_grad_.size()));
   const int parts = pool_->size();
   pool_->parallel_for(parts, [&](int part, int) {
     const size_t b = N * part / parts, e = N * (part + 1) / parts;
-    std::copy(shard_grad_[0].begin() + b, shard_grad_[0].begin() + e, grad_.begin() + b);
-    for (int s = 1; s < shards_in_batch_; ++s) {
-      const float* g = shard_grad_[s].data();
+    std::copy(slot_grad_[0].begin() + b, slot_grad_[0].begin() + e, grad_.begin() + b);
+    std::fill(slot_grad_[0].begin() + b, slot_grad_[0].begin() + e, 0.f);
+    for (int s = 1; s < used; ++s) {
+      float* g = slot_grad_[size_t(s)].data();
       for (size_t i = b; i < e; ++i) grad_[i] += g[i];
+      std::fill(g + b, g + e, 0.f);
     }
   });
   double loss = 0;
@@ -285,10 +390,16 @@ Trainer::Event Trainer::step() {
   if (done()) return Event::Done;
   const auto t0 = Clock::now();
   if (phase_ == Phase::Train) {
-    const int first = shard_next_, n = shards_in_batch_ - shard_next_;
+    const int first = shard_next_;
     const int samples = batch_size_now_ - first * kShard;
-    pool_->parallel_for(n, [&](int i, int tid) { run_train_shard(first + i, tid); });
-    shard_next_ = shards_in_batch_;
+    // In waves that never hold two shards of one slot; a wave may start mid-way (after
+    // advance()), so it ends at the next multiple of the slot count.
+    const int S = int(slot_grad_.size());
+    while (shard_next_ < shards_in_batch_) {
+      const int from = shard_next_, to = std::min(shards_in_batch_, (from / S + 1) * S);
+      pool_->parallel_for(to - from, [&](int i, int tid) { run_train_shard(from + i, tid); });
+      shard_next_ = to;
+    }
     const double dt = seconds_since(t0);
     recent_samples_ += samples;
     recent_seconds_ += dt;
@@ -337,22 +448,19 @@ Json history_json(const std::vector<EpochStats>& history) {
 }
 
 std::map<std::string, std::string> Trainer::metadata() const {
-  return {{"config", cfg_.to_json().dump()},
+  return {{"config", dump_json(cfg_.to_json())},
           {"epochs_done", std::to_string(epoch_)},
-          {"history", history_json(history_).dump()},
+          {"history", dump_json(history_json(history_))},
           {"dataset", cfg_.dataset},
           {"noise", cfg_.noise.str()},
-          {"baseline", Json::object({{"val_loss", baseline_.loss}, {"val_psnr", baseline_.psnr},
-                                     {"val_ssim", baseline_.ssim}}).dump()}};
+          {"baseline", dump_json(Json::object({{"val_loss", baseline_.loss}, {"val_psnr", baseline_.psnr},
+                                     {"val_ssim", baseline_.ssim}}))}};
 }
 
 EvalResult evaluate(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed, LossKind loss,
                     int threads) {
   if (val.size() == 0) throw Error("no images to evaluate");
-  const Shape in = model.input_shape();
-  if (in.c != 1 || in.h != val.h || in.w != val.w)
-    throw Error("the model expects " + std::to_string(in.h) + "×" + std::to_string(in.w) + " images, the data has " +
-                std::to_string(val.h) + "×" + std::to_string(val.w));
+  check_input(model, val.h, val.w, "the data");
   ThreadPool pool(threads);
   const int shards = int((val.size() + kValShard - 1) / kValShard);
   std::vector<Context> ctx(pool.size());

@@ -1,11 +1,14 @@
 // trainer.h — trains a model noisy → clean, one small piece of work at a time.
 //
 // The unit of work is a *shard*: kShard images of the current batch (forward + loss +
-// backward into the shard's own gradient buffer) or kValShard validation images. A batch is
-// done when all its shards are; their gradients are then summed in shard order and Adam takes
-// one step. Because the shard partition and the summation order never depend on how many
-// threads ran the shards, or on how the work was sliced in time, a run is bit-identical for a
-// given seed whether it ran in the CLI on 2 threads or in the browser a shard per frame.
+// backward) or kValShard validation images. Shard s adds its gradient into slot s % S of S
+// gradient buffers (S = grad_slots(), a function of the model's size only); shards run in
+// waves of S, so the shards of one slot always add up in the same order. A batch is done when
+// all its shards are; the slots are then summed in slot order and Adam takes one step. Because
+// neither the partition nor any summation order depends on how many threads ran the shards,
+// or on how the work was sliced in time, a run is bit-identical for a given seed whether it
+// ran in the CLI on 2 threads or in the browser a shard per frame — and gradient memory is
+// S copies of the parameters whatever the batch size.
 //
 //   Trainer t(model, train, val, cfg);
 //   while (!t.done()) t.step();            // CLI: one batch at a time (threads = cfg.threads)
@@ -28,25 +31,39 @@ namespace dae {
 
 constexpr int kShard = 4;      // training images per unit of work
 constexpr int kValShard = 16;  // validation images per unit of work
+constexpr int kMaxGradSlots = 16;  // gradient buffers of a batch (at most this many shards run at once)
+// Memory a training run may take (weights, Adam's moments, gradient slots, activations of every
+// thread); a larger model × threads is refused up front with what it would need.
+constexpr size_t kTrainMemoryBudget = size_t(1) << 30;
 
+// A run's settings. Every setting has one name — the CLI flag (with '-') and the JSON key
+// (with '_') of model files, saved sessions and window.dae.train — and one range, checked in
+// one place: set() from text (a CLI flag) or from JSON (a file, the page).
 struct TrainConfig {
   std::string dataset = "mnist";  // mnist | dhcd | a folder or .zip (only recorded here)
   std::string arch = "seed";
   Noise noise;                    // gaussian:0.5 by default
   LossKind loss = LossKind::BCE;
-  int epochs = 10;
-  int batch = 128;
-  double lr = 1e-3;
-  size_t train = 8000, val = 2000;
-  uint64_t seed = 0;
-  int threads = 1;
+  int epochs = 10;                // 1..10000
+  int batch = 128;                // 1..8192
+  double lr = 1e-3;               // (0, 10]
+  size_t train = 8000, val = 2000;  // 0..10,000,000 (0 = all available)
+  uint64_t seed = 0;              // 0..2^53−1 (exact in JSON and JavaScript)
+  int threads = 1;                // 1..256 (results do not depend on it)
   bool fresh_noise = false;  // false: each image keeps one noisy version (the worksheet); true: new noise every epoch
-  // Throws dae::Error naming the first absurd value (epochs 1..10000, batch 1..8192, lr in
-  // (0, 10], threads 1..256, …).
+
+  static constexpr uint64_t kMaxSeed = (uint64_t(1) << 53) - 1;
+  // The names set() accepts: dataset arch noise loss epochs batch lr train val seed threads fresh_noise.
+  static const std::vector<std::string>& keys();
+  // One setting from a CLI flag's text (strict: "12x" or " 12" is not a number) or from a JSON
+  // value. Throws dae::Error naming the setting and its range ("epochs must be an integer in
+  // 1..10000, got 0"; "unknown training setting 'epoch'"); the config is unchanged then.
+  void set(const std::string& key, const std::string& text);
+  void set(const std::string& key, const Json& value);
+  // Throws dae::Error naming the first value out of range.
   void validate() const;
-  Json to_json() const;  // {"dataset", "arch", "noise", "loss", "epochs", "batch", "lr", "train", "val", "seed", "fresh_noise"}
-  // Reads the keys present in `j` (the same names as the CLI flags; "noise" as "gaussian:0.5"),
-  // taking the others from `defaults`, then validates. Throws dae::Error naming a bad key.
+  Json to_json() const;  // every key but threads
+  // The keys present in `j` set over `defaults`; unknown keys are an error.
   static TrainConfig from_json(const Json& j, const TrainConfig& defaults);
   static TrainConfig from_json(const Json& j);
 };
@@ -85,6 +102,13 @@ struct ValSums {
 };
 // The means over `images` validation images of `pixels` each, summing the shards in order.
 EvalResult average(const std::vector<ValSums>& shards, size_t images, size_t pixels);
+
+// Gradient slots for a model of `params` parameters: kMaxGradSlots, fewer when that many copies
+// would take more than a quarter of kTrainMemoryBudget.
+int grad_slots(size_t params);
+// Estimated bytes a run of `model` takes on `threads` threads; throws dae::Error stating the
+// estimate and the limit when it is over kTrainMemoryBudget.
+size_t check_training_memory(const Model& model, int threads);
 
 class Trainer {
  public:
@@ -148,7 +172,7 @@ class Trainer {
   int epoch_ = 0, batch_ = 0, batches_per_epoch_ = 0;
   std::vector<uint32_t> order_;            // this epoch's shuffled training indices
   int batch_size_now_ = 0, shards_in_batch_ = 0, shard_next_ = 0;
-  std::vector<std::vector<float>> shard_grad_;
+  std::vector<std::vector<float>> slot_grad_;  // grad_slots() buffers, zero between batches
   std::vector<double> shard_loss_;
   std::vector<float> grad_;
   double epoch_loss_sum_ = 0;

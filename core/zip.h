@@ -1,8 +1,5 @@
-// zip.h — the compression the data code needs: checksums, zlib streams and a ZIP reader.
-//
-// Inflating uses stb_image's zlib decoder. Deflating is our own encoder (LZ77 with hash
-// chains and lazy matching, dynamic Huffman blocks): stb_image_write's compressor only
-// emits fixed-Huffman blocks, which makes the bundled DHCD pack about 10 % larger.
+// zip.h — the compression the data code needs: checksums and zlib streams (zlib: Debian's
+// zlib1g-dev natively, its Debian source package compiled for wasm) and a ZIP reader.
 // Everything is bounds-checked; bad input throws dae::Error, never crashes.
 #pragma once
 #include <cstddef>
@@ -20,8 +17,8 @@ uint32_t adler32(const uint8_t* p, size_t n, uint32_t adler = 1);  // zlib's; ch
 // Largest decompressed size we accept from any stream or archive entry (1 GiB).
 constexpr size_t kMaxInflatedSize = size_t(1) << 30;
 
-// A complete zlib stream (RFC 1950: header, deflate data, Adler-32), compressed about as well
-// as `gzip -9`. Deterministic: the same input always gives the same bytes.
+// A complete zlib stream (RFC 1950: header, deflate data, Adler-32) at zlib's best compression.
+// Deterministic: the same input always gives the same bytes.
 std::vector<uint8_t> zlib_compress(const uint8_t* p, size_t n);
 
 // Inflates `n` bytes that must decode to exactly `expected` bytes: a zlib stream
@@ -29,6 +26,26 @@ std::vector<uint8_t> zlib_compress(const uint8_t* p, size_t n);
 // ZIP; the caller checks the CRC). Throws dae::Error("<what>: …") on any mismatch.
 std::vector<uint8_t> inflate_exact(const uint8_t* p, size_t n, size_t expected, bool zlib_header,
                                    const std::string& what);
+
+// The same, read in pieces straight into the caller's buffers (a .daepack's labels and two
+// pixel arrays): read(out, len) fills exactly len bytes; finish() checks that the stream ends
+// there (and its checksum). The declared total is checked against `n` (deflate cannot
+// expand more than 1032:1) before anything is allocated.
+class InflateStream {
+ public:
+  InflateStream(const uint8_t* p, size_t n, size_t total, bool zlib_header, std::string what);
+  ~InflateStream();
+  InflateStream(const InflateStream&) = delete;
+  InflateStream& operator=(const InflateStream&) = delete;
+  void read(uint8_t* out, size_t len);
+  void finish();
+
+ private:
+  void* zs_;  // z_stream (zlib.h stays out of this header)
+  size_t left_;
+  bool zlib_;
+  std::string what_;
+};
 
 // A ZIP archive held in memory (the reader does not copy it: keep the bytes alive). Reads
 // the central directory; supports stored (0) and deflated (8) entries; rejects ZIP64,

@@ -1,6 +1,5 @@
-// Tests for core/json and core/safetensors: JSON round trips and malformed input; safetensors
-// round trips, the exact on-disk bytes of a tiny file, corrupt files, and interop with PyTorch
-// (when /usr/bin/python3 can import torch).
+// Tests for core/safetensors: round trips, the exact on-disk bytes of a tiny file, corrupt files,
+// and interop with PyTorch (when /usr/bin/python3 can import torch).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -97,346 +96,6 @@ void expect_same(const dae::SafeTensors& a, const dae::SafeTensors& b) {
 }
 
 }  // namespace
-
-// =============================================================================================
-// JSON
-// =============================================================================================
-
-TEST(Json, BuildAndDumpCompact) {
-  Json j = Json::object();
-  j["epoch"] = 3;
-  j["loss"] = 0.0123;
-  j["ok"] = true;
-  j["none"] = nullptr;
-  j["name"] = "mnist";
-  j["shape"] = Json::array({1, 28, 28});
-  j["tags"].push_back("a");
-  j["tags"].push_back(Json::object({{"k", 1}, {"s", "x"}}));
-  EXPECT_EQ(j.dump(),
-            R"({"epoch":3,"loss":0.0123,"ok":true,"none":null,"name":"mnist","shape":[1,28,28],)"
-            R"("tags":["a",{"k":1,"s":"x"}]})");
-  EXPECT_EQ(Json().dump(), "null");
-  EXPECT_EQ(Json::array().dump(), "[]");
-  EXPECT_EQ(Json::object().dump(), "{}");
-  EXPECT_EQ(j.size(), 7u);
-  EXPECT_TRUE(j.contains("loss"));
-  EXPECT_FALSE(j.contains("nope"));
-  EXPECT_EQ(j.find("nope"), nullptr);
-  EXPECT_EQ(j.find("epoch")->as_int64(), 3);
-  EXPECT_EQ(j["shape"][2].as_int64(), 28);
-  EXPECT_TRUE(j.erase("none"));
-  EXPECT_FALSE(j.erase("none"));
-  EXPECT_EQ(j.size(), 6u);
-  // Assigning to an existing key replaces it in place (order kept).
-  j["epoch"] = 4;
-  EXPECT_EQ(j.as_object().front().first, "epoch");
-  EXPECT_EQ(j["epoch"].as_int64(), 4);
-}
-
-TEST(Json, PrettyDump) {
-  Json j = Json::object({{"a", Json::array({1, 2})}, {"b", Json::object()}, {"c", Json::array()}});
-  EXPECT_EQ(j.dump(2), "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": []\n}");
-  EXPECT_EQ(Json::parse(j.dump(2)), j);
-  EXPECT_EQ(Json(5).dump(4), "5");
-}
-
-TEST(Json, ParseValuesAndAccessors) {
-  const Json j = Json::parse(
-      " {\"s\":\"hi\", \"n\":-12.5e1, \"i\":42, \"t\":true, \"f\":false, \"z\":null,"
-      " \"a\":[1,[2,[]],{}], \"o\":{\"x\":{}}}\r\n\t");
-  ASSERT_TRUE(j.is_object());
-  EXPECT_EQ(j["s"].as_string(), "hi");
-  EXPECT_EQ(j["n"].as_double(), -125.0);
-  EXPECT_FALSE(j["n"].is_integer());
-  EXPECT_TRUE(j["i"].is_integer());
-  EXPECT_EQ(j["i"].as_int64(), 42);
-  EXPECT_EQ(j["i"].as_double(), 42.0);
-  EXPECT_TRUE(j["t"].as_bool());
-  EXPECT_FALSE(j["f"].as_bool());
-  EXPECT_TRUE(j["z"].is_null());
-  EXPECT_EQ(j["a"].size(), 3u);
-  EXPECT_EQ(j["a"][1][1].size(), 0u);
-  EXPECT_TRUE(j["a"][1][1].is_array());
-  EXPECT_TRUE(j["a"][2].is_object());
-  EXPECT_TRUE(j["o"]["x"].is_object());
-  EXPECT_EQ(j.as_object()[3].first, "t");  // insertion order kept
-  // Type errors and missing keys are dae::Errors with clear messages.
-  EXPECT_ERROR_HAS(j["s"].as_double(), "expected number, got string");
-  EXPECT_ERROR_HAS(j["i"].as_string(), "expected string, got number");
-  EXPECT_ERROR_HAS(j["missing"], "missing key \"missing\"");
-  EXPECT_ERROR_HAS(j["a"][3], "out of range");
-  EXPECT_ERROR_HAS(j["a"][-1], "out of range");
-  EXPECT_ERROR_HAS(j["s"][0], "expected array, got string");
-  Json m = j;
-  EXPECT_ERROR_HAS(m["s"]["x"] = 1, "expected object, got string");
-  EXPECT_ERROR_HAS(m["s"].push_back(1), "expected array, got string");
-  EXPECT_ERROR_HAS(Json::object({{"a", 1}, {"a", 2}}), "duplicate key");
-}
-
-TEST(Json, CopyMoveAndEquality) {
-  Json a = Json::parse(R"({"x":[1,2,{"y":"z"}],"w":1.5})");
-  Json b = a;
-  EXPECT_EQ(a, b);
-  b["x"][2]["y"] = "changed";
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a["x"][2]["y"].as_string(), "z");  // deep copy
-  Json c = std::move(b);
-  EXPECT_TRUE(b.is_null());  // NOLINT(bugprone-use-after-move): moved-from is null
-  EXPECT_EQ(c["x"][2]["y"].as_string(), "changed");
-  // Assigning a child to its parent (copy and move) is safe.
-  Json p = Json::parse(R"({"child":{"k":[1,2,3]}})");
-  p = p["child"];
-  EXPECT_EQ(p.dump(), R"({"k":[1,2,3]})");
-  p = std::move(p["k"]);
-  EXPECT_EQ(p.dump(), "[1,2,3]");
-  Json self = Json::array({1});
-  self.push_back(self);
-  EXPECT_EQ(self.dump(), "[1,[1]]");
-  // Numbers compare by value; other types never equal.
-  EXPECT_EQ(Json(1), Json(1.0));
-  EXPECT_NE(Json(1), Json("1"));
-  EXPECT_NE(Json(), Json(false));
-  EXPECT_NE(Json::parse("{\"a\":1,\"b\":2}"), Json::parse("{\"b\":2,\"a\":1}"));  // ordered
-}
-
-TEST(Json, IntegersAreExact) {
-  // 2^53 + 1 is not a double but is an exact int64.
-  EXPECT_EQ(Json::parse("9007199254740993").as_int64(), 9007199254740993LL);
-  EXPECT_EQ(Json::parse("9223372036854775807").as_int64(), INT64_MAX);
-  EXPECT_EQ(Json::parse("-9223372036854775808").as_int64(), INT64_MIN);
-  EXPECT_EQ(Json(INT64_MAX).dump(), "9223372036854775807");
-  EXPECT_EQ(Json(INT64_MIN).dump(), "-9223372036854775808");
-  EXPECT_EQ(Json(uint64_t(1) << 60).dump(), "1152921504606846976");
-  EXPECT_TRUE(Json(size_t(7)).is_integer());
-  // Beyond int64: a double, not an integer.
-  const Json big = Json::parse("9223372036854775808");
-  EXPECT_FALSE(big.is_integer());
-  EXPECT_EQ(big.as_double(), 9223372036854775808.0);
-  EXPECT_ERROR_HAS(big.as_int64(), "not an integer");
-  EXPECT_FALSE(Json(UINT64_MAX).is_integer());
-  // Integral doubles convert; fractions do not.
-  EXPECT_FALSE(Json::parse("1.0").is_integer());
-  EXPECT_EQ(Json::parse("1.0").as_int64(), 1);
-  EXPECT_EQ(Json::parse("1e2").as_int64(), 100);
-  EXPECT_ERROR_HAS(Json::parse("2.5").as_int64(), "2.5 is not an integer");
-  EXPECT_EQ(Json::parse("-0").as_int64(), 0);
-}
-
-TEST(Json, DoublesRoundTripShortest) {
-  EXPECT_EQ(Json(0.1).dump(), "0.1");
-  EXPECT_EQ(Json(1.5).dump(), "1.5");
-  EXPECT_EQ(Json(100.0).dump(), "100");
-  EXPECT_EQ(Json(1e20).dump(), "1e+20");
-  EXPECT_EQ(Json(-2.5e-7).dump(), "-2.5e-07");
-  EXPECT_EQ(Json(5e-324).dump(), "5e-324");
-  EXPECT_EQ(Json(-0.0).dump(), "-0");
-  EXPECT_EQ(Json(0.1f).dump(), "0.10000000149011612");  // float widened exactly
-  EXPECT_EQ(Json(1.7976931348623157e308).dump(), "1.7976931348623157e+308");
-  // Not representable in JSON: written as null, like JSON.stringify.
-  EXPECT_EQ(Json(std::nan("")).dump(), "null");
-  EXPECT_EQ(Json(HUGE_VAL).dump(), "null");
-  EXPECT_EQ(Json(-HUGE_VAL).dump(), "null");
-  // Random finite doubles of every magnitude survive dump → parse bit for bit.
-  dae::Rng rng(7);
-  for (int i = 0; i < 20000; ++i) {
-    const uint64_t u = rng.next_u64();
-    double d;
-    std::memcpy(&d, &u, 8);
-    if (!std::isfinite(d)) continue;
-    const std::string s = Json(d).dump();
-    const Json back = Json::parse(s);
-    ASSERT_EQ(dbits(back.as_double()), dbits(d) == dbits(-0.0) ? dbits(-0.0) : dbits(d)) << s;
-  }
-  // Strict but complete number grammar.
-  EXPECT_EQ(Json::parse("1E5").as_double(), 1e5);
-  EXPECT_EQ(Json::parse("-0.0e-0").as_double(), 0.0);
-  EXPECT_EQ(Json::parse("1e-400").as_double(), 0.0);  // underflow is fine
-  EXPECT_EQ(Json::parse("123456789012345678901234567890").as_double(), 1.2345678901234568e29);
-  EXPECT_EQ(Json::parse("0.30000000000000004").as_double(), 0.1 + 0.2);
-}
-
-TEST(Json, StringEscapesRoundTrip) {
-  std::string all;
-  for (int c = 1; c < 128; ++c) all += char(c);
-  all += std::string("\0mid", 4);
-  all += "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";  // é € 😀
-  const std::string text = Json(all).dump();
-  EXPECT_EQ(Json::parse(text).as_string(), all);
-  EXPECT_EQ(Json("a\"b\\c/d\b\f\n\r\t\x01\x1f\x7f").dump(),
-            "\"a\\\"b\\\\c/d\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\"");
-  EXPECT_EQ(Json(std::string("\0", 1)).dump(), "\"\\u0000\"");
-  EXPECT_EQ(Json("\xE2\x82\xAC").dump(), "\"\xE2\x82\xAC\"");  // UTF-8 written as is
-  // Invalid UTF-8 is written as U+FFFD so the output is always valid JSON.
-  EXPECT_EQ(Json("a\xFF" "b").dump(), "\"a\xEF\xBF\xBD" "b\"");
-  EXPECT_TRUE(dae::json_valid_utf8("h\xC3\xA9llo \xF0\x9F\x98\x80"));
-  EXPECT_FALSE(dae::json_valid_utf8("\xC0\xAF"));          // overlong
-  EXPECT_FALSE(dae::json_valid_utf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(dae::json_valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
-  EXPECT_FALSE(dae::json_valid_utf8("\xE2\x82"));          // truncated
-}
-
-TEST(Json, UnicodeEscapesAndSurrogatePairs) {
-  EXPECT_EQ(Json::parse(R"("\u0041\u00e9\u20AC")").as_string(), "A\xC3\xA9\xE2\x82\xAC");
-  EXPECT_EQ(Json::parse(R"("\ud83d\ude00")").as_string(), "\xF0\x9F\x98\x80");  // U+1F600
-  EXPECT_EQ(Json::parse(R"("\uD800\uDC00")").as_string(), "\xF0\x90\x80\x80");  // U+10000
-  EXPECT_EQ(Json::parse(R"("\udbff\udfff")").as_string(), "\xF4\x8F\xBF\xBF");  // U+10FFFF
-  EXPECT_EQ(Json::parse(R"("\u0000")").as_string(), std::string("\0", 1));
-  EXPECT_EQ(Json::parse(R"("\/\"\\\b\f\n\r\t")").as_string(), "/\"\\\b\f\n\r\t");
-}
-
-TEST(Json, MalformedInputIsRejectedWithOffset) {
-  struct Case { std::string text, needle; };
-  const Case cases[] = {
-      {"", "unexpected end of input, expected a value at byte 0"},
-      {"   ", "at byte 3"},
-      {"[1,]", "unexpected ']', expected a value at byte 3"},
-      {"[1 2]", "expected ',' or ']' at byte 3"},
-      {"[1,2", "unexpected end of input, expected ',' or ']' at byte 4"},
-      {"{\"a\" 1}", "expected ':' at byte 5"},
-      {"{\"a\":1,}", "expected a string key at byte 7"},
-      {"{a:1}", "expected a string key at byte 1"},
-      {"{'a':1}", "expected a string key at byte 1"},
-      {"01", "leading zero in number at byte 0"},
-      {"-", "expected a digit at byte 1"},
-      {"1.", "expected a digit after '.' at byte 2"},
-      {".5", "at byte 0"},
-      {"+1", "at byte 0"},
-      {"1e", "expected a digit in the exponent at byte 2"},
-      {"1e+", "at byte 3"},
-      {"NaN", "at byte 0"},
-      {"Infinity", "at byte 0"},
-      {"-Infinity", "at byte 1"},
-      {"tru", "at byte 0"},
-      {"nulll", "after the JSON value at byte 4"},
-      {"[] []", "after the JSON value at byte 3"},
-      {std::string("1\0", 2), "byte 0x00 after the JSON value at byte 1"},
-      {"// c\n1", "at byte 0"},
-      {"\xEF\xBB\xBF{}", "byte 0xEF"},
-      {"\"abc", "unterminated string at byte 0"},
-      {"\"a\x01\"", "unescaped control character (byte 0x01) in string at byte 2"},
-      {"\"a\tb\"", "unescaped control character"},
-      {"\"\\x\"", "invalid escape \\x in string at byte 1"},
-      {"\"\\u12x4\"", "invalid hex digit in \\u escape at byte 5"},
-      {"\"\\u12", "truncated \\u escape at byte 1"},
-      {"\"\\udc00\"", "lone low surrogate in \\u escape at byte 1"},
-      {"\"\\ud800\"", "high surrogate not followed by a low surrogate at byte 1"},
-      {"\"\\ud800\\u0041\"", "high surrogate not followed by a low surrogate at byte 7"},
-      {"\"\\ud800\\ud800\"", "high surrogate not followed by a low surrogate at byte 7"},
-      {"\"\xFF\"", "invalid UTF-8 in string at byte 1"},
-      {"\"ab\xC0\xAF\"", "invalid UTF-8 in string at byte 3"},
-      {"\"\xED\xA0\x80\"", "invalid UTF-8"},
-      {"\"\xF4\x90\x80\x80\"", "invalid UTF-8"},
-      {"\"\xE2\x82\"", "invalid UTF-8"},
-      {"1e400", "number out of range at byte 0"},
-      {"[-1e400]", "number out of range at byte 1"},
-      {"{\"a\":1,\"a\":2}", "duplicate key \"a\" at byte 7"},
-  };
-  for (const Case& c : cases) {
-    const std::string msg = error_of([&] { Json::parse(c.text); });
-    EXPECT_EQ(msg.rfind("json: ", 0), 0u) << msg;
-    EXPECT_NE(msg.find(c.needle), std::string::npos) << "input: " << c.text << "\nmessage: " << msg;
-  }
-}
-
-TEST(Json, DuplicateKeysInLargeObjects) {
-  std::string text = "{";
-  for (int i = 0; i < 100; ++i) text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
-  const std::string ok = text.substr(0, text.size() - 1) + "}";
-  EXPECT_EQ(Json::parse(ok).size(), 100u);
-  EXPECT_ERROR_HAS(Json::parse(text + "\"k3\":0}"), "duplicate key \"k3\"");
-  EXPECT_ERROR_HAS(Json::parse(text + "\"k99\":0}"), "duplicate key \"k99\"");
-}
-
-TEST(Json, DepthLimit) {
-  auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
-  EXPECT_NO_THROW(Json::parse(nested(dae::kJsonMaxDepth)));
-  EXPECT_ERROR_HAS(Json::parse(nested(dae::kJsonMaxDepth + 1)), "nesting deeper than 128");
-  EXPECT_ERROR_HAS(Json::parse(std::string(1000000, '[')), "nesting deeper than 128 at byte 128");
-  std::string objects;
-  for (int i = 0; i < 200; ++i) objects += "{\"a\":";
-  EXPECT_ERROR_HAS(Json::parse(objects), "nesting deeper");
-  EXPECT_ERROR_HAS(Json::parse("[[[1]]]", 2), "nesting deeper than 2");
-  EXPECT_NO_THROW(Json::parse("[[[1]]]", 3));
-}
-
-namespace {
-Json random_json(dae::Rng& rng, int depth) {
-  const int kind = int(rng.below(depth > 3 ? 5 : 7));
-  switch (kind) {
-    case 0: return Json();
-    case 1: return Json(rng.below(2) == 1);
-    case 2: return Json(int64_t(rng.next_u64()));
-    case 3: return Json(double(rng.normal()) * std::pow(10.0, double(rng.below(40)) - 20));
-    case 4: {
-      std::string s;
-      const int n = int(rng.below(12));
-      for (int i = 0; i < n; ++i) {
-        static const uint32_t cps[] = {0, 1, 0x1F, '"', '\\', '/', 'a', 0x7F, 0xE9, 0x20AC,
-                                       0xFFFD, 0x10000, 0x1F600, 0x10FFFF};
-        uint32_t cp = cps[rng.below(sizeof cps / sizeof cps[0])];
-        if (cp < 0x80) s += char(cp);
-        else if (cp < 0x800) { s += char(0xC0 | (cp >> 6)); s += char(0x80 | (cp & 0x3F)); }
-        else if (cp < 0x10000) {
-          s += char(0xE0 | (cp >> 12)); s += char(0x80 | ((cp >> 6) & 0x3F));
-          s += char(0x80 | (cp & 0x3F));
-        } else {
-          s += char(0xF0 | (cp >> 18)); s += char(0x80 | ((cp >> 12) & 0x3F));
-          s += char(0x80 | ((cp >> 6) & 0x3F)); s += char(0x80 | (cp & 0x3F));
-        }
-      }
-      return Json(s);
-    }
-    case 5: {
-      Json a = Json::array();
-      const int n = int(rng.below(5));
-      for (int i = 0; i < n; ++i) a.push_back(random_json(rng, depth + 1));
-      return a;
-    }
-    default: {
-      Json o = Json::object();
-      const int n = int(rng.below(5));
-      for (int i = 0; i < n; ++i) o["key" + std::to_string(rng.below(8))] = random_json(rng, depth + 1);
-      return o;
-    }
-  }
-}
-}  // namespace
-
-TEST(Json, RandomDocumentsRoundTrip) {
-  dae::Rng rng(123);
-  for (int i = 0; i < 2000; ++i) {
-    const Json j = random_json(rng, 0);
-    const std::string compact = j.dump();
-    ASSERT_EQ(Json::parse(compact), j) << compact;
-    ASSERT_EQ(Json::parse(j.dump(2)), j) << compact;
-    ASSERT_EQ(Json::parse(compact).dump(), compact);
-    ASSERT_TRUE(dae::json_valid_utf8(compact));
-  }
-}
-
-TEST(Json, RandomGarbageNeverCrashes) {
-  // Mutations of valid documents and random bytes: parse either succeeds or throws dae::Error.
-  dae::Rng rng(99);
-  const std::string base = R"({"a":[1,-2.5e3,true,null,"x\u00e9\ud83d\ude00"],"b":{"c":"\n"}})";
-  const char alphabet[] = "{}[]\",:\\u0123456789.eE+-tfnrlsa \x80\xC3\xED\xF0";
-  for (int i = 0; i < 20000; ++i) {
-    std::string s = base;
-    const int edits = 1 + int(rng.below(4));
-    for (int e = 0; e < edits; ++e) {
-      const size_t pos = size_t(rng.below(s.size() + 1));
-      switch (rng.below(3)) {
-        case 0: if (pos < s.size()) s.erase(pos, 1); break;
-        case 1: s.insert(pos, 1, alphabet[rng.below(sizeof alphabet - 1)]); break;
-        default: if (pos < s.size()) s[pos] = char(rng.next_u64()); break;
-      }
-    }
-    try {
-      const Json j = Json::parse(s);
-      EXPECT_EQ(Json::parse(j.dump()), j);
-    } catch (const dae::Error&) {
-    }
-  }
-}
 
 // =============================================================================================
 // safetensors
@@ -546,14 +205,14 @@ TEST(SafeTensors, SaveReplacesAtomicallyAndLeavesNoTempFiles) {
   expect_same(small, dae::load_safetensors(path));
   // Unwritable destination.
   EXPECT_ERROR_HAS(dae::save_safetensors((dir / "no/such/dir/m.safetensors").string(), small),
-                   "cannot create");
+                   "cannot write " + (dir / "no/such/dir/m.safetensors").string() + ": No such file or directory");
   fs::remove_all(dir);
 }
 
 TEST(SafeTensors, LoadErrorsNameTheFile) {
   const std::string missing = tmp_path("does_not_exist.safetensors");
-  EXPECT_ERROR_HAS(dae::load_safetensors(missing), "cannot open '" + missing + "'");
-  EXPECT_ERROR_HAS(dae::load_safetensors(DAE_TEST_TMP_DIR), "cannot read");  // a directory
+  EXPECT_ERROR_HAS(dae::load_safetensors(missing), "file not found: " + missing);
+  EXPECT_ERROR_HAS(dae::load_safetensors(DAE_TEST_TMP_DIR), "it is a folder, not a regular file");
   const std::string path = tmp_path("short.safetensors");
   std::ofstream(path, std::ios::binary) << "abc";
   EXPECT_ERROR_HAS(dae::load_safetensors(path), "safetensors: '" + path + "': file is 3 bytes");
@@ -613,15 +272,15 @@ TEST(SafeTensors, HeaderLengthChecks) {
   std::vector<uint8_t> big(8 + dae::kMaxSafetensorsHeader + 8, ' ');
   const uint64_t n = dae::kMaxSafetensorsHeader + 1;
   for (int i = 0; i < 8; ++i) big[size_t(i)] = uint8_t(n >> (8 * i));
-  EXPECT_ERROR_HAS(parse(big), "header length 104,857,601 exceeds the limit of 104,857,600");
+  EXPECT_ERROR_HAS(parse(big), "header length 8,388,609 exceeds the limit of 8,388,608");
   // Zero-length header: not JSON.
   EXPECT_ERROR_HAS(parse(file_of("")), "invalid header JSON");
 }
 
 TEST(SafeTensors, BadJsonRejected) {
-  EXPECT_ERROR_HAS(parse(file_of("{\"a\":")), "invalid header JSON: unexpected end of input");
-  EXPECT_ERROR_HAS(parse(file_of("{} x")), "invalid header JSON: unexpected 'x' after the JSON value at byte 3");
-  EXPECT_ERROR_HAS(parse(file_of(std::string("{}\0", 3))), "byte 0x00 after the JSON value");
+  EXPECT_ERROR_HAS(parse(file_of("{\"a\":")), "invalid header JSON: syntax error while parsing value - unexpected end of input");
+  EXPECT_ERROR_HAS(parse(file_of("{} x")), "invalid header JSON: syntax error while parsing value - invalid literal; last read: '{} x'; expected end of input at byte 4");
+  EXPECT_ERROR_HAS(parse(file_of(std::string("{}\0", 3))), "invalid header JSON: NUL byte at byte 2");
   EXPECT_ERROR_HAS(parse(file_of("[]")), "header is an array, not a JSON object");
   EXPECT_ERROR_HAS(parse(file_of("\"x\"")), "header is a string, not a JSON object");
   EXPECT_ERROR_HAS(parse(file_of("{\"\xFF\":1}")), "invalid UTF-8");
@@ -676,7 +335,8 @@ TEST(SafeTensors, OffsetChecks) {
   EXPECT_ERROR_HAS(one("[0,4]", 4), "span 4 bytes");
   EXPECT_ERROR_HAS(one("[0,8]", 4), "data_offsets [0, 8] past the end of the 4-byte data section");
   EXPECT_ERROR_HAS(one("[8,16]", 8), "past the end");
-  EXPECT_ERROR_HAS(one("[0,18446744073709551615]", 8), "expected [begin, end] with non-negative integers");
+  EXPECT_ERROR_HAS(one("[0,18446744073709551615]", 8), "data_offsets [0, 18446744073709551615] past the end");
+  EXPECT_ERROR_HAS(one("[-1,8]", 8), "expected [begin, end] with non-negative integers");
   EXPECT_ERROR_HAS(one("[8,0]", 8), "begin > end");
   EXPECT_ERROR_HAS(one("[0]", 8), "expected [begin, end]");
   EXPECT_ERROR_HAS(one("[0,8,8]", 8), "expected [begin, end]");

@@ -44,19 +44,19 @@ TEST(Session, TrainsInSlicesAndRecordsTheRun) {
   s.start(tiny());
   EXPECT_TRUE(s.training());
   Json st = s.status();
-  EXPECT_EQ(st.at("dataset").as_string(), "mnist");
-  EXPECT_EQ(st.at("train_size").as_int64(), 256);
-  EXPECT_EQ(st.at("val_size").as_int64(), 48);
-  EXPECT_EQ(st.at("epochs").as_int64(), 2);
-  EXPECT_GT(st.at("noisy_psnr").as_double(), 5.0);
+  EXPECT_EQ(st.at("dataset").get<std::string>(), "mnist");
+  EXPECT_EQ(st.at("train_size").get<int64_t>(), 256);
+  EXPECT_EQ(st.at("val_size").get<int64_t>(), 48);
+  EXPECT_EQ(st.at("epochs").get<int64_t>(), 2);
+  EXPECT_GT(st.at("noisy_psnr").get<double>(), 5.0);
   // A tiny budget still makes progress (at least one unit of work per call).
   const double spent = s.work(0.0);
   EXPECT_GT(spent, 0.0);
   run_to_end(s);
   EXPECT_FALSE(s.training());
   st = s.status();
-  EXPECT_EQ(st.at("state").as_string(), "finished");
-  EXPECT_EQ(st.at("epoch").as_int64(), 2);
+  EXPECT_EQ(st.at("state").get<std::string>(), "finished");
+  EXPECT_EQ(st.at("epoch").get<int64_t>(), 2);
   EXPECT_EQ(st.at("history").size(), 2u);
   ASSERT_EQ(s.runs().size(), 1u);
   const RunRecord& r = s.runs()[0];
@@ -82,9 +82,9 @@ TEST(Session, PauseResumeResetAndRestart) {
   s.pause();
   EXPECT_TRUE(s.paused());
   EXPECT_FALSE(s.training());
-  const int step = int(s.status().at("step").as_int64());
+  const int step = int(s.status().at("step").get<int64_t>());
   EXPECT_EQ(s.work(50), 0.0);  // paused: no work
-  EXPECT_EQ(s.status().at("step").as_int64(), step);
+  EXPECT_EQ(s.status().at("step").get<int64_t>(), step);
   EXPECT_EQ(s.runs()[0].state, "paused");
   s.resume();
   EXPECT_TRUE(s.training());
@@ -253,9 +253,9 @@ TEST(Session, WorkRunsWholeUnitsAndLearnsTheirCost) {
   EXPECT_EQ(s.expected_unit_ms(), 0.0);  // nothing measured yet
   s.work(0);                              // exactly one unit: a training shard of 4 images
   EXPECT_GT(s.expected_unit_ms(), 0.0);
-  EXPECT_EQ(s.status().at("step").as_int64(), 0);  // the batch (8 shards) is not done
+  EXPECT_EQ(s.status().at("step").get<int64_t>(), 0);  // the batch (8 shards) is not done
   for (int i = 0; i < 7; ++i) s.work(0);
-  EXPECT_EQ(s.status().at("step").as_int64(), 1);  // 8 units = one batch of 32
+  EXPECT_EQ(s.status().at("step").get<int64_t>(), 1);  // 8 units = one batch of 32
   EXPECT_EQ(s.runs().back().step_loss.size(), 1u);
   EXPECT_EQ(s.runs().back().steps_per_epoch, 8);
 }

