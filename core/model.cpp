@@ -313,7 +313,7 @@ double Model::shard_memory(int n) const {
     const double chans = std::max(1, std::min(l.in.c, l.out.c));
     scratch = std::max(scratch, l.layer->macs(l.in) / chans);
   }
-  return 4.0 * n * (acts + 2 * largest + 2 * scratch);
+  return 4.0 * (n * (acts + 2 * largest) + 2 * scratch);  // the scratch is per image, reused
 }
 
 bool Model::ends_with_sigmoid() const {

@@ -12,30 +12,15 @@
 #include "data.h"
 #include "json.h"
 #include "model.h"
+#include "test_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
-
-Result run_dae(const std::string& args) {
-  const std::string cmd = std::string(DAE_CLI_PATH) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+using Result = dae_test::CliResult;
+using dae_test::lines;
+using dae_test::run_dae;
 
 fs::path tmp() {
   const fs::path d = fs::path(DAE_TEST_TMP_DIR) / "cli";

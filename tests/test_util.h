@@ -3,9 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
+
+#ifdef DAE_CLI_PATH
+#include <sys/wait.h>
+#endif
 
 #include "common.h"
 
@@ -36,6 +42,30 @@ inline bool python_has(const char* module) {
   return std::system(cmd.c_str()) == 0;
 #endif
 }
+
+#ifdef DAE_CLI_PATH
+// The command-line tool run as a user would (natively only: the wasm suite has no processes).
+struct CliResult {
+  int code;         // exit status (-1 if it did not exit normally)
+  std::string out;  // stdout and stderr together
+};
+// `args` are appended to the tool's path as shell words; `prefix` runs before it in the same
+// shell (e.g. "ulimit -f 1;").
+inline CliResult run_dae(const std::string& args, const std::string& prefix = "") {
+  std::string cmd = prefix + " " + std::string(DAE_CLI_PATH) + " " + args + " 2>&1", quoted;
+  for (char c : cmd) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  FILE* p = popen(("bash -c '" + quoted + "'").c_str(), "r");
+  CliResult r{-1, ""};
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+inline int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+#endif
 
 }  // namespace dae_test
 

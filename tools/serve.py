@@ -10,6 +10,7 @@ Differences from `python3 -m http.server`:
     first request, kept in memory per file version);
   * `Cache-Control: no-cache` (the browser revalidates each load, so a rebuilt app is picked
     up at once; unchanged files still answer 304 via Last-Modified);
+  * a Content-Security-Policy that allows what the app needs and nothing else (CSP below);
   * threaded; binds to 127.0.0.1 only.
 
 Usage: tools/serve.py [--port N] [--bind ADDR] [--dir SITE] [--quiet]
@@ -29,6 +30,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # ".data" is Emscripten's preload package (the app's fonts: 1.10 MB, 0.59 MB gzipped).
 COMPRESSIBLE = {".wasm", ".js", ".mjs", ".daepack", ".data", ".html", ".css", ".json", ".txt",
                 ".svg", ".glsl", ".map"}
+
+# What the app needs, and nothing else: its own scripts (no inline code anywhere) and the
+# WebAssembly compile ('wasm-unsafe-eval' is the CSP switch for WebAssembly.instantiate, not JS
+# eval); its own styles; data packs, fonts and the .wasm fetched from the site; the data: favicon;
+# workers (wasm threads) from the site. No plugins, no framing, no <base>, no form posts.
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+       "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 _gzip_cache = {}  # path -> (mtime_ns, size, gzipped bytes)
 _gzip_lock = threading.Lock()
@@ -70,6 +79,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
 
     def log_message(self, fmt, *args):

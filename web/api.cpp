@@ -230,13 +230,13 @@ EMSCRIPTEN_KEEPALIVE const char* dae_import(const char* path) {
   }
 }
 
-EMSCRIPTEN_KEEPALIVE const char* dae_status() { return give(2, app::status_json().dump()); }
+EMSCRIPTEN_KEEPALIVE const char* dae_status() { return give(2, dae::dump_json(app::status_json())); }
 
 // window.dae.train(config): the CLI's keys (dataset, arch, noise, epochs, batch, lr, train, val,
 // seed, loss, fresh_noise); missing keys take the CLI defaults. "" or an error message.
 EMSCRIPTEN_KEEPALIVE const char* dae_train(const char* json) {
   try {
-    const dae::Json j = dae::Json::parse(json);
+    const dae::Json j = dae::parse_json(json);
     dae::TrainConfig c = dae::TrainConfig::from_json(j, dae::TrainConfig());
     if (!g->s.dataset(c.dataset) && (c.dataset == "dhcd" || c.dataset == "devanagari") && g->dhcd_available)
       throw dae::Error("dataset 'dhcd' is not loaded yet: await dae.loadDataset('dhcd') first");
@@ -336,7 +336,7 @@ EMSCRIPTEN_KEEPALIVE const char* dae_ui(const char* what) {
   } else if (w == "rects") {
     j = app::marks_json();
   } else if (w == "config") {
-    j = dae::Json::parse(g->cfg.to_json().dump());
+    j = g->cfg.to_json();
     j["preset"] = g->preset;
     j["spec"] = dae::rows_to_spec(g->rows);
     j["params"] = g->check.params;
@@ -353,7 +353,7 @@ EMSCRIPTEN_KEEPALIVE const char* dae_ui(const char* what) {
     j["log_scale"] = g->log_scale;
     j["budget_ms"] = double(g->budget_ms);
   }
-  return give(5, j.dump());
+  return give(5, dae::dump_json(j));
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_clear_drawing() { app::clear_drawing(); }

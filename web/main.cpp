@@ -370,13 +370,13 @@ dae::Json marks_json() {
 }
 
 double num(const dae::Json& j, const char* key, double def) {
-  const dae::Json* v = j.find(key);
-  return v && v->is_number() ? v->as_double() : def;
+  const dae::Json* v = dae::json_find(j, key);
+  return v && v->is_number() ? v->get<double>() : def;
 }
 
 std::string str(const dae::Json& j, const char* key) {
-  const dae::Json* v = j.find(key);
-  return v && v->is_string() ? v->as_string() : std::string();
+  const dae::Json* v = dae::json_find(j, key);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
 std::string dataset_label(const std::string& name) {

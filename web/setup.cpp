@@ -562,7 +562,7 @@ void tab_files() {
     const dae::Shape in = m->input_shape();
     ImGui::Text("%s  ·  %s parameters  ·  input %d×%d", m->name().c_str(), fmt_int((long long)m->num_params()).c_str(),
                 in.h, in.w);
-    const dae::Json* h = g->status.find("history");
+    const dae::Json* h = dae::json_find(g->status, "history");
     ImGui::TextColored(kMuted, "trained %d epoch%s on %s", h ? int(h->size()) : 0, h && h->size() == 1 ? "" : "s",
                        dataset_label(str(g->status, "dataset")).c_str());
   } else {

@@ -27,6 +27,13 @@ await runE2E('load', async (app) => {
   }
   if (!info.statusHidden) throw new Error('the loading message is still shown');
 
+  // tools/serve.py sends a Content-Security-Policy; the page works under it (a violation would
+  // also be a console error, which fails every test).
+  const head = await fetch(app.url);
+  const csp = head.headers.get('content-security-policy') || '';
+  assert.ok(/script-src 'self' 'wasm-unsafe-eval'/.test(csp) && /object-src 'none'/.test(csp), `CSP: "${csp}"`);
+  assert.ok(!/unsafe-inline/.test(csp), 'the CSP allows inline code');
+
   // The automation contract.
   const api = await app.page.evaluate(() => {
     const d = window.dae;

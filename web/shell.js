@@ -1,0 +1,118 @@
+// shell.js — the loader around the app (web/shell.html): status and errors, WebGL 2 and
+// WebAssembly checks, the .wasm download with progress, then dae_app.js.
+'use strict';
+(function () {
+  // No inline handlers or scripts anywhere: the site's Content-Security-Policy (tools/serve.py)
+  // allows scripts from the site itself only.
+  document.getElementById('canvas').addEventListener('contextmenu', function (e) { e.preventDefault(); });
+  var statusBox = document.getElementById('status');
+  var statusText = document.getElementById('status-text');
+  var progress = document.getElementById('progress');
+  var progressBar = document.getElementById('progress-bar');
+  var failed = false;
+
+  function showError(message) {
+    if (failed) return;
+    failed = true;
+    statusBox.classList.add('hidden');
+    document.getElementById('error-text').textContent = String(message);
+    document.getElementById('error').classList.remove('hidden');
+  }
+
+  // Loading messages. The app may use it too (e.g. while fetching data/*.daepack):
+  //   daeShell.setStatus('Loading MNIST…', 0.4)   fraction in [0,1], or omitted: indeterminate
+  //   daeShell.setStatus('')                        hides the box
+  function setStatus(text, fraction) {
+    if (failed) return;
+    if (!text) { statusBox.classList.add('hidden'); return; }
+    statusBox.classList.remove('hidden');
+    statusText.textContent = text;
+    if (typeof fraction === 'number' && isFinite(fraction)) {
+      progress.classList.remove('indeterminate');
+      progressBar.style.width = Math.round(Math.max(0, Math.min(1, fraction)) * 100) + '%';
+    } else {
+      progress.classList.add('indeterminate');
+      progressBar.style.width = '';
+    }
+  }
+  window.daeShell = { setStatus: setStatus, showError: showError };
+
+  var probe = document.createElement('canvas').getContext('webgl2');
+  if (!probe) {
+    showError('This browser does not provide WebGL 2, which the app needs to draw.\n' +
+              'Use a current Chrome, Edge, Firefox or Safari, and check that hardware ' +
+              'acceleration is not disabled.');
+    return;
+  }
+  var lose = probe.getExtension('WEBGL_lose_context');
+  if (lose) lose.loseContext();
+  if (typeof WebAssembly !== 'object') {
+    showError('This browser does not support WebAssembly.');
+    return;
+  }
+
+  // Downloads the .wasm with progress, then hands it to the runtime.
+  function instantiateWasm(imports, receiveInstance) {
+    var url = 'dae_app.wasm';
+    setStatus('Downloading the app…', 0);
+    fetch(url, { credentials: 'same-origin' }).then(function (response) {
+      if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + url);
+      // Content-Length is the compressed size when the server gzips: then only show bytes.
+      var total = response.headers.get('Content-Encoding') ? 0 :
+                  Number(response.headers.get('Content-Length')) || 0;
+      if (!response.body || !response.body.getReader) return response.arrayBuffer();
+      var reader = response.body.getReader();
+      var chunks = [], received = 0;
+      function pump() {
+        return reader.read().then(function (step) {
+          if (step.done) {
+            var bytes = new Uint8Array(received), at = 0;
+            chunks.forEach(function (c) { bytes.set(c, at); at += c.length; });
+            return bytes.buffer;
+          }
+          chunks.push(step.value);
+          received += step.value.length;
+          var mb = (received / 1048576).toFixed(1) + ' MB';
+          if (total) setStatus('Downloading the app… ' + mb, received / total);
+          else setStatus('Downloading the app… ' + mb);
+          return pump();
+        });
+      }
+      return pump();
+    }).then(function (buffer) {
+      setStatus('Starting…');
+      return WebAssembly.instantiate(buffer, imports);
+    }).then(function (result) {
+      receiveInstance(result.instance, result.module);
+    }).catch(function (err) {
+      showError('Loading the app failed: ' + (err && err.message ? err.message : err));
+    });
+    return {};  // asynchronous instantiation
+  }
+
+  window.Module = {
+    canvas: document.getElementById('canvas'),
+    instantiateWasm: instantiateWasm,
+    print: function (text) { console.log(text); },
+    printErr: function (text) { console.warn(text); },
+    // Emscripten's own status texts: only file-packager progress "… (done/total)" is shown.
+    setStatus: function (text) {
+      var m = /\((\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)\)/.exec(text || '');
+      if (m && Number(m[2]) > 0) setStatus('Downloading data…', Number(m[1]) / Number(m[2]));
+    },
+    // main() runs next: the app draws from now on (it may show its own messages, e.g. while
+    // fetching data/*.daepack, with daeShell.setStatus).
+    onRuntimeInitialized: function () { setStatus(''); },
+    onAbort: function (what) { showError('The app stopped: ' + what); }
+  };
+
+  window.addEventListener('error', function (e) {
+    if (e && e.target && e.target.tagName === 'SCRIPT') showError('Could not load ' + e.target.src);
+  }, true);
+
+  var script = document.createElement('script');
+  script.src = 'dae_app.js';
+  script.async = true;
+  script.onerror = function () { showError('Could not load dae_app.js.'); };
+  document.body.appendChild(script);
+})();
