@@ -1,6 +1,8 @@
 # Libraries of the core, on both targets: nlohmann-json (header-only), zlib and libspng.
 #   native: Debian's nlohmann-json3-dev, zlib1g-dev and libspng-dev;
-#   wasm:   zlib and libspng compiled from their Debian source packages (cmake/DebianSources.cmake),
+#   wasm, and the asan/fuzz presets (DAE_DEPS_FROM_SOURCE, so the sanitizers and the fuzzer's
+#   coverage see inside them):
+#           zlib and libspng compiled from their Debian source packages (cmake/DebianSources.cmake),
 #           nlohmann's headers from the Debian package through a private include folder that holds
 #           only them (the emscripten sysroot must never see the rest of /usr/include).
 # Each becomes one target: dae_json, dae_zlib, dae_spng.
@@ -8,14 +10,18 @@
 find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp PATHS /usr/include NO_CMAKE_FIND_ROOT_PATH REQUIRED)
 add_library(dae_json INTERFACE)
 
+option(DAE_DEPS_FROM_SOURCE "Compile zlib and libspng from their Debian source packages" ${EMSCRIPTEN})
 if(EMSCRIPTEN)
-  include(${CMAKE_SOURCE_DIR}/cmake/DebianSources.cmake)
   set(_inc ${CMAKE_BINARY_DIR}/nlohmann-include)
   if(NOT EXISTS ${_inc}/nlohmann/json.hpp)
     file(MAKE_DIRECTORY ${_inc})
     file(CREATE_LINK ${NLOHMANN_JSON_INCLUDE_DIR}/nlohmann ${_inc}/nlohmann SYMBOLIC)
   endif()
   target_include_directories(dae_json SYSTEM INTERFACE ${_inc})
+endif()
+
+if(DAE_DEPS_FROM_SOURCE)
+  include(${CMAKE_SOURCE_DIR}/cmake/DebianSources.cmake)
 
   set(_z ${DAE_ZLIB_DIR})
   add_library(dae_zlib STATIC ${_z}/adler32.c ${_z}/compress.c ${_z}/crc32.c ${_z}/deflate.c ${_z}/infback.c

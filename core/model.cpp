@@ -251,6 +251,12 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
     }
   }
   if (m.layers_.size() > 128) throw Error("arch: more than 128 layers");
+  // Running one image must fit comfortably (the Draw pad runs models from uploaded files).
+  double acts = double(m.input_.per_image());
+  for (const auto& l : m.layers_) acts += double(l.out.per_image());
+  if (acts > double(kMaxActivationsPerImage))
+    throw Error("arch: the layers' outputs for one image total " + thousands((unsigned long long)acts) +
+                " values, more than " + thousands(kMaxActivationsPerImage) + " (use fewer filters or smaller images)");
   const Shape out = m.layers_.empty() ? m.input_ : m.layers_.back().out;
   if (out != m.input_)
     throw Error("arch: the output " + out.keras_str() + " must have the input's shape " + m.input_.keras_str() +

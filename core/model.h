@@ -65,6 +65,7 @@ struct LayerInfo {
 };
 
 constexpr int kMaxInputSide = 512;  // images up to 512×512 (png.h decodes no larger)
+constexpr size_t kMaxActivationsPerImage = size_t(32) << 20;  // all layer outputs of one image (128 MB)
 
 class Model {
  public:

@@ -154,7 +154,7 @@ TEST(Untrusted, SessionMatchesDataByHeightAndWidthAndNeverOverflows) {
 TEST(Untrusted, OtherImageFormatsAreNamedAndNotDecoded) {
   int h = 0, w = 0;
   const std::vector<std::pair<std::string, std::string>> files = {
-      {std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00", 16) + std::string(300, '\x11'), "this is a JPEG file; dae reads PNG"},
+      {std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00", 14) + std::string(300, '\x11'), "this is a JPEG file; dae reads PNG"},
       {"BM" + std::string(60, '\x01'), "this is a BMP file"},
       {"P5\n1260588259 1\n255\n" + std::string(16, 'x'), "this is a PNM file"},
       {"GIF89a" + std::string(20, '\0'), "this is a GIF file"},
