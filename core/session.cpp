@@ -1,10 +1,17 @@
+// session.cpp — see session.h. The Runner (one run's training, on a thread of its own or
+// sliced by work()) comes first, then the Session around it.
 #include "session.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <numeric>
+#ifdef DAE_THREADS
+#include <thread>
+#endif
 
 #include "metrics.h"
 
@@ -13,6 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double secs_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
 Json num_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(); }
 
@@ -37,19 +45,78 @@ void normalise(float* v, size_t n) {
   for (size_t i = 0; i < n; ++i) v[i] = b > a ? (v[i] - a) / (b - a) : 0.5f;
 }
 
+// Images used to judge collapse at the end of an epoch (the first of the validation set).
+constexpr int kCollapseProbe = 16;
+
 }  // namespace
 
-// ---- RunRecord ----------------------------------------------------------------------------------
+// =================================================================================================
+// names
+// =================================================================================================
+
+const char* run_state_name(RunState s) {
+  switch (s) {
+    case RunState::Running: return "running";
+    case RunState::Paused: return "paused";
+    case RunState::Finished: return "finished";
+    case RunState::Stopped: return "stopped";
+    case RunState::Failed: return "failed";
+  }
+  return "?";
+}
+
+RunState parse_run_state(const std::string& name) {
+  for (RunState s : {RunState::Running, RunState::Paused, RunState::Finished, RunState::Stopped, RunState::Failed})
+    if (name == run_state_name(s)) return s;
+  throw Error("unknown run state '" + printable(name, 40) + "'");
+}
+
+const char* model_source_name(ModelSource s) {
+  switch (s) {
+    case ModelSource::None: return "none";
+    case ModelSource::Untrained: return "untrained";
+    case ModelSource::Run: return "run";
+    case ModelSource::Uploaded: return "uploaded";
+    case ModelSource::Bundled: return "bundled";
+  }
+  return "?";
+}
+
+std::string ModelInfo::describe() const {
+  auto training = [&] {
+    if (epochs_trained <= 0) return std::string("untrained");
+    std::string s = std::to_string(epochs_trained) + (epochs_trained == 1 ? " epoch" : " epochs");
+    if (!dataset.empty()) s += " on " + dataset + " (" + noise.str() + ")";
+    return s;
+  };
+  switch (source) {
+    case ModelSource::None: return "no model";
+    case ModelSource::Untrained: return "untrained " + arch_name + " model";
+    case ModelSource::Run: return "run #" + std::to_string(run_id) + " · " + arch_name + " · " + training();
+    case ModelSource::Uploaded: return "uploaded file " + printable(file, 60) + " · " + arch_name + " · " + training();
+    case ModelSource::Bundled: return "pretrained " + arch_name + " model (bundled) · " + training();
+  }
+  return "";
+}
+
+// =================================================================================================
+// RunRecord
+// =================================================================================================
+
+bool RunRecord::improved() const {
+  return !history.empty() && final_val_psnr() > baseline.psnr && final_val_ssim() > baseline.ssim && !collapsed;
+}
 
 Json RunRecord::to_json() const {
   Json j = Json::object();
   j["id"] = id;
   j["config"] = config.to_json();
   j["arch_name"] = arch_name;
-  j["params"] = params;
-  j["input"] = input;
-  j["train_size"] = train_size;
-  j["val_size"] = val_size;
+  j["params"] = uint64_t(params);
+  j["input_h"] = input_h;
+  j["input_w"] = input_w;
+  j["train_size"] = uint64_t(train_size);
+  j["val_size"] = uint64_t(val_size);
   j["history"] = history_json(history);
   Json sl = Json::array();
   for (float v : step_loss) sl.push_back(num_or_null(v));
@@ -58,9 +125,12 @@ Json RunRecord::to_json() const {
   j["baseline"] = Json::object({{"val_loss", num_or_null(baseline.loss)}, {"val_psnr", num_or_null(baseline.psnr)},
                                 {"val_ssim", num_or_null(baseline.ssim)}});
   j["seconds"] = seconds;
-  j["state"] = state;
+  j["wall_seconds"] = wall_seconds;
+  j["state"] = run_state_name(state);
   j["error"] = error;
   j["notes"] = notes;
+  j["downloaded"] = downloaded;
+  j["collapsed"] = collapsed;
   return j;
 }
 
@@ -69,13 +139,19 @@ RunRecord RunRecord::from_json(const Json& j) {
   // A number or null (NaN and infinities are saved as null).
   auto num = [](const Json& v, const char* what) { return v.is_null() ? NAN : json_number(v, what); };
   auto at = [](const Json& o, const char* key) -> const Json& { return json_at(o, key, "run record"); };
+  auto opt_bool = [&](const char* key) { const Json* v = json_find(j, key); return v && json_bool(*v, key); };
   constexpr int64_t kMaxCount = int64_t(1) << 40;
   RunRecord r;
   r.id = int(json_int(at(j, "id"), "run id", 1, 1000000000));
   r.config = TrainConfig::from_json(at(j, "config"));
   r.arch_name = json_string(at(j, "arch_name"), "arch_name");
   r.params = size_t(json_int(at(j, "params"), "params", 0, kMaxCount));
-  r.input = int(json_int(at(j, "input"), "input", 0, 4096));
+  if (const Json* in = json_find(j, "input")) {  // saves before the non-square change
+    r.input_h = r.input_w = int(json_int(*in, "input", 0, kMaxInputSide));
+  } else {
+    r.input_h = int(json_int(at(j, "input_h"), "input_h", 0, kMaxInputSide));
+    r.input_w = int(json_int(at(j, "input_w"), "input_w", 0, kMaxInputSide));
+  }
   r.train_size = size_t(json_int(at(j, "train_size"), "train_size", 0, kMaxCount));
   r.val_size = size_t(json_int(at(j, "val_size"), "val_size", 0, kMaxCount));
   const Json& hist = at(j, "history");
@@ -98,9 +174,12 @@ RunRecord RunRecord::from_json(const Json& j) {
   r.baseline = {num(json_at(b, "val_loss", "baseline"), "val_loss"), num(json_at(b, "val_psnr", "baseline"), "val_psnr"),
                 num(json_at(b, "val_ssim", "baseline"), "val_ssim")};
   r.seconds = num(at(j, "seconds"), "seconds");
-  r.state = json_string(at(j, "state"), "state");
+  if (const Json* w = json_find(j, "wall_seconds")) r.wall_seconds = num(*w, "wall_seconds");
+  r.state = parse_run_state(json_string(at(j, "state"), "state"));
   r.error = json_string(at(j, "error"), "error");
   r.notes = json_string(at(j, "notes"), "notes");
+  r.downloaded = opt_bool("downloaded");
+  r.collapsed = opt_bool("collapsed");
   return r;
 }
 
@@ -115,22 +194,318 @@ std::vector<float> RunRecord::smoothed_step_loss(double beta) const {
   return out;
 }
 
-// ---- Session: datasets ------------------------------------------------------------------------------
+bool outputs_collapsed(const std::vector<Triple>& rs) {
+  // Mean squared difference between pairs of outputs, against the same for the clean images:
+  // a working denoiser's outputs differ about as much as the digits do; a collapsed one's
+  // hardly at all (every output the same blob).
+  if (rs.size() < 4) return false;
+  double out = 0, clean = 0;
+  int pairs = 0;
+  for (size_t i = 0; i + 1 < rs.size(); ++i) {
+    const size_t n = rs[i].clean.size();
+    if (rs[i + 1].clean.size() != n || rs[i].denoised.size() != n || rs[i + 1].denoised.size() != n) return false;
+    for (size_t k = 0; k < n; ++k) {
+      const double d = rs[i].denoised[k] - rs[i + 1].denoised[k], c = rs[i].clean[k] - rs[i + 1].clean[k];
+      out += d * d;
+      clean += c * c;
+    }
+    ++pairs;
+  }
+  return pairs > 0 && clean > 0 && out < 0.1 * clean;
+}
 
-Session::Session() = default;
+// =================================================================================================
+// Runner: one run's training
+// =================================================================================================
+
+// Owns a run's model copy, its data split and (once built) its Trainer. In background mode its
+// loop runs on a thread of its own and touches nothing else; everything the Session needs is
+// published into the mailbox under a mutex and taken by take(). In sliced mode advance() runs
+// the same steps on the caller's thread.
+class Session::Runner {
+ public:
+  struct Progress {
+    bool started = false;          // the trainer exists (its baseline is known)
+    int epoch = 0, step = 0, steps_per_epoch = 0;
+    bool validating = false;
+    double epoch_progress = 0;
+    double running_loss = NAN;
+    std::vector<float> new_step_losses;  // since the last take()
+    std::vector<EpochStats> history;
+    Baseline baseline;
+    long long samples = 0;
+    double compute_s = 0, wall_s = 0;
+    std::shared_ptr<const std::vector<float>> weights;  // the latest snapshot
+    bool collapsed = false;
+    bool done = false, failed = false;
+    std::string error;
+  };
+
+  Runner(std::unique_ptr<Model> model, std::unique_ptr<ImageSet> train, std::unique_ptr<ImageSet> val,
+         const TrainConfig& cfg, bool background)
+      : model_(std::move(model)), train_(std::move(train)), val_(std::move(val)), cfg_(cfg), background_(background) {
+    mail_.weights = std::make_shared<const std::vector<float>>(model_->weights());
+#ifdef DAE_THREADS
+    if (background_) thread_ = std::thread([this] { loop(); });
+#endif
+  }
+  ~Runner() {
+    cancel();
+    join();
+  }
+
+  void set_paused(bool p) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (p == paused_) return;
+    paused_ = p;
+    const auto now = Clock::now();
+    if (p) pause_began_ = now;
+    else if (clock_started_) paused_total_ += secs_between(pause_began_, now);
+    cv_.notify_all();
+  }
+  bool paused() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return paused_;
+  }
+  void cancel() {
+    cancel_ = true;
+    std::lock_guard<std::mutex> lk(mu_);
+    cv_.notify_all();
+  }
+  void join() {
+#ifdef DAE_THREADS
+    if (thread_.joinable()) thread_.join();
+#endif
+  }
+
+  // Sliced mode: trains whole units until the budget would be exceeded (at least one).
+  double advance(double budget_ms) {
+    const auto t0 = Clock::now();
+    if (cancel_ || paused() || finished_) return 0;
+    start_clock();
+    try {
+      if (!trainer_) {  // the first unit: building the trainer computes the noisy baseline
+        build();
+        publish(true);
+        return ms_since(t0);
+      }
+      do {
+        const int kind = int(trainer_->next_unit());
+        const auto u0 = Clock::now();
+        const Trainer::Event ev = trainer_->advance();
+        const double ms = ms_since(u0);
+        unit_ms_[kind] = unit_ms_[kind] > 0 ? 0.8 * unit_ms_[kind] + 0.2 * ms : ms;
+        if (ev == Trainer::Event::Batch) pending_losses_.push_back(float(trainer_->last_batch_loss()));
+        if (ev == Trainer::Event::Epoch || trainer_->done()) break;  // publish an epoch at once
+      } while (ms_since(t0) + expected_unit_ms() <= budget_ms);
+      finished_ = trainer_->done();
+      publish(finished_ || last_event_epoch());
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+    return ms_since(t0);
+  }
+  double expected_unit_ms() const { return trainer_ && !trainer_->done() ? unit_ms_[int(trainer_->next_unit())] : 0.0; }
+
+  Progress take() {
+    std::lock_guard<std::mutex> lk(mu_);
+    Progress p = mail_;
+    p.wall_s = wall_locked();
+    mail_.new_step_losses.clear();
+    return p;
+  }
+  // The same without taking the new step losses (for status()).
+  Progress peek() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    Progress p;
+    p.started = mail_.started;
+    p.epoch = mail_.epoch;
+    p.step = mail_.step;
+    p.steps_per_epoch = mail_.steps_per_epoch;
+    p.validating = mail_.validating;
+    p.epoch_progress = mail_.epoch_progress;
+    p.running_loss = mail_.running_loss;
+    p.samples = mail_.samples;
+    p.compute_s = mail_.compute_s;
+    p.wall_s = wall_locked();
+    return p;
+  }
+  // The model as trained so far: only once the loop has ended (join()) or in sliced mode.
+  const Model& model() const { return *model_; }
+  const ImageSet& val() const { return *val_; }
+  const ImageSet& train() const { return *train_; }
+
+ private:
+  void start_clock() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!clock_started_) {
+      clock_started_ = true;
+      started_ = Clock::now();
+    }
+  }
+  double wall_locked() const {
+    if (!clock_started_) return 0;
+    const auto end = paused_ ? pause_began_ : Clock::now();
+    return std::max(0.0, secs_between(started_, end) - paused_total_);
+  }
+  void build() {
+    trainer_ = std::make_unique<Trainer>(*model_, *train_, *val_, cfg_);
+    trainer_->set_cancel(&cancel_);
+  }
+  bool last_event_epoch() const { return trainer_ && int(trainer_->history().size()) != published_epochs_; }
+
+  // Copies what the Session shows into the mailbox; the weights at most every 100 ms (and at
+  // every epoch and at the end).
+  void publish(bool force_weights) {
+    std::shared_ptr<const std::vector<float>> w;
+    const auto now = Clock::now();
+    if (force_weights || secs_between(last_snapshot_, now) >= 0.1) {
+      w = std::make_shared<const std::vector<float>>(model_->weights());
+      last_snapshot_ = now;
+    }
+    bool collapsed = false;
+    if (trainer_ && int(trainer_->history().size()) != published_epochs_) collapsed = probe_collapse();
+    std::lock_guard<std::mutex> lk(mu_);
+    Progress& m = mail_;
+    m.started = bool(trainer_);
+    if (trainer_) {
+      m.epoch = trainer_->epoch();
+      m.step = trainer_->step_in_epoch();
+      m.steps_per_epoch = trainer_->steps_per_epoch();
+      m.validating = trainer_->validating();
+      m.epoch_progress = trainer_->epoch_progress();
+      m.running_loss = trainer_->running_train_loss();
+      if (int(trainer_->history().size()) != published_epochs_) {
+        m.history = trainer_->history();
+        m.collapsed = collapsed;
+        published_epochs_ = int(m.history.size());
+      }
+      m.baseline = trainer_->baseline();
+      m.samples = trainer_->samples_trained();
+      m.compute_s = trainer_->compute_seconds();
+      m.done = trainer_->done();
+    }
+    m.new_step_losses.insert(m.new_step_losses.end(), pending_losses_.begin(), pending_losses_.end());
+    pending_losses_.clear();
+    if (w) m.weights = std::move(w);
+  }
+  // The first validation images through the model: do its outputs still depend on the input?
+  bool probe_collapse() {
+    const size_t P = val_->pixels_per_image();
+    const int n = int(std::min<size_t>(kCollapseProbe, val_->size()));
+    std::vector<Triple> rs(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      Triple& t = rs[size_t(i)];
+      t.clean.resize(P);
+      t.noisy.resize(P);
+      t.denoised.resize(P);
+      to_float(val_->image(size_t(i)), t.clean.data(), P);
+      apply_noise(t.clean.data(), t.noisy.data(), P, cfg_.noise, val_noise_key(cfg_.seed, size_t(i)));
+      model_->predict(t.noisy.data(), 1, t.denoised.data(), probe_ctx_);
+    }
+    return outputs_collapsed(rs);
+  }
+  void fail(const std::string& why) {
+    std::lock_guard<std::mutex> lk(mu_);
+    mail_.failed = true;
+    mail_.done = true;
+    mail_.error = why;
+    finished_ = true;
+  }
+
+  // Background mode: builds the trainer, then steps until done, cancelled or failed, waiting
+  // while paused (between batches).
+  void loop() {
+    try {
+      start_clock();
+      build();
+      publish(true);
+      while (!cancel_ && !trainer_->done()) {
+        {
+          std::unique_lock<std::mutex> lk(mu_);
+          cv_.wait(lk, [&] { return !paused_ || cancel_; });
+        }
+        if (cancel_) break;
+        const Trainer::Event ev = trainer_->step();
+        if (cancel_) break;
+        if (ev == Trainer::Event::Batch) pending_losses_.push_back(float(trainer_->last_batch_loss()));
+        publish(ev == Trainer::Event::Epoch || trainer_->done());
+      }
+      finished_ = true;
+      publish(true);
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
+
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<ImageSet> train_, val_;
+  TrainConfig cfg_;
+  bool background_;
+  std::unique_ptr<Trainer> trainer_;
+  std::atomic<bool> cancel_{false};
+  bool finished_ = false;
+  std::vector<float> pending_losses_;  // the worker's, not yet published
+  int published_epochs_ = 0;
+  Clock::time_point last_snapshot_{};
+  Context probe_ctx_;
+  double unit_ms_[3] = {0, 0, 0};  // sliced mode: running means per Trainer::Unit
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool paused_ = false;
+  bool clock_started_ = false;
+  Clock::time_point started_{}, pause_began_{};
+  double paused_total_ = 0;
+  Progress mail_;
+#ifdef DAE_THREADS
+  std::thread thread_;
+#endif
+};
+
+// =================================================================================================
+// Session: datasets, architecture, threads
+// =================================================================================================
+
+Session::Session() { background_ = threads_supported(); }
 Session::~Session() = default;
 
+bool Session::threads_supported() {
+#ifdef DAE_THREADS
+  return true;
+#else
+  return false;
+#endif
+}
+
+void Session::set_threads(int n) {
+  if (n < 1 || n > kMaxThreads)
+    throw Error("threads must be 1.." + std::to_string(kMaxThreads) + ", got " + std::to_string(n));
+  if (n > 1 && !threads_supported()) throw Error("this build has no threads");
+  threads_ = n;
+  ++revision_;
+}
+
+void Session::set_background(bool on) {
+  if (on && !threads_supported()) throw Error("this build has no threads");
+  if (runner_) throw Error("cannot change how training runs while a run is in progress");
+  background_ = on;
+}
+
 void Session::add_dataset(Dataset ds) {
-  if (ds.train.size() == 0) throw Error("dataset '" + ds.name + "' has no images");
+  if (ds.train.size() == 0) throw Error("dataset '" + printable(ds.name) + "' has no images");
   for (auto& d : datasets_)
     if (d->name == ds.name) {
-      if (trainer_ && cfg_.dataset == ds.name) throw Error("cannot replace '" + ds.name + "' while it is training");
+      if (runner_ && runs_[size_t(active_)].config.dataset == ds.name)
+        throw Error("cannot replace '" + printable(ds.name) + "' while it is training");
       *d = std::move(ds);
+      make_val_set();
       ++revision_;
       return;
     }
   if (datasets_.empty()) cfg_.dataset = ds.name;
   datasets_.push_back(std::make_unique<Dataset>(std::move(ds)));
+  if (model_ && !val_) make_val_set();  // a model that was waiting for data of its size
   ++revision_;
 }
 
@@ -165,10 +540,10 @@ std::pair<size_t, size_t> Session::available(const std::string& name) const {
   return {d->train.size(), d->train.size()};
 }
 
-ArchCheck Session::check_arch(const std::string& spec, int size) const {
+ArchCheck Session::check_arch(const std::string& spec, int h, int w) const {
   ArchCheck c;
   try {
-    Model m = Model::build(spec, 1, size, size);
+    Model m = Model::build(spec, 1, h, w);
     c.ok = true;
     c.spec = m.spec();
     c.summary = m.summary();
@@ -180,197 +555,317 @@ ArchCheck Session::check_arch(const std::string& spec, int size) const {
   return c;
 }
 
-// ---- Session: training ------------------------------------------------------------------------------
+// =================================================================================================
+// Session: training
+// =================================================================================================
+
+RunRecord* Session::find_run(int id) {
+  for (auto& r : runs_)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+const RunRecord* Session::run(int id) const {
+  for (const auto& r : runs_)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+const RunRecord* Session::active_run() const { return active_ >= 0 ? &runs_[size_t(active_)] : nullptr; }
+
+bool Session::training() const { return runner_ && !runner_->paused(); }
+bool Session::paused() const { return runner_ && runner_->paused(); }
 
 void Session::start(const TrainConfig& cfg_in) {
   TrainConfig cfg = cfg_in;
-  cfg.threads = 1;
+  cfg.threads = threads_;
   cfg.validate();
   const Dataset* ds = dataset(cfg.dataset);
-  if (!ds) throw Error("dataset '" + cfg.dataset + "' is not loaded");
+  if (!ds) throw Error("dataset '" + printable(cfg.dataset) + "' is not loaded");
   cfg.dataset = ds->name;
   auto train = std::make_unique<ImageSet>(), val = std::make_unique<ImageSet>();
   make_split(*ds, cfg.train, cfg.val, *train, *val);
   auto model = std::make_unique<Model>(Model::build(cfg.arch, 1, train->h, train->w));
   model->init(cfg.seed);
+  check_training_memory(*model, cfg.threads);
   cfg.arch = model->spec();
-  auto trainer = std::make_unique<Trainer>(*model, *train, *val, cfg);
-  // Everything is built: now replace the old state.
-  if (trainer_ && current_run_ >= 0) finish_run("stopped");
-  trainer_.reset();
-  model_ = std::move(model);
-  train_ = std::move(train);
-  val_ = std::move(val);
-  trainer_ = std::move(trainer);
-  cfg_ = cfg;
-  paused_ = false;
-  error_.clear();
+  // Everything that can fail has been checked: from here the old run is stopped (and kept).
+  if (runner_) stop_active(RunState::Stopped);
   RunRecord r;
   r.id = next_run_id_++;
   r.config = cfg;
-  r.arch_name = model_->name();
-  r.params = model_->num_params();
-  r.input = train_->h;
-  r.train_size = train_->size();
-  r.val_size = val_->size();
-  r.steps_per_epoch = trainer_->steps_per_epoch();
-  r.baseline = trainer_->baseline();
+  r.arch_name = model->name();
+  r.params = model->num_params();
+  r.input_h = train->h;
+  r.input_w = train->w;
+  r.train_size = train->size();
+  r.val_size = val->size();
+  r.steps_per_epoch = int((train->size() + size_t(cfg.batch) - 1) / size_t(cfg.batch));
+  r.baseline = {NAN, NAN, NAN};
+  r.weights = std::make_shared<const std::vector<float>>(model->weights());
   runs_.push_back(r);
-  current_run_ = int(runs_.size()) - 1;
+  active_ = int(runs_.size()) - 1;
+  error_.clear();
+  rate_window_.clear();
+  // The new run's (untrained) model is the current one, and follows its training.
+  set_current_from_run(runs_.back());
+  follow_active_ = true;
+  runner_ = std::make_unique<Runner>(std::move(model), std::move(train), std::move(val), cfg, background_);
   ++revision_;
 }
 
 void Session::pause() {
-  if (!trainer_ || trainer_->done()) return;
-  paused_ = true;
-  if (current_run_ >= 0) runs_[current_run_].state = "paused";
+  if (!runner_ || runner_->paused()) return;
+  runner_->set_paused(true);
+  runs_[size_t(active_)].state = RunState::Paused;
   ++revision_;
 }
 
 void Session::resume() {
-  if (!trainer_ || trainer_->done()) return;
-  paused_ = false;
-  if (current_run_ >= 0) runs_[current_run_].state = "running";
+  if (!runner_ || !runner_->paused()) return;
+  runner_->set_paused(false);
+  runs_[size_t(active_)].state = RunState::Running;
   ++revision_;
 }
 
-void Session::reset() {
-  if (trainer_ && current_run_ >= 0) finish_run("stopped");
-  trainer_.reset();
-  paused_ = false;
+void Session::stop() {
+  if (runner_) stop_active(RunState::Stopped);
+}
+
+void Session::start_from_scratch() {
+  if (runner_) stop_active(RunState::Stopped);
+  const std::string spec = model_ ? model_->spec() : cfg_.arch;
+  const Dataset* ds = dataset(cfg_.dataset);
+  const int h = model_ ? model_->input_shape().h : ds ? ds->h() : 28;
+  const int w = model_ ? model_->input_shape().w : ds ? ds->w() : 28;
+  auto m = std::make_unique<Model>(Model::build(spec, 1, h, w));
+  m->init(cfg_.seed);
+  ModelInfo info;
+  info.source = ModelSource::Untrained;
+  TrainConfig cfg = cfg_;
+  cfg.arch = m->spec();
+  set_current(std::move(m), info, cfg);
   error_.clear();
-  if (model_) {
-    auto m = std::make_unique<Model>(Model::build(model_->spec(), 1, model_->input_shape().h, model_->input_shape().w));
-    m->init(cfg_.seed);
-    model_ = std::move(m);
+  ++revision_;
+}
+
+// Ends the run in progress: the trainer stops at its next shard, the run keeps the weights of
+// its last finished step.
+void Session::stop_active(RunState as) {
+  if (!runner_) return;
+  runner_->cancel();
+  runner_->join();
+  take_progress();  // whatever was published last
+  if (!runner_) return;  // it had just finished by itself
+  RunRecord& r = runs_[size_t(active_)];
+  r.weights = std::make_shared<const std::vector<float>>(runner_->model().weights());
+  if (r.state != RunState::Failed) r.state = as;
+  if (follow_active_ && model_) {
+    model_->weights() = *r.weights;
+    info_.epochs_trained = int(r.history.size());
+    ++model_rev_;
   }
+  runner_.reset();
+  active_ = -1;
+  follow_active_ = false;
   ++revision_;
 }
 
-void Session::finish_run(const std::string& state) {
-  if (current_run_ < 0) return;
-  record_progress();
-  runs_[current_run_].state = state;
-  current_run_ = -1;
-  ++revision_;
-}
-
-void Session::record_progress() {
-  if (current_run_ < 0 || !trainer_) return;
-  RunRecord& r = runs_[current_run_];
-  r.history = trainer_->history();
-  double s = 0;
-  for (const auto& e : r.history) s += e.seconds;
-  r.seconds = s;
-}
-
-double Session::expected_unit_ms() const {
-  return trainer_ && !trainer_->done() ? unit_ms_[int(trainer_->next_unit())] : 0.0;
+// Brings the active run's record (and, when it is current, the model) up to date with what the
+// runner published; ends the run when the runner is done.
+void Session::take_progress() {
+  if (!runner_) return;
+  const Runner::Progress p = runner_->take();
+  RunRecord& r = runs_[size_t(active_)];
+  bool epoch_done = false;
+  if (p.started) {
+    r.baseline = p.baseline;
+    r.steps_per_epoch = p.steps_per_epoch;
+    if (p.history.size() != r.history.size() && !p.history.empty()) {
+      r.history = p.history;
+      r.collapsed = p.collapsed;
+      epoch_done = true;
+    }
+    r.step_loss.insert(r.step_loss.end(), p.new_step_losses.begin(), p.new_step_losses.end());
+    r.seconds = p.compute_s;
+    r.wall_seconds = p.wall_s;
+    rate_window_.emplace_back(p.wall_s, double(p.samples));
+    while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > 5.0)
+      rate_window_.erase(rate_window_.begin());
+  }
+  if (p.weights && p.weights != r.weights) {
+    r.weights = p.weights;
+    if (follow_active_ && model_) {
+      model_->weights() = *p.weights;
+      info_.epochs_trained = int(r.history.size());
+      if (!r.history.empty()) {
+        info_.val_psnr = r.final_val_psnr();
+        info_.val_ssim = r.final_val_ssim();
+        info_.noisy_psnr = r.baseline.psnr;
+        info_.noisy_ssim = r.baseline.ssim;
+        info_.collapsed = r.collapsed;
+      }
+      ++model_rev_;
+    }
+  }
+  if (epoch_done) ++revision_;
+  if (p.done) {
+    if (p.failed) {
+      // Divergence (NaN loss) or any error: the weights are those of the last good step.
+      error_ = p.error;
+      r.error = p.error;
+      r.state = RunState::Failed;
+    } else if (r.state == RunState::Running || r.state == RunState::Paused) {
+      r.state = RunState::Finished;
+    }
+    runner_->join();
+    if (!p.failed || p.started) r.weights = std::make_shared<const std::vector<float>>(runner_->model().weights());
+    if (follow_active_ && model_) {
+      model_->weights() = *r.weights;
+      ++model_rev_;
+    }
+    runner_.reset();
+    active_ = -1;
+    follow_active_ = false;
+    ++revision_;
+  }
 }
 
 double Session::work(double budget_ms) {
-  if (!training()) return 0;
-  const auto t0 = Clock::now();
-  try {
-    do {
-      const int kind = int(trainer_->next_unit());
-      const auto u0 = Clock::now();
-      const Trainer::Event ev = trainer_->advance();
-      const double ms = ms_since(u0);
-      unit_ms_[kind] = unit_ms_[kind] > 0 ? 0.8 * unit_ms_[kind] + 0.2 * ms : ms;
-      if (ev == Trainer::Event::Batch) {
-        runs_[current_run_].step_loss.push_back(float(trainer_->last_batch_loss()));
-      } else if (ev == Trainer::Event::Epoch) {
-        record_progress();
-        ++revision_;
-      }
-    } while (!trainer_->done() && ms_since(t0) + expected_unit_ms() <= budget_ms);
-  } catch (const Error& e) {
-    // Divergence (NaN loss): the weights are those of the last good step; the run stops here.
-    error_ = e.what();
-    runs_[current_run_].error = error_;
-    finish_run("failed");
-    trainer_.reset();
-    return ms_since(t0);
-  }
-  if (trainer_->done()) {
-    finish_run("finished");
-    trainer_.reset();
-  }
-  return ms_since(t0);
-}
-
-double Session::eta_seconds() const {
-  if (!trainer_) return 0;
-  const double progress = (trainer_->epoch() + trainer_->epoch_progress()) / double(cfg_.epochs);
+  if (!runner_) return 0;
   double spent = 0;
-  for (const auto& e : trainer_->history()) spent += e.seconds;
-  const double sps = trainer_->samples_per_s();
-  if (progress <= 0 || sps <= 0) return 0;
-  // Time left in this epoch from throughput, later epochs from the measured epoch time.
-  const double per_epoch = trainer_->history().empty() ? double(train_->size()) / sps * 1.1
-                                                        : spent / double(trainer_->history().size());
-  const double left_epochs = cfg_.epochs - trainer_->epoch() - trainer_->epoch_progress();
-  return std::max(0.0, left_epochs * per_epoch);
+  if (!background_) spent = runner_->advance(budget_ms);
+  take_progress();
+  return spent;
 }
 
-Json Session::status() const {
-  Json j = Json::object();
-  const RunRecord* r = current_run_ >= 0 ? &runs_[current_run_] : (runs_.empty() ? nullptr : &runs_.back());
-  j["dataset"] = cfg_.dataset;
-  j["arch"] = model_ ? model_->spec() : cfg_.arch;
-  j["arch_name"] = model_ ? model_->name() : cfg_.arch;
-  j["params"] = model_ ? model_->num_params() : 0;
-  j["input"] = model_ ? model_->input_shape().h : 0;
-  j["train_size"] = train_ ? train_->size() : 0;
-  j["val_size"] = val_ ? val_->size() : 0;
-  j["epochs"] = cfg_.epochs;
-  j["training"] = training();
-  j["paused"] = paused();
-  j["run_id"] = r ? r->id : 0;
-  j["state"] = r ? r->state : "idle";
-  j["error"] = error_;
-  if (trainer_) {
-    j["epoch"] = trainer_->epoch();
-    j["step"] = trainer_->step_in_epoch();
-    j["steps"] = trainer_->steps_per_epoch();
-    j["validating"] = trainer_->validating();
-    j["progress"] = (trainer_->epoch() + trainer_->epoch_progress()) / double(cfg_.epochs);
-    j["train_loss"] = num_or_null(trainer_->running_train_loss());
-    j["samples_per_s"] = trainer_->samples_per_s();
-    j["eta_s"] = eta_seconds();
-  } else {
-    j["epoch"] = r ? int(r->history.size()) : 0;
-    j["step"] = 0;
-    j["steps"] = 0;
-    j["validating"] = false;
-    j["progress"] = r && r->state == "finished" ? 1.0 : 0.0;
-    j["train_loss"] = r ? num_or_null(r->final_train_loss()) : Json();
-    j["samples_per_s"] = 0.0;
-    j["eta_s"] = 0.0;
+double Session::expected_unit_ms() const { return runner_ && !background_ ? runner_->expected_unit_ms() : 0.0; }
+
+Session::Status Session::status() const {
+  Status s;
+  s.dataset = cfg_.dataset;
+  s.model = info_;
+  s.threads = runner_ ? runs_[size_t(active_)].config.threads : threads_;
+  s.background = background_;
+  s.error = error_;
+  const RunRecord* r = active_run();
+  if (!r && !runs_.empty()) r = &runs_.back();
+  if (!r) return s;
+  s.has_run = true;
+  s.run_id = r->id;
+  s.state = r->state;
+  s.training = training();
+  s.paused = paused();
+  s.epochs = r->config.epochs;
+  s.epoch = int(r->history.size());
+  s.train_size = r->train_size;
+  s.val_size = r->val_size;
+  s.history = r->history;
+  s.noisy_loss = r->baseline.loss;
+  s.noisy_psnr = r->baseline.psnr;
+  s.noisy_ssim = r->baseline.ssim;
+  s.val_loss = r->final_val_loss();
+  s.val_psnr = r->final_val_psnr();
+  s.val_ssim = r->final_val_ssim();
+  s.train_loss = r->final_train_loss();
+  s.elapsed_s = r->wall_seconds;
+  s.compute_s = r->seconds;
+  s.progress = r->state == RunState::Finished ? 1.0 : double(r->history.size()) / std::max(1, r->config.epochs);
+  if (runner_ && r == active_run()) {
+    const Runner::Progress p = runner_->peek();
+    s.epoch = p.epoch;
+    s.step = p.step;
+    s.steps = p.steps_per_epoch;
+    s.validating = p.validating;
+    s.progress = std::min(1.0, (p.epoch + p.epoch_progress) / double(std::max(1, r->config.epochs)));
+    if (std::isfinite(p.running_loss)) s.train_loss = p.running_loss;
+    s.elapsed_s = p.wall_s;
+    s.compute_s = p.compute_s;
+    if (rate_window_.size() >= 2) {
+      const auto& a = rate_window_.front();
+      const auto& b = rate_window_.back();
+      if (b.first - a.first > 0.2) s.samples_per_s = (b.second - a.second) / (b.first - a.first);
+    }
+    if (s.progress >= 0.01 && s.elapsed_s > 0) s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
   }
-  j["val_loss"] = r ? num_or_null(r->final_val_loss()) : Json();
-  j["val_psnr"] = r ? num_or_null(r->final_val_psnr()) : Json();
-  j["val_ssim"] = r ? num_or_null(r->final_val_ssim()) : Json();
-  j["noisy_loss"] = r ? num_or_null(r->baseline.loss) : Json();
-  j["noisy_psnr"] = r ? num_or_null(r->baseline.psnr) : Json();
-  j["noisy_ssim"] = r ? num_or_null(r->baseline.ssim) : Json();
-  j["history"] = r ? history_json(trainer_ && current_run_ >= 0 ? trainer_->history() : r->history) : Json::array();
-  return j;
+  return s;
 }
 
-// ---- Session: results, drawing, inspection -----------------------------------------------------------
+// =================================================================================================
+// Session: the model in memory
+// =================================================================================================
 
-const ImageSet& Session::val_set() const {
-  if (!val_) throw Error("no validation data yet: start a run or load a model");
-  return *val_;
+void Session::set_current(std::unique_ptr<Model> m, const ModelInfo& info_in, const TrainConfig& cfg) {
+  model_ = std::move(m);
+  info_ = info_in;
+  info_.arch = model_->spec();
+  info_.arch_name = model_->name();
+  info_.params = model_->num_params();
+  info_.input_h = model_->input_shape().h;
+  info_.input_w = model_->input_shape().w;
+  cfg_ = cfg;
+  follow_active_ = false;
+  make_val_set();
+  ++model_rev_;
+}
+
+void Session::set_current_from_run(const RunRecord& r) {
+  auto m = std::make_unique<Model>(Model::build(r.config.arch, 1, r.input_h, r.input_w));
+  if (r.weights) m->weights() = *r.weights;
+  ModelInfo info;
+  info.source = ModelSource::Run;
+  info.run_id = r.id;
+  info.epochs_trained = int(r.history.size());
+  info.dataset = r.config.dataset;
+  info.noise = r.config.noise;
+  info.val_psnr = r.final_val_psnr();
+  info.val_ssim = r.final_val_ssim();
+  info.noisy_psnr = r.baseline.psnr;
+  info.noisy_ssim = r.baseline.ssim;
+  info.collapsed = r.collapsed;
+  set_current(std::move(m), info, r.config);
+}
+
+void Session::select_run(int id) {
+  const RunRecord* r = run(id);
+  if (!r) throw Error("no run #" + std::to_string(id));
+  if (!r->weights) throw Error("run #" + std::to_string(id) + " has no model kept (it did not fit the browser's storage)");
+  take_progress();
+  set_current_from_run(*find_run(id));
+  follow_active_ = active_ >= 0 && runs_[size_t(active_)].id == id;
+  ++revision_;
+}
+
+// Validation images for the current model: its config's dataset if loaded and of the model's
+// size, else the first loaded dataset of that size (none: results stay empty).
+void Session::make_val_set() {
+  val_.reset();
+  if (!model_) return;
+  const int mh = model_->input_shape().h, mw = model_->input_shape().w;
+  const Dataset* ds = dataset(cfg_.dataset);
+  if (!ds || ds->h() != mh || ds->w() != mw) {
+    ds = nullptr;
+    for (const auto& d : datasets_)
+      if (d->h() == mh && d->w() == mw) { ds = d.get(); break; }
+  }
+  if (!ds) return;
+  const auto [nt, nv] = available(ds->name);
+  size_t val = std::min(cfg_.val ? cfg_.val : size_t(2000), nv);
+  if (!ds->test.size()) val = std::min(val, nv - std::min(nv, size_t(1)));
+  auto train = std::make_unique<ImageSet>(), v = std::make_unique<ImageSet>();
+  try {
+    make_split(*ds, 1, std::max<size_t>(val, 1), *train, *v);
+  } catch (const Error&) {
+    return;
+  }
+  (void)nt;
+  cfg_.dataset = ds->name;
+  val_ = std::move(v);
 }
 
 std::vector<Triple> Session::results(int count, uint64_t draw) const {
   std::vector<Triple> out;
   if (!model_ || !val_ || val_->size() == 0) return out;
   const ImageSet& val = *val_;
-  check_input(*model_, val.h, val.w, "the validation data");
+  if (val.h != model_->input_shape().h || val.w != model_->input_shape().w) return out;
   const size_t P = val.pixels_per_image();
   std::vector<size_t> idx(val.size());
   std::iota(idx.begin(), idx.end(), size_t(0));
@@ -381,7 +876,7 @@ std::vector<Triple> Session::results(int count, uint64_t draw) const {
   count = int(std::min<size_t>(size_t(std::max(count, 0)), idx.size()));
   for (int c = 0; c < count; ++c) {
     Triple t;
-    t.index = idx[c];
+    t.index = idx[size_t(c)];
     t.clean.resize(P);
     t.noisy.resize(P);
     t.denoised.resize(P);
@@ -432,23 +927,39 @@ Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key, c
   return t;
 }
 
-std::vector<float> Session::first_layer_filters(int& n_filters, int& k) const {
-  n_filters = k = 0;
+std::vector<float> Session::first_layer_filters(int& n, int& h, int& w) const {
+  n = h = w = 0;
   if (!model_ || model_->layers().empty()) return {};
-  const LayerInfo& l = model_->layers()[0];
-  if (l.layer->type() != "Conv2D") return {};
-  const auto& shape = l.params[0].shape;  // (O, C, k, k); C = 1 for our images
-  n_filters = int(shape[0]);
-  k = int(shape[2]);
-  const size_t per = size_t(shape[1] * shape[2] * shape[3]);
-  std::vector<float> out(size_t(n_filters) * k * k);
-  const float* w = model_->weights().data() + l.offset;
-  for (int f = 0; f < n_filters; ++f) {
-    // Channel 0 of each filter, shown symmetric around grey: 0.5 ± w / (2·max|w|).
-    const float* wf = w + f * per;
+  // The first layer with weights: a Conv2D's filters, or a Dense layer's units seen as images
+  // of the input's size (after a Flatten).
+  const LayerInfo* first = nullptr;
+  for (const auto& l : model_->layers())
+    if (l.num_params) { first = &l; break; }
+  if (!first) return {};
+  const auto& shape = first->params[0].shape;
+  const float* wts = model_->weights().data() + first->offset;
+  size_t per = 0;
+  if (first->layer->type() == "Conv2D") {  // (O, C, k, k): channel 0 of each filter
+    n = int(shape[0]);
+    h = int(shape[2]);
+    w = int(shape[3]);
+    per = size_t(shape[1] * shape[2] * shape[3]);
+  } else if (first->layer->type() == "Dense" && first->in.c == int(model_->input_shape().per_image())) {  // (O, I)
+    n = int(shape[0]);
+    h = model_->input_shape().h;
+    w = model_->input_shape().w;
+    per = size_t(shape[1]);
+  } else {
+    return {};
+  }
+  const size_t tile = size_t(h) * w;
+  std::vector<float> out(size_t(n) * tile);
+  for (int f = 0; f < n; ++f) {
+    // Symmetric around grey: 0.5 ± w / (2·max|w|).
+    const float* wf = wts + size_t(f) * per;
     float m = 0;
-    for (int i = 0; i < k * k; ++i) m = std::max(m, std::abs(wf[i]));
-    for (int i = 0; i < k * k; ++i) out[size_t(f) * k * k + i] = m > 0 ? 0.5f + 0.5f * wf[i] / m : 0.5f;
+    for (size_t i = 0; i < tile; ++i) m = std::max(m, std::abs(wf[i]));
+    for (size_t i = 0; i < tile; ++i) out[size_t(f) * tile + i] = m > 0 ? 0.5f + 0.5f * wf[i] / m : 0.5f;
   }
   return out;
 }
@@ -462,81 +973,140 @@ std::vector<float> Session::feature_maps(const std::vector<float>& image, int la
   h = a.shape().h;
   w = a.shape().w;
   std::vector<float> out(a.data(), a.data() + a.size());
+  if (h == 1 && w == 1) {  // a vector of units: one strip
+    normalise(out.data(), out.size());
+    w = channels;
+    channels = 1;
+    return out;
+  }
   const size_t plane = size_t(h) * w;
-  for (int c = 0; c < channels; ++c) normalise(out.data() + c * plane, plane);
+  for (int c = 0; c < channels; ++c) normalise(out.data() + size_t(c) * plane, plane);
   return out;
 }
 
-// ---- Session: model files ---------------------------------------------------------------------------
+// =================================================================================================
+// Session: model files
+// =================================================================================================
 
 std::vector<uint8_t> Session::model_file() const {
   if (!model_) throw Error("no model to save");
   std::map<std::string, std::string> meta;
-  const RunRecord* r = current_run_ >= 0 ? &runs_[current_run_] : nullptr;
-  if (trainer_) meta = trainer_->metadata();
-  else if (!runs_.empty() && !r) r = &runs_.back();
-  if (!trainer_) {
-    meta["config"] = dump_json(cfg_.to_json());
-    if (r && r->config.arch == model_->spec()) meta["history"] = dump_json(history_json(r->history));
-  }
+  meta["config"] = dump_json(cfg_.to_json());
+  meta["source"] = info_.describe();
+  meta["epochs_done"] = std::to_string(info_.epochs_trained);
+  if (info_.source == ModelSource::Run)
+    if (const RunRecord* r = run(info_.run_id)) {
+      meta["history"] = dump_json(history_json(r->history));
+      meta["baseline"] = dump_json(Json::object({{"val_loss", num_or_null(r->baseline.loss)},
+                                                 {"val_psnr", num_or_null(r->baseline.psnr)},
+                                                 {"val_ssim", num_or_null(r->baseline.ssim)}}));
+    }
   return safetensors_bytes(model_->to_safetensors(meta));
 }
 
-void Session::load_model_file(const uint8_t* bytes, size_t n) {
-  SafeTensors st = parse_safetensors(bytes, n);
-  auto model = std::make_unique<Model>(Model::from_safetensors(st));
-  const int mh = model->input_shape().h, mw = model->input_shape().w;
+std::string Session::model_file_name() const {
+  if (!model_) return "model.safetensors";
+  std::string what;
+  switch (info_.source) {
+    case ModelSource::Run: what = "run" + std::to_string(info_.run_id); break;
+    case ModelSource::Untrained: what = "untrained"; break;
+    case ModelSource::Bundled: what = "pretrained"; break;
+    default: what = "model";
+  }
+  std::string name = "dae-" + what + "-" + info_.arch_name + (info_.dataset.empty() ? "" : "-" + info_.dataset);
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  return name + ".safetensors";
+}
+
+std::vector<uint8_t> Session::run_model_file(int id) const {
+  const RunRecord* r = run(id);
+  if (!r || !r->weights) throw Error("run #" + std::to_string(id) + " has no model");
+  Model m = Model::build(r->config.arch, 1, r->input_h, r->input_w);
+  m.weights() = *r->weights;
+  std::map<std::string, std::string> meta = {{"config", dump_json(r->config.to_json())},
+                                             {"history", dump_json(history_json(r->history))},
+                                             {"epochs_done", std::to_string(r->history.size())},
+                                             {"run", std::to_string(r->id)}};
+  return safetensors_bytes(m.to_safetensors(meta));
+}
+
+void Session::mark_downloaded() {
+  if (info_.source != ModelSource::Run) return;
+  if (RunRecord* r = find_run(info_.run_id)) {
+    r->downloaded = true;
+    ++revision_;
+  }
+}
+
+void Session::load_model_file(const uint8_t* bytes, size_t n, const std::string& name, ModelSource source) {
+  std::unique_ptr<Model> model;
+  SafeTensors st;
+  try {
+    st = parse_safetensors(bytes, n);
+    model = std::make_unique<Model>(Model::from_safetensors(st));
+  } catch (const Error& e) {
+    throw Error("This is not a dae model file, or it is damaged: " + std::string(e.what()));
+  }
   TrainConfig cfg = cfg_;
+  ModelInfo info;
+  info.source = source;
+  info.file = name;
   auto it = st.metadata.find("config");
   if (it != st.metadata.end()) {
     try {
       cfg = TrainConfig::from_json(parse_json(it->second), cfg_);
+      info.dataset = cfg.dataset;
+      info.noise = cfg.noise;
     } catch (const Error&) {
       cfg = cfg_;  // a foreign config is not fatal: keep ours
     }
   }
+  auto hist = st.metadata.find("history");
+  if (hist != st.metadata.end()) {
+    try {
+      const Json h = parse_json(hist->second);
+      if (h.is_array() && !h.empty()) {
+        info.epochs_trained = int(h.size());
+        const Json& last = h.back();
+        if (const Json* p = json_find(last, "val_psnr"); p && p->is_number()) info.val_psnr = p->get<double>();
+        if (const Json* p = json_find(last, "val_ssim"); p && p->is_number()) info.val_ssim = p->get<double>();
+      }
+    } catch (const Error&) {
+    }
+  }
   cfg.arch = model->spec();
-  cfg.threads = 1;
-  // Pick data of the model's size: its own dataset if loaded, else the first that fits.
-  const Dataset* ds = dataset(cfg.dataset);
-  if (!ds || ds->h() != mh || ds->w() != mw) {
-    ds = nullptr;
-    for (const auto& d : datasets_)
-      if (d->h() == mh && d->w() == mw) { ds = d.get(); break; }
-  }
-  auto train = std::make_unique<ImageSet>(), val = std::make_unique<ImageSet>();
-  if (ds) {
-    cfg.dataset = ds->name;
-    const auto [nt, nv] = available(ds->name);
-    cfg.train = std::min(cfg.train, nt);
-    cfg.val = std::min(cfg.val, ds->test.size() ? nv : nv - std::min(nv, cfg.train));
-    make_split(*ds, cfg.train, cfg.val ? cfg.val : 1, *train, *val);
-  }
-  if (trainer_ && current_run_ >= 0) finish_run("stopped");
-  trainer_.reset();
-  paused_ = false;
-  model_ = std::move(model);
-  cfg_ = cfg;
-  train_ = ds ? std::move(train) : nullptr;
-  val_ = ds ? std::move(val) : nullptr;
+  cfg.threads = threads_;
+  if (runner_) stop_active(RunState::Stopped);
+  set_current(std::move(model), info, cfg);
   error_.clear();
   ++revision_;
 }
 
-// ---- Session: experiments & persistence -------------------------------------------------------------
+// =================================================================================================
+// Session: experiments & persistence
+// =================================================================================================
 
-RunRecord* Session::run(int id) {
-  for (auto& r : runs_)
-    if (r.id == id) return &r;
-  return nullptr;
+void Session::set_notes(int id, const std::string& notes) {
+  if (RunRecord* r = find_run(id)) {
+    r->notes = notes;
+    ++revision_;
+  }
+}
+
+void Session::set_observations(const std::string& text) {
+  observations_ = text;
+  ++revision_;
 }
 
 void Session::delete_run(int id) {
   for (size_t i = 0; i < runs_.size(); ++i) {
     if (runs_[i].id != id) continue;
-    if (int(i) == current_run_) throw Error("cannot delete the run that is training (stop it first)");
+    if (int(i) == active_) throw Error("cannot delete the run that is training (stop it first)");
+    const bool current = info_.source == ModelSource::Run && info_.run_id == id;
     runs_.erase(runs_.begin() + long(i));
-    if (current_run_ > int(i)) --current_run_;
+    if (active_ > int(i)) --active_;
+    if (current) start_from_scratch();  // its model went with it: an untrained one replaces it
     ++revision_;
     return;
   }
@@ -544,48 +1114,69 @@ void Session::delete_run(int id) {
 
 std::string Session::runs_csv() const {
   std::string s =
-      "run,dataset,arch,arch_name,params,input,noise,loss,epochs,batch,lr,train,val,seed,state,epochs_done,"
+      "run,dataset,arch,arch_name,params,input,noise,loss,epochs,batch,lr,train,val,seed,threads,state,epochs_done,"
       "final_train_loss,final_val_loss,final_val_psnr,final_val_ssim,noisy_val_loss,noisy_val_psnr,noisy_val_ssim,"
-      "seconds,notes\n";
+      "improved,collapsed,compute_seconds,wall_seconds,notes\n";
   for (const auto& r : runs_) {
     const TrainConfig& c = r.config;
     s += std::to_string(r.id) + "," + csv_field(c.dataset) + "," + csv_field(c.arch) + "," + csv_field(r.arch_name) +
-         "," + std::to_string(r.params) + "," + std::to_string(r.input) + "," + csv_field(c.noise.str()) + "," +
-         loss_name(c.loss) + "," + std::to_string(c.epochs) + "," + std::to_string(c.batch) + "," + csv_num(c.lr) +
-         "," + std::to_string(r.train_size) + "," + std::to_string(r.val_size) + "," + std::to_string(c.seed) + "," +
-         r.state + "," + std::to_string(r.history.size()) + "," + csv_num(r.final_train_loss()) + "," +
-         csv_num(r.final_val_loss()) + "," + csv_num(r.final_val_psnr(), "%.4f") + "," +
+         "," + std::to_string(r.params) + "," + std::to_string(r.input_h) + "x" + std::to_string(r.input_w) + "," +
+         csv_field(c.noise.str()) + "," + loss_name(c.loss) + "," + std::to_string(c.epochs) + "," +
+         std::to_string(c.batch) + "," + csv_num(c.lr) + "," + std::to_string(r.train_size) + "," +
+         std::to_string(r.val_size) + "," + std::to_string(c.seed) + "," + std::to_string(c.threads) + "," +
+         run_state_name(r.state) + "," + std::to_string(r.history.size()) + "," + csv_num(r.final_train_loss()) +
+         "," + csv_num(r.final_val_loss()) + "," + csv_num(r.final_val_psnr(), "%.4f") + "," +
          csv_num(r.final_val_ssim(), "%.5f") + "," + csv_num(r.baseline.loss) + "," +
          csv_num(r.baseline.psnr, "%.4f") + "," + csv_num(r.baseline.ssim, "%.5f") + "," +
-         csv_num(r.seconds, "%.2f") + "," + csv_field(r.notes) + "\n";
+         (r.improved() ? "yes" : "no") + "," + (r.collapsed ? "yes" : "no") + "," + csv_num(r.seconds, "%.2f") +
+         "," + csv_num(r.wall_seconds, "%.2f") + "," + csv_field(r.notes) + "\n";
   }
   return s;
 }
 
 std::string Session::save_state() const {
   Json j = Json::object();
-  j["format"] = "dae-session-1";
+  j["format"] = "dae-session-2";
   j["config"] = cfg_.to_json();
   j["observations"] = observations_;
   j["next_run_id"] = next_run_id_;
+  j["threads"] = threads_;
   Json runs = Json::array();
   for (size_t i = 0; i < runs_.size(); ++i) {
     RunRecord r = runs_[i];
-    if (int(i) == current_run_) {
-      r.history = trainer_ ? trainer_->history() : r.history;
-      r.state = "stopped";  // a reload cannot continue a run in progress
-    }
+    if (int(i) == active_) r.state = RunState::Stopped;  // a reload cannot continue a run in progress
     runs.push_back(r.to_json());
   }
   j["runs"] = runs;
+  Json cur = Json::object();
+  cur["source"] = model_source_name(info_.source);
+  cur["run_id"] = info_.run_id;
+  cur["file"] = info_.file;
+  j["current"] = cur;
   return dump_json(j);
+}
+
+std::vector<int> Session::runs_to_save(std::vector<int>* skipped) const {
+  std::vector<int> keep;
+  size_t used = 0;
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
+    if (!it->weights) continue;
+    const size_t bytes = it->weights->size() * sizeof(float) + 4096;
+    if (used + bytes <= kSavedModelsBudget) {
+      used += bytes;
+      keep.push_back(it->id);
+    } else if (skipped) {
+      skipped->push_back(it->id);
+    }
+  }
+  return keep;
 }
 
 void Session::load_state(const std::string& text) {
   const Json j = parse_json(text);
   const Json* format = json_find(j, "format");
-  if (!format || !format->is_string() || format->get<std::string>() != "dae-session-1")
-    throw Error("not a saved dae session");
+  const std::string f = format && format->is_string() ? format->get<std::string>() : "";
+  if (f != "dae-session-1" && f != "dae-session-2") throw Error("not a saved dae session");
   std::vector<RunRecord> runs;
   const Json& jr = json_at(j, "runs", "saved session");
   if (!jr.is_array()) throw Error("saved session: runs must be an array");
@@ -593,19 +1184,37 @@ void Session::load_state(const std::string& text) {
   TrainConfig cfg = TrainConfig::from_json(json_at(j, "config", "saved session"));
   const std::string obs = json_string(json_at(j, "observations", "saved session"), "observations");
   int next = int(json_int(json_at(j, "next_run_id", "saved session"), "next_run_id", 1, 1000000000));
+  int threads = threads_;
+  if (const Json* t = json_find(j, "threads")) threads = int(json_int(*t, "threads", 1, kMaxThreads));
   for (const auto& r : runs) next = std::max(next, r.id + 1);
+  for (auto& r : runs)
+    if (r.state == RunState::Running || r.state == RunState::Paused) r.state = RunState::Stopped;
   // Parsed: apply (a run in progress keeps going; restored runs come first).
-  if (current_run_ >= 0) {
-    RunRecord cur = runs_[current_run_];
+  if (active_ >= 0) {
+    RunRecord cur = runs_[size_t(active_)];
+    const int old_id = cur.id;
     cur.id = next++;
     runs.push_back(cur);
-    current_run_ = int(runs.size()) - 1;
+    active_ = int(runs.size()) - 1;
+    if (info_.source == ModelSource::Run && info_.run_id == old_id) info_.run_id = cur.id;
   } else {
+    cfg.threads = threads_supported() ? threads : 1;
     cfg_ = cfg;
   }
   runs_ = std::move(runs);
   observations_ = obs;
   next_run_id_ = next;
+  threads_ = threads_supported() ? threads : 1;
+  ++revision_;
+}
+
+void Session::restore_run_model(int id, const uint8_t* bytes, size_t n) {
+  RunRecord* r = find_run(id);
+  if (!r) throw Error("no run #" + std::to_string(id));
+  const Model m = Model::from_safetensors(parse_safetensors(bytes, n));
+  if (m.spec() != r->config.arch || m.input_shape().h != r->input_h || m.input_shape().w != r->input_w)
+    throw Error("the saved model of run #" + std::to_string(id) + " does not match the run's architecture");
+  r->weights = std::make_shared<const std::vector<float>>(m.weights());
   ++revision_;
 }
 

@@ -1,16 +1,29 @@
 // session.h — everything the browser app does, as plain C++ the native tests can check.
 //
-// The web front end (web/) only draws panels and forwards clicks: datasets, the current
-// model, time-sliced training, results, drawing, inspection, model files and the experiment
-// log all live here. One Session per app.
+// The web front end (web/) only draws panels and forwards clicks: datasets, the model in
+// memory, training, results, drawing, inspection, model files and the experiment log all live
+// here. One Session per app; its methods are called from one thread (the page's main thread).
 //
 //   Session s;
 //   s.add_dataset(load_pack("mnist.daepack"));
-//   s.start(cfg);                          // throws dae::Error on a bad config; state kept
-//   every frame: s.work(budget_ms);        // trains for at most ~budget_ms
-//   s.status() → Json for window.dae.status()
+//   s.set_threads(2);                       // background training on 2 threads (where threads exist)
+//   s.start(cfg);                           // throws dae::Error on a bad config; state kept
+//   every frame: s.work(budget_ms);         // background: takes the trainer's progress;
+//                                           // otherwise trains for about budget_ms right here
+//   const Session::Status st = s.status();  // what the page shows this frame
+//
+// Training runs either on a background thread (Session::background(): native builds and the
+// threaded page) — the caller only ever takes published snapshots, so drawing and the Draw
+// pad never wait for a batch — or time-sliced by work() on the calling thread (the page
+// without cross-origin isolation). Both drive the same Trainer, so the numbers are identical.
+//
+// Every run keeps its model: its weights when it finished, was stopped or failed, and the live
+// weights while it trains. The "current model" (what Results, Draw, Inspect and Download use)
+// is one of: a run's model, an uploaded file, a bundled pretrained model, or an untrained one;
+// Status::model says which.
 #pragma once
-#include <deque>
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,30 +36,66 @@
 
 namespace dae {
 
+enum class RunState { Running, Paused, Finished, Stopped, Failed };
+const char* run_state_name(RunState s);                // "running", "paused", …
+RunState parse_run_state(const std::string& name);     // throws dae::Error
+
 // One training run as recorded in the experiment log (the worksheet's "record your observations").
 struct RunRecord {
   int id = 0;
   TrainConfig config;          // config.arch is the canonical spec
   std::string arch_name;       // preset name or "custom"
   size_t params = 0;
-  int input = 28;              // image side
+  int input_h = 28, input_w = 28;
   size_t train_size = 0, val_size = 0;
   std::vector<EpochStats> history;
   std::vector<float> step_loss;  // per-batch training loss (raw), for the loss plot
   int steps_per_epoch = 0;       // ⌈train_size / batch⌉: places step_loss on the epoch axis
   Baseline baseline;           // noisy input vs clean on the validation set
-  double seconds = 0;          // compute time
-  std::string state = "running";  // running | paused | finished | stopped | failed
+  double seconds = 0;          // compute time (training + validation work)
+  double wall_seconds = 0;     // wall-clock time the run was active (pauses excluded)
+  RunState state = RunState::Running;
   std::string error;           // why it failed (diverged, …)
   std::string notes;           // free text typed by the user
+  // The run's model: its weights at the end (or when it was stopped or failed; the latest
+  // snapshot while it trains). Null only when the run was restored from a save that did not
+  // keep its weights (over the storage budget).
+  std::shared_ptr<const std::vector<float>> weights;
+  bool downloaded = false;     // the user saved its model file (it then exists outside the page)
+  bool collapsed = false;      // the model's outputs barely depend on the input (see Session::Status)
+
   // Exponential moving average of step_loss with bias correction (TensorBoard-style smoothing).
   std::vector<float> smoothed_step_loss(double beta = 0.9) const;
   double final_val_loss() const { return history.empty() ? NAN : history.back().val_loss; }
   double final_val_psnr() const { return history.empty() ? NAN : history.back().val_psnr; }
   double final_val_ssim() const { return history.empty() ? NAN : history.back().val_ssim; }
   double final_train_loss() const { return history.empty() ? NAN : history.back().train_loss; }
-  Json to_json() const;
+  // Both PSNR and SSIM above the noisy input's: the only result shown as an improvement.
+  bool improved() const;
+  bool finished() const { return state == RunState::Finished || state == RunState::Stopped || state == RunState::Failed; }
+  Json to_json() const;                      // without the weights (they are files of their own)
   static RunRecord from_json(const Json& j);  // throws dae::Error on malformed records
+};
+
+// Where the model in memory came from.
+enum class ModelSource { None, Untrained, Run, Uploaded, Bundled };
+const char* model_source_name(ModelSource s);  // "none", "untrained", "run", "uploaded", "bundled"
+
+struct ModelInfo {
+  ModelSource source = ModelSource::None;
+  int run_id = 0;            // ModelSource::Run
+  std::string file;          // Uploaded / Bundled: the file's name
+  std::string arch, arch_name;
+  size_t params = 0;
+  int input_h = 0, input_w = 0;
+  int epochs_trained = 0;
+  std::string dataset;       // what it was trained on ("" if unknown)
+  Noise noise;               // the noise it was trained with
+  double val_psnr = NAN, val_ssim = NAN, noisy_psnr = NAN, noisy_ssim = NAN;  // its last epoch, if known
+  bool collapsed = false;
+  // One line for people: "run #3 · seed · 10 epochs on mnist (gaussian:0.5)",
+  // "uploaded file m.safetensors · seed · 10 epochs on mnist", "untrained seed model".
+  std::string describe() const;
 };
 
 // A noisy / denoised / clean triple with its scores (Results panel, Draw panel).
@@ -55,6 +104,10 @@ struct Triple {
   double psnr_noisy = 0, psnr_denoised = 0, ssim_noisy = 0, ssim_denoised = 0;
   size_t index = 0;                            // validation image index (results)
 };
+
+// True when a model's outputs for different inputs are nearly the same image (a collapsed
+// model: everything becomes one blob), judged on a set of results against their clean images.
+bool outputs_collapsed(const std::vector<Triple>& results);
 
 // What the Model panel shows for an architecture being edited.
 struct ArchCheck {
@@ -66,20 +119,21 @@ struct ArchCheck {
   double mflops_per_sample = 0;  // training FLOPs per image (≈ 3 × 2 × forward MACs)
 };
 
-// One editable row of the Model panel's layer list (model.h: SpecLayer, parse_spec, format_spec).
-using LayerRow = SpecLayer;
-inline std::vector<LayerRow> spec_to_rows(const std::string& spec) { return parse_spec(spec); }  // throws on a bad spec
-inline std::string rows_to_spec(const std::vector<LayerRow>& rows) { return format_spec(rows); }
-
 class Session {
  public:
+  static constexpr int kMaxThreads = 16;
+  // Run models kept in the browser's storage at most (a run's model is 300 KB for `seed`).
+  static constexpr size_t kSavedModelsBudget = size_t(48) << 20;
+
   Session();
   ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   // ---- datasets ------------------------------------------------------------------------------
   // Adds (or replaces, by name) a dataset; the first one becomes the current one.
   void add_dataset(Dataset ds);
-  // Imports a folder or .zip (see data.h layouts) and adds it under its file name; returns the
+  // Imports a folder, .zip or .daepack (data.h) and adds it under its file name; returns the
   // name. Throws dae::Error; nothing changes on failure.
   std::string import_dataset(const std::string& path);
   std::vector<std::string> dataset_names() const;
@@ -88,101 +142,171 @@ class Session {
   std::pair<size_t, size_t> available(const std::string& name) const;
 
   // ---- architecture --------------------------------------------------------------------------
-  ArchCheck check_arch(const std::string& spec, int size) const;
+  ArchCheck check_arch(const std::string& spec, int h, int w) const;
+  ArchCheck check_arch(const std::string& spec, int size) const { return check_arch(spec, size, size); }
+
+  // ---- threads -------------------------------------------------------------------------------
+  // Threads of the next run (1..kMaxThreads; results do not depend on it). Throws when out of
+  // range. background(): whether runs train on a thread of their own (needs thread support:
+  // native builds, the threaded page); otherwise work() trains on the calling thread.
+  void set_threads(int n);
+  int threads() const { return threads_; }
+  void set_background(bool on);
+  bool background() const { return background_; }
+  static bool threads_supported();
 
   // ---- training --------------------------------------------------------------------------------
-  // Builds the split, a fresh model (Glorot init from cfg.seed) and a trainer, and starts
-  // training. Throws dae::Error (unknown dataset, bad arch, sizes) leaving everything as it was.
-  // A run in progress is recorded as "stopped" first.
+  // Builds the split, a fresh model (Glorot init from cfg.seed) and starts a new run. Throws
+  // dae::Error (unknown dataset, bad arch, sizes, memory) leaving everything as it was. A run
+  // in progress is stopped first and kept, with its model, as "stopped".
   void start(const TrainConfig& cfg);
   void pause();
   void resume();
-  // Stops the current run (recorded as "stopped") and discards the model: back to a fresh,
-  // untrained model of the current config (or no model if none was ever built).
-  void reset();
-  // Trains for at most about budget_ms: runs units of work while the time spent plus the
-  // expected length of the next unit (a running mean of measured times, per kind of unit)
-  // stays within the budget; always at least one unit when training. Returns the ms spent. On divergence the run is marked failed (weights of the
-  // last good step are kept) and training stops; the message is in last_error().
+  // Stops the run in progress (kept as "stopped" with its model, which stays the current one).
+  void stop();
+  // The current model becomes an untrained one of the given architecture (the config's by
+  // default) — "start from scratch". A run in progress is stopped and kept first. Nothing is
+  // lost: every run keeps its model.
+  void start_from_scratch();
+  // Background: takes the trainer's published progress (cheap; never waits for a batch).
+  // Otherwise trains for at most about budget_ms: whole units of work while the time spent
+  // plus the expected length of the next one stays within the budget (at least one unit).
+  // Returns the ms spent on this thread. On divergence the run is marked failed (weights of
+  // the last good step are kept) and training stops; the message is in status().error.
   double work(double budget_ms);
-  bool training() const { return trainer_ && !paused_ && !trainer_->done(); }
-  bool paused() const { return trainer_ && paused_; }
+  bool training() const;     // a run is in progress and not paused
+  bool paused() const;
+  const TrainConfig& config() const { return cfg_; }  // of the current model / run
+  double expected_unit_ms() const;  // time-sliced mode: expected ms of the next unit (0 before any)
+
+  // ---- the model in memory -------------------------------------------------------------------
   bool has_model() const { return bool(model_); }
   const Model* model() const { return model_.get(); }
-  const Trainer* trainer() const { return trainer_.get(); }
-  const TrainConfig& config() const { return cfg_; }  // of the current model / run
-  const std::string& last_error() const { return error_; }
-  double eta_seconds() const;  // for the whole run, from measured throughput
+  const ModelInfo& model_info() const { return info_; }
+  // Makes a run's model the current one (its weights, its dataset's validation images and
+  // noise). Throws if the run has no model kept.
+  void select_run(int id);
+  // Bumps whenever the current model's weights change (views recompute their images).
+  uint64_t model_revision() const { return model_rev_; }
 
-  // Status for the automation contract (window.dae.status()): dataset, arch, params,
-  // train_size, val_size, epoch, epochs, step, steps, training, paused, train_loss, val_loss,
-  // val_psnr, val_ssim, noisy_psnr, noisy_ssim, noisy_loss, samples_per_s, progress, eta_s,
-  // error, history [{epoch, train_loss, val_loss, val_psnr, val_ssim, seconds}].
-  Json status() const;
+  // What the page shows this frame: data, the model in memory, the run in progress (or the
+  // latest), wall-clock progress. Cheap to call every frame.
+  struct Status {
+    std::string dataset;          // the current config's dataset
+    ModelInfo model;              // the model in memory
+    bool has_run = false;         // any run recorded
+    int run_id = 0;               // the run in progress, or the latest
+    RunState state = RunState::Finished;
+    bool training = false, paused = false, validating = false;
+    int epoch = 0, epochs = 0, step = 0, steps = 0;  // completed epochs, batches in this epoch
+    double progress = 0;          // 0..1 of the whole run
+    double train_loss = NAN;      // running mean this epoch
+    double val_loss = NAN, val_psnr = NAN, val_ssim = NAN;      // last finished epoch
+    double noisy_loss = NAN, noisy_psnr = NAN, noisy_ssim = NAN;  // the validation set's noisy input
+    size_t train_size = 0, val_size = 0;
+    double samples_per_s = 0;     // wall clock, over the last few seconds
+    double eta_s = NAN;           // wall clock until the end (NaN until it can be estimated)
+    double elapsed_s = 0;         // wall clock the run has been active (pauses excluded)
+    double compute_s = 0;         // of that, time spent computing
+    std::vector<EpochStats> history;
+    std::string error;
+    int threads = 1;              // of the run in progress (or the next run)
+    bool background = false;
+  };
+  Status status() const;
 
-  // ---- results, drawing, inspection --------------------------------------------------------------
+  // ---- results, drawing, inspection ----------------------------------------------------------
   // `count` validation images (a fresh random choice per `draw`; draw 0 = the first ones)
-  // through the current model. Empty if there is no model.
+  // through the current model, with the noise it was trained with. Empty without a model or
+  // without validation data of the model's size.
   std::vector<Triple> results(int count, uint64_t draw) const;
-  // Mean scores of the last results() call's images are easy to compute from the Triples;
-  // the full-validation-set numbers are in status().
-  // The current noise applied to an image (for the Draw panel: a fixed key so a stroke only
-  // changes the pixels it touches), then denoised. image: h·w floats of the model's size.
-  Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key) const;
-  // The same with another noise than the run's (e.g. a model trained at 0.5 shown 0.8).
+  // A drawn image with noise (a fixed key, so a stroke only changes the pixels it touches),
+  // then denoised. image: h·w floats of the model's size. Throws without a model.
   Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key, const Noise& noise) const;
-  // Expected ms of the next unit of work (0 before any was measured).
-  double expected_unit_ms() const;
+  Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key) const;  // the model's own noise
   // Model forward only (window.dae.denoise). Throws on a size mismatch or without a model.
   std::vector<float> denoise(const std::vector<float>& image) const;
-  // noise applied to clean image (Data panel preview, Figure 7 rows).
   static std::vector<float> with_noise(const std::vector<float>& clean, const Noise& noise, uint64_t key);
-
-  // First convolution's filters, each k×k, normalised to [0,1] for display; empty if the first
-  // layer is not a Conv2D. n_filters = number of filters, k = side.
-  std::vector<float> first_layer_filters(int& n_filters, int& k) const;
+  // First layer's weights as images, each normalised to [0,1] for display: a Conv2D's filters
+  // (n of k×k), or a Dense layer's units as images of the input's size (n of h×w). Empty
+  // otherwise.
+  std::vector<float> first_layer_filters(int& n, int& h, int& w) const;
   // The activation after layer `layer` (−1 = input) for one image: channels planes of h×w,
-  // each normalised to [0,1] for display.
+  // each normalised to [0,1] for display (a flat vector is one plane of 1×units).
   std::vector<float> feature_maps(const std::vector<float>& image, int layer, int& channels, int& h, int& w) const;
 
   // ---- model files ---------------------------------------------------------------------------
-  std::vector<uint8_t> model_file() const;  // safetensors bytes (the CLI's format)
-  // Replaces the current model with a file's (any architecture; its input size selects the
-  // dataset size). Stops training. Throws dae::Error with nothing changed on a bad file.
-  void load_model_file(const uint8_t* bytes, size_t n);
+  // The current model as a .safetensors file (the CLI's format), its metadata describing it
+  // (config, history, source), and a file name that says which model it is.
+  std::vector<uint8_t> model_file() const;
+  std::string model_file_name() const;
+  std::vector<uint8_t> run_model_file(int id) const;  // a run's model (throws if none kept)
+  // Marks the current model (a run's) as saved outside the page.
+  void mark_downloaded();
+  // A file becomes the current model (any architecture; its input size selects the data).
+  // A run in progress is stopped and kept first. Throws dae::Error with nothing changed on a
+  // bad file: the message starts "This is not a dae model file, or it is damaged: …".
+  void load_model_file(const uint8_t* bytes, size_t n, const std::string& name = "model.safetensors",
+                       ModelSource source = ModelSource::Uploaded);
 
   // ---- experiments -------------------------------------------------------------------------------
   const std::vector<RunRecord>& runs() const { return runs_; }
-  RunRecord* run(int id);
+  const RunRecord* run(int id) const;
+  void set_notes(int id, const std::string& notes);
+  // Deletes a run and its model (the page asks first when the model exists nowhere else:
+  // !run.downloaded). The run in progress cannot be deleted; deleting the run whose model is
+  // current leaves that model in memory as an unsaved copy.
   void delete_run(int id);
-  std::string runs_csv() const;  // one row per run: config, final losses, PSNR, SSIM, time, notes
-  std::string& observations() { return observations_; }  // the free-text field
+  std::string runs_csv() const;  // one row per run: config, final losses, PSNR, SSIM, times, notes
+  const std::string& observations() const { return observations_; }
+  void set_observations(const std::string& text);
 
   // ---- persistence (IndexedDB autosave in the browser) ---------------------------------------
-  // Runs, observations and the last config as JSON (the model goes separately: model_file()).
+  // Runs (without weights), observations, the last config and which model is current, as JSON.
   std::string save_state() const;
-  void load_state(const std::string& json);  // throws dae::Error; keeps state on failure
+  // The runs whose models fit kSavedModelsBudget, newest first (their run_model_file()s are
+  // saved next to the state); `skipped` gets the others.
+  std::vector<int> runs_to_save(std::vector<int>* skipped = nullptr) const;
+  // Restores a saved state; throws dae::Error and keeps the session as it was on bad input.
+  // A run in progress keeps going (restored runs come first).
+  void load_state(const std::string& json);
+  // The weights of a restored run, from its saved model file. Throws on a bad or foreign file.
+  void restore_run_model(int id, const uint8_t* bytes, size_t n);
   uint64_t revision() const { return revision_; }  // bumps on every change worth saving
 
  private:
-  void finish_run(const std::string& state);
-  void record_progress();
-  const ImageSet& val_set() const;
+  class Runner;
+  void stop_active(RunState as);
+  void take_progress();
+  void set_current_from_run(const RunRecord& r);
+  void set_current(std::unique_ptr<Model> m, const ModelInfo& info, const TrainConfig& cfg);
+  void make_val_set();
+  RunRecord* find_run(int id);
+  const RunRecord* active_run() const;
 
   std::vector<std::unique_ptr<Dataset>> datasets_;
-  TrainConfig cfg_;
-  std::unique_ptr<Model> model_;
-  std::unique_ptr<ImageSet> train_, val_;
-  std::unique_ptr<Trainer> trainer_;
-  bool paused_ = false;
-  int current_run_ = -1;  // index into runs_ of the run the trainer belongs to
+  TrainConfig cfg_;                   // of the current model (its data, noise, seed)
+  std::unique_ptr<Model> model_;      // the current model (this thread's copy)
+  ModelInfo info_;
+  std::unique_ptr<ImageSet> val_;     // validation images of the current model's data
+  std::unique_ptr<Runner> runner_;    // the run in progress
+  int active_ = -1;                   // index into runs_ of the run in progress
+  bool follow_active_ = false;        // the current model is the active run's (live weights)
   std::vector<RunRecord> runs_;
   int next_run_id_ = 1;
   std::string observations_;
   std::string error_;
-  uint64_t revision_ = 0;
+  int threads_ = 1;
+  bool background_ = false;
+  uint64_t revision_ = 0, model_rev_ = 0;
   mutable Context ctx_;
-  double unit_ms_[3] = {0, 0, 0};  // running means per Trainer::Unit
+  // Wall-clock throughput of the active run: (wall seconds, samples) samples of the last seconds.
+  std::vector<std::pair<double, double>> rate_window_;
 };
+
+// The Keras-style name of the session's arch for a spec ("seed", "custom").
+using LayerRow = SpecLayer;
+inline std::vector<LayerRow> spec_to_rows(const std::string& spec) { return parse_spec(spec); }  // throws on a bad spec
+inline std::string rows_to_spec(const std::vector<LayerRow>& rows) { return format_spec(rows); }
 
 }  // namespace dae

@@ -333,6 +333,7 @@ Trainer::Event Trainer::finish_batch() {
     recent_seconds_ *= 0.5;
   }
   last_batch_loss_ = loss;
+  samples_trained_ += batch_size_now_;
   epoch_loss_sum_ += loss * batch_size_now_;
   epoch_samples_ += batch_size_now_;
   ++batch_;
@@ -359,6 +360,7 @@ Trainer::Event Trainer::finish_val() {
   st.val_ssim = r.ssim;
   st.seconds = epoch_seconds_;
   history_.push_back(st);
+  epoch_seconds_ = 0;  // counted in the history now
   ++epoch_;
   if (!done()) begin_epoch();
   return Event::Epoch;
@@ -396,6 +398,7 @@ Trainer::Event Trainer::step() {
     // advance()), so it ends at the next multiple of the slot count.
     const int S = int(slot_grad_.size());
     while (shard_next_ < shards_in_batch_) {
+      if (cancel_ && cancel_->load()) return Event::Shard;  // the batch is dropped
       const int from = shard_next_, to = std::min(shards_in_batch_, (from / S + 1) * S);
       pool_->parallel_for(to - from, [&](int i, int tid) { run_train_shard(from + i, tid); });
       shard_next_ = to;
@@ -415,10 +418,16 @@ Trainer::Event Trainer::step() {
 
 void Trainer::run(const std::function<void(Event)>& on_event, const std::atomic<bool>* cancel) {
   while (!done()) {
-    if (cancel && cancel->load()) return;
+    if ((cancel && cancel->load()) || (cancel_ && cancel_->load())) return;
     const Event ev = step();
-    if (on_event) on_event(ev);
+    if (on_event && !(cancel_ && cancel_->load())) on_event(ev);
   }
+}
+
+double Trainer::compute_seconds() const {
+  double s = epoch_seconds_;
+  for (const auto& e : history_) s += e.seconds;
+  return s;
 }
 
 double Trainer::epoch_progress() const {

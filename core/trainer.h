@@ -129,6 +129,9 @@ class Trainer {
   // after every batch and epoch.
   void run(const std::function<void(Event)>& on_event = {}, const std::atomic<bool>* cancel = nullptr);
 
+  // Makes step() and run() return at the next shard once *flag is true: the unfinished batch
+  // is dropped (its gradients are never applied), so the weights stay those of the last step.
+  void set_cancel(const std::atomic<bool>* flag) { cancel_ = flag; }
   bool done() const { return epoch_ >= cfg_.epochs; }
   bool validating() const { return phase_ == Phase::Val; }
   int epoch() const { return epoch_; }                  // completed epochs
@@ -138,7 +141,9 @@ class Trainer {
   double epoch_progress() const;                        // 0..1 within the current epoch (incl. validation)
   double last_batch_loss() const { return last_batch_loss_; }
   double running_train_loss() const;                    // mean batch loss so far this epoch
-  double samples_per_s() const;                         // training throughput over the last few seconds
+  double samples_per_s() const;                         // training throughput over the last few seconds (compute time)
+  double compute_seconds() const;                       // compute time so far (training + validation)
+  long long samples_trained() const { return samples_trained_; }  // training images processed so far
   const std::vector<EpochStats>& history() const { return history_; }
   const Baseline& baseline() const { return baseline_; }
   const TrainConfig& config() const { return cfg_; }
@@ -183,6 +188,8 @@ class Trainer {
   std::vector<ValSums> val_sums_;  // per validation shard, summed in order at the end
 
   double epoch_seconds_ = 0;
+  long long samples_trained_ = 0;
+  const std::atomic<bool>* cancel_ = nullptr;
   double recent_samples_ = 0, recent_seconds_ = 0;
   std::vector<EpochStats> history_;
   Baseline baseline_;

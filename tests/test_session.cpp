@@ -1,11 +1,15 @@
-// Session: what the browser app does, checked natively — a run from start to finish through
-// time-sliced work(), the status contract, results and drawing, model files in and out,
-// experiment records, CSV, saved state, and that bad input leaves everything as it was.
+// Session: what the browser app does, checked natively — runs trained on a background thread
+// and time-sliced (the same numbers as the plain trainer, for 1 and 2 threads), the typed
+// status with wall-clock progress, every run keeping its model, selecting and deleting runs,
+// results and drawing, model files in and out, experiment records, CSV, saved state, and that
+// bad input leaves everything as it was.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstring>
+#include <thread>
 
 #include "metrics.h"
 #include "session.h"
@@ -15,8 +19,13 @@ using namespace dae;
 
 namespace {
 
+const Dataset& mnist() {
+  static const Dataset ds = load_pack(std::string(DAE_TEST_DATA_DIR) + "/mnist.daepack");
+  return ds;
+}
+
 Session& mnist_session(Session& s) {
-  s.add_dataset(load_pack(std::string(DAE_TEST_DATA_DIR) + "/mnist.daepack"));
+  s.add_dataset(mnist());
   return s;
 }
 
@@ -30,76 +39,190 @@ TrainConfig tiny() {
   return c;
 }
 
+// Drives the session as the page's frame loop does until the run ends.
 void run_to_end(Session& s) {
-  for (int frames = 0; s.training() && frames < 100000; ++frames) s.work(5.0);
+  for (int frames = 0; (s.training() || s.paused()) && frames < 1000000; ++frames) {
+    s.work(5.0);
+    if (s.background()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+// The weights the plain trainer gives for the same config (the CLI's path).
+std::vector<float> trainer_weights(const TrainConfig& cfg, int threads) {
+  ImageSet train, val;
+  make_split(mnist(), cfg.train, cfg.val, train, val);
+  Model m = Model::build(cfg.arch, 1, 28, 28);
+  m.init(cfg.seed);
+  TrainConfig c = cfg;
+  c.threads = threads;
+  Trainer t(m, train, val, c);
+  t.run();
+  return m.weights();
 }
 
 }  // namespace
 
-TEST(Session, TrainsInSlicesAndRecordsTheRun) {
-  Session s;
-  mnist_session(s);
-  EXPECT_EQ(s.dataset_names(), std::vector<std::string>{"mnist"});
-  EXPECT_EQ(s.available("mnist"), std::make_pair(size_t(10000), size_t(10000)));
-  s.start(tiny());
-  EXPECT_TRUE(s.training());
-  Json st = s.status();
-  EXPECT_EQ(st.at("dataset").get<std::string>(), "mnist");
-  EXPECT_EQ(st.at("train_size").get<int64_t>(), 256);
-  EXPECT_EQ(st.at("val_size").get<int64_t>(), 48);
-  EXPECT_EQ(st.at("epochs").get<int64_t>(), 2);
-  EXPECT_GT(st.at("noisy_psnr").get<double>(), 5.0);
-  // A tiny budget still makes progress (at least one unit of work per call).
-  const double spent = s.work(0.0);
-  EXPECT_GT(spent, 0.0);
-  run_to_end(s);
-  EXPECT_FALSE(s.training());
-  st = s.status();
-  EXPECT_EQ(st.at("state").get<std::string>(), "finished");
-  EXPECT_EQ(st.at("epoch").get<int64_t>(), 2);
-  EXPECT_EQ(st.at("history").size(), 2u);
-  ASSERT_EQ(s.runs().size(), 1u);
-  const RunRecord& r = s.runs()[0];
-  EXPECT_EQ(r.step_loss.size(), 16u);  // 2 epochs × 8 batches
-  EXPECT_EQ(r.history.size(), 2u);
-  EXPECT_LT(r.final_val_loss(), r.baseline.loss);
-  // The same config trained by the plain trainer gives the same numbers (same seed → same run).
-  ImageSet train, val;
-  make_split(*s.dataset("mnist"), 256, 48, train, val);
-  Model m = Model::build(tiny().arch, 1, 28, 28);
-  m.init(0);
-  Trainer t(m, train, val, tiny());
-  t.run();
-  EXPECT_EQ(t.history().back().val_loss, r.final_val_loss());
-  EXPECT_EQ(std::memcmp(m.weights().data(), s.model()->weights().data(), m.weights().size() * 4), 0);
+TEST(Session, BackgroundAndSlicedRunsEqualThePlainTrainer) {
+  const std::vector<float> expect = trainer_weights(tiny(), 1);
+  EXPECT_EQ(trainer_weights(tiny(), 2), expect);  // the trainer itself: independent of threads
+  for (bool background : {false, true})
+    for (int threads : {1, 2}) {
+      Session s;
+      mnist_session(s);
+      s.set_background(background);
+      s.set_threads(threads);
+      s.start(tiny());
+      EXPECT_TRUE(s.training());
+      run_to_end(s);
+      ASSERT_EQ(s.runs().size(), 1u);
+      const RunRecord& r = s.runs()[0];
+      EXPECT_EQ(r.state, RunState::Finished);
+      EXPECT_EQ(r.history.size(), 2u);
+      EXPECT_EQ(r.step_loss.size(), 16u);  // 2 epochs × 8 batches
+      EXPECT_EQ(r.config.threads, threads);
+      ASSERT_TRUE(r.weights);
+      EXPECT_EQ(*r.weights, expect) << "background " << background << ", threads " << threads;
+      EXPECT_EQ(s.model()->weights(), expect);  // the run's model is the current one
+      EXPECT_EQ(s.model_info().source, ModelSource::Run);
+      EXPECT_EQ(s.model_info().run_id, r.id);
+      EXPECT_EQ(s.model_info().epochs_trained, 2);
+      EXPECT_LT(r.final_val_loss(), r.baseline.loss);
+      EXPECT_GT(r.wall_seconds, 0.0);
+      EXPECT_GE(r.wall_seconds, r.seconds * 0.5);
+    }
 }
 
-TEST(Session, PauseResumeResetAndRestart) {
+TEST(Session, StatusIsTypedAndProgressIsWallClock) {
+  Session s;
+  mnist_session(s);
+  Session::Status st = s.status();
+  EXPECT_FALSE(st.has_run);
+  EXPECT_EQ(st.model.source, ModelSource::None);
+  EXPECT_EQ(st.model.describe(), "no model");
+  TrainConfig c = tiny();
+  c.epochs = 3;
+  c.train = 1024;
+  s.start(c);
+  st = s.status();
+  EXPECT_TRUE(st.has_run);
+  EXPECT_TRUE(st.training);
+  EXPECT_EQ(st.state, RunState::Running);
+  EXPECT_EQ(st.dataset, "mnist");
+  EXPECT_EQ(st.train_size, 1024u);
+  EXPECT_EQ(st.val_size, 48u);
+  EXPECT_EQ(st.epochs, 3);
+  // While it trains: wall-clock rate and an ETA appear, progress grows.
+  bool saw_rate = false, saw_eta = false;
+  double last_progress = 0;
+  while (s.training()) {
+    s.work(5);
+    st = s.status();
+    EXPECT_GE(st.progress, last_progress - 1e-12);
+    last_progress = st.progress;
+    saw_rate |= st.samples_per_s > 0;
+    saw_eta |= std::isfinite(st.eta_s) && st.eta_s >= 0;
+    EXPECT_LE(st.compute_s, st.elapsed_s * 1.05 + 0.05);  // compute time never exceeds wall time
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_TRUE(saw_rate);
+  EXPECT_TRUE(saw_eta);
+  st = s.status();
+  EXPECT_EQ(st.state, RunState::Finished);
+  EXPECT_EQ(st.epoch, 3);
+  EXPECT_EQ(st.history.size(), 3u);
+  EXPECT_DOUBLE_EQ(st.progress, 1.0);
+  EXPECT_GT(st.noisy_psnr, 5.0);
+  EXPECT_GT(st.val_psnr, st.noisy_psnr);
+  EXPECT_NE(st.model.describe().find("run #1 · custom · 3 epochs on mnist (gaussian:0.5)"), std::string::npos)
+      << st.model.describe();
+}
+
+TEST(Session, EveryRunKeepsItsModel) {
   Session s;
   mnist_session(s);
   s.start(tiny());
+  run_to_end(s);
+  const std::vector<float> first = s.model()->weights();
+  const int first_id = s.runs()[0].id;
+  // A second run, stopped part-way: it keeps the weights it had; the first run keeps its own.
+  TrainConfig c = tiny();
+  c.seed = 5;
+  c.epochs = 50;
+  s.start(c);
+  s.work(5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  s.work(5);
+  s.stop();
+  ASSERT_EQ(s.runs().size(), 2u);
+  EXPECT_EQ(s.runs()[1].state, RunState::Stopped);
+  ASSERT_TRUE(s.runs()[1].weights);
+  EXPECT_EQ(s.model()->weights(), *s.runs()[1].weights);  // the stopped run's model is current
+  EXPECT_EQ(*s.runs()[0].weights, first);
+  // Selecting the first run brings its model back (Results, Draw and Inspect use it).
+  std::vector<float> probe(784, 0.f);
+  for (int i = 200; i < 500; ++i) probe[size_t(i)] = 1.f;
+  s.select_run(first_id);
+  EXPECT_EQ(s.model()->weights(), first);
+  EXPECT_EQ(s.model_info().run_id, first_id);
+  EXPECT_EQ(s.results(4, 0).size(), 4u);
+  const std::vector<float> out_first = s.denoise(probe);
+  // Start from scratch: an untrained model; both runs still have theirs.
+  s.start_from_scratch();
+  EXPECT_EQ(s.model_info().source, ModelSource::Untrained);
+  EXPECT_NE(s.model()->weights(), first);
+  EXPECT_EQ(*s.runs()[0].weights, first);
+  s.select_run(first_id);
+  EXPECT_EQ(s.denoise(probe), out_first);
+  // Starting a run while another trains stops (and keeps) the first.
+  s.start(c);
   s.work(1);
-  s.pause();
-  EXPECT_TRUE(s.paused());
-  EXPECT_FALSE(s.training());
-  const int step = int(s.status().at("step").get<int64_t>());
-  EXPECT_EQ(s.work(50), 0.0);  // paused: no work
-  EXPECT_EQ(s.status().at("step").get<int64_t>(), step);
-  EXPECT_EQ(s.runs()[0].state, "paused");
-  s.resume();
-  EXPECT_TRUE(s.training());
-  s.reset();
-  EXPECT_FALSE(s.training());
-  EXPECT_EQ(s.runs()[0].state, "stopped");
-  EXPECT_TRUE(s.has_model());  // a fresh untrained model of the same architecture
-  // Starting again while training records the interrupted run as stopped.
   s.start(tiny());
-  s.work(1);
-  s.start(tiny());
-  ASSERT_EQ(s.runs().size(), 3u);
-  EXPECT_EQ(s.runs()[1].state, "stopped");
-  EXPECT_EQ(s.runs()[2].state, "running");
-  EXPECT_LT(s.runs()[1].id, s.runs()[2].id);
+  ASSERT_EQ(s.runs().size(), 4u);
+  EXPECT_EQ(s.runs()[2].state, RunState::Stopped);
+  EXPECT_TRUE(s.runs()[2].weights);
+  EXPECT_EQ(s.runs()[3].state, RunState::Running);
+  // Deleting the run whose model is current leaves an untrained model, never a dangling one.
+  s.stop();
+  const int last = s.runs().back().id;
+  s.select_run(last);
+  s.delete_run(last);
+  EXPECT_EQ(s.model_info().source, ModelSource::Untrained);
+  EXPECT_EQ(s.runs().size(), 3u);
+}
+
+TEST(Session, PauseResumeAndSelectingAnotherRunWhileTraining) {
+  for (bool background : {false, true}) {
+    Session s;
+    mnist_session(s);
+    s.set_background(background);
+    s.start(tiny());
+    run_to_end(s);
+    TrainConfig c = tiny();
+    c.epochs = 3;
+    s.start(c);
+    s.work(1);
+    s.pause();
+    EXPECT_TRUE(s.paused());
+    EXPECT_FALSE(s.training());
+    EXPECT_EQ(s.runs()[1].state, RunState::Paused);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    s.work(50);
+    const Session::Status a = s.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    s.work(50);
+    const Session::Status b = s.status();
+    EXPECT_EQ(a.step, b.step);  // paused: no work
+    EXPECT_EQ(a.epoch, b.epoch);
+    EXPECT_NEAR(a.elapsed_s, b.elapsed_s, 1e-9);  // and the wall clock stands still
+    // The first run's model can be looked at while the second trains on.
+    s.resume();
+    s.select_run(s.runs()[0].id);
+    const std::vector<float> first = *s.runs()[0].weights;
+    run_to_end(s);
+    EXPECT_EQ(s.runs()[1].state, RunState::Finished);
+    EXPECT_EQ(s.model()->weights(), first);  // still the selected model, not the training one
+    EXPECT_EQ(*s.runs()[1].weights, trainer_weights(c, 1));
+  }
 }
 
 TEST(Session, BadStartLeavesEverythingAsItWas) {
@@ -117,9 +240,12 @@ TEST(Session, BadStartLeavesEverythingAsItWas) {
   fails([](TrainConfig& c) { c.dataset = "cifar"; }, "not loaded");
   fails([](TrainConfig& c) { c.train = 20000; }, "10000");
   fails([](TrainConfig& c) { c.lr = 0; }, "learning rate");
+  fails([](TrainConfig& c) { c.arch = "conv2048 conv2048 | conv1:sigmoid"; }, "the limit is 1 GB");
   EXPECT_EQ(s.runs().size(), 1u);
-  EXPECT_EQ(s.runs()[0].state, "finished");
+  EXPECT_EQ(s.runs()[0].state, RunState::Finished);
   EXPECT_EQ(s.model()->weights(), weights);
+  EXPECT_ERROR_HAS(s.set_threads(0), "threads must be 1..16");
+  EXPECT_ERROR_HAS(s.set_threads(17), "threads must be 1..16");
 }
 
 TEST(Session, ResultsDrawingAndInspection) {
@@ -143,24 +269,75 @@ TEST(Session, ResultsDrawingAndInspection) {
   EXPECT_NE(other[0].index + other[1].index * 10000, rows[0].index + rows[1].index * 10000);
   // Drawing: a fixed key gives the same noise for the same drawing.
   std::vector<float> drawing(784, 0.f);
-  for (int y = 8; y < 20; ++y) drawing[y * 28 + 14] = 1.f;
+  for (int y = 8; y < 20; ++y) drawing[size_t(y * 28 + 14)] = 1.f;
   const Triple a = s.denoise_drawing(drawing, 42), b = s.denoise_drawing(drawing, 42);
   EXPECT_EQ(a.noisy, b.noisy);
   EXPECT_EQ(a.denoised, b.denoised);
   EXPECT_EQ(a.denoised, s.denoise(a.noisy));
   EXPECT_THROW(s.denoise(std::vector<float>(100)), Error);
-  int n = 0, k = 0;
-  const auto filters = s.first_layer_filters(n, k);
+  int n = 0, h = 0, w = 0;
+  const auto filters = s.first_layer_filters(n, h, w);
   EXPECT_EQ(n, 32);
-  EXPECT_EQ(k, 3);
+  EXPECT_EQ(h, 3);
+  EXPECT_EQ(w, 3);
   ASSERT_EQ(filters.size(), 32u * 9u);
   for (float v : filters) EXPECT_TRUE(v >= 0.f && v <= 1.f);
-  int ch = 0, h = 0, w = 0;
+  int ch = 0;
   const auto maps = s.feature_maps(drawing, 2, ch, h, w);  // after the first pooling
   EXPECT_EQ(ch, 32);
   EXPECT_EQ(h, 14);
   EXPECT_EQ(maps.size(), size_t(32 * 14 * 14));
   EXPECT_THROW(s.feature_maps(drawing, 99, ch, h, w), Error);
+}
+
+TEST(Session, DenseModelsCanBeInspectedToo) {
+  Session s;
+  mnist_session(s);
+  TrainConfig c = tiny();
+  c.arch = "dense";
+  c.epochs = 1;
+  s.start(c);
+  run_to_end(s);
+  int n = 0, h = 0, w = 0;
+  const auto units = s.first_layer_filters(n, h, w);  // the first Dense layer's units as 28×28 images
+  EXPECT_EQ(n, 128);
+  EXPECT_EQ(h, 28);
+  EXPECT_EQ(w, 28);
+  EXPECT_EQ(units.size(), size_t(128 * 784));
+  const auto [lo, hi] = std::minmax_element(units.begin(), units.end());
+  EXPECT_LT(*lo, 0.2f);
+  EXPECT_GT(*hi, 0.8f);
+  int ch = 0;
+  std::vector<float> img(784, 0.3f);
+  const auto code = s.feature_maps(img, 3, ch, h, w);  // the code vector: one strip of 64 units
+  EXPECT_EQ(ch, 1);
+  EXPECT_EQ(h, 1);
+  EXPECT_EQ(w, 64);
+  EXPECT_EQ(code.size(), 64u);
+}
+
+TEST(Session, CollapsedOutputsAreFlagged) {
+  std::vector<Triple> rs(8);
+  for (size_t i = 0; i < rs.size(); ++i) {
+    rs[i].clean.assign(16, 0.f);
+    rs[i].clean[i] = 1.f;  // different digits
+    rs[i].denoised = rs[i].clean;
+  }
+  EXPECT_FALSE(outputs_collapsed(rs));
+  for (auto& t : rs) t.denoised.assign(16, 0.1f);  // every output the same blob
+  EXPECT_TRUE(outputs_collapsed(rs));
+  for (size_t i = 0; i < rs.size(); ++i) rs[i].denoised[i] = 0.14f;  // nearly the same
+  EXPECT_TRUE(outputs_collapsed(rs));
+  // A run whose PSNR rose but whose outputs collapsed is not shown as an improvement.
+  RunRecord r;
+  r.history.push_back({1, 0.2, 0.2, 12.0, 0.5, 1.0});
+  r.baseline = {0.8, 10.0, 0.4};
+  EXPECT_TRUE(r.improved());
+  r.collapsed = true;
+  EXPECT_FALSE(r.improved());
+  r.collapsed = false;
+  r.history.back().val_ssim = 0.3;  // PSNR up, SSIM down: not an improvement either
+  EXPECT_FALSE(r.improved());
 }
 
 TEST(Session, ModelFilesRoundTripAndBadFilesChangeNothing) {
@@ -169,21 +346,32 @@ TEST(Session, ModelFilesRoundTripAndBadFilesChangeNothing) {
   a.start(tiny());
   run_to_end(a);
   const std::vector<uint8_t> file = a.model_file();
+  EXPECT_EQ(a.model_file_name(), "dae-run1-custom-mnist.safetensors");
   std::vector<float> probe(784);
-  for (int i = 0; i < 784; ++i) probe[i] = float((i * 13) % 29) / 28.f;
+  for (int i = 0; i < 784; ++i) probe[size_t(i)] = float((i * 13) % 29) / 28.f;
   Session b;
   mnist_session(b);
-  b.load_model_file(file.data(), file.size());
+  b.load_model_file(file.data(), file.size(), "mine.safetensors");
   EXPECT_EQ(b.model()->spec(), a.model()->spec());
   EXPECT_EQ(b.denoise(probe), a.denoise(probe));
   EXPECT_EQ(b.config().dataset, "mnist");
+  EXPECT_EQ(b.model_info().source, ModelSource::Uploaded);
+  EXPECT_EQ(b.model_info().epochs_trained, 2);
+  EXPECT_EQ(b.model_info().describe(), "uploaded file mine.safetensors · custom · 2 epochs on mnist (gaussian:0.5)");
   EXPECT_EQ(b.results(3, 0).size(), 3u);  // data of the model's size was found
-  // Garbage and truncated files: an error, and b keeps its model.
+  // Garbage and truncated files: a plain sentence first, and b keeps its model.
   std::vector<uint8_t> junk(file.begin(), file.begin() + long(file.size() / 2));
-  EXPECT_THROW(b.load_model_file(junk.data(), junk.size()), Error);
+  EXPECT_ERROR_HAS(b.load_model_file(junk.data(), junk.size()), "This is not a dae model file, or it is damaged: ");
   const uint8_t text[] = "not a model";
   EXPECT_THROW(b.load_model_file(text, sizeof text), Error);
   EXPECT_EQ(b.denoise(probe), a.denoise(probe));
+  EXPECT_EQ(b.model_info().file, "mine.safetensors");
+  // A run's own file.
+  const std::vector<uint8_t> rf = a.run_model_file(a.runs()[0].id);
+  Session c;
+  mnist_session(c);
+  c.load_model_file(rf.data(), rf.size());
+  EXPECT_EQ(c.denoise(probe), a.denoise(probe));
 }
 
 TEST(Session, ExperimentsCsvAndSavedState) {
@@ -196,8 +384,8 @@ TEST(Session, ExperimentsCsvAndSavedState) {
   c.epochs = 1;
   s.start(c);
   run_to_end(s);
-  s.run(s.runs()[0].id)->notes = "baseline, \"quoted\", with comma";
-  s.observations() = "salt & pepper is easier";
+  s.set_notes(s.runs()[0].id, "baseline, \"quoted\", with comma");
+  s.set_observations("salt & pepper is easier");
   const std::string csv = s.runs_csv();
   EXPECT_EQ(csv.rfind("run,dataset,arch,", 0), 0u);
   EXPECT_NE(csv.find("sp:0.2"), std::string::npos);
@@ -205,6 +393,7 @@ TEST(Session, ExperimentsCsvAndSavedState) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
   const std::string saved = s.save_state();
   Session t;
+  mnist_session(t);
   t.load_state(saved);
   ASSERT_EQ(t.runs().size(), 2u);
   EXPECT_EQ(t.runs()[0].notes, s.runs()[0].notes);
@@ -213,11 +402,52 @@ TEST(Session, ExperimentsCsvAndSavedState) {
   EXPECT_EQ(t.runs()[1].step_loss, s.runs()[1].step_loss);
   EXPECT_EQ(t.observations(), "salt & pepper is easier");
   EXPECT_EQ(t.runs_csv(), csv);
+  // The weights come back from the runs' own files.
+  EXPECT_FALSE(t.runs()[0].weights);
+  for (int id : s.runs_to_save()) {
+    const auto f = s.run_model_file(id);
+    t.restore_run_model(id, f.data(), f.size());
+  }
+  EXPECT_EQ(*t.runs()[0].weights, *s.runs()[0].weights);
+  t.select_run(t.runs()[1].id);
+  EXPECT_EQ(t.model()->weights(), *s.runs()[1].weights);
+  // A model file of another architecture is not a run's model.
+  const auto other = s.run_model_file(s.runs()[0].id);
+  Session u;
+  mnist_session(u);
+  TrainConfig d = tiny();
+  d.arch = "conv4 | conv1:sigmoid";
+  d.epochs = 1;
+  u.start(d);
+  run_to_end(u);
+  EXPECT_ERROR_HAS(u.restore_run_model(u.runs()[0].id, other.data(), other.size()), "does not match");
   EXPECT_THROW(t.load_state("{\"format\": \"other\"}"), Error);
   EXPECT_THROW(t.load_state("{ truncated"), Error);
   EXPECT_EQ(t.runs().size(), 2u);  // unchanged by the failed loads
   t.delete_run(t.runs()[0].id);
   EXPECT_EQ(t.runs().size(), 1u);
+}
+
+TEST(Session, SavedModelsStayWithinTheBudget) {
+  Session s;
+  mnist_session(s);
+  TrainConfig c = tiny();
+  c.epochs = 1;
+  c.train = 32;
+  c.arch = "flatten dense640 | dense784:linear reshape1x28x28 sigmoid";  // 1.0 M parameters: 4 MB a model
+  for (int i = 0; i < 16; ++i) {
+    c.seed = uint64_t(i);
+    s.start(c);
+    run_to_end(s);
+  }
+  std::vector<int> skipped;
+  const std::vector<int> kept = s.runs_to_save(&skipped);
+  EXPECT_EQ(kept.size() + skipped.size(), 16u);
+  EXPECT_FALSE(skipped.empty());
+  EXPECT_EQ(kept.front(), s.runs().back().id);  // newest first
+  size_t bytes = 0;
+  for (int id : kept) bytes += s.run(id)->weights->size() * 4;
+  EXPECT_LE(bytes, Session::kSavedModelsBudget);
 }
 
 TEST(Session, LayerRowsRoundTrip) {
@@ -246,16 +476,19 @@ TEST(Session, LayerRowsRoundTrip) {
   EXPECT_NE(bad.error.find("input's shape"), std::string::npos);
 }
 
-TEST(Session, WorkRunsWholeUnitsAndLearnsTheirCost) {
+TEST(Session, SlicedWorkRunsWholeUnitsAndLearnsTheirCost) {
   Session s;
   mnist_session(s);
+  s.set_background(false);
   s.start(tiny());
   EXPECT_EQ(s.expected_unit_ms(), 0.0);  // nothing measured yet
-  s.work(0);                              // exactly one unit: a training shard of 4 images
+  s.work(0);                              // the first unit builds the trainer (noisy baseline)
+  EXPECT_TRUE(std::isfinite(s.status().noisy_psnr));
+  s.work(0);                              // exactly one unit: a training shard
   EXPECT_GT(s.expected_unit_ms(), 0.0);
-  EXPECT_EQ(s.status().at("step").get<int64_t>(), 0);  // the batch (8 shards) is not done
-  for (int i = 0; i < 7; ++i) s.work(0);
-  EXPECT_EQ(s.status().at("step").get<int64_t>(), 1);  // 8 units = one batch of 32
+  EXPECT_EQ(s.status().step, 0);          // the batch is not done
+  for (int i = 0; i < 32 / kShard - 1; ++i) s.work(0);
+  EXPECT_EQ(s.status().step, 1);          // one batch of 32
   EXPECT_EQ(s.runs().back().step_loss.size(), 1u);
   EXPECT_EQ(s.runs().back().steps_per_epoch, 8);
 }

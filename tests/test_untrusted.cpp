@@ -319,7 +319,7 @@ TEST(Untrusted, NamesFromArchivesAreEscapedInMessages) {
 TEST(Untrusted, DamagedSavedSessionIsRefusedWithStateKept) {
   dae::Session s;
   s.add_dataset(mnist());
-  s.observations() = "keep me";
+  s.set_observations("keep me");
   const std::vector<std::string> damaged = {
       "", "{", "null", R"({"format":"dae-session-1"})",
       R"({"format":"dae-session-1","config":{},"observations":"","next_run_id":1,"runs":[{"id":"x"}]})",

@@ -3,8 +3,10 @@
 #   1. tools/setup.sh (apt packages, npm, Debian sources) + test-only extras;
 #   2. native build: the GoogleTest suite (layers, losses, trainer, data, model files, CLI, …);
 #   3. asan build: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang-15);
-#   4. fuzz build: every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus;
-#   5. wasm build: the same suite compiled to WebAssembly, run under node, then the browser
+#   4. tsan build: the session and trainer tests (background training threads) under
+#      ThreadSanitizer;
+#   5. fuzz build: every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus;
+#   6. wasm build: the same suite compiled to WebAssembly, run under node, then the browser
 #      end-to-end tests in headless Chromium (tests/e2e).
 # Exits non-zero on the first failure.
 set -euo pipefail
@@ -41,6 +43,12 @@ cmake --preset asan
 cmake --build --preset asan -j "$JOBS"
 step "asan: native tests under the sanitizers"
 ctest --preset asan -j "$JOBS"
+
+step "tsan: build (ThreadSanitizer, clang-15)"
+cmake --preset tsan
+cmake --build --preset tsan -j "$JOBS"
+step "tsan: session and trainer tests"
+ctest --preset tsan -j "$JOBS"
 
 step "fuzz: build the libFuzzer harnesses"
 cmake --preset fuzz
