@@ -20,22 +20,33 @@ if(EMSCRIPTEN)
   target_include_directories(dae_json SYSTEM INTERFACE ${_inc})
 endif()
 
-if(DAE_DEPS_FROM_SOURCE)
-  include(${CMAKE_SOURCE_DIR}/cmake/DebianSources.cmake)
-
+# dae_add_source_deps(<suffix> <threads>): dae_zlib<suffix> and dae_spng<suffix> from source.
+function(dae_add_source_deps suffix threads)
   set(_z ${DAE_ZLIB_DIR})
-  add_library(dae_zlib STATIC ${_z}/adler32.c ${_z}/compress.c ${_z}/crc32.c ${_z}/deflate.c ${_z}/infback.c
-              ${_z}/inffast.c ${_z}/inflate.c ${_z}/inftrees.c ${_z}/trees.c ${_z}/uncompr.c ${_z}/zutil.c)
-  target_include_directories(dae_zlib SYSTEM PUBLIC ${_z})
-  target_compile_options(dae_zlib PRIVATE -w -O2)
-
-  add_library(dae_spng STATIC ${DAE_SPNG_DIR}/spng/spng.c)
-  target_include_directories(dae_spng SYSTEM PUBLIC ${DAE_SPNG_DIR}/spng)
+  add_library(dae_zlib${suffix} STATIC ${_z}/adler32.c ${_z}/compress.c ${_z}/crc32.c ${_z}/deflate.c
+              ${_z}/infback.c ${_z}/inffast.c ${_z}/inflate.c ${_z}/inftrees.c ${_z}/trees.c ${_z}/uncompr.c
+              ${_z}/zutil.c)
+  target_include_directories(dae_zlib${suffix} SYSTEM PUBLIC ${_z})
+  target_compile_options(dae_zlib${suffix} PRIVATE -w -O2)
+  add_library(dae_spng${suffix} STATIC ${DAE_SPNG_DIR}/spng/spng.c)
+  target_include_directories(dae_spng${suffix} SYSTEM PUBLIC ${DAE_SPNG_DIR}/spng)
   # SPNG_DISABLE_OPT: the portable filter code (its x86 SIMD paths would go through
   # emscripten's SSE emulation headers for nothing).
-  target_compile_definitions(dae_spng PUBLIC SPNG_STATIC PRIVATE SPNG_DISABLE_OPT=1)
-  target_compile_options(dae_spng PRIVATE -w -O2)
-  target_link_libraries(dae_spng PUBLIC dae_zlib)
+  target_compile_definitions(dae_spng${suffix} PUBLIC SPNG_STATIC PRIVATE SPNG_DISABLE_OPT=1)
+  target_compile_options(dae_spng${suffix} PRIVATE -w -O2)
+  target_link_libraries(dae_spng${suffix} PUBLIC dae_zlib${suffix})
+  if(EMSCRIPTEN AND threads)
+    dae_wasm_threads(dae_zlib${suffix})
+    dae_wasm_threads(dae_spng${suffix})
+  endif()
+endfunction()
+
+if(DAE_DEPS_FROM_SOURCE)
+  include(${CMAKE_SOURCE_DIR}/cmake/DebianSources.cmake)
+  dae_add_source_deps("" ON)
+  if(EMSCRIPTEN)
+    dae_add_source_deps(_st OFF)
+  endif()
 else()
   find_package(ZLIB REQUIRED)
   add_library(dae_zlib INTERFACE)

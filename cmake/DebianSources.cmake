@@ -8,7 +8,7 @@ set(DAE_DEBIAN_SOURCES_DONE ON)
 
 set(DAE_DEPS_DIR "${CMAKE_SOURCE_DIR}/build/deps" CACHE PATH
     "Unpacked Debian sources (filled by tools/setup.sh --deps-only)")
-set(DAE_IMGUI_DIR ${DAE_DEPS_DIR}/imgui-1.86)
+set(DAE_IMGUI_DIR ${DAE_DEPS_DIR}/imgui-1.90.1)
 set(DAE_SDL2_DIR ${DAE_DEPS_DIR}/SDL2-2.26.5)
 set(DAE_ZLIB_DIR ${DAE_DEPS_DIR}/zlib-1.2.13)
 set(DAE_SPNG_DIR ${DAE_DEPS_DIR}/libspng-0.7.3)

@@ -61,3 +61,11 @@ endif()
 # ---- linking ----------------------------------------------------------------------------------
 # Optimised emcc links run acorn-based JS passes; Debian keeps acorn in /usr/share/nodejs.
 set_property(GLOBAL PROPERTY RULE_LAUNCH_LINK "${CMAKE_COMMAND} -E env NODE_PATH=/usr/share/nodejs")
+
+# ---- threads ----------------------------------------------------------------------------------
+# dae_wasm_threads(<target>): compile and link with pthreads (wasm atomics + shared memory), for
+# it and everything that links it. The `-mt` system libraries are in Debian's emscripten cache.
+function(dae_wasm_threads target)
+  target_compile_options(${target} PUBLIC -pthread)
+  target_link_options(${target} PUBLIC -pthread)
+endfunction()

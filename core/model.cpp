@@ -356,12 +356,15 @@ std::string Model::summary() const {
   };
   row("", "input (InputLayer)", shape_str(input_), "0");
   std::map<std::string, int> counts;
+  // As Keras prints Conv2D(..., activation='relu'): a layer's own activation is part of its row.
+  auto is_act = [&](size_t i) { const std::string t = layers_[i].layer->type(); return t == "ReLU" || t == "Sigmoid"; };
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (int(i) == encoder_layers_) {
       const Shape& b = layers_[i].in;
       os << "  ---- encoder | decoder ---- bottleneck " << shape_str(b) << " = " << thousands(b.per_image())
          << " values\n";
     }
+    if (i > 0 && is_act(i) && layers_[i - 1].num_params > 0 && int(i) != encoder_layers_) continue;  // folded
     const Layer& l = *layers_[i].layer;
     std::string nm = snake(l.type());
     const int c = counts[nm]++;

@@ -1031,9 +1031,8 @@ std::vector<uint8_t> Session::run_model_file(int id) const {
   return safetensors_bytes(m.to_safetensors(meta));
 }
 
-void Session::mark_downloaded() {
-  if (info_.source != ModelSource::Run) return;
-  if (RunRecord* r = find_run(info_.run_id)) {
+void Session::mark_downloaded(int run_id) {
+  if (RunRecord* r = find_run(run_id)) {
     r->downloaded = true;
     ++revision_;
   }
@@ -1072,6 +1071,15 @@ void Session::load_model_file(const uint8_t* bytes, size_t n, const std::string&
         if (const Json* p = json_find(last, "val_psnr"); p && p->is_number()) info.val_psnr = p->get<double>();
         if (const Json* p = json_find(last, "val_ssim"); p && p->is_number()) info.val_ssim = p->get<double>();
       }
+    } catch (const Error&) {
+    }
+  }
+  auto base = st.metadata.find("baseline");
+  if (base != st.metadata.end()) {
+    try {
+      const Json b = parse_json(base->second);
+      if (const Json* p = json_find(b, "val_psnr"); p && p->is_number()) info.noisy_psnr = p->get<double>();
+      if (const Json* p = json_find(b, "val_ssim"); p && p->is_number()) info.noisy_ssim = p->get<double>();
     } catch (const Error&) {
     }
   }

@@ -241,8 +241,8 @@ class Session {
   std::vector<uint8_t> model_file() const;
   std::string model_file_name() const;
   std::vector<uint8_t> run_model_file(int id) const;  // a run's model (throws if none kept)
-  // Marks the current model (a run's) as saved outside the page.
-  void mark_downloaded();
+  // Marks a run's model as saved outside the page (the user downloaded its file).
+  void mark_downloaded(int run_id);
   // A file becomes the current model (any architecture; its input size selects the data).
   // A run in progress is stopped and kept first. Throws dae::Error with nothing changed on a
   // bad file: the message starts "This is not a dae model file, or it is damaged: …".

@@ -3,7 +3,8 @@
 # Idempotent and quick when everything is already there:
 #   1. apt packages (only the missing ones are installed; needs root);
 #   2. npm packages (node_modules, when missing or older than package-lock.json);
-#   3. Debian *source* packages of Dear ImGui 1.86, SDL2 2.26.5, zlib 1.2.13 and libspng 0.7.3,
+#   3. Debian *source* packages of Dear ImGui 1.90.1 (from trixie: it has an input-event queue and
+#      better keyboard navigation), SDL2 2.26.5, zlib 1.2.13 and libspng 0.7.3 (bookworm),
 #      unpacked into build/deps/ (the wasm build compiles them; natively the core links Debian's
 #      zlib1g-dev and libspng-dev; nothing under /etc/apt is touched).
 #
@@ -17,9 +18,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEPS_DIR="${DAE_DEPS_DIR:-$ROOT/build/deps}"
 
-IMGUI_VERSION="1.86"
-IMGUI_DEB="imgui=1.86+ds-1"
-IMGUI_ORIG="imgui_1.86+ds.orig.tar.xz"
+IMGUI_VERSION="1.90.1"
+IMGUI_DEB="imgui=1.90.1+ds-1"
+IMGUI_ORIG="imgui_1.90.1+ds.orig.tar.xz"
 SDL2_VERSION="2.26.5"
 SDL2_DEB="libsdl2=2.26.5+dfsg-1"
 SDL2_ORIG="libsdl2_2.26.5+dfsg.orig.tar.gz"
@@ -114,8 +115,8 @@ if [ "$do_deps" = 1 ]; then
     apt_dir="$DEPS_DIR/apt"
     dl_dir="$DEPS_DIR/downloads"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$dl_dir"
-    echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian bookworm main" \
-      > "$apt_dir/sources.list"
+    { echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian bookworm main"
+      echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian trixie main"; } > "$apt_dir/sources.list"
     apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
               -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root"
               -o "Dir::Cache=$apt_dir/cache")
@@ -140,7 +141,7 @@ if [ "$do_deps" = 1 ]; then
     tar -xjf "$dl_dir/$ZLIB_ORIG" -C "$DEPS_DIR" || die "unpacking $ZLIB_ORIG failed"
     mv "$DEPS_DIR/$ZLIB_TOP" "$zlib_dir"
     tar -xzf "$dl_dir/$SPNG_ORIG" -C "$DEPS_DIR" || die "unpacking $SPNG_ORIG failed"
-    [ -f "$imgui_dir/imgui.cpp" ] && [ -f "$imgui_dir/backends/imgui_impl_sdl.cpp" ] \
+    [ -f "$imgui_dir/imgui.cpp" ] && [ -f "$imgui_dir/backends/imgui_impl_sdl2.cpp" ] \
       || die "unexpected layout of $IMGUI_ORIG"
     [ -f "$sdl2_dir/include/SDL_config_emscripten.h" ] || die "unexpected layout of $SDL2_ORIG"
     [ -f "$zlib_dir/inflate.c" ] && [ -f "$zlib_dir/zconf.h" ] || die "unexpected layout of $ZLIB_ORIG"

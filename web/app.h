@@ -1,8 +1,16 @@
-// app.h — the browser app's state and panels. All training, noise, metrics, model files,
-// experiment records and saved state are the core's (core/session.h); this layer only draws
-// panels, keeps what is being edited, and forwards clicks and keys.
+// app.h — the browser app: its shared state and its panels. All training, noise, metrics,
+// model files, experiment records and saved state are the core's (core/session.h); this layer
+// draws panels, keeps what is being edited, and forwards clicks, touches and keys.
+//
+// Structure: App holds the Session, the things every panel reads (this frame's Session::Status,
+// the configuration being edited, browser facts, fonts) and one struct per panel with that
+// panel's own state. Panels are functions `draw_<panel>(App&)` in panel_<name>.cpp. Derived
+// images (results, the Draw pad's output, feature maps, previews) are recomputed through one
+// mechanism, Memo (ui.h): each says which inputs it depends on, and is recomputed when they
+// change.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -11,26 +19,11 @@
 #include "gfx.h"
 #include "imgui.h"
 #include "session.h"
+#include "ui.h"
 
 struct ImFont;
 
 namespace app {
-
-// Frame timing: intervals between frames, time spent training per frame.
-class FrameStats {
- public:
-  void add(double interval_ms, double work_ms, double cpu_ms);
-  double interval_p95() const { return p95(interval_); }
-  double work_p95() const { return p95(work_); }
-  double cpu_p95() const { return p95(cpu_); }
-  double fps() const;
-
- private:
-  static double p95(const std::vector<double>& v);
-  static constexpr size_t kWindow = 240;
-  std::vector<double> interval_, work_, cpu_;
-  size_t next_ = 0;
-};
 
 struct Fonts {
   ImFont* ui = nullptr;
@@ -38,161 +31,213 @@ struct Fonts {
   ImFont* title = nullptr;
 };
 
-// Secondary panels shown as tabs.
-enum class LeftTab { Data, Model, Files };
-enum class RightTab { Results, Experiments, Inspect };
+// Facts about the page and the browser, set by JS (browser.cpp) and the frame loop.
+struct Browser {
+  bool threaded_build = false;   // this is the pthreads build (dae_app.js, not dae_app_st.js)
+  bool isolated = false;         // crossOriginIsolated
+  std::string single_reason;     // why only one thread ("page is not cross-origin isolated")
+  int hardware_threads = 1;      // navigator.hardwareConcurrency
+  bool touch = false;            // a touch screen is the primary pointer
+  float dpr = 1.f;               // devicePixelRatio
+  bool mnist_done = false;       // MNIST fetched (or failed)
+  bool persist_done = false;     // IndexedDB read (or unavailable)
+  bool dhcd_listed = false;      // datasets.json lists a Devanagari pack
+  std::string dhcd_kind;         // "subset" or "full" (datasets.json)
+  int dhcd_bytes = 0;
+  bool dhcd_loading = false;
+  std::string pending_dataset;   // select once loaded
+  std::string busy;              // "Importing …" (Data panel)
+  std::string data_error;        // last loading / import error
+  bool simd = false;
+};
+
+// The run configuration being edited (Data, Model, Training panels): what the next run uses.
+struct Editor {
+  dae::TrainConfig cfg;
+  std::string preset = "seed";        // "" = custom layer list
+  std::vector<dae::LayerRow> rows;    // the editable layer list
+  std::string spec_text;              // the layer list as a spec (editable text)
+  std::string spec_error;             // the spec text did not parse
+  dae::ArchCheck check;               // of the current rows at the dataset's size
+  std::unique_ptr<dae::Model> arch_model;  // the same, built (its layer table)
+  Memo<std::string> check_memo;
+  std::string train_error;            // the last Train click failed
+  // Values typed out of range were clamped: the message stays next to the field a while.
+  FieldNotes notes;
+};
+
+enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Count };
+const char* panel_title(Panel p);
+
+struct DataState {
+  gfx::Image preview;
+  Memo<std::string> preview_memo;
+  uint64_t preview_draw = 1;  // a random pick of digits
+};
+
+struct ResultsState {
+  std::vector<dae::Triple> rows;
+  gfx::Image noisy, denoised, clean;
+  uint64_t draw = 0;  // R reshuffles
+  Memo<std::string> memo_input;   // which images, the model
+  Memo<uint64_t> memo_model;      // its weights (at most 2×/s while training)
+  bool collapsed = false;
+};
+
+struct DrawState {
+  int side = 28, side_w = 28;
+  std::vector<float> drawn;  // side·side_w floats in [0,1]
+  uint64_t drawn_rev = 1;    // bumps on every stroke
+  float brush = 1.3f;        // radius in image pixels
+  bool eraser = false;       // the touch-friendly way to erase (right button also erases)
+  uint64_t noise_key = 1;
+  dae::Triple out;
+  bool has_output = false;
+  gfx::Image img_drawn, img_noisy, img_denoised;
+  Memo<std::string> memo_input;   // the drawing, the noise: recomputed at once
+  Memo<uint64_t> memo_model;      // the model's weights: at most 4×/s while training
+  bool drawing = false;
+  ImVec2 last{-1, -1};
+  ImVec2 canvas_min{0, 0}, canvas_max{0, 0};  // screen rectangle of the canvas
+  int use_next = 0;
+};
+
+struct InspectState {
+  gfx::Image filters, fmaps;
+  int filters_n = 0, filters_h = 0, filters_w = 0;
+  int layer = 0, fmap_c = 0, fmap_h = 0, fmap_w = 0;
+  int filter_cmap = 2, fmap_cmap = 1;
+  Memo<std::string> memo_input;
+  Memo<uint64_t> memo_model;
+  bool visible = false;  // computed only while shown
+};
+
+struct PlotState {
+  bool log_scale = true;
+  bool show_steps = true;
+  std::set<int> overlay;  // run ids whose curves are overlaid
+};
+
+struct ExperimentsState {
+  int selected = -1;      // run whose notes are edited
+  std::string notes_edit; // being typed
+  int notes_run = -1;
+  std::string observations_edit;
+  bool observations_loaded = false;
+};
+
+struct FilesState {
+  std::string message, error;
+  bool autosave = true;
+  uint64_t saved_rev = 0;
+  uint64_t seen_rev = 0;
+  double change_time = 0, first_unsaved_time = -1, saved_time = -1;
+  bool saving = false;
+  std::string storage_note;   // runs over the storage budget, quota errors
+  bool restored = false;
+  std::string restore_note;   // what was restored (or why a saved item was ignored)
+  bool pretrained_tried = false;
+  std::string pretrained_loading;  // name of a bundled model being fetched
+};
+
+// How the panels are arranged this frame.
+enum class LayoutMode { Wide, Narrow };
+
+struct LayoutState {
+  LayoutMode mode = LayoutMode::Wide;
+  Panel narrow_tab = Panel::Training;   // the panel shown in the narrow layout
+  Panel wide_left = Panel::Data;        // wide layout: the left column's tab
+  Panel wide_right = Panel::Results;    // wide layout: the lower right tab
+  int force_tab = -1;                   // select this panel's tab on the next frame (tests, keys)
+  float header_h = 36;
+  // Per panel: its window rectangle and content size, for window.dae.layout().
+  struct Box { ImVec2 pos, size, content; float scroll_max_y = 0, scroll_max_x = 0; bool drawn = false; };
+  Box boxes[int(Panel::Count)];
+};
+
+struct Timing {
+  FrameStats stats;
+  double now = 0;               // seconds (emscripten_get_now / 1000)
+  double last_input = -100, last_render = 0;
+  int frames_after_load = 0;
+  bool ready = false;
+  bool idle = false;            // the loop runs at 2 Hz and draws only when something changed
+  int rendered = 0;             // frames drawn (for window.dae.status().fps)
+  std::vector<double> render_times;  // when the last frames were drawn (for fps)
+  double last_work_ms = 0;
+};
 
 struct App {
   dae::Session s;
+  dae::Session::Status st;  // this frame's
   Fonts fonts;
-
-  // ---- start-up and loading ----
-  bool mnist_done = false;     // fetched (or failed)
-  bool persist_done = false;   // IndexedDB read (or unavailable)
-  bool restored = false;       // autosave applied
-  bool ready = false;
-  int frames_after_load = 0;
-  bool dhcd_available = false, dhcd_loading = false;
-  int dhcd_bytes = 0;
-  std::string pending_dataset;  // select once loaded
-  std::string busy;             // "Importing …" (Data panel)
-  std::string data_error;       // last loading / import error
-  bool simd = false;
-
-  // ---- the configuration being edited (Data, Model, Training panels) ----
-  dae::TrainConfig cfg;
-  std::string preset = "seed";          // "" = custom layer list
-  std::vector<dae::LayerRow> rows;      // the editable layer list
-  std::string spec_text;                // the layer list as a spec (editable text)
-  std::string spec_error;               // the spec text did not parse
-  dae::ArchCheck check;                 // of the current rows at the dataset's size
-  std::unique_ptr<dae::Model> arch_model;  // the same, built (its layer table)
-  std::string check_key;
-  std::string train_error;
-  float budget_ms = 12.f;
-
-  // ---- per-frame data ----
-  dae::Json status;          // s.status() of this frame
-  FrameStats stats;
-  double last_work_ms = 0;
-  double now = 0;            // seconds since start (emscripten_get_now / 1000)
-  double last_input = 0, last_render = 0;
-
-  // ---- Data panel preview (Figure 7) ----
-  gfx::Image preview;
-  std::string preview_key;
-  uint64_t preview_draw = 1;  // a random pick of digits (several classes)
-
-  // ---- Results ----
-  std::vector<dae::Triple> results;
-  gfx::Image res_noisy, res_denoised, res_clean;
-  uint64_t results_draw = 0;
-  uint64_t results_rev = UINT64_MAX;
-  double results_time = -1;
-  bool results_force = true;
-
-  // ---- Draw ----
-  int draw_side = 28;
-  std::vector<float> drawn;  // draw_side² floats in [0,1]
-  float brush = 1.3f;        // radius in image pixels
-  uint64_t draw_noise_key = 1;
-  bool draw_dirty = true;
-  dae::Triple draw_triple;
-  bool draw_has_output = false;
-  gfx::Image img_drawn, img_draw_noisy, img_draw_denoised;
-  uint64_t draw_rev = UINT64_MAX;
-  double draw_time = -1;
-  bool drawing = false;
-  ImVec2 last_brush{-1, -1};
-  ImVec2 canvas_min{0, 0}, canvas_max{0, 0};  // screen rectangle of the Draw canvas
-
-  // ---- Inspect ----
-  gfx::Image filters, fmaps;
-  int filters_n = 0, filters_k = 0;
-  int fmap_layer = 0, fmap_c = 0, fmap_h = 0, fmap_w = 0;
-  uint64_t inspect_rev = UINT64_MAX;
-  double inspect_time = -1;
-  bool inspect_dirty = true;
-  int filter_cmap = 2, fmap_cmap = 1;
-
-  // ---- Loss plot / Experiments ----
-  bool log_scale = true;
-  bool show_steps = true;
-  std::set<int> overlay;     // run ids whose curves are overlaid
-  int selected_run = -1;     // run whose notes are edited
-  uint64_t ui_edits = 0;     // notes / observations edits (saved like revisions)
-
-  // ---- Model I/O and autosave ----
-  std::string io_message, io_error;
-  bool autosave = true;
-  uint64_t saved_rev = 0, saved_edits = 0;
-  uint64_t seen_rev = 0, seen_edits = 0;
-  double change_time = 0, first_unsaved_time = -1, saved_time = -1;
-  bool saving = false;
-
-  // ---- tabs (the test hook dae.showTab selects one on the next frame) ----
-  LeftTab left_tab = LeftTab::Data;
-  RightTab right_tab = RightTab::Results;
-  int force_left = -1, force_right = -1;
+  Browser browser;
+  Editor ed;
+  Timing t;
+  LayoutState layout;
+  DataState data;
+  ResultsState results;
+  DrawState draw;
+  InspectState inspect;
+  PlotState plot;
+  ExperimentsState exp;
+  FilesState files;
+  Confirm confirm;          // the one modal question of the moment (ui.h)
+  bool hint_dismissed = false;  // the first-run hint (train · watch the loss · draw)
+  int threads = 1;          // the Training panel's choice for the next run
 };
 
-extern App* g;
+App& the();  // the one App (main.cpp); only main.cpp and bridge.cpp call it
 
-// ---- helpers (main.cpp) ----
-// Records the last item's screen rectangle under `id` (window.dae.rect(id): tests click real
-// buttons and tabs with the mouse).
-void mark(const std::string& id);
-dae::Json marks_json();
-double num(const dae::Json& j, const char* key, double def = 0);
-std::string str(const dae::Json& j, const char* key);
-std::string dataset_label(const std::string& name);
-int dataset_side(const std::string& name);  // image side of a loaded dataset (28 if unknown)
-void help_marker(const char* text);
-void section(const char* title, const char* help = nullptr);
-std::string fmt_int(long long v);  // 74,497
-std::string fmt_time(double seconds);
-extern const ImVec4 kAccent, kTrainColor, kValColor, kStepColor, kMuted, kGood, kBad, kWarn;
+// ---- actions shared by panels, keyboard shortcuts and the JS API (editor.cpp) -----------------
+void select_dataset(App& a, const std::string& name);
+void select_preset(App& a, const std::string& name);
+void set_rows(App& a, const std::vector<dae::LayerRow>& rows);  // custom unless they equal a preset
+void refresh_arch(App& a);                                      // check_arch when rows/size change
+std::string arch_for_config(const App& a);                      // preset name or the rows' spec
+bool start_training(App& a, std::string* error = nullptr);      // with a.ed.cfg and a.threads
+void toggle_pause(App& a);
+void start_from_scratch(App& a);                                // asks nothing: nothing is lost
+void select_run(App& a, int id);
+void request_delete_run(App& a, int id);                        // asks when the model exists nowhere else
+void apply_model_config(App& a);                                // the editor follows the current model
+int dataset_side(const App& a, const std::string& name, bool width = false);
+std::string dataset_label(const App& a, const std::string& name);
+void clear_drawing(App& a);
 
-// ---- actions shared by panels, keyboard shortcuts and the JS API ----
-void select_dataset(const std::string& name);
-void select_preset(const std::string& name);
-void set_rows(const std::vector<dae::LayerRow>& rows);  // custom unless they equal the preset
-void refresh_arch();                                       // check_arch when rows/size change
-std::string arch_for_config();                             // preset name or the rows' spec
-bool start_training(std::string* error = nullptr);        // with g->cfg
-void toggle_pause();
-void reset_training();
-void clear_drawing();
-void apply_loaded_config();                                // UI config from s.config()
+// ---- panels -------------------------------------------------------------------------------------
+void draw_header(App& a, ImVec2 pos, ImVec2 size);
+void draw_data(App& a);
+void draw_model(App& a);
+void draw_files(App& a);
+void draw_training(App& a);
+void draw_loss(App& a);
+void draw_draw(App& a);
+void draw_results(App& a);
+void draw_experiments(App& a);
+void draw_inspect(App& a);
+void draw_panel(App& a, Panel p);  // dispatch
 
-// ---- panels ----
-void panel_setup(ImVec2 pos, ImVec2 size);      // Data | Model | Files tabs
-void panel_training(ImVec2 pos, ImVec2 size);
-void panel_loss(ImVec2 pos, ImVec2 size);
-void panel_draw(ImVec2 pos, ImVec2 size);
-void panel_views(ImVec2 pos, ImVec2 size);      // Results | Experiments | Inspect tabs
-void tab_data();
-void tab_model();
-void tab_files();
-void tab_results();
-void tab_experiments();
-void tab_inspect();
+// ---- per-frame updates of derived images --------------------------------------------------------
+void update_results(App& a);
+void update_drawing(App& a);
+void update_inspect(App& a);
 
-// ---- per-frame updates of derived images (views.cpp) ----
-void update_results();
-void update_drawing();
-void update_inspect();
-
-// ---- browser side (api.cpp) ----
-void js_start();                                   // fetch data, mount IndexedDB
-void js_load_pack(const std::string& name);        // data/<name>.daepack
-void js_pick_file(const char* kind);               // "model" | "zip" | "folder"
+// ---- browser side (browser.cpp) -------------------------------------------------------------------
+void js_start(App& a);                                  // fetch data, mount IndexedDB
+void js_load_pack(App& a, const std::string& name);     // data/<name>.daepack
+void js_load_pretrained(App& a, const std::string& dataset);  // models/seed-<dataset>.safetensors
+void js_pick_file(const char* kind);                    // "model" | "zip" | "folder"
 void js_download(const std::string& file, const char* mime, const void* data, size_t n);
-void maybe_autosave();
-void save_now();
-void forget_saved();
-void restore_saved();
-void announce_ready();
-dae::Json status_json();                           // Session::status() + page fields
+void js_set_unsaved_warning(bool on);                   // beforeunload: models that exist nowhere else
+void js_wake();                                         // leave the idle loop timing
+void maybe_autosave(App& a);
+void save_now(App& a);
+void forget_saved(App& a);
+void restore_saved(App& a);
+void announce_ready(App& a);
+void download_current_model(App& a);
+void download_run_model(App& a, int id);
+std::string status_json(App& a);                        // window.dae.status()
 
 }  // namespace app

@@ -1,33 +1,60 @@
 // dae_api.js — linked with --post-js: runs inside the Emscripten module's scope (FS, IDBFS,
-// HEAPU8, ccall are in scope). Two parts:
-//   Module.daeJS — what the C++ app calls: fetching the bundled data packs, file pickers
-//                  (model / zip / folder imports written into MEMFS), downloads, IndexedDB sync;
-//   window.dae   — the automation contract used by tests (issue 3), on top of exported C
-//                  functions that take and return JSON strings and heap buffers (web/api.cpp).
-/* global Module, FS, GL, IDBFS, HEAPU8, HEAP32, HEAPF32, ccall, _malloc, _free */
+// _malloc, the exported _dae_* functions are in scope). Three parts:
+//   the heap  — reads and writes through views that are refreshed first: with threads, a
+//               worker may grow the memory and leave this thread's views stale;
+//   Module.daeJS — what the C++ app calls: fonts, data packs, pretrained models, file pickers
+//               (imports written into MEMFS), downloads, IndexedDB sync, the clipboard, the
+//               warning before closing with unsaved models;
+//   window.dae — the automation contract tests use (status, train, denoise, rectangles, …), on
+//               the C functions of web/bridge.cpp: JSON and bytes in, malloc'ed results out.
+/* global Module, FS, IDBFS, HEAPU8, HEAPF32, HEAP32, _malloc, _free, UTF8ToString, stringToUTF8,
+   lengthBytesUTF8, ENVIRONMENT_IS_PTHREAD, GROWABLE_HEAP_U8, wasmMemory, updateGlobalBufferAndViews */
 (function () {
   'use strict';
+  if (typeof ENVIRONMENT_IS_PTHREAD !== 'undefined' && ENVIRONMENT_IS_PTHREAD) return;  // a worker thread
+  if (typeof window === 'undefined') return;
 
-  function shell(text, fraction) {
-    if (window.daeShell) window.daeShell.setStatus(text, fraction);
+  // ---- the heap -------------------------------------------------------------------------------
+  function heap() {
+    if (typeof wasmMemory !== 'undefined' && HEAPU8.buffer !== wasmMemory.buffer) {
+      updateGlobalBufferAndViews(wasmMemory.buffer);
+    }
+    return { u8: HEAPU8, f32: HEAPF32, i32: HEAP32 };
   }
-  function call(name, ret, types, args) { return ccall(name, ret, types, args); }
-  function flag(name, value) { call('dae_set_flag', null, ['string', 'number'], [name, value ? 1 : 0]); }
-  function busy(text) { call('dae_set_busy', null, ['string'], [text || '']); }
-
-  // Copies bytes into the wasm heap for the duration of fn(ptr, n).
+  function cstr(s) {
+    var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+  }
+  // A malloc'ed C string from the app: read, then freed.
+  function take(p) {
+    if (!p) return '';
+    var s = UTF8ToString(p);
+    _free(p);
+    return s;
+  }
+  // Calls f with C strings for the given JS strings (freed afterwards).
+  function withStrings(strs, f) {
+    var ps = strs.map(cstr);
+    try { return f.apply(null, ps); } finally { ps.forEach(function (p) { _free(p); }); }
+  }
+  // Copies bytes into the heap for the duration of fn(ptr, n).
   function withBytes(bytes, fn) {
     var ptr = _malloc(Math.max(1, bytes.length));
-    HEAPU8.set(bytes, ptr);
+    heap().u8.set(bytes, ptr);
     try { return fn(ptr, bytes.length); } finally { _free(ptr); }
   }
+  function flag(name, value) { withStrings([name], function (n) { _dae_set_flag(n, value ? 1 : 0); }); }
+  function text(name, value) { withStrings([name, value || ''], function (n, v) { _dae_set_text(n, v); }); }
+  function busy(t) { text('busy', t); }
+  function shell(t, fraction) { if (window.daeShell) window.daeShell.setStatus(t, fraction); }
+  function wake() { if (typeof _dae_wake === 'function') _dae_wake(); }
 
   // fetch() with a progress callback (bytes received, total or 0).
   function fetchBytes(url, progress) {
     return fetch(url, { credentials: 'same-origin' }).then(function (response) {
       if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + url);
-      var total = response.headers.get('Content-Encoding') ? 0 :
-                  Number(response.headers.get('Content-Length')) || 0;
+      var total = response.headers.get('Content-Encoding') ? 0 : Number(response.headers.get('Content-Length')) || 0;
       if (!response.body || !response.body.getReader) {
         return response.arrayBuffer().then(function (b) { return new Uint8Array(b); });
       }
@@ -49,6 +76,21 @@
     });
   }
 
+  // ---- fonts: fetched while the app downloads, written before main() runs ----------------------
+  var fonts = Promise.all(['DejaVuSans.ttf', 'DejaVuSansMono.ttf'].map(function (name) {
+    return fetchBytes('fonts/' + name).then(function (b) { return [name, b]; }, function () { return null; });
+  }));
+  Module.preRun = Module.preRun || [];
+  Module.preRun.push(function () {
+    addRunDependency('dae-fonts');
+    fonts.then(function (list) {
+      try { FS.mkdir('/fonts'); } catch (e) { /* exists */ }
+      list.forEach(function (f) { if (f) FS.writeFile('/fonts/' + f[0], f[1]); });
+      removeRunDependency('dae-fonts');
+    });
+  });
+
+  // ---- data packs and pretrained models ------------------------------------------------------------
   var packLoads = {};  // name -> Promise
 
   function loadPack(name, select) {
@@ -61,20 +103,34 @@
     }).then(function (bytes) {
       busy('');
       var err = withBytes(bytes, function (ptr, n) {
-        return call('dae_add_pack', 'string', ['number', 'number', 'string', 'number'],
-                    [ptr, n, name + '.daepack', select ? 1 : 0]);
+        return withStrings([name + '.daepack'], function (what) { return take(_dae_add_pack(ptr, n, what, select ? 1 : 0)); });
       });
+      wake();
       if (err) throw new Error(err);
       return true;
     }).catch(function (e) {
       busy('');
       delete packLoads[name];
-      console.error('dae: loading data/' + name + '.daepack failed: ' + (e && e.message ? e.message : e));
-      call('dae_pack_failed', null, ['string', 'string'], [name, String(e && e.message ? e.message : e)]);
+      var msg = String(e && e.message ? e.message : e);
+      console.warn('dae: loading data/' + name + '.daepack failed: ' + msg);
+      withStrings([name, msg], function (n, m) { _dae_pack_failed(n, m); });
       throw e;
     });
     packLoads[name] = p;
     return p;
+  }
+
+  // models/seed-<dataset>.safetensors: a small model trained by the CLI (assets/pretrained).
+  function loadPretrained(dataset) {
+    var name = 'seed-' + dataset + '.safetensors';
+    return fetchBytes('models/' + name).then(function (bytes) {
+      var err = withBytes(bytes, function (ptr, n) {
+        return withStrings([name], function (nm) { return take(_dae_upload_model(ptr, n, nm, 1)); });
+      });
+      if (err) throw new Error(err);
+    }).catch(function (e) {
+      text('pretrained_failed', String(e && e.message ? e.message : e));
+    }).then(wake);
   }
 
   // ---- IndexedDB ---------------------------------------------------------------------------
@@ -84,7 +140,10 @@
     syncing = true;
     FS.syncfs(false, function (err) {
       syncing = false;
-      if (err) console.warn('dae: saving to IndexedDB failed: ' + err);
+      if (err) {
+        console.warn('dae: saving to IndexedDB failed: ' + err);
+        text('storage_error', String(err && err.message ? err.message : err));
+      }
       if (syncAgain) { syncAgain = false; syncPersist(); return; }
       flag('saving', 0);
     });
@@ -104,11 +163,24 @@
       flag('persist_done', 1);
       return;
     }
-    FS.syncfs(true, function (err) {
-      if (err) console.warn('dae: reading IndexedDB failed: ' + err);
+    try {
+      FS.syncfs(true, function (err) {
+        if (err) console.warn('dae: reading IndexedDB failed: ' + err);
+        flag('persist_done', 1);
+      });
+    } catch (e) {
+      console.warn('dae: reading IndexedDB failed: ' + e);
       flag('persist_done', 1);
-    });
+    }
   }
+
+  // Leaving with models that exist only in this tab (over the storage budget, never downloaded).
+  var unsavedWarning = false;
+  window.addEventListener('beforeunload', function (e) {
+    if (!unsavedWarning) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
 
   // ---- file pickers --------------------------------------------------------------------------
   function rmTree(path) {
@@ -128,6 +200,9 @@
       try { FS.mkdir(cur); } catch (e) { /* exists */ }
     });
   }
+  function importPath(path) {
+    return withStrings([path], function (p) { return take(_dae_import(p)); });
+  }
 
   function importFiles(files, asFolder) {
     if (!files.length) return Promise.resolve('');
@@ -140,9 +215,10 @@
         FS.writeFile(path, new Uint8Array(buf));
         busy('Importing ' + f.name + '…');
         return new Promise(function (r) { setTimeout(r, 30); }).then(function () {
-          var err = call('dae_import', 'string', ['string'], [path]);
+          var err = importPath(path);
           rmTree(path);
           busy('');
+          wake();
           return err;
         });
       });
@@ -177,17 +253,20 @@
       busy('Importing ' + top + ' (' + list.length + ' images)…');
       return new Promise(function (r) { setTimeout(r, 30); });
     }).then(function () {
-      var err = call('dae_import', 'string', ['string'], [root]);
+      var err = importPath(root);
       rmTree(root);
       busy('');
+      wake();
       return err;
     });
   }
 
   function uploadModelBytes(bytes, name) {
-    return withBytes(bytes, function (ptr, n) {
-      return call('dae_upload_model', 'string', ['number', 'number', 'string'], [ptr, n, name || 'model']);
+    var err = withBytes(bytes, function (ptr, n) {
+      return withStrings([name || 'model.safetensors'], function (nm) { return take(_dae_upload_model(ptr, n, nm, 0)); });
     });
+    wake();
+    return err;
   }
 
   function pickFile(kind) {
@@ -220,7 +299,7 @@
   }
 
   function download(name, mime, ptr, len) {
-    var bytes = HEAPU8.slice(ptr, ptr + len);
+    var bytes = heap().u8.slice(ptr, ptr + len);
     var url = URL.createObjectURL(new Blob([bytes], { type: mime }));
     var a = document.createElement('a');
     a.href = url;
@@ -272,12 +351,36 @@
     };
   }
 
+  // ---- input: wake the idle loop, paste, touch ---------------------------------------------------
+  function listenForInput() {
+    ['pointerdown', 'pointermove', 'wheel', 'keydown', 'keyup', 'touchstart', 'touchmove', 'focus', 'resize']
+      .forEach(function (t) { window.addEventListener(t, wake, { passive: true, capture: true }); });
+    // Pasted text goes to the focused text field of the app.
+    document.addEventListener('paste', function (e) {
+      var t = e.clipboardData && e.clipboardData.getData('text/plain');
+      if (t) {
+        withStrings([t], function (p) { _dae_paste(p); });
+        e.preventDefault();
+      }
+    });
+    // A finger on the canvas draws or scrolls a panel, never the page (no pull-to-refresh,
+    // pinch-zoom or swipe-back under a stroke).
+    var canvas = Module.canvas;
+    if (canvas) {
+      ['touchstart', 'touchmove', 'touchend'].forEach(function (t) {
+        canvas.addEventListener(t, function (e) { if (e.cancelable) e.preventDefault(); }, { passive: false });
+      });
+    }
+  }
+
   function start() {
     try {
       if (typeof GL !== 'undefined' && GL.currentContext) shadowGLState(GL.currentContext.GLctx);
     } catch (e) {
       console.warn('dae: WebGL state shadow not installed: ' + e);
     }
+    listenForInput();
+    if (window.daeShell && window.daeShell.singleReason) text('single_reason', window.daeShell.singleReason);
     mountPersist();
     loadPack('mnist', true).catch(function () { /* reported */ }).then(function () { flag('mnist_done', 1); });
     // Which other packs were bundled (site/datasets.json, written by the build).
@@ -286,103 +389,113 @@
     }).then(function (m) {
       (m.packs || []).forEach(function (p) {
         if (p.name === 'dhcd') {
-          call('dae_set_flag', null, ['string', 'number'], ['dhcd_bytes', p.bytes || 0]);
-          flag('dhcd_available', 1);
+          withStrings(['dhcd_bytes'], function (n) { _dae_set_flag(n, p.bytes || 0); });
+          if (p.kind) text('dhcd_kind', p.kind);
+          flag('dhcd_listed', 1);
         }
       });
     }).catch(function (e) { console.warn('dae: datasets.json: ' + e); });
   }
 
-  Module.daeJS = { start: start, loadPack: loadPack, pickFile: pickFile, download: download,
-                   syncPersist: syncPersist };
+  var copied = '';
+  Module.daeJS = {
+    start: start, loadPack: loadPack, loadPretrained: loadPretrained, pickFile: pickFile, download: download,
+    syncPersist: syncPersist,
+    setUnsavedWarning: function (on) { unsavedWarning = !!on; },
+    copied: function (s) { copied = s; },
+  };
 
   // ---- window.dae: the automation contract -------------------------------------------------------
-  function json(what) { return JSON.parse(call('dae_ui', 'string', ['string'], [what])); }
+  function ui(what) { return JSON.parse(withStrings([what], function (w) { return take(_dae_ui(w)); })); }
   function toFloat32(arr) { return arr instanceof Float32Array ? arr : Float32Array.from(arr); }
+  function check(err) { if (err) throw new Error(err); return true; }
 
   var dae = window.dae = window.dae || {};
   Object.assign(dae, {
     ready: false,
-    status: function () { return JSON.parse(call('dae_status', 'string', [], [])); },
+    status: function () { return JSON.parse(take(_dae_status())); },
+    // config: the CLI's keys (dataset, arch, noise, epochs, batch, lr, train, val, seed, loss,
+    // fresh_noise) and threads; throws an Error with the app's message when it is refused.
     train: function (config) {
-      var err = call('dae_train', 'string', ['string'], [JSON.stringify(config || {})]);
-      if (err) throw new Error(err);
-      return true;
+      return check(withStrings([JSON.stringify(config || {})], function (j) { return take(_dae_train(j)); }));
     },
-    pause: function () { call('dae_pause', null, [], []); return true; },
-    resume: function () { call('dae_resume', null, [], []); return true; },
-    reset: function () { call('dae_reset', null, [], []); return true; },
+    pause: function () { _dae_pause(); return true; },
+    resume: function () { _dae_resume(); return true; },
+    stop: function () { _dae_stop(); return true; },
+    reset: function () { _dae_reset(); return true; },  // start from scratch (every run keeps its model)
+    setThreads: function (n) { return check(take(_dae_set_threads(n))); },
     // Model forward pass only (Session::denoise), as the Draw panel uses it.
     denoise: function (image) {
       var x = toFloat32(image), n = x.length;
       var inp = _malloc(Math.max(4, n * 4)), out = _malloc(Math.max(4, n * 4));
       try {
-        HEAPF32.set(x, inp >> 2);
-        var err = call('dae_denoise', 'string', ['number', 'number', 'number'], [inp, n, out]);
-        if (err) throw new Error(err);
-        return HEAPF32.slice(out >> 2, (out >> 2) + n);
+        heap().f32.set(x, inp >> 2);
+        check(take(_dae_denoise(inp, n, out)));
+        return heap().f32.slice(out >> 2, (out >> 2) + n);
       } finally { _free(inp); _free(out); }
     },
-    // The Draw canvas in page pixels (for real mouse events).
+    // The Draw canvas in page pixels (for real mouse and touch events).
     drawCanvasRect: function () {
-      // ImGui works in CSS pixels relative to the canvas (SDL's window is the canvas' CSS size).
-      var r = json('canvas'), c = Module.canvas.getBoundingClientRect();
+      var r = ui('canvas'), c = Module.canvas.getBoundingClientRect();
       return { x: c.left + r.x, y: c.top + r.y, width: r.width, height: r.height, side: r.side };
     },
-    drawn: function () { return Float32Array.from(json('draw').drawn); },
+    drawn: function () { return Float32Array.from(ui('draw').drawn); },
     drawPanel: function () {
-      var d = json('draw');
+      var d = ui('draw');
       return { side: d.side, drawn: Float32Array.from(d.drawn), noisy: Float32Array.from(d.noisy),
-               denoised: Float32Array.from(d.denoised), psnr_noisy: d.psnr_noisy,
-               psnr_denoised: d.psnr_denoised, pending: d.pending };
+               denoised: Float32Array.from(d.denoised), psnr_noisy: d.psnr_noisy, psnr_denoised: d.psnr_denoised,
+               eraser: d.eraser, rendered_frames: d.rendered_frames };
     },
     setDrawing: function (image) {
       var x = toFloat32(image);
       var ok = withBytes(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), function (ptr, n) {
-        return call('dae_set_drawing', 'number', ['number', 'number'], [ptr, n / 4]);
+        return _dae_set_drawing(ptr, n / 4);
       });
-      if (!ok) throw new Error('the drawing has ' + json('draw').drawn.length + ' pixels');
+      if (!ok) throw new Error('the drawing has ' + ui('draw').drawn.length + ' pixels');
       return true;
     },
-    clearDrawing: function () { call('dae_clear_drawing', null, [], []); return true; },
-    // The current model as .safetensors bytes (the UI's button downloads the same bytes).
+    clearDrawing: function () { _dae_clear_drawing(); return true; },
+    // The current model as .safetensors bytes (the Files panel's button downloads the same bytes).
     downloadModel: function () {
       var np = _malloc(4);
       try {
-        var ptr = call('dae_model_bytes', 'number', ['number'], [np]);
-        var n = HEAP32[np >> 2];
+        var ptr = _dae_model_bytes(np);
+        var n = heap().i32[np >> 2];
         if (n < 0 || !ptr) throw new Error('no model to download');
-        return HEAPU8.slice(ptr, ptr + n);
+        var bytes = heap().u8.slice(ptr, ptr + n);
+        _free(ptr);
+        return bytes;
       } finally { _free(np); }
     },
+    modelFileName: function () { return take(_dae_model_file_name()); },
     uploadModel: function (bytes, name) {
-      var err = uploadModelBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name);
-      if (err) throw new Error(err);
-      return true;
+      return check(uploadModelBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name));
     },
     loadDataset: function (name) { return loadPack(name === 'devanagari' ? 'dhcd' : name, true); },
-    runs: function () { return json('runs'); },
-    // Page rectangle of a marked widget (a button or tab drawn in the last frames), or null:
-    // train, pause, resume, reset, download_model, upload_model, tab_<name>, preset_<name>, …
+    runs: function () { return ui('runs'); },
+    // Page rectangle of a marked widget (drawn in the last frames), or null: train, pause,
+    // resume, stop, reset, download_model, upload_model, tab_<name>, preset_<name>, …
     rect: function (id) {
-      var r = json('rects')[id], c = Module.canvas.getBoundingClientRect();
+      var r = ui('rects')[id], c = Module.canvas.getBoundingClientRect();
       return r ? { x: c.left + r.x, y: c.top + r.y, width: r.width, height: r.height } : null;
     },
-    rects: function () { return json('rects'); },
-    csv: function () { return json('csv').csv; },
-    results: function () { return json('results').results; },
-    config: function () { return json('config'); },
-    showTab: function (name) { call('dae_show_tab', null, ['string'], [String(name).toLowerCase()]); return true; },
-    setBudget: function (ms) { call('dae_set_budget', null, ['number'], [ms]); return true; },
-    selectRun: function (id, overlay) { call('dae_select_run', null, ['number', 'number'], [id, overlay ? 1 : 0]); return true; },
-    saveNow: function () { call('dae_save_now', null, [], []); return true; },
-    // The Experiments panel's free-text observations (typed there by people).
-    setObservations: function (text) { call('dae_set_observations', null, ['string'], [String(text)]); return true; },
-    // Resolves after n animation frames (the UI has caught up with API calls).
+    rects: function () { return ui('rects'); },
+    layout: function () { return ui('layout'); },
+    csv: function () { return ui('csv').csv; },
+    results: function () { return ui('results').results; },
+    config: function () { return ui('config'); },
+    clipboard: function () { return copied; },
+    showTab: function (name) { withStrings([String(name).toLowerCase()], function (n) { _dae_show_tab(n); }); return true; },
+    selectRun: function (id, overlay) { return check(take(_dae_select_run(id, overlay ? 1 : 0))); },
+    saveNow: function () { _dae_save_now(); return true; },
+    // The Runs panel's free-text observations (typed there by people).
+    setObservations: function (t) { withStrings([String(t)], function (p) { _dae_set_observations(p); }); return true; },
+    // Resolves after n drawn frames (the UI has caught up with API calls); wakes an idle page.
     frames: function (n) {
+      wake();
       return new Promise(function (resolve) {
         var left = n || 2;
-        (function tick() { if (--left < 0) resolve(); else requestAnimationFrame(tick); })();
+        (function tick() { wake(); if (--left < 0) resolve(); else requestAnimationFrame(tick); })();
       });
     },
   });

@@ -1,16 +1,18 @@
 // main.cpp — the browser app: SDL2 window + WebGL2 context, Dear ImGui, the frame loop
-// (time-sliced training, panels, autosave) and the fixed tiled layout.
+// (training progress, panels, autosave, idle), and the layout, which follows the screen:
 //
-// Layout (computed from the display size every frame; fits 1280×800 without overlap):
-//   +------------------------------------------------------------------------------+
-//   | header: title, dataset · model · params, SIMD / threads, frame time, autosave |
-//   +------------------+--------------------------+--------------------------------+
-//   | Setup            | Training                 | Draw                           |
-//   |  [Data|Model|    |  config, buttons,        |  canvas · noisy · denoised     |
-//   |   Model files]   |  progress, metrics       +--------------------------------+
-//   |                  +--------------------------+ [Results|Experiments|Inspect]  |
-//   |                  | Loss                     |                                |
-//   +------------------+--------------------------+--------------------------------+
+//  Wide (≥ 1200 CSS px and a mouse):                Narrow (phones, small or zoomed windows):
+//   +------------------------------------------+     +----------------------+
+//   | header: model · threads · fps · autosave |     | header               |
+//   +-----------+--------------+---------------+     | [Train][Loss][Draw]… | one tap to any panel
+//   | Data |    | Training     | Draw          |     +----------------------+
+//   | Model |   +--------------+---------------+     | the chosen panel,    |
+//   | Files     | Loss         | Results|Runs| |     | full width, scrolls  |
+//   |           |              | Inspect       |     | by touch             |
+//   +-----------+--------------+---------------+     +----------------------+
+//
+// Quiet when idle: with no input, training, loading or animation for a second, the loop runs
+// at 2 Hz (a timer instead of animation frames); any input wakes it at once.
 
 #include <SDL.h>
 #include <GLES3/gl3.h>
@@ -20,34 +22,27 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 
 #include "app.h"
 #include "imgui_impl_opengl3.h"
-#include "imgui_impl_sdl.h"
+#include "imgui_impl_sdl2.h"
+#include "imgui_internal.h"
 
 namespace app {
 
-App* g = nullptr;
-
-const ImVec4 kAccent(0.31f, 0.56f, 0.90f, 1.f);
-const ImVec4 kTrainColor(0.36f, 0.62f, 0.98f, 1.f);
-const ImVec4 kValColor(0.98f, 0.60f, 0.22f, 1.f);
-const ImVec4 kStepColor(0.50f, 0.70f, 0.95f, 0.55f);
-const ImVec4 kMuted(0.62f, 0.65f, 0.71f, 1.f);
-const ImVec4 kGood(0.45f, 0.82f, 0.50f, 1.f);
-const ImVec4 kBad(0.95f, 0.42f, 0.42f, 1.f);
-const ImVec4 kWarn(0.95f, 0.78f, 0.35f, 1.f);
-
 namespace {
 
+App* g_app = nullptr;
 SDL_Window* window = nullptr;
 SDL_GLContext gl_context = nullptr;
 double last_frame_start = -1;
 
+constexpr float kWideMin = 1200;  // CSS px: below this (or on touch screens) the narrow layout
+
 // ---- look ------------------------------------------------------------------------------------
-void setup_style() {
+void setup_style(float scale) {
   ImGuiStyle& st = ImGui::GetStyle();
+  st = ImGuiStyle();
   ImGui::StyleColorsDark(&st);
   st.WindowPadding = ImVec2(10, 8);
   st.FramePadding = ImVec2(6, 3);
@@ -56,7 +51,7 @@ void setup_style() {
   st.CellPadding = ImVec2(4, 2);
   st.IndentSpacing = 16;
   st.ScrollbarSize = 12;
-  st.GrabMinSize = 10;
+  st.GrabMinSize = 12;
   st.WindowRounding = 0;
   st.FrameRounding = 3;
   st.GrabRounding = 3;
@@ -65,6 +60,7 @@ void setup_style() {
   st.PopupRounding = 3;
   st.WindowBorderSize = 1;
   st.WindowTitleAlign = ImVec2(0.0f, 0.5f);
+  st.TouchExtraPadding = ImVec2(0, 0);
   ImVec4* c = st.Colors;
   c[ImGuiCol_WindowBg] = ImVec4(0.118f, 0.129f, 0.153f, 1.f);
   c[ImGuiCol_ChildBg] = ImVec4(0.098f, 0.106f, 0.125f, 1.f);
@@ -96,6 +92,8 @@ void setup_style() {
   c[ImGuiCol_Text] = ImVec4(0.90f, 0.91f, 0.93f, 1.f);
   c[ImGuiCol_TextDisabled] = kMuted;
   c[ImGuiCol_Separator] = c[ImGuiCol_Border];
+  c[ImGuiCol_NavHighlight] = ImVec4(1.00f, 0.80f, 0.30f, 1.f);  // keyboard focus: clearly visible
+  if (scale != 1.f) st.ScaleAllSizes(scale);
 }
 
 bool file_exists(const char* path) {
@@ -106,88 +104,104 @@ bool file_exists(const char* path) {
   return false;
 }
 
-void setup_fonts() {
+// Fonts are rasterised at the device's pixel ratio (crisp on phones) and drawn at CSS size.
+void setup_fonts(App& a) {
   ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  const float dpr = std::clamp(a.browser.dpr, 1.f, 4.f);
   // Latin-1, Greek (Δ), general punctuation (— … ·), arrows, math operators (≈ ≥), shapes (▶),
   // dingbats (✕).
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2190, 0x21FF,
                                    0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2700, 0x27BF, 0};
   ImFontConfig cfg;
-  cfg.OversampleH = 2;
+  cfg.OversampleH = dpr > 1.5f ? 1 : 2;
   cfg.OversampleV = 1;
   const char* sans = "/fonts/DejaVuSans.ttf";
   const char* mono = "/fonts/DejaVuSansMono.ttf";
+  a.fonts = Fonts();
   if (file_exists(sans)) {
-    g->fonts.ui = io.Fonts->AddFontFromFileTTF(sans, 15.0f, &cfg, ranges);
-    g->fonts.title = io.Fonts->AddFontFromFileTTF(sans, 19.0f, &cfg, ranges);
+    a.fonts.ui = io.Fonts->AddFontFromFileTTF(sans, 15.0f * dpr, &cfg, ranges);
+    a.fonts.title = io.Fonts->AddFontFromFileTTF(sans, 19.0f * dpr, &cfg, ranges);
   }
-  if (file_exists(mono)) g->fonts.mono = io.Fonts->AddFontFromFileTTF(mono, 13.0f, &cfg, ranges);
-  if (!g->fonts.ui) {
-    // No TrueType font was packaged: ImGui's built-in bitmap font, slightly enlarged.
-    g->fonts.ui = io.Fonts->AddFontDefault();
-    io.FontGlobalScale = 1.15f;
+  if (file_exists(mono)) a.fonts.mono = io.Fonts->AddFontFromFileTTF(mono, 13.0f * dpr, &cfg, ranges);
+  io.FontGlobalScale = 1.f / dpr;
+  if (!a.fonts.ui) {
+    // No TrueType font: ImGui's built-in bitmap font, slightly enlarged.
+    ImFontConfig d;
+    d.SizePixels = 13.f * dpr;
+    a.fonts.ui = io.Fonts->AddFontDefault(&d);
+    io.FontGlobalScale = 1.15f / dpr;
   }
-  if (!g->fonts.mono) g->fonts.mono = g->fonts.ui;
-  if (!g->fonts.title) g->fonts.title = g->fonts.ui;
-  io.FontDefault = g->fonts.ui;
+  if (!a.fonts.mono) a.fonts.mono = a.fonts.ui;
+  if (!a.fonts.title) a.fonts.title = a.fonts.ui;
+  io.FontDefault = a.fonts.ui;
 }
 
 // ---- header ------------------------------------------------------------------------------------
-void header(ImVec2 pos, ImVec2 size) {
+constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+std::string threads_text(const App& a) {
+  const int t = a.st.threads;
+  if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
+  return std::to_string(t) + (t == 1 ? " thread" : " threads");
+}
+
+std::string save_text(const App& a) {
+  if (!a.files.autosave) return "autosave off";
+  if (a.files.saving) return "saving…";
+  if (!a.files.storage_note.empty()) return "autosave: see Files";
+  if (a.files.saved_time >= 0) return "autosaved";
+  return a.s.runs().empty() ? "autosave on" : "restored";
+}
+
+}  // namespace
+
+void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.086f, 0.094f, 0.114f, 1.f));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 0));
-  ImGui::Begin("##header", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav);
-  const float h = size.y;
-  ImGui::PushFont(g->fonts.title);
-  ImGui::SetCursorPosY((h - ImGui::GetFontSize()) * 0.5f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 4));
+  ImGui::Begin("##header", nullptr, ImGuiWindowFlags_NoDecoration | kFixed | ImGuiWindowFlags_NoNav);
+  const bool narrow = a.layout.mode == LayoutMode::Narrow;
+  ImGui::PushFont(a.fonts.title);
   ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.f, 1.f), "dae");
-  ImGui::SameLine(0, 8);
-  ImGui::TextUnformatted("denoising autoencoder trainer");
   ImGui::PopFont();
-
-  const dae::Json& st = g->status;
-  ImGui::SameLine(0, 24);
-  ImGui::SetCursorPosY((h - ImGui::GetFontSize()) * 0.5f);
-  std::string ds = str(st, "dataset");
-  std::string line;
-  if (g->s.has_model()) {
-    line = dataset_label(ds.empty() ? g->cfg.dataset : ds) + "  ·  " + str(st, "arch_name") + " model  ·  " +
-           fmt_int((long long)num(st, "params")) + " params";
-  } else {
-    line = dataset_label(g->cfg.dataset) + "  ·  no model yet";
-  }
-  // Right side: runtime facts.
+  ImGui::SameLine(0, 8);
+  const std::string model = a.st.model.source == dae::ModelSource::None ? "no model yet" : a.st.model.describe();
   char right[200];
-  const char* save_state = !g->autosave ? "autosave off"
-                           : g->saving  ? "saving…"
-                           : g->saved_time >= 0 ? "autosaved"
-                                                : "not saved yet";
-  std::snprintf(right, sizeof right, "WASM SIMD %s  ·  %d thread  ·  %.0f fps, frame p95 %.0f ms  ·  %s",
-                g->simd ? "on" : "off", 1, g->stats.fps(), g->stats.interval_p95(), save_state);
-  const float w = ImGui::CalcTextSize(right).x;
-  const float right_x = size.x - w - 34;
-  {
-    // The middle text, clipped before the right-hand facts.
+  std::snprintf(right, sizeof right, "%s · %.0f fps · %s", threads_text(a).c_str(), a.t.stats.fps(), save_text(a).c_str());
+  const float rw = ImGui::CalcTextSize(right).x;
+  const float avail = ImGui::GetContentRegionAvail().x - 24;
+  ImGui::AlignTextToFramePadding();
+  if (!narrow && avail > rw + 200) {
+    // One line: the model in memory on the left, runtime facts on the right.
     const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(p, ImVec2(pos.x + right_x - 16, p.y + h), true);
-    ImGui::TextColored(kMuted, "%s", line.c_str());
+    ImGui::PushClipRect(p, ImVec2(p.x + avail - rw - 16, p.y + size.y), true);
+    ImGui::TextColored(kMuted, "model: %s", model.c_str());
     ImGui::PopClipRect();
+    ImGui::SameLine(size.x - rw - 34);
+    ImGui::TextColored(kMuted, "%s", right);
+  } else {
+    // Two short lines.
+    ImGui::BeginGroup();
+    ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
+                        ImVec2(pos.x + size.x - 40, ImGui::GetCursorScreenPos().y + size.y), true);
+    ImGui::TextColored(kMuted, "%s", model.c_str());
+    ImGui::TextColored(kMuted, "%s", right);
+    ImGui::PopClipRect();
+    ImGui::EndGroup();
   }
-  ImGui::SameLine(right_x);
-  ImGui::SetCursorPosY((h - ImGui::GetFontSize()) * 0.5f);
-  ImGui::TextColored(kMuted, "%s", right);
-  ImGui::SameLine();
-  ImGui::SetCursorPosY((h - ImGui::GetFontSize()) * 0.5f);
+  mark("header_model");
+  ImGui::SameLine(size.x - 30);
   help_marker(
-      "Keyboard: Tab / arrows move between widgets, Space or Enter activates, Ctrl+Tab switches panels.\n"
+      "Keyboard: Tab / Shift+Tab move between fields and buttons, Space or Enter activates, arrows adjust.\n"
+      "F6 (or Alt+1…9) moves to the next panel.\n"
       "Shortcuts (when no text field is active):\n"
       "  Ctrl+Enter  train with the current settings\n"
       "  P           pause / resume training\n"
-      "  C           clear the drawing\n"
+      "  C           clear the drawing,  E  eraser on/off\n"
       "  R           reshuffle the Results images\n"
       "  L           toggle the loss plot's log scale\n"
       "Everything is saved in this browser (IndexedDB) and restored on reload.");
@@ -196,126 +210,262 @@ void header(ImVec2 pos, ImVec2 size) {
   ImGui::PopStyleColor();
 }
 
-// Keyboard shortcuts, taken from SDL's key events directly: ImGui 1.86 samples key state once
-// per frame, so a key pressed and released within one frame would be missed.
-void shortcut(const SDL_KeyboardEvent& k) {
-  if (k.repeat || ImGui::GetIO().WantTextInput) return;
-  const bool ctrl = (k.keysym.mod & KMOD_CTRL) != 0;
+namespace {
+
+// ---- panels in windows -------------------------------------------------------------------------
+void record_box(App& a, Panel p) {
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  auto& b = a.layout.boxes[int(p)];
+  b.pos = w->Pos;
+  b.size = w->Size;
+  b.content = w->ContentSize;
+  b.scroll_max_y = w->ScrollMax.y;
+  b.scroll_max_x = w->ScrollMax.x;
+  b.drawn = true;
+}
+
+void panel_window(App& a, Panel p, ImVec2 pos, ImVec2 size, bool titled) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  std::string name = std::string(panel_title(p)) + "###panel" + std::to_string(int(p));
+  ImGuiWindowFlags f = kFixed;
+  if (!titled) f |= ImGuiWindowFlags_NoTitleBar;
+  ImGui::Begin(name.c_str(), nullptr, f);
+  record_box(a, p);
+  draw_panel(a, p);
+  ImGui::End();
+}
+
+// A tab bar of panels inside one window (the wide layout's left column and lower right).
+void tabbed_window(App& a, const char* id, const std::vector<Panel>& panels, Panel& current, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin(id, nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
+  if (ImGui::BeginTabBar((std::string(id) + "_tabs").c_str())) {
+    for (Panel p : panels) {
+      const int flags = a.layout.force_tab == int(p) ? ImGuiTabItemFlags_SetSelected : 0;
+      std::string label = panel_title(p);
+      if (p == Panel::Experiments) label += " (" + std::to_string(a.s.runs().size()) + ")";
+      label += "###tab" + std::to_string(int(p));
+      const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+      mark(std::string("tab_") + (p == Panel::Experiments ? "experiments" : p == Panel::Files ? "files" : [&] {
+             std::string t = panel_title(p);
+             for (char& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
+             return t;
+           }()));
+      if (open) {
+        current = p;
+        ImGui::BeginChild("scroll", ImVec2(0, 0), false);
+        record_box(a, p);
+        draw_panel(a, p);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+}
+
+void layout_wide(App& a, float W, float H) {
+  const float header_h = 36;
+  a.layout.header_h = header_h;
+  const float left_w = std::round(std::clamp(W * 0.31f, 370.f, 520.f));
+  const float right_w = std::round(std::clamp(W * 0.36f, 430.f, 640.f));
+  const float mid_w = W - left_w - right_w;
+  const float body_y = header_h, body_h = H - header_h;
+  const float train_h = std::round(std::clamp(body_h * 0.40f, 300.f, 360.f));
+  const float draw_h = std::round(std::clamp(body_h * 0.43f, 320.f, 420.f));
+  draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
+  tabbed_window(a, "Setup", {Panel::Data, Panel::Model, Panel::Files}, a.layout.wide_left, ImVec2(0, body_y),
+                ImVec2(left_w, body_h));
+  panel_window(a, Panel::Training, ImVec2(left_w, body_y), ImVec2(mid_w, train_h), true);
+  panel_window(a, Panel::Loss, ImVec2(left_w, body_y + train_h), ImVec2(mid_w, body_h - train_h), true);
+  panel_window(a, Panel::Draw, ImVec2(left_w + mid_w, body_y), ImVec2(right_w, draw_h), true);
+  tabbed_window(a, "Views", {Panel::Results, Panel::Experiments, Panel::Inspect}, a.layout.wide_right,
+                ImVec2(left_w + mid_w, body_y + draw_h), ImVec2(right_w, body_h - draw_h));
+}
+
+// Narrow: a grid of big tab buttons, then the chosen panel at full width.
+void layout_narrow(App& a, float W, float H) {
+  static const Panel order[] = {Panel::Training, Panel::Loss, Panel::Draw, Panel::Results, Panel::Experiments,
+                                Panel::Data, Panel::Model, Panel::Files, Panel::Inspect};
+  const int n = int(sizeof order / sizeof order[0]);
+  const float header_h = W < 600 ? 48 : 36;
+  a.layout.header_h = header_h;
+  draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
+  const float button_h = std::max(ImGui::GetFrameHeight() + 8, a.browser.touch ? 40.f : 30.f);
+  const int per_row = W >= 9 * 88 ? n : (n + 1) / 2;
+  const int rows = (n + per_row - 1) / per_row;
+  const float bar_h = rows * (button_h + 4) + 8;
+  if (a.layout.force_tab >= 0) a.layout.narrow_tab = Panel(a.layout.force_tab);
+  ImGui::SetNextWindowPos(ImVec2(0, header_h));
+  ImGui::SetNextWindowSize(ImVec2(W, bar_h));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(4, 4));
+  ImGui::Begin("##tabs", nullptr, kFixed | ImGuiWindowFlags_NoDecoration);
+  const float bw = std::floor((W - 8 - 4 * (per_row - 1)) / per_row);
+  for (int i = 0; i < n; ++i) {
+    if (i % per_row) ImGui::SameLine();
+    const Panel p = order[i];
+    const bool on = a.layout.narrow_tab == p;
+    if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
+    std::string label = panel_title(p);
+    if (p == Panel::Experiments && !a.s.runs().empty()) label += " " + std::to_string(a.s.runs().size());
+    if (p == Panel::Training && a.st.training) label += " ▶";
+    if (ImGui::Button(label.c_str(), ImVec2(bw, button_h))) a.layout.narrow_tab = p;
+    if (on) ImGui::PopStyleColor();
+    std::string id = panel_title(p);
+    for (char& c : id) c = char(std::tolower(static_cast<unsigned char>(c)));
+    mark("tab_" + (p == Panel::Experiments ? std::string("experiments") : p == Panel::Files ? "files" : id));
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+  const float y = header_h + bar_h;
+  panel_window(a, a.layout.narrow_tab, ImVec2(0, y), ImVec2(W, H - y), false);
+  if (a.layout.narrow_tab == Panel::Data || a.layout.narrow_tab == Panel::Model || a.layout.narrow_tab == Panel::Files)
+    a.layout.wide_left = a.layout.narrow_tab;
+  if (a.layout.narrow_tab == Panel::Results || a.layout.narrow_tab == Panel::Experiments ||
+      a.layout.narrow_tab == Panel::Inspect)
+    a.layout.wide_right = a.layout.narrow_tab;
+}
+
+// ---- input ---------------------------------------------------------------------------------------
+// Keyboard shortcuts, from SDL's key events (only when no text field takes the keys).
+void shortcut(App& a, const SDL_KeyboardEvent& k) {
+  if (k.repeat) return;
   const SDL_Scancode sc = k.keysym.scancode;
+  // Panel switching on keys browsers leave to pages: F6 (Shift+F6 back), Alt+1…9.
+  static const Panel cycle[] = {Panel::Data, Panel::Model, Panel::Files, Panel::Training, Panel::Loss,
+                                Panel::Draw, Panel::Results, Panel::Experiments, Panel::Inspect};
+  auto go = [&](Panel p) {
+    a.layout.force_tab = int(p);
+    const std::string name = std::string(panel_title(p)) + "###panel" + std::to_string(int(p));
+    if (a.layout.mode == LayoutMode::Wide) {
+      if (p == Panel::Data || p == Panel::Model || p == Panel::Files) ImGui::SetWindowFocus("Setup");
+      else if (p == Panel::Results || p == Panel::Experiments || p == Panel::Inspect) ImGui::SetWindowFocus("Views");
+      else ImGui::SetWindowFocus(name.c_str());
+    }
+  };
+  if (sc == SDL_SCANCODE_F6) {
+    int cur = 0;
+    const Panel now = a.layout.mode == LayoutMode::Narrow ? a.layout.narrow_tab : Panel::Training;
+    ImGuiWindow* fw = GImGui->NavWindow;
+    for (int i = 0; i < 9; ++i) {
+      const std::string name = std::string(panel_title(cycle[i])) + "###panel" + std::to_string(int(cycle[i]));
+      if ((fw && fw->RootWindow && std::string(fw->RootWindow->Name) == name) || cycle[i] == now) cur = i;
+    }
+    if (fw && fw->RootWindow && std::string(fw->RootWindow->Name) == "Setup") cur = int(a.layout.wide_left);
+    if (fw && fw->RootWindow && std::string(fw->RootWindow->Name) == "Views")
+      cur = int(a.layout.wide_right) == int(Panel::Results) ? 6 : int(a.layout.wide_right) == int(Panel::Experiments) ? 7 : 8;
+    const int next = (cur + ((k.keysym.mod & KMOD_SHIFT) ? 8 : 1)) % 9;
+    go(cycle[next]);
+    return;
+  }
+  if ((k.keysym.mod & KMOD_ALT) && sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9) {
+    go(cycle[sc - SDL_SCANCODE_1]);
+    return;
+  }
+  if (ImGui::GetIO().WantTextInput) return;
+  const bool ctrl = (k.keysym.mod & KMOD_CTRL) != 0;
   if (ctrl) {
-    if (sc == SDL_SCANCODE_RETURN || sc == SDL_SCANCODE_KP_ENTER) start_training();
+    if (sc == SDL_SCANCODE_RETURN || sc == SDL_SCANCODE_KP_ENTER) start_training(a);
     return;
   }
   if (k.keysym.mod & (KMOD_ALT | KMOD_GUI)) return;
   switch (sc) {
-    case SDL_SCANCODE_P: toggle_pause(); break;
-    case SDL_SCANCODE_C: clear_drawing(); break;
-    case SDL_SCANCODE_R:
-      ++g->results_draw;
-      g->results_force = true;
-      break;
-    case SDL_SCANCODE_L: g->log_scale = !g->log_scale; break;
+    case SDL_SCANCODE_P: toggle_pause(a); break;
+    case SDL_SCANCODE_C: clear_drawing(a); break;
+    case SDL_SCANCODE_E: a.draw.eraser = !a.draw.eraser; break;
+    case SDL_SCANCODE_R: ++a.results.draw; break;
+    case SDL_SCANCODE_L: a.plot.log_scale = !a.plot.log_scale; break;
     default: break;
   }
 }
 
-void layout() {
-  const ImVec2 d = ImGui::GetIO().DisplaySize;
-  const float W = std::max(d.x, 960.f), H = std::max(d.y, 640.f);
-  const float header_h = 36;
-  const float left_w = std::round(std::clamp(W * 0.31f, 360.f, 520.f));
-  const float right_w = std::round(std::clamp(W * 0.36f, 440.f, 640.f));
-  const float mid_w = W - left_w - right_w;
-  const float body_y = header_h, body_h = H - header_h;
-  const float train_h = std::round(std::clamp(body_h * 0.37f, 280.f, 340.f));
-  const float draw_h = std::round(std::clamp(body_h * 0.43f, 320.f, 420.f));
+// Touch: a finger dragged where no widget takes it scrolls the window under it (ImGui scrolls
+// only with a wheel). Tracked from SDL's finger events, in CSS pixels.
+struct TouchScroll {
+  bool active = false, scrolling = false;
+  ImVec2 start, last;
+  ImGuiWindow* win = nullptr;
+} touch_scroll;
 
-  header(ImVec2(0, 0), ImVec2(W, header_h));
-  panel_setup(ImVec2(0, body_y), ImVec2(left_w, body_h));
-  panel_training(ImVec2(left_w, body_y), ImVec2(mid_w, train_h));
-  panel_loss(ImVec2(left_w, body_y + train_h), ImVec2(mid_w, body_h - train_h));
-  panel_draw(ImVec2(left_w + mid_w, body_y), ImVec2(right_w, draw_h));
-  panel_views(ImVec2(left_w + mid_w, body_y + draw_h), ImVec2(right_w, body_h - draw_h));
+void touch_event(const SDL_Event& e, float W, float H) {
+  const ImVec2 p(e.tfinger.x * W, e.tfinger.y * H);
+  if (e.type == SDL_FINGERDOWN) {
+    touch_scroll = TouchScroll();
+    touch_scroll.active = true;
+    touch_scroll.start = touch_scroll.last = p;
+    return;
+  }
+  if (e.type == SDL_FINGERUP) {
+    touch_scroll.active = false;
+    return;
+  }
+  if (e.type != SDL_FINGERMOTION || !touch_scroll.active) return;
+  if (!touch_scroll.scrolling) {
+    if (ImGui::IsAnyItemActive() || std::hypot(p.x - touch_scroll.start.x, p.y - touch_scroll.start.y) < 8) {
+      touch_scroll.last = p;
+      return;
+    }
+    ImGuiWindow* w = GImGui->HoveredWindow;
+    while (w && w->ScrollMax.y <= 0 && w->ParentWindow) w = w->ParentWindow;
+    if (!w || w->ScrollMax.y <= 0) return;
+    touch_scroll.win = w;
+    touch_scroll.scrolling = true;
+  }
+  ImGui::SetScrollY(touch_scroll.win, std::clamp(touch_scroll.win->Scroll.y - (p.y - touch_scroll.last.y), 0.f,
+                                                 touch_scroll.win->ScrollMax.y));
+  touch_scroll.last = p;
+}
+
+// ---- the frame -------------------------------------------------------------------------------------
+bool wants_fast_loop(const App& a) {
+  return !a.t.ready || a.s.training() || !a.browser.busy.empty() || a.browser.dhcd_loading ||
+         !a.files.pretrained_loading.empty() || a.files.saving || a.t.now - a.t.last_input < 1.0 ||
+         ImGui::IsAnyItemActive() || a.confirm.open;
 }
 
 void frame() {
+  App& a = *g_app;
   const double t0 = emscripten_get_now();
   const double interval = last_frame_start < 0 ? 16.7 : t0 - last_frame_start;
   last_frame_start = t0;
-  g->now = t0 / 1000.0;
+  a.t.now = t0 / 1000.0;
 
-  // ImGui 1.86 samples key states once per frame: a key pressed and released between two frames
-  // (automation, very fast typing) would never be seen down. Such a key-up is held back until
-  // the next frame.
-  static std::vector<SDL_Event> deferred;
-  std::vector<SDL_Event> events;
-  events.swap(deferred);
+  int win_w = 0, win_h = 0;
+  SDL_GetWindowSize(window, &win_w, &win_h);
   SDL_Event event;
-  while (SDL_PollEvent(&event)) events.push_back(event);
-  bool input = false, blocked = false;
-  std::vector<SDL_Scancode> down_now, up_held;
-  auto has = [](const std::vector<SDL_Scancode>& v, SDL_Scancode c) { return std::find(v.begin(), v.end(), c) != v.end(); };
-  for (const SDL_Event& e : events) {
-    const bool key_event = e.type == SDL_KEYDOWN || e.type == SDL_KEYUP || e.type == SDL_TEXTINPUT;
-    if (blocked && key_event) {
-      deferred.push_back(e);  // behind a repeated key: keep the order
-      continue;
-    }
-    if (e.type == SDL_KEYDOWN && has(up_held, e.key.keysym.scancode)) {
-      blocked = true;  // the same key again: next frame
-      deferred.push_back(e);
-      continue;
-    }
-    if (e.type == SDL_KEYUP && has(down_now, e.key.keysym.scancode)) {
-      up_held.push_back(e.key.keysym.scancode);
-      deferred.push_back(e);
-      continue;
-    }
-    if (e.type == SDL_KEYDOWN) down_now.push_back(e.key.keysym.scancode);
-    ImGui_ImplSDL2_ProcessEvent(&e);
-    if (e.type == SDL_KEYDOWN || e.type == SDL_KEYUP) {
-      // The backend reads modifiers from SDL_GetModState(), i.e. after every queued event:
-      // Ctrl may already be up when Ctrl+A is processed. The event's own modifiers are right.
-      ImGuiIO& io = ImGui::GetIO();
-      io.KeyCtrl = (e.key.keysym.mod & KMOD_CTRL) != 0;
-      io.KeyShift = (e.key.keysym.mod & KMOD_SHIFT) != 0;
-      io.KeyAlt = (e.key.keysym.mod & KMOD_ALT) != 0;
-      io.KeySuper = (e.key.keysym.mod & KMOD_GUI) != 0;
-    }
-    if (e.type == SDL_KEYDOWN && g->ready) shortcut(e.key);
-    input = true;
+  bool input = false;
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);  // ImGui ≥ 1.87: an ordered input queue
+    if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
+      touch_event(event, float(win_w), float(win_h));
+    if (event.type == SDL_KEYDOWN && a.t.ready) shortcut(a, event.key);
+    if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }
-  if (input) g->last_input = g->now;
+  if (input) a.t.last_input = a.t.now;
 
-  // Training first, so every panel shows the state after this frame's work.
-  // Session::work(b) stops before a unit it expects to overrun the budget (at least one unit).
+  // Training first (background: take the published progress; else time-sliced work), so every
+  // panel shows the state after this frame's work.
   double work_ms = 0;
-  if (g->s.training()) {
-    try {
-      work_ms = g->s.work(g->budget_ms);
-    } catch (const std::exception& e) {
-      g->train_error = e.what();
-    }
+  try {
+    work_ms = a.s.work(a.s.background() ? 0.0 : 12.0);
+  } catch (const std::exception& e) {
+    a.ed.train_error = e.what();
   }
-  g->last_work_ms = work_ms;
+  a.t.last_work_ms = work_ms;
+  a.st = a.s.status();
 
-  // While training with nobody touching the page, the UI is redrawn ~10 times a second and the
-  // frames in between only train: drawing 1280×800 is expensive on CPU-rendered WebGL
-  // (SwiftShader), and those frames' GPU time is better spent training. Any input (mouse, keys)
-  // redraws at once and keeps every frame drawn for a second.
-  const bool redraw = !g->ready || !g->s.training() || g->now - g->last_input < 1.0 ||
-                      g->now - g->last_render >= 0.1;
-  if (!redraw) {
-    maybe_autosave();
-    g->stats.add(interval, work_ms, emscripten_get_now() - t0);
-    return;
-  }
-  g->last_render = g->now;
-  g->status = status_json();
+  // The layout mode and the style follow the window.
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  const float W = std::max(d.x, 320.f), H = std::max(d.y, 320.f);
+  a.layout.mode = (W >= kWideMin && H >= 560 && !a.browser.touch) ? LayoutMode::Wide : LayoutMode::Narrow;
 
-  update_results();
-  update_drawing();
-  update_inspect();
+  update_results(a);
+  update_drawing(a);
+  update_inspect(a);
 
   gfx::new_frame();
   ImGui_ImplOpenGL3_NewFrame();
@@ -323,7 +473,11 @@ void frame() {
   ImGuiIO& io = ImGui::GetIO();
   if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 1000.0f;  // headless: equal timestamps
   ImGui::NewFrame();
-  layout();
+  for (auto& b : a.layout.boxes) b.drawn = false;
+  if (a.layout.mode == LayoutMode::Wide) layout_wide(a, W, H);
+  else layout_narrow(a, W, H);
+  a.layout.force_tab = -1;
+  a.confirm.draw();
   ImGui::Render();
 
   int fb_w = 0, fb_h = 0;
@@ -333,144 +487,77 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   SDL_GL_SwapWindow(window);
+  a.t.last_render = a.t.now;
+  ++a.t.rendered;
+  a.t.render_times.push_back(a.t.now);
+  while (!a.t.render_times.empty() && a.t.now - a.t.render_times.front() > 3.0)
+    a.t.render_times.erase(a.t.render_times.begin());
 
-  maybe_autosave();
-  g->stats.add(interval, work_ms, emscripten_get_now() - t0);
+  maybe_autosave(a);
+  a.t.stats.add(interval, work_ms, emscripten_get_now() - t0);
 
-  if (!g->ready && g->mnist_done && g->persist_done) {
-    if (!g->restored) restore_saved();
-    if (++g->frames_after_load >= 3) announce_ready();
+  if (!a.t.ready && a.browser.mnist_done && a.browser.persist_done) {
+    if (!a.files.restored) restore_saved(a);
+    // Ready once a first-visit pretrained model (if any) has arrived: the page is then usable as is.
+    if (a.files.pretrained_loading.empty() && ++a.t.frames_after_load >= 3) announce_ready(a);
+  }
+
+  // Quiet when idle: a 2 Hz timer instead of animation frames; input wakes it (js_wake).
+  const bool fast = wants_fast_loop(a);
+  if (!fast && !a.t.idle) {
+    a.t.idle = true;
+    emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, 500);
+  } else if (fast && a.t.idle) {
+    a.t.idle = false;
+    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
   }
 }
 
 }  // namespace
 
-// ---- helpers ----------------------------------------------------------------------------------
-namespace {
-struct Mark {
-  ImVec2 min, max;
-  int frame;
-};
-std::map<std::string, Mark> marks;
-}  // namespace
+App& the() { return *g_app; }
 
-void mark(const std::string& id) {
-  marks[id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetFrameCount()};
-}
-
-dae::Json marks_json() {
-  dae::Json j = dae::Json::object();
-  const int now = ImGui::GetFrameCount();
-  for (const auto& [id, m] : marks) {
-    if (now - m.frame > 2) continue;  // not drawn lately (a hidden tab's widgets)
-    j[id] = dae::Json::object({{"x", m.min.x}, {"y", m.min.y}, {"width", m.max.x - m.min.x},
-                               {"height", m.max.y - m.min.y}});
+void js_wake() {
+  if (!g_app) return;
+  g_app->t.last_input = emscripten_get_now() / 1000.0;
+  if (g_app->t.idle) {
+    g_app->t.idle = false;
+    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
   }
-  return j;
-}
-
-double num(const dae::Json& j, const char* key, double def) {
-  const dae::Json* v = dae::json_find(j, key);
-  return v && v->is_number() ? v->get<double>() : def;
-}
-
-std::string str(const dae::Json& j, const char* key) {
-  const dae::Json* v = dae::json_find(j, key);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
-
-std::string dataset_label(const std::string& name) {
-  if (name == "mnist") return "MNIST digits";
-  if (name == "dhcd") return "Devanagari digits";
-  return name.empty() ? "no dataset" : name;
-}
-
-int dataset_side(const std::string& name) {
-  if (const dae::Dataset* d = g->s.dataset(name)) return d->h();
-  return name == "dhcd" ? 32 : 28;
-}
-
-void help_marker(const char* text) {
-  ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
-  }
-}
-
-void section(const char* title, const char* help) {
-  ImGui::Spacing();
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.60f, 0.74f, 0.95f, 1.f));
-  ImGui::TextUnformatted(title);
-  ImGui::PopStyleColor();
-  if (help) {
-    ImGui::SameLine();
-    help_marker(help);
-  }
-  ImGui::Separator();
-}
-
-std::string fmt_int(long long v) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return v < 0 ? "-" + s : s;
-}
-
-std::string fmt_time(double seconds) {
-  if (!(seconds >= 0) || !std::isfinite(seconds)) return "–";
-  char b[32];
-  const long long t = (long long)std::llround(seconds);
-  if (t >= 3600)
-    std::snprintf(b, sizeof b, "%lld:%02lld:%02lld", t / 3600, (t / 60) % 60, t % 60);
-  else
-    std::snprintf(b, sizeof b, "%lld:%02lld", t / 60, t % 60);
-  return b;
-}
-
-// ---- frame statistics ---------------------------------------------------------------------------
-void FrameStats::add(double interval_ms, double work_ms, double cpu_ms) {
-  if (interval_.size() < kWindow) {
-    interval_.push_back(interval_ms);
-    work_.push_back(work_ms);
-    cpu_.push_back(cpu_ms);
-  } else {
-    interval_[next_] = interval_ms;
-    work_[next_] = work_ms;
-    cpu_[next_] = cpu_ms;
-  }
-  next_ = (next_ + 1) % kWindow;
-}
-
-double FrameStats::p95(const std::vector<double>& v) {
-  if (v.empty()) return 0;
-  std::vector<double> s(v);
-  const size_t k = std::min(s.size() - 1, size_t(std::ceil(0.95 * double(s.size()))) - 1);
-  std::nth_element(s.begin(), s.begin() + long(k), s.end());
-  return s[k];
-}
-
-double FrameStats::fps() const {
-  if (interval_.empty()) return 0;
-  double sum = 0;
-  for (double x : interval_) sum += x;
-  return sum > 0 ? 1000.0 * double(interval_.size()) / sum : 0;
 }
 
 }  // namespace app
 
+extern "C" EMSCRIPTEN_KEEPALIVE void dae_wake() { app::js_wake(); }
+
 int main() {
   using namespace app;
-  g = new App();
+  g_app = new App();
+  App& a = *g_app;
 #ifdef __wasm_simd128__
-  g->simd = true;
+  a.browser.simd = true;
 #endif
+#ifdef DAE_PAGE_THREADS
+  a.browser.threaded_build = true;
+#endif
+  a.browser.dpr = float(emscripten_get_device_pixel_ratio());
+  a.browser.touch = EM_ASM_INT({ return window.matchMedia && window.matchMedia('(pointer: coarse)').matches ? 1 : 0; }) != 0;
+  a.browser.hardware_threads = EM_ASM_INT({ return navigator.hardwareConcurrency || 1; });
+  a.browser.isolated = EM_ASM_INT({ return self.crossOriginIsolated ? 1 : 0; }) != 0;
+  a.browser.single_reason = "page is not cross-origin isolated";
+  // Training threads: one per core, at most 8 (a batch of 128 has 16 shards of 8 images).
+  a.threads = a.browser.threaded_build ? std::clamp(a.browser.hardware_threads, 1, 8) : 1;
+  try {
+    a.s.set_background(a.browser.threaded_build);
+    a.s.set_threads(a.threads);
+  } catch (const std::exception& e) {
+    std::printf("threads: %s\n", e.what());
+  }
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::printf("SDL_Init: %s\n", SDL_GetError());
     return 1;
   }
+  SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
@@ -498,15 +585,19 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  setup_style();
-  setup_fonts();
+  io.ConfigInputTrickleEventQueue = true;  // keys typed within one frame are applied in order
+  setup_style(a.browser.touch ? 1.25f : 1.f);
+  setup_fonts(a);
   ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
   ImGui_ImplOpenGL3_Init("#version 300 es");
+  // The browser's clipboard (ImGui's Ctrl+C in text fields, and the Copy buttons).
+  io.SetClipboardTextFn = [](void*, const char* text) { set_clipboard(text); };
+  io.GetClipboardTextFn = [](void*) { return last_copied().c_str(); };
   if (!gfx::init()) std::printf("image shaders unavailable: images will not be drawn\n");
 
-  select_preset("seed");
-  clear_drawing();
-  js_start();
+  select_preset(a, "seed");
+  clear_drawing(a);
+  js_start(a);
   emscripten_set_main_loop(frame, 0, 1);
   return 0;
 }

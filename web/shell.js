@@ -35,7 +35,7 @@
       progressBar.style.width = '';
     }
   }
-  window.daeShell = { setStatus: setStatus, showError: showError };
+  window.daeShell = { setStatus: setStatus, showError: showError, build: '', singleReason: '' };
 
   var probe = document.createElement('canvas').getContext('webgl2');
   if (!probe) {
@@ -53,7 +53,7 @@
 
   // Downloads the .wasm with progress, then hands it to the runtime.
   function instantiateWasm(imports, receiveInstance) {
-    var url = 'dae_app.wasm';
+    var url = (window.daeShell.build || 'dae_app.js').replace(/\.js$/, '.wasm');
     setStatus('Downloading the app…', 0);
     fetch(url, { credentials: 'same-origin' }).then(function (response) {
       if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + url);
@@ -110,9 +110,39 @@
     if (e && e.target && e.target.tagName === 'SCRIPT') showError('Could not load ' + e.target.src);
   }, true);
 
-  var script = document.createElement('script');
-  script.src = 'dae_app.js';
-  script.async = true;
-  script.onerror = function () { showError('Could not load dae_app.js.'); };
-  document.body.appendChild(script);
+  // Which build: with threads when the page is cross-origin isolated (SharedArrayBuffer);
+  // otherwise try once to become isolated through the coi-serviceworker (it adds the COOP/COEP
+  // headers a plain static host does not send, then the page reloads); where that cannot work
+  // (service workers disabled, file://, an old browser) the single-threaded build, and the app's
+  // header says why.
+  function load(src, reason) {
+    window.daeShell.build = src;
+    window.daeShell.singleReason = reason || '';
+    var script = document.createElement('script');
+    script.src = src;
+    script.async = true;
+    script.onerror = function () { showError('Could not load ' + src + '.'); };
+    document.body.appendChild(script);
+  }
+  var triedKey = 'dae-coi-tried';
+  var tried = false;
+  try { tried = sessionStorage.getItem(triedKey) === '1'; } catch (e) { tried = true; }
+  if (self.crossOriginIsolated) {
+    try { sessionStorage.removeItem(triedKey); } catch (e) { /* ignore */ }
+    load('dae_app.js');
+  } else if (!tried && window.isSecureContext && navigator.serviceWorker) {
+    setStatus('Enabling multi-threaded training…');
+    try { sessionStorage.setItem(triedKey, '1'); } catch (e) { /* ignore */ }
+    navigator.serviceWorker.register('coi-serviceworker.js').then(function (reg) {
+      function reload() { location.reload(); }
+      if (reg.active && !navigator.serviceWorker.controller) return reload();
+      var sw = reg.installing || reg.waiting;
+      if (sw) sw.addEventListener('statechange', function () { if (sw.state === 'activated') reload(); });
+      else if (reg.active) reload();
+    }, function () {
+      load('dae_app_st.js', 'service workers are unavailable, so the page is not cross-origin isolated');
+    });
+  } else {
+    load('dae_app_st.js', 'page is not cross-origin isolated');
+  }
 })();

@@ -1,6 +1,8 @@
 // The app loads in headless Chromium: window.dae.ready becomes true, no console errors,
-// a WebGL2 canvas fills the window, the automation contract is there (issue 3), and the
-// first load stays small. Screenshot: build/wasm/screenshot-load.png.
+// a WebGL2 canvas fills the window, the automation contract is there (issue 3), served by
+// tools/serve.py it is cross-origin isolated and trains on threads (issue 12), the bundled
+// pretrained model is in memory so the Draw pad works at once (issue 8), and the first load
+// stays small. Screenshot: build/wasm/screenshot-load.png.
 //   node tests/e2e/test_load.mjs [--site build/wasm/site] [--timeout 90000]
 
 import fs from 'node:fs';
@@ -44,19 +46,24 @@ await runE2E('load', async (app) => {
   assert.deepEqual(api.fns, [], `window.dae lacks ${api.fns.join(', ')}`);
   const keys = ['dataset', 'arch', 'params', 'train_size', 'val_size', 'epoch', 'epochs', 'step', 'training',
                 'train_loss', 'val_loss', 'val_psnr', 'noisy_psnr', 'samples_per_s', 'frame_ms_p95', 'simd',
-                'threads', 'history'];
+                'threads', 'isolated', 'main_work_ms_p95', 'history', 'model'];
   const missing = keys.filter((k) => !(k in api.status));
   assert.deepEqual(missing, [], `status() lacks ${missing.join(', ')}`);
   assert.equal(api.status.dataset, 'mnist');
   assert.equal(api.status.simd, true, 'built without WASM SIMD');
-  assert.equal(api.status.threads, 1);
+  // tools/serve.py sends COOP/COEP: the threaded build, one thread per core (at most 8).
+  const cores = await app.page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(api.status.isolated, true, 'not cross-origin isolated under tools/serve.py');
+  assert.equal(api.status.threaded_build, true);
+  assert.equal(api.status.threads, Math.min(cores, 8));
   assert.equal(api.status.training, false);
   assert.ok(Array.isArray(api.status.history));
-  // No model yet: denoise refuses with an Error.
-  const err = await app.page.evaluate(() => {
-    try { window.dae.denoise(new Float32Array(784)); return null; } catch (e) { return e.message; }
-  });
-  assert.ok(err && /model/.test(err), `denoise without a model: ${err}`);
+  // First visit: the bundled pretrained model is in memory, so drawing works at once.
+  assert.equal(api.status.model.source, 'bundled', `model: ${JSON.stringify(api.status.model)}`);
+  assert.match(api.status.model.description, /pretrained seed model/);
+  const out = await app.page.evaluate(() => Array.from(window.dae.denoise(new Float32Array(784).fill(0.2))));
+  assert.equal(out.length, 784);
+  assert.ok(Math.max(...out) - Math.min(...out) >= 0 && out.every((v) => v >= 0 && v <= 1));
 
   // What the first load transferred (resource timing; the Devanagari pack is only fetched on demand).
   const transfer = await app.page.evaluate(() => performance.getEntriesByType('resource')
@@ -66,6 +73,7 @@ await runE2E('load', async (app) => {
               `${(e.bytes / 1048576).toFixed(2)}`).join(', ')})`);
   assert.ok(total < 10 * 1048576, 'the first load transferred 10 MB or more');
   assert.ok(!transfer.some((e) => /dhcd/.test(e.name)), 'the Devanagari pack was fetched at start-up');
+  assert.ok(!transfer.some((e) => /dae_app_st/.test(e.name)), 'the single-threaded build was fetched too');
 
   // Let a few more frames run, then check again for errors (e.g. GL errors in the loop).
   await frames(app.page, 10);

@@ -62,15 +62,15 @@ await runE2E('train', async (app) => {
   assert.equal(st.val_size, 1000);
   assert.equal(st.params, 74497);
   assert.equal(st.simd, true);
-  assert.equal(st.threads, 1);
+  assert.ok(st.threads >= 1);
   const gain = st.val_psnr - st.noisy_psnr;
   const run = (await page.evaluate(() => window.dae.runs())).runs.at(-1);
   const computeS = run.seconds;
   console.log(`MNIST 8000/1000, 1 epoch: val PSNR ${st.val_psnr.toFixed(2)} dB vs noisy ${st.noisy_psnr.toFixed(2)} dB ` +
               `(+${gain.toFixed(2)} dB), val SSIM ${st.val_ssim.toFixed(3)} vs ${st.noisy_ssim.toFixed(3)}; ` +
               `${wall.toFixed(1)} s wall, ${computeS.toFixed(1)} s compute ` +
-              `(${(9000 / computeS).toFixed(0)} images/s incl. validation), frame p95 ${st.frame_ms_p95.toFixed(1)} ms, ` +
-              `work p95 ${st.work_ms_p95.toFixed(1)} ms`);
+              `(${(9000 / computeS).toFixed(0)} images/s incl. validation), ${st.threads} threads, ` +
+              `frame p95 ${st.frame_ms_p95.toFixed(1)} ms, main-thread work p95 ${st.main_work_ms_p95.toFixed(1)} ms`);
   assert.ok(gain >= 3, `val PSNR gain ${gain.toFixed(2)} dB < 3 dB`);
   assert.ok(st.frame_ms_p95 > 0 && st.frame_ms_p95 < 1000, `frame_ms_p95 ${st.frame_ms_p95}`);
 
@@ -94,8 +94,7 @@ await runE2E('train', async (app) => {
   }
   await page.mouse.up();
   await parkMouse(page);
-  await waitFor(page, () => !window.dae.drawPanel().pending, null, { what: 'the Draw panel update' });
-  await frames(page, 2);
+  await frames(page, 3);
   const d = await page.evaluate(() => {
     const p = window.dae.drawPanel();
     return { drawn: Array.from(p.drawn), noisy: Array.from(p.noisy), denoised: Array.from(p.denoised) };

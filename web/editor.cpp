@@ -1,0 +1,231 @@
+// editor.cpp — the run configuration being edited (dataset, architecture, training settings)
+// and the actions the panels, the keyboard and window.dae share.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+
+namespace app {
+
+const char* panel_title(Panel p) {
+  switch (p) {
+    case Panel::Data: return "Data";
+    case Panel::Model: return "Model";
+    case Panel::Files: return "Files";
+    case Panel::Training: return "Train";
+    case Panel::Loss: return "Loss";
+    case Panel::Draw: return "Draw";
+    case Panel::Results: return "Results";
+    case Panel::Experiments: return "Runs";
+    case Panel::Inspect: return "Inspect";
+    default: return "?";
+  }
+}
+
+int dataset_side(const App& a, const std::string& name, bool width) {
+  if (const dae::Dataset* d = a.s.dataset(name)) return width ? d->w() : d->h();
+  return dae::canonical_dataset_name(name) == "dhcd" ? 32 : 28;
+}
+
+std::string dataset_label(const App& a, const std::string& name) {
+  const std::string n = dae::canonical_dataset_name(name);
+  if (n == "mnist") return "MNIST digits";
+  if (n == "dhcd") {
+    const dae::Dataset* d = a.s.dataset("dhcd");
+    if (d) return std::string("Devanagari digits") + (d->train.size() < 17000 ? " (bundled subset)" : " (full DHCD)");
+    return "Devanagari digits";
+  }
+  return name.empty() ? "no dataset" : name;
+}
+
+void refresh_arch(App& a) {
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = dae::rows_to_spec(a.ed.rows);
+  if (!a.ed.check_memo.update(key(spec, h, w, a.ed.preset))) return;
+  // A preset by its name, so the summary is titled with it.
+  const std::string what = a.ed.preset.empty() ? spec : a.ed.preset;
+  a.ed.check = a.s.check_arch(what, h, w);
+  a.ed.arch_model.reset();
+  if (a.ed.check.ok) {
+    try {
+      a.ed.arch_model = std::make_unique<dae::Model>(dae::Model::build(what, 1, h, w));
+    } catch (const std::exception&) {
+    }
+  }
+  a.ed.spec_text = a.ed.check.ok ? a.ed.check.spec : spec;
+  a.ed.spec_error.clear();
+}
+
+void select_preset(App& a, const std::string& name) {
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = dae::Model::preset_spec(name, h, w);
+  if (spec.empty()) return;
+  try {
+    a.ed.rows = dae::spec_to_rows(spec);
+    a.ed.preset = name;
+  } catch (const std::exception& e) {
+    a.ed.spec_error = e.what();
+  }
+  refresh_arch(a);
+}
+
+void set_rows(App& a, const std::vector<dae::LayerRow>& rows) {
+  a.ed.rows = rows;
+  a.ed.preset.clear();
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = dae::rows_to_spec(rows);
+  const std::string canon = a.s.check_arch(spec, h, w).spec;
+  for (const std::string& p : dae::Model::preset_names()) {
+    const std::string ps = dae::Model::preset_spec(p, h, w);
+    if (ps == spec || (!canon.empty() && a.s.check_arch(ps, h, w).spec == canon)) {
+      a.ed.preset = p;
+      break;
+    }
+  }
+  refresh_arch(a);
+}
+
+std::string arch_for_config(const App& a) { return a.ed.preset.empty() ? dae::rows_to_spec(a.ed.rows) : a.ed.preset; }
+
+void select_dataset(App& a, const std::string& name) {
+  if (!a.s.dataset(name)) return;
+  dae::TrainConfig& c = a.ed.cfg;
+  c.dataset = a.s.dataset(name)->name;
+  a.browser.data_error.clear();
+  const auto avail = a.s.available(name);
+  if (avail.first > 0) c.train = std::min<size_t>(c.train ? c.train : avail.first, avail.first);
+  if (avail.second > 0) c.val = std::min<size_t>(c.val ? c.val : avail.second, avail.second);
+  if (!a.ed.preset.empty()) select_preset(a, a.ed.preset);  // e.g. dense depends on the size
+  refresh_arch(a);
+}
+
+// The editor follows the model in memory (after a restore, an upload, selecting a run).
+void apply_model_config(App& a) {
+  const dae::TrainConfig& c = a.s.config();
+  const int threads = a.threads;
+  a.ed.cfg = c;
+  a.ed.cfg.threads = threads;
+  if (!a.s.dataset(c.dataset)) a.ed.cfg.dataset = a.s.dataset_names().empty() ? "mnist" : a.s.dataset_names()[0];
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = a.s.model() ? a.s.model()->spec() : c.arch;
+  const std::string canon = a.s.check_arch(spec, h, w).spec;
+  a.ed.preset.clear();
+  for (const std::string& p : dae::Model::preset_names())
+    if (p == spec || (!canon.empty() && a.s.check_arch(dae::Model::preset_spec(p, h, w), h, w).spec == canon)) {
+      a.ed.preset = p;
+      break;
+    }
+  try {
+    a.ed.rows = dae::spec_to_rows(a.ed.preset.empty() ? (canon.empty() ? spec : canon)
+                                                      : dae::Model::preset_spec(a.ed.preset, h, w));
+  } catch (const std::exception& e) {
+    a.ed.spec_error = e.what();
+  }
+  a.ed.check_memo.force();
+  refresh_arch(a);
+}
+
+bool start_training(App& a, std::string* error) {
+  a.ed.cfg.arch = arch_for_config(a);
+  try {
+    a.s.set_threads(a.threads);
+    a.s.start(a.ed.cfg);
+    a.ed.train_error.clear();
+    a.hint_dismissed = true;
+    return true;
+  } catch (const std::exception& e) {
+    a.ed.train_error = e.what();
+    if (error) *error = e.what();
+    return false;
+  }
+}
+
+void toggle_pause(App& a) {
+  if (a.s.training())
+    a.s.pause();
+  else if (a.s.paused())
+    a.s.resume();
+}
+
+void start_from_scratch(App& a) {
+  // Nothing is lost: a run in progress is stopped and kept with its model, like every run.
+  a.ed.cfg.arch = arch_for_config(a);
+  try {
+    a.s.start_from_scratch();
+    a.ed.train_error.clear();
+  } catch (const std::exception& e) {
+    a.ed.train_error = e.what();
+  }
+}
+
+void select_run(App& a, int id) {
+  try {
+    a.s.select_run(id);
+    a.exp.selected = id;
+    apply_model_config(a);
+  } catch (const std::exception& e) {
+    a.files.error = e.what();
+  }
+}
+
+void request_delete_run(App& a, int id) {
+  const dae::RunRecord* r = a.s.run(id);
+  if (!r) return;
+  auto del = [&a, id] {
+    try {
+      a.s.delete_run(id);
+      a.plot.overlay.erase(id);
+      if (a.exp.selected == id) a.exp.selected = -1;
+    } catch (const std::exception& e) {
+      a.files.error = e.what();
+    }
+    return true;
+  };
+  if (!r->weights || r->downloaded) {  // nothing that exists only here
+    del();
+    return;
+  }
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "Run #%d keeps its model (%s, %d epoch%s, val PSNR %s dB). It exists only in this page: deleting the "
+                "run deletes the model too.",
+                id, r->arch_name.c_str(), int(r->history.size()), r->history.size() == 1 ? "" : "s",
+                fmt_num(r->final_val_psnr(), 2).c_str());
+  a.confirm.ask("Delete run #" + std::to_string(id) + "?", text,
+                {{"Download its model", [&a, id] { download_run_model(a, id); return false; }},
+                 {"Delete run and model", del, true},
+                 {"Cancel", nullptr}});
+}
+
+void clear_drawing(App& a) {
+  int side = 28, w = 28;
+  if (const dae::Model* m = a.s.model()) {
+    side = m->input_shape().h;
+    w = m->input_shape().w;
+  } else {
+    side = dataset_side(a, a.ed.cfg.dataset);
+    w = dataset_side(a, a.ed.cfg.dataset, true);
+  }
+  a.draw.side = side;
+  a.draw.side_w = w;
+  a.draw.drawn.assign(size_t(side) * size_t(w), 0.f);
+  ++a.draw.drawn_rev;
+}
+
+void draw_panel(App& a, Panel p) {
+  switch (p) {
+    case Panel::Data: draw_data(a); break;
+    case Panel::Model: draw_model(a); break;
+    case Panel::Files: draw_files(a); break;
+    case Panel::Training: draw_training(a); break;
+    case Panel::Loss: draw_loss(a); break;
+    case Panel::Draw: draw_draw(a); break;
+    case Panel::Results: draw_results(a); break;
+    case Panel::Experiments: draw_experiments(a); break;
+    case Panel::Inspect: draw_inspect(a); break;
+    default: break;
+  }
+}
+
+}  // namespace app

@@ -1,0 +1,170 @@
+// panel_results.cpp — the Results panel: rows of noisy / denoised / clean validation digits
+// with PSNR and SSIM (the worksheet's figure), of the model in memory, with its noise. A result
+// is green only where both scores improved; a collapsed model is flagged. The numbers can be
+// copied.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "app.h"
+
+namespace app {
+
+void update_results(App& a) {
+  ResultsState& r = a.results;
+  const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
+                                             a.st.model.run_id, a.st.model.file, a.s.config().dataset,
+                                             a.s.config().noise.str(), a.s.dataset_names().size()));
+  const bool model = r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
+  if (!input && !model) return;
+  r.rows.clear();
+  r.noisy.clear();
+  r.denoised.clear();
+  r.clean.clear();
+  if (!a.s.has_model()) return;
+  try {
+    r.rows = a.s.results(10, r.draw);
+  } catch (const std::exception& e) {
+    std::printf("results: %s\n", e.what());
+  }
+  r.collapsed = dae::outputs_collapsed(r.rows);
+  if (r.rows.empty()) return;
+  const int h = a.s.model()->input_shape().h, w = a.s.model()->input_shape().w;
+  std::vector<float> n, d, c;
+  for (const auto& t : r.rows) {
+    n.insert(n.end(), t.noisy.begin(), t.noisy.end());
+    d.insert(d.end(), t.denoised.begin(), t.denoised.end());
+    c.insert(c.end(), t.clean.begin(), t.clean.end());
+  }
+  const int k = int(r.rows.size());
+  r.noisy.set_tiles(n.data(), k, w, h, k);
+  r.denoised.set_tiles(d.data(), k, w, h, k);
+  r.clean.set_tiles(c.data(), k, w, h, k);
+}
+
+namespace {
+
+std::string results_text(const App& a) {
+  std::string s = "image\tPSNR noisy\tPSNR denoised\tSSIM noisy\tSSIM denoised\n";
+  char b[160];
+  for (const auto& t : a.results.rows) {
+    std::snprintf(b, sizeof b, "%zu\t%.3f\t%.3f\t%.4f\t%.4f\n", t.index, t.psnr_noisy, t.psnr_denoised, t.ssim_noisy,
+                  t.ssim_denoised);
+    s += b;
+  }
+  s += "model: " + a.st.model.describe() + "\n";
+  return s;
+}
+
+}  // namespace
+
+void draw_results(App& a) {
+  const auto& rs = a.results.rows;
+  if (!a.s.has_model() || rs.empty()) {
+    ImGui::Spacing();
+    wrapped(kMuted, a.s.has_model() ? "No validation images of the model's size are loaded (it takes " +
+                                          std::to_string(a.s.model()->input_shape().h) + "×" +
+                                          std::to_string(a.s.model()->input_shape().w) + " images)."
+                                    : "Train a model (or upload one) to see noisy / denoised / clean digits here.");
+    return;
+  }
+  wrapped(kMuted, a.st.model.describe());
+  const bool reshuffle = ImGui::Button("Reshuffle");
+  mark("reshuffle");
+  if (reshuffle) ++a.results.draw;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ten other validation images (R)");
+  ImGui::SameLine();
+  copy_button("results", results_text(a), a.t.now);
+  ImGui::SameLine();
+  double pn = 0, pd = 0, sn = 0, sd = 0;
+  for (const auto& t : rs) {
+    pn += t.psnr_noisy;
+    pd += t.psnr_denoised;
+    sn += t.ssim_noisy;
+    sd += t.ssim_denoised;
+  }
+  const double n = double(rs.size());
+  pn /= n, pd /= n, sn /= n, sd /= n;
+  const bool better = pd > pn && sd > sn && !a.results.collapsed;
+  ImGui::TextColored(better ? kGood : kBad, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
+  mark("results_means");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Means of these %d images, noisy → denoised", int(rs.size()));
+  if (a.results.collapsed)
+    wrapped(kBad, "Collapsed: the denoised images are nearly all the same — the model ignores its input.");
+
+  const float label_w = ImGui::CalcTextSize("denoised").x + 10;
+  const float avail = ImGui::GetContentRegionAvail().x - label_w;
+  const float gap = 4;
+  const float cell = std::max(12.f, std::floor(std::min(52.f, (avail - gap * (float(rs.size()) - 1)) / float(rs.size()))));
+  const float line = ImGui::GetTextLineHeight();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  float y = o.y + 2;
+  auto row_label = [&](const char* text, float yy, float h, const ImVec4& col) {
+    dl->AddText(ImVec2(o.x, yy + (h - line) * 0.5f), ImGui::GetColorU32(col), text);
+  };
+  const bool wide = cell >= 40;
+  auto number_row = [&](const char* text, float yy, auto value, auto color) {
+    row_label(text, yy, line, kMuted);
+    if (cell < 26) return;  // too narrow for numbers: the hover shows them
+    for (size_t i = 0; i < rs.size(); ++i) {
+      char b[16];
+      value(rs[i], b);
+      if (!wide && b[0] == '0') std::memmove(b, b + 1, std::strlen(b));
+      const float w = ImGui::CalcTextSize(b).x;
+      dl->AddText(ImVec2(o.x + label_w + float(i) * (cell + gap) + (cell - w) * 0.5f, yy), color(rs[i]), b);
+    }
+  };
+  const ImU32 muted = ImGui::GetColorU32(kMuted), good = ImGui::GetColorU32(kGood), bad = ImGui::GetColorU32(kBad);
+  const ImVec2 grid_origin(o.x + label_w, y);
+  gfx::draw(dl, a.results.noisy, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
+  row_label("noisy", y, cell, kMuted);
+  y += cell + 2;
+  number_row("PSNR", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.1f", t.psnr_noisy); },
+             [&](const dae::Triple&) { return muted; });
+  y += line;
+  number_row("SSIM", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.2f", t.ssim_noisy); },
+             [&](const dae::Triple&) { return muted; });
+  y += line + 6;
+  gfx::draw(dl, a.results.denoised, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
+  row_label("denoised", y, cell, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  y += cell + 2;
+  auto both = [&](const dae::Triple& t) {
+    return t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy && !a.results.collapsed ? good : bad;
+  };
+  number_row("PSNR", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.1f", t.psnr_denoised); }, both);
+  y += line;
+  number_row("SSIM", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.2f", t.ssim_denoised); }, both);
+  y += line + 6;
+  gfx::draw(dl, a.results.clean, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
+  row_label("clean", y, cell, kMuted);
+  y += cell;
+  ImGui::Dummy(ImVec2(label_w + float(rs.size()) * (cell + gap), y - o.y));
+
+  // Hover (or a tap): the numbers of one column.
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (ImGui::IsWindowHovered() && m.x >= grid_origin.x && m.y >= grid_origin.y && m.y < y) {
+    const int col = int((m.x - grid_origin.x) / (cell + gap));
+    if (col >= 0 && col < int(rs.size())) {
+      const auto& t = rs[size_t(col)];
+      ImGui::BeginTooltip();
+      ImGui::Text("validation image %zu", t.index);
+      ImGui::Text("noisy:    PSNR %.2f dB, SSIM %.3f", t.psnr_noisy, t.ssim_noisy);
+      ImGui::Text("denoised: PSNR %.2f dB, SSIM %.3f", t.psnr_denoised, t.ssim_denoised);
+      ImGui::EndTooltip();
+    }
+  }
+
+  ImGui::Spacing();
+  const dae::ModelInfo& mi = a.st.model;
+  if (std::isfinite(mi.val_psnr))
+    wrapped(kMuted, "Whole validation set (" + std::string(mi.source == dae::ModelSource::Run ? "its run" : "its file") +
+                        "): PSNR " + fmt_num(mi.noisy_psnr, 2) + " → " + fmt_num(mi.val_psnr, 2) + " dB, SSIM " +
+                        fmt_num(mi.noisy_ssim, 3) + " → " + fmt_num(mi.val_ssim, 3) + ".");
+  else
+    wrapped(kMuted, "Scores on the whole validation set come with the model's first epoch.");
+  wrapped(kMuted, "Noise " + a.s.config().noise.str() + " (the model's); validation digits are never trained on.");
+}
+
+}  // namespace app

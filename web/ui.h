@@ -1,0 +1,136 @@
+// ui.h — small pieces every panel uses: colours, formatting, widgets (sections, help markers,
+// sliders whose values stay readable, copy buttons), the one invalidation mechanism (Memo),
+// notes next to fields, the modal question (Confirm), frame statistics, and the marks that let
+// tests click real widgets.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "json.h"
+
+namespace app {
+
+extern const ImVec4 kAccent, kTrainColor, kValColor, kStepColor, kMuted, kGood, kBad, kWarn;
+
+// ---- the one invalidation mechanism ------------------------------------------------------------
+// A derived value (an image, a table) remembers the key of the inputs it was computed from.
+// update(key) is true when they changed — and, while something trains, no more often than
+// every `min_interval` seconds — so the caller recomputes; force() makes the next update true.
+template <class Key>
+class Memo {
+ public:
+  bool update(const Key& key, double now = 0, double min_interval = 0) {
+    if (valid_ && key == key_) return false;
+    if (valid_ && min_interval > 0 && now - when_ < min_interval) return false;
+    key_ = key;
+    valid_ = true;
+    when_ = now;
+    return true;
+  }
+  void force() { valid_ = false; }
+
+ private:
+  Key key_{};
+  bool valid_ = false;
+  double when_ = 0;
+};
+
+// Builds a key string from parts: key("results", rev, noise) → "results|12|gaussian:0.5".
+template <class... T>
+std::string key(const T&... parts) {
+  std::string s;
+  auto add = [&](const auto& p) {
+    if (!s.empty()) s += '|';
+    if constexpr (std::is_convertible_v<decltype(p), std::string>) s += std::string(p);
+    else s += std::to_string(p);
+  };
+  (add(parts), ...);
+  return s;
+}
+
+// ---- notes next to fields ------------------------------------------------------------------------
+// "clamped to 10 (the largest learning rate)" shown under a field for a few seconds.
+class FieldNotes {
+ public:
+  void set(const std::string& field, const std::string& text, double now) { notes_[field] = {text, now}; }
+  // Draws the note of `field` (if any, and younger than 8 s) in the warning colour.
+  void show(const std::string& field, double now);
+  std::string get(const std::string& field, double now) const;
+
+ private:
+  std::map<std::string, std::pair<std::string, double>> notes_;
+};
+
+// ---- the modal question -------------------------------------------------------------------------
+// One question at a time, e.g. "Delete run #3? Its model exists only here." with buttons
+// [Download the model] [Delete] [Cancel]. Each button runs its action; the dialog closes unless
+// the action returns false (e.g. "Download" keeps it open so the user can then delete).
+struct Confirm {
+  struct Button {
+    std::string label;
+    std::function<bool()> action;  // true: close
+    bool primary = false;
+  };
+  std::string title, text;
+  std::vector<Button> buttons;
+  bool open = false;
+  void ask(std::string t, std::string body, std::vector<Button> b) {
+    title = std::move(t);
+    text = std::move(body);
+    buttons = std::move(b);
+    open = true;
+  }
+  void draw();  // once per frame, after the panels
+};
+
+// ---- frame statistics ---------------------------------------------------------------------------
+class FrameStats {
+ public:
+  void add(double interval_ms, double work_ms, double main_ms);
+  double interval_p95() const { return p95(interval_); }
+  double work_p95() const { return p95(work_); }
+  double main_p95() const { return p95(main_); }
+  double fps() const;
+
+ private:
+  static double p95(const std::vector<double>& v);
+  static constexpr size_t kWindow = 240;
+  std::vector<double> interval_, work_, main_;
+  size_t next_ = 0;
+};
+
+// ---- widgets ----------------------------------------------------------------------------------------
+void help_marker(const char* text);
+void section(const char* title, const char* help = nullptr);
+void wrapped(const ImVec4& color, const std::string& text);  // coloured text wrapped to the panel
+// A slider whose value is written beside it (never under the grab). Returns true when changed.
+bool slider_float(const char* id, float* v, float lo, float hi, const char* value_fmt, float width = -1);
+bool slider_int(const char* id, int* v, int lo, int hi, const char* value_fmt, float width = -1);
+// A small button that copies `text` to the clipboard and says so for a moment.
+void copy_button(const char* id, const std::string& text, double now);
+// Text of a long block (Keras summary) that can be selected with the mouse and copied.
+void selectable_text(const char* id, const std::string& text, ImVec2 size);
+void label(const char* text, float x);  // a field label at x (0 = line start)
+// Continues on the same line if a button labelled `next` still fits there, else on the next.
+void same_line_if_fits(const char* next);
+
+// ---- formatting -----------------------------------------------------------------------------------
+std::string fmt_int(long long v);     // 74,497
+std::string fmt_time(double seconds);  // 1:05, 1:02:03, "–"
+std::string fmt_num(double v, int decimals);
+
+// ---- clipboard (browser) --------------------------------------------------------------------------
+void set_clipboard(const std::string& text);  // navigator.clipboard + a copy for tests
+const std::string& last_copied();
+
+// ---- marks: widget rectangles for tests -----------------------------------------------------------
+// Records the last item's screen rectangle under `id` (window.dae.rect(id): tests click real
+// buttons and tabs with the mouse).
+void mark(const std::string& id);
+dae::Json marks_json();
+
+}  // namespace app
