@@ -135,7 +135,12 @@ EMSCRIPTEN_KEEPALIVE uint8_t* dae_model_bytes(int* n) {
 EMSCRIPTEN_KEEPALIVE char* dae_model_file_name() { return give(A().s.model_file_name()); }
 
 // ---- training -------------------------------------------------------------------------------------------
-EMSCRIPTEN_KEEPALIVE char* dae_status() { return give(app::status_json(A())); }
+// Fresh, not the frame's copy: a call right after train() or stop() sees its effect.
+EMSCRIPTEN_KEEPALIVE char* dae_status() {
+  App& a = A();
+  a.st = a.s.status();
+  return give(app::status_json(a));
+}
 
 // window.dae.train(config): the CLI's keys (dataset, arch, noise, epochs, batch, lr, train, val,
 // seed, loss, fresh_noise, threads); missing keys take the CLI defaults. "" or an error message.
@@ -158,11 +163,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
     if (!dae::Model::preset_spec(c.arch, h, w).empty()) {
       app::select_preset(a, c.arch);
     } else {
-      try {
-        app::set_rows(a, dae::spec_to_rows(c.arch));
-      } catch (const std::exception&) {
-        a.ed.preset.clear();
-      }
+      app::set_rows(a, dae::spec_to_rows(c.arch));  // throws on a bad token: nothing changed yet
     }
     a.threads = threads;
     std::string err;

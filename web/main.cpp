@@ -11,8 +11,9 @@
 //   |           |              | Inspect       |     | by touch             |
 //   +-----------+--------------+---------------+     +----------------------+
 //
-// Quiet when idle: with no input, training, loading or animation for a second, the loop runs
-// at 2 Hz (a timer instead of animation frames); any input wakes it at once.
+// Quiet when idle: with no input, training, loading or animation for a second, a frame only
+// polls events (microseconds) and the UI is redrawn at most twice a second; any input, or
+// anything the browser side reports (a download finished, a save done), redraws at once.
 
 #include <SDL.h>
 #include <GLES3/gl3.h>
@@ -447,6 +448,13 @@ void frame() {
   }
   if (input) a.t.last_input = a.t.now;
 
+  // Idle: nothing to draw unless half a second has passed (the clock in the header, debounced
+  // autosave).
+  if (a.t.idle && !input && a.t.now - a.t.last_render < 0.5 && !a.s.training()) {
+    a.s.work(0);
+    return;
+  }
+
   // Training first (background: take the published progress; else time-sliced work), so every
   // panel shows the state after this frame's work.
   double work_ms = 0;
@@ -502,15 +510,8 @@ void frame() {
     if (a.files.pretrained_loading.empty() && ++a.t.frames_after_load >= 3) announce_ready(a);
   }
 
-  // Quiet when idle: a 2 Hz timer instead of animation frames; input wakes it (js_wake).
-  const bool fast = wants_fast_loop(a);
-  if (!fast && !a.t.idle) {
-    a.t.idle = true;
-    emscripten_set_main_loop_timing(EM_TIMING_SETTIMEOUT, 500);
-  } else if (fast && a.t.idle) {
-    a.t.idle = false;
-    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
-  }
+  // Quiet when idle (see the top): input or activity ends it at once (js_wake).
+  a.t.idle = !wants_fast_loop(a);
 }
 
 }  // namespace
@@ -520,10 +521,7 @@ App& the() { return *g_app; }
 void js_wake() {
   if (!g_app) return;
   g_app->t.last_input = emscripten_get_now() / 1000.0;
-  if (g_app->t.idle) {
-    g_app->t.idle = false;
-    emscripten_set_main_loop_timing(EM_TIMING_RAF, 1);
-  }
+  g_app->t.idle = false;
 }
 
 }  // namespace app

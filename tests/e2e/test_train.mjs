@@ -41,6 +41,8 @@ await runE2E('train', async (app) => {
   await clickWidget(page, 'pause');
   await waitFor(page, () => window.dae.status().paused, null, { timeout: 5000, what: 'Pause to take effect' });
   const pauseLatency = Date.now() - tClick;
+  // The step in flight on the worker thread completes (a few tens of ms); then nothing moves.
+  await page.waitForTimeout(400);
   const stepA = (await page.evaluate(() => window.dae.status())).step;
   await page.waitForTimeout(800);
   const stepB = (await page.evaluate(() => window.dae.status())).step;

@@ -59,8 +59,8 @@ await runE2E('ui', async (app) => {
   await app.screenshot(path.join(buildDir, 'screenshot-model-error.png'));
   // Ctrl+Enter with an invalid architecture: the error is shown, nothing starts.
   await page.keyboard.press('Control+Enter');
-  await frames(page, 3);
-  c = await config();
+  c = await waitFor(page, () => { const k = window.dae.config(); return k.train_error ? k : null; }, null,
+                    { timeout: 10000, what: 'the training error of an invalid architecture' });
   assert.ok(c.train_error.length > 0, 'no training error for an invalid architecture');
   assert.equal((await page.evaluate(() => window.dae.status())).training, false);
   await clickWidget(page, 'preset_seed');
