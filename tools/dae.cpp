@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "common.h"
 #include "data.h"
 #include "io.h"
@@ -29,149 +30,9 @@
 
 namespace fs = std::filesystem;
 using namespace dae;
+using namespace dae::cli;
 
 namespace {
-
-// ---- flags -------------------------------------------------------------------------------------
-struct Flag {
-  std::string name, value_name, help, def;
-  bool is_switch = false;
-};
-
-class Args {
- public:
-  Args(std::string cmd, std::string summary, std::vector<Flag> flags)
-      : cmd_(std::move(cmd)), summary_(std::move(summary)), flags_(std::move(flags)) {}
-  // Returns false when --help was printed.
-  bool parse(int argc, char** argv) {
-    for (int i = 0; i < argc; ++i) {
-      std::string a = argv[i];
-      if (a == "--help" || a == "-h") { print_help(); return false; }
-      if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + printable(a, 60) + "' (see dae " + cmd_ + " --help)");
-      std::string key = a.substr(2), val;
-      const size_t eq = key.find('=');
-      const bool has_eq = eq != std::string::npos;
-      if (has_eq) { val = key.substr(eq + 1); key = key.substr(0, eq); }
-      const Flag* f = find(key);
-      if (!f) throw Error("unknown flag --" + printable(key, 60) + " for 'dae " + cmd_ + "' (see dae " + cmd_ + " --help)");
-      if (f->is_switch) {
-        if (has_eq) throw Error("--" + key + " takes no value");
-        values_[key] = "1";
-        continue;
-      }
-      if (!has_eq) {
-        if (i + 1 >= argc) throw Error("--" + key + " needs a value (" + f->value_name + ")");
-        val = argv[++i];
-      }
-      values_[key] = val;
-    }
-    return true;
-  }
-  bool has(const std::string& k) const { return values_.count(k) > 0; }
-  std::string str(const std::string& k) const {
-    auto it = values_.find(k);
-    if (it != values_.end()) return it->second;
-    const Flag* f = find(k);
-    return f ? f->def : "";
-  }
-  long long integer(const std::string& k, long long lo, long long hi) const {
-    const std::string s = str(k);
-    const bool digits = !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
-    const long long v = digits ? std::stoll(s) : -1;
-    if (!digits || v < lo || v > hi)
-      throw Error("--" + k + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                  ", got '" + printable(s, 40) + "'");
-    return v;
-  }
-  double number(const std::string& k, double lo, double hi) const {
-    const std::string s = str(k);
-    char* end = nullptr;
-    const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : std::strtod(s.c_str(), &end);
-    if (!std::isfinite(v) || end != s.c_str() + s.size() || v < lo || v > hi)
-      throw Error("--" + k + " must be a number between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                  ", got '" + printable(s, 40) + "'");
-    return v;
-  }
-  // Sets every training setting given as a flag (TrainConfig::set checks each).
-  void apply_to(TrainConfig& cfg) const {
-    for (const auto& [k, v] : values_) {
-      const std::string key = k == "fresh-noise" ? "fresh_noise" : k;
-      for (const std::string& name : TrainConfig::keys())
-        if (name == key) cfg.set(key, k == "fresh-noise" ? std::string("true") : v);
-    }
-  }
-  void print_help() const {
-    std::printf("usage: dae %s [flags]\n\n%s\n\nflags:\n", cmd_.c_str(), summary_.c_str());
-    for (const auto& f : flags_) {
-      std::string left = "--" + f.name + (f.is_switch ? "" : " " + f.value_name);
-      std::printf("  %-28s %s%s\n", left.c_str(), f.help.c_str(),
-                  f.def.empty() || f.is_switch ? "" : (" (default " + f.def + ")").c_str());
-    }
-    std::printf("  %-28s %s\n", "--help", "this help");
-  }
-
- private:
-  const Flag* find(const std::string& k) const {
-    for (const auto& f : flags_)
-      if (f.name == k) return &f;
-    return nullptr;
-  }
-  std::string cmd_, summary_;
-  std::vector<Flag> flags_;
-  std::map<std::string, std::string> values_;
-};
-
-// ---- data sets -------------------------------------------------------------------------------
-std::string exe_dir() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(".") : p.parent_path().string();
-}
-
-std::string data_dir() {
-  if (const char* d = std::getenv("DAE_DATA_DIR")) return d;
-#ifdef DAE_DEFAULT_DATA_DIR
-  if (fs::exists(DAE_DEFAULT_DATA_DIR)) return DAE_DEFAULT_DATA_DIR;
-#endif
-  return exe_dir() + "/data";
-}
-
-Dataset load_dataset(const std::string& spec) { return resolve_dataset(spec, data_dir()); }
-
-// ---- terminal output ------------------------------------------------------------------------------
-bool is_tty() { return isatty(fileno(stdout)); }
-
-std::string fmt_secs(double s) {
-  char b[32];
-  if (s < 1) std::snprintf(b, sizeof b, "%.0fms", s * 1000);
-  else if (s < 120) std::snprintf(b, sizeof b, "%.0fs", s);
-  else std::snprintf(b, sizeof b, "%dm%02ds", int(s) / 60, int(s) % 60);
-  return b;
-}
-
-std::string bar(int done, int total, int width = 30) {
-  const int fill = total ? int(double(done) / total * width) : width;
-  std::string s = "[";
-  for (int i = 0; i < width; ++i) s += i < fill ? '=' : (i == fill ? '>' : '.');
-  return s + "]";
-}
-
-std::atomic<bool> g_cancel{false};
-void on_sigint(int) {
-  if (g_cancel) std::_Exit(130);  // second Ctrl-C: leave now
-  g_cancel = true;
-}
-
-void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) {
-  std::string csv = "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
-  char b[256];
-  for (const auto& e : h) {
-    std::snprintf(b, sizeof b, "%d,%.6f,%.6f,%.4f,%.5f,%.3f\n", e.epoch, e.train_loss, e.val_loss, e.val_psnr,
-                  e.val_ssim, e.seconds);
-    csv += b;
-  }
-  write_file(path, csv);
-}
 
 // ---- subcommands -------------------------------------------------------------------------------
 int cmd_summary(int argc, char** argv) {
@@ -196,11 +57,6 @@ const std::vector<Flag> kDataFlags = {
     {"val", "N", "validation images (0 = all available)", "2000"},
     {"seed", "S", "random seed (init, noise, shuffling)", "0"},
 };
-
-std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more) {
-  base.insert(base.end(), more.begin(), more.end());
-  return base;
-}
 
 int cmd_train(int argc, char** argv) {
   Args a("train", "Train a denoising autoencoder (noisy → clean) and save it as .safetensors.",
@@ -232,6 +88,7 @@ int cmd_train(int argc, char** argv) {
   if (a.has("history")) check_output_path(a.str("history"));
 
   Dataset ds = load_dataset(cfg.dataset);
+  fit_split_sizes(ds, cfg.train, cfg.val, a.has("train"), a.has("val"));
   ImageSet train, val;
   make_split(ds, cfg.train, cfg.val, train, val);
   Model model = Model::build(cfg.arch, 1, train.h, train.w);
@@ -245,9 +102,10 @@ int cmd_train(int argc, char** argv) {
   }
   cfg.arch = model.spec();
   if (!quiet)
-    std::printf("dataset %s: %zu train / %zu val images of %d×%d; noise %s; model %s, %s params; %d thread%s\n",
-                printable(ds.name).c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
-                model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
+    std::printf("dataset %s: %s\nusing %zu train / %zu val images; noise %s; model %s, %s params; %d thread%s\n",
+                printable(cfg.dataset).c_str(), describe_dataset(ds).c_str(), train.size(), val.size(),
+                cfg.noise.str().c_str(), model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads,
+                cfg.threads > 1 ? "s" : "");
 
   Trainer trainer(model, train, val, cfg);
   const Baseline& base = trainer.baseline();
