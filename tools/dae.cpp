@@ -25,6 +25,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "model.h"
+#include "plot.h"
 #include "threadpool.h"
 #include "trainer.h"
 
@@ -295,27 +296,9 @@ int cmd_grid(int argc, char** argv) {
   const ImageSet val = md.val_set();
   const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
   const int scale = int(a.integer("scale", 1, 16));
-  const int h = val.h, w = val.w, gap = 2;
-  const size_t P = size_t(h) * w;
-  const long long W = count * (w * scale + gap) + gap, H = 3 * (h * scale + gap) + gap;
-  if (W > 16384 || H > 16384)
-    throw Error("the grid would be " + std::to_string(W) + "×" + std::to_string(H) +
-                " pixels (over 16384 on a side): use a smaller --count or --scale");
-  std::vector<uint8_t> img(size_t(W) * H, 128);
-  std::vector<float> noisy(P), clean(P), out(P);
-  Context ctx;
-  for (int c = 0; c < count; ++c) {
-    to_float(val.image(c), clean.data(), P);
-    apply_noise(clean.data(), noisy.data(), P, md.cfg.noise, val_noise_key(md.cfg.seed, c));
-    md.model.predict(noisy.data(), 1, out.data(), ctx);
-    const float* rows[3] = {noisy.data(), out.data(), clean.data()};
-    for (int r = 0; r < 3; ++r)
-      for (int y = 0; y < h * scale; ++y)
-        for (int x = 0; x < w * scale; ++x)
-          img[size_t(gap + r * (h * scale + gap) + y) * W + gap + c * (w * scale + gap) + x] =
-              to_u8(rows[r][size_t(y / scale) * w + x / scale]);
-  }
-  write_gray_png(a.str("out"), img.data(), int(H), int(W));
+  int H = 0, W = 0;
+  const std::vector<uint8_t> img = denoise_grid(md.model, val, md.cfg.noise, md.cfg.seed, count, scale, H, W);
+  write_gray_png(a.str("out"), img.data(), H, W);
   std::printf("wrote %s: rows noisy / denoised / clean, %d validation images (%s, noise %s)\n", printable(a.str("out")).c_str(),
               count, md.dataset_name.c_str(), md.cfg.noise.str().c_str());
   return 0;
