@@ -1,6 +1,6 @@
 // cli.h — what the subcommands of the `dae` tool share: flag parsing (Args), finding the
 // bundled datasets, terminal output helpers, Ctrl-C, and the history CSV. Used by dae.cpp
-// and sweep.cpp.
+// and sweep.cpp (whose command is declared at the end).
 #pragma once
 #include <atomic>
 #include <cmath>
@@ -124,5 +124,8 @@ void on_sigint(int);
 
 // epoch,train_loss,val_loss,val_psnr,val_ssim,seconds — one row per epoch (io.h: atomic).
 void write_history_csv(const std::string& path, const std::vector<EpochStats>& h);
+
+// ---- commands defined in their own files ----------------------------------------------------------
+int cmd_sweep(int argc, char** argv);  // sweep.cpp
 
 }  // namespace dae::cli

@@ -1,4 +1,5 @@
-// dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export.
+// dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export,
+// sweep (tools/sweep.cpp).
 // Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
 #include <atomic>
 #include <chrono>
@@ -444,7 +445,8 @@ void usage(FILE* to) {
       "  denoise   run a model on one PNG\n"
       "  grid      save noisy / denoised / clean rows as a PNG\n"
       "  bench     training samples/s and forward latency\n"
-      "  export    write a run's exact training data as raw float32 (for other frameworks)\n");
+      "  export    write a run's exact training data as raw float32 (for other frameworks)\n"
+      "  sweep     train a grid of runs (flags or a JSON plan), resumable; tables and figures\n");
 }
 
 }  // namespace
@@ -461,7 +463,7 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
       {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
-      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}};
+      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
     std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());
