@@ -34,7 +34,7 @@ fs::path tmp() {
 TEST(Cli, HelpEverywhere) {
   const Result top = run_dae("--help");
   EXPECT_EQ(top.code, 0);
-  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export"}) {
+  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export", "sweep"}) {
     EXPECT_NE(top.out.find(c), std::string::npos) << c;
     const Result h = run_dae(std::string(c) + " --help");
     EXPECT_EQ(h.code, 0) << c;

@@ -276,13 +276,14 @@ int cmd_sweep(int argc, char** argv) {
   std::map<std::string, LoadedData> data;
   std::vector<ResolvedRun> runs;
   std::map<std::string, size_t> seen;  // id → run, for duplicates in the plan
+  std::vector<std::string> loaded;     // what each dataset is, printed once every run resolved
   size_t duplicates = 0;
   for (size_t i = 0; i < planned.size(); ++i) {
     const std::string name = canonical_dataset_name(planned[i].cfg.dataset);
     if (!data.count(name)) {
       LoadedData d{load_dataset(name), ""};
       d.fingerprint = dataset_fingerprint(d.ds);
-      std::printf("dataset %s: %s\n", printable(name).c_str(), describe_dataset(d.ds).c_str());
+      loaded.push_back("dataset " + printable(name) + ": " + describe_dataset(d.ds));
       data.emplace(name, std::move(d));
     }
     ResolvedRun r;
@@ -299,6 +300,7 @@ int cmd_sweep(int argc, char** argv) {
     seen[r.id] = runs.size();
     runs.push_back(std::move(r));
   }
+  for (const auto& line : loaded) std::printf("%s\n", line.c_str());
   std::vector<std::optional<RunResult>> results(runs.size());
   size_t done = 0;
   for (size_t i = 0; i < runs.size(); ++i)
@@ -309,10 +311,11 @@ int cmd_sweep(int argc, char** argv) {
               printable(out).c_str());
   if (dry) {
     for (size_t i = 0; i < runs.size(); ++i)
-      std::printf(" %-3zu %-12s %-9s %s: %s on %s, %s params, %zu/%zu images, %d epochs\n", i + 1, runs[i].id.c_str(),
-                  results[i] ? "finished" : "to train", short_label(runs[i], 60).c_str(), runs[i].cfg.noise.str().c_str(),
-                  runs[i].cfg.dataset.c_str(), thousands(runs[i].params).c_str(), runs[i].cfg.train, runs[i].cfg.val,
-                  runs[i].cfg.epochs);
+      std::printf(" %-3zu %-12s  %-8s  %s  (%s, %s, %s params, %zu train / %zu val, %d epoch%s)\n", i + 1,
+                  runs[i].id.c_str(), results[i] ? "finished" : "to train", short_label(runs[i], 60).c_str(),
+                  printable(runs[i].cfg.dataset).c_str(), runs[i].cfg.noise.str().c_str(),
+                  thousands(runs[i].params).c_str(), runs[i].cfg.train, runs[i].cfg.val, runs[i].cfg.epochs,
+                  runs[i].cfg.epochs > 1 ? "s" : "");
     return 0;
   }
   {  // the plan as run, beside the results (never over the plan file given)
