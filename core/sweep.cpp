@@ -215,6 +215,7 @@ ResolvedRun resolve_run(const PlannedRun& run, const Dataset& ds, const std::str
   check_training_memory(m, r.cfg.threads);
   r.cfg.arch = m.spec();
   r.params = m.num_params();
+  r.macs = m.macs_per_image();
   r.h = train.h;
   r.w = train.w;
   r.identity = Json::object();

@@ -80,7 +80,12 @@ struct ResolvedRun {
   Json identity;   // {"format", every TrainConfig key but threads, "data": dataset_fingerprint}
   std::string id;  // the first 12 hex digits of SHA-256(dump_json(identity))
   size_t params = 0;
+  double macs = 0;  // forward multiply–accumulates for one image (Model::macs_per_image)
   int h = 0, w = 0;
+  // Floating-point operations of training it, 2 per multiply–accumulate: every epoch a training
+  // image costs a forward and a backward pass (counted as 3 forwards, as `dae bench` counts its
+  // GFLOP/s) and a validation image one forward. Divided by bench's GFLOP/s: a time estimate.
+  double train_flops() const { return 2 * macs * cfg.epochs * (3.0 * double(cfg.train) + double(cfg.val)); }
 };
 // Throws dae::Error (bad architecture for the images, too many images, a model too large).
 // `fingerprint` is dataset_fingerprint(ds) (computed once per dataset by the caller).

@@ -316,6 +316,12 @@ int cmd_sweep(int argc, char** argv) {
                   printable(runs[i].cfg.dataset).c_str(), runs[i].cfg.noise.str().c_str(),
                   thousands(runs[i].params).c_str(), runs[i].cfg.train, runs[i].cfg.val, runs[i].cfg.epochs,
                   runs[i].cfg.epochs > 1 ? "s" : "");
+    // The work left, for estimates: divide by the GFLOP/s `dae bench --input <size>` reports.
+    double flops = 0;
+    for (size_t i = 0; i < runs.size(); ++i)
+      if (!results[i])
+        flops += runs[i].train_flops() + 2 * runs[i].macs * double(runs[i].cfg.val * plan.eval_noise.size());
+    std::printf("work to do: %.2f TFLOP (training, validation and cross-noise tests)\n", flops / 1e12);
     return 0;
   }
   {  // the plan as run, beside the results (never over the plan file given)
