@@ -142,6 +142,12 @@ TEST(SweepRun, IdentityFollowsWhatTheResultDependsOn) {
   EXPECT_EQ(a.identity.at("arch").get<std::string>(), "conv2 pool | up conv1:sigmoid");
   EXPECT_EQ(a.identity.at("data").get<std::string>(), fp);
   EXPECT_EQ(a.params, size_t(2 * 9 + 2 + 2 * 9 + 1));
+  // Its work for estimates: 2 FLOP per multiply–accumulate, a training image ≈ 3 forwards.
+  const dae::Model m = dae::Model::build("conv2 pool | up conv1:sigmoid", 1, 8, 8);
+  EXPECT_EQ(a.macs, m.macs_per_image());
+  EXPECT_GT(a.macs, 0);
+  EXPECT_EQ(a.cfg.epochs, 10);  // the default
+  EXPECT_DOUBLE_EQ(a.train_flops(), 2 * a.macs * 10 * (3 * 40 + 20));
   // Same run written differently (sizes given as what they resolve to): same id.
   EXPECT_EQ(resolve(base + R"(, "train": 40, "val": 0}})", ds, fp).id, a.id);
   // Threads do not change a result, so not the id either.
@@ -237,6 +243,27 @@ TEST(SweepRun, TablesQuoteAndFiguresFollowTheRuns) {
   EXPECT_EQ(p.series[0].y, (std::vector<double>{20.5, 22.0}));  // lr 0.01: only seed 0 finished
   EXPECT_EQ(p.series[1].y, (std::vector<double>{20, 21, 22}));
   EXPECT_FALSE(p.series[1].line);
+}
+
+// The study's plans (docs/study) are valid: they parse, expand to the runs their README
+// counts, and every architecture in them builds for both datasets' image sizes.
+TEST(StudyPlans, ParseExpandAndBuild) {
+  const std::map<std::string, size_t> runs = {{"depth", 12}, {"width", 6}, {"decoder", 12},
+                                              {"noise", 16}, {"training", 18}, {"loss", 8}};
+  for (const auto& [name, count] : runs) {
+    SCOPED_TRACE(name);
+    const SweepPlan p = plan_of(text_of(fs::path(DAE_TEST_STUDY_DIR) / (name + ".json")));
+    EXPECT_EQ(p.name, name);
+    const auto planned = dae::expand(p, dae::TrainConfig());
+    EXPECT_EQ(planned.size(), count);
+    for (const auto& r : planned) {
+      EXPECT_EQ(r.cfg.train, 4000u);
+      EXPECT_EQ(r.cfg.val, 1000u);
+      const int side = dae::canonical_dataset_name(r.cfg.dataset) == "dhcd" ? 32 : 28;
+      EXPECT_NO_THROW(dae::Model::build(r.cfg.arch, 1, side, side)) << r.cfg.arch;
+    }
+    if (name == "noise") EXPECT_EQ(p.eval_noise.size(), 8u);
+  }
 }
 
 #ifdef DAE_CLI_PATH
