@@ -453,6 +453,22 @@ TEST(SweepCli, BadPlansAreOneLineErrorsAndChangeNothing) {
   EXPECT_NE(h.out.find("--eval-noise"), std::string::npos);
 }
 
+// Ctrl-C stops the sweep at the next batch: the run in progress leaves no result.json (so it
+// does not count as finished): the same command lists it as still to train.
+TEST(SweepCli, InterruptedRunIsNotFinished) {
+  const fs::path out = sweep_dir("interrupted");
+  const std::string cmd = "sweep --dataset mnist --arch seed --epochs 3 --train 3000 --val 100 --batch 32 --threads 1 "
+                          "--no-figures --out " + out.string();
+  const auto r = run_dae(cmd, "timeout --preserve-status -s INT 1");
+  ASSERT_EQ(r.code, 130) << r.out;
+  EXPECT_NE(r.out.find("cancelled: run "), std::string::npos) << r.out;
+  const std::string id = r.out.substr(r.out.find("[1/1] run ") + 10, 12);
+  EXPECT_FALSE(fs::exists(out / "runs" / id / "result.json"));
+  const auto d = run_dae(cmd + " --dry-run");
+  EXPECT_NE(d.out.find("1 run (0 finished, 1 to train)"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find(id + "  to train"), std::string::npos) << d.out;
+}
+
 TEST(SweepCli, PlanFileDryRunListsRunsWithoutTraining) {
   const fs::path out = sweep_dir("plan");
   const fs::path plan = out.parent_path() / "plan.json";
@@ -467,5 +483,9 @@ TEST(SweepCli, PlanFileDryRunListsRunsWithoutTraining) {
   // A flag overrides the plan's setting for every run.
   const auto o = run_dae("sweep --dry-run --plan " + plan.string() + " --epochs 2 --out " + out.string());
   EXPECT_NE(o.out.find("2 epochs"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("work to do: "), std::string::npos) << o.out;
+  // The same run twice in a plan is run once.
+  const auto dup = run_dae("sweep --dry-run --plan " + plan.string() + " --seed 3,3 --out " + out.string());
+  EXPECT_NE(dup.out.find("2 runs (0 finished, 2 to train), 2 duplicates left out"), std::string::npos) << dup.out;
 }
 #endif
