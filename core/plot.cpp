@@ -367,6 +367,34 @@ std::string fit_text(const Font& f, const std::string& text, double size, double
   return s + "…";
 }
 
+// `text` in lines of at most `max_w` pixels, broken at spaces; at most `max_lines` lines, the
+// last shortened with "…" when the text does not fit.
+std::vector<std::string> wrap_text(const Font& f, const std::string& text, double size, double max_w, size_t max_lines) {
+  std::vector<std::string> words, lines;
+  std::string cur, line;
+  for (char c : text) {
+    if (c != ' ') cur += c;
+    else if (!cur.empty()) words.push_back(cur), cur.clear();
+  }
+  if (!cur.empty()) words.push_back(cur);
+  for (const auto& w : words) {
+    const std::string next = line.empty() ? w : line + " " + w;
+    if (line.empty() || f.width(next, size) <= max_w) {
+      line = next;
+      continue;
+    }
+    lines.push_back(line);
+    line = w;
+  }
+  if (!line.empty()) lines.push_back(line);
+  if (lines.size() > max_lines) {  // the last line kept says that more was cut
+    lines.resize(max_lines);
+    lines.back() += " …";
+  }
+  for (auto& l : lines) l = fit_text(f, l, size, max_w);
+  return lines;
+}
+
 Rgb series_color(const Series& s, size_t i) { return palette()[size_t(s.color >= 0 ? s.color : int(i)) % palette().size()]; }
 bool series_dashed(const Series& s, size_t i) { return s.dashed || (s.color < 0 && i >= palette().size()); }
 
@@ -410,7 +438,15 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
   for (double v : yt) ytick_w = std::max(ytick_w, font.width(tick_label(v, ystep, fig.log_y), kTickSize));
   const int left = pad + (spec.y_label.empty() ? 0 : int(kLabelSize * 1.4)) + int(std::ceil(ytick_w)) + 10;
   const int top = pad + (spec.title.empty() ? 0 : int(kTitleSize * 1.6));
-  const int bottom = pad + int(kTickSize * 1.6) + 8 + (spec.x_label.empty() ? 0 : int(kLabelSize * 1.6));
+  // Category names wrap onto up to 3 lines under their tick (estimated on the full width; the
+  // legend column is at most a third of it).
+  size_t tick_lines = 1;
+  const double slot_guess = spec.x_categories.empty() ? 0 : spec.width * 0.6 / double(spec.x_categories.size());
+  for (const auto& c : spec.x_categories)
+    tick_lines = std::max(tick_lines, wrap_text(font, c, kTickSize, slot_guess - 6, 3).size());
+  const double tick_line_h = kTickSize * 1.3;
+  const int bottom = pad + int(kTickSize * 0.3 + tick_line_h * double(tick_lines)) + 8 +
+                     (spec.x_label.empty() ? 0 : int(kLabelSize * 1.6));
   std::vector<size_t> entries;
   for (size_t i = 0; i < spec.series.size(); ++i)
     if (!spec.series[i].label.empty()) entries.push_back(i);
@@ -443,9 +479,12 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
     const double x = P.x + (xt[i] - fig.x0) / (fig.x1 - fig.x0) * P.w;
     img.line(x, P.y, x, P.y + P.h, kGrid, 1);
     img.line(x, P.y + P.h, x, P.y + P.h + 5, kAxis, 1);
-    std::string s = spec.x_categories.empty() ? tick_label(xt[i], xstep, fig.log_x) : spec.x_categories[i];
-    if (!spec.x_categories.empty()) s = fit_text(font, s, kTickSize, slot - 6);
-    font.draw(img, s, x - font.width(s, kTickSize) / 2, P.y + P.h + 8 + font.ascent(kTickSize), kTickSize, kText);
+    const std::vector<std::string> lines =
+        spec.x_categories.empty() ? std::vector<std::string>{tick_label(xt[i], xstep, fig.log_x)}
+                                  : wrap_text(font, spec.x_categories[i], kTickSize, slot - 6, tick_lines);
+    for (size_t l = 0; l < lines.size(); ++l)
+      font.draw(img, lines[l], x - font.width(lines[l], kTickSize) / 2,
+                P.y + P.h + 8 + font.ascent(kTickSize) + tick_line_h * double(l), kTickSize, kText);
   }
   img.outline(Rect{P.x - 1, P.y - 1, P.w + 2, P.h + 2}, kFrame);
   if (!spec.title.empty()) {

@@ -99,8 +99,12 @@ SweepPlan SweepPlan::from_json(const Json& j) {
           throw Error(std::string(e.what()).rfind(what, 0) == 0 ? e.what() : what + ": " + e.what());
         }
       }
+    } else if (key == "labels") {
+      if (!value.is_object()) throw Error("labels must be an object of names, got " + json_kind(value));
+      for (const auto& [v, name] : value.items()) p.labels[v] = json_string(name, "labels." + printable(v, 60));
     } else {
-      throw Error("unknown plan key '" + printable(key, 60) + "' (name, description, settings, runs, axes, eval_noise)");
+      throw Error("unknown plan key '" + printable(key, 60) +
+                  "' (name, description, settings, runs, axes, eval_noise, labels)");
     }
   }
   return p;
@@ -118,7 +122,18 @@ Json SweepPlan::to_json() const {
   Json e = Json::array();
   for (const auto& n : eval_noise) e.push_back(n.str());
   j["eval_noise"] = e;
+  if (!labels.empty()) {
+    Json l = Json::object();
+    for (const auto& [v, name] : labels) l[v] = name;
+    j["labels"] = l;
+  }
   return j;
+}
+
+std::string SweepPlan::shown(const Json& value) const {
+  const std::string s = show(value);
+  auto it = labels.find(s);
+  return it == labels.end() ? s : it->second;
 }
 
 void SweepPlan::set(const std::string& key, const std::vector<Json>& values) {
@@ -185,7 +200,7 @@ std::vector<PlannedRun> expand(const SweepPlan& plan, const TrainConfig& default
   const std::vector<std::string> keys = varying_keys(out);
   for (auto& r : out) {
     const Json j = r.cfg.to_json();
-    for (const auto& k : keys) r.label += (r.label.empty() ? "" : " ") + k + "=" + show(j[k]);
+    for (const auto& k : keys) r.label += (r.label.empty() ? "" : " ") + k + "=" + plan.shown(j[k]);
   }
   return out;
 }
@@ -362,11 +377,12 @@ std::string kind_of(const Noise& n) { return n.kind == Noise::SaltPepper ? "sp" 
 std::string title(const SweepPlan& plan, const std::string& what) { return plan.name.empty() ? what : plan.name + ": " + what; }
 
 // The label of run i without `drop` (its group along one key), "" when nothing else varies.
-std::string group_label(const ResolvedRun& r, const std::vector<std::string>& keys, const std::set<std::string>& drop) {
+std::string group_label(const SweepPlan& plan, const ResolvedRun& r, const std::vector<std::string>& keys,
+                        const std::set<std::string>& drop) {
   std::string s;
   const Json j = r.plan.cfg.to_json();
   for (const auto& k : keys)
-    if (!drop.count(k)) s += (s.empty() ? "" : " ") + k + "=" + show(j[k]);
+    if (!drop.count(k)) s += (s.empty() ? "" : " ") + k + "=" + plan.shown(j[k]);
   return s;
 }
 
@@ -428,7 +444,7 @@ PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
       const Json j = r.plan.cfg.to_json();
       return noise_amount ? double(r.cfg.noise.amount) : j[key].get<double>();
     }
-    const std::string v = show(r.plan.cfg.to_json()[key]);
+    const std::string v = plan.shown(r.plan.cfg.to_json()[key]);
     auto it = std::find(cats.begin(), cats.end(), v);
     if (it == cats.end()) {
       cats.push_back(v);
@@ -445,7 +461,7 @@ PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
   for (size_t i = 0; i < runs.size(); ++i) {
     const double x = x_of(runs[i]);  // every run's value names a category, finished or not
     if (!results[i]) continue;
-    const std::string g = group_label(runs[i], keys, drop);
+    const std::string g = group_label(plan, runs[i], keys, drop);
     if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
     psnr[g][x].push_back(results[i]->last().val_psnr);
     base[runs[i].cfg.dataset][x].push_back(results[i]->noisy.psnr);

@@ -11,7 +11,8 @@
 //     "settings": {"dataset": "dhcd", "epochs": 5},       fixed settings (TrainConfig keys)
 //     "runs": [{"arch": "seed"}, {"arch": "dense", "lr": 0.003}],   optional: explicit runs
 //     "axes": {"noise": ["gaussian:0.3", "gaussian:0.5"], "seed": [0, 1]},   crossed, first outermost
-//     "eval_noise": ["gaussian:0.1", "gaussian:0.3", "sp:0.1"]              optional: test every model on these
+//     "eval_noise": ["gaussian:0.1", "gaussian:0.3", "sp:0.1"],             optional: test every model on these
+//     "labels": {"conv16 pool | up conv1:sigmoid": "tiny"}                  optional: short names of values
 //   }
 //
 // The runs are every entry of "runs" (default: one empty entry) × every combination of the
@@ -20,6 +21,7 @@
 // before anything trains. Keys: dataset arch noise loss epochs batch lr train val seed
 // fresh_noise (threads is not a setting of a run: results do not depend on it).
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +47,10 @@ struct SweepPlan {
   std::vector<Json> runs;  // objects of settings; empty means one run of `settings`
   std::vector<SweepAxis> axes;
   std::vector<Noise> eval_noise;
+  // Short names for long values in labels, legends and axes ({"<value as written>": "name"}):
+  // an architecture spec reads better as "6 per side".
+  std::map<std::string, std::string> labels;
+  std::string shown(const Json& value) const;  // the value's name, else as written (strings bare)
 
   // Strict: unknown keys, a key that is not a run setting, an axis without values, a value
   // of the wrong kind or out of range are errors ("runs[1].lr: learning rate (lr) must be …").

@@ -158,6 +158,20 @@ TEST(Plot, LogAndCategoryAxesPlaceValuesEvenly) {
   EXPECT_EQ(g.legend.w, 0);  // no labels, no legend
   EXPECT_NEAR(g.px(1), g.plot.x + g.plot.w / 2.0, 1e-9);
   EXPECT_EQ(g.image.at(int(g.px(2)), int(g.py(6))), dae::palette()[0]);
+  // Long category names wrap under their tick instead of being cut to the same few words.
+  PlotSpec longcat = cat;
+  longcat.x_categories = {"conv32 pool conv64 pool | conv64 up conv32 up conv1:sigmoid",
+                          "conv32 conv32 pool conv64 conv64 pool | conv64 conv64 up conv32 conv32 up conv1:sigmoid",
+                          "dense"};
+  const Figure lc = dae::render_plot(longcat, font());
+  EXPECT_LT(lc.plot.h, g.plot.h - 20) << "room for more lines of tick labels";
+  int ink_rows = 0;  // rows below the plot with glyph pixels, under the second tick
+  for (int y = lc.plot.y + lc.plot.h + 6; y < lc.image.height(); ++y) {
+    bool ink = false;
+    for (int x = int(lc.px(1)) - 60; x < int(lc.px(1)) + 60; ++x) ink = ink || lc.image.at(x, y).r < 120;
+    ink_rows += ink;
+  }
+  EXPECT_GT(ink_rows, 15) << "two or more lines of text (one line of 13-pixel text inks about 12 rows)";
   // Epochs: whole-number ticks only.
   PlotSpec ep;
   ep.integer_x = true;

@@ -88,6 +88,18 @@ TEST(SweepPlan, ExpandsRunsTimesAxesFirstAxisOutermost) {
   EXPECT_EQ(labels(r2)[1], "arch=seed noise=gaussian:0.3 lr=0.001 fresh_noise=true");
 }
 
+TEST(SweepPlan, LabelsNameLongValues) {
+  const SweepPlan p = plan_of(R"({"axes": {"arch": ["seed", "conv8 pool | up conv1:sigmoid"], "lr": [0.001, 0.01]},
+                                  "labels": {"conv8 pool | up conv1:sigmoid": "tiny", "0.01": "fast"}})");
+  const auto runs = dae::expand(p, dae::TrainConfig());
+  EXPECT_EQ(labels(runs), (std::vector<std::string>{"arch=seed lr=0.001", "arch=seed lr=fast", "arch=tiny lr=0.001",
+                                                    "arch=tiny lr=fast"}));
+  EXPECT_EQ(runs[2].cfg.arch, "conv8 pool | up conv1:sigmoid");  // names are for reading only
+  EXPECT_EQ(SweepPlan::from_json(p.to_json()).labels, p.labels);
+  EXPECT_ERROR_HAS(plan_of(R"({"labels": {"seed": 3}})"), "labels.seed must be a string");
+  EXPECT_ERROR_HAS(plan_of(R"({"labels": ["seed"]})"), "labels must be an object of names");
+}
+
 TEST(SweepPlan, BadPlansNameTheProblem) {
   struct Case { std::string text, expect; };
   const Case cases[] = {

@@ -56,7 +56,7 @@ int cmd_summary(int argc, char** argv) {
 const std::vector<Flag> kDataFlags = {
     {"dataset", "NAME|DIR|ZIP", "mnist, dhcd, a folder of PNG class folders, or a .zip of one", "mnist"},
     {"noise", "KIND:AMOUNT", "gaussian:F (x + F·N(0,1), clipped) or sp:P (salt and pepper)", "gaussian:0.5"},
-    {"val", "N", "validation images (0 = all available)", "2000"},
+    {"val", "N", "validation images (0 = all available; dae train cuts the default to what the dataset holds)", "2000"},
     {"seed", "S", "random seed (init, noise, shuffling)", "0"},
 };
 
@@ -69,7 +69,7 @@ int cmd_train(int argc, char** argv) {
           {"batch", "N", "batch size", "128"},
           {"lr", "RATE", "Adam learning rate", "1e-3"},
           {"loss", "bce|mse", "reconstruction loss", "bce"},
-          {"train", "N", "training images (0 = all available)", "8000"},
+          {"train", "N", "training images (0 = all available; the default is cut to what the dataset holds)", "8000"},
           kDataFlags[2],
           kDataFlags[3],
           {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
