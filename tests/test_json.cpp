@@ -113,6 +113,9 @@ TEST(Json, TypedReadersNameTheKeyAndRange) {
   EXPECT_EQ(dae::json_int(Json(7.0), "epochs", 1, 10), 7);  // an integral double is an integer
   EXPECT_EQ(dae::json_int(Json(uint64_t(9)), "epochs", 1, 10), 9);
   EXPECT_ERROR_HAS(dae::json_int(Json(0), "epochs", 1, 10), "epochs must be an integer in 1..10, got 0");
+  // A parsed 0 is stored unsigned: the lower bound holds for it too.
+  EXPECT_ERROR_HAS(dae::json_int(dae::parse_json("0"), "epochs", 1, 10), "epochs must be an integer in 1..10, got 0");
+  EXPECT_ERROR_HAS(dae::json_int(Json(uint64_t(0)), "epochs", 1, 10), "epochs must be an integer in 1..10, got 0");
   EXPECT_ERROR_HAS(dae::json_int(Json(2.5), "epochs", 1, 10), "epochs must be an integer in 1..10, got 2.5");
   EXPECT_ERROR_HAS(dae::json_int(Json(1e30), "val", 0, 100), "val must be an integer in 0..100");
   EXPECT_ERROR_HAS(dae::json_int(Json(-1), "seed", 0, 100), "seed must be an integer in 0..100, got -1");

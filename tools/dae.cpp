@@ -1,4 +1,5 @@
-// dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export.
+// dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export,
+// sweep (tools/sweep.cpp).
 // Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
 #include <atomic>
 #include <chrono>
@@ -18,160 +19,22 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "common.h"
 #include "data.h"
 #include "io.h"
 #include "json.h"
 #include "metrics.h"
 #include "model.h"
+#include "plot.h"
 #include "threadpool.h"
 #include "trainer.h"
 
 namespace fs = std::filesystem;
 using namespace dae;
+using namespace dae::cli;
 
 namespace {
-
-// ---- flags -------------------------------------------------------------------------------------
-struct Flag {
-  std::string name, value_name, help, def;
-  bool is_switch = false;
-};
-
-class Args {
- public:
-  Args(std::string cmd, std::string summary, std::vector<Flag> flags)
-      : cmd_(std::move(cmd)), summary_(std::move(summary)), flags_(std::move(flags)) {}
-  // Returns false when --help was printed.
-  bool parse(int argc, char** argv) {
-    for (int i = 0; i < argc; ++i) {
-      std::string a = argv[i];
-      if (a == "--help" || a == "-h") { print_help(); return false; }
-      if (a.rfind("--", 0) != 0) throw Error("unexpected argument '" + printable(a, 60) + "' (see dae " + cmd_ + " --help)");
-      std::string key = a.substr(2), val;
-      const size_t eq = key.find('=');
-      const bool has_eq = eq != std::string::npos;
-      if (has_eq) { val = key.substr(eq + 1); key = key.substr(0, eq); }
-      const Flag* f = find(key);
-      if (!f) throw Error("unknown flag --" + printable(key, 60) + " for 'dae " + cmd_ + "' (see dae " + cmd_ + " --help)");
-      if (f->is_switch) {
-        if (has_eq) throw Error("--" + key + " takes no value");
-        values_[key] = "1";
-        continue;
-      }
-      if (!has_eq) {
-        if (i + 1 >= argc) throw Error("--" + key + " needs a value (" + f->value_name + ")");
-        val = argv[++i];
-      }
-      values_[key] = val;
-    }
-    return true;
-  }
-  bool has(const std::string& k) const { return values_.count(k) > 0; }
-  std::string str(const std::string& k) const {
-    auto it = values_.find(k);
-    if (it != values_.end()) return it->second;
-    const Flag* f = find(k);
-    return f ? f->def : "";
-  }
-  long long integer(const std::string& k, long long lo, long long hi) const {
-    const std::string s = str(k);
-    const bool digits = !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
-    const long long v = digits ? std::stoll(s) : -1;
-    if (!digits || v < lo || v > hi)
-      throw Error("--" + k + " must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                  ", got '" + printable(s, 40) + "'");
-    return v;
-  }
-  double number(const std::string& k, double lo, double hi) const {
-    const std::string s = str(k);
-    char* end = nullptr;
-    const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : std::strtod(s.c_str(), &end);
-    if (!std::isfinite(v) || end != s.c_str() + s.size() || v < lo || v > hi)
-      throw Error("--" + k + " must be a number between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                  ", got '" + printable(s, 40) + "'");
-    return v;
-  }
-  // Sets every training setting given as a flag (TrainConfig::set checks each).
-  void apply_to(TrainConfig& cfg) const {
-    for (const auto& [k, v] : values_) {
-      const std::string key = k == "fresh-noise" ? "fresh_noise" : k;
-      for (const std::string& name : TrainConfig::keys())
-        if (name == key) cfg.set(key, k == "fresh-noise" ? std::string("true") : v);
-    }
-  }
-  void print_help() const {
-    std::printf("usage: dae %s [flags]\n\n%s\n\nflags:\n", cmd_.c_str(), summary_.c_str());
-    for (const auto& f : flags_) {
-      std::string left = "--" + f.name + (f.is_switch ? "" : " " + f.value_name);
-      std::printf("  %-28s %s%s\n", left.c_str(), f.help.c_str(),
-                  f.def.empty() || f.is_switch ? "" : (" (default " + f.def + ")").c_str());
-    }
-    std::printf("  %-28s %s\n", "--help", "this help");
-  }
-
- private:
-  const Flag* find(const std::string& k) const {
-    for (const auto& f : flags_)
-      if (f.name == k) return &f;
-    return nullptr;
-  }
-  std::string cmd_, summary_;
-  std::vector<Flag> flags_;
-  std::map<std::string, std::string> values_;
-};
-
-// ---- data sets -------------------------------------------------------------------------------
-std::string exe_dir() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(".") : p.parent_path().string();
-}
-
-std::string data_dir() {
-  if (const char* d = std::getenv("DAE_DATA_DIR")) return d;
-#ifdef DAE_DEFAULT_DATA_DIR
-  if (fs::exists(DAE_DEFAULT_DATA_DIR)) return DAE_DEFAULT_DATA_DIR;
-#endif
-  return exe_dir() + "/data";
-}
-
-Dataset load_dataset(const std::string& spec) { return resolve_dataset(spec, data_dir()); }
-
-// ---- terminal output ------------------------------------------------------------------------------
-bool is_tty() { return isatty(fileno(stdout)); }
-
-std::string fmt_secs(double s) {
-  char b[32];
-  if (s < 1) std::snprintf(b, sizeof b, "%.0fms", s * 1000);
-  else if (s < 120) std::snprintf(b, sizeof b, "%.0fs", s);
-  else std::snprintf(b, sizeof b, "%dm%02ds", int(s) / 60, int(s) % 60);
-  return b;
-}
-
-std::string bar(int done, int total, int width = 30) {
-  const int fill = total ? int(double(done) / total * width) : width;
-  std::string s = "[";
-  for (int i = 0; i < width; ++i) s += i < fill ? '=' : (i == fill ? '>' : '.');
-  return s + "]";
-}
-
-std::atomic<bool> g_cancel{false};
-void on_sigint(int) {
-  if (g_cancel) std::_Exit(130);  // second Ctrl-C: leave now
-  g_cancel = true;
-}
-
-void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) {
-  std::string csv = "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
-  char b[256];
-  for (const auto& e : h) {
-    std::snprintf(b, sizeof b, "%d,%.6f,%.6f,%.4f,%.5f,%.3f\n", e.epoch, e.train_loss, e.val_loss, e.val_psnr,
-                  e.val_ssim, e.seconds);
-    csv += b;
-  }
-  write_file(path, csv);
-}
 
 // ---- subcommands -------------------------------------------------------------------------------
 int cmd_summary(int argc, char** argv) {
@@ -193,14 +56,9 @@ int cmd_summary(int argc, char** argv) {
 const std::vector<Flag> kDataFlags = {
     {"dataset", "NAME|DIR|ZIP", "mnist, dhcd, a folder of PNG class folders, or a .zip of one", "mnist"},
     {"noise", "KIND:AMOUNT", "gaussian:F (x + F·N(0,1), clipped) or sp:P (salt and pepper)", "gaussian:0.5"},
-    {"val", "N", "validation images (0 = all available)", "2000"},
+    {"val", "N", "validation images (0 = all available; dae train cuts the default to what the dataset holds)", "2000"},
     {"seed", "S", "random seed (init, noise, shuffling)", "0"},
 };
-
-std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more) {
-  base.insert(base.end(), more.begin(), more.end());
-  return base;
-}
 
 int cmd_train(int argc, char** argv) {
   Args a("train", "Train a denoising autoencoder (noisy → clean) and save it as .safetensors.",
@@ -211,7 +69,7 @@ int cmd_train(int argc, char** argv) {
           {"batch", "N", "batch size", "128"},
           {"lr", "RATE", "Adam learning rate", "1e-3"},
           {"loss", "bce|mse", "reconstruction loss", "bce"},
-          {"train", "N", "training images (0 = all available)", "8000"},
+          {"train", "N", "training images (0 = all available; the default is cut to what the dataset holds)", "8000"},
           kDataFlags[2],
           kDataFlags[3],
           {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
@@ -232,6 +90,7 @@ int cmd_train(int argc, char** argv) {
   if (a.has("history")) check_output_path(a.str("history"));
 
   Dataset ds = load_dataset(cfg.dataset);
+  fit_split_sizes(ds, cfg.train, cfg.val, a.has("train"), a.has("val"));
   ImageSet train, val;
   make_split(ds, cfg.train, cfg.val, train, val);
   Model model = Model::build(cfg.arch, 1, train.h, train.w);
@@ -245,9 +104,10 @@ int cmd_train(int argc, char** argv) {
   }
   cfg.arch = model.spec();
   if (!quiet)
-    std::printf("dataset %s: %zu train / %zu val images of %d×%d; noise %s; model %s, %s params; %d thread%s\n",
-                printable(ds.name).c_str(), train.size(), val.size(), train.h, train.w, cfg.noise.str().c_str(),
-                model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads, cfg.threads > 1 ? "s" : "");
+    std::printf("dataset %s: %s\nusing %zu train / %zu val images; noise %s; model %s, %s params; %d thread%s\n",
+                printable(cfg.dataset).c_str(), describe_dataset(ds).c_str(), train.size(), val.size(),
+                cfg.noise.str().c_str(), model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads,
+                cfg.threads > 1 ? "s" : "");
 
   Trainer trainer(model, train, val, cfg);
   const Baseline& base = trainer.baseline();
@@ -437,27 +297,9 @@ int cmd_grid(int argc, char** argv) {
   const ImageSet val = md.val_set();
   const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
   const int scale = int(a.integer("scale", 1, 16));
-  const int h = val.h, w = val.w, gap = 2;
-  const size_t P = size_t(h) * w;
-  const long long W = count * (w * scale + gap) + gap, H = 3 * (h * scale + gap) + gap;
-  if (W > 16384 || H > 16384)
-    throw Error("the grid would be " + std::to_string(W) + "×" + std::to_string(H) +
-                " pixels (over 16384 on a side): use a smaller --count or --scale");
-  std::vector<uint8_t> img(size_t(W) * H, 128);
-  std::vector<float> noisy(P), clean(P), out(P);
-  Context ctx;
-  for (int c = 0; c < count; ++c) {
-    to_float(val.image(c), clean.data(), P);
-    apply_noise(clean.data(), noisy.data(), P, md.cfg.noise, val_noise_key(md.cfg.seed, c));
-    md.model.predict(noisy.data(), 1, out.data(), ctx);
-    const float* rows[3] = {noisy.data(), out.data(), clean.data()};
-    for (int r = 0; r < 3; ++r)
-      for (int y = 0; y < h * scale; ++y)
-        for (int x = 0; x < w * scale; ++x)
-          img[size_t(gap + r * (h * scale + gap) + y) * W + gap + c * (w * scale + gap) + x] =
-              to_u8(rows[r][size_t(y / scale) * w + x / scale]);
-  }
-  write_gray_png(a.str("out"), img.data(), int(H), int(W));
+  int H = 0, W = 0;
+  const std::vector<uint8_t> img = denoise_grid(md.model, val, md.cfg.noise, md.cfg.seed, count, scale, H, W);
+  write_gray_png(a.str("out"), img.data(), H, W);
   std::printf("wrote %s: rows noisy / denoised / clean, %d validation images (%s, noise %s)\n", printable(a.str("out")).c_str(),
               count, md.dataset_name.c_str(), md.cfg.noise.str().c_str());
   return 0;
@@ -603,7 +445,8 @@ void usage(FILE* to) {
       "  denoise   run a model on one PNG\n"
       "  grid      save noisy / denoised / clean rows as a PNG\n"
       "  bench     training samples/s and forward latency\n"
-      "  export    write a run's exact training data as raw float32 (for other frameworks)\n");
+      "  export    write a run's exact training data as raw float32 (for other frameworks)\n"
+      "  sweep     train a grid of runs (flags or a JSON plan), resumable; tables and figures\n");
 }
 
 }  // namespace
@@ -620,7 +463,7 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
       {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
-      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}};
+      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
     std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());

@@ -2,7 +2,8 @@
 # Runs every test on a fresh Debian 12 machine (README command 2, and CI):
 #   1. tools/setup.sh (apt packages, npm, Debian sources) + test-only extras;
 #   2. native build: the GoogleTest suite (layers, losses, trainer, data, model files, CLI, …);
-#   3. asan build: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang-15);
+#   3. asan build: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang-15),
+#      built as a fresh clone sees it (no ../shared DHCD folder: the bundled subset is used);
 #   4. tsan build: the session and trainer tests (background training threads) under
 #      ThreadSanitizer;
 #   5. fuzz build: every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus;

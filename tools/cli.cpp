@@ -1,0 +1,70 @@
+// cli.cpp — helpers shared by the subcommands. See cli.h.
+#include "cli.h"
+
+#include <csignal>
+#include <filesystem>
+
+#include <unistd.h>
+
+#include "io.h"
+
+namespace fs = std::filesystem;
+
+namespace dae::cli {
+
+std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+std::string exe_dir() {
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : p.parent_path().string();
+}
+
+std::string data_dir() {
+  if (const char* d = std::getenv("DAE_DATA_DIR")) return d;
+#ifdef DAE_DEFAULT_DATA_DIR
+  if (fs::exists(DAE_DEFAULT_DATA_DIR)) return DAE_DEFAULT_DATA_DIR;
+#endif
+  return exe_dir() + "/data";
+}
+
+Dataset load_dataset(const std::string& spec) { return resolve_dataset(spec, data_dir()); }
+
+bool is_tty() { return isatty(fileno(stdout)); }
+
+std::string fmt_secs(double s) {
+  char b[32];
+  if (s < 1) std::snprintf(b, sizeof b, "%.0fms", s * 1000);
+  else if (s < 120) std::snprintf(b, sizeof b, "%.0fs", s);
+  else std::snprintf(b, sizeof b, "%dm%02ds", int(s) / 60, int(s) % 60);
+  return b;
+}
+
+std::string bar(int done, int total, int width) {
+  const int fill = total ? int(double(done) / total * width) : width;
+  std::string s = "[";
+  for (int i = 0; i < width; ++i) s += i < fill ? '=' : (i == fill ? '>' : '.');
+  return s + "]";
+}
+
+std::atomic<bool> g_cancel{false};
+void on_sigint(int) {
+  if (g_cancel) std::_Exit(130);  // second Ctrl-C: leave now
+  g_cancel = true;
+}
+
+void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) {
+  std::string csv = "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
+  char b[256];
+  for (const auto& e : h) {
+    std::snprintf(b, sizeof b, "%d,%.6f,%.6f,%.4f,%.5f,%.3f\n", e.epoch, e.train_loss, e.val_loss, e.val_psnr,
+                  e.val_ssim, e.seconds);
+    csv += b;
+  }
+  write_file(path, csv);
+}
+
+}  // namespace dae::cli
