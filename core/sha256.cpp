@@ -50,6 +50,7 @@ void Sha256::block(const uint8_t* p) {
 }
 
 void Sha256::update(const void* data, size_t n) {
+  if (n == 0) return;  // (data may be null then: an empty vector's data())
   const uint8_t* p = static_cast<const uint8_t*>(data);
   total_ += n;
   if (used_) {  // top up a partial block first
