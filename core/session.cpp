@@ -861,34 +861,44 @@ void Session::make_val_set() {
   val_ = std::move(v);
 }
 
-std::vector<Triple> Session::results(int count, uint64_t draw) const {
-  std::vector<Triple> out;
-  if (!model_ || !val_ || val_->size() == 0) return out;
-  const ImageSet& val = *val_;
-  if (val.h != model_->input_shape().h || val.w != model_->input_shape().w) return out;
-  const size_t P = val.pixels_per_image();
-  std::vector<size_t> idx(val.size());
+std::vector<size_t> Session::result_order(int count, uint64_t draw) const {
+  std::vector<size_t> idx;
+  if (!model_ || !val_ || val_->size() == 0) return idx;
+  if (val_->h != model_->input_shape().h || val_->w != model_->input_shape().w) return idx;
+  idx.resize(val_->size());
   std::iota(idx.begin(), idx.end(), size_t(0));
   if (draw) {
     Rng rng(mix_keys(draw, 0x67726964ull));
     rng.shuffle(idx.begin(), idx.end());
   }
-  count = int(std::min<size_t>(size_t(std::max(count, 0)), idx.size()));
-  for (int c = 0; c < count; ++c) {
-    Triple t;
-    t.index = idx[size_t(c)];
-    t.clean.resize(P);
-    t.noisy.resize(P);
-    t.denoised.resize(P);
-    to_float(val.image(t.index), t.clean.data(), P);
-    apply_noise(t.clean.data(), t.noisy.data(), P, cfg_.noise, val_noise_key(cfg_.seed, t.index));
-    model_->predict(t.noisy.data(), 1, t.denoised.data(), ctx_);
-    t.psnr_noisy = psnr(t.noisy.data(), t.clean.data(), P);
-    t.psnr_denoised = psnr(t.denoised.data(), t.clean.data(), P);
-    t.ssim_noisy = ssim(t.noisy.data(), t.clean.data(), val.h, val.w);
-    t.ssim_denoised = ssim(t.denoised.data(), t.clean.data(), val.h, val.w);
-    out.push_back(std::move(t));
-  }
+  idx.resize(std::min<size_t>(size_t(std::max(count, 0)), idx.size()));
+  return idx;
+}
+
+Triple Session::result_row(size_t index) const {
+  if (!model_ || !val_ || index >= val_->size()) throw Error("no validation image " + std::to_string(index));
+  const ImageSet& val = *val_;
+  if (val.h != model_->input_shape().h || val.w != model_->input_shape().w)
+    throw Error("the validation images do not have the model's size");
+  const size_t P = val.pixels_per_image();
+  Triple t;
+  t.index = index;
+  t.clean.resize(P);
+  t.noisy.resize(P);
+  t.denoised.resize(P);
+  to_float(val.image(index), t.clean.data(), P);
+  apply_noise(t.clean.data(), t.noisy.data(), P, cfg_.noise, val_noise_key(cfg_.seed, index));
+  model_->predict(t.noisy.data(), 1, t.denoised.data(), ctx_);
+  t.psnr_noisy = psnr(t.noisy.data(), t.clean.data(), P);
+  t.psnr_denoised = psnr(t.denoised.data(), t.clean.data(), P);
+  t.ssim_noisy = ssim(t.noisy.data(), t.clean.data(), val.h, val.w);
+  t.ssim_denoised = ssim(t.denoised.data(), t.clean.data(), val.h, val.w);
+  return t;
+}
+
+std::vector<Triple> Session::results(int count, uint64_t draw) const {
+  std::vector<Triple> out;
+  for (size_t i : result_order(count, draw)) out.push_back(result_row(i));
   return out;
 }
 

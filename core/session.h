@@ -220,6 +220,10 @@ class Session {
   // through the current model, with the noise it was trained with. Empty without a model or
   // without validation data of the model's size.
   std::vector<Triple> results(int count, uint64_t draw) const;
+  // The same, a row at a time (the page spreads a refresh over frames while training):
+  // results(count, draw) == [result_row(i) for i in result_order(count, draw)].
+  std::vector<size_t> result_order(int count, uint64_t draw) const;
+  Triple result_row(size_t index) const;  // one validation image; throws if there is none
   // A drawn image with noise (a fixed key, so a stroke only changes the pixels it touches),
   // then denoised. image: h·w floats of the model's size. Throws without a model.
   Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key, const Noise& noise) const;

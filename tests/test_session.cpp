@@ -266,6 +266,16 @@ TEST(Session, ResultsDrawingAndInspection) {
     EXPECT_NEAR(t.psnr_denoised, psnr(t.denoised.data(), t.clean.data(), 784), 1e-9);
   }
   const auto other = s.results(10, 5);  // a different random draw
+  // A row at a time (the page while training) gives the same rows.
+  const std::vector<size_t> order = s.result_order(10, 5);
+  ASSERT_EQ(order.size(), 10u);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const Triple t = s.result_row(order[k]);
+    EXPECT_EQ(t.index, other[k].index);
+    EXPECT_EQ(t.denoised, other[k].denoised);
+    EXPECT_EQ(t.ssim_denoised, other[k].ssim_denoised);
+  }
+  EXPECT_THROW(s.result_row(1u << 30), Error);
   EXPECT_NE(other[0].index + other[1].index * 10000, rows[0].index + rows[1].index * 10000);
   // Drawing: a fixed key gives the same noise for the same drawing.
   std::vector<float> drawing(784, 0.f);

@@ -76,7 +76,10 @@ struct DataState {
 };
 
 struct ResultsState {
-  std::vector<dae::Triple> rows;
+  std::vector<dae::Triple> rows;     // on screen
+  std::vector<size_t> order;          // the refresh in progress: its images,
+  std::vector<dae::Triple> pending;   // the rows computed so far
+  bool pass_open = false;
   gfx::Image noisy, denoised, clean;
   uint64_t draw = 0;  // R reshuffles
   Memo<std::string> memo_input;   // which images, the model
@@ -100,6 +103,11 @@ struct DrawState {
   ImVec2 last{-1, -1};
   ImVec2 canvas_min{0, 0}, canvas_max{0, 0};  // screen rectangle of the canvas
   int use_next = 0;
+  // How many frames a stroke takes to show its denoised image (frame of the stroke → frame of
+  // the output; 1 = the next frame), the last and the worst: the smoothness test reads them.
+  int stroke_frame = 0;
+  bool stroke_pending = false;
+  int latency_frames = -1, max_latency_frames = -1;
 };
 
 struct InspectState {
@@ -239,5 +247,9 @@ void announce_ready(App& a);
 void download_current_model(App& a);
 void download_run_model(App& a, int id);
 std::string status_json(App& a);                        // window.dae.status()
+constexpr int kMaxThreads = 8;                          // a batch of 128 has 16 shards of 8 images
+int max_threads(const App& a);                          // the most a run may use here (1 without isolation)
+std::string threads_error(const App& a, int n);         // "" when n threads are possible, else why not
+std::string threads_text(const App& a);                 // the header's "2 threads" / "1 thread: why"
 
 }  // namespace app

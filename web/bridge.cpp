@@ -152,6 +152,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
     if (!a.s.dataset(c.dataset) && dae::canonical_dataset_name(c.dataset) == "dhcd" && a.browser.dhcd_listed)
       throw dae::Error("dataset 'dhcd' is not loaded yet: await dae.loadDataset('dhcd') first");
     const int threads = dae::json_find(j, "threads") ? c.threads : a.threads;
+    if (const std::string err = app::threads_error(a, threads); !err.empty()) throw dae::Error(err);
     const dae::TrainConfig before = a.ed.cfg;
     const std::string preset = a.ed.preset;
     const auto rows = a.ed.rows;
@@ -189,10 +190,9 @@ EMSCRIPTEN_KEEPALIVE void dae_reset() { app::start_from_scratch(A()); }
 
 EMSCRIPTEN_KEEPALIVE char* dae_set_threads(int n) {
   App& a = A();
-  const int max = a.browser.threaded_build ? std::clamp(a.browser.hardware_threads, 1, 16) : 1;
-  if (n < 1 || n > max) return give("threads must be 1.." + std::to_string(max) + " here");
-  a.threads = n;
-  return give("");
+  const std::string err = app::threads_error(a, n);
+  if (err.empty()) a.threads = n;
+  return give(err);
 }
 
 // window.dae.denoise: in → out (n floats each). "" or an error message.
@@ -232,6 +232,8 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
     j["psnr_denoised"] = a.draw.out.psnr_denoised;
     j["eraser"] = a.draw.eraser;
     j["rendered_frames"] = a.t.rendered;
+    j["latency_frames"] = a.draw.latency_frames;
+    j["max_latency_frames"] = a.draw.max_latency_frames;
   } else if (w == "runs") {
     dae::Json x = dae::Json::array();
     for (const auto& r : a.s.runs()) {
@@ -277,6 +279,8 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
     for (const auto& n : a.s.dataset_names()) names.push_back(n);
     j["datasets"] = names;
     j["side"] = app::dataset_side(a, a.ed.cfg.dataset);
+    const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
+    j["dataset_description"] = ds ? dae::describe_dataset(*ds) : std::string();
     j["data_error"] = a.browser.data_error;
     j["busy"] = a.browser.busy;
     j["train_error"] = a.ed.train_error;

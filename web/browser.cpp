@@ -225,7 +225,7 @@ void restore_saved(App& a) {
       const dae::Json ui = dae::parse_json(text);
       if (const dae::Json* v = dae::json_find(ui, "autosave")) a.files.autosave = dae::json_bool(*v, "autosave");
       if (const dae::Json* v = dae::json_find(ui, "threads"))
-        a.threads = int(dae::json_int(*v, "threads", 1, dae::Session::kMaxThreads));
+        a.threads = std::min(int(dae::json_int(*v, "threads", 1, dae::Session::kMaxThreads)), max_threads(a));
       if (const dae::Json* v = dae::json_find(ui, "hint_dismissed")) a.hint_dismissed = dae::json_bool(*v, "hint");
     } catch (const std::exception& e) {
       set_aside(kUi);
@@ -310,6 +310,12 @@ void announce_ready(App& a) {
 }
 
 // ---- window.dae.status() -------------------------------------------------------------------------------
+std::string threads_text(const App& a) {
+  const int t = a.st.threads;
+  if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
+  return std::to_string(t) + (t == 1 ? " thread" : " threads");
+}
+
 std::string status_json(App& a) {
   const dae::Session::Status& st = a.st;
   dae::Json j = dae::Json::object();
@@ -352,6 +358,7 @@ std::string status_json(App& a) {
   j["history"] = dae::history_json(st.history);
   j["threads"] = st.threads;
   j["threads_next"] = a.threads;
+  j["threads_text"] = threads_text(a);  // as the header shows it
   j["isolated"] = a.browser.isolated;
   j["threaded_build"] = a.browser.threaded_build;
   j["simd"] = a.browser.simd;

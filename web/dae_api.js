@@ -414,6 +414,8 @@
   Object.assign(dae, {
     ready: false,
     status: function () { return JSON.parse(take(_dae_status())); },
+    // Bytes of wasm memory now (it grows as data arrives; the views above follow it).
+    heapBytes: function () { return wasmMemory.buffer.byteLength; },
     // config: the CLI's keys (dataset, arch, noise, epochs, batch, lr, train, val, seed, loss,
     // fresh_noise) and threads; throws an Error with the app's message when it is refused.
     train: function (config) {
@@ -444,7 +446,8 @@
       var d = ui('draw');
       return { side: d.side, drawn: Float32Array.from(d.drawn), noisy: Float32Array.from(d.noisy),
                denoised: Float32Array.from(d.denoised), psnr_noisy: d.psnr_noisy, psnr_denoised: d.psnr_denoised,
-               eraser: d.eraser, rendered_frames: d.rendered_frames };
+               eraser: d.eraser, rendered_frames: d.rendered_frames,
+               latency_frames: d.latency_frames, max_latency_frames: d.max_latency_frames };
     },
     setDrawing: function (image) {
       var x = toFloat32(image);

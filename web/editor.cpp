@@ -126,6 +126,18 @@ void apply_model_config(App& a) {
   refresh_arch(a);
 }
 
+// One thread per core, at most kMaxThreads (more rarely pays on the page: the threads share the
+// main thread's cores and memory bandwidth); one without cross-origin isolation.
+int max_threads(const App& a) {
+  return a.browser.threaded_build ? std::clamp(a.browser.hardware_threads, 1, kMaxThreads) : 1;
+}
+
+std::string threads_error(const App& a, int n) {
+  if (!a.browser.threaded_build && n != 1) return "only 1 thread here: " + a.browser.single_reason;
+  if (n < 1 || n > max_threads(a)) return "threads must be 1.." + std::to_string(max_threads(a)) + " here";
+  return "";
+}
+
 bool start_training(App& a, std::string* error) {
   a.ed.cfg.arch = arch_for_config(a);
   try {

@@ -143,12 +143,6 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
                                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
 
-std::string threads_text(const App& a) {
-  const int t = a.st.threads;
-  if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
-  return std::to_string(t) + (t == 1 ? " thread" : " threads");
-}
-
 std::string save_text(const App& a) {
   if (!a.files.autosave) return "autosave off";
   if (a.files.saving) return "saving…";
@@ -543,8 +537,8 @@ int main() {
   a.browser.hardware_threads = EM_ASM_INT({ return navigator.hardwareConcurrency || 1; });
   a.browser.isolated = EM_ASM_INT({ return self.crossOriginIsolated ? 1 : 0; }) != 0;
   a.browser.single_reason = "page is not cross-origin isolated";
-  // Training threads: one per core, at most 8 (a batch of 128 has 16 shards of 8 images).
-  a.threads = a.browser.threaded_build ? std::clamp(a.browser.hardware_threads, 1, 8) : 1;
+  // Training threads: one per core, at most kMaxThreads.
+  a.threads = max_threads(a);
   try {
     a.s.set_background(a.browser.threaded_build);
     a.s.set_threads(a.threads);

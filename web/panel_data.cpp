@@ -101,13 +101,8 @@ void draw_data(App& a) {
   if (!b.busy.empty()) ImGui::TextColored(kWarn, "%s", b.busy.c_str());
   if (!b.data_error.empty()) wrapped(kBad, b.data_error);
   if (cur) {
-    ImGui::TextColored(kMuted, "%s training images%s", fmt_int((long long)cur->train.size()).c_str(),
-                       cur->test.size() ? (", " + fmt_int((long long)cur->test.size()) + " test images").c_str()
-                                        : ", no separate test split");
+    wrapped(kMuted, dae::describe_dataset(*cur));  // which DHCD: the bundled subset or the full set
     if (cur->name == "dhcd") {
-      wrapped(kMuted, cur->train.size() < 17000
-                          ? "Bundled subset of DHCD: 600 training + 100 test images per digit, official split."
-                          : "The full DHCD digits: 1,700 training + 300 test images per digit, official split.");
       wrapped(kMuted, "Acharya, Pant & Gyawali, SKIMA 2015 · UCI ML Repository #389 · CC BY 4.0");
       mark("dhcd_attribution");
     }

@@ -58,6 +58,11 @@ void update_drawing(App& a) {
     d.img_noisy.set(d.out.noisy, side_w, side);
     d.img_denoised.set(d.out.denoised, side_w, side);
     d.has_output = true;
+    if (d.stroke_pending) {
+      d.stroke_pending = false;
+      d.latency_frames = a.t.rendered - d.stroke_frame;
+      d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
+    }
   } catch (const std::exception& e) {
     std::printf("draw: %s\n", e.what());
   }
@@ -142,6 +147,10 @@ void draw_draw(App& a) {
     const bool erase = d.eraser || ImGui::IsMouseDown(ImGuiMouseButton_Right);
     if (!d.drawing) d.last = p;
     paint(d, d.last, p, erase);
+    if (!d.stroke_pending) {
+      d.stroke_pending = true;
+      d.stroke_frame = a.t.rendered;
+    }
     d.last = p;
     d.drawing = true;
   } else {

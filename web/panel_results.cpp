@@ -11,25 +11,12 @@
 
 namespace app {
 
-void update_results(App& a) {
+namespace {
+
+void show_rows(App& a) {
   ResultsState& r = a.results;
-  const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
-                                             a.st.model.run_id, a.st.model.file, a.s.config().dataset,
-                                             a.s.config().noise.str(), a.s.dataset_names().size()));
-  const bool model = r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
-  if (!input && !model) return;
-  r.rows.clear();
-  r.noisy.clear();
-  r.denoised.clear();
-  r.clean.clear();
-  if (!a.s.has_model()) return;
-  try {
-    r.rows = a.s.results(10, r.draw);
-  } catch (const std::exception& e) {
-    std::printf("results: %s\n", e.what());
-  }
   r.collapsed = dae::outputs_collapsed(r.rows);
-  if (r.rows.empty()) return;
+  if (r.rows.empty() || !a.s.has_model()) return;
   const int h = a.s.model()->input_shape().h, w = a.s.model()->input_shape().w;
   std::vector<float> n, d, c;
   for (const auto& t : r.rows) {
@@ -41,6 +28,47 @@ void update_results(App& a) {
   r.noisy.set_tiles(n.data(), k, w, h, k);
   r.denoised.set_tiles(d.data(), k, w, h, k);
   r.clean.set_tiles(c.data(), k, w, h, k);
+}
+
+}  // namespace
+
+// A refresh is a pass over the chosen images. While a run trains, the pass computes one row per
+// frame (ten images through the model at once would take ~15–30 ms of the main thread in wasm,
+// a visible stutter) and the previous rows stay on screen until it is complete; otherwise the
+// whole pass runs at once. Rows of other images or another model are never shown: a change of
+// the images or of the model's identity clears them at once.
+void update_results(App& a) {
+  ResultsState& r = a.results;
+  const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
+                                             a.st.model.run_id, a.st.model.file, a.s.config().dataset,
+                                             a.s.config().noise.str(), a.s.dataset_names().size()));
+  const bool model = r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
+  if (input) {
+    r.rows.clear();
+    r.noisy.clear();
+    r.denoised.clear();
+    r.clean.clear();
+    r.collapsed = false;
+  }
+  if (input || model) {
+    r.order = a.s.result_order(10, r.draw);
+    r.pending.clear();
+    r.pass_open = a.s.has_model();
+  }
+  if (!r.pass_open) return;
+  const size_t per_frame = a.s.training() ? 1 : r.order.size();
+  try {
+    for (size_t k = 0; k < per_frame && r.pending.size() < r.order.size(); ++k)
+      r.pending.push_back(a.s.result_row(r.order[r.pending.size()]));
+  } catch (const std::exception& e) {
+    std::printf("results: %s\n", e.what());
+    r.pending.clear();
+  }
+  if (r.pending.size() < r.order.size() && !r.pending.empty()) return;
+  r.pass_open = false;
+  r.rows = std::move(r.pending);
+  r.pending.clear();
+  show_rows(a);
 }
 
 namespace {

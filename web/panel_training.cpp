@@ -96,10 +96,10 @@ void draw_training(App& a) {
 
   // Threads (between runs).
   first_col("Threads");
-  const int max_threads = a.browser.threaded_build ? std::clamp(a.browser.hardware_threads, 1, 8) : 1;
-  ImGui::BeginDisabled(max_threads == 1 || a.s.training() || a.s.paused());
-  slider_int("##threads", &a.threads, 1, std::max(2, max_threads), max_threads == 1 ? "1" : "%d", field);
-  a.threads = std::clamp(a.threads, 1, max_threads);
+  const int most = max_threads(a);
+  ImGui::BeginDisabled(most == 1 || a.s.training() || a.s.paused());
+  slider_int("##threads", &a.threads, 1, std::max(2, most), most == 1 ? "1" : "%d", field);
+  a.threads = std::clamp(a.threads, 1, most);
   ImGui::EndDisabled();
   mark("field_threads");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {

@@ -133,14 +133,29 @@
   } else if (!tried && window.isSecureContext && navigator.serviceWorker) {
     setStatus('Enabling multi-threaded training…');
     try { sessionStorage.setItem(triedKey, '1'); } catch (e) { /* ignore */ }
+    var settled = false;
+    function single(why) {
+      if (settled) return;
+      settled = true;
+      load('dae_app_st.js', why);
+    }
+    function reload() {
+      if (settled) return;
+      settled = true;
+      location.reload();
+    }
+    // A browser that "registers" nothing (service workers blocked by policy) or a worker that
+    // never activates must not leave the page waiting: the single-threaded build after 10 s.
+    setTimeout(function () { single('the service worker did not start, so the page is not cross-origin isolated'); }, 10000);
     navigator.serviceWorker.register('coi-serviceworker.js').then(function (reg) {
-      function reload() { location.reload(); }
+      if (!reg) return single('service workers are blocked, so the page is not cross-origin isolated');
       if (reg.active && !navigator.serviceWorker.controller) return reload();
       var sw = reg.installing || reg.waiting;
       if (sw) sw.addEventListener('statechange', function () { if (sw.state === 'activated') reload(); });
       else if (reg.active) reload();
+      else single('the service worker did not start, so the page is not cross-origin isolated');
     }, function () {
-      load('dae_app_st.js', 'service workers are unavailable, so the page is not cross-origin isolated');
+      single('service workers are unavailable, so the page is not cross-origin isolated');
     });
   } else {
     load('dae_app_st.js', 'page is not cross-origin isolated');

@@ -35,19 +35,26 @@ export function parseArgs(argv = process.argv.slice(2)) {
   return out;
 }
 
-/** Starts tools/serve.py on a free port; resolves to { url, proc, stop() }. */
-export function startServer(site) {
+/**
+ * Starts a web server for `site` on a free port; resolves to { url, proc, stop() }.
+ * kind 'serve.py': tools/serve.py (COOP/COEP, CSP, gzip); kind 'plain': `python3 -m http.server`,
+ * a static host that sends none of those headers.
+ */
+export function startServer(site, kind = 'serve.py') {
   return new Promise((resolve, reject) => {
-    const proc = spawn('python3', [path.join(repoRoot, 'tools', 'serve.py'),
-      '--port', '0', '--dir', site, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cmd = kind === 'plain'
+      ? ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', site]
+      : [path.join(repoRoot, 'tools', 'serve.py'), '--port', '0', '--dir', site, '--quiet'];
+    const proc = spawn('python3', cmd, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     const timer = setTimeout(() => {
       proc.kill();
-      reject(new Error(`serve.py did not start in 15 s\n${out}${err}`));
+      reject(new Error(`${kind} server did not start in 15 s\n${out}${err}`));
     }, 15000);
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      const m = out.match(/listening on (http:\/\/[^\s]+)/) ||
+                out.match(/Serving HTTP on \S+ port \d+ \((http:\/\/[^\s)]+)\)/);
       if (m) {
         clearTimeout(timer);
         resolve({
@@ -63,7 +70,7 @@ export function startServer(site) {
     proc.stderr.on('data', (d) => { err += d; });
     proc.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`serve.py exited with ${code}\n${out}${err}`));
+      reject(new Error(`${kind} server exited with ${code}\n${out}${err}`));
     });
   });
 }
@@ -84,11 +91,12 @@ export const chromiumArgs = [
  * window.dae.ready (or a page error, or `timeout` ms). Returns the app handle.
  */
 export async function startApp({ site = defaultSite, width = 1280, height = 800, timeout = 90000,
-                                  query = '' } = {}) {
+                                  query = '', server: serverKind = 'serve.py',
+                                  serviceWorkers = 'allow' } = {}) {
   if (!fs.existsSync(path.join(site, 'index.html'))) {
     throw new Error(`${site}/index.html not found: build the wasm preset first`);
   }
-  const server = await startServer(site);
+  const server = await startServer(site, serverKind);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dae-e2e-chromium-'));
   const verbose = !!process.env.DAE_E2E_VERBOSE;
   let context;
@@ -100,6 +108,7 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
       args: chromiumArgs,
       viewport: { width, height },
       deviceScaleFactor: 1,
+      serviceWorkers,   // 'block': as a browser with service workers disabled
       timeout: 60000,
     });
   } catch (e) {
