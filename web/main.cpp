@@ -448,6 +448,14 @@ void frame() {
     a.s.work(0);
     return;
   }
+  // Training on worker threads while nobody touches the page: 4 frames a second show the
+  // progress well enough, and leave the cores (and, without a GPU, the compositor's
+  // rasterising) to the trainer. Input brings the full rate back at once.
+  if (a.s.background() && a.s.training() && !input && a.t.now - a.t.last_input > 1.0 &&
+      a.t.now - a.t.last_render < 0.25 && !ImGui::IsAnyItemActive() && !a.draw.drawing) {
+    a.s.work(0);
+    return;
+  }
 
   // Training first (background: take the published progress; else time-sliced work), so every
   // panel shows the state after this frame's work.
