@@ -803,6 +803,7 @@ void Session::set_current(std::unique_ptr<Model> m, const ModelInfo& info_in, co
   info_.input_w = model_->input_shape().w;
   cfg_ = cfg;
   follow_active_ = false;
+  file_meta_.clear();
   make_val_set();
   ++model_rev_;
 }
@@ -1004,6 +1005,7 @@ std::vector<uint8_t> Session::model_file() const {
   meta["config"] = dump_json(cfg_.to_json());
   meta["source"] = info_.describe();
   meta["epochs_done"] = std::to_string(info_.epochs_trained);
+  for (const auto& [k, v] : file_meta_) meta[k] = v;
   if (info_.source == ModelSource::Run)
     if (const RunRecord* r = run(info_.run_id)) {
       meta["history"] = dump_json(history_json(r->history));
@@ -1018,6 +1020,14 @@ std::string Session::model_file_name() const {
   if (!model_) return "model.safetensors";
   std::string what;
   switch (info_.source) {
+    case ModelSource::Uploaded: {  // its own name
+      std::string stem = std::filesystem::path(info_.file).stem().string();
+      for (char& c : stem)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+      if (!stem.empty() && stem[0] != '.') return stem + ".safetensors";
+      what = "model";
+      break;
+    }
     case ModelSource::Run: what = "run" + std::to_string(info_.run_id); break;
     case ModelSource::Untrained: what = "untrained"; break;
     case ModelSource::Bundled: what = "pretrained"; break;
@@ -1097,6 +1107,8 @@ void Session::load_model_file(const uint8_t* bytes, size_t n, const std::string&
   cfg.threads = threads_;
   if (runner_) stop_active(RunState::Stopped);
   set_current(std::move(model), info, cfg);
+  for (const char* k : {"history", "baseline"})
+    if (auto m = st.metadata.find(k); m != st.metadata.end()) file_meta_[k] = m->second;
   error_.clear();
   ++revision_;
 }

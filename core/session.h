@@ -241,7 +241,8 @@ class Session {
 
   // ---- model files ---------------------------------------------------------------------------
   // The current model as a .safetensors file (the CLI's format), its metadata describing it
-  // (config, history, source), and a file name that says which model it is.
+  // (config, history, source; an uploaded file's history and baseline are passed on), and a
+  // file name that says which model it is (an uploaded file keeps its own name).
   std::vector<uint8_t> model_file() const;
   std::string model_file_name() const;
   std::vector<uint8_t> run_model_file(int id) const;  // a run's model (throws if none kept)
@@ -259,7 +260,7 @@ class Session {
   void set_notes(int id, const std::string& notes);
   // Deletes a run and its model (the page asks first when the model exists nowhere else:
   // !run.downloaded). The run in progress cannot be deleted; deleting the run whose model is
-  // current leaves that model in memory as an unsaved copy.
+  // current replaces that model by an untrained one (the screen never shows a deleted model).
   void delete_run(int id);
   std::string runs_csv() const;  // one row per run: config, final losses, PSNR, SSIM, times, notes
   const std::string& observations() const { return observations_; }
@@ -292,6 +293,7 @@ class Session {
   TrainConfig cfg_;                   // of the current model (its data, noise, seed)
   std::unique_ptr<Model> model_;      // the current model (this thread's copy)
   ModelInfo info_;
+  std::map<std::string, std::string> file_meta_;  // an uploaded / bundled model's history and baseline
   std::unique_ptr<ImageSet> val_;     // validation images of the current model's data
   std::unique_ptr<Runner> runner_;    // the run in progress
   int active_ = -1;                   // index into runs_ of the run in progress

@@ -368,6 +368,20 @@ TEST(Session, ModelFilesRoundTripAndBadFilesChangeNothing) {
   EXPECT_EQ(b.model_info().source, ModelSource::Uploaded);
   EXPECT_EQ(b.model_info().epochs_trained, 2);
   EXPECT_EQ(b.model_info().describe(), "uploaded file mine.safetensors · custom · 2 epochs on mnist (gaussian:0.5)");
+  // Downloaded again: the file's own name, its description, and its history and scores passed on.
+  EXPECT_EQ(b.model_file_name(), "mine.safetensors");
+  {
+    const std::vector<uint8_t> again = b.model_file();
+    const SafeTensors st = parse_safetensors(again.data(), again.size());
+    EXPECT_EQ(st.metadata.at("source"), b.model_info().describe());
+    EXPECT_EQ(st.metadata.at("epochs_done"), "2");
+    Session d;
+    mnist_session(d);
+    d.load_model_file(again.data(), again.size(), "again.safetensors");
+    EXPECT_EQ(d.model_info().epochs_trained, 2);
+    EXPECT_EQ(d.model_info().val_psnr, a.runs()[0].final_val_psnr());
+    EXPECT_EQ(d.model_info().noisy_psnr, a.runs()[0].baseline.psnr);
+  }
   EXPECT_EQ(b.results(3, 0).size(), 3u);  // data of the model's size was found
   // Garbage and truncated files: a plain sentence first, and b keeps its model.
   std::vector<uint8_t> junk(file.begin(), file.begin() + long(file.size() / 2));

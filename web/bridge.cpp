@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app.h"
+#include "imgui_internal.h"
 
 using app::App;
 
@@ -142,43 +143,63 @@ EMSCRIPTEN_KEEPALIVE char* dae_status() {
   return give(app::status_json(a));
 }
 
-// window.dae.train(config): the CLI's keys (dataset, arch, noise, epochs, batch, lr, train, val,
-// seed, loss, fresh_noise, threads); missing keys take the CLI defaults. "" or an error message.
-EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
-  App& a = A();
+namespace {
+
+// The editor takes a config given as JSON (the CLI's keys; missing keys take the CLI defaults;
+// "threads" the page's thread count). Throws with nothing changed on a bad config.
+void configure(App& a, const char* json) {
+  const dae::Json j = dae::parse_json(json);
+  dae::TrainConfig c = dae::TrainConfig::from_json(j, dae::TrainConfig());
+  if (!a.s.dataset(c.dataset) && dae::canonical_dataset_name(c.dataset) == "dhcd" && a.browser.dhcd_listed)
+    throw dae::Error("dataset 'dhcd' is not loaded yet: await dae.loadDataset('dhcd') first");
+  if (const dae::Dataset* d = a.s.dataset(c.dataset)) c.dataset = d->name;
+  const int h = app::dataset_side(a, c.dataset), w = app::dataset_side(a, c.dataset, true);
+  // The Model panel shows the architecture: a preset name selects the preset.
+  const bool preset = !dae::Model::preset_spec(c.arch, h, w).empty();
+  const std::vector<dae::LayerRow> rows = preset ? std::vector<dae::LayerRow>() : dae::spec_to_rows(c.arch);  // throws
+  if (dae::json_find(j, "threads")) {
+    if (const std::string err = app::threads_error(a, c.threads); !err.empty()) throw dae::Error(err);
+  }
+  a.ed.cfg = c;
+  if (preset) app::select_preset(a, c.arch);
+  else app::set_rows(a, rows);
+  if (dae::json_find(j, "threads")) a.threads = c.threads;
+}
+
+}  // namespace
+
+// window.dae.configure(config): the Data, Model and Training panels take these settings (nothing
+// starts). "" or an error message.
+EMSCRIPTEN_KEEPALIVE char* dae_configure(const char* json) {
   try {
-    const dae::Json j = dae::parse_json(json);
-    dae::TrainConfig c = dae::TrainConfig::from_json(j, dae::TrainConfig());
-    if (!a.s.dataset(c.dataset) && dae::canonical_dataset_name(c.dataset) == "dhcd" && a.browser.dhcd_listed)
-      throw dae::Error("dataset 'dhcd' is not loaded yet: await dae.loadDataset('dhcd') first");
-    const int threads = dae::json_find(j, "threads") ? c.threads : a.threads;
-    if (const std::string err = app::threads_error(a, threads); !err.empty()) throw dae::Error(err);
-    const dae::TrainConfig before = a.ed.cfg;
-    const std::string preset = a.ed.preset;
-    const auto rows = a.ed.rows;
-    const int threads_before = a.threads;
-    a.ed.cfg = c;
-    if (const dae::Dataset* d = a.s.dataset(c.dataset)) a.ed.cfg.dataset = d->name;
-    const int h = app::dataset_side(a, a.ed.cfg.dataset), w = app::dataset_side(a, a.ed.cfg.dataset, true);
-    // The Model panel shows the architecture: a preset name selects the preset.
-    if (!dae::Model::preset_spec(c.arch, h, w).empty()) {
-      app::select_preset(a, c.arch);
-    } else {
-      app::set_rows(a, dae::spec_to_rows(c.arch));  // throws on a bad token: nothing changed yet
-    }
-    a.threads = threads;
-    std::string err;
-    if (!app::start_training(a, &err)) {
-      a.ed.cfg = before;
-      a.ed.preset = preset;
-      a.ed.rows = rows;
-      a.threads = threads_before;
-      a.ed.check_memo.force();
-      throw dae::Error(err);
-    }
+    configure(A(), json);
     app::js_wake();
     return give("");
   } catch (const std::exception& e) {
+    return give(e.what());
+  }
+}
+
+// window.dae.train(config): configure, then start a run. "" or an error message (and the
+// settings as they were).
+EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
+  App& a = A();
+  const dae::TrainConfig before = a.ed.cfg;
+  const std::string preset = a.ed.preset;
+  const auto rows = a.ed.rows;
+  const int threads_before = a.threads;
+  try {
+    configure(a, json);
+    std::string err;
+    if (!app::start_training(a, &err)) throw dae::Error(err);
+    app::js_wake();
+    return give("");
+  } catch (const std::exception& e) {
+    a.ed.cfg = before;
+    a.ed.preset = preset;
+    a.ed.rows = rows;
+    a.threads = threads_before;
+    a.ed.check_memo.force();
     return give(e.what());
   }
 }
@@ -268,6 +289,17 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
            {"content_height", b.content.y}, {"scroll_max_x", b.scroll_max_x}, {"scroll_max_y", b.scroll_max_y}});
     }
     j["panels"] = panels;
+    j["items"] = app::items_json();
+    j["windows"] = app::windows_json();
+    const ImGuiContext& g = *GImGui;
+    j["nav"] = dae::Json::object({{"id", g.NavId},
+                                  {"window", g.NavWindow ? std::string(g.NavWindow->RootWindow->Name) : ""},
+                                  {"visible", g.NavId != 0 && !g.NavDisableHighlight}});
+    j["narrow_tab"] = app::panel_title(a.layout.narrow_tab);
+    j["wide_left"] = app::panel_title(a.layout.wide_left);
+    j["wide_right"] = app::panel_title(a.layout.wide_right);
+  } else if (w == "texts") {
+    j = app::texts_json();
   } else if (w == "config") {
     j = a.ed.cfg.to_json();
     j["preset"] = a.ed.preset;
@@ -294,6 +326,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
     j["files_error"] = a.files.error;
     j["hint_shown"] = !a.hint_dismissed && a.s.runs().empty();
     j["confirm"] = a.confirm.open ? dae::Json(a.confirm.title) : dae::Json();
+    j["confirm_text"] = a.confirm.open ? dae::Json(a.confirm.text) : dae::Json();
     j["clipboard"] = app::last_copied();
   }
   return give(dae::dump_json(j));

@@ -330,6 +330,10 @@ std::string status_json(App& a) {
                                   {"file", st.model.file},
                                   {"description", st.model.describe()},
                                   {"epochs", st.model.epochs_trained},
+                                  {"val_psnr", num(st.model.val_psnr)},
+                                  {"val_ssim", num(st.model.val_ssim)},
+                                  {"noisy_psnr", num(st.model.noisy_psnr)},
+                                  {"noisy_ssim", num(st.model.noisy_ssim)},
                                   {"collapsed", st.model.collapsed}});
   j["run_id"] = st.run_id;
   j["state"] = st.has_run ? dae::run_state_name(st.state) : "idle";

@@ -421,6 +421,11 @@
     train: function (config) {
       return check(withStrings([JSON.stringify(config || {})], function (j) { return take(_dae_train(j)); }));
     },
+    // The same keys as train(): the panels take the settings, nothing starts (a person then
+    // presses Train).
+    configure: function (config) {
+      return check(withStrings([JSON.stringify(config || {})], function (j) { return take(_dae_configure(j)); }));
+    },
     pause: function () { _dae_pause(); return true; },
     resume: function () { _dae_resume(); return true; },
     stop: function () { _dae_stop(); return true; },
@@ -484,6 +489,8 @@
     },
     rects: function () { return ui('rects'); },
     layout: function () { return ui('layout'); },
+    // Sentences the panels drew in the last frames, by id: { text, color: good|bad|warn|muted|text }.
+    texts: function () { return ui('texts'); },
     csv: function () { return ui('csv').csv; },
     results: function () { return ui('results').results; },
     config: function () { return ui('config'); },

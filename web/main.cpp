@@ -165,6 +165,7 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::PopFont();
   ImGui::SameLine(0, 8);
   const std::string model = a.st.model.source == dae::ModelSource::None ? "no model yet" : a.st.model.describe();
+  shown("header_model", model, kMuted);
   char right[200];
   std::snprintf(right, sizeof right, "%s · %.0f fps · %s", threads_text(a).c_str(), a.t.stats.fps(), save_text(a).c_str());
   const float rw = ImGui::CalcTextSize(right).x;
@@ -483,6 +484,7 @@ void frame() {
   ImGuiIO& io = ImGui::GetIO();
   if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 1000.0f;  // headless: equal timestamps
   ImGui::NewFrame();
+  items_new_frame();
   for (auto& b : a.layout.boxes) b.drawn = false;
   if (a.layout.mode == LayoutMode::Wide) layout_wide(a, W, H);
   else layout_narrow(a, W, H);

@@ -187,6 +187,10 @@ void draw_draw(App& a) {
   const float bottom = std::max(y + ch, ty + 2 * label_h) + 4;
   ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom));
   const dae::ModelInfo& mi = a.st.model;
+  const std::string by = mi.source == dae::ModelSource::None ? "no model yet: train one or upload one"
+                                                             : "denoised by " + mi.describe();
+  wrapped(kMuted, by);
+  shown("draw_model", by, kMuted);
   std::string line = "noise " + a.ed.cfg.noise.str() + " (Data panel)";
   if (mi.source != dae::ModelSource::None && mi.epochs_trained > 0 && mi.noise.str() != a.ed.cfg.noise.str())
     line += "; the model was trained with " + mi.noise.str();

@@ -29,6 +29,7 @@ void draw_files(App& a) {
     ImGui::TextColored(kMuted, "No model yet: train one or upload a .safetensors file.");
   } else {
     wrapped(ImGui::GetStyle().Colors[ImGuiCol_Text], mi.describe());
+    shown("files_model", mi.describe(), ImGui::GetStyle().Colors[ImGuiCol_Text]);
     ImGui::TextColored(kMuted, "%s parameters · input %d×%d", fmt_int((long long)mi.params).c_str(), mi.input_h, mi.input_w);
     if (std::isfinite(mi.val_psnr))
       ImGui::TextColored(kMuted, "val PSNR %.2f dB (noisy %.2f), SSIM %.3f (noisy %.3f)", mi.val_psnr, mi.noisy_psnr,
@@ -45,8 +46,14 @@ void draw_files(App& a) {
   ImGui::SameLine();
   if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
   mark("upload_model");
-  if (!f.message.empty()) wrapped(kGood, f.message);
-  if (!f.error.empty()) wrapped(kBad, f.error);
+  if (!f.message.empty()) {
+    wrapped(kGood, f.message);
+    shown("files_message", f.message, kGood);
+  }
+  if (!f.error.empty()) {
+    wrapped(kBad, f.error);
+    shown("files_error", f.error, kBad);
+  }
   wrapped(kMuted,
           "The files are the command line's format: `dae denoise --model FILE` uses a model trained here, and a model "
           "trained with `dae train --out FILE` can be uploaded here. Uploading keeps every run and its model.");

@@ -91,13 +91,17 @@ void draw_results(App& a) {
   const auto& rs = a.results.rows;
   if (!a.s.has_model() || rs.empty()) {
     ImGui::Spacing();
-    wrapped(kMuted, a.s.has_model() ? "No validation images of the model's size are loaded (it takes " +
-                                          std::to_string(a.s.model()->input_shape().h) + "×" +
-                                          std::to_string(a.s.model()->input_shape().w) + " images)."
-                                    : "Train a model (or upload one) to see noisy / denoised / clean digits here.");
+    const std::string t = a.s.has_model() && a.results.pass_open ? "Denoising the validation digits…"
+                          : a.s.has_model() ? "No validation images of the model's size are loaded (it takes " +
+                                                std::to_string(a.s.model()->input_shape().h) + "×" +
+                                                std::to_string(a.s.model()->input_shape().w) + " images)."
+                                          : "Train a model (or upload one) to see noisy / denoised / clean digits here.";
+    wrapped(kMuted, t);
+    shown("results_model", t, kMuted);
     return;
   }
   wrapped(kMuted, a.st.model.describe());
+  shown("results_model", a.st.model.describe(), kMuted);
   const bool reshuffle = ImGui::Button("Reshuffle");
   mark("reshuffle");
   if (reshuffle) ++a.results.draw;
@@ -115,11 +119,17 @@ void draw_results(App& a) {
   const double n = double(rs.size());
   pn /= n, pd /= n, sn /= n, sd /= n;
   const bool better = pd > pn && sd > sn && !a.results.collapsed;
-  ImGui::TextColored(better ? kGood : kBad, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
+  char means[120];
+  std::snprintf(means, sizeof means, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
+  ImGui::TextColored(better ? kGood : kBad, "%s", means);
   mark("results_means");
+  shown("results_means", means, better ? kGood : kBad);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Means of these %d images, noisy → denoised", int(rs.size()));
-  if (a.results.collapsed)
-    wrapped(kBad, "Collapsed: the denoised images are nearly all the same — the model ignores its input.");
+  if (a.results.collapsed) {
+    const char* t = "Collapsed: the denoised images are nearly all the same — the model ignores its input.";
+    wrapped(kBad, t);
+    shown("results_collapsed", t, kBad);
+  }
 
   const float label_w = ImGui::CalcTextSize("denoised").x + 10;
   const float avail = ImGui::GetContentRegionAvail().x - label_w;
@@ -186,12 +196,15 @@ void draw_results(App& a) {
 
   ImGui::Spacing();
   const dae::ModelInfo& mi = a.st.model;
-  if (std::isfinite(mi.val_psnr))
-    wrapped(kMuted, "Whole validation set (" + std::string(mi.source == dae::ModelSource::Run ? "its run" : "its file") +
-                        "): PSNR " + fmt_num(mi.noisy_psnr, 2) + " → " + fmt_num(mi.val_psnr, 2) + " dB, SSIM " +
-                        fmt_num(mi.noisy_ssim, 3) + " → " + fmt_num(mi.val_ssim, 3) + ".");
-  else
-    wrapped(kMuted, "Scores on the whole validation set come with the model's first epoch.");
+  const std::string whole =
+      std::isfinite(mi.val_psnr)
+          ? "Whole validation set (" + std::string(mi.source == dae::ModelSource::Run ? "its run" : "its file") +
+                "): PSNR " + fmt_num(mi.noisy_psnr, 2) + " → " + fmt_num(mi.val_psnr, 2) + " dB, SSIM " +
+                fmt_num(mi.noisy_ssim, 3) + " → " + fmt_num(mi.val_ssim, 3) + "."
+          : mi.epochs_trained > 0 ? "The file does not record scores on the whole validation set."
+                                  : "Scores on the whole validation set come with the model's first epoch.";
+  wrapped(kMuted, whole);
+  shown("results_whole", whole, kMuted);
   wrapped(kMuted, "Noise " + a.s.config().noise.str() + " (the model's); validation digits are never trained on.");
 }
 

@@ -147,68 +147,109 @@ void draw_training(App& a) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("An untrained model of this architecture. Every run keeps its own model in Runs:\nnothing is lost.");
 
-  // Progress of the run in progress (or the latest).
-  const bool have = st.has_run;
-  char overlay[160];
-  if (have && st.training)
-    std::snprintf(overlay, sizeof overlay, "run #%d · epoch %d/%d · step %d/%d%s", st.run_id, std::min(st.epoch + 1, st.epochs),
-                  st.epochs, st.step, st.steps, st.validating ? " · validating" : "");
-  else if (have && st.paused)
-    std::snprintf(overlay, sizeof overlay, "run #%d paused at epoch %d/%d", st.run_id, std::min(st.epoch + 1, st.epochs), st.epochs);
-  else if (have)
-    std::snprintf(overlay, sizeof overlay, "run #%d %s · %d/%d epochs", st.run_id, dae::run_state_name(st.state), st.epoch,
-                  st.epochs);
-  else
-    std::snprintf(overlay, sizeof overlay, "no run yet");
-  ImGui::ProgressBar(float(std::clamp(st.progress, 0.0, 1.0)), ImVec2(-1, 0), overlay);
-  mark("progress");
+  // What the panel reports: the run in progress; otherwise the model in memory — its run's
+  // record, or the model itself (untrained, an uploaded file, the bundled one), in the same
+  // words as the header, Results and Files.
+  const dae::ModelInfo& mi = st.model;
+  const bool active = st.training || st.paused;
+  const dae::RunRecord* run = active                               ? a.s.run(st.run_id)
+                              : mi.source == dae::ModelSource::Run ? a.s.run(mi.run_id)
+                                                                   : nullptr;
+  char overlay[200];
+  double progress = 0;
   if (st.training) {
-    ImGui::Text("%s images/s · ETA %s · %s elapsed", fmt_int((long long)std::llround(st.samples_per_s)).c_str(),
-                std::isfinite(st.eta_s) ? fmt_time(st.eta_s).c_str() : "…", fmt_time(st.elapsed_s).c_str());
+    std::snprintf(overlay, sizeof overlay, "run #%d · epoch %d/%d · step %d/%d%s", st.run_id,
+                  std::min(st.epoch + 1, st.epochs), st.epochs, st.step, st.steps, st.validating ? " · validating" : "");
+    progress = st.progress;
+  } else if (st.paused) {
+    std::snprintf(overlay, sizeof overlay, "run #%d paused at epoch %d/%d", st.run_id, std::min(st.epoch + 1, st.epochs),
+                  st.epochs);
+    progress = st.progress;
+  } else if (run) {
+    std::snprintf(overlay, sizeof overlay, "run #%d %s · %zu/%d epochs", run->id, dae::run_state_name(run->state),
+                  run->history.size(), run->config.epochs);
+    progress = run->state == dae::RunState::Finished ? 1.0 : double(run->history.size()) / std::max(1, run->config.epochs);
+  } else if (mi.source == dae::ModelSource::None) {
+    std::snprintf(overlay, sizeof overlay, "no model yet");
+  } else {
+    std::snprintf(overlay, sizeof overlay, "%s", mi.describe().c_str());
+  }
+  ImGui::ProgressBar(float(std::clamp(progress, 0.0, 1.0)), ImVec2(-1, 0), overlay);
+  mark("progress");
+  shown("training_progress", overlay, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  if (st.training) {
+    const std::string rate = fmt_int((long long)std::llround(st.samples_per_s)) + " images/s · ETA " +
+                             (std::isfinite(st.eta_s) ? fmt_time(st.eta_s) : "…") + " · " + fmt_time(st.elapsed_s) +
+                             " elapsed";
+    ImGui::TextUnformatted(rate.c_str());
+    shown("training_rate", rate, ImGui::GetStyle().Colors[ImGuiCol_Text]);
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Wall-clock time, as you wait for it. Of the %s elapsed, %s were spent computing.",
                         fmt_time(st.elapsed_s).c_str(), fmt_time(st.compute_s).c_str());
   } else if (st.paused) {
     ImGui::TextColored(kWarn, "paused · Resume (P) continues where it stopped");
-  } else if (have) {
-    const dae::RunRecord* r = a.s.run(st.run_id);
-    const double rate = r && r->wall_seconds > 0 ? double(r->train_size) * double(r->history.size()) / r->wall_seconds : 0;
-    ImGui::TextColored(st.state == dae::RunState::Failed ? kBad : kMuted, "took %s (%s images/s)%s",
-                       fmt_time(st.elapsed_s).c_str(), fmt_int((long long)std::llround(rate)).c_str(),
-                       st.compute_s > 0 ? (" · " + fmt_time(st.compute_s) + " computing").c_str() : "");
+  } else if (run) {
+    const double rate = run->wall_seconds > 0 ? double(run->train_size) * double(run->history.size()) / run->wall_seconds : 0;
+    const std::string took = "took " + fmt_time(run->wall_seconds) + " (" + fmt_int((long long)std::llround(rate)) +
+                             " images/s)" + (run->seconds > 0 ? " · " + fmt_time(run->seconds) + " computing" : "");
+    const ImVec4 col = run->state == dae::RunState::Failed ? kBad : kMuted;
+    ImGui::TextColored(col, "%s", took.c_str());
+    shown("training_rate", took, col);
+  } else if (mi.source == dae::ModelSource::Untrained) {
+    wrapped(kMuted, "The model in memory is untrained: Draw and Results show what it does before any training. "
+                    "Press Train.");
+  } else if (mi.source != dae::ModelSource::None) {
+    wrapped(kMuted, "The model in memory was loaded from a file. Train a new run to compare with it.");
   } else {
     ImGui::TextColored(kMuted, "Press Train: the page stays responsive while it trains.");
   }
 
-  // Scores of that run, against the noisy input.
-  if (std::isfinite(st.val_psnr) && st.val_psnr > 0) {
-    const dae::RunRecord* r = a.s.run(st.run_id);
-    const bool collapsed = r && r->collapsed;
-    const bool better_psnr = st.val_psnr > st.noisy_psnr, better_ssim = st.val_ssim > st.noisy_ssim;
-    ImGui::Text("val PSNR %.2f dB", st.val_psnr);
+  // Scores against the noisy input: the run's, or the model file's (when it recorded them).
+  // Green only when both PSNR and SSIM improved and the outputs did not collapse.
+  const double vp = run ? run->final_val_psnr() : mi.val_psnr, vs = run ? run->final_val_ssim() : mi.val_ssim;
+  const double np = run ? run->baseline.psnr : mi.noisy_psnr, ns = run ? run->baseline.ssim : mi.noisy_ssim;
+  const bool collapsed = run ? run->collapsed : mi.collapsed;
+  if (std::isfinite(vp) && vp > 0 && std::isfinite(np)) {
+    const bool improved = vp > np && vs > ns && !collapsed;
+    const ImVec4 col = improved ? kGood : kBad;
+    ImGui::Text("val PSNR %.2f dB", vp);
     ImGui::SameLine(0, 4);
-    ImGui::TextColored(better_psnr && !collapsed ? kGood : kBad, "(%+.2f)", st.val_psnr - st.noisy_psnr);
+    ImGui::TextColored(col, "(%+.2f)", vp - np);
     ImGui::SameLine();
-    ImGui::Text("· SSIM %.3f", st.val_ssim);
+    ImGui::Text("· SSIM %.3f", vs);
     ImGui::SameLine(0, 4);
-    ImGui::TextColored(better_ssim && !collapsed ? kGood : kBad, "(%+.3f)", st.val_ssim - st.noisy_ssim);
+    ImGui::TextColored(col, "(%+.3f)", vs - ns);
     ImGui::SameLine();
     ImGui::TextColored(kMuted, "vs noisy");
     mark("scores");
-    if (collapsed)
-      wrapped(kBad, "Collapsed: the outputs hardly depend on the input (every digit becomes the same blob). "
-                    "Lower the learning rate and train again.");
-    else if (!(better_psnr && better_ssim))
-      wrapped(kWarn, "Not an improvement on both PSNR and SSIM yet.");
-  } else if (std::isfinite(st.noisy_psnr) && st.noisy_psnr > 0) {
-    ImGui::TextColored(kMuted, "noisy input: PSNR %.2f dB, SSIM %.3f (validation set)", st.noisy_psnr, st.noisy_ssim);
+    char scores[160];
+    std::snprintf(scores, sizeof scores, "val PSNR %.2f dB (%+.2f) · SSIM %.3f (%+.3f) vs noisy", vp, vp - np, vs, vs - ns);
+    shown("training_scores", scores, col);
+    if (collapsed) {
+      const char* t = "Collapsed: the outputs hardly depend on the input (every digit becomes the same blob). "
+                      "Lower the learning rate and train again.";
+      wrapped(kBad, t);
+      shown("training_verdict", t, kBad);
+    } else if (!improved) {
+      const char* t = "Not an improvement on both PSNR and SSIM yet.";
+      wrapped(kWarn, t);
+      shown("training_verdict", t, kWarn);
+    }
+  } else if (run && std::isfinite(np) && np > 0) {
+    ImGui::TextColored(kMuted, "noisy input: PSNR %.2f dB, SSIM %.3f (validation set)", np, ns);
   }
 
   const std::string err = !a.ed.train_error.empty() ? a.ed.train_error : st.error;
-  if (!err.empty()) wrapped(kBad, err);
-  // The model in memory, in one line (the same words as the header and Files).
-  if (st.model.source != dae::ModelSource::None && !(st.model.source == dae::ModelSource::Run && st.model.run_id == st.run_id))
-    wrapped(kMuted, "Draw, Results and Inspect use: " + st.model.describe());
+  if (!err.empty()) {
+    wrapped(kBad, err);
+    shown("training_error", err, kBad);
+  }
+  // A run in progress while another model is in use (a run selected in Runs).
+  if (active && mi.source != dae::ModelSource::None && !(mi.source == dae::ModelSource::Run && mi.run_id == st.run_id)) {
+    const std::string t = "Draw, Results and Inspect use: " + mi.describe();
+    wrapped(kMuted, t);
+    shown("training_model", t, kMuted);
+  }
 }
 
 }  // namespace app

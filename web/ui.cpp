@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "imgui_internal.h"
 #include "imgui_stdlib.h"
 
 namespace app {
@@ -33,6 +34,8 @@ void FieldNotes::show(const std::string& field, double now) {
   ImGui::PushTextWrapPos(0);
   ImGui::TextColored(kWarn, "%s", n.c_str());
   ImGui::PopTextWrapPos();
+  mark("note_" + field);
+  shown("note_" + field, n, kWarn);
 }
 
 // ---- Confirm ---------------------------------------------------------------------------------------
@@ -127,6 +130,7 @@ void label(const char* text, float x) {
   ImGui::AlignTextToFramePadding();
   if (x > 0) ImGui::SetCursorPosX(x);
   ImGui::TextUnformatted(text);
+  add_text_item(text);
   ImGui::SameLine();
 }
 
@@ -253,4 +257,138 @@ dae::Json marks_json() {
   return j;
 }
 
+// ---- texts -----------------------------------------------------------------------------------------
+namespace {
+struct Shown {
+  std::string text;
+  ImVec4 color;
+  int frame;
+};
+std::map<std::string, Shown> texts;
+
+const char* colour_name(const ImVec4& c) {
+  auto same = [&](const ImVec4& k) { return c.x == k.x && c.y == k.y && c.z == k.z; };
+  if (same(kGood)) return "good";
+  if (same(kBad)) return "bad";
+  if (same(kWarn)) return "warn";
+  if (same(kMuted)) return "muted";
+  return "text";
+}
+}  // namespace
+
+void shown(const std::string& id, const std::string& text, const ImVec4& color) {
+  texts[id] = {text, color, ImGui::GetFrameCount()};
+}
+
+dae::Json texts_json() {
+  dae::Json j = dae::Json::object();
+  const int now = ImGui::GetFrameCount();
+  for (const auto& [id, t] : texts) {
+    if (now - t.frame > 2) continue;  // not drawn lately
+    j[id] = dae::Json::object({{"text", t.text}, {"color", colour_name(t.color)}});
+  }
+  return j;
+}
+
+// ---- items -----------------------------------------------------------------------------------------
+namespace {
+struct Item {
+  ImGuiID id;
+  ImRect bb;
+  ImGuiWindow* window;
+  ImRect cell;          // the table cell's clip rectangle (items in a table), else empty
+  bool overlap_ok;      // drawn under other widgets on purpose (a selectable row)
+  std::string label;
+  bool input = false;   // a field one types into (or a slider that takes typed values)
+};
+std::vector<Item> items;
+
+void add_item(ImGuiContext& g, ImGuiID id, const ImRect& bb, bool overlap_ok, const char* label) {
+  ImGuiWindow* w = g.CurrentWindow;
+  if (!w || id == w->ID) return;  // the window itself
+  Item it{id, bb, w, ImRect(), overlap_ok, label ? label : ""};
+  if (ImGuiTable* t = g.CurrentTable; t && t->InnerWindow == w && t->CurrentColumn >= 0)
+    it.cell = t->Columns[t->CurrentColumn].ClipRect;
+  items.push_back(std::move(it));
+}
+
+std::string window_name(const ImGuiWindow* w) {
+  std::string n = w->Name;
+  const size_t k = n.find("###");
+  if (k != std::string::npos) n = n.substr(0, k);
+  return n;
+}
+
+dae::Json rect_json(const ImRect& r) {
+  return dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
+}
+
+// How far a window scrolls, and whether a person can scroll it (a scrollbar is shown).
+dae::Json scroll_json(const ImGuiWindow* w) {
+  return dae::Json::object({{"x", w->Scroll.x}, {"y", w->Scroll.y}, {"max_x", w->ScrollMax.x},
+                            {"max_y", w->ScrollMax.y}, {"bar_x", w->ScrollbarX}, {"bar_y", w->ScrollbarY}});
+}
+}  // namespace
+
+dae::Json windows_json() {
+  dae::Json list = dae::Json::array();
+  for (const ImGuiWindow* w : GImGui->Windows) {
+    if (!w->Active || w->Hidden) continue;
+    dae::Json j = rect_json(w->Rect());
+    j["name"] = window_name(w);
+    j["root"] = window_name(w->RootWindow);
+    j["view"] = rect_json(w->InnerRect);
+    j["content"] = dae::Json::object({{"width", w->ContentSize.x}, {"height", w->ContentSize.y}});
+    j["scroll"] = scroll_json(w);
+    j["popup"] = (w->RootWindow->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)) != 0;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+void add_text_item(const char* text) {
+  ImGuiContext& g = *GImGui;
+  add_item(g, 0, g.LastItemData.Rect, false, text);
+}
+
+void items_new_frame() {
+  items.clear();
+  GImGui->TestEngineHookItems = true;
+}
+
+dae::Json items_json() {
+  dae::Json list = dae::Json::array();
+  for (const Item& it : items) {
+    const ImGuiWindow* w = it.window;
+    dae::Json j = rect_json(it.bb);
+    j["id"] = it.id;
+    j["label"] = it.label;
+    j["window"] = window_name(w->RootWindow);
+    j["child"] = w != w->RootWindow ? window_name(w) : "";
+    j["view"] = rect_json(w->InnerRect);
+    j["scroll"] = scroll_json(w);
+    if (it.cell.GetWidth() > 0) j["cell"] = rect_json(it.cell);
+    j["overlap_ok"] = it.overlap_ok;
+    j["input"] = it.input;
+    j["popup"] = (w->RootWindow->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)) != 0;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
 }  // namespace app
+
+// Dear ImGui's item hooks (IMGUI_ENABLE_TEST_ENGINE): every widget reports its rectangle and label.
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData* item) {
+  app::add_item(*ctx, id, bb, item && (item->InFlags & ImGuiItemFlags_AllowOverlap), nullptr);
+}
+
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
+  if (app::items.empty() || app::items.back().id != id) return;
+  if (label) app::items.back().label = label;  // "##lr" stays as it is: tests name fields by it
+  app::items.back().input = (flags & ImGuiItemStatusFlags_Inputable) != 0;
+}
+
+void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
+
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }

@@ -127,10 +127,21 @@ std::string fmt_num(double v, int decimals);
 void set_clipboard(const std::string& text);  // navigator.clipboard + a copy for tests
 const std::string& last_copied();
 
-// ---- marks: widget rectangles for tests -----------------------------------------------------------
+// ---- what tests read back -------------------------------------------------------------------------
 // Records the last item's screen rectangle under `id` (window.dae.rect(id): tests click real
 // buttons and tabs with the mouse).
 void mark(const std::string& id);
 dae::Json marks_json();
+// A sentence a panel drew this frame that says what is going on (which model is in memory, a
+// note next to a field, an error), with the colour it was drawn in: window.dae.texts().
+void shown(const std::string& id, const std::string& text, const ImVec4& color);
+dae::Json texts_json();
+// Every widget of the last drawn frame (Dear ImGui's item hook) with the visible area and
+// scroll range of its window: window.dae.layout().items, so tests can check that nothing is
+// cut off or overlaps. items_new_frame() starts a new list (before the panels are drawn).
+void items_new_frame();
+void add_text_item(const char* text);  // the last item, a text, joins the list (field labels)
+dae::Json items_json();
+dae::Json windows_json();  // every window drawn: rectangle, visible area, content size, scrolling
 
 }  // namespace app

@@ -91,8 +91,9 @@ export const chromiumArgs = [
  * window.dae.ready (or a page error, or `timeout` ms). Returns the app handle.
  */
 export async function startApp({ site = defaultSite, width = 1280, height = 800, timeout = 90000,
-                                  query = '', server: serverKind = 'serve.py',
-                                  serviceWorkers = 'allow' } = {}) {
+                                  query = '', server: serverKind = 'serve.py', serviceWorkers = 'allow',
+                                  deviceScaleFactor = 1, isMobile = false, hasTouch = false,
+                                  permissions = [] } = {}) {
   if (!fs.existsSync(path.join(site, 'index.html'))) {
     throw new Error(`${site}/index.html not found: build the wasm preset first`);
   }
@@ -107,7 +108,7 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
       chromiumSandbox: false,
       args: chromiumArgs,
       viewport: { width, height },
-      deviceScaleFactor: 1,
+      deviceScaleFactor, isMobile, hasTouch, permissions,
       serviceWorkers,   // 'block': as a browser with service workers disabled
       timeout: 60000,
     });
@@ -136,7 +137,7 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
   page.on('requestfailed', (r) => messages.push(`http: failed ${r.url()} ${r.failure()?.errorText}`));
 
   const app = {
-    page, context, server, errors, messages, url: server.url + query,
+    page, context, server, errors, messages, url: server.url + query, userDataDir,
     /** Saves a PNG of the page (the canvas and any overlay) to `file` (folders are made). */
     async screenshot(file) {
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -218,14 +219,15 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
  * no errors and prints "e2e_<name>: passed". On any failure it prints the error and the page's
  * errors, saves <build>/screenshot-failure-<name>.png, calls `onFailure(app)` (extra
  * diagnostics; its own errors are ignored) and sets a failing exit code. The app and `tmp` are
- * always cleaned up.
+ * always cleaned up. `options` go to startApp (width, height, deviceScaleFactor, isMobile,
+ * hasTouch, permissions, query).
  */
-export async function runE2E(name, body, { onFailure } = {}) {
+export async function runE2E(name, body, { onFailure, options = {} } = {}) {
   const args = parseArgs();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `dae-e2e-${name}-`));
   let app;
   try {
-    app = await startApp({ site: args.site, timeout: args.timeout });
+    app = await startApp({ site: args.site, timeout: args.timeout, ...options });
     await body(app, { tmp });
     app.assertNoErrors();
     console.log(`e2e_${name}: passed`);

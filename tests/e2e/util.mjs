@@ -113,3 +113,121 @@ export function timer() {
     report(label) { console.log(`${label}: ${steps.join(', ')}; total ${((Date.now() - t0) / 1000).toFixed(1)} s`); },
   };
 }
+
+/** The sentences the panels drew lately: { id: { text, color } } (window.dae.texts()). */
+export function texts(page) {
+  return page.evaluate(() => window.dae.texts());
+}
+
+/** Waits until the drawn sentence `id` matches `re`; returns it ({ text, color }). */
+export async function waitForText(page, id, re, timeout = 15000) {
+  return waitFor(page, ([i, src, flags]) => {
+    window.dae.frames(1);
+    const t = window.dae.texts()[i];
+    return t && new RegExp(src, flags).test(t.text) ? t : null;
+  }, [id, re.source, re.flags], { timeout, what: `text '${id}' to match ${re}` });
+}
+
+/** The confirmation dialog's title, or null (window.dae.config().confirm). */
+export async function dialogTitle(page) {
+  return (await page.evaluate(() => window.dae.config())).confirm;
+}
+
+/** The __metadata__ of a .safetensors file (a Buffer). */
+export function safetensorsMetadata(bytes) {
+  const n = Number(bytes.readBigUInt64LE(0));
+  return JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')).__metadata__ || {};
+}
+
+/**
+ * What is wrong with a layout (window.dae.layout()), as a list of sentences (empty: fine):
+ *  - a panel outside the screen;
+ *  - a window whose content (any text or widget) is wider than it shows, with no way to scroll;
+ *  - a widget cut off: outside its window's visible area even when the window is scrolled to
+ *    either end (the part a person can never see), or wider than its table cell;
+ *  - two widgets of one window overlapping (not counting one inside the other, or a row meant
+ *    to lie under its cells);
+ *  - a text field too narrow to show a value (`minInput` px).
+ */
+export function layoutProblems(lay, { minInput = 44 } = {}) {
+  const out = [];
+  const eps = 1.01;
+  const D = lay.display;
+  const name = (i) => `'${i.label || '(text)'}' in ${i.window}${i.child ? '/' + i.child : ''} ` +
+                      `at ${Math.round(i.x)},${Math.round(i.y)} ${Math.round(i.width)}×${Math.round(i.height)}`;
+  for (const [p, r] of Object.entries(lay.panels)) {
+    if (r.x < -eps || r.y < -eps || r.x + r.width > D.width + eps || r.y + r.height > D.height + eps) {
+      out.push(`panel ${p} (${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}) ` +
+               `is not inside the ${D.width}×${D.height} screen`);
+    }
+  }
+  for (const w of lay.windows.filter((w) => !w.popup)) {
+    if (w.scroll.max_x > 1 && !w.scroll.bar_x) {
+      out.push(`cut off: the content of ${w.root}${w.name !== w.root ? '/' + w.name : ''} is ` +
+               `${Math.round(w.content.width)} px wide, ${Math.round(w.scroll.max_x)} px more than it shows`);
+    }
+  }
+  const items = lay.items.filter((i) => !i.popup && i.width > 0.5 && i.height > 0.5);
+  for (const i of items) {
+    const v = i.view, s = i.scroll;
+    const sx = s.bar_x ? s.max_x : 0;  // without a scrollbar a person cannot scroll sideways
+    const x0 = v.x - (s.bar_x ? s.x : 0), x1 = v.x + v.width + (sx - (s.bar_x ? s.x : 0));
+    const y0 = v.y - s.y, y1 = v.y + v.height + (s.max_y - s.y);
+    if (i.x < x0 - eps || i.x + i.width > x1 + eps || i.y < y0 - eps || i.y + i.height > y1 + eps) {
+      out.push(`cut off: ${name(i)} outside the reachable area ${Math.round(x0)}..${Math.round(x1)} × ` +
+               `${Math.round(y0)}..${Math.round(y1)}`);
+    }
+    if (i.cell && (i.x < i.cell.x - eps || i.x + i.width > i.cell.x + i.cell.width + eps)) {
+      out.push(`cut off: ${name(i)} wider than its table cell (${Math.round(i.cell.width)} px)`);
+    }
+    if (i.input && i.width < minInput) out.push(`too narrow to show a value: ${name(i)}`);
+  }
+  const byWindow = new Map();
+  for (const i of items) {
+    const k = i.window + '/' + i.child;
+    if (!byWindow.has(k)) byWindow.set(k, []);
+    byWindow.get(k).push(i);
+  }
+  const inside = (a, b) => a.x >= b.x - eps && a.y >= b.y - eps && a.x + a.width <= b.x + b.width + eps &&
+                           a.y + a.height <= b.y + b.height + eps;
+  for (const list of byWindow.values()) {
+    for (let m = 0; m < list.length; m++) {
+      for (let n = m + 1; n < list.length; n++) {
+        const a = list[m], b = list[n];
+        if (a.overlap_ok || b.overlap_ok || inside(a, b) || inside(b, a)) continue;
+        const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+        const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+        if (w > 1.5 && h > 1.5) out.push(`overlap: ${name(a)} and ${name(b)}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Taps the centre of a marked widget with a real touch (the context needs hasTouch). */
+export async function tapWidget(page, id) {
+  const r = await rectOf(page, id);
+  await page.touchscreen.tap(r.x + r.width / 2, r.y + r.height / 2);
+  await frames(page, 3);
+  return r;
+}
+
+/**
+ * A finger dragged along `points` (page coordinates) with CDP touch events: touchStart, moves
+ * (`steps` between points, a frame apart), touchEnd.
+ */
+export async function touchDrag(page, cdp, points, steps = 4) {
+  const touch = (x, y) => [{ x, y, radiusX: 4, radiusY: 4, force: 1, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(...points[0]) });
+  await frames(page, 2);
+  for (let k = 1; k < points.length; k++) {
+    const [ax, ay] = points[k - 1], [bx, by] = points[k];
+    for (let s = 1; s <= steps; s++) {
+      const t = s / steps;
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(ax + (bx - ax) * t, ay + (by - ay) * t) });
+      await frames(page, 1);
+    }
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await frames(page, 3);
+}

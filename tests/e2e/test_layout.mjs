@@ -1,0 +1,82 @@
+// Fits every screen (issue 9): the page at a phone (390×844, touch, DPR 3), a landscape phone
+// (844×390), 1024×700, a 1280×800 laptop at 125 % and 150 % browser zoom (1024×640 at DPR 1.25,
+// 853×533 at DPR 1.5) and 1920×1080. At each size, after a short run (so scores, curves and a
+// Runs row are on screen), every panel is shown in turn and window.dae.layout() is checked
+// (util.mjs layoutProblems): no panel outside the screen, no window whose content is wider than
+// it shows, no widget cut off or overlapping another, no text field too narrow for its value.
+// On the narrow layouts Train, the loss plot, Results and Draw are each one tap (or click) away:
+// their tab buttons are on screen at once and one tap shows the panel.
+// Screenshots: build/wasm/screenshot-<size>-<panel>.png for every size and panel.
+//   node tests/e2e/test_layout.mjs [--site build/wasm/site]
+
+import path from 'node:path';
+import { startApp, parseArgs, buildDir } from './harness.mjs';
+import { assert, clickWidget, tapWidget, parkMouse, frames, layoutProblems, rectOf, waitFor } from './util.mjs';
+
+const SIZES = [
+  { name: 'phone', width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+  { name: 'phone-landscape', width: 844, height: 390, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+  { name: '1024x700', width: 1024, height: 700 },
+  { name: 'zoom125', width: 1024, height: 640, deviceScaleFactor: 1.25 },
+  { name: 'zoom150', width: 853, height: 533, deviceScaleFactor: 1.5 },
+  { name: '1920x1080', width: 1920, height: 1080 },
+];
+const PANELS = ['Train', 'Loss', 'Draw', 'Results', 'Runs', 'Data', 'Model', 'Files', 'Inspect'];
+const TAB = { Train: 'tab_train', Loss: 'tab_loss', Draw: 'tab_draw', Results: 'tab_results', Runs: 'tab_experiments',
+              Data: 'tab_data', Model: 'tab_model', Files: 'tab_files', Inspect: 'tab_inspect' };
+const ONE_TAP = ['Train', 'Loss', 'Results', 'Draw'];
+const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 64, train: 512, val: 64, seed: 9 };
+
+const args = parseArgs();
+const failures = [];
+const t0 = Date.now();
+for (const size of SIZES) {
+  const app = await startApp({ site: args.site, timeout: args.timeout, ...size });
+  const page = app.page;
+  const problems = [];
+  try {
+    const layout = () => page.evaluate(() => window.dae.layout());
+    const press = (id) => (size.hasTouch ? tapWidget(page, id) : clickWidget(page, id));
+    await page.evaluate((c) => window.dae.train(c), RUN);
+    await waitFor(page, () => !window.dae.status().training, null, { timeout: 120000, what: 'the short run' });
+    let lay = await layout();
+    const mode = lay.mode;
+    assert.equal(mode, size.width >= 1200 && size.height >= 560 && !size.hasTouch ? 'wide' : 'narrow');
+    if (mode === 'narrow') {
+      // One tap to each of the four, their buttons all on screen from the start.
+      for (const p of ONE_TAP) {
+        const r = await rectOf(page, TAB[p]);
+        assert.ok(r.x >= 0 && r.y >= 0 && r.x + r.width <= size.width + 0.5 && r.y + r.height <= size.height + 0.5,
+                  `${size.name}: the ${p} tab button is off screen`);
+      }
+    }
+    for (const p of PANELS) {
+      const tabbed = mode === 'narrow' || !['Train', 'Loss', 'Draw'].includes(p);
+      if (tabbed) await press(TAB[p]);
+      if (!size.hasTouch) await parkMouse(page);
+      await frames(page, 3);
+      lay = await layout();
+      assert.ok(lay.panels[p], `${size.name}: one ${size.hasTouch ? 'tap' : 'click'} did not show ${p} ` +
+                               `(shown: ${Object.keys(lay.panels).join(', ')})`);
+      if (mode === 'narrow') assert.equal(lay.narrow_tab, p);
+      for (const q of layoutProblems(lay)) if (!problems.includes(q)) problems.push(q);
+      await app.screenshot(path.join(buildDir, `screenshot-${size.name}-${p.toLowerCase()}.png`));
+    }
+    app.assertNoErrors();
+    console.log(`${size.name} (${size.width}×${size.height} @${size.deviceScaleFactor || 1}, ${mode}): ` +
+                `${PANELS.length} panels checked, ${problems.length} problem(s)`);
+  } catch (e) {
+    problems.push(`error: ${e.stack || e.message}`);
+    await app.screenshot(path.join(buildDir, `screenshot-failure-layout-${size.name}.png`)).catch(() => {});
+  } finally {
+    await app.teardown();
+  }
+  for (const q of problems) failures.push(`${size.name}: ${q}`);
+}
+console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+if (failures.length) {
+  console.error(`e2e layout FAILED:\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+} else {
+  console.log('e2e_layout: passed');
+}

@@ -1,0 +1,91 @@
+// A phone, by touch alone (issue 9): 390×844, DPR 3, a touch screen, real touch events (CDP
+// Input.dispatchTouchEvent and taps).
+//  * tap Train (tab), tap "▶ Train": a short run trains to the end;
+//  * tap Draw, draw a digit with a finger: the drawing gets ink and the denoised image changes,
+//    closer to the drawing than the noisy one;
+//  * tap Eraser, drag a finger across the stroke: the ink under it is gone; tap it again: drawing;
+//  * a finger dragged over a long panel (Model) scrolls that panel, and never the page: the
+//    document stays at scroll 0 and zoom 1 through all of it.
+// Screenshots: build/wasm/screenshot-phone-trained.png, screenshot-phone-drawn.png.
+//   node tests/e2e/test_phone.mjs [--site build/wasm/site]
+
+import path from 'node:path';
+import { runE2E, buildDir } from './harness.mjs';
+import { assert, waitFor, frames, mse, maxAbsDiff, timer, tapWidget, touchDrag } from './util.mjs';
+
+const t = timer();
+await runE2E('phone', async (app) => {
+  const page = app.page;
+  const cdp = await app.context.newCDPSession(page);
+  const pageScroll = () => page.evaluate(() => ({ x: window.scrollX, y: window.scrollY, scale: window.visualViewport.scale,
+                                                   top: document.scrollingElement.scrollTop }));
+  const still = async (what) => {
+    const s = await pageScroll();
+    assert.deepEqual(s, { x: 0, y: 0, scale: 1, top: 0 }, `${what} moved the page: ${JSON.stringify(s)}`);
+  };
+  const lay = await page.evaluate(() => window.dae.layout());
+  assert.equal(lay.mode, 'narrow');
+  t.step('load');
+
+  // A short run, started by touch.
+  await page.evaluate(() => window.dae.configure({ dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1,
+                                                    batch: 64, train: 2048, val: 128, seed: 2 }));
+  await tapWidget(page, 'tab_train');
+  await tapWidget(page, 'train');
+  await waitFor(page, () => window.dae.status().training || window.dae.status().runs > 0, null,
+                { timeout: 10000, what: 'a tap on Train to start a run' });
+  const st = await waitFor(page, () => { const s = window.dae.status(); return s.training ? null : s; }, null,
+                           { timeout: 180000, interval: 500, what: 'the run to finish' });
+  assert.equal(st.state, 'finished');
+  console.log(`phone: a run started by a tap finished; val PSNR ${st.val_psnr.toFixed(2)} dB (noisy ${st.noisy_psnr.toFixed(2)})`);
+  await app.screenshot(path.join(buildDir, 'screenshot-phone-trained.png'));
+  await still('training');
+  t.step('train');
+
+  // Draw with a finger.
+  await tapWidget(page, 'tab_draw');
+  await tapWidget(page, 'clear_drawing');
+  const before = await page.evaluate(() => Array.from(window.dae.drawPanel().denoised));
+  const r = await page.evaluate(() => window.dae.drawCanvasRect());
+  const at = (u, v) => [r.x + u * r.width, r.y + v * r.height];
+  await touchDrag(page, cdp, [at(0.3, 0.25), at(0.7, 0.25), at(0.55, 0.5), at(0.45, 0.8)]);
+  const d = await page.evaluate(() => { const p = window.dae.drawPanel(); return { drawn: Array.from(p.drawn), noisy: Array.from(p.noisy), denoised: Array.from(p.denoised) }; });
+  const ink = d.drawn.filter((v) => v > 0.5).length;
+  assert.ok(ink >= 20, `the finger left ${ink} inked pixels`);
+  assert.ok(maxAbsDiff(d.denoised, before) > 0.2, 'the denoised image did not change');
+  const mNoisy = mse(d.noisy, d.drawn), mDen = mse(d.denoised, d.drawn);
+  assert.ok(mDen < mNoisy, `denoised (MSE ${mDen.toFixed(4)}) not closer to the drawing than noisy (${mNoisy.toFixed(4)})`);
+  console.log(`finger stroke: ${ink} inked pixels; MSE to the drawing noisy ${mNoisy.toFixed(4)}, denoised ${mDen.toFixed(4)}`);
+  await still('drawing');
+
+  // The eraser, by touch.
+  await tapWidget(page, 'eraser');
+  assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, true, 'a tap did not turn the eraser on');
+  await touchDrag(page, cdp, [at(0.2, 0.25), at(0.8, 0.25)]);
+  const e = Array.from((await page.evaluate(() => window.dae.drawPanel())).drawn);
+  const side = Math.round(Math.sqrt(e.length));
+  const row = Math.floor(0.25 * side);
+  const across = (img) => img.slice(row * side, (row + 1) * side).filter((v) => v > 0.5).length;
+  console.log(`eraser: ink on the erased row ${across(d.drawn)} → ${across(e)} pixels; total ${ink} → ${e.filter((v) => v > 0.5).length}`);
+  assert.ok(across(d.drawn) >= 5 && across(e) === 0, 'the finger did not erase the stroke');
+  assert.ok(e.filter((v) => v > 0.5).length > 5, 'the eraser removed more than it touched');
+  await tapWidget(page, 'eraser');
+  assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, false);
+  await app.screenshot(path.join(buildDir, 'screenshot-phone-drawn.png'));
+  await still('erasing');
+  t.step('draw');
+
+  // A finger scrolls a long panel, not the page.
+  await tapWidget(page, 'tab_model');
+  const scrollOf = async () => (await page.evaluate(() => window.dae.layout())).windows.find((w) => w.name === 'Model').scroll;
+  const s0 = await scrollOf();
+  assert.ok(s0.max_y > 50, `the Model panel fits the phone (${s0.max_y} px to scroll): choose a longer one`);
+  const w = lay.display.width;
+  await touchDrag(page, cdp, [[w * 0.9, 700], [w * 0.9, 450], [w * 0.9, 300]]);
+  const s1 = await scrollOf();
+  console.log(`swipe up on Model: panel scrolled ${s0.y.toFixed(0)} → ${s1.y.toFixed(0)} px (of ${s1.max_y.toFixed(0)})`);
+  assert.ok(s1.y > s0.y + 100, 'a swipe did not scroll the panel');
+  await still('a swipe');
+  t.step('swipe');
+  t.report('e2e_phone');
+}, { options: { width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true } });
