@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,8 @@ struct Timing {
   int frames_after_load = 0;
   bool ready = false;
   bool idle = false;            // the loop runs at 2 Hz and draws only when something changed
+  std::string busy_because;     // why not idle ("" when idle): wants_fast_loop in main.cpp
+  std::map<std::string, long> renders_by_reason;  // frames drawn, by why (tests read them)
   int rendered = 0;             // frames drawn (for window.dae.status().fps)
   std::vector<double> render_times;  // when the last frames were drawn (for fps)
   double last_work_ms = 0;

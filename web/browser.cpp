@@ -371,6 +371,10 @@ std::string status_json(App& a) {
   j["fps"] = double(a.t.render_times.size()) / 3.0;
   j["rendered_frames"] = a.t.rendered;
   j["idle"] = a.t.idle;
+  j["busy_because"] = a.t.busy_because;
+  dae::Json why = dae::Json::object();
+  for (const auto& [k, v] : a.t.renders_by_reason) why[k] = v;
+  j["renders_by_reason"] = why;
   j["runs"] = uint64_t(a.s.runs().size());
   j["saving"] = a.files.saving;
   j["saved_revision"] = a.files.saved_rev;

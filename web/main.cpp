@@ -417,10 +417,18 @@ void touch_event(const SDL_Event& e, float W, float H) {
 }
 
 // ---- the frame -------------------------------------------------------------------------------------
-bool wants_fast_loop(const App& a) {
-  return !a.t.ready || a.s.training() || !a.browser.busy.empty() || a.browser.dhcd_loading ||
-         !a.files.pretrained_loading.empty() || a.files.saving || a.t.now - a.t.last_input < 1.0 ||
-         ImGui::IsAnyItemActive() || a.confirm.open;
+// Why the page draws at full rate ("" = it may idle): shown as status().busy_because.
+const char* wants_fast_loop(const App& a) {
+  if (!a.t.ready) return "starting";
+  if (a.s.training()) return "training";
+  if (!a.browser.busy.empty()) return "browser task";
+  if (a.browser.dhcd_loading) return "loading dhcd";
+  if (!a.files.pretrained_loading.empty()) return "loading pretrained model";
+  if (a.files.saving) return "saving";
+  if (a.t.now - a.t.last_input < 1.0) return "input";
+  if (ImGui::IsAnyItemActive()) return "active widget";
+  if (a.confirm.open) return "dialog";
+  return "";
 }
 
 void frame() {
@@ -501,6 +509,7 @@ void frame() {
   SDL_GL_SwapWindow(window);
   a.t.last_render = a.t.now;
   ++a.t.rendered;
+  ++a.t.renders_by_reason[input ? "input" : a.t.idle ? "idle tick" : a.t.busy_because];
   a.t.render_times.push_back(a.t.now);
   while (!a.t.render_times.empty() && a.t.now - a.t.render_times.front() > 3.0)
     a.t.render_times.erase(a.t.render_times.begin());
@@ -515,7 +524,8 @@ void frame() {
   }
 
   // Quiet when idle (see the top): input or activity ends it at once (js_wake).
-  a.t.idle = !wants_fast_loop(a);
+  a.t.busy_because = wants_fast_loop(a);
+  a.t.idle = a.t.busy_because.empty();
 }
 
 }  // namespace

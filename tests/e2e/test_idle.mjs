@@ -37,7 +37,8 @@ await runE2E('idle', async (app) => {
   // Idle begins a second after the last input or activity.
   await waitFor(page, () => window.dae.status().idle, null, { timeout: 20000, what: 'the page to become idle' });
   await page.waitForTimeout(500);
-  const f0 = (await page.evaluate(() => window.dae.status())).rendered_frames;
+  const s0 = await page.evaluate(() => window.dae.status());
+  const f0 = s0.rendered_frames;
   const task0 = await metric('TaskDuration'), script0 = await metric('ScriptDuration');
   const cpu0 = browserCpuSeconds(app.userDataDir);
   const t0 = Date.now();
@@ -51,6 +52,9 @@ await runE2E('idle', async (app) => {
   console.log(`idle for ${secs.toFixed(1)} s: ${fps.toFixed(2)} frames/s drawn; renderer main thread busy ` +
               `${(mainCpu * 100).toFixed(1)} % (script ${(scriptCpu * 100).toFixed(1)} %); all Chromium processes ` +
               `${(allCpu * 100).toFixed(1)} % of one core`);
+  const why = Object.entries(st.renders_by_reason).map(([k, v]) => [k, v - (s0.renders_by_reason[k] || 0)])
+    .filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`frames drawn meanwhile, by why: ${why}`);
   assert.ok(st.idle, 'the page left the idle state without input');
   assert.ok(fps <= 2, `${fps.toFixed(2)} frames/s while idle (at most 2)`);
 
