@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "gemm.h"
+#include "winograd.h"
 
 namespace dae {
 namespace {
@@ -185,6 +186,9 @@ class Conv2D : public Layer {
     return double(o.h) * o.w * O_ * C_ * k_ * k_;
   }
   int pad_begin() const { return pad_ == Padding::Same ? (k_ - 1) / 2 : 0; }
+  // Which path computes a 3×3 'same' convolution with several outputs: Winograd when there is
+  // more than one input channel (with one, the transforms cost more than they save).
+  bool winograd() const { return k_ == 3 && pad_ == Padding::Same && C_ > 1; }
 
   void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
     const Shape& in = x.shape();
@@ -205,6 +209,10 @@ class Conv2D : public Layer {
           for (int gx = gx0; gx < gx1; ++gx) yr[gx] += w * xr[gx];
         });
       }
+      return;
+    }
+    if (winograd()) {  // 3×3 'same': Winograd F(4×4, 3×3) over the whole shard (winograd.h)
+      winograd3x3_forward(x.data(), in.n, C_, in.h, in.w, p, p + size_t(KK) * O_, O_, y.data(), ws);
       return;
     }
     CMat W(p, KK, O_);  // (O, C·k·k) row-major  ==  (C·k·k × O) column-major
@@ -243,6 +251,12 @@ class Conv2D : public Layer {
           }
         });
       }
+      return;
+    }
+    if (winograd()) {
+      if (dx) dx->resize(in);
+      winograd3x3_backward(x.data(), in.n, C_, in.h, in.w, p, O_, dy.data(), dx ? dx->data() : nullptr, dp,
+                           dp + size_t(KK) * O_, ws);
       return;
     }
     CMat W(p, KK, O_);

@@ -1,0 +1,311 @@
+// winograd.cpp — F(4×4, 3×3) convolutions; see winograd.h for the algorithm.
+#include "winograd.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "gemm.h"
+#include "simd.h"
+
+namespace dae {
+namespace {
+
+using namespace simd;
+constexpr int L = kLanes;
+
+// ---- the 1-D transforms of F(4, 3) and their adjoints -------------------------------------------
+// Interpolation points 0, ±1, ±2, ∞ (the usual choice, e.g. Lavin & Gray 2016):
+//   Bᵀ = [4  0 −5  0  1  0]    G = [ 1/4     0     0]    Aᵀ = [1  1  1  1  1  0]
+//        [0 −4 −4  1  1  0]        [−1/6 −1/6  −1/6]         [0  1 −1  2 −2  0]
+//        [0  4 −4 −1  1  0]        [−1/6  1/6  −1/6]         [0  1  1  4  4  0]
+//        [0 −2 −1  2  1  0]        [1/24  1/12  1/6]         [0  1 −1  8 −8  1]
+//        [0  2 −1 −2  1  0]        [1/24 −1/12  1/6]
+//        [0  4  0 −5  0  1]        [   0     0     1]
+// 1-D: y = Aᵀ[(G g) ⊙ (Bᵀ d)] is the correlation y_i = Σ_k d_{i+k} g_k, i < 4, of 6 inputs with
+// 3 taps. Each function applies Bᵀ, G or Aᵀ (or, for backward, its transpose: the adjoint) to a
+// column of vectors whose lanes are independent channels, with shared subexpressions.
+
+// v = Bᵀ d
+inline void bt(const vf d[6], vf v[6]) {
+  const vf t0 = fmadd(set1(-4.f), d[2], d[4]), t1 = fmadd(set1(-4.f), d[1], d[3]);
+  const vf t2 = sub(d[4], d[2]), t3 = sub(d[3], d[1]);
+  v[0] = fmadd(set1(4.f), d[0], fmadd(set1(-5.f), d[2], d[4]));
+  v[1] = add(t0, t1);
+  v[2] = sub(t0, t1);
+  v[3] = fmadd(set1(2.f), t3, t2);
+  v[4] = fmadd(set1(-2.f), t3, t2);
+  v[5] = fmadd(set1(4.f), d[1], fmadd(set1(-5.f), d[3], d[5]));
+}
+// d = B v  (adjoint of bt: the same steps backwards)
+inline void b_adj(const vf v[6], vf d[6]) {
+  const vf g0 = add(v[1], v[2]), g1 = sub(v[1], v[2]);               // gradients of t0, t1
+  const vf g2 = add(v[3], v[4]), g3 = mul(set1(2.f), sub(v[3], v[4]));  // of t2, t3
+  d[0] = mul(set1(4.f), v[0]);
+  d[1] = sub(fmadd(set1(-4.f), g1, mul(set1(4.f), v[5])), g3);
+  d[2] = sub(fmadd(set1(-4.f), g0, mul(set1(-5.f), v[0])), g2);
+  d[3] = fmadd(set1(-5.f), v[5], add(g1, g3));
+  d[4] = add(add(g0, g2), v[0]);
+  d[5] = v[5];
+}
+// u = G g
+inline void g_fwd(const vf g[3], vf u[6]) {
+  const vf a = add(g[0], g[2]), b = fmadd(set1(0.25f), g[0], g[2]), h = mul(set1(0.5f), g[1]);
+  const vf s = set1(1.f / 6.f), ms = set1(-1.f / 6.f);
+  u[0] = mul(set1(0.25f), g[0]);
+  u[1] = mul(ms, add(a, g[1]));
+  u[2] = mul(ms, sub(a, g[1]));
+  u[3] = mul(s, add(b, h));
+  u[4] = mul(s, sub(b, h));
+  u[5] = g[2];
+}
+// g = Gᵀ u
+inline void g_adj(const vf u[6], vf g[3]) {
+  const vf ga = mul(set1(-1.f / 6.f), add(u[1], u[2]));   // gradient of a
+  const vf gb = mul(set1(1.f / 6.f), add(u[3], u[4]));    // of b
+  const vf gh = mul(set1(1.f / 6.f), sub(u[3], u[4]));    // of h
+  g[0] = fmadd(set1(0.25f), add(u[0], gb), ga);
+  g[1] = fmadd(set1(0.5f), gh, mul(set1(1.f / 6.f), sub(u[2], u[1])));
+  g[2] = add(add(ga, gb), u[5]);
+}
+// y = Aᵀ m
+inline void at(const vf m[6], vf y[4]) {
+  const vf s = add(m[1], m[2]), d = sub(m[1], m[2]), S = add(m[3], m[4]), D = sub(m[3], m[4]);
+  y[0] = add(add(m[0], s), S);
+  y[1] = fmadd(set1(2.f), D, d);
+  y[2] = fmadd(set1(4.f), S, s);
+  y[3] = add(fmadd(set1(8.f), D, d), m[5]);
+}
+// m = A y
+inline void a_adj(const vf y[4], vf m[6]) {
+  const vf gs = add(y[0], y[2]), gS = fmadd(set1(4.f), y[2], y[0]);
+  const vf gd = add(y[1], y[3]), gD = fmadd(set1(8.f), y[3], mul(set1(2.f), y[1]));
+  m[0] = y[0];
+  m[1] = add(gs, gd);
+  m[2] = sub(gs, gd);
+  m[3] = add(gS, gD);
+  m[4] = sub(gS, gD);
+  m[5] = y[3];
+}
+
+// Applies a 1-D transform f (IN → OUT points) along both axes of an IN×IN tile of vectors:
+// the tile's (i, j) comes from get(i, j); the result's (p, q) goes to put(p, q, v).
+template <int IN, int OUT, class F, class Get, class Put>
+inline void transform2d(F f, Get&& get, Put&& put) {
+  vf tmp[OUT][IN];
+  for (int j = 0; j < IN; ++j) {  // down each column
+    vf col[IN], out[OUT];
+    for (int i = 0; i < IN; ++i) col[i] = get(i, j);
+    f(col, out);
+    for (int p = 0; p < OUT; ++p) tmp[p][j] = out[p];
+  }
+  for (int p = 0; p < OUT; ++p) {  // along each row
+    vf out[OUT];
+    f(tmp[p], out);
+    for (int q = 0; q < OUT; ++q) put(p, q, out[q]);
+  }
+}
+
+// ---- layout --------------------------------------------------------------------------------------
+// Channels-last buffers: pixel (r, c) of image i in a buffer of R rows × Q columns × K lanes sits
+// at ((i·R + r)·Q + c)·K. Lanes from C (or O) up to the whole vector are zero or ignored.
+struct Geometry {
+  int n, C, O, H, W;
+  int th, tw, T;  // tiles down / across an image, tiles in the shard
+  int Cp, Op;     // channels rounded up to whole vectors
+  int Hp, Wp;     // padded input: 4·th + 2 rows × 4·tw + 2 columns, pixel (r, c) at (r + 1, c + 1)
+  Geometry(int n_, int C_, int O_, int H_, int W_)
+      : n(n_), C(C_), O(O_), H(H_), W(W_), th((H_ + 3) / 4), tw((W_ + 3) / 4), T(n_ * th * tw),
+        Cp(round_up(C_)), Op(round_up(O_)), Hp(4 * th + 2), Wp(4 * tw + 2) {}
+  template <class F>  // f(t, image, ty, tx) for every tile, in order of t
+  void for_tiles(F&& f) const {
+    int t = 0;
+    for (int i = 0; i < n; ++i)
+      for (int ty = 0; ty < th; ++ty)
+        for (int tx = 0; tx < tw; ++tx) f(t++, i, ty, tx);
+  }
+};
+
+// dst[j·dst_rs + i] = src[i·src_rs + j] for i < rows, j < cols; 4×4 blocks through registers.
+typedef float f4 __attribute__((vector_size(16)));
+inline f4 load4(const float* p) { f4 v; std::memcpy(&v, p, sizeof v); return v; }
+inline void store4(float* p, f4 v) { std::memcpy(p, &v, sizeof v); }
+void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* dst, ptrdiff_t dst_rs) {
+  int i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const float* s = src + i * src_rs;
+    int j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const f4 r0 = load4(s + j), r1 = load4(s + src_rs + j), r2 = load4(s + 2 * src_rs + j),
+               r3 = load4(s + 3 * src_rs + j);
+      const f4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+      const f4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+      float* d = dst + j * dst_rs + i;
+      store4(d, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+      store4(d + dst_rs, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+      store4(d + 2 * dst_rs, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+      store4(d + 3 * dst_rs, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
+    }
+    for (; j < cols; ++j)
+      for (int q = 0; q < 4; ++q) dst[j * dst_rs + i + q] = s[q * src_rs + j];
+  }
+  for (; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) dst[j * dst_rs + i] = src[i * src_rs + j];
+}
+
+// x (n, C, H, W) → xp (n, Hp, Wp, Cp), zero around the image and in the lanes from C on.
+void to_padded_hwc(const float* x, const Geometry& g, float* xp) {
+  std::fill(xp, xp + size_t(g.n) * g.Hp * g.Wp * g.Cp, 0.f);
+  for (int i = 0; i < g.n; ++i)
+    for (int r = 0; r < g.H; ++r)
+      transpose(x + (size_t(i) * g.C * g.H + r) * g.W, ptrdiff_t(g.H) * g.W, g.C, g.W,
+                xp + ((size_t(i) * g.Hp + r + 1) * g.Wp + 1) * g.Cp, g.Cp);
+}
+
+// V[ξ][t][c] = (Bᵀ d B)[ξ] for every tile's 6×6 patch d of xp.
+void input_transform(const float* xp, const Geometry& g, float* V) {
+  const ptrdiff_t rs = ptrdiff_t(g.Wp) * g.Cp, vs = ptrdiff_t(g.T) * g.Cp;
+  g.for_tiles([&](int t, int i, int ty, int tx) {
+    const float* patch = xp + ((size_t(i) * g.Hp + 4 * ty) * g.Wp + 4 * tx) * g.Cp;
+    float* v = V + size_t(t) * g.Cp;
+    for (int cv = 0; cv < g.Cp; cv += L)
+      transform2d<6, 6>(bt, [&](int r, int c) { return load(patch + r * rs + c * g.Cp + cv); },
+                        [&](int p, int q, vf u) { store(v + (p * 6 + q) * vs + cv, u); });
+  });
+}
+
+// Ut[ξ][c][o] = (G w[o][c] Gᵀ)[ξ], lanes over o (the forward product's right operand).
+void filter_transform_co(const float* w, const Geometry& g, float* scratch, float* Ut) {
+  // scratch[(c·9 + tap)·Op + o] = w[(o·C + c)·9 + tap]
+  std::fill(scratch, scratch + size_t(g.C) * 9 * g.Op, 0.f);
+  transpose(w, ptrdiff_t(g.C) * 9, g.O, g.C * 9, scratch, g.Op);
+  for (int c = 0; c < g.C; ++c)
+    for (int ov = 0; ov < g.Op; ov += L)
+      transform2d<3, 6>(g_fwd, [&](int a, int b) { return load(scratch + (size_t(c) * 9 + a * 3 + b) * g.Op + ov); },
+                        [&](int p, int q, vf u) { store(Ut + ((size_t(p) * 6 + q) * g.C + c) * g.Op + ov, u); });
+}
+
+// Ub[ξ][o][c] = (G w[o][c] Gᵀ)[ξ], lanes over c (backward's right operand for dx).
+void filter_transform_oc(const float* w, const Geometry& g, float* scratch, float* Ub) {
+  // scratch[(o·9 + tap)·Cp + c] = w[(o·C + c)·9 + tap]
+  std::fill(scratch, scratch + size_t(g.O) * 9 * g.Cp, 0.f);
+  for (int o = 0; o < g.O; ++o) transpose(w + size_t(o) * g.C * 9, 9, g.C, 9, scratch + size_t(o) * 9 * g.Cp, g.Cp);
+  for (int o = 0; o < g.O; ++o)
+    for (int cv = 0; cv < g.Cp; cv += L)
+      transform2d<3, 6>(g_fwd, [&](int a, int b) { return load(scratch + (size_t(o) * 9 + a * 3 + b) * g.Cp + cv); },
+                        [&](int p, int q, vf u) { store(Ub + ((size_t(p) * 6 + q) * g.O + o) * g.Cp + cv, u); });
+}
+
+}  // namespace
+
+void winograd3x3_forward(const float* x, int n, int C, int H, int W, const float* w, const float* b, int O, float* y,
+                         Workspace& ws) {
+  const Geometry g(n, C, O, H, W);
+  const size_t tc = size_t(g.T) * g.Cp, to = size_t(g.T) * g.Op;
+  float* xp = ws.buf(0, size_t(n) * g.Hp * g.Wp * g.Cp);
+  float* V = ws.buf(1, 36 * tc);
+  float* U = ws.buf(2, 36 * size_t(C) * g.Op);
+  float* M = ws.buf(3, 36 * to);
+  float* yh = ws.buf(4, size_t(n) * H * W * g.Op);
+  float* scratch = ws.buf(5, size_t(C) * 9 * g.Op + g.Op);
+
+  to_padded_hwc(x, g, xp);
+  input_transform(xp, g, V);
+  filter_transform_co(w, g, scratch, U);
+  for (int xi = 0; xi < 36; ++xi)  // M[ξ] (T × O) = V[ξ] (T × C) · U[ξ] (C × O)
+    gemm_rowmajor(g.T, g.Op, C, V + xi * tc, g.Cp, 1, U + xi * size_t(C) * g.Op, g.Op, M + xi * to, g.Op, false);
+
+  float* bias = scratch + size_t(C) * 9 * g.Op;  // b, zero-padded to Op
+  std::fill(bias, bias + g.Op, 0.f);
+  std::copy(b, b + O, bias);
+  g.for_tiles([&](int t, int i, int ty, int tx) {  // y tile = Aᵀ M A + b, the part inside the image
+    const int rows = std::min(4, H - 4 * ty), cols = std::min(4, W - 4 * tx);
+    const float* m = M + size_t(t) * g.Op;
+    float* out = yh + ((size_t(i) * H + 4 * ty) * W + 4 * tx) * g.Op;
+    for (int ov = 0; ov < g.Op; ov += L) {
+      const vf bv = load(bias + ov);
+      transform2d<6, 4>(at, [&](int r, int c) { return load(m + (r * 6 + c) * to + ov); },
+                        [&](int p, int q, vf v) {
+                          if (p < rows && q < cols) store(out + (p * W + q) * g.Op + ov, add(v, bv));
+                        });
+    }
+  });
+  for (int i = 0; i < n; ++i)  // HWC → NCHW
+    transpose(yh + size_t(i) * H * W * g.Op, g.Op, H * W, O, y + size_t(i) * O * H * W, ptrdiff_t(H) * W);
+}
+
+void winograd3x3_backward(const float* x, int n, int C, int H, int W, const float* w, int O, const float* dy,
+                          float* dx, float* dw, float* db, Workspace& ws) {
+  const Geometry g(n, C, O, H, W);
+  const size_t tc = size_t(g.T) * g.Cp, to = size_t(g.T) * g.Op;
+  const int Hq = 4 * g.th, Wq = 4 * g.tw;  // dy padded with zeros to whole tiles
+  float* dyh = ws.buf(4, size_t(n) * Hq * Wq * g.Op);
+  float* dM = ws.buf(3, 36 * to);
+
+  // dy → channels-last, zero-padded; db = Σ dy over pixels (lanes over o).
+  std::fill(dyh, dyh + size_t(n) * Hq * Wq * g.Op, 0.f);
+  for (int i = 0; i < n; ++i)
+    for (int r = 0; r < H; ++r)
+      transpose(dy + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W, O, W, dyh + (size_t(i) * Hq + r) * Wq * g.Op, g.Op);
+  for (int ov = 0; ov < g.Op; ov += L) {
+    vf s = zero();
+    for (size_t p = 0; p < size_t(n) * Hq * Wq; ++p) s = add(s, load(dyh + p * g.Op + ov));
+    float lanes[L];
+    store(lanes, s);
+    for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
+  }
+  // dM[ξ][t][o] = (A dy_tile Aᵀ)[ξ]
+  g.for_tiles([&](int t, int i, int ty, int tx) {
+    const float* patch = dyh + ((size_t(i) * Hq + 4 * ty) * Wq + 4 * tx) * g.Op;
+    float* m = dM + size_t(t) * g.Op;
+    for (int ov = 0; ov < g.Op; ov += L)
+      transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + (r * Wq + c) * g.Op + ov); },
+                        [&](int p, int q, vf v) { store(m + (p * 6 + q) * to + ov, v); });
+  });
+
+  // dw: dU[ξ] (O × C) = dM[ξ]ᵀ (O × T) · V[ξ] (T × C), then dw[o][c] += Gᵀ dU[·][o][c] G.
+  float* xp = ws.buf(0, size_t(n) * g.Hp * g.Wp * g.Cp);
+  float* V = ws.buf(1, 36 * tc);
+  float* dU = ws.buf(6, 36 * size_t(O) * g.Cp);
+  to_padded_hwc(x, g, xp);
+  input_transform(xp, g, V);
+  for (int xi = 0; xi < 36; ++xi)
+    gemm_rowmajor(O, g.Cp, g.T, dM + xi * to, 1, g.Op, V + xi * tc, g.Cp, dU + xi * size_t(O) * g.Cp, g.Cp, false);
+  for (int o = 0; o < O; ++o)
+    for (int cv = 0; cv < g.Cp; cv += L) {
+      float taps[9][L];
+      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + ((size_t(r) * 6 + c) * O + o) * g.Cp + cv); },
+                        [&](int a, int b, vf v) { store(taps[a * 3 + b], v); });
+      for (int l = 0; l < L && cv + l < C; ++l) {
+        float* d = dw + (size_t(o) * C + cv + l) * 9;
+        for (int k = 0; k < 9; ++k) d[k] += taps[k][l];
+      }
+    }
+  if (!dx) return;
+
+  // dx: dV[ξ] (T × C) = dM[ξ] (T × O) · Ub[ξ] (O × C), then dx patches += B dV Bᵀ.
+  float* Ub = ws.buf(2, 36 * size_t(O) * g.Cp);
+  float* scratch = ws.buf(5, size_t(O) * 9 * g.Cp);
+  float* dV = ws.buf(7, 36 * tc);
+  filter_transform_oc(w, g, scratch, Ub);
+  for (int xi = 0; xi < 36; ++xi)
+    gemm_rowmajor(g.T, g.Cp, O, dM + xi * to, g.Op, 1, Ub + xi * size_t(O) * g.Cp, g.Cp, dV + xi * tc, g.Cp, false);
+  float* dxp = xp;  // reused: (n, Hp, Wp, Cp)
+  std::fill(dxp, dxp + size_t(n) * g.Hp * g.Wp * g.Cp, 0.f);
+  const ptrdiff_t rs = ptrdiff_t(g.Wp) * g.Cp;
+  g.for_tiles([&](int t, int i, int ty, int tx) {
+    float* patch = dxp + ((size_t(i) * g.Hp + 4 * ty) * g.Wp + 4 * tx) * g.Cp;
+    const float* v = dV + size_t(t) * g.Cp;
+    for (int cv = 0; cv < g.Cp; cv += L)
+      transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * tc + cv); },
+                        [&](int p, int q, vf u) {
+                          float* d = patch + p * rs + q * g.Cp + cv;
+                          store(d, add(load(d), u));
+                        });
+  });
+  for (int i = 0; i < n; ++i)  // the image's part of dxp → NCHW
+    for (int r = 0; r < H; ++r)
+      transpose(dxp + ((size_t(i) * g.Hp + r + 1) * g.Wp + 1) * g.Cp, g.Cp, W, C,
+                dx + (size_t(i) * C * H + r) * W, ptrdiff_t(H) * W);
+}
+
+}  // namespace dae
