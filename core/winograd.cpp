@@ -106,16 +106,26 @@ inline void transform2d(F f, Get&& get, Put&& put) {
 }
 
 // ---- layout --------------------------------------------------------------------------------------
-// Channels-last buffers: pixel (r, c) of image i in a buffer of R rows × Q columns × K lanes sits
-// at ((i·R + r)·Q + c)·K. Lanes from C (or O) up to the whole vector are zero or ignored.
+// The 36 Winograd planes of a tensor are read or written together (one vector from each per
+// tile), and so are the rows of a patch. Strides that are multiples of 4 KB would put all of them
+// in the same L1 cache set, which holds only 8–12 lines (measured: 8× slower in node). So every
+// plane and row stride is an odd number of 64-byte lines.
+inline size_t spread(size_t floats) { return ((floats + 15) / 16 | 1) * 16; }
+
+// Channels-last buffers: pixel (r, c) of image i sits at (i·R + r)·rs + c·K, with R rows, row
+// stride rs and K lanes per pixel. Lanes from C (or O) up to the whole vector are zero or ignored.
 struct Geometry {
   int n, C, O, H, W;
   int th, tw, T;  // tiles down / across an image, tiles in the shard
   int Cp, Op;     // channels rounded up to whole vectors
   int Hp, Wp;     // padded input: 4·th + 2 rows × 4·tw + 2 columns, pixel (r, c) at (r + 1, c + 1)
+  size_t xrs;     // row stride of the padded input (≥ Wp·Cp)
+  size_t vs, ms;  // plane strides of V, dV (≥ T·Cp) and of M, dM (≥ T·Op)
   Geometry(int n_, int C_, int O_, int H_, int W_)
       : n(n_), C(C_), O(O_), H(H_), W(W_), th((H_ + 3) / 4), tw((W_ + 3) / 4), T(n_ * th * tw),
-        Cp(round_up(C_)), Op(round_up(O_)), Hp(4 * th + 2), Wp(4 * tw + 2) {}
+        Cp(round_up(C_)), Op(round_up(O_)), Hp(4 * th + 2), Wp(4 * tw + 2), xrs(spread(size_t(Wp) * Cp)),
+        vs(spread(size_t(T) * Cp)), ms(spread(size_t(T) * Op)) {}
+  size_t xp_size() const { return size_t(n) * Hp * xrs; }
   template <class F>  // f(t, image, ty, tx) for every tile, in order of t
   void for_tiles(F&& f) const {
     int t = 0;
@@ -126,9 +136,6 @@ struct Geometry {
 };
 
 // dst[j·dst_rs + i] = src[i·src_rs + j] for i < rows, j < cols; 4×4 blocks through registers.
-typedef float f4 __attribute__((vector_size(16)));
-inline f4 load4(const float* p) { f4 v; std::memcpy(&v, p, sizeof v); return v; }
-inline void store4(float* p, f4 v) { std::memcpy(p, &v, sizeof v); }
 void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* dst, ptrdiff_t dst_rs) {
   int i = 0;
   for (; i + 4 <= rows; i += 4) {
@@ -137,8 +144,7 @@ void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* ds
     for (; j + 4 <= cols; j += 4) {
       const f4 r0 = load4(s + j), r1 = load4(s + src_rs + j), r2 = load4(s + 2 * src_rs + j),
                r3 = load4(s + 3 * src_rs + j);
-      const f4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
-      const f4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5), t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+      const f4 t0 = lo_zip4(r0, r1), t1 = hi_zip4(r0, r1), t2 = lo_zip4(r2, r3), t3 = hi_zip4(r2, r3);
       float* d = dst + j * dst_rs + i;
       store4(d, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
       store4(d + dst_rs, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
@@ -152,20 +158,21 @@ void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* ds
     for (int j = 0; j < cols; ++j) dst[j * dst_rs + i] = src[i * src_rs + j];
 }
 
-// x (n, C, H, W) → xp (n, Hp, Wp, Cp), zero around the image and in the lanes from C on.
+// x (n, C, H, W) → xp (n, Hp rows of Wp pixels, Cp lanes), zero around the image and in the
+// lanes from C on.
 void to_padded_hwc(const float* x, const Geometry& g, float* xp) {
-  std::fill(xp, xp + size_t(g.n) * g.Hp * g.Wp * g.Cp, 0.f);
+  std::fill(xp, xp + g.xp_size(), 0.f);
   for (int i = 0; i < g.n; ++i)
     for (int r = 0; r < g.H; ++r)
       transpose(x + (size_t(i) * g.C * g.H + r) * g.W, ptrdiff_t(g.H) * g.W, g.C, g.W,
-                xp + ((size_t(i) * g.Hp + r + 1) * g.Wp + 1) * g.Cp, g.Cp);
+                xp + (size_t(i) * g.Hp + r + 1) * g.xrs + g.Cp, g.Cp);
 }
 
 // V[ξ][t][c] = (Bᵀ d B)[ξ] for every tile's 6×6 patch d of xp.
 void input_transform(const float* xp, const Geometry& g, float* V) {
-  const ptrdiff_t rs = ptrdiff_t(g.Wp) * g.Cp, vs = ptrdiff_t(g.T) * g.Cp;
+  const ptrdiff_t rs = ptrdiff_t(g.xrs), vs = ptrdiff_t(g.vs);
   g.for_tiles([&](int t, int i, int ty, int tx) {
-    const float* patch = xp + ((size_t(i) * g.Hp + 4 * ty) * g.Wp + 4 * tx) * g.Cp;
+    const float* patch = xp + (size_t(i) * g.Hp + 4 * ty) * g.xrs + size_t(4 * tx) * g.Cp;
     float* v = V + size_t(t) * g.Cp;
     for (int cv = 0; cv < g.Cp; cv += L)
       transform2d<6, 6>(bt, [&](int r, int c) { return load(patch + r * rs + c * g.Cp + cv); },
@@ -173,26 +180,27 @@ void input_transform(const float* xp, const Geometry& g, float* V) {
   });
 }
 
-// Ut[ξ][c][o] = (G w[o][c] Gᵀ)[ξ], lanes over o (the forward product's right operand).
-void filter_transform_co(const float* w, const Geometry& g, float* scratch, float* Ut) {
+// Ut[ξ][c][o] = (G w[o][c] Gᵀ)[ξ], lanes over o (the forward product's right operand); plane
+// stride us.
+void filter_transform_co(const float* w, const Geometry& g, float* scratch, float* Ut, size_t us) {
   // scratch[(c·9 + tap)·Op + o] = w[(o·C + c)·9 + tap]
   std::fill(scratch, scratch + size_t(g.C) * 9 * g.Op, 0.f);
   transpose(w, ptrdiff_t(g.C) * 9, g.O, g.C * 9, scratch, g.Op);
   for (int c = 0; c < g.C; ++c)
     for (int ov = 0; ov < g.Op; ov += L)
       transform2d<3, 6>(g_fwd, [&](int a, int b) { return load(scratch + (size_t(c) * 9 + a * 3 + b) * g.Op + ov); },
-                        [&](int p, int q, vf u) { store(Ut + ((size_t(p) * 6 + q) * g.C + c) * g.Op + ov, u); });
+                        [&](int p, int q, vf u) { store(Ut + (p * 6 + q) * us + size_t(c) * g.Op + ov, u); });
 }
 
-// Ub[ξ][o][c] = (G w[o][c] Gᵀ)[ξ], lanes over c (backward's right operand for dx).
-void filter_transform_oc(const float* w, const Geometry& g, float* scratch, float* Ub) {
+// Ub[ξ][o][c] = (G w[o][c] Gᵀ)[ξ], lanes over c (backward's right operand for dx); plane stride us.
+void filter_transform_oc(const float* w, const Geometry& g, float* scratch, float* Ub, size_t us) {
   // scratch[(o·9 + tap)·Cp + c] = w[(o·C + c)·9 + tap]
   std::fill(scratch, scratch + size_t(g.O) * 9 * g.Cp, 0.f);
   for (int o = 0; o < g.O; ++o) transpose(w + size_t(o) * g.C * 9, 9, g.C, 9, scratch + size_t(o) * 9 * g.Cp, g.Cp);
   for (int o = 0; o < g.O; ++o)
     for (int cv = 0; cv < g.Cp; cv += L)
       transform2d<3, 6>(g_fwd, [&](int a, int b) { return load(scratch + (size_t(o) * 9 + a * 3 + b) * g.Cp + cv); },
-                        [&](int p, int q, vf u) { store(Ub + ((size_t(p) * 6 + q) * g.O + o) * g.Cp + cv, u); });
+                        [&](int p, int q, vf u) { store(Ub + (p * 6 + q) * us + size_t(o) * g.Cp + cv, u); });
 }
 
 }  // namespace
@@ -200,19 +208,19 @@ void filter_transform_oc(const float* w, const Geometry& g, float* scratch, floa
 void winograd3x3_forward(const float* x, int n, int C, int H, int W, const float* w, const float* b, int O, float* y,
                          Workspace& ws) {
   const Geometry g(n, C, O, H, W);
-  const size_t tc = size_t(g.T) * g.Cp, to = size_t(g.T) * g.Op;
-  float* xp = ws.buf(0, size_t(n) * g.Hp * g.Wp * g.Cp);
-  float* V = ws.buf(1, 36 * tc);
-  float* U = ws.buf(2, 36 * size_t(C) * g.Op);
-  float* M = ws.buf(3, 36 * to);
-  float* yh = ws.buf(4, size_t(n) * H * W * g.Op);
+  const size_t us = spread(size_t(C) * g.Op), yrs = spread(size_t(W) * g.Op);
+  float* xp = ws.buf(0, g.xp_size());
+  float* V = ws.buf(1, 36 * g.vs);
+  float* U = ws.buf(2, 36 * us);
+  float* M = ws.buf(3, 36 * g.ms);
+  float* yh = ws.buf(4, size_t(n) * H * yrs);
   float* scratch = ws.buf(5, size_t(C) * 9 * g.Op + g.Op);
 
   to_padded_hwc(x, g, xp);
   input_transform(xp, g, V);
-  filter_transform_co(w, g, scratch, U);
+  filter_transform_co(w, g, scratch, U, us);
   for (int xi = 0; xi < 36; ++xi)  // M[ξ] (T × O) = V[ξ] (T × C) · U[ξ] (C × O)
-    gemm_rowmajor(g.T, g.Op, C, V + xi * tc, g.Cp, 1, U + xi * size_t(C) * g.Op, g.Op, M + xi * to, g.Op, false);
+    gemm_rowmajor(g.T, g.Op, C, V + xi * g.vs, g.Cp, 1, U + xi * us, g.Op, M + xi * g.ms, g.Op, false);
 
   float* bias = scratch + size_t(C) * 9 * g.Op;  // b, zero-padded to Op
   std::fill(bias, bias + g.Op, 0.f);
@@ -220,60 +228,62 @@ void winograd3x3_forward(const float* x, int n, int C, int H, int W, const float
   g.for_tiles([&](int t, int i, int ty, int tx) {  // y tile = Aᵀ M A + b, the part inside the image
     const int rows = std::min(4, H - 4 * ty), cols = std::min(4, W - 4 * tx);
     const float* m = M + size_t(t) * g.Op;
-    float* out = yh + ((size_t(i) * H + 4 * ty) * W + 4 * tx) * g.Op;
+    float* out = yh + (size_t(i) * H + 4 * ty) * yrs + size_t(4 * tx) * g.Op;
     for (int ov = 0; ov < g.Op; ov += L) {
       const vf bv = load(bias + ov);
-      transform2d<6, 4>(at, [&](int r, int c) { return load(m + (r * 6 + c) * to + ov); },
+      transform2d<6, 4>(at, [&](int r, int c) { return load(m + (r * 6 + c) * g.ms + ov); },
                         [&](int p, int q, vf v) {
-                          if (p < rows && q < cols) store(out + (p * W + q) * g.Op + ov, add(v, bv));
+                          if (p < rows && q < cols) store(out + p * yrs + q * g.Op + ov, add(v, bv));
                         });
     }
   });
   for (int i = 0; i < n; ++i)  // HWC → NCHW
-    transpose(yh + size_t(i) * H * W * g.Op, g.Op, H * W, O, y + size_t(i) * O * H * W, ptrdiff_t(H) * W);
+    for (int r = 0; r < H; ++r)
+      transpose(yh + (size_t(i) * H + r) * yrs, g.Op, W, O, y + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W);
 }
 
 void winograd3x3_backward(const float* x, int n, int C, int H, int W, const float* w, int O, const float* dy,
                           float* dx, float* dw, float* db, Workspace& ws) {
   const Geometry g(n, C, O, H, W);
-  const size_t tc = size_t(g.T) * g.Cp, to = size_t(g.T) * g.Op;
   const int Hq = 4 * g.th, Wq = 4 * g.tw;  // dy padded with zeros to whole tiles
-  float* dyh = ws.buf(4, size_t(n) * Hq * Wq * g.Op);
-  float* dM = ws.buf(3, 36 * to);
+  const size_t drs = spread(size_t(Wq) * g.Op), dus = spread(size_t(O) * g.Cp);
+  float* dyh = ws.buf(4, size_t(n) * Hq * drs);
+  float* dM = ws.buf(3, 36 * g.ms);
 
   // dy → channels-last, zero-padded; db = Σ dy over pixels (lanes over o).
-  std::fill(dyh, dyh + size_t(n) * Hq * Wq * g.Op, 0.f);
+  std::fill(dyh, dyh + size_t(n) * Hq * drs, 0.f);
   for (int i = 0; i < n; ++i)
     for (int r = 0; r < H; ++r)
-      transpose(dy + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W, O, W, dyh + (size_t(i) * Hq + r) * Wq * g.Op, g.Op);
+      transpose(dy + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W, O, W, dyh + (size_t(i) * Hq + r) * drs, g.Op);
   for (int ov = 0; ov < g.Op; ov += L) {
     vf s = zero();
-    for (size_t p = 0; p < size_t(n) * Hq * Wq; ++p) s = add(s, load(dyh + p * g.Op + ov));
+    for (int r = 0; r < n * Hq; ++r)
+      for (int c = 0; c < Wq; ++c) s = add(s, load(dyh + r * drs + c * g.Op + ov));
     float lanes[L];
     store(lanes, s);
     for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
   }
   // dM[ξ][t][o] = (A dy_tile Aᵀ)[ξ]
   g.for_tiles([&](int t, int i, int ty, int tx) {
-    const float* patch = dyh + ((size_t(i) * Hq + 4 * ty) * Wq + 4 * tx) * g.Op;
+    const float* patch = dyh + (size_t(i) * Hq + 4 * ty) * drs + size_t(4 * tx) * g.Op;
     float* m = dM + size_t(t) * g.Op;
     for (int ov = 0; ov < g.Op; ov += L)
-      transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + (r * Wq + c) * g.Op + ov); },
-                        [&](int p, int q, vf v) { store(m + (p * 6 + q) * to + ov, v); });
+      transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + r * drs + c * g.Op + ov); },
+                        [&](int p, int q, vf v) { store(m + (p * 6 + q) * g.ms + ov, v); });
   });
 
   // dw: dU[ξ] (O × C) = dM[ξ]ᵀ (O × T) · V[ξ] (T × C), then dw[o][c] += Gᵀ dU[·][o][c] G.
-  float* xp = ws.buf(0, size_t(n) * g.Hp * g.Wp * g.Cp);
-  float* V = ws.buf(1, 36 * tc);
-  float* dU = ws.buf(6, 36 * size_t(O) * g.Cp);
+  float* xp = ws.buf(0, g.xp_size());
+  float* V = ws.buf(1, 36 * g.vs);
+  float* dU = ws.buf(6, 36 * dus);
   to_padded_hwc(x, g, xp);
   input_transform(xp, g, V);
   for (int xi = 0; xi < 36; ++xi)
-    gemm_rowmajor(O, g.Cp, g.T, dM + xi * to, 1, g.Op, V + xi * tc, g.Cp, dU + xi * size_t(O) * g.Cp, g.Cp, false);
+    gemm_rowmajor(O, g.Cp, g.T, dM + xi * g.ms, 1, g.Op, V + xi * g.vs, g.Cp, dU + xi * dus, g.Cp, false);
   for (int o = 0; o < O; ++o)
     for (int cv = 0; cv < g.Cp; cv += L) {
       float taps[9][L];
-      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + ((size_t(r) * 6 + c) * O + o) * g.Cp + cv); },
+      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + (r * 6 + c) * dus + size_t(o) * g.Cp + cv); },
                         [&](int a, int b, vf v) { store(taps[a * 3 + b], v); });
       for (int l = 0; l < L && cv + l < C; ++l) {
         float* d = dw + (size_t(o) * C + cv + l) * 9;
@@ -283,20 +293,20 @@ void winograd3x3_backward(const float* x, int n, int C, int H, int W, const floa
   if (!dx) return;
 
   // dx: dV[ξ] (T × C) = dM[ξ] (T × O) · Ub[ξ] (O × C), then dx patches += B dV Bᵀ.
-  float* Ub = ws.buf(2, 36 * size_t(O) * g.Cp);
+  float* Ub = ws.buf(2, 36 * dus);
   float* scratch = ws.buf(5, size_t(O) * 9 * g.Cp);
-  float* dV = ws.buf(7, 36 * tc);
-  filter_transform_oc(w, g, scratch, Ub);
+  float* dV = ws.buf(7, 36 * g.vs);
+  filter_transform_oc(w, g, scratch, Ub, dus);
   for (int xi = 0; xi < 36; ++xi)
-    gemm_rowmajor(g.T, g.Cp, O, dM + xi * to, g.Op, 1, Ub + xi * size_t(O) * g.Cp, g.Cp, dV + xi * tc, g.Cp, false);
-  float* dxp = xp;  // reused: (n, Hp, Wp, Cp)
-  std::fill(dxp, dxp + size_t(n) * g.Hp * g.Wp * g.Cp, 0.f);
-  const ptrdiff_t rs = ptrdiff_t(g.Wp) * g.Cp;
+    gemm_rowmajor(g.T, g.Cp, O, dM + xi * g.ms, g.Op, 1, Ub + xi * dus, g.Cp, dV + xi * g.vs, g.Cp, false);
+  float* dxp = xp;  // reused, same layout
+  std::fill(dxp, dxp + g.xp_size(), 0.f);
+  const ptrdiff_t rs = ptrdiff_t(g.xrs);
   g.for_tiles([&](int t, int i, int ty, int tx) {
-    float* patch = dxp + ((size_t(i) * g.Hp + 4 * ty) * g.Wp + 4 * tx) * g.Cp;
+    float* patch = dxp + (size_t(i) * g.Hp + 4 * ty) * g.xrs + size_t(4 * tx) * g.Cp;
     const float* v = dV + size_t(t) * g.Cp;
     for (int cv = 0; cv < g.Cp; cv += L)
-      transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * tc + cv); },
+      transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * g.vs + cv); },
                         [&](int p, int q, vf u) {
                           float* d = patch + p * rs + q * g.Cp + cv;
                           store(d, add(load(d), u));
@@ -304,8 +314,8 @@ void winograd3x3_backward(const float* x, int n, int C, int H, int W, const floa
   });
   for (int i = 0; i < n; ++i)  // the image's part of dxp → NCHW
     for (int r = 0; r < H; ++r)
-      transpose(dxp + ((size_t(i) * g.Hp + r + 1) * g.Wp + 1) * g.Cp, g.Cp, W, C,
-                dx + (size_t(i) * C * H + r) * W, ptrdiff_t(H) * W);
+      transpose(dxp + (size_t(i) * g.Hp + r + 1) * g.xrs + g.Cp, g.Cp, W, C, dx + (size_t(i) * C * H + r) * W,
+                ptrdiff_t(H) * W);
 }
 
 }  // namespace dae

@@ -305,3 +305,111 @@ TEST(FastPaths, Winograd3x3MatchesReference) {
     compare("db", db, dbr, dbm, 1e-5);
   }
 }
+
+// ---- 3. every layer as the model runs it, on random shapes -------------------------------------
+
+// Conv2D through whichever path its shape takes (Winograd, im2col + GEMM, the direct kernels for
+// one output channel): k 1…5 (odd and even), 'same' and 'valid', channels 1…64, sizes 1…33.
+TEST(FastPaths, Conv2DLayerMatchesReference) {
+  Rng rng(21);
+  struct Case { int n, C, O, k; bool same; int H, W; };
+  std::vector<Case> cases = {
+      {4, 1, 32, 3, true, 28, 28},  {4, 32, 64, 3, true, 14, 14}, {4, 64, 64, 3, true, 7, 7},
+      {4, 64, 32, 3, true, 14, 14}, {4, 32, 1, 3, true, 28, 28},  {2, 32, 32, 3, true, 32, 32},
+      {1, 3, 5, 3, true, 1, 1},     {2, 2, 3, 2, true, 5, 4},     {1, 5, 4, 4, true, 6, 7},
+      {2, 3, 2, 5, true, 9, 8},     {2, 4, 3, 3, false, 7, 6},    {1, 2, 1, 5, false, 9, 11},
+      {3, 7, 1, 2, true, 8, 3},     {2, 16, 17, 1, true, 5, 5},
+  };
+  for (int rep = 0; rep < 40; ++rep) {
+    Case c{pick(rng, 1, 4), pick(rng, 1, 64), pick(rng, 1, 64), pick(rng, 1, 5), rng.uniform() < 0.7f,
+           pick(rng, 1, 33), pick(rng, 1, 33)};
+    if (!c.same) { c.H = std::max(c.H, c.k); c.W = std::max(c.W, c.k); }
+    // Keep the naive reference quick: at most ~4M multiply-adds per case.
+    while (double(c.n) * c.C * c.O * c.k * c.k * c.H * c.W > 4e6) (c.C > c.O ? c.C : c.O) = std::max(1, (c.C > c.O ? c.C : c.O) / 2);
+    cases.push_back(c);
+  }
+  for (const auto& c : cases) {
+    auto layer = make_conv2d(c.C, c.O, c.k, c.same ? Padding::Same : Padding::Valid);
+    const bool winograd = c.k == 3 && c.same;
+    check_against_reference(layer->token() + " from " + std::to_string(c.C), *layer, ref_conv(c.O, c.k, c.same),
+                            {c.n, c.C, c.H, c.W}, rng, winograd ? 3e-4 : 1e-5, /*with_dx=*/rng.uniform() < 0.8f);
+  }
+}
+
+TEST(FastPaths, Conv2DTransposeLayerMatchesReference) {
+  Rng rng(22);
+  for (int rep = 0; rep < 24; ++rep) {
+    const int k = rep % 2 ? 5 : 3, n = pick(rng, 1, 3), C = pick(rng, 1, 64), O = pick(rng, 1, 64);
+    int H = pick(rng, 1, 16), W = pick(rng, 1, 16);
+    while (double(n) * C * O * k * k * H * W > 3e6) { H = std::max(1, H / 2); W = std::max(1, W - 1); }
+    auto layer = make_conv2d_transpose(C, O, k);
+    RefLayer ref{[=](const Tensor& x, const float* p, Tensor& y) {
+                   ref::conv2d_transpose_forward(x, p, p + size_t(C) * O * k * k, O, k, y);
+                 },
+                 [=](const Tensor& x, const float* p, const Tensor& dy, Tensor* dx, float* dp) {
+                   ref::conv2d_transpose_backward(x, p, O, k, dy, dx, dp, dp + size_t(C) * O * k * k);
+                 }};
+    check_against_reference(layer->token() + " from " + std::to_string(C), *layer, ref, {n, C, H, W}, rng, 1e-5);
+  }
+}
+
+TEST(FastPaths, PoolUpsampleDenseReluMatchReference) {
+  Rng rng(23);
+  const RefLayer pool{[](const Tensor& x, const float*, Tensor& y) { ref::maxpool2_forward(x, y); },
+                      [](const Tensor& x, const float*, const Tensor& dy, Tensor* dx, float*) {
+                        ref::maxpool2_backward(x, dy, *dx);
+                      }};
+  const RefLayer up{[](const Tensor& x, const float*, Tensor& y) { ref::upsample2_forward(x, y); },
+                    [](const Tensor&, const float*, const Tensor& dy, Tensor* dx, float*) { ref::upsample2_backward(dy, *dx); }};
+  for (int rep = 0; rep < 30; ++rep) {
+    const Shape in{pick(rng, 1, 4), pick(rng, 1, 64), pick(rng, 2, 33), pick(rng, 2, 33)};
+    check_against_reference("pool", *make_maxpool2(), pool, in, rng, 0.0);  // exact: no arithmetic
+    check_against_reference("up", *make_upsample2(), up, in, rng, 1e-6);
+  }
+  // Ties in max-pooling go to the first maximum (row-major), in the vector and the scalar loops.
+  {
+    Tensor x({2, 3, 9, 13});
+    for (size_t i = 0; i < x.size(); ++i) x[i] = float(rng.below(3));  // many ties
+    Tensor y, yr, dy, dx, dxr;
+    auto layer = make_maxpool2();
+    Workspace ws;
+    layer->forward(x, y, nullptr, ws);
+    ref::maxpool2_forward(x, yr);
+    dy = yr;
+    for (size_t i = 0; i < dy.size(); ++i) dy[i] = float(i % 7) + 1.f;
+    layer->backward(x, y, dy, &dx, nullptr, nullptr, ws);
+    ref::maxpool2_backward(x, dy, dxr);
+    for (size_t i = 0; i < y.size(); ++i) EXPECT_EQ(y[i], yr[i]) << i;
+    for (size_t i = 0; i < dx.size(); ++i) EXPECT_EQ(dx[i], dxr[i]) << i;
+  }
+  for (int rep = 0; rep < 10; ++rep) {
+    const int I = pick(rng, 1, 800), O = pick(rng, 1, 130);
+    const RefLayer dense{[=](const Tensor& x, const float* p, Tensor& y) { ref::dense_forward(x, p, p + size_t(O) * I, O, y); },
+                         [=](const Tensor& x, const float* p, const Tensor& dy, Tensor* dx, float* dp) {
+                           ref::dense_backward(x, p, O, dy, dx, dp, dp + size_t(O) * I);
+                         }};
+    check_against_reference("dense", *make_dense(I, O), dense, {pick(rng, 1, 8), I, 1, 1}, rng, 1e-5);
+  }
+  // ReLU, in place (as the model runs it) and not: y = max(x, 0), dx = dy·[y > 0].
+  for (int rep = 0; rep < 10; ++rep) {
+    const Shape in{pick(rng, 1, 4), pick(rng, 1, 64), pick(rng, 1, 33), pick(rng, 1, 33)};
+    Tensor x(in), dy(in);
+    fill_uniform(x, rng);
+    fill_uniform(dy, rng);
+    auto relu = make_relu();
+    Workspace ws;
+    Tensor y, dx;
+    relu->forward(x, y, nullptr, ws);
+    relu->backward(x, y, dy, &dx, nullptr, nullptr, ws);
+    Tensor xi = x, gi = dy;
+    relu->forward(xi, xi, nullptr, ws);
+    relu->backward(xi, xi, gi, &gi, nullptr, nullptr, ws);
+    for (size_t i = 0; i < x.size(); ++i) {
+      const float want = x[i] > 0 ? x[i] : 0.f, gwant = x[i] > 0 ? dy[i] : 0.f;
+      ASSERT_EQ(y[i], want) << i;
+      ASSERT_EQ(xi[i], want) << i;
+      ASSERT_EQ(dx[i], gwant) << i;
+      ASSERT_EQ(gi[i], gwant) << i;
+    }
+  }
+}
