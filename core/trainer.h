@@ -26,7 +26,7 @@
 
 namespace dae {
 
-constexpr int kShard = 4;      // training images per unit of work
+constexpr int kShard = 8;      // training images per unit of work (layers amortise per-shard work over them)
 constexpr int kValShard = 16;  // validation images per unit of work
 
 struct TrainConfig {

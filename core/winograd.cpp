@@ -158,10 +158,35 @@ void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* ds
     for (int j = 0; j < cols; ++j) dst[j * dst_rs + i] = src[i * src_rs + j];
 }
 
-// x (n, C, H, W) → xp (n, Hp rows of Wp pixels, Cp lanes), zero around the image and in the
-// lanes from C on.
+// Zeroes n floats (a multiple of L).
+void zero_vectors(float* p, size_t n) {
+  for (size_t i = 0; i < n; i += L) store(p + i, zero());
+}
+
+// Images in a channels-last buffer (rows of rs floats, K lanes per pixel) whose pixels outside
+// rows [r0, r1) × columns [c0, c1) must be zero (the interior is written by the caller): zeroes
+// just that frame, or everything when there are padding lanes (K > channels), so that no stale
+// value, however harmless, ever enters the arithmetic.
+void zero_frame(float* buf, int n, int R, size_t rs, int Q, int K, int channels, int r0, int r1, int c0, int c1) {
+  if (channels < K) {
+    zero_vectors(buf, size_t(n) * R * rs);
+    return;
+  }
+  for (int i = 0; i < n; ++i)
+    for (int r = 0; r < R; ++r) {
+      float* row = buf + (size_t(i) * R + r) * rs;
+      if (r < r0 || r >= r1) {
+        zero_vectors(row, size_t(Q) * K);
+      } else {
+        zero_vectors(row, size_t(c0) * K);
+        zero_vectors(row + size_t(c1) * K, size_t(Q - c1) * K);
+      }
+    }
+}
+
+// x (n, C, H, W) → xp (n, Hp rows of Wp pixels, Cp lanes), zero around the image.
 void to_padded_hwc(const float* x, const Geometry& g, float* xp) {
-  std::fill(xp, xp + g.xp_size(), 0.f);
+  zero_frame(xp, g.n, g.Hp, g.xrs, g.Wp, g.Cp, g.C, 1, g.H + 1, 1, g.W + 1);
   for (int i = 0; i < g.n; ++i)
     for (int r = 0; r < g.H; ++r)
       transpose(x + (size_t(i) * g.C * g.H + r) * g.W, ptrdiff_t(g.H) * g.W, g.C, g.W,
@@ -203,119 +228,157 @@ void filter_transform_oc(const float* w, const Geometry& g, float* scratch, floa
                         [&](int p, int q, vf u) { store(Ub + (p * 6 + q) * us + size_t(o) * g.Cp + cv, u); });
 }
 
+// Images per chunk: a shard is processed a few images at a time so that a chunk's V and M
+// (36 planes of tiles × channels each) stay in L2, while the filter transforms are done once per
+// shard. Depends only on the shapes.
+#ifndef DAE_WINOGRAD_CHUNK_TILES
+#define DAE_WINOGRAD_CHUNK_TILES 32
+#endif
+int chunk_images(int n, int H, int W) {
+  const int tiles = ((H + 3) / 4) * ((W + 3) / 4);
+  return std::max(1, std::min(n, (DAE_WINOGRAD_CHUNK_TILES + tiles - 1) / tiles));
+}
+
 }  // namespace
 
 void winograd3x3_forward(const float* x, int n, int C, int H, int W, const float* w, const float* b, int O, float* y,
                          Workspace& ws) {
-  const Geometry g(n, C, O, H, W);
-  const size_t us = spread(size_t(C) * g.Op), yrs = spread(size_t(W) * g.Op);
-  float* xp = ws.buf(0, g.xp_size());
-  float* V = ws.buf(1, 36 * g.vs);
+  const int q = chunk_images(n, H, W);
+  const Geometry gq(q, C, O, H, W);  // of a full chunk (buffer sizes)
+  const size_t us = spread(size_t(C) * gq.Op), yrs = spread(size_t(W) * gq.Op);
+  float* xp = ws.buf(0, gq.xp_size());
+  float* V = ws.buf(1, 36 * gq.vs);
   float* U = ws.buf(2, 36 * us);
-  float* M = ws.buf(3, 36 * g.ms);
-  float* yh = ws.buf(4, size_t(n) * H * yrs);
-  float* scratch = ws.buf(5, size_t(C) * 9 * g.Op + g.Op);
-
-  to_padded_hwc(x, g, xp);
-  input_transform(xp, g, V);
-  filter_transform_co(w, g, scratch, U, us);
-  for (int xi = 0; xi < 36; ++xi)  // M[ξ] (T × O) = V[ξ] (T × C) · U[ξ] (C × O)
-    gemm_rowmajor(g.T, g.Op, C, V + xi * g.vs, g.Cp, 1, U + xi * us, g.Op, M + xi * g.ms, g.Op, false);
-
-  float* bias = scratch + size_t(C) * 9 * g.Op;  // b, zero-padded to Op
-  std::fill(bias, bias + g.Op, 0.f);
+  float* M = ws.buf(3, 36 * gq.ms);
+  float* yh = ws.buf(4, size_t(q) * H * yrs);
+  float* scratch = ws.buf(5, size_t(C) * 9 * gq.Op + gq.Op);
+  filter_transform_co(w, gq, scratch, U, us);
+  float* bias = scratch + size_t(C) * 9 * gq.Op;  // b, zero-padded to Op
+  std::fill(bias, bias + gq.Op, 0.f);
   std::copy(b, b + O, bias);
-  g.for_tiles([&](int t, int i, int ty, int tx) {  // y tile = Aᵀ M A + b, the part inside the image
-    const int rows = std::min(4, H - 4 * ty), cols = std::min(4, W - 4 * tx);
-    const float* m = M + size_t(t) * g.Op;
-    float* out = yh + (size_t(i) * H + 4 * ty) * yrs + size_t(4 * tx) * g.Op;
-    for (int ov = 0; ov < g.Op; ov += L) {
-      const vf bv = load(bias + ov);
-      transform2d<6, 4>(at, [&](int r, int c) { return load(m + (r * 6 + c) * g.ms + ov); },
-                        [&](int p, int q, vf v) {
-                          if (p < rows && q < cols) store(out + p * yrs + q * g.Op + ov, add(v, bv));
-                        });
-    }
-  });
-  for (int i = 0; i < n; ++i)  // HWC → NCHW
-    for (int r = 0; r < H; ++r)
-      transpose(yh + (size_t(i) * H + r) * yrs, g.Op, W, O, y + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W);
+
+  for (int i0 = 0; i0 < n; i0 += q) {
+    const Geometry g(std::min(q, n - i0), C, O, H, W);
+    const size_t img_in = size_t(C) * H * W, img_out = size_t(O) * H * W;
+    to_padded_hwc(x + i0 * img_in, g, xp);
+    input_transform(xp, g, V);
+    for (int xi = 0; xi < 36; ++xi)  // M[ξ] (T × O) = V[ξ] (T × C) · U[ξ] (C × O)
+      gemm_rowmajor(g.T, g.Op, C, V + xi * g.vs, g.Cp, 1, U + xi * us, g.Op, M + xi * g.ms, g.Op, false);
+    g.for_tiles([&](int t, int i, int ty, int tx) {  // y tile = Aᵀ M A + b, the part inside the image
+      const int rows = std::min(4, H - 4 * ty), cols = std::min(4, W - 4 * tx);
+      const float* m = M + size_t(t) * g.Op;
+      float* out = yh + (size_t(i) * H + 4 * ty) * yrs + size_t(4 * tx) * g.Op;
+      for (int ov = 0; ov < g.Op; ov += L) {
+        const vf bv = load(bias + ov);
+        transform2d<6, 4>(at, [&](int r, int c) { return load(m + (r * 6 + c) * g.ms + ov); },
+                          [&](int p, int q, vf v) {
+                            if (p < rows && q < cols) store(out + p * yrs + q * g.Op + ov, add(v, bv));
+                          });
+      }
+    });
+    float* yc = y + i0 * img_out;
+    for (int i = 0; i < g.n; ++i)  // HWC → NCHW
+      for (int r = 0; r < H; ++r)
+        transpose(yh + (size_t(i) * H + r) * yrs, g.Op, W, O, yc + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W);
+  }
 }
 
 void winograd3x3_backward(const float* x, int n, int C, int H, int W, const float* w, int O, const float* dy,
                           float* dx, float* dw, float* db, Workspace& ws) {
-  const Geometry g(n, C, O, H, W);
-  const int Hq = 4 * g.th, Wq = 4 * g.tw;  // dy padded with zeros to whole tiles
-  const size_t drs = spread(size_t(Wq) * g.Op), dus = spread(size_t(O) * g.Cp);
-  float* dyh = ws.buf(4, size_t(n) * Hq * drs);
-  float* dM = ws.buf(3, 36 * g.ms);
-
-  // dy → channels-last, zero-padded; db = Σ dy over pixels (lanes over o).
-  std::fill(dyh, dyh + size_t(n) * Hq * drs, 0.f);
-  for (int i = 0; i < n; ++i)
-    for (int r = 0; r < H; ++r)
-      transpose(dy + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W, O, W, dyh + (size_t(i) * Hq + r) * drs, g.Op);
-  for (int ov = 0; ov < g.Op; ov += L) {
-    vf s = zero();
-    for (int r = 0; r < n * Hq; ++r)
-      for (int c = 0; c < Wq; ++c) s = add(s, load(dyh + r * drs + c * g.Op + ov));
-    float lanes[L];
-    store(lanes, s);
-    for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
-  }
-  // dM[ξ][t][o] = (A dy_tile Aᵀ)[ξ]
-  g.for_tiles([&](int t, int i, int ty, int tx) {
-    const float* patch = dyh + (size_t(i) * Hq + 4 * ty) * drs + size_t(4 * tx) * g.Op;
-    float* m = dM + size_t(t) * g.Op;
-    for (int ov = 0; ov < g.Op; ov += L)
-      transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + r * drs + c * g.Op + ov); },
-                        [&](int p, int q, vf v) { store(m + (p * 6 + q) * g.ms + ov, v); });
-  });
-
-  // dw: dU[ξ] (O × C) = dM[ξ]ᵀ (O × T) · V[ξ] (T × C), then dw[o][c] += Gᵀ dU[·][o][c] G.
-  float* xp = ws.buf(0, g.xp_size());
-  float* V = ws.buf(1, 36 * g.vs);
+  const int q = chunk_images(n, H, W);
+  const Geometry gq(q, C, O, H, W);
+  const int Hq = 4 * gq.th, Wq = 4 * gq.tw;  // dy padded with zeros to whole tiles
+  const size_t drs = spread(size_t(Wq) * gq.Op), dus = spread(size_t(O) * gq.Cp);
+  float* xp = ws.buf(0, gq.xp_size());
+  float* V = ws.buf(1, 36 * gq.vs);
+  float* Ub = ws.buf(2, 36 * dus);
+  float* dM = ws.buf(3, 36 * gq.ms);
+  float* dyh = ws.buf(4, size_t(q) * Hq * drs);
+  float* scratch = ws.buf(5, size_t(O) * 9 * gq.Cp);
   float* dU = ws.buf(6, 36 * dus);
-  to_padded_hwc(x, g, xp);
-  input_transform(xp, g, V);
-  for (int xi = 0; xi < 36; ++xi)
-    gemm_rowmajor(O, g.Cp, g.T, dM + xi * g.ms, 1, g.Op, V + xi * g.vs, g.Cp, dU + xi * dus, g.Cp, false);
+  float* dV = ws.buf(7, 36 * gq.vs);
+  if (dx) filter_transform_oc(w, gq, scratch, Ub, dus);
+
+  vf dbv[64 / L + 1];  // db partial sums, lanes over o, when O ≤ 64 (else summed per chunk)
+  const bool db_in_regs = gq.Op <= 64;
+  for (int v = 0; v < gq.Op / L && db_in_regs; ++v) dbv[v] = zero();
+  for (int i0 = 0; i0 < n; i0 += q) {
+    const Geometry g(std::min(q, n - i0), C, O, H, W);
+    const size_t img_in = size_t(C) * H * W, img_out = size_t(O) * H * W;
+    // dy → channels-last, zero-padded to whole tiles; db += Σ dy over pixels.
+    zero_frame(dyh, g.n, Hq, drs, Wq, g.Op, O, 0, H, 0, W);
+    for (int i = 0; i < g.n; ++i)
+      for (int r = 0; r < H; ++r)
+        transpose(dy + (i0 + i) * img_out + size_t(r) * W, ptrdiff_t(H) * W, O, W, dyh + (size_t(i) * Hq + r) * drs, g.Op);
+    for (int ov = 0; ov < g.Op; ov += L) {
+      vf s = zero();
+      for (int r = 0; r < g.n * Hq; ++r)
+        for (int c = 0; c < Wq; ++c) s = add(s, load(dyh + r * drs + c * g.Op + ov));
+      if (db_in_regs) {
+        dbv[ov / L] = add(dbv[ov / L], s);
+      } else {
+        float lanes[L];
+        store(lanes, s);
+        for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
+      }
+    }
+    // dM[ξ][t][o] = (A dy_tile Aᵀ)[ξ]
+    g.for_tiles([&](int t, int i, int ty, int tx) {
+      const float* patch = dyh + (size_t(i) * Hq + 4 * ty) * drs + size_t(4 * tx) * g.Op;
+      float* m = dM + size_t(t) * g.Op;
+      for (int ov = 0; ov < g.Op; ov += L)
+        transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + r * drs + c * g.Op + ov); },
+                          [&](int p, int q, vf v) { store(m + (p * 6 + q) * g.ms + ov, v); });
+    });
+    // dU[ξ] (O × C) += dM[ξ]ᵀ (O × T) · V[ξ] (T × C)
+    to_padded_hwc(x + i0 * img_in, g, xp);
+    input_transform(xp, g, V);
+    for (int xi = 0; xi < 36; ++xi)
+      gemm_rowmajor(O, g.Cp, g.T, dM + xi * g.ms, 1, g.Op, V + xi * g.vs, g.Cp, dU + xi * dus, g.Cp, i0 > 0);
+    if (!dx) continue;
+    // dV[ξ] (T × C) = dM[ξ] (T × O) · Ub[ξ] (O × C), then dx patches += B dV Bᵀ.
+    for (int xi = 0; xi < 36; ++xi)
+      gemm_rowmajor(g.T, g.Cp, O, dM + xi * g.ms, g.Op, 1, Ub + xi * dus, g.Cp, dV + xi * g.vs, g.Cp, false);
+    // Patches of neighbouring tiles overlap by 2 pixels. In tile order, a patch's first two
+    // rows (columns) were written by the tile above (to the left) unless it is the first tile
+    // row (column): those entries are added, all others stored, so dxp needs no clearing (the
+    // tiles cover all of it).
+    float* dxp = xp;  // reused, same layout
+    const ptrdiff_t rs = ptrdiff_t(g.xrs);
+    g.for_tiles([&](int t, int i, int ty, int tx) {
+      float* patch = dxp + (size_t(i) * g.Hp + 4 * ty) * g.xrs + size_t(4 * tx) * g.Cp;
+      const float* v = dV + size_t(t) * g.Cp;
+      const int p_fresh = ty > 0 ? 2 : 0, q_fresh = tx > 0 ? 2 : 0;
+      for (int cv = 0; cv < g.Cp; cv += L)
+        transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * g.vs + cv); },
+                          [&](int p, int q, vf u) {
+                            float* d = patch + p * rs + q * g.Cp + cv;
+                            store(d, p < p_fresh || q < q_fresh ? add(load(d), u) : u);
+                          });
+    });
+    float* dxc = dx + i0 * img_in;
+    for (int i = 0; i < g.n; ++i)  // the image's part of dxp → NCHW
+      for (int r = 0; r < H; ++r)
+        transpose(dxp + (size_t(i) * g.Hp + r + 1) * g.xrs + g.Cp, g.Cp, W, C, dxc + (size_t(i) * C * H + r) * W,
+                  ptrdiff_t(H) * W);
+  }
+  if (db_in_regs)
+    for (int ov = 0; ov < gq.Op; ov += L) {
+      float lanes[L];
+      store(lanes, dbv[ov / L]);
+      for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
+    }
+  // dw[o][c] += Gᵀ dU[·][o][c] G
   for (int o = 0; o < O; ++o)
-    for (int cv = 0; cv < g.Cp; cv += L) {
+    for (int cv = 0; cv < gq.Cp; cv += L) {
       float taps[9][L];
-      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + (r * 6 + c) * dus + size_t(o) * g.Cp + cv); },
+      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + (r * 6 + c) * dus + size_t(o) * gq.Cp + cv); },
                         [&](int a, int b, vf v) { store(taps[a * 3 + b], v); });
       for (int l = 0; l < L && cv + l < C; ++l) {
         float* d = dw + (size_t(o) * C + cv + l) * 9;
         for (int k = 0; k < 9; ++k) d[k] += taps[k][l];
       }
     }
-  if (!dx) return;
-
-  // dx: dV[ξ] (T × C) = dM[ξ] (T × O) · Ub[ξ] (O × C), then dx patches += B dV Bᵀ.
-  float* Ub = ws.buf(2, 36 * dus);
-  float* scratch = ws.buf(5, size_t(O) * 9 * g.Cp);
-  float* dV = ws.buf(7, 36 * g.vs);
-  filter_transform_oc(w, g, scratch, Ub, dus);
-  for (int xi = 0; xi < 36; ++xi)
-    gemm_rowmajor(g.T, g.Cp, O, dM + xi * g.ms, g.Op, 1, Ub + xi * dus, g.Cp, dV + xi * g.vs, g.Cp, false);
-  float* dxp = xp;  // reused, same layout
-  std::fill(dxp, dxp + g.xp_size(), 0.f);
-  const ptrdiff_t rs = ptrdiff_t(g.xrs);
-  g.for_tiles([&](int t, int i, int ty, int tx) {
-    float* patch = dxp + (size_t(i) * g.Hp + 4 * ty) * g.xrs + size_t(4 * tx) * g.Cp;
-    const float* v = dV + size_t(t) * g.Cp;
-    for (int cv = 0; cv < g.Cp; cv += L)
-      transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * g.vs + cv); },
-                        [&](int p, int q, vf u) {
-                          float* d = patch + p * rs + q * g.Cp + cv;
-                          store(d, add(load(d), u));
-                        });
-  });
-  for (int i = 0; i < n; ++i)  // the image's part of dxp → NCHW
-    for (int r = 0; r < H; ++r)
-      transpose(dxp + (size_t(i) * g.Hp + r + 1) * g.xrs + g.Cp, g.Cp, W, C, dx + (size_t(i) * C * H + r) * W,
-                ptrdiff_t(H) * W);
 }
 
 }  // namespace dae

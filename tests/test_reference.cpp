@@ -271,9 +271,11 @@ TEST(FastPaths, RowMajorGemmMatchesNaive) {
 
 TEST(FastPaths, Winograd3x3MatchesReference) {
   Rng rng(11);
-  std::vector<Shape> shapes = {{1, 1, 1, 1}, {1, 1, 4, 4}, {2, 3, 5, 7}, {4, 32, 14, 14}, {4, 64, 7, 7},
-                               {1, 17, 33, 2}, {3, 5, 28, 28}, {2, 64, 8, 9}};
-  std::vector<int> outs = {1, 2, 7, 64, 64, 16, 32, 33};
+  // The seed model's layers, odd sizes, and shards of several chunks (winograd.cpp works on a
+  // few images at a time: 9 images of 5×5 are chunks of 8 + 1).
+  std::vector<Shape> shapes = {{1, 1, 1, 1}, {1, 1, 4, 4}, {2, 3, 5, 7},   {8, 32, 14, 14}, {8, 64, 7, 7},
+                               {1, 17, 33, 2}, {3, 5, 28, 28}, {2, 64, 8, 9}, {9, 3, 5, 5},  {16, 8, 7, 7}};
+  std::vector<int> outs = {1, 2, 7, 64, 64, 16, 32, 33, 5, 9};
   for (int rep = 0; rep < 16; ++rep) {  // plus random ones
     const int C = pick(rng, 1, 64), H = pick(rng, 1, 33), W = pick(rng, 1, 33);
     shapes.push_back({pick(rng, 1, 4), C, H, W});

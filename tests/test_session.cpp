@@ -251,11 +251,11 @@ TEST(Session, WorkRunsWholeUnitsAndLearnsTheirCost) {
   mnist_session(s);
   s.start(tiny());
   EXPECT_EQ(s.expected_unit_ms(), 0.0);  // nothing measured yet
-  s.work(0);                              // exactly one unit: a training shard of 4 images
+  s.work(0);                              // exactly one unit: a training shard of kShard images
   EXPECT_GT(s.expected_unit_ms(), 0.0);
-  EXPECT_EQ(s.status().at("step").as_int64(), 0);  // the batch (8 shards) is not done
-  for (int i = 0; i < 7; ++i) s.work(0);
-  EXPECT_EQ(s.status().at("step").as_int64(), 1);  // 8 units = one batch of 32
+  EXPECT_EQ(s.status().at("step").as_int64(), 0);  // the batch (32 / kShard shards) is not done
+  for (int i = 1; i < 32 / kShard; ++i) s.work(0);
+  EXPECT_EQ(s.status().at("step").as_int64(), 1);  // 32 / kShard units = one batch of 32
   EXPECT_EQ(s.runs().back().step_loss.size(), 1u);
   EXPECT_EQ(s.runs().back().steps_per_epoch, 8);
 }
