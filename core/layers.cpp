@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "direct.h"
 #include "gemm.h"
 #include "simd.h"
 #include "winograd.h"
@@ -189,9 +190,15 @@ class Conv2D : public Layer {
     return double(o.h) * o.w * O_ * C_ * k_ * k_;
   }
   int pad_begin() const { return pad_ == Padding::Same ? (k_ - 1) / 2 : 0; }
-  // Which path computes a 3×3 'same' convolution with several outputs: Winograd when there is
-  // more than one input channel (with one, the transforms cost more than they save).
-  bool winograd() const { return k_ == 3 && pad_ == Padding::Same && C_ > 1; }
+  // The paths of a 3×3 'same' convolution: Winograd (winograd.h) when both sides have several
+  // channels, the direct kernel of direct.h for a single output; with a single input, im2col +
+  // GEMM (9 columns: the transforms would cost more than they save). Other kernel sizes and
+  // 'valid' use im2col + GEMM, or the direct loops below for one output.
+  enum class Path { Im2col, Winograd, DirectToOne };
+  Path path() const {
+    if (k_ != 3 || pad_ != Padding::Same || (C_ == 1 && O_ > 1)) return Path::Im2col;
+    return O_ == 1 ? Path::DirectToOne : Path::Winograd;
+  }
 
   void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
     const Shape& in = x.shape();
@@ -199,6 +206,12 @@ class Conv2D : public Layer {
     y.resize(out);
     const int KK = C_ * k_ * k_;
     const size_t P = size_t(out.h) * out.w;
+    const float* bias = p + size_t(KK) * O_;
+    switch (path()) {
+      case Path::Winograd: return winograd3x3_forward(x.data(), in.n, C_, in.h, in.w, p, bias, O_, y.data(), ws);
+      case Path::DirectToOne: return direct3x3_to_one_forward(x.data(), in.n, C_, in.h, in.w, p, bias, y.data(), ws);
+      case Path::Im2col: break;
+    }
     if (O_ == 1) {  // direct: y = b + Σ_taps w[c,a,b] · (shifted input plane c)
       for (int i = 0; i < in.n; ++i) {
         float* yi = y.image(i);
@@ -212,10 +225,6 @@ class Conv2D : public Layer {
           for (int gx = gx0; gx < gx1; ++gx) yr[gx] += w * xr[gx];
         });
       }
-      return;
-    }
-    if (winograd()) {  // 3×3 'same': Winograd F(4×4, 3×3) over the whole shard (winograd.h)
-      winograd3x3_forward(x.data(), in.n, C_, in.h, in.w, p, p + size_t(KK) * O_, O_, y.data(), ws);
       return;
     }
     CMat W(p, KK, O_);  // (O, C·k·k) row-major  ==  (C·k·k × O) column-major
@@ -233,6 +242,15 @@ class Conv2D : public Layer {
     const Shape& out = y.shape();
     const int KK = C_ * k_ * k_;
     const size_t P = size_t(out.h) * out.w;
+    const Path how = path();
+    if (how != Path::Im2col) {
+      if (dx) dx->resize(in);
+      float* dxp = dx ? dx->data() : nullptr;
+      float* db = dp + size_t(KK) * O_;
+      if (how == Path::Winograd) winograd3x3_backward(x.data(), in.n, C_, in.h, in.w, p, O_, dy.data(), dxp, dp, db, ws);
+      if (how == Path::DirectToOne) direct3x3_to_one_backward(x.data(), in.n, C_, in.h, in.w, p, dy.data(), dxp, dp, db, ws);
+      return;
+    }
     if (O_ == 1) {  // direct: dW[c,a,b] = Σ dy · shifted x;  dx[shifted] += w · dy
       if (dx) { dx->resize(in); dx->fill(0.f); }
       for (int i = 0; i < in.n; ++i) {
@@ -254,12 +272,6 @@ class Conv2D : public Layer {
           }
         });
       }
-      return;
-    }
-    if (winograd()) {
-      if (dx) dx->resize(in);
-      winograd3x3_backward(x.data(), in.n, C_, in.h, in.w, p, O_, dy.data(), dx ? dx->data() : nullptr, dp,
-                           dp + size_t(KK) * O_, ws);
       return;
     }
     CMat W(p, KK, O_);
