@@ -331,7 +331,7 @@ constexpr int kRmAcc = 24, kRmMaxNv = 4;  // of 32 vector registers
 #elif defined(__AVX2__) && defined(__FMA__)
 constexpr int kRmAcc = 12, kRmMaxNv = 2;  // of 16
 #else
-constexpr int kRmAcc = 10, kRmMaxNv = 2;  // of 16 (V8 on x64; the 8×5 tile above measured best)
+constexpr int kRmAcc = 8, kRmMaxNv = 4;  // 2 rows × 4 vectors: V8 on x64 has 15 usable (more spill)
 #endif
 constexpr int rm_rows(int nv) { return kRmAcc / nv < 12 ? kRmAcc / nv : 12; }
 

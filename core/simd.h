@@ -97,7 +97,11 @@ inline f4 odd4(f4 a, f4 b) { return __builtin_shufflevector(a, b, 1, 3, 5, 7); }
 inline f4 lo_zip4(f4 a, f4 b) { return __builtin_shufflevector(a, b, 0, 4, 1, 5); }  // a0 b0 a1 b1
 inline f4 hi_zip4(f4 a, f4 b) { return __builtin_shufflevector(a, b, 2, 6, 3, 7); }  // a2 b2 a3 b3
 inline f4 select4(i4 m, f4 a, f4 b) { return (f4)((m & (i4)a) | (~m & (i4)b)); }   // m ? a : b
+#if defined(__wasm_simd128__)
+inline f4 max4(f4 a, f4 b) { return (f4)wasm_f32x4_pmax((v128_t)a, (v128_t)b); }     // std::max(a, b)
+#else
 inline f4 max4(f4 a, f4 b) { return select4(a < b, b, a); }                          // std::max(a, b)
+#endif
 inline f4 mask4(i4 m) { return (f4)(m & (i4)(f4{1.f, 1.f, 1.f, 1.f})); }             // m ? 1 : 0
 
 // n rounded up to a whole number of vectors.

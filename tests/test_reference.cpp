@@ -16,7 +16,9 @@
 #include "common.h"
 #include "gemm.h"
 #include "layers.h"
+#include "model.h"
 #include "reference.h"
+#include "safetensors.h"
 #include "simd.h"
 #include "winograd.h"
 
@@ -413,5 +415,85 @@ TEST(FastPaths, PoolUpsampleDenseReluMatchReference) {
       ASSERT_EQ(dx[i], gwant) << i;
       ASSERT_EQ(gi[i], gwant) << i;
     }
+  }
+}
+
+// ---- 4. whole models against PyTorch -------------------------------------------------------------
+// tests/data/torch_reference.safetensors (made by tests/data/make_torch_dump.py, in double
+// precision) holds the output, the loss and the gradients of `seed` and `transposed` for two
+// images, with weights from a formula both sides compute.
+
+namespace {
+
+float dump_weight(size_t i, size_t size, int64_t rows, bool bias) {  // = weight_value() in the script
+  const double u = double((uint64_t(i) + 1) * 2654435761ull % 4294967296ull) / 4294967296.0;
+  const double scale = bias ? 0.05 : 1.0 / std::sqrt(double(size) / double(rows));
+  return float((2.0 * u - 1.0) * scale);
+}
+
+const NamedTensor& need(const SafeTensors& st, const std::string& name) {
+  const NamedTensor* t = st.find(name);
+  if (!t) throw Error("torch_reference.safetensors has no tensor " + name);
+  return *t;
+}
+
+}  // namespace
+
+TEST(PyTorchReference, OutputsLossAndGradientsMatch) {
+  const SafeTensors st = load_safetensors(std::string(DAE_TEST_SOURCE_DATA_DIR) + "/torch_reference.safetensors");
+  for (const std::string preset : {"seed", "transposed"}) {
+    SCOPED_TRACE(preset);
+    Model m = Model::build(preset, 1, 28, 28);
+    int checked_params = 0;
+    for (const auto& l : m.layers()) {
+      size_t off = l.offset;
+      for (const auto& ps : l.params) {
+        for (size_t i = 0; i < ps.size(); ++i) m.weights()[off + i] = dump_weight(i, ps.size(), ps.shape[0], ps.name == "bias");
+        off += ps.size();
+      }
+    }
+    const auto& x = need(st, preset + ".x").data;
+    const auto& t = need(st, preset + ".target").data;
+    const auto& y_ref = need(st, preset + ".y").data;
+    ASSERT_EQ(x.size(), 2u * 784);
+    Context ctx;
+    std::vector<float> y(x.size());
+    m.predict(x.data(), 2, y.data(), ctx);
+    double worst_y = 0;
+    for (size_t i = 0; i < y.size(); ++i) worst_y = std::max(worst_y, std::fabs(double(y[i]) - y_ref[i]));
+    EXPECT_LT(worst_y, 1e-5) << "largest output difference";
+
+    std::vector<float> grad(m.num_params(), 0.f);
+    const float scale = 1.f / float(x.size());
+    const double loss = m.train_shard(x.data(), t.data(), 2, LossKind::BCE, scale, grad.data(), ctx) * scale;
+    EXPECT_NEAR(loss, need(st, preset + ".loss").data[0], 1e-5 * loss);
+
+    int li = 0;
+    for (const auto& l : m.layers()) {
+      size_t off = l.offset;
+      for (const auto& ps : l.params) {
+        const std::string name = "layers." + std::to_string(li) + "." + ps.name;
+        SCOPED_TRACE(name);
+        const auto& g_ref = need(st, preset + ".grad." + name).data;
+        const size_t stride = std::stoul(st.metadata.at(preset + ".grad." + name + ".stride"));
+        ASSERT_EQ(g_ref.size(), (ps.size() + stride - 1) / stride);
+        // Relative to the tensor's largest gradient: float32 sums of thousands of terms (and
+        // the Winograd transforms) against PyTorch in double.
+        double gmax = 0;
+        for (float v : g_ref) gmax = std::max(gmax, double(std::fabs(v)));
+        ASSERT_GT(gmax, 0.0);
+        int bad = 0;
+        for (size_t j = 0; j < g_ref.size(); ++j) {
+          const double got = grad[off + j * stride], want = g_ref[j];
+          if (std::fabs(got - want) > 2e-5 * gmax && ++bad <= 3)
+            ADD_FAILURE() << name << "[" << j * stride << "]: got " << got << ", PyTorch " << want << " (largest " << gmax << ")";
+        }
+        EXPECT_EQ(bad, 0);
+        ++checked_params;
+        off += ps.size();
+      }
+      ++li;
+    }
+    EXPECT_EQ(checked_params, 10);
   }
 }
