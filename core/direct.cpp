@@ -57,7 +57,9 @@ template <int NR, int NB>
 void rows_block(const float* pads, int planes, size_t plane_stride, const Padded& g, const float* w, float bias,
                 int r0, int c0, float* out) {
   vf acc[NR][NB];
+#pragma GCC unroll 4
   for (int r = 0; r < NR; ++r)
+#pragma GCC unroll 8
     for (int v = 0; v < NB; ++v) acc[r][v] = set1(bias);
   for (int p = 0; p < planes; ++p) {
     const float* src = pads + p * plane_stride + size_t(r0) * g.S + c0;
@@ -67,17 +69,20 @@ void rows_block(const float* pads, int planes, size_t plane_stride, const Padded
 #pragma GCC unroll 3
       for (int b = 0; b < 3; ++b) {
         vf x[NB];
+#pragma GCC unroll 8
         for (int v = 0; v < NB; ++v) x[v] = load(src + i * g.S + b + v * L);
 #pragma GCC unroll 3
         for (int a = 0; a < 3; ++a) {
           const int r = i - a;
           if (r < 0 || r >= NR) continue;
           const vf wv = bcast(wp + 3 * a + b);
+#pragma GCC unroll 8
           for (int v = 0; v < NB; ++v) acc[r][v] = fmadd(wv, x[v], acc[r][v]);
         }
       }
   }
   const int n = std::min(NB * L, g.W - c0);
+#pragma GCC unroll 4
   for (int r = 0; r < NR; ++r) {
     float* o = out + size_t(r0 + r) * g.W + c0;
     if (n == NB * L) {

@@ -339,18 +339,27 @@ template <int MR, int NV>
 void rm_tile(int K, const float* __restrict a, ptrdiff_t ams, ptrdiff_t aks, const float* __restrict b,
              ptrdiff_t ldb, float* c, ptrdiff_t ldc, bool acc) {
   namespace v = simd;
+  // (The unroll pragmas make GCC keep s in registers; otherwise it also stores every
+  // accumulator to the stack on each step of k.)
   v::vf s[MR][NV];
+#pragma GCC unroll 16
   for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) s[i][j] = v::zero();
   for (int k = 0; k < K; ++k, a += aks, b += ldb) {
     v::vf bv[NV];
+#pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) bv[j] = v::load(b + j * v::kLanes);
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       const v::vf av = v::bcast(a + i * ams);
+#pragma GCC unroll 4
       for (int j = 0; j < NV; ++j) s[i][j] = v::fmadd(av, bv[j], s[i][j]);
     }
   }
+#pragma GCC unroll 16
   for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
     for (int j = 0; j < NV; ++j) {
       float* cp = c + i * ldc + j * v::kLanes;
       v::store(cp, acc ? v::add(v::load(cp), s[i][j]) : s[i][j]);

@@ -89,18 +89,24 @@ inline void a_adj(const vf y[4], vf m[6]) {
 
 // Applies a 1-D transform f (IN → OUT points) along both axes of an IN×IN tile of vectors:
 // the tile's (i, j) comes from get(i, j); the result's (p, q) goes to put(p, q, v).
+// (Loops fully unrolled so that the small arrays live in registers where they fit.)
 template <int IN, int OUT, class F, class Get, class Put>
 inline void transform2d(F f, Get&& get, Put&& put) {
   vf tmp[OUT][IN];
+#pragma GCC unroll 8
   for (int j = 0; j < IN; ++j) {  // down each column
     vf col[IN], out[OUT];
+#pragma GCC unroll 8
     for (int i = 0; i < IN; ++i) col[i] = get(i, j);
     f(col, out);
+#pragma GCC unroll 8
     for (int p = 0; p < OUT; ++p) tmp[p][j] = out[p];
   }
+#pragma GCC unroll 8
   for (int p = 0; p < OUT; ++p) {  // along each row
     vf out[OUT];
     f(tmp[p], out);
+#pragma GCC unroll 8
     for (int q = 0; q < OUT; ++q) put(p, q, out[q]);
   }
 }
