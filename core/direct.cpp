@@ -85,12 +85,16 @@ void rows_block(const float* pads, int planes, size_t plane_stride, const Padded
 #pragma GCC unroll 4
   for (int r = 0; r < NR; ++r) {
     float* o = out + size_t(r0 + r) * g.W + c0;
-    if (n == NB * L) {
-      for (int v = 0; v < NB; ++v) store(o + v * L, acc[r][v]);
-    } else {
-      float tmp[NB * L];
-      for (int v = 0; v < NB; ++v) store(tmp + v * L, acc[r][v]);
-      std::copy(tmp, tmp + n, o);
+    // Whole vectors, then the last partial one lane by lane (no memcpy call for a few floats).
+#pragma GCC unroll 8
+    for (int v = 0; v < NB; ++v) {
+      if ((v + 1) * L <= n) {
+        store(o + v * L, acc[r][v]);
+      } else if (v * L < n) {
+        float tmp[L];
+        store(tmp, acc[r][v]);
+        for (int l = 0; l < n - v * L; ++l) o[v * L + l] = tmp[l];
+      }
     }
   }
 }

@@ -561,7 +561,10 @@ class UpSample2 : public Layer {
           simd::store4(r0 + 2 * ix + 4, simd::hi_zip4(v, v));
         }
         for (; ix < in.w; ++ix) r0[2 * ix] = r0[2 * ix + 1] = xr[ix];
-        std::memcpy(r0 + out.w, r0, sizeof(float) * out.w);
+        float* r1 = r0 + out.w;  // the row again (a loop: memcpy calls cost more for rows this short)
+        int q = 0;
+        for (; q + 4 <= out.w; q += 4) simd::store4(r1 + q, simd::load4(r0 + q));
+        for (; q < out.w; ++q) r1[q] = r0[q];
       }
     }
   }

@@ -142,6 +142,7 @@ struct Geometry {
 };
 
 // dst[j·dst_rs + i] = src[i·src_rs + j] for i < rows, j < cols; 4×4 blocks through registers.
+// (For the small weight matrices.)
 void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* dst, ptrdiff_t dst_rs) {
   int i = 0;
   for (; i + 4 <= rows; i += 4) {
@@ -162,6 +163,102 @@ void transpose(const float* src, ptrdiff_t src_rs, int rows, int cols, float* ds
   }
   for (; i < rows; ++i)
     for (int j = 0; j < cols; ++j) dst[j * dst_rs + i] = src[i * src_rs + j];
+}
+
+// ---- NCHW planes ↔ channels-last pixels -----------------------------------------------------------
+// A square block of B channels × B pixels goes through registers: B rows loaded, transposed,
+// B columns stored. B = 8 with 256-bit vectors (AVX2, AVX-512 builds), else 4.
+#if defined(__AVX2__)
+constexpr int kTB = 8;
+struct Block {
+  __m256 r[8];
+  void load_row(int i, const float* p) { r[i] = _mm256_loadu_ps(p); }
+  void store_row(int i, float* p) const { _mm256_storeu_ps(p, r[i]); }
+  void transpose() {
+    __m256 t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+      t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+      u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+      u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+      u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+      u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; ++i) {
+      r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+      r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+    }
+  }
+};
+#else
+constexpr int kTB = 4;
+struct Block {
+  f4 r[4];
+  void load_row(int i, const float* p) { r[i] = load4(p); }
+  void store_row(int i, float* p) const { store4(p, r[i]); }
+  void transpose() {
+    const f4 t0 = lo_zip4(r[0], r[1]), t1 = hi_zip4(r[0], r[1]), t2 = lo_zip4(r[2], r[3]), t3 = hi_zip4(r[2], r[3]);
+    r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+    r[1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+    r[2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+    r[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+  }
+};
+#endif
+
+// Pixel p = r·W + c of an image ↔ its channels-last vector at base + r·rs + c·K: the pixels of a
+// plane are walked in order across row ends, so blocks need no row alignment.
+struct PixelMap {
+  float* base;
+  size_t rs;
+  int W, K;
+  float* at(int p) const { return base + size_t(p / W) * rs + size_t(p % W) * K; }
+};
+
+// map(p)[c] = planes[c·ps + p] for c < C, p < P (one image).
+void to_channels_last(const float* planes, size_t ps, int C, int P, const PixelMap& map) {
+  int p0 = 0;
+  for (; p0 + kTB <= P; p0 += kTB) {
+    float* dst[kTB];
+    for (int q = 0; q < kTB; ++q) dst[q] = map.at(p0 + q);
+    int c0 = 0;
+    for (; c0 + kTB <= C; c0 += kTB) {
+      Block b;
+      for (int i = 0; i < kTB; ++i) b.load_row(i, planes + (c0 + i) * ps + p0);
+      b.transpose();
+      for (int q = 0; q < kTB; ++q) b.store_row(q, dst[q] + c0);
+    }
+    for (; c0 < C; ++c0)
+      for (int q = 0; q < kTB; ++q) dst[q][c0] = planes[c0 * ps + p0 + q];
+  }
+  for (; p0 < P; ++p0) {
+    float* d = map.at(p0);
+    for (int c = 0; c < C; ++c) d[c] = planes[c * ps + p0];
+  }
+}
+
+// planes[c·ps + p] = map(p)[c] for c < C, p < P (one image).
+void from_channels_last(const PixelMap& map, int C, int P, float* planes, size_t ps) {
+  int p0 = 0;
+  for (; p0 + kTB <= P; p0 += kTB) {
+    const float* src[kTB];
+    for (int q = 0; q < kTB; ++q) src[q] = map.at(p0 + q);
+    int c0 = 0;
+    for (; c0 + kTB <= C; c0 += kTB) {
+      Block b;
+      for (int q = 0; q < kTB; ++q) b.load_row(q, src[q] + c0);
+      b.transpose();
+      for (int i = 0; i < kTB; ++i) b.store_row(i, planes + (c0 + i) * ps + p0);
+    }
+    for (; c0 < C; ++c0)
+      for (int q = 0; q < kTB; ++q) planes[c0 * ps + p0 + q] = src[q][c0];
+  }
+  for (; p0 < P; ++p0) {
+    const float* s = map.at(p0);
+    for (int c = 0; c < C; ++c) planes[c * ps + p0] = s[c];
+  }
 }
 
 // Zeroes n floats (a multiple of L).
@@ -193,10 +290,9 @@ void zero_frame(float* buf, int n, int R, size_t rs, int Q, int K, int channels,
 // x (n, C, H, W) → xp (n, Hp rows of Wp pixels, Cp lanes), zero around the image.
 void to_padded_hwc(const float* x, const Geometry& g, float* xp) {
   zero_frame(xp, g.n, g.Hp, g.xrs, g.Wp, g.Cp, g.C, 1, g.H + 1, 1, g.W + 1);
+  const size_t P = size_t(g.H) * g.W;
   for (int i = 0; i < g.n; ++i)
-    for (int r = 0; r < g.H; ++r)
-      transpose(x + (size_t(i) * g.C * g.H + r) * g.W, ptrdiff_t(g.H) * g.W, g.C, g.W,
-                xp + (size_t(i) * g.Hp + r + 1) * g.xrs + g.Cp, g.Cp);
+    to_channels_last(x + i * g.C * P, P, g.C, int(P), {xp + (size_t(i) * g.Hp + 1) * g.xrs + g.Cp, g.xrs, g.W, g.Cp});
 }
 
 // V[ξ][t][c] = (Bᵀ d B)[ξ] for every tile's 6×6 patch d of xp.
@@ -284,8 +380,7 @@ void winograd3x3_forward(const float* x, int n, int C, int H, int W, const float
     });
     float* yc = y + i0 * img_out;
     for (int i = 0; i < g.n; ++i)  // HWC → NCHW
-      for (int r = 0; r < H; ++r)
-        transpose(yh + (size_t(i) * H + r) * yrs, g.Op, W, O, yc + (size_t(i) * O * H + r) * W, ptrdiff_t(H) * W);
+      from_channels_last({yh + size_t(i) * H * yrs, yrs, W, g.Op}, O, H * W, yc + size_t(i) * O * H * W, size_t(H) * W);
   }
 }
 
@@ -314,8 +409,7 @@ void winograd3x3_backward(const float* x, int n, int C, int H, int W, const floa
     // dy → channels-last, zero-padded to whole tiles; db += Σ dy over pixels.
     zero_frame(dyh, g.n, Hq, drs, Wq, g.Op, O, 0, H, 0, W);
     for (int i = 0; i < g.n; ++i)
-      for (int r = 0; r < H; ++r)
-        transpose(dy + (i0 + i) * img_out + size_t(r) * W, ptrdiff_t(H) * W, O, W, dyh + (size_t(i) * Hq + r) * drs, g.Op);
+      to_channels_last(dy + (i0 + i) * img_out, size_t(H) * W, O, H * W, {dyh + size_t(i) * Hq * drs, drs, W, g.Op});
     for (int ov = 0; ov < g.Op; ov += L) {
       vf s = zero();
       for (int r = 0; r < g.n * Hq; ++r)
@@ -364,9 +458,8 @@ void winograd3x3_backward(const float* x, int n, int C, int H, int W, const floa
     });
     float* dxc = dx + i0 * img_in;
     for (int i = 0; i < g.n; ++i)  // the image's part of dxp → NCHW
-      for (int r = 0; r < H; ++r)
-        transpose(dxp + (size_t(i) * g.Hp + r + 1) * g.xrs + g.Cp, g.Cp, W, C, dxc + (size_t(i) * C * H + r) * W,
-                  ptrdiff_t(H) * W);
+      from_channels_last({dxp + (size_t(i) * g.Hp + 1) * g.xrs + g.Cp, g.xrs, W, g.Cp}, C, H * W,
+                         dxc + size_t(i) * C * H * W, size_t(H) * W);
   }
   if (db_in_regs)
     for (int ov = 0; ov < gq.Op; ov += L) {
