@@ -209,20 +209,27 @@ struct Block {
 #endif
 
 // Pixel p = r·W + c of an image ↔ its channels-last vector at base + r·rs + c·K: the pixels of a
-// plane are walked in order across row ends, so blocks need no row alignment.
+// plane are walked in order across row ends (next() steps to p + 1), so blocks need no row
+// alignment.
 struct PixelMap {
   float* base;
   size_t rs;
   int W, K;
-  float* at(int p) const { return base + size_t(p / W) * rs + size_t(p % W) * K; }
+  int r = 0, c = 0;  // the walk's position
+  PixelMap(float* b, size_t rs_, int W_, int K_) : base(b), rs(rs_), W(W_), K(K_) {}
+  float* next() {
+    float* p = base + size_t(r) * rs + size_t(c) * K;
+    if (++c == W) c = 0, ++r;
+    return p;
+  }
 };
 
 // map(p)[c] = planes[c·ps + p] for c < C, p < P (one image).
-void to_channels_last(const float* planes, size_t ps, int C, int P, const PixelMap& map) {
+void to_channels_last(const float* planes, size_t ps, int C, int P, PixelMap map) {
   int p0 = 0;
   for (; p0 + kTB <= P; p0 += kTB) {
     float* dst[kTB];
-    for (int q = 0; q < kTB; ++q) dst[q] = map.at(p0 + q);
+    for (int q = 0; q < kTB; ++q) dst[q] = map.next();
     int c0 = 0;
     for (; c0 + kTB <= C; c0 += kTB) {
       Block b;
@@ -234,17 +241,17 @@ void to_channels_last(const float* planes, size_t ps, int C, int P, const PixelM
       for (int q = 0; q < kTB; ++q) dst[q][c0] = planes[c0 * ps + p0 + q];
   }
   for (; p0 < P; ++p0) {
-    float* d = map.at(p0);
+    float* d = map.next();
     for (int c = 0; c < C; ++c) d[c] = planes[c * ps + p0];
   }
 }
 
 // planes[c·ps + p] = map(p)[c] for c < C, p < P (one image).
-void from_channels_last(const PixelMap& map, int C, int P, float* planes, size_t ps) {
+void from_channels_last(PixelMap map, int C, int P, float* planes, size_t ps) {
   int p0 = 0;
   for (; p0 + kTB <= P; p0 += kTB) {
     const float* src[kTB];
-    for (int q = 0; q < kTB; ++q) src[q] = map.at(p0 + q);
+    for (int q = 0; q < kTB; ++q) src[q] = map.next();
     int c0 = 0;
     for (; c0 + kTB <= C; c0 += kTB) {
       Block b;
@@ -256,7 +263,7 @@ void from_channels_last(const PixelMap& map, int C, int P, float* planes, size_t
       for (int q = 0; q < kTB; ++q) planes[c0 * ps + p0 + q] = src[q][c0];
   }
   for (; p0 < P; ++p0) {
-    const float* s = map.at(p0);
+    const float* s = map.next();
     for (int c = 0; c < C; ++c) planes[c * ps + p0] = s[c];
   }
 }
