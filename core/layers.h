@@ -27,7 +27,7 @@ struct Workspace {
   FloatVec col, dcol;
   float* col_buf(size_t n) { if (col.size() < n) col.resize(n); return col.data(); }
   float* dcol_buf(size_t n) { if (dcol.size() < n) dcol.resize(n); return dcol.data(); }
-  // Numbered scratch arrays for the fast kernels (winograd.cpp): at least n floats each.
+  // Numbered scratch arrays for the fast kernels (winograd.cpp, direct.cpp): at least n floats each.
   static constexpr int kSlots = 8;
   FloatVec slot[kSlots];
   float* buf(int i, size_t n) { if (slot[i].size() < n) slot[i].resize(n); return slot[i].data(); }
