@@ -14,6 +14,8 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cstddef>
 #include <cstring>
 
@@ -23,6 +25,7 @@
 #include <Eigen/Core>
 #endif
 
+#include "simd.h"
 #include "tensor.h"
 
 namespace dae {
@@ -320,7 +323,82 @@ void gemm_eigen(bool transA, bool transB, int M, int N, int K, const float* A, i
 }
 #endif
 
+// ---- row-major kernel (gemm_rowmajor) ------------------------------------------------------
+// A tile of MR rows × NV vectors of C in registers: per step of k, NV vector loads of B's row k,
+// MR broadcasts of A's column k, MR·NV multiply-adds.
+#if defined(__AVX512F__)
+constexpr int kRmAcc = 24, kRmMaxNv = 4;  // of 32 vector registers
+#elif defined(__AVX2__) && defined(__FMA__)
+constexpr int kRmAcc = 12, kRmMaxNv = 2;  // of 16
+#else
+constexpr int kRmAcc = 8, kRmMaxNv = 4;  // 2 rows × 4 vectors: V8 on x64 has 15 usable (more spill)
+#endif
+constexpr int rm_rows(int nv) { return kRmAcc / nv < 12 ? kRmAcc / nv : 12; }
+
+template <int MR, int NV>
+void rm_tile(int K, const float* __restrict a, ptrdiff_t ams, ptrdiff_t aks, const float* __restrict b,
+             ptrdiff_t ldb, float* c, ptrdiff_t ldc, bool acc) {
+  namespace v = simd;
+  // (The unroll pragmas make GCC keep s in registers; otherwise it also stores every
+  // accumulator to the stack on each step of k.)
+  v::vf s[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) s[i][j] = v::zero();
+  for (int k = 0; k < K; ++k, a += aks, b += ldb) {
+    v::vf bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) bv[j] = v::load(b + j * v::kLanes);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const v::vf av = v::bcast(a + i * ams);
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; ++j) s[i][j] = v::fmadd(av, bv[j], s[i][j]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; ++j) {
+      float* cp = c + i * ldc + j * v::kLanes;
+      v::store(cp, acc ? v::add(v::load(cp), s[i][j]) : s[i][j]);
+    }
+}
+
+using RmTile = void (*)(int, const float*, ptrdiff_t, ptrdiff_t, const float*, ptrdiff_t, float*, ptrdiff_t, bool);
+template <int NV, int... I>
+constexpr std::array<RmTile, sizeof...(I)> rm_table(std::integer_sequence<int, I...>) {
+  return {rm_tile<I + 1, NV>...};
+}
+// kRmTiles[nv − 1][mr − 1]: the tile of mr rows × nv vectors.
+template <int NV>
+constexpr auto kRmTileTable = rm_table<NV>(std::make_integer_sequence<int, rm_rows(NV)>());
+const RmTile* const kRmTiles[4] = {kRmTileTable<1>.data(), kRmTileTable<2>.data(),
+                                   kRmMaxNv >= 3 ? kRmTileTable<3>.data() : nullptr,
+                                   kRmMaxNv >= 4 ? kRmTileTable<4>.data() : nullptr};
+
 }  // namespace
+
+void gemm_rowmajor(int M, int N, int K, const float* a, ptrdiff_t ams, ptrdiff_t aks, const float* b, ptrdiff_t ldb,
+                   float* c, ptrdiff_t ldc, bool accumulate) {
+  constexpr int L = simd::kLanes;
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < M; ++i) std::fill(c + i * ldc, c + i * ldc + N, 0.f);
+    return;
+  }
+  for (int j0 = 0; j0 < N / L;) {  // column blocks of kRmMaxNv vectors, then the rest
+    const int nv = std::min(kRmMaxNv, N / L - j0), mr = rm_rows(nv);
+    const RmTile* tiles = kRmTiles[nv - 1];
+    for (int i0 = 0; i0 < M; i0 += mr) {
+      const int rows = std::min(mr, M - i0);
+      tiles[rows - 1](K, a + i0 * ams, ams, aks, b + j0 * L, ldb, c + i0 * ldc + j0 * L, ldc, accumulate);
+    }
+    j0 += nv;
+  }
+}
 
 void gemm_blocked(bool transA, bool transB, int M, int N, int K, const float* A, int lda, const float* B,
                   int ldb, float* C, int ldc, bool accumulate) {

@@ -15,6 +15,7 @@
 // Results are deterministic: the summation order depends only on the sizes and the flags,
 // never on where the arrays sit in memory.
 #pragma once
+#include <cstddef>
 
 namespace dae {
 
@@ -25,5 +26,19 @@ void gemm(bool transA, bool transB, int M, int N, int K, const float* A, int lda
 // 128-bit vectors natively), so the tests can check it on any platform.
 void gemm_blocked(bool transA, bool transB, int M, int N, int K, const float* A, int lda,
                   const float* B, int ldb, float* C, int ldc, bool accumulate);
+
+// Row-major product for the Winograd domain (winograd.cpp), where the operands are laid out so
+// that no packing is needed:
+//
+//   C (M×N, row-major, row stride ldc)  =  [C +] A·B
+//   A(m, k) = a[m·ams + k·aks]   (any strides: each entry is broadcast to a vector)
+//   B (K×N, row-major, row stride ldb)
+//
+// N must be a multiple of simd::kLanes (simd.h): B's rows and C's rows are whole vectors.
+// Register-blocked: a tile of up to 6–12 rows × 1–4 vectors of C stays in registers while k
+// runs from 0 to K − 1, so every element is C_old + (((a_0·b_0 + a_1·b_1) + …) in order of k
+// (fused multiply-adds natively): the result depends only on the sizes, never on threads.
+void gemm_rowmajor(int M, int N, int K, const float* a, std::ptrdiff_t ams, std::ptrdiff_t aks, const float* b,
+                   std::ptrdiff_t ldb, float* c, std::ptrdiff_t ldc, bool accumulate);
 
 }  // namespace dae

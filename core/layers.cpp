@@ -8,7 +8,10 @@
 #include <cstring>
 
 #include "common.h"
+#include "direct.h"
 #include "gemm.h"
+#include "simd.h"
+#include "winograd.h"
 
 namespace dae {
 namespace {
@@ -33,9 +36,11 @@ void im2col_impl(std::conditional_t<kScatter, float*, const float*> src, int C, 
     for (int a = 0; a < k; ++a) {
       for (int b = 0; b < k; ++b) {
         auto colj = col + ((size_t(c) * k + a) * k + b) * P;
-        // gx range whose source column gx·s + b − pad lies inside [0, Ws).
+        // gx range whose source column gx·s + b − pad lies inside [0, Ws) (floor division: the
+        // numerator is negative when the tap falls right of a very narrow source).
         const int gx0 = std::max(0, (pad - b + s - 1) / s);
-        const int gx1 = std::min(gw, (Ws - 1 + pad - b) / s + 1);
+        const int last = Ws - 1 + pad - b;
+        const int gx1 = std::min(gw, last < 0 ? 0 : last / s + 1);
         for (int gy = 0; gy < gh; ++gy) {
           const int sy = gy * s + a - pad;
           auto row = colj + size_t(gy) * gw;
@@ -185,6 +190,15 @@ class Conv2D : public Layer {
     return double(o.h) * o.w * O_ * C_ * k_ * k_;
   }
   int pad_begin() const { return pad_ == Padding::Same ? (k_ - 1) / 2 : 0; }
+  // The paths of a 3×3 'same' convolution: Winograd (winograd.h) when both sides have several
+  // channels, the direct kernel of direct.h for a single output; with a single input, im2col +
+  // GEMM (9 columns: the transforms would cost more than they save). Other kernel sizes and
+  // 'valid' use im2col + GEMM, or the direct loops below for one output.
+  enum class Path { Im2col, Winograd, DirectToOne };
+  Path path() const {
+    if (k_ != 3 || pad_ != Padding::Same || (C_ == 1 && O_ > 1)) return Path::Im2col;
+    return O_ == 1 ? Path::DirectToOne : Path::Winograd;
+  }
 
   void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
     const Shape& in = x.shape();
@@ -192,6 +206,12 @@ class Conv2D : public Layer {
     y.resize(out);
     const int KK = C_ * k_ * k_;
     const size_t P = size_t(out.h) * out.w;
+    const float* bias = p + size_t(KK) * O_;
+    switch (path()) {
+      case Path::Winograd: return winograd3x3_forward(x.data(), in.n, C_, in.h, in.w, p, bias, O_, y.data(), ws);
+      case Path::DirectToOne: return direct3x3_to_one_forward(x.data(), in.n, C_, in.h, in.w, p, bias, y.data(), ws);
+      case Path::Im2col: break;
+    }
     if (O_ == 1) {  // direct: y = b + Σ_taps w[c,a,b] · (shifted input plane c)
       for (int i = 0; i < in.n; ++i) {
         float* yi = y.image(i);
@@ -222,6 +242,15 @@ class Conv2D : public Layer {
     const Shape& out = y.shape();
     const int KK = C_ * k_ * k_;
     const size_t P = size_t(out.h) * out.w;
+    const Path how = path();
+    if (how != Path::Im2col) {
+      if (dx) dx->resize(in);
+      float* dxp = dx ? dx->data() : nullptr;
+      float* db = dp + size_t(KK) * O_;
+      if (how == Path::Winograd) winograd3x3_backward(x.data(), in.n, C_, in.h, in.w, p, O_, dy.data(), dxp, dp, db, ws);
+      if (how == Path::DirectToOne) direct3x3_to_one_backward(x.data(), in.n, C_, in.h, in.w, p, dy.data(), dxp, dp, db, ws);
+      return;
+    }
     if (O_ == 1) {  // direct: dW[c,a,b] = Σ dy · shifted x;  dx[shifted] += w · dy
       if (dx) { dx->resize(in); dx->fill(0.f); }
       for (int i = 0; i < in.n; ++i) {
@@ -389,23 +418,49 @@ class Conv2DTranspose : public Layer {
 
 // Backward of fw full 2×2 windows on the row pair (r0, r1): each window's gradient g goes to its
 // first maximum in row-major order (a, b, c, d = top-left, top-right, bottom-left, bottom-right).
-// Written as arithmetic on 0/1 masks with restrict pointers, so it vectorises and, where it
-// does not, has no data-dependent branches (pooled ReLU outputs make them unpredictable).
-__attribute__((noinline)) void route_max_grad(const float* __restrict r0, const float* __restrict r1,
-                                              const float* __restrict g, float* __restrict d0,
-                                              float* __restrict d1, int fw) {
-  for (int ox = 0; ox < fw; ++ox) {
-    const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-    const float ia = float((a >= b) & (a >= c) & (a >= d));
-    const float ib = float((b > a) & (b >= c) & (b >= d));
-    const float ic = float((c > a) & (c > b) & (c >= d));
-    const float id = 1.f - ia - ib - ic;
-    const float gv = g[ox];
-    d0[2 * ox] = ia * gv;
-    d0[2 * ox + 1] = ib * gv;
-    d1[2 * ox] = ic * gv;
-    d1[2 * ox + 1] = id * gv;
+// Arithmetic on 0/1 masks, four windows at a time (pooled ReLU outputs make branches unpredictable).
+void route_max_grad(const float* r0, const float* r1, const float* g, float* d0, float* d1, int fw) {
+  using namespace simd;
+  auto masks = [](auto a, auto b, auto c, auto d, auto& ia, auto& ib, auto& ic, auto& id) {
+    ia = (a >= b) & (a >= c) & (a >= d);
+    ib = (b > a) & (b >= c) & (b >= d);
+    ic = (c > a) & (c > b) & (c >= d);
+    id = !(ia | ib | ic);
+  };
+  int ox = 0;
+  for (; ox + 4 <= fw; ox += 4) {
+    const f4 x0 = load4(r0 + 2 * ox), x1 = load4(r0 + 2 * ox + 4), y0 = load4(r1 + 2 * ox), y1 = load4(r1 + 2 * ox + 4);
+    const f4 a = even4(x0, x1), b = odd4(x0, x1), c = even4(y0, y1), d = odd4(y0, y1);
+    const i4 ia = (a >= b) & (a >= c) & (a >= d), ib = (b > a) & (b >= c) & (b >= d), ic = (c > a) & (c > b) & (c >= d);
+    const i4 id = ~(ia | ib | ic);
+    const f4 gv = load4(g + ox);
+    const f4 ga = mask4(ia) * gv, gb = mask4(ib) * gv, gc = mask4(ic) * gv, gd = mask4(id) * gv;
+    store4(d0 + 2 * ox, lo_zip4(ga, gb));
+    store4(d0 + 2 * ox + 4, hi_zip4(ga, gb));
+    store4(d1 + 2 * ox, lo_zip4(gc, gd));
+    store4(d1 + 2 * ox + 4, hi_zip4(gc, gd));
   }
+  for (; ox < fw; ++ox) {
+    const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+    bool ia, ib, ic, id;
+    masks(a, b, c, d, ia, ib, ic, id);
+    const float gv = g[ox];
+    d0[2 * ox] = float(ia) * gv;
+    d0[2 * ox + 1] = float(ib) * gv;
+    d1[2 * ox] = float(ic) * gv;
+    d1[2 * ox + 1] = float(id) * gv;
+  }
+}
+
+// y[ox] = max of the 2×2 window ox of rows r0, r1, for fw full windows.
+void pool_row(const float* r0, const float* r1, float* y, int fw) {
+  using namespace simd;
+  int ox = 0;
+  for (; ox + 4 <= fw; ox += 4) {
+    const f4 x0 = load4(r0 + 2 * ox), x1 = load4(r0 + 2 * ox + 4), y0 = load4(r1 + 2 * ox), y1 = load4(r1 + 2 * ox + 4);
+    store4(y + ox, max4(max4(even4(x0, x1), odd4(x0, x1)), max4(even4(y0, y1), odd4(y0, y1))));
+  }
+  for (; ox < fw; ++ox) y[ox] = std::max(std::max(r0[2 * ox], r0[2 * ox + 1]), std::max(r1[2 * ox], r1[2 * ox + 1]));
 }
 
 // =============================================================================================
@@ -440,13 +495,7 @@ class MaxPool2 : public Layer {
     for (size_t pl = 0; pl < planes; ++pl) {
       const float* xp = x.data() + pl * H * W;
       float* yp = y.data() + pl * out.h * out.w;
-      for (int oy = 0; oy < fh; ++oy) {
-        const float* r0 = xp + size_t(2 * oy) * W;
-        const float* r1 = r0 + W;
-        float* yr = yp + size_t(oy) * out.w;
-        for (int ox = 0; ox < fw; ++ox)
-          yr[ox] = std::max(std::max(r0[2 * ox], r0[2 * ox + 1]), std::max(r1[2 * ox], r1[2 * ox + 1]));
-      }
+      for (int oy = 0; oy < fh; ++oy) pool_row(xp + size_t(2 * oy) * W, xp + size_t(2 * oy + 1) * W, yp + size_t(oy) * out.w, fw);
       // Partial windows on the last row / column of odd sizes.
       for (int oy = 0; oy < out.h; ++oy)
         for (int ox = (oy < fh ? fw : 0); ox < out.w; ++ox) yp[oy * out.w + ox] = xp[argmax(xp, H, W, oy, ox)];
@@ -504,8 +553,18 @@ class UpSample2 : public Layer {
       float* yp = y.data() + pl * out.h * out.w;
       for (int iy = 0; iy < in.h; ++iy) {
         float* r0 = yp + size_t(2 * iy) * out.w;
-        for (int ix = 0; ix < in.w; ++ix) r0[2 * ix] = r0[2 * ix + 1] = xp[iy * in.w + ix];
-        std::memcpy(r0 + out.w, r0, sizeof(float) * out.w);
+        const float* xr = xp + size_t(iy) * in.w;
+        int ix = 0;
+        for (; ix + 4 <= in.w; ix += 4) {  // x0 x1 x2 x3 → x0 x0 x1 x1 | x2 x2 x3 x3
+          const simd::f4 v = simd::load4(xr + ix);
+          simd::store4(r0 + 2 * ix, simd::lo_zip4(v, v));
+          simd::store4(r0 + 2 * ix + 4, simd::hi_zip4(v, v));
+        }
+        for (; ix < in.w; ++ix) r0[2 * ix] = r0[2 * ix + 1] = xr[ix];
+        float* r1 = r0 + out.w;  // the row again (a loop: memcpy calls cost more for rows this short)
+        int q = 0;
+        for (; q + 4 <= out.w; q += 4) simd::store4(r1 + q, simd::load4(r0 + q));
+        for (; q < out.w; ++q) r1[q] = r0[q];
       }
     }
   }
@@ -522,8 +581,14 @@ class UpSample2 : public Layer {
       for (int iy = 0; iy < in.h; ++iy) {
         const float* r0 = d + size_t(2 * iy) * out.w;
         const float* r1 = r0 + out.w;
-        for (int ix = 0; ix < in.w; ++ix)
-          dxp[iy * in.w + ix] = (r0[2 * ix] + r0[2 * ix + 1]) + (r1[2 * ix] + r1[2 * ix + 1]);
+        float* o = dxp + size_t(iy) * in.w;
+        int ix = 0;
+        for (; ix + 4 <= in.w; ix += 4) {
+          using namespace simd;
+          const f4 a0 = load4(r0 + 2 * ix), a1 = load4(r0 + 2 * ix + 4), b0 = load4(r1 + 2 * ix), b1 = load4(r1 + 2 * ix + 4);
+          store4(o + ix, (even4(a0, a1) + odd4(a0, a1)) + (even4(b0, b1) + odd4(b0, b1)));
+        }
+        for (; ix < in.w; ++ix) o[ix] = (r0[2 * ix] + r0[2 * ix + 1]) + (r1[2 * ix] + r1[2 * ix + 1]);
       }
     }
   }
@@ -630,39 +695,30 @@ class ReLU : public Layer {
   std::string token() const override { return "relu"; }
   bool in_place() const override { return true; }
   Shape output_shape(const Shape& in) const override { return in; }
-  // In place (x and y, dy and dx the same tensor) the loops name one buffer only: a compiler
-  // cannot prove two equal pointers don't overlap and would fall back to scalar code.
+  // In place, x and y (dy and dx) are the same tensor.
   void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
-    const size_t n = x.size();
-    if (&x == &y) {
-      float* b = y.data();
-      for (size_t i = 0; i < n; ++i) b[i] = b[i] > 0.f ? b[i] : 0.f;
-      return;
-    }
-    y.resize(x.shape());
-    relu_copy(x.data(), y.data(), n);
+    if (&x != &y) y.resize(x.shape());
+    relu_copy(x.data(), y.data(), x.size());
   }
   void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
                 Workspace&) const override {
     if (!dx) return;
-    const size_t n = y.size();
-    if (dx == &dy) {
-      mask_by_positive(y.data(), dx->data(), n);
-      return;
-    }
-    dx->resize(y.shape());
-    masked_copy(y.data(), dy.data(), dx->data(), n);
+    if (dx != &dy) dx->resize(y.shape());
+    masked_copy(y.data(), dy.data(), dx->data(), y.size());
   }
 
  private:
-  static void relu_copy(const float* __restrict a, float* __restrict b, size_t n) {
-    for (size_t i = 0; i < n; ++i) b[i] = a[i] > 0.f ? a[i] : 0.f;
+  // b = relu(a) and o = y > 0 ? g : 0 (the pointers may be equal), a vector at a time.
+  static void relu_copy(const float* a, float* b, size_t n) {
+    size_t i = 0;
+    for (; i + simd::kLanes <= n; i += simd::kLanes) simd::store(b + i, simd::relu(simd::load(a + i)));
+    for (; i < n; ++i) b[i] = a[i] > 0.f ? a[i] : 0.f;
   }
-  static void mask_by_positive(const float* __restrict y, float* __restrict g, size_t n) {
-    for (size_t i = 0; i < n; ++i) g[i] = y[i] > 0.f ? g[i] : 0.f;
-  }
-  static void masked_copy(const float* __restrict y, const float* __restrict g, float* __restrict o, size_t n) {
-    for (size_t i = 0; i < n; ++i) o[i] = y[i] > 0.f ? g[i] : 0.f;
+  static void masked_copy(const float* y, const float* g, float* o, size_t n) {
+    size_t i = 0;
+    for (; i + simd::kLanes <= n; i += simd::kLanes)
+      simd::store(o + i, simd::keep_if_positive(simd::load(y + i), simd::load(g + i)));
+    for (; i < n; ++i) o[i] = y[i] > 0.f ? g[i] : 0.f;
   }
 };
 

@@ -29,7 +29,7 @@
 
 namespace dae {
 
-constexpr int kShard = 4;      // training images per unit of work
+constexpr int kShard = 8;      // training images per unit of work (layers amortise per-shard work over them)
 constexpr int kValShard = 16;  // validation images per unit of work
 constexpr int kMaxGradSlots = 16;  // gradient buffers of a batch (at most this many shards run at once)
 // Memory a training run may take (weights, Adam's moments, gradient slots, activations of every
