@@ -2,13 +2,13 @@
 // 1 and with 2 trainer threads, and `node build/wasm/dae.js bench --threads 1|2` (the wasm engine
 // without a page), interleaved round by round so that all three see the same machine.
 // A report, not a test: prints each round, the medians and the two ratios.
-//   node bench/page.mjs [--rounds 3] [--train 4096] [--site build/wasm/site]
+//   node bench/page.mjs [--rounds 3] [--train 9600] [--site build/wasm/site]
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startApp, repoRoot, buildDir } from '../tests/e2e/harness.mjs';
 import { trainAndWait } from '../tests/e2e/util.mjs';
 
-const opt = { rounds: 3, train: 4096, site: path.join(buildDir, 'site') };
+const opt = { rounds: 3, train: 9600, site: path.join(buildDir, 'site') };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (a === '--rounds') opt.rounds = Number(process.argv[++i]);

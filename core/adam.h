@@ -24,10 +24,6 @@ class Adam {
   const AdamConfig& config() const { return cfg_; }
   void set_lr(double lr) { cfg_.lr = lr; }
   long long t() const { return t_; }
-  // Access for checkpoints.
-  std::vector<float>& m() { return m_; }
-  std::vector<float>& v() { return v_; }
-  void set_t(long long t) { t_ = t; }
 
  private:
   AdamConfig cfg_;

@@ -36,6 +36,9 @@ inline void put_le(uint8_t* p, uint64_t v, int bytes) {
 }
 
 // 74497 → "74,497".
+// "28×32": an image size, height × width, as every message writes it.
+inline std::string dims(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
+
 inline std::string thousands(unsigned long long v) {
   const std::string s = std::to_string(v);
   std::string out;

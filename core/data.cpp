@@ -72,7 +72,6 @@ bool natural_less(const std::string& a, const std::string& b) {
 namespace {
 
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
-std::string dims(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
 
 // ---- folder / archive trees --------------------------------------------------------------------
 

@@ -265,13 +265,6 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
   return m;
 }
 
-Model Model::clone() const {
-  Model m = build(spec(), input_.c, input_.h, input_.w);
-  m.name_ = name_;
-  m.weights_ = weights_;
-  return m;
-}
-
 std::string Model::spec() const {
   std::string s;
   auto is_act = [&](size_t i) {

@@ -80,7 +80,6 @@ class Model {
   Model() = default;
   Model(Model&&) = default;
   Model& operator=(Model&&) = default;
-  Model clone() const;  // same architecture and weights
 
   std::string spec() const;  // canonical spec (round-trips through build)
   const std::string& name() const { return name_; }  // preset name or "custom"

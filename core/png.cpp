@@ -12,8 +12,6 @@
 namespace dae {
 namespace {
 
-std::string dims(int h, int w) { return std::to_string(h) + "×" + std::to_string(w); }
-
 struct Ctx {
   spng_ctx* c;
   explicit Ctx(int flags) : c(spng_ctx_new(flags)) {

@@ -40,22 +40,30 @@ void conv2d_forward(const Tensor& x, const float* w, const float* b, int O, int 
   for (size_t j = 0; j < out.size(); ++j) y[j] = float(acc[j] + b[(j / plane) % O]);
 }
 
-void conv2d_backward(const Tensor& x, const float* w, int O, int k, bool same, const Tensor& dy, Tensor* dx,
-                     float* dw, float* db) {
-  const int C = x.shape().c;
-  std::vector<double> gx(x.size(), 0.0), gw(size_t(O) * C * k * k, 0.0), gb(O, 0.0);
-  conv_taps(x.shape(), O, k, same, [&](size_t yi, size_t xi, size_t wi, int) {
-    gx[xi] += double(w[wi]) * dy[yi];
-    gw[wi] += double(x[xi]) * dy[yi];
-  });
+// The end of both convolutions' backward passes: the bias gradient (dy summed over each output
+// channel's planes), then the double accumulators written out (dw and db added to, dx replaced).
+static void write_grads(const Tensor& dy, int O, const std::vector<double>& gx, const std::vector<double>& gw,
+                        const Shape& xs, Tensor* dx, float* dw, float* db) {
+  std::vector<double> gb(O, 0.0);
   const size_t plane = size_t(dy.shape().h) * dy.shape().w;
   for (size_t j = 0; j < dy.size(); ++j) gb[(j / plane) % O] += dy[j];
   for (size_t j = 0; j < gw.size(); ++j) dw[j] += float(gw[j]);
   for (int o = 0; o < O; ++o) db[o] += float(gb[o]);
   if (dx) {
-    dx->resize(x.shape());
+    dx->resize(xs);
     for (size_t j = 0; j < gx.size(); ++j) (*dx)[j] = float(gx[j]);
   }
+}
+
+void conv2d_backward(const Tensor& x, const float* w, int O, int k, bool same, const Tensor& dy, Tensor* dx,
+                     float* dw, float* db) {
+  const int C = x.shape().c;
+  std::vector<double> gx(x.size(), 0.0), gw(size_t(O) * C * k * k, 0.0);
+  conv_taps(x.shape(), O, k, same, [&](size_t yi, size_t xi, size_t wi, int) {
+    gx[xi] += double(w[wi]) * dy[yi];
+    gw[wi] += double(x[xi]) * dy[yi];
+  });
+  write_grads(dy, O, gx, gw, x.shape(), dx, dw, db);
 }
 
 // ---- Conv2DTranspose ----------------------------------------------------------------------------
@@ -89,19 +97,12 @@ void conv2d_transpose_forward(const Tensor& x, const float* w, const float* b, i
 void conv2d_transpose_backward(const Tensor& x, const float* w, int O, int k, const Tensor& dy, Tensor* dx,
                                float* dw, float* db) {
   const int C = x.shape().c;
-  std::vector<double> gx(x.size(), 0.0), gw(size_t(C) * O * k * k, 0.0), gb(O, 0.0);
+  std::vector<double> gx(x.size(), 0.0), gw(size_t(C) * O * k * k, 0.0);
   convt_taps(x.shape(), O, k, [&](size_t yi, size_t xi, size_t wi) {
     gx[xi] += double(w[wi]) * dy[yi];
     gw[wi] += double(x[xi]) * dy[yi];
   });
-  const size_t plane = size_t(dy.shape().h) * dy.shape().w;
-  for (size_t j = 0; j < dy.size(); ++j) gb[(j / plane) % O] += dy[j];
-  for (size_t j = 0; j < gw.size(); ++j) dw[j] += float(gw[j]);
-  for (int o = 0; o < O; ++o) db[o] += float(gb[o]);
-  if (dx) {
-    dx->resize(x.shape());
-    for (size_t j = 0; j < gx.size(); ++j) (*dx)[j] = float(gx[j]);
-  }
+  write_grads(dy, O, gx, gw, x.shape(), dx, dw, db);
 }
 
 // ---- MaxPooling2D -------------------------------------------------------------------------------
