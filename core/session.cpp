@@ -630,13 +630,27 @@ void Session::stop() {
   if (runner_) stop_active(RunState::Stopped);
 }
 
+// A model of architecture `spec`, untrained, named after `name` when that is a preset with this
+// spec (so a rebuilt model stays "seed" rather than "custom": configs and files hold the spec).
+static Model build_named(const std::string& name, const std::string& spec, int h, int w) {
+  if (!Model::preset_spec(name, h, w).empty()) {
+    Model m = Model::build(name, 1, h, w);
+    if (m.spec() == spec) return m;
+  }
+  return Model::build(spec, 1, h, w);
+}
+
+static Model build_run_model(const RunRecord& r) {
+  return build_named(r.arch_name, r.config.arch, r.input_h, r.input_w);
+}
+
 void Session::start_from_scratch() {
   if (runner_) stop_active(RunState::Stopped);
   const std::string spec = model_ ? model_->spec() : cfg_.arch;
   const Dataset* ds = dataset(cfg_.dataset);
   const int h = model_ ? model_->input_shape().h : ds ? ds->h() : 28;
   const int w = model_ ? model_->input_shape().w : ds ? ds->w() : 28;
-  auto m = std::make_unique<Model>(Model::build(spec, 1, h, w));
+  auto m = std::make_unique<Model>(build_named(model_ ? model_->name() : cfg_.arch, spec, h, w));
   m->init(cfg_.seed);
   ModelInfo info;
   info.source = ModelSource::Untrained;
@@ -688,7 +702,7 @@ void Session::take_progress() {
     r.seconds = p.compute_s;
     r.wall_seconds = p.wall_s;
     rate_window_.emplace_back(p.wall_s, double(p.samples));
-    while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > 5.0)
+    while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > 2.0)
       rate_window_.erase(rate_window_.begin());
   }
   if (p.weights && p.weights != r.weights) {
@@ -784,7 +798,12 @@ Session::Status Session::status() const {
       const auto& b = rate_window_.back();
       if (b.first - a.first > 0.2) s.samples_per_s = (b.second - a.second) / (b.first - a.first);
     }
-    if (s.progress >= 0.01 && s.elapsed_s > 0) s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
+    // ETA: the training images left at the wall-clock rate of the last few seconds (so the
+    // set-up before the first step — building the trainer, the noisy baseline — does not
+    // count as if it recurred); until there is a rate, from the elapsed time.
+    const double left = (1 - s.progress) * double(std::max(1, r->config.epochs)) * double(s.train_size);
+    if (s.samples_per_s > 0 && s.train_size > 0) s.eta_s = left / s.samples_per_s;
+    else if (s.progress >= 0.01 && s.elapsed_s > 0) s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
   }
   return s;
 }
@@ -809,7 +828,7 @@ void Session::set_current(std::unique_ptr<Model> m, const ModelInfo& info_in, co
 }
 
 void Session::set_current_from_run(const RunRecord& r) {
-  auto m = std::make_unique<Model>(Model::build(r.config.arch, 1, r.input_h, r.input_w));
+  auto m = std::make_unique<Model>(build_run_model(r));
   if (r.weights) m->weights() = *r.weights;
   ModelInfo info;
   info.source = ModelSource::Run;
@@ -1042,7 +1061,7 @@ std::string Session::model_file_name() const {
 std::vector<uint8_t> Session::run_model_file(int id) const {
   const RunRecord* r = run(id);
   if (!r || !r->weights) throw Error("run #" + std::to_string(id) + " has no model");
-  Model m = Model::build(r->config.arch, 1, r->input_h, r->input_w);
+  Model m = build_run_model(*r);
   m.weights() = *r->weights;
   std::map<std::string, std::string> meta = {{"config", dump_json(r->config.to_json())},
                                              {"history", dump_json(history_json(r->history))},

@@ -500,6 +500,23 @@ TEST(Session, LayerRowsRoundTrip) {
   EXPECT_NE(bad.error.find("input's shape"), std::string::npos);
 }
 
+// Configs and files hold a model's spec; a model rebuilt from one (the run's model made current,
+// "From scratch") keeps its preset's name, which the page shows ("run #1 · seed").
+TEST(Session, RebuiltModelsKeepTheirPresetName) {
+  Session s;
+  mnist_session(s);
+  TrainConfig c = tiny();
+  c.arch = "seed";
+  c.epochs = 1;
+  s.start(c);
+  run_to_end(s);
+  EXPECT_EQ(s.model()->name(), "seed");
+  EXPECT_EQ(s.status().model.arch_name, "seed");
+  s.start_from_scratch();
+  EXPECT_EQ(s.status().model.source, ModelSource::Untrained);
+  EXPECT_EQ(s.model()->name(), "seed");
+}
+
 TEST(Session, SlicedWorkRunsWholeUnitsAndLearnsTheirCost) {
   Session s;
   mnist_session(s);

@@ -242,6 +242,7 @@ void js_pick_file(const char* kind);                    // "model" | "zip" | "fo
 void js_download(const std::string& file, const char* mime, const void* data, size_t n);
 void js_set_unsaved_warning(bool on);                   // beforeunload: models that exist nowhere else
 void js_wake();                                         // leave the idle loop timing
+void js_redraw();  // draw the next frame (state changed), without counting as input
 void maybe_autosave(App& a);
 void save_now(App& a);
 void forget_saved(App& a);

@@ -62,7 +62,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
   else if (n == "dhcd_listed") a.browser.dhcd_listed = value;
   else if (n == "dhcd_bytes") a.browser.dhcd_bytes = value;
   else if (n == "saving") a.files.saving = value;
-  app::js_wake();
+  app::js_redraw();  // state from the browser is not input: no second of full-rate frames
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_set_text(const char* name, const char* text) {
@@ -78,7 +78,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_text(const char* name, const char* text) {
     a.files.pretrained_loading.clear();
     std::printf("pretrained model not loaded: %s\n", text);
   }
-  app::js_wake();
+  app::js_redraw();
 }
 
 // A folder or .zip written into MEMFS by JS: imports it; "" or an error message.

@@ -532,6 +532,10 @@ void frame() {
 
 App& the() { return *g_app; }
 
+void js_redraw() {
+  if (g_app) g_app->t.idle = false;  // one frame; the loop then decides again (wants_fast_loop)
+}
+
 void js_wake() {
   if (!g_app) return;
   g_app->t.last_input = emscripten_get_now() / 1000.0;

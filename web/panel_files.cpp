@@ -15,7 +15,7 @@ namespace {
 std::vector<int> unsaved_runs(const App& a) {
   std::vector<int> ids;
   for (const auto& r : a.s.runs())
-    if (r.weights && !r.downloaded && !r.history.empty()) ids.push_back(r.id);
+    if (r.weights && !r.downloaded && (!r.history.empty() || !r.step_loss.empty())) ids.push_back(r.id);  // trained at least a step
   return ids;
 }
 

@@ -243,7 +243,13 @@ std::map<std::string, Mark> marks;
 }  // namespace
 
 void mark(const std::string& id) {
-  marks[id] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetFrameCount()};
+  // The part a person can click: the item clipped to its window's visible area (a table row
+  // that spans all columns may reach past the window's right edge).
+  ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  ImRect visible = r;
+  visible.ClipWithFull(GImGui->CurrentWindow->InnerClipRect);
+  if (visible.GetWidth() > 0 && visible.GetHeight() > 0) r = visible;
+  marks[id] = {r.Min, r.Max, ImGui::GetFrameCount()};
 }
 
 dae::Json marks_json() {

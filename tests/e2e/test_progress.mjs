@@ -10,7 +10,7 @@
 import { runE2E } from './harness.mjs';
 import { assert, waitFor, parkMouse, timer, waitForText } from './util.mjs';
 
-const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 2, batch: 64, train: 3000, val: 300, seed: 4 };
+const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 2, batch: 64, train: 9000, val: 300, seed: 4 };
 
 const t = timer();
 await runE2E('progress', async (app) => {

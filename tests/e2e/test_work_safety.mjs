@@ -64,6 +64,7 @@ await runE2E('work_safety', async (app, { tmp }) => {
   assert.equal(st.model.source, 'run');
   assert.equal(st.model.run_id, 1);
   assert.equal(maxAbsDiff(await denoise(), y1), 0, 'run #1 selected, but its model gives other outputs');
+  await clickWidget(page, 'tab_results');  // Results shares its place with Runs in the wide layout
   await parkMouse(page);
   for (const id of ['header_model', 'results_model', 'draw_model']) await waitForText(page, id, /^(denoised by )?run #1 · seed · 1 epoch on mnist/);
   await waitForText(page, 'training_progress', /^run #1 finished · 1\/1 epochs/);
@@ -113,6 +114,7 @@ await runE2E('work_safety', async (app, { tmp }) => {
   t.step('reload');
 
   // Uploading a file: nothing discarded, nothing asked.
+  await clickWidget(page, 'tab_files');
   const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 15000 }), clickWidget(page, 'upload_model')]);
   await chooser.setFiles(d1.file);
   await waitFor(page, () => window.dae.status().model.source === 'uploaded', null, { what: 'the upload' });
