@@ -4,7 +4,10 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "common.h"
@@ -20,6 +23,15 @@ using Mat = Eigen::Map<Eigen::MatrixXf>;             // column-major view of raw
 using CMat = Eigen::Map<const Eigen::MatrixXf>;
 
 std::string num(int v) { return std::to_string(v); }
+// The shortest text that reads back as the same float ("0.3", not "0.300000012").
+std::string format_alpha(float a) {
+  char buf[32];
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(a));
+    if (std::strtof(buf, nullptr) == a) break;
+  }
+  return buf;
+}
 
 // ---- im2col / col2im -------------------------------------------------------------------------
 // The convolution "gather" between an image src (C, Hs, Ws) and a matrix col with one row per
@@ -161,19 +173,26 @@ void acc_bias_grad(const float* dy, float* db, int O, size_t plane) {
 
 float glorot(double fan_in, double fan_out) { return float(std::sqrt(6.0 / (fan_in + fan_out))); }
 
+LayerSpec simple_spec(LayerKind k) {
+  LayerSpec s;
+  s.kind = k, s.has_act = false;
+  return s;
+}
+
 // =============================================================================================
 // Conv2D  x (n, C, H, W) → y (n, O, Ho, Wo);  weight (O, C, k, k), bias (O)
 // =============================================================================================
 class Conv2D : public Layer {
  public:
   Conv2D(int C, int O, int k, Padding pad) : C_(C), O_(O), k_(k), pad_(pad) {}
-  std::string type() const override { return "Conv2D"; }
+  LayerSpec spec() const override {
+    LayerSpec s;
+    s.kind = LayerKind::Conv2D, s.units = O_, s.kernel = k_, s.pad = pad_, s.has_act = false;
+    return s;
+  }
   std::string torch() const override {
     return "nn.Conv2d(" + num(C_) + ", " + num(O_) + ", " + num(k_) +
            (pad_ == Padding::Same ? (k_ % 2 ? ", padding=" + num(k_ / 2) : std::string(", padding='same'")) : "") + ")";
-  }
-  std::string token() const override {
-    return "conv" + num(O_) + (k_ != 3 ? "k" + num(k_) : "") + (pad_ == Padding::Valid ? "/valid" : "");
   }
   Shape output_shape(const Shape& in) const override {
     if (in.c != C_) throw Error(token() + " expects " + num(C_) + " input channels, got " + num(in.c));
@@ -359,12 +378,15 @@ class Conv2DTranspose : public Layer {
   Conv2DTranspose(int C, int O, int k) : C_(C), O_(O), k_(k) {
     if (k % 2 == 0) throw Error("convt: kernel size must be odd, got " + num(k));
   }
-  std::string type() const override { return "Conv2DTranspose"; }
+  LayerSpec spec() const override {
+    LayerSpec s;
+    s.kind = LayerKind::Conv2DTranspose, s.units = O_, s.kernel = k_, s.has_act = false;
+    return s;
+  }
   std::string torch() const override {
     return "nn.ConvTranspose2d(" + num(C_) + ", " + num(O_) + ", " + num(k_) + ", stride=2, padding=" +
            num(pad()) + ", output_padding=1)";
   }
-  std::string token() const override { return "convt" + num(O_) + (k_ != 3 ? "k" + num(k_) : ""); }
   Shape output_shape(const Shape& in) const override {
     if (in.c != C_) throw Error(token() + " expects " + num(C_) + " input channels, got " + num(in.c));
     return {in.n, O_, in.h * 2, in.w * 2};
@@ -468,9 +490,8 @@ void pool_row(const float* r0, const float* r1, float* y, int fw) {
 // =============================================================================================
 class MaxPool2 : public Layer {
  public:
-  std::string type() const override { return "MaxPooling2D"; }
+  LayerSpec spec() const override { return simple_spec(LayerKind::MaxPool); }
   std::string torch() const override { return "nn.MaxPool2d(2, ceil_mode=True)"; }
-  std::string token() const override { return "pool"; }
   Shape output_shape(const Shape& in) const override {
     if (in.h == 1 && in.w == 1) throw Error("pool needs an image input, got a flat vector");
     return {in.n, in.c, (in.h + 1) / 2, (in.w + 1) / 2};
@@ -536,9 +557,8 @@ class MaxPool2 : public Layer {
 // =============================================================================================
 class UpSample2 : public Layer {
  public:
-  std::string type() const override { return "UpSampling2D"; }
+  LayerSpec spec() const override { return simple_spec(LayerKind::UpSample); }
   std::string torch() const override { return "nn.Upsample(scale_factor=2, mode='nearest')"; }
-  std::string token() const override { return "up"; }
   Shape output_shape(const Shape& in) const override {
     if (in.h == 1 && in.w == 1) throw Error("up needs an image input, got a flat vector");
     return {in.n, in.c, in.h * 2, in.w * 2};
@@ -600,9 +620,12 @@ class UpSample2 : public Layer {
 class Dense : public Layer {
  public:
   Dense(int I, int O) : I_(I), O_(O) {}
-  std::string type() const override { return "Dense"; }
+  LayerSpec spec() const override {
+    LayerSpec s;
+    s.kind = LayerKind::Dense, s.units = O_, s.has_act = false;
+    return s;
+  }
   std::string torch() const override { return "nn.Linear(" + num(I_) + ", " + num(O_) + ")"; }
-  std::string token() const override { return "dense" + num(O_); }
   Shape output_shape(const Shape& in) const override {
     if (in.h != 1 || in.w != 1) throw Error(token() + " needs a flat input, got an image (add flatten before it)");
     if (in.c != I_) throw Error(token() + " expects " + num(I_) + " inputs, got " + num(in.c));
@@ -660,20 +683,22 @@ class Relabel : public Layer {
 
 class Flatten : public Relabel {
  public:
-  std::string type() const override { return "Flatten"; }
+  LayerSpec spec() const override { return simple_spec(LayerKind::Flatten); }
   std::string torch() const override { return "nn.Flatten()"; }
-  std::string token() const override { return "flatten"; }
   Shape output_shape(const Shape& in) const override { return {in.n, int(in.per_image()), 1, 1}; }
 };
 
 class Reshape : public Relabel {
  public:
   Reshape(int c, int h, int w) : c_(c), h_(h), w_(w) {}
-  std::string type() const override { return "Reshape"; }
+  LayerSpec spec() const override {
+    LayerSpec s = simple_spec(LayerKind::Reshape);
+    s.c = c_, s.h = h_, s.w = w_;
+    return s;
+  }
   std::string torch() const override {
     return "nn.Unflatten(1, (" + num(c_) + ", " + num(h_) + ", " + num(w_) + "))";
   }
-  std::string token() const override { return "reshape" + num(c_) + "x" + num(h_) + "x" + num(w_); }
   Shape output_shape(const Shape& in) const override {
     if (in.per_image() != size_t(c_) * h_ * w_)
       throw Error(token() + " needs " + std::to_string(size_t(c_) * h_ * w_) + " values per image, got " +
@@ -690,9 +715,8 @@ class Reshape : public Relabel {
 // =============================================================================================
 class ReLU : public Layer {
  public:
-  std::string type() const override { return "ReLU"; }
+  LayerSpec spec() const override { return simple_spec(LayerKind::ReLU); }
   std::string torch() const override { return "nn.ReLU()"; }
-  std::string token() const override { return "relu"; }
   bool in_place() const override { return true; }
   Shape output_shape(const Shape& in) const override { return in; }
   // In place, x and y (dy and dx) are the same tensor.
@@ -723,13 +747,47 @@ class ReLU : public Layer {
 };
 
 // =============================================================================================
+// LeakyReLU (in place)   y = x if x > 0 else α·x;   dx = dy if y > 0 else α·dy   (0 ≤ α ≤ 1, so
+// y > 0 exactly where x > 0: the mask can be read from y, which is what lets it run in place)
+// =============================================================================================
+class LeakyReLU : public Layer {
+ public:
+  explicit LeakyReLU(float alpha) : a_(alpha) {}
+  LayerSpec spec() const override {
+    LayerSpec s = simple_spec(LayerKind::LeakyReLU);
+    s.alpha = a_;
+    return s;
+  }
+  std::string torch() const override { return "nn.LeakyReLU(" + format_alpha(a_) + ")"; }
+  bool in_place() const override { return true; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    if (&x != &y) y.resize(x.shape());
+    const float* a = x.data();
+    float* b = y.data();
+    for (size_t i = 0, n = x.size(); i < n; ++i) b[i] = a[i] > 0.f ? a[i] : a_ * a[i];
+  }
+  void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    if (dx != &dy) dx->resize(y.shape());
+    const float* yy = y.data();
+    const float* g = dy.data();
+    float* o = dx->data();
+    for (size_t i = 0, n = y.size(); i < n; ++i) o[i] = yy[i] > 0.f ? g[i] : a_ * g[i];
+  }
+
+ private:
+  float a_;
+};
+
+// =============================================================================================
 // Sigmoid   y = 1 / (1 + e^(−x));   dx = dy · y · (1 − y)
 // =============================================================================================
 class Sigmoid : public Layer {
  public:
-  std::string type() const override { return "Sigmoid"; }
+  LayerSpec spec() const override { return simple_spec(LayerKind::Sigmoid); }
   std::string torch() const override { return "nn.Sigmoid()"; }
-  std::string token() const override { return "sigmoid"; }
   Shape output_shape(const Shape& in) const override { return in; }
   void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
     y.resize(x.shape());
@@ -775,5 +833,240 @@ std::unique_ptr<Layer> make_reshape(int c, int h, int w) {
 }
 std::unique_ptr<Layer> make_relu() { return std::make_unique<ReLU>(); }
 std::unique_ptr<Layer> make_sigmoid() { return std::make_unique<Sigmoid>(); }
+std::unique_ptr<Layer> make_leaky_relu(float alpha) {
+  if (!(alpha >= 0.f && alpha <= 1.f)) throw Error("lrelu: the slope must be in 0..1, got " + format_alpha(alpha));
+  return std::make_unique<LeakyReLU>(alpha);
+}
+
+// =============================================================================================
+// The layer table: one entry per kind. Adding a kind = its class above, its make_ function,
+// an entry here, its value in LayerKind — nothing else in the code names layer kinds.
+// =============================================================================================
+const std::vector<LayerDef>& layer_table() {
+  using D = LayerDef;
+  static const std::vector<LayerDef> table = {
+      {LayerKind::Conv2D, "conv", nullptr, "Conv2D", "conv<F>[k<K>][/valid][:act]",
+       "Conv2D: F filters of K×K (default 3), stride 1, 'same' padding (or 'valid')",
+       D::kUnits | D::kKernel | D::kPadding | D::kTakesAct, "filters",
+       [](const LayerSpec& s, const Shape& in) { return make_conv2d(in.c, s.units, s.kernel, s.pad); }},
+      {LayerKind::Conv2DTranspose, "convt", nullptr, "Conv2DTranspose", "convt<F>[k<K>][:act]",
+       "Conv2DTranspose, stride 2: output twice the size; K odd",
+       D::kUnits | D::kKernel | D::kTakesAct, "filters",
+       [](const LayerSpec& s, const Shape& in) { return make_conv2d_transpose(in.c, s.units, s.kernel); }},
+      {LayerKind::Dense, "dense", nullptr, "Dense", "dense<N>[:act]", "Dense with N units (after flatten)",
+       D::kUnits | D::kTakesAct, "units",
+       [](const LayerSpec& s, const Shape& in) {
+         if (in.h != 1 || in.w != 1) throw Error("dense needs a flat input: add 'flatten' before it");
+         return make_dense(in.c, s.units);
+       }},
+      {LayerKind::MaxPool, "pool", "maxpool", "MaxPooling2D", "pool",
+       "MaxPooling2D 2×2, Keras 'same' (odd sizes round up: 7 → 4)", 0, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_maxpool2(); }},
+      {LayerKind::UpSample, "up", "upsample", "UpSampling2D", "up", "UpSampling2D ×2, nearest", 0, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_upsample2(); }},
+      {LayerKind::Flatten, "flatten", nullptr, "Flatten", "flatten", "image → vector (before dense)", 0, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_flatten(); }},
+      {LayerKind::Reshape, "reshape", nullptr, "Reshape", "reshape<C>x<H>x<W>", "vector → C×H×W image", D::kShape,
+       nullptr, [](const LayerSpec& s, const Shape&) { return make_reshape(s.c, s.h, s.w); }},
+      {LayerKind::ReLU, "relu", nullptr, "ReLU", "relu", "max(x, 0)", D::kIsActivation, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_relu(); }},
+      {LayerKind::LeakyReLU, "lrelu", nullptr, "LeakyReLU", "lrelu[:<alpha>]",
+       "x if x > 0, else alpha·x (alpha 0..1, default 0.3 as in Keras)", D::kAlpha | D::kIsActivation, nullptr,
+       [](const LayerSpec& s, const Shape&) { return make_leaky_relu(s.alpha); }},
+      {LayerKind::Sigmoid, "sigmoid", nullptr, "Sigmoid", "sigmoid", "1 / (1 + e^−x): outputs in (0, 1)",
+       D::kIsActivation, nullptr, [](const LayerSpec&, const Shape&) { return make_sigmoid(); }},
+  };
+  return table;
+}
+
+const LayerDef& layer_def(LayerKind kind) {
+  for (const auto& d : layer_table())
+    if (d.kind == kind) return d;
+  throw Error("layer kind " + num(int(kind)) + " is not in the layer table");
+}
+
+std::unique_ptr<Layer> make_layer(const LayerSpec& s, const Shape& in) { return layer_def(s.kind).make(s, in); }
+
+std::string Layer::token() const { return format_layer(spec()); }
+
+// ---- the spec grammar ------------------------------------------------------------------------
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// Reads a positive integer of at most 7 digits at s[pos...]; returns -1 if none.
+int read_int(const std::string& s, size_t& pos) {
+  size_t start = pos;
+  long long v = 0;
+  while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - start < 7)
+    v = v * 10 + (s[pos++] - '0');
+  if (pos == start || (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))) return -1;
+  return int(v);
+}
+
+// The table entry whose word (or alias) is the longest prefix of t; nullptr if none.
+const LayerDef* match_word(const std::string& t, size_t& len) {
+  const LayerDef* best = nullptr;
+  len = 0;
+  for (const auto& d : layer_table())
+    for (const char* w : {d.token, d.alias}) {
+      if (!w) continue;
+      const size_t n = std::strlen(w);
+      if (n > len && t.compare(0, n, w) == 0) best = &d, len = n;
+    }
+  return best;
+}
+
+// Parses one layer (and, with kTakesAct, its ':act' suffix) from t[pos...]; `whole` is the
+// token for messages.
+LayerSpec parse_at(const std::string& t, size_t& pos, const std::string& whole, bool as_activation) {
+  auto bad = [&](const std::string& why) {
+    return Error("arch: bad layer '" + whole + "': " + why + " (layers: " + layer_grammar() + ")");
+  };
+  size_t len = 0;
+  const LayerDef* d = match_word(t.substr(pos), len);
+  if (as_activation && t.compare(pos, std::string::npos, "linear") == 0) {
+    LayerSpec s;
+    s.has_act = false;
+    pos = t.size();
+    return s;
+  }
+  if (!d) throw bad(as_activation ? "unknown activation" : "unknown layer");
+  if (as_activation && !d->has(LayerDef::kIsActivation))
+    throw bad(std::string("'") + d->token + "' is not an activation (linear, relu, lrelu[:alpha], sigmoid)");
+  LayerSpec s;
+  s.kind = d->kind;
+  s.has_act = as_activation || d->has(LayerDef::kTakesAct);  // (as an activation: "not linear")
+  pos += len;
+  if (d->has(LayerDef::kUnits)) {
+    s.units = read_int(t, pos);
+    if (s.units < 1) throw bad(std::string("expected a number of ") + d->units_name);
+    if (s.units > kMaxUnits) throw bad("at most " + num(kMaxUnits) + " " + d->units_name);
+  }
+  if (d->has(LayerDef::kKernel) && pos < t.size() && t[pos] == 'k') {
+    ++pos;
+    s.kernel = read_int(t, pos);
+    if (s.kernel < 1 || s.kernel > kMaxKernel) throw bad("kernel size must be 1.." + num(kMaxKernel));
+  }
+  if (d->has(LayerDef::kPadding) && pos < t.size() && t[pos] == '/') {
+    const size_t end = std::min(t.find(':', pos), t.size());
+    const std::string p = t.substr(pos + 1, end - pos - 1);
+    if (p == "same") s.pad = Padding::Same;
+    else if (p == "valid") s.pad = Padding::Valid;
+    else throw bad("padding must be /same or /valid");
+    pos = end;
+  }
+  if (d->has(LayerDef::kShape)) {
+    const char* want = "expected reshape<C>x<H>x<W>";
+    s.c = read_int(t, pos);
+    if (s.c < 1 || pos >= t.size() || t[pos++] != 'x') throw bad(want);
+    s.h = read_int(t, pos);
+    if (s.h < 1 || pos >= t.size() || t[pos++] != 'x') throw bad(want);
+    s.w = read_int(t, pos);
+    if (s.w < 1) throw bad(want);
+  }
+  if (d->has(LayerDef::kAlpha) && pos < t.size() && t[pos] == ':') {
+    // Plain decimals only ("0.1"; '-' separates tokens).
+    const size_t start = ++pos;
+    while (pos < t.size() && (std::isdigit(static_cast<unsigned char>(t[pos])) || t[pos] == '.')) ++pos;
+    const std::string v = t.substr(start, pos - start);
+    char* end = nullptr;
+    const double a = v.empty() || v.size() > 12 ? -1 : std::strtod(v.c_str(), &end);
+    if (v.empty() || v.size() > 12 || *end != '\0' || !(a >= 0 && a <= 1))
+      throw bad("the slope must be a number in 0..1, e.g. lrelu:0.1");
+    s.alpha = float(a);
+  }
+  if (d->has(LayerDef::kTakesAct) && pos < t.size() && t[pos] == ':') {
+    ++pos;
+    const LayerSpec a = parse_at(t, pos, whole, true);
+    s.has_act = a.has_act;
+    if (a.has_act) s.act = a.kind, s.alpha = a.alpha;
+  }
+  if (pos != t.size()) throw bad("unexpected '" + t.substr(pos) + "'");
+  return s;
+}
+
+// Splits a spec into tokens (lower case); '|' is a token of its own.
+std::vector<std::string> tokenize(const std::string& spec) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] { if (!cur.empty()) out.push_back(lower(cur)), cur.clear(); };
+  for (char ch : spec) {
+    if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '-' || ch == ';') flush();
+    else if (ch == '|') { flush(); out.push_back("|"); }
+    else cur += ch;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+std::string layer_grammar() {
+  std::string s;
+  for (const auto& d : layer_table()) s += (s.empty() ? "" : " ") + std::string(d.grammar);
+  return s;
+}
+
+LayerSpec parse_layer(const std::string& token) {
+  const std::string t = lower(token);
+  size_t pos = 0;
+  return parse_at(t, pos, t, false);
+}
+
+std::string format_layer(const LayerSpec& s) {
+  const LayerDef& d = layer_def(s.kind);
+  std::string t = d.token;
+  if (d.has(LayerDef::kUnits)) t += num(s.units);
+  if (d.has(LayerDef::kKernel) && s.kernel != 3) t += "k" + num(s.kernel);
+  if (d.has(LayerDef::kPadding) && s.pad == Padding::Valid) t += "/valid";
+  if (d.has(LayerDef::kShape)) t += num(s.c) + "x" + num(s.h) + "x" + num(s.w);
+  if (d.has(LayerDef::kAlpha) && s.alpha != kLeakyAlpha) t += ":" + format_alpha(s.alpha);
+  if (d.has(LayerDef::kTakesAct)) {
+    if (!s.has_act) {
+      t += ":linear";
+    } else if (s.act != LayerKind::ReLU) {
+      LayerSpec a;
+      a.kind = s.act, a.alpha = s.alpha, a.has_act = false;
+      t += ":" + format_layer(a);
+    }
+  }
+  return t;
+}
+
+bool LayerSpec::operator==(const LayerSpec& o) const {
+  return format_layer(*this) == format_layer(o) && bar_before == o.bar_before;
+}
+
+std::vector<LayerSpec> parse_spec(const std::string& spec) {
+  std::vector<LayerSpec> rows;
+  bool bar = false, seen_bar = false;
+  for (const auto& t : tokenize(spec)) {
+    if (t == "|") {
+      if (seen_bar) throw Error("arch: only one '|' (encoder end) is allowed");
+      bar = seen_bar = true;
+      continue;
+    }
+    LayerSpec r = parse_layer(t);
+    r.bar_before = bar;
+    bar = false;
+    rows.push_back(r);
+  }
+  if (bar) throw Error("arch: '|' (the end of the encoder) must come before a layer");
+  return rows;
+}
+
+std::string format_spec(const std::vector<LayerSpec>& rows) {
+  std::string s;
+  for (const auto& r : rows) {
+    if (r.bar_before) s += s.empty() ? "|" : " |";
+    s += (s.empty() ? "" : " ") + format_layer(r);
+  }
+  return s;
+}
 
 }  // namespace dae

@@ -17,105 +17,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Splits a spec into tokens; '|' is returned as its own token.
-std::vector<std::string> tokenize(const std::string& spec) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] { if (!cur.empty()) out.push_back(lower(cur)), cur.clear(); };
-  for (char ch : spec) {
-    if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '-' || ch == ';') flush();
-    else if (ch == '|') { flush(); out.push_back("|"); }
-    else cur += ch;
-  }
-  flush();
-  return out;
-}
-
-// Reads a positive integer at s[pos...]; returns -1 if none.
-int read_int(const std::string& s, size_t& pos) {
-  size_t start = pos;
-  long long v = 0;
-  while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - start < 7)
-    v = v * 10 + (s[pos++] - '0');
-  if (pos == start || (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))) return -1;
-  return int(v);
-}
-
-struct Token {
-  enum Kind { Conv, ConvT, Dense, Pool, Up, Flatten, Reshape, Relu, Sigmoid, Bar } kind;
-  int a = 0, k = 3, c = 0, h = 0, w = 0;
-  Padding pad = Padding::Same;
-  std::string act = "relu";
-};
-
-Token parse_token(const std::string& t) {
-  auto bad = [&](const std::string& why) {
-    return Error("arch: bad layer '" + t + "': " + why +
-                 " (layers: convF[kK][/valid][:act] convtF[kK] denseN pool up flatten reshapeCxHxW relu sigmoid)");
-  };
-  Token tok{};
-  if (t == "|") { tok.kind = Token::Bar; return tok; }
-  if (t == "pool" || t == "maxpool") { tok.kind = Token::Pool; return tok; }
-  if (t == "up" || t == "upsample") { tok.kind = Token::Up; return tok; }
-  if (t == "flatten") { tok.kind = Token::Flatten; return tok; }
-  if (t == "relu") { tok.kind = Token::Relu; return tok; }
-  if (t == "sigmoid") { tok.kind = Token::Sigmoid; return tok; }
-  size_t pos = 0;
-  auto starts = [&](const char* p) { return t.compare(0, std::strlen(p), p) == 0; };
-  if (starts("reshape")) {
-    tok.kind = Token::Reshape;
-    pos = 7;
-    tok.c = read_int(t, pos);
-    if (tok.c < 1 || pos >= t.size() || t[pos++] != 'x') throw bad("expected reshapeCxHxW");
-    tok.h = read_int(t, pos);
-    if (tok.h < 1 || pos >= t.size() || t[pos++] != 'x') throw bad("expected reshapeCxHxW");
-    tok.w = read_int(t, pos);
-    if (tok.w < 1 || pos != t.size()) throw bad("expected reshapeCxHxW");
-    return tok;
-  }
-  if (starts("convt")) { tok.kind = Token::ConvT; pos = 5; }
-  else if (starts("conv")) { tok.kind = Token::Conv; pos = 4; }
-  else if (starts("dense")) { tok.kind = Token::Dense; pos = 5; }
-  else throw bad("unknown layer");
-  tok.a = read_int(t, pos);
-  if (tok.a < 1) throw bad("expected a number of filters/units");
-  if (tok.a > 4096) throw bad("at most 4096 filters/units");
-  if (pos < t.size() && t[pos] == 'k' && tok.kind != Token::Dense) {
-    ++pos;
-    tok.k = read_int(t, pos);
-    if (tok.k < 1 || tok.k > 15) throw bad("kernel size must be 1..15");
-  }
-  if (pos < t.size() && t[pos] == '/' && tok.kind == Token::Conv) {
-    const size_t end = t.find(':', pos);
-    const std::string p = t.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
-    if (p == "same") tok.pad = Padding::Same;
-    else if (p == "valid") tok.pad = Padding::Valid;
-    else throw bad("padding must be /same or /valid");
-    pos = end == std::string::npos ? t.size() : end;
-  }
-  if (pos < t.size() && t[pos] == ':') {
-    tok.act = t.substr(pos + 1);
-    if (tok.act != "relu" && tok.act != "sigmoid" && tok.act != "linear") throw bad("activation must be relu, sigmoid or linear");
-    pos = t.size();
-  }
-  if (pos != t.size()) throw bad("unexpected '" + t.substr(pos) + "'");
-  return tok;
-}
-
-SpecLayer to_spec_layer(const Token& t) {
-  static const char* names[] = {"conv", "convt", "dense", "pool", "up", "flatten", "reshape", "relu", "sigmoid", "|"};
-  SpecLayer r;
-  r.kind = names[t.kind];
-  if (t.kind == Token::Conv || t.kind == Token::ConvT || t.kind == Token::Dense) {
-    r.units = t.a;
-    r.kernel = t.k;
-    r.valid = t.pad == Padding::Valid;
-    r.act = t.act;
-  }
-  if (t.kind == Token::Reshape) { r.c = t.c; r.h = t.h; r.w = t.w; }
-  return r;
-}
-
 std::string human_bytes(double b) {
   char buf[32];
   if (b < 1024) std::snprintf(buf, sizeof buf, "%.2f B", b);
@@ -138,44 +39,6 @@ std::string snake(const std::string& type) {  // "MaxPooling2D" → "max_pooling
 
 }  // namespace
 
-bool SpecLayer::operator==(const SpecLayer& o) const {
-  return format_spec({*this}) == format_spec({o}) && bar_before == o.bar_before;
-}
-
-std::vector<SpecLayer> parse_spec(const std::string& spec) {
-  std::vector<SpecLayer> rows;
-  bool bar = false;
-  for (const auto& t : tokenize(spec)) {
-    const Token tok = parse_token(t);
-    if (tok.kind == Token::Bar) { bar = true; continue; }
-    SpecLayer r = to_spec_layer(tok);
-    r.bar_before = bar;
-    bar = false;
-    rows.push_back(r);
-  }
-  return rows;
-}
-
-std::string format_spec(const std::vector<SpecLayer>& rows) {
-  std::string s;
-  for (const auto& r : rows) {
-    if (r.bar_before) s += s.empty() ? "|" : " |";
-    std::string t;
-    if (r.kind == "conv" || r.kind == "convt" || r.kind == "dense") {
-      t = r.kind + std::to_string(r.units);
-      if (r.kind != "dense" && r.kernel != 3) t += "k" + std::to_string(r.kernel);
-      if (r.kind == "conv" && r.valid) t += "/valid";
-      if (r.act != "relu") t += ":" + r.act;
-    } else if (r.kind == "reshape") {
-      t = "reshape" + std::to_string(r.c) + "x" + std::to_string(r.h) + "x" + std::to_string(r.w);
-    } else {
-      t = r.kind;
-    }
-    s += (s.empty() ? "" : " ") + t;
-  }
-  return s;
-}
-
 std::vector<std::string> Model::preset_names() { return {"seed", "deep", "transposed", "dense"}; }
 
 std::string Model::preset_spec(const std::string& name, int h, int w) {
@@ -196,8 +59,8 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
   std::string spec = preset_spec(spec_or_preset, h, w);
   if (spec.empty()) spec = spec_or_preset;
   else m.name_ = lower(spec_or_preset);
-  const auto tokens = tokenize(spec);
-  if (tokens.empty()) throw Error("arch: empty architecture (try 'seed')");
+  const std::vector<LayerSpec> rows = parse_spec(spec);  // throws on a bad token
+  if (rows.empty()) throw Error("arch: empty architecture (try 'seed')");
   m.input_ = {1, channels, h, w};
 
   Shape cur = m.input_;
@@ -219,34 +82,18 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
     cur = li.out;
     m.layers_.push_back(std::move(li));
   };
-  for (const auto& t : tokens) {
-    const Token tok = parse_token(t);
+  for (const LayerSpec& r : rows) {
+    if (r.bar_before) m.encoder_layers_ = int(m.layers_.size());
     try {
-      switch (tok.kind) {
-        case Token::Bar:
-          if (m.encoder_layers_ >= 0) throw Error("arch: only one '|' (encoder end) is allowed");
-          m.encoder_layers_ = int(m.layers_.size());
-          continue;
-        case Token::Conv: add(make_conv2d(cur.c, tok.a, tok.k, tok.pad)); break;
-        case Token::ConvT: add(make_conv2d_transpose(cur.c, tok.a, tok.k)); break;
-        case Token::Dense:
-          if (cur.h != 1 || cur.w != 1) throw Error("dense needs a flat input: add 'flatten' before it");
-          add(make_dense(cur.c, tok.a));
-          break;
-        case Token::Pool: add(make_maxpool2()); break;
-        case Token::Up: add(make_upsample2()); break;
-        case Token::Flatten: add(make_flatten()); break;
-        case Token::Reshape: add(make_reshape(tok.c, tok.h, tok.w)); break;
-        case Token::Relu: add(make_relu()); break;
-        case Token::Sigmoid: add(make_sigmoid()); break;
-      }
-      if (tok.kind == Token::Conv || tok.kind == Token::ConvT || tok.kind == Token::Dense) {
-        if (tok.act == "relu") add(make_relu());
-        else if (tok.act == "sigmoid") add(make_sigmoid());
+      add(make_layer(r, cur));
+      if (r.has_act && layer_def(r.kind).has(LayerDef::kTakesAct)) {
+        LayerSpec a;
+        a.kind = r.act, a.alpha = r.alpha;
+        add(make_layer(a, cur));
       }
     } catch (const Error& e) {
       std::string msg = e.what();
-      if (msg.rfind("arch:", 0) != 0) msg = "arch: at '" + t + "': " + msg;
+      if (msg.rfind("arch:", 0) != 0) msg = "arch: at '" + format_layer(r) + "': " + msg;
       throw Error(msg);
     }
   }
@@ -266,27 +113,23 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
 }
 
 std::string Model::spec() const {
-  std::string s;
-  auto is_act = [&](size_t i) {
-    const std::string t = layers_[i].layer->type();
-    return t == "ReLU" || t == "Sigmoid";
-  };
+  std::vector<LayerSpec> rows;
   for (size_t i = 0; i < layers_.size(); ++i) {
-    if (int(i) == encoder_layers_) s += " |";
-    const Layer& l = *layers_[i].layer;
-    std::string tok = l.token();
-    const std::string t = l.type();
-    if (t == "Conv2D" || t == "Conv2DTranspose" || t == "Dense") {
-      if (i + 1 < layers_.size() && is_act(i + 1) && int(i + 1) != encoder_layers_) {
-        if (layers_[i + 1].layer->type() == "Sigmoid") tok += ":sigmoid";
-        ++i;
-      } else {
-        tok += ":linear";
+    LayerSpec r = layers_[i].layer->spec();
+    r.bar_before = int(i) == encoder_layers_;
+    if (layer_def(r.kind).has(LayerDef::kTakesAct)) {
+      // The activation right after it (not across the encoder's end) is its ':act' suffix.
+      const bool next_act = i + 1 < layers_.size() && int(i + 1) != encoder_layers_ &&
+                            layers_[i + 1].layer->def().has(LayerDef::kIsActivation);
+      r.has_act = next_act;
+      if (next_act) {
+        const LayerSpec a = layers_[++i].layer->spec();
+        r.act = a.kind, r.alpha = a.alpha;
       }
     }
-    s += (s.empty() ? "" : " ") + tok;
+    rows.push_back(r);
   }
-  return s;
+  return format_spec(rows);
 }
 
 double Model::macs_per_image() const {
@@ -316,7 +159,7 @@ double Model::shard_memory(int n) const {
 }
 
 bool Model::ends_with_sigmoid() const {
-  return !layers_.empty() && layers_.back().layer->type() == "Sigmoid";
+  return !layers_.empty() && layers_.back().layer->kind() == LayerKind::Sigmoid;
 }
 
 void Model::init(uint64_t seed) {
@@ -350,7 +193,7 @@ std::string Model::summary() const {
   row("", "input (InputLayer)", shape_str(input_), "0");
   std::map<std::string, int> counts;
   // As Keras prints Conv2D(..., activation='relu'): a layer's own activation is part of its row.
-  auto is_act = [&](size_t i) { const std::string t = layers_[i].layer->type(); return t == "ReLU" || t == "Sigmoid"; };
+  auto is_act = [&](size_t i) { return layers_[i].layer->def().has(LayerDef::kIsActivation); };
   for (size_t i = 0; i < layers_.size(); ++i) {
     if (int(i) == encoder_layers_) {
       const Shape& b = layers_[i].in;

@@ -10,9 +10,11 @@
 //           | "pool"                                            MaxPooling2D 2×2 ('same')
 //           | "up"                                              UpSampling2D ×2 (nearest)
 //           | "flatten" | "reshape" C "x" H "x" W
-//           | "relu" | "sigmoid"                                a bare activation layer
-//   act    := "relu" (default) | "sigmoid" | "linear" (no activation)
+//           | "relu" | "lrelu" [":" alpha] | "sigmoid"          a bare activation layer
+//   act    := "relu" (default) | "lrelu" [":" alpha] | "sigmoid" | "linear" (no activation)
 //
+// The words, their arguments and their layers are the entries of layer_table() (layers.h);
+// parse_spec / format_spec (layers.h) are its one parser and printer.
 // Each conv/convt/dense is followed by its activation as a separate layer (so layer indices
 // match torch.nn.Sequential and the names in model files). Presets (`preset_spec`):
 //   seed        conv32 pool conv64 pool | conv64 up conv32 up conv1:sigmoid   (the worksheet, 74,497 params at 28×28)
@@ -31,22 +33,6 @@
 #include "safetensors.h"
 
 namespace dae {
-
-// One token of a spec, as an editable row (the web app's layer list edits these).
-struct SpecLayer {
-  std::string kind = "conv";  // conv convt dense pool up flatten reshape relu sigmoid
-  int units = 32;             // filters (conv, convt) or units (dense)
-  int kernel = 3;             // conv, convt
-  bool valid = false;         // conv: 'valid' instead of 'same' padding
-  std::string act = "relu";   // conv/convt/dense: relu | sigmoid | linear
-  int c = 1, h = 28, w = 28;  // reshape
-  bool bar_before = false;    // a '|' (end of the encoder) precedes this layer
-  bool operator==(const SpecLayer& o) const;
-};
-// Splits a spec into its tokens (presets are not expanded). Throws dae::Error on a bad token.
-std::vector<SpecLayer> parse_spec(const std::string& spec);
-// The spec text for a list of rows (round-trips through parse_spec).
-std::string format_spec(const std::vector<SpecLayer>& rows);
 
 // Per-thread buffers for running the model on a shard of images.
 struct Context {

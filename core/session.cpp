@@ -154,18 +154,7 @@ RunRecord RunRecord::from_json(const Json& j) {
   }
   r.train_size = size_t(json_int(at(j, "train_size"), "train_size", 0, kMaxCount));
   r.val_size = size_t(json_int(at(j, "val_size"), "val_size", 0, kMaxCount));
-  const Json& hist = at(j, "history");
-  if (!hist.is_array()) throw Error("run record: history must be an array");
-  for (const Json& e : hist) {
-    EpochStats s;
-    s.epoch = int(json_int(json_at(e, "epoch", "history"), "epoch", 1, 10000));
-    s.train_loss = num(json_at(e, "train_loss", "history"), "train_loss");
-    s.val_loss = num(json_at(e, "val_loss", "history"), "val_loss");
-    s.val_psnr = num(json_at(e, "val_psnr", "history"), "val_psnr");
-    s.val_ssim = num(json_at(e, "val_ssim", "history"), "val_ssim");
-    s.seconds = num(json_at(e, "seconds", "history"), "seconds");
-    r.history.push_back(s);
-  }
+  r.history = history_from_json(at(j, "history"), true);
   const Json& sl = at(j, "step_loss");
   if (!sl.is_array()) throw Error("run record: step_loss must be an array");
   for (const Json& v : sl) r.step_loss.push_back(float(num(v, "step_loss")));
@@ -798,6 +787,8 @@ Session::Status Session::status() const {
       const auto& b = rate_window_.back();
       if (b.first - a.first > 0.2) s.samples_per_s = (b.second - a.second) / (b.first - a.first);
     }
+    // Until the window spans 0.2 s: the whole run's wall-clock rate (set-up included).
+    if (s.samples_per_s <= 0 && p.samples > 0 && p.wall_s > 0) s.samples_per_s = double(p.samples) / p.wall_s;
     // ETA: the training images left at the wall-clock rate of the last few seconds (so the
     // set-up before the first step — building the trainer, the noisy baseline — does not
     // count as if it recurred); until there is a rate, from the elapsed time.
@@ -969,12 +960,12 @@ std::vector<float> Session::first_layer_filters(int& n, int& h, int& w) const {
   const auto& shape = first->params[0].shape;
   const float* wts = model_->weights().data() + first->offset;
   size_t per = 0;
-  if (first->layer->type() == "Conv2D") {  // (O, C, k, k): channel 0 of each filter
+  if (first->layer->kind() == LayerKind::Conv2D) {  // (O, C, k, k): channel 0 of each filter
     n = int(shape[0]);
     h = int(shape[2]);
     w = int(shape[3]);
     per = size_t(shape[1] * shape[2] * shape[3]);
-  } else if (first->layer->type() == "Dense" && first->in.c == int(model_->input_shape().per_image())) {  // (O, I)
+  } else if (first->layer->kind() == LayerKind::Dense && first->in.c == int(model_->input_shape().per_image())) {  // (O, I)
     n = int(shape[0]);
     h = model_->input_shape().h;
     w = model_->input_shape().w;

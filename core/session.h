@@ -310,9 +310,5 @@ class Session {
   std::vector<std::pair<double, double>> rate_window_;
 };
 
-// The Keras-style name of the session's arch for a spec ("seed", "custom").
-using LayerRow = SpecLayer;
-inline std::vector<LayerRow> spec_to_rows(const std::string& spec) { return parse_spec(spec); }  // throws on a bad spec
-inline std::string rows_to_spec(const std::vector<LayerRow>& rows) { return format_spec(rows); }
 
 }  // namespace dae

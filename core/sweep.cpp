@@ -275,18 +275,8 @@ std::optional<RunResult> read_result(const std::string& path, const ResolvedRun&
     r.noisy.psnr = json_number(json_at(j, "noisy_psnr", "result"), "noisy_psnr");
     r.noisy.ssim = json_number(json_at(j, "noisy_ssim", "result"), "noisy_ssim");
     r.seconds = json_number(json_at(j, "seconds", "result"), "seconds");
-    const Json& h = json_at(j, "history", "result");
-    if (!h.is_array() || h.empty()) return std::nullopt;
-    for (const Json& e : h) {
-      EpochStats s;
-      s.epoch = int(json_int(json_at(e, "epoch", "history"), "epoch", 1, 10000));
-      s.train_loss = json_number(json_at(e, "train_loss", "history"), "train_loss");
-      s.val_loss = json_number(json_at(e, "val_loss", "history"), "val_loss");
-      s.val_psnr = json_number(json_at(e, "val_psnr", "history"), "val_psnr");
-      s.val_ssim = json_number(json_at(e, "val_ssim", "history"), "val_ssim");
-      s.seconds = json_number(json_at(e, "seconds", "history"), "seconds");
-      r.history.push_back(s);
-    }
+    r.history = history_from_json(json_at(j, "history", "result"), false);
+    if (r.history.empty()) return std::nullopt;
     if (int(r.history.size()) != run.cfg.epochs) return std::nullopt;  // stopped early: not finished
     return r;
   } catch (const Error&) {

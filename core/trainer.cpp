@@ -456,6 +456,26 @@ Json history_json(const std::vector<EpochStats>& history) {
   return h;
 }
 
+std::vector<EpochStats> history_from_json(const Json& h, bool allow_null) {
+  if (!h.is_array()) throw Error("history must be an array");
+  auto num = [&](const Json& e, const char* key) {
+    const Json& v = json_at(e, key, "history");
+    return allow_null && v.is_null() ? NAN : json_number(v, key);
+  };
+  std::vector<EpochStats> out;
+  for (const Json& e : h) {
+    EpochStats s;
+    s.epoch = int(json_int(json_at(e, "epoch", "history"), "epoch", 1, 10000));
+    s.train_loss = num(e, "train_loss");
+    s.val_loss = num(e, "val_loss");
+    s.val_psnr = num(e, "val_psnr");
+    s.val_ssim = num(e, "val_ssim");
+    s.seconds = num(e, "seconds");
+    out.push_back(s);
+  }
+  return out;
+}
+
 std::map<std::string, std::string> Trainer::metadata() const {
   return {{"config", dump_json(cfg_.to_json())},
           {"epochs_done", std::to_string(epoch_)},

@@ -82,6 +82,9 @@ struct Baseline {
 
 // [{epoch, train_loss, val_loss, val_psnr, val_ssim, seconds}, …]
 Json history_json(const std::vector<EpochStats>& history);
+// Its inverse, strict (dae::Error naming the bad key). With allow_null, a null number reads as
+// NaN (JSON has no NaN: a diverged run's losses are written as null).
+std::vector<EpochStats> history_from_json(const Json& h, bool allow_null);
 
 // Validation image i gets its noise from this key (a stream separate from the training images').
 inline uint64_t val_noise_key(uint64_t seed, size_t i) { return noise_key(seed ^ 0x76616C6964ull, i); }

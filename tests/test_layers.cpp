@@ -112,10 +112,60 @@ TEST(Layers, GradientsMatchFiniteDifferences) {
       {"flatten", [] { return make_flatten(); }, {2, 3, 2, 4}},
       {"reshape", [] { return make_reshape(2, 3, 2); }, {2, 12, 1, 1}},
       {"relu", [] { return make_relu(); }, {2, 3, 4, 5}},
+      {"lrelu 0.2", [] { return make_leaky_relu(0.2f); }, {2, 3, 4, 5}},
+      {"lrelu 0", [] { return make_leaky_relu(0.f); }, {1, 2, 3, 4}},
       {"sigmoid", [] { return make_sigmoid(); }, {2, 3, 4, 5}},
   };
   uint64_t seed = 1;
   for (const auto& c : cases) check_layer_gradients(c, seed++);
+}
+
+// LeakyReLU end to end: values, in place, its spec grammar (bare and as a suffix), the summary's
+// Keras name and the PyTorch module (test_trainer.cpp loads a model with it into PyTorch).
+TEST(Layers, LeakyReLU) {
+  auto l = make_leaky_relu(0.25f);
+  Tensor x({1, 1, 1, 4});
+  const float in[] = {-2.f, -0.5f, 0.f, 3.f};
+  std::copy(in, in + 4, x.data());
+  Tensor y;
+  Workspace ws;
+  l->forward(x, y, nullptr, ws);
+  const float want[] = {-0.5f, -0.125f, 0.f, 3.f};
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(y.data()[i], want[i]) << i;
+  // In place (as the model runs it): the same values, and backward scales by 1 or alpha.
+  Tensor z = x;
+  l->forward(z, z, nullptr, ws);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(z.data()[i], want[i]) << i;
+  Tensor g({1, 1, 1, 4});
+  g.fill(2.f);
+  l->backward(z, z, g, &g, nullptr, nullptr, ws);
+  const float dwant[] = {0.5f, 0.5f, 0.5f, 2.f};
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(g.data()[i], dwant[i]) << i;
+  EXPECT_EQ(l->torch(), "nn.LeakyReLU(0.25)");
+  EXPECT_EQ(l->token(), "lrelu:0.25");
+  EXPECT_EQ(l->type(), "LeakyReLU");
+  EXPECT_EQ(make_leaky_relu(kLeakyAlpha)->token(), "lrelu");
+  EXPECT_THROW(make_leaky_relu(1.5f), Error);
+
+  // The grammar: a bare layer with an optional slope, and a ':lrelu[:alpha]' suffix.
+  Model m = Model::build("conv8:lrelu pool conv4:lrelu:0.1 | up lrelu:0.05 conv1:sigmoid", 1, 6, 6);
+  std::vector<std::string> types;
+  for (const auto& li : m.layers()) types.push_back(li.layer->type());
+  const std::vector<std::string> expect = {"Conv2D", "LeakyReLU", "MaxPooling2D", "Conv2D", "LeakyReLU",
+                                           "UpSampling2D", "LeakyReLU", "Conv2D", "Sigmoid"};
+  EXPECT_EQ(types, expect);
+  EXPECT_EQ(m.layers()[1].layer->torch(), "nn.LeakyReLU(0.3)");
+  EXPECT_EQ(m.layers()[4].layer->torch(), "nn.LeakyReLU(0.1)");
+  EXPECT_EQ(m.spec(), "conv8:lrelu pool conv4:lrelu:0.1 | up lrelu:0.05 conv1:sigmoid");
+  EXPECT_EQ(Model::build(m.spec(), 1, 6, 6).spec(), m.spec());
+  const std::string sum = m.summary();
+  EXPECT_NE(sum.find("leaky_re_lu (LeakyReLU)"), std::string::npos) << sum;  // the bare one has its row
+  const auto rows = parse_spec("conv8:lrelu:0.1");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].act, LayerKind::LeakyReLU);
+  EXPECT_FLOAT_EQ(rows[0].alpha, 0.1f);
+  for (const char* bad : {"lrelu:2", "lrelu:", "lrelu:x", "conv8:lrelu:-1", "conv8:pool", "lrelu4"})
+    EXPECT_THROW(parse_spec(bad), Error) << bad;
 }
 
 TEST(Layers, Conv2DSameHandWorked) {
@@ -305,6 +355,7 @@ TEST(Model, GradientsMatchFiniteDifferences) {
       {"conv3 pool | convt2 conv1:linear", 6, 4, LossKind::MSE},
       {"flatten dense7 | dense20:sigmoid reshape1x4x5", 4, 5, LossKind::MSE},
       {"flatten dense6:sigmoid dense20:sigmoid reshape1x5x4", 5, 4, LossKind::BCE},
+      {"conv3:lrelu:0.2 pool | up lrelu conv1:sigmoid", 4, 6, LossKind::BCE},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.spec);

@@ -476,20 +476,21 @@ TEST(Session, SavedModelsStayWithinTheBudget) {
 
 TEST(Session, LayerRowsRoundTrip) {
   const std::string spec = "conv16k5/valid:linear conv8 relu | convt4 conv1:sigmoid";
-  auto rows = spec_to_rows(spec);
+  auto rows = parse_spec(spec);
   ASSERT_EQ(rows.size(), 5u);
-  EXPECT_EQ(rows[0].kind, "conv");
+  EXPECT_EQ(rows[0].kind, LayerKind::Conv2D);
   EXPECT_EQ(rows[0].units, 16);
   EXPECT_EQ(rows[0].kernel, 5);
-  EXPECT_TRUE(rows[0].valid);
-  EXPECT_EQ(rows[0].act, "linear");
-  EXPECT_EQ(rows[2].kind, "relu");
+  EXPECT_EQ(rows[0].pad, Padding::Valid);
+  EXPECT_FALSE(rows[0].has_act);
+  EXPECT_EQ(rows[1].act, LayerKind::ReLU);
+  EXPECT_EQ(rows[2].kind, LayerKind::ReLU);
   EXPECT_TRUE(rows[3].bar_before);
-  EXPECT_EQ(rows_to_spec(rows), spec);
+  EXPECT_EQ(format_spec(rows), spec);
   rows[1].units = 12;
   rows.erase(rows.begin() + 2);
-  EXPECT_EQ(rows_to_spec(rows), "conv16k5/valid:linear conv12 | convt4 conv1:sigmoid");
-  EXPECT_THROW(spec_to_rows("conv8 banana"), Error);
+  EXPECT_EQ(format_spec(rows), "conv16k5/valid:linear conv12 | convt4 conv1:sigmoid");
+  EXPECT_THROW(parse_spec("conv8 banana"), Error);
   Session s;
   const ArchCheck ok = s.check_arch("seed", 28);
   EXPECT_TRUE(ok.ok);

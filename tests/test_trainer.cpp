@@ -268,12 +268,13 @@ TEST(ModelFile, PyTorchLoadsOurWeightsAndAgrees) {
   GTEST_SKIP() << "no Python under node";
 #else
   if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) GTEST_SKIP() << "PyTorch not installed";
-  for (const char* preset : {"seed", "transposed", "dense", "deep"}) {
+  // The presets, and LeakyReLU (bare and as a suffix) as nn.LeakyReLU.
+  for (const char* preset : {"seed", "transposed", "dense", "deep", "conv8:lrelu pool conv8:lrelu:0.1 | up lrelu:0.05 conv1:sigmoid"}) {
     SCOPED_TRACE(preset);
     Model m = Model::build(preset, 1, 28, 28);
     m.init(3);
     for (size_t i = 0; i < m.weights().size(); ++i) m.weights()[i] += 0.002f * float(int(i % 7) - 3);  // non-zero biases
-    const fs::path dir = tmp(std::string("torch_") + preset);
+    const fs::path dir = tmp("torch_" + std::to_string(std::hash<std::string>()(preset) % 100000));
     fs::create_directories(dir);
     m.save((dir / "m.safetensors").string());
     const int n = 3;

@@ -56,7 +56,7 @@ struct Browser {
 struct Editor {
   dae::TrainConfig cfg;
   std::string preset = "seed";        // "" = custom layer list
-  std::vector<dae::LayerRow> rows;    // the editable layer list
+  std::vector<dae::LayerSpec> rows;    // the editable layer list
   std::string spec_text;              // the layer list as a spec (editable text)
   std::string spec_error;             // the spec text did not parse
   dae::ArchCheck check;               // of the current rows at the dataset's size
@@ -203,7 +203,7 @@ App& the();  // the one App (main.cpp); only main.cpp and bridge.cpp call it
 // ---- actions shared by panels, keyboard shortcuts and the JS API (editor.cpp) -----------------
 void select_dataset(App& a, const std::string& name);
 void select_preset(App& a, const std::string& name);
-void set_rows(App& a, const std::vector<dae::LayerRow>& rows);  // custom unless they equal a preset
+void set_rows(App& a, const std::vector<dae::LayerSpec>& rows);  // custom unless they equal a preset
 void refresh_arch(App& a);                                      // check_arch when rows/size change
 std::string arch_for_config(const App& a);                      // preset name or the rows' spec
 bool start_training(App& a, std::string* error = nullptr);      // with a.ed.cfg and a.threads

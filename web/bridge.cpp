@@ -156,7 +156,7 @@ void configure(App& a, const char* json) {
   const int h = app::dataset_side(a, c.dataset), w = app::dataset_side(a, c.dataset, true);
   // The Model panel shows the architecture: a preset name selects the preset.
   const bool preset = !dae::Model::preset_spec(c.arch, h, w).empty();
-  const std::vector<dae::LayerRow> rows = preset ? std::vector<dae::LayerRow>() : dae::spec_to_rows(c.arch);  // throws
+  const std::vector<dae::LayerSpec> rows = preset ? std::vector<dae::LayerSpec>() : dae::parse_spec(c.arch);  // throws
   if (dae::json_find(j, "threads")) {
     if (const std::string err = app::threads_error(a, c.threads); !err.empty()) throw dae::Error(err);
   }
@@ -303,7 +303,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
   } else if (w == "config") {
     j = a.ed.cfg.to_json();
     j["preset"] = a.ed.preset;
-    j["spec"] = dae::rows_to_spec(a.ed.rows);
+    j["spec"] = dae::format_spec(a.ed.rows);
     j["params"] = uint64_t(a.ed.check.params);
     j["arch_ok"] = a.ed.check.ok;
     j["arch_error"] = a.ed.check.error;

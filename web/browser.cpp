@@ -9,8 +9,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 
@@ -28,12 +26,6 @@ const char* kUi = "/persist/ui.json";
 const char* kRuns = "/persist/runs";
 const char* kCurrent = "/persist/current.safetensors";
 
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return true;
-}
 
 bool write_bytes(const std::string& path, const void* data, size_t n) {
   try {
@@ -49,6 +41,22 @@ bool write_bytes(const std::string& path, const void* data, size_t n) {
 void set_aside(const std::string& path) {
   std::error_code ec;
   fs::rename(path, path + ".damaged", ec);
+}
+
+// A saved record's bytes; false when there is none. One that cannot be read (not a regular
+// file, larger than any record we write) is set aside like a damaged one.
+bool read_saved(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  try {
+    const std::vector<uint8_t> b = dae::read_file(path, size_t(512) << 20, "a saved record");
+    out.assign(b.begin(), b.end());
+    return true;
+  } catch (const std::exception& e) {
+    std::printf("restore: %s\n", e.what());
+    set_aside(path);
+    return false;
+  }
 }
 
 std::string run_path(int id) { return std::string(kRuns) + "/" + std::to_string(id) + ".safetensors"; }
@@ -220,7 +228,7 @@ void restore_saved(App& a) {
   std::string text;
   std::vector<std::string> notes;
   bool any = false;
-  if (read_file(kUi, text)) {
+  if (read_saved(kUi, text)) {
     try {
       const dae::Json ui = dae::parse_json(text);
       if (const dae::Json* v = dae::json_find(ui, "autosave")) a.files.autosave = dae::json_bool(*v, "autosave");
@@ -233,7 +241,7 @@ void restore_saved(App& a) {
     }
   }
   dae::Json current;
-  if (read_file(kState, text)) {
+  if (read_saved(kState, text)) {
     try {
       a.s.load_state(text);
       any = true;
@@ -247,7 +255,7 @@ void restore_saved(App& a) {
   }
   int models = 0, bad = 0;
   for (const auto& r : std::vector<dae::RunRecord>(a.s.runs())) {
-    if (!read_file(run_path(r.id), text)) continue;
+    if (!read_saved(run_path(r.id), text)) continue;
     try {
       a.s.restore_run_model(r.id, reinterpret_cast<const uint8_t*>(text.data()), text.size());
       g_saved_weights[r.id] = a.s.run(r.id)->weights.get();
@@ -268,7 +276,7 @@ void restore_saved(App& a) {
     if (source == "run") {
       const int id = int(dae::json_int(dae::json_at(current, "run_id", "current"), "run_id", 1, 1000000000));
       if (a.s.run(id) && a.s.run(id)->weights) a.s.select_run(id);
-    } else if ((source == "uploaded" || source == "bundled") && read_file(kCurrent, text)) {
+    } else if ((source == "uploaded" || source == "bundled") && read_saved(kCurrent, text)) {
       const std::string file = current.contains("file") && current["file"].is_string() ? current["file"].get<std::string>() : "";
       a.s.load_model_file(reinterpret_cast<const uint8_t*>(text.data()), text.size(), file,
                           source == "bundled" ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);

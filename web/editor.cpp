@@ -41,7 +41,7 @@ std::string dataset_label(const App& a, const std::string& name) {
 
 void refresh_arch(App& a) {
   const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
-  const std::string spec = dae::rows_to_spec(a.ed.rows);
+  const std::string spec = dae::format_spec(a.ed.rows);
   if (!a.ed.check_memo.update(key(spec, h, w, a.ed.preset))) return;
   // A preset by its name, so the summary is titled with it.
   const std::string what = a.ed.preset.empty() ? spec : a.ed.preset;
@@ -62,7 +62,7 @@ void select_preset(App& a, const std::string& name) {
   const std::string spec = dae::Model::preset_spec(name, h, w);
   if (spec.empty()) return;
   try {
-    a.ed.rows = dae::spec_to_rows(spec);
+    a.ed.rows = dae::parse_spec(spec);
     a.ed.preset = name;
   } catch (const std::exception& e) {
     a.ed.spec_error = e.what();
@@ -70,11 +70,11 @@ void select_preset(App& a, const std::string& name) {
   refresh_arch(a);
 }
 
-void set_rows(App& a, const std::vector<dae::LayerRow>& rows) {
+void set_rows(App& a, const std::vector<dae::LayerSpec>& rows) {
   a.ed.rows = rows;
   a.ed.preset.clear();
   const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
-  const std::string spec = dae::rows_to_spec(rows);
+  const std::string spec = dae::format_spec(rows);
   const std::string canon = a.s.check_arch(spec, h, w).spec;
   for (const std::string& p : dae::Model::preset_names()) {
     const std::string ps = dae::Model::preset_spec(p, h, w);
@@ -86,7 +86,7 @@ void set_rows(App& a, const std::vector<dae::LayerRow>& rows) {
   refresh_arch(a);
 }
 
-std::string arch_for_config(const App& a) { return a.ed.preset.empty() ? dae::rows_to_spec(a.ed.rows) : a.ed.preset; }
+std::string arch_for_config(const App& a) { return a.ed.preset.empty() ? dae::format_spec(a.ed.rows) : a.ed.preset; }
 
 void select_dataset(App& a, const std::string& name) {
   if (!a.s.dataset(name)) return;
@@ -117,7 +117,7 @@ void apply_model_config(App& a) {
       break;
     }
   try {
-    a.ed.rows = dae::spec_to_rows(a.ed.preset.empty() ? (canon.empty() ? spec : canon)
+    a.ed.rows = dae::parse_spec(a.ed.preset.empty() ? (canon.empty() ? spec : canon)
                                                       : dae::Model::preset_spec(a.ed.preset, h, w));
   } catch (const std::exception& e) {
     a.ed.spec_error = e.what();

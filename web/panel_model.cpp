@@ -11,11 +11,34 @@ namespace app {
 
 namespace {
 
-const char* kKinds[] = {"conv", "convt", "dense", "pool", "up", "flatten", "reshape", "relu", "sigmoid"};
-const char* kActs[] = {"relu", "sigmoid", "linear"};
+using Def = dae::LayerDef;
 
-bool has_units(const std::string& k) { return k == "conv" || k == "convt" || k == "dense"; }
-bool has_kernel(const std::string& k) { return k == "conv" || k == "convt"; }
+// A fresh row of a kind, as the spec would read its bare word ("conv" gets 32 filters, relu).
+dae::LayerSpec new_row(dae::LayerKind k) {
+  dae::LayerSpec r;
+  r.kind = k;
+  r.has_act = dae::layer_def(k).has(Def::kTakesAct);
+  return r;
+}
+
+std::string act_name(const dae::LayerSpec& r) { return r.has_act ? dae::layer_def(r.act).token : "linear"; }
+
+// The help of the Layers section, from the layer table.
+std::string layers_help() {
+  std::string h;
+  for (const Def& d : dae::layer_table()) h += std::string(d.grammar) + ": " + d.help + "\n";
+  return h +
+         "'enc|' marks the first decoder layer. The output must have the input's shape.\n"
+         "Use the arrows to reorder, ✕ to remove; Tab / arrows + Space work too.";
+}
+
+// LeakyReLU's slope, for a bare lrelu row or a ':lrelu' activation; true when edited.
+bool alpha_input(dae::LayerSpec& r) {
+  float a = r.alpha;
+  if (!ImGui::InputFloat("##alpha", &a, 0, 0, "%.3g")) return false;
+  r.alpha = std::clamp(a, 0.f, 1.f);
+  return true;
+}
 
 }  // namespace
 
@@ -37,12 +60,9 @@ void draw_model(App& a) {
   }
   ImGui::TextColored(kMuted, "%s", ed.preset.empty() ? "custom" : "");
 
-  section("Layers",
-          "conv F kK: Conv2D with F filters K×K ('same' unless 'valid'); convt: Conv2DTranspose (stride 2);\n"
-          "dense N; pool: MaxPooling 2×2; up: UpSampling ×2; flatten; reshape C×H×W; relu / sigmoid.\n"
-          "'enc|' marks the first decoder layer. The output must have the input's shape.\n"
-          "Use the arrows to reorder, ✕ to remove; Tab / arrows + Space work too.");
-  std::vector<dae::LayerRow> rows = ed.rows;
+  static const std::string help = layers_help();
+  section("Layers", help.c_str());
+  std::vector<dae::LayerSpec> rows = ed.rows;
   bool changed = false;
   int move_from = -1, move_to = -1, remove = -1;
   const float table_h = std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, 140.f),
@@ -60,7 +80,7 @@ void draw_model(App& a) {
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < rows.size(); ++i) {
-      dae::LayerRow& r = rows[i];
+      dae::LayerSpec& r = rows[i];
       ImGui::PushID(int(i));
       ImGui::TableNextRow();
       if (r.bar_before)
@@ -69,35 +89,45 @@ void draw_model(App& a) {
       ImGui::AlignTextToFramePadding();
       ImGui::TextColored(kMuted, "%zu", i + 1);
       ImGui::TableNextColumn();
+      const Def& def = dae::layer_def(r.kind);
       ImGui::SetNextItemWidth(-1);
-      if (ImGui::BeginCombo("##kind", r.kind.c_str())) {
-        for (const char* k : kKinds)
-          if (ImGui::Selectable(k, r.kind == k)) {
-            r.kind = k;
+      if (ImGui::BeginCombo("##kind", def.token)) {
+        for (const Def& d : dae::layer_table()) {
+          if (ImGui::Selectable(d.token, d.kind == r.kind) && d.kind != r.kind) {
+            const bool bar = r.bar_before;
+            r = new_row(d.kind);
+            r.bar_before = bar;
             changed = true;
           }
+          if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", d.grammar, d.help);
+        }
         ImGui::EndCombo();
       }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", def.help);
       ImGui::TableNextColumn();
-      if (has_units(r.kind)) {
-        ImGui::SetNextItemWidth(has_kernel(r.kind) ? 40 : -1);
+      if (def.has(Def::kUnits)) {
+        ImGui::SetNextItemWidth(def.has(Def::kKernel) ? 40 : -1);
         int u = r.units;
         if (ImGui::InputInt("##units", &u, 0, 0)) {
-          r.units = std::clamp(u, 1, 4096);
+          r.units = std::clamp(u, 1, dae::kMaxUnits);
           changed = true;
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip(r.kind == "dense" ? "units" : "filters");
-        if (has_kernel(r.kind)) {
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", def.units_name);
+        if (def.has(Def::kKernel)) {
           ImGui::SameLine(0, 4);
           ImGui::SetNextItemWidth(-1);
           int k = r.kernel;
           if (ImGui::InputInt("##kernel", &k, 0, 0)) {
-            r.kernel = std::clamp(k, 1, 15);
+            r.kernel = std::clamp(k, 1, dae::kMaxKernel);
             changed = true;
           }
           if (ImGui::IsItemHovered()) ImGui::SetTooltip("kernel size (K×K)");
         }
-      } else if (r.kind == "reshape") {
+      } else if (def.has(Def::kAlpha)) {
+        ImGui::SetNextItemWidth(-1);
+        if (alpha_input(r)) changed = true;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("slope for x < 0 (0..1)");
+      } else if (def.has(Def::kShape)) {
         int chw[3] = {r.c, r.h, r.w};
         ImGui::SetNextItemWidth(-1);
         if (ImGui::InputInt3("##chw", chw)) {
@@ -109,17 +139,36 @@ void draw_model(App& a) {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("channels × height × width");
       }
       ImGui::TableNextColumn();
-      if (has_units(r.kind)) {
+      if (def.has(Def::kTakesAct)) {
         ImGui::SetNextItemWidth(-1);
-        if (ImGui::BeginCombo("##act", r.act.c_str())) {
-          for (const char* act : kActs)
-            if (ImGui::Selectable(act, r.act == act)) {
-              r.act = act;
+        if (ImGui::BeginCombo("##act", act_name(r).c_str())) {
+          if (ImGui::Selectable("linear", !r.has_act)) {
+            r.has_act = false;
+            changed = true;
+          }
+          for (const Def& d : dae::layer_table()) {
+            if (!d.has(Def::kIsActivation)) continue;
+            if (ImGui::Selectable(d.token, r.has_act && r.act == d.kind)) {
+              r.has_act = true;
+              r.act = d.kind;
               changed = true;
             }
-          if (r.kind == "conv") {
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d.help);
+          }
+          if (r.has_act && dae::layer_def(r.act).has(Def::kAlpha)) {
             ImGui::Separator();
-            if (ImGui::Checkbox("'valid' padding", &r.valid)) changed = true;
+            ImGui::TextUnformatted("slope");
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(70);
+            if (alpha_input(r)) changed = true;
+          }
+          if (def.has(Def::kPadding)) {
+            ImGui::Separator();
+            bool valid = r.pad == dae::Padding::Valid;
+            if (ImGui::Checkbox("'valid' padding", &valid)) {
+              r.pad = valid ? dae::Padding::Valid : dae::Padding::Same;
+              changed = true;
+            }
           }
           ImGui::EndCombo();
         }
@@ -158,13 +207,16 @@ void draw_model(App& a) {
     rows.erase(rows.begin() + remove);
     changed = true;
   }
-  static int add_kind = 0;
+  static dae::LayerKind add_kind = dae::LayerKind::Conv2D;
   ImGui::SetNextItemWidth(90);
-  ImGui::Combo("##addkind", &add_kind, kKinds, IM_ARRAYSIZE(kKinds));
+  if (ImGui::BeginCombo("##addkind", dae::layer_def(add_kind).token)) {
+    for (const Def& d : dae::layer_table())
+      if (ImGui::Selectable(d.token, d.kind == add_kind)) add_kind = d.kind;
+    ImGui::EndCombo();
+  }
   ImGui::SameLine();
   if (ImGui::Button("+ Add layer")) {
-    dae::LayerRow r;
-    r.kind = kKinds[add_kind];
+    dae::LayerSpec r = new_row(add_kind);
     const size_t at = rows.empty() ? 0 : rows.size() - 1;  // before the output layer
     rows.insert(rows.begin() + long(at), r);
     changed = true;
@@ -176,7 +228,7 @@ void draw_model(App& a) {
   mark("spec");
   if (spec_entered) {
     try {
-      set_rows(a, dae::spec_to_rows(ed.spec_text));
+      set_rows(a, dae::parse_spec(ed.spec_text));
     } catch (const std::exception& e) {
       ed.spec_error = e.what();
     }
