@@ -68,7 +68,23 @@ struct Editor {
 };
 
 enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Count };
-const char* panel_title(Panel p);
+
+struct App;
+// Where the wide layout puts a panel: Setup and Views are tab bars, the others windows of their own.
+enum class Slot { Setup, Training, Loss, Draw, Views };
+// Everything about a panel but its contents, in one entry of panel_table() (editor.cpp). The
+// table's order is the keyboard's (F6, Alt+1…9) and the wide layout's tab order.
+struct PanelDef {
+  Panel panel;
+  const char* title;  // tab and window title
+  const char* id;     // name in window.dae.showTab() and the e2e marks ("tab_<id>")
+  Slot slot;
+  int narrow_rank;    // position among the narrow layout's buttons (most used first)
+  void (*draw)(App& a);
+};
+const std::vector<PanelDef>& panel_table();
+const PanelDef& panel_def(Panel p);
+inline const char* panel_title(Panel p) { return panel_def(p).title; }
 
 struct DataState {
   gfx::Image preview;
@@ -227,7 +243,6 @@ void draw_draw(App& a);
 void draw_results(App& a);
 void draw_experiments(App& a);
 void draw_inspect(App& a);
-void draw_panel(App& a, Panel p);  // dispatch
 
 // ---- per-frame updates of derived images --------------------------------------------------------
 void update_results(App& a);

@@ -345,14 +345,14 @@ EMSCRIPTEN_KEEPALIVE int dae_set_drawing(const float* px, int n) {
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_show_tab(const char* name) {
+  // A panel's id or its title, in any case ("experiments" or "Runs").
   std::string n = name;
-  static const std::pair<const char*, app::Panel> names[] = {
-      {"data", app::Panel::Data},       {"model", app::Panel::Model},     {"files", app::Panel::Files},
-      {"training", app::Panel::Training}, {"train", app::Panel::Training}, {"loss", app::Panel::Loss},
-      {"draw", app::Panel::Draw},       {"results", app::Panel::Results}, {"experiments", app::Panel::Experiments},
-      {"runs", app::Panel::Experiments}, {"inspect", app::Panel::Inspect}};
-  for (const auto& [k, p] : names)
-    if (n == k) A().layout.force_tab = int(p);
+  for (char& c : n) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const app::PanelDef& d : app::panel_table()) {
+    std::string title = d.title;
+    for (char& c : title) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (n == d.id || n == title) A().layout.force_tab = int(d.panel);
+  }
   app::js_wake();
 }
 

@@ -8,19 +8,25 @@
 
 namespace app {
 
-const char* panel_title(Panel p) {
-  switch (p) {
-    case Panel::Data: return "Data";
-    case Panel::Model: return "Model";
-    case Panel::Files: return "Files";
-    case Panel::Training: return "Train";
-    case Panel::Loss: return "Loss";
-    case Panel::Draw: return "Draw";
-    case Panel::Results: return "Results";
-    case Panel::Experiments: return "Runs";
-    case Panel::Inspect: return "Inspect";
-    default: return "?";
-  }
+const std::vector<PanelDef>& panel_table() {
+  static const std::vector<PanelDef> table = {
+      {Panel::Data, "Data", "data", Slot::Setup, 5, draw_data},
+      {Panel::Model, "Model", "model", Slot::Setup, 6, draw_model},
+      {Panel::Files, "Files", "files", Slot::Setup, 7, draw_files},
+      {Panel::Training, "Train", "train", Slot::Training, 0, draw_training},
+      {Panel::Loss, "Loss", "loss", Slot::Loss, 1, draw_loss},
+      {Panel::Draw, "Draw", "draw", Slot::Draw, 2, draw_draw},
+      {Panel::Results, "Results", "results", Slot::Views, 3, draw_results},
+      {Panel::Experiments, "Runs", "experiments", Slot::Views, 4, draw_experiments},
+      {Panel::Inspect, "Inspect", "inspect", Slot::Views, 8, draw_inspect},
+  };
+  return table;
+}
+
+const PanelDef& panel_def(Panel p) {
+  for (const PanelDef& d : panel_table())
+    if (d.panel == p) return d;
+  return panel_table().front();
 }
 
 int dataset_side(const App& a, const std::string& name, bool width) {
@@ -223,21 +229,6 @@ void clear_drawing(App& a) {
   a.draw.side_w = w;
   a.draw.drawn.assign(size_t(side) * size_t(w), 0.f);
   ++a.draw.drawn_rev;
-}
-
-void draw_panel(App& a, Panel p) {
-  switch (p) {
-    case Panel::Data: draw_data(a); break;
-    case Panel::Model: draw_model(a); break;
-    case Panel::Files: draw_files(a); break;
-    case Panel::Training: draw_training(a); break;
-    case Panel::Loss: draw_loss(a); break;
-    case Panel::Draw: draw_draw(a); break;
-    case Panel::Results: draw_results(a); break;
-    case Panel::Experiments: draw_experiments(a); break;
-    case Panel::Inspect: draw_inspect(a); break;
-    default: break;
-  }
 }
 
 }  // namespace app

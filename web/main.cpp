@@ -228,32 +228,40 @@ void panel_window(App& a, Panel p, ImVec2 pos, ImVec2 size, bool titled) {
   if (!titled) f |= ImGuiWindowFlags_NoTitleBar;
   ImGui::Begin(name.c_str(), nullptr, f);
   record_box(a, p);
-  draw_panel(a, p);
+  panel_def(p).draw(a);
   ImGui::End();
 }
 
-// A tab bar of panels inside one window (the wide layout's left column and lower right).
-void tabbed_window(App& a, const char* id, const std::vector<Panel>& panels, Panel& current, ImVec2 pos, ImVec2 size) {
+// The window name of a panel's slot in the wide layout.
+std::string slot_window(Panel p) {
+  const PanelDef& d = panel_def(p);
+  if (d.slot == Slot::Setup) return "Setup";
+  if (d.slot == Slot::Views) return "Views";
+  return std::string(d.title) + "###panel" + std::to_string(int(p));
+}
+
+// A tab bar of the panels of one slot inside one window (the wide layout's left column and
+// lower right).
+void tabbed_window(App& a, Slot slot, Panel& current, ImVec2 pos, ImVec2 size) {
+  const char* id = slot == Slot::Setup ? "Setup" : "Views";
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
   ImGui::Begin(id, nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
   if (ImGui::BeginTabBar((std::string(id) + "_tabs").c_str())) {
-    for (Panel p : panels) {
+    for (const PanelDef& d : panel_table()) {
+      if (d.slot != slot) continue;
+      const Panel p = d.panel;
       const int flags = a.layout.force_tab == int(p) ? ImGuiTabItemFlags_SetSelected : 0;
-      std::string label = panel_title(p);
+      std::string label = d.title;
       if (p == Panel::Experiments) label += " (" + std::to_string(a.s.runs().size()) + ")";
       label += "###tab" + std::to_string(int(p));
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
-      mark(std::string("tab_") + (p == Panel::Experiments ? "experiments" : p == Panel::Files ? "files" : [&] {
-             std::string t = panel_title(p);
-             for (char& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
-             return t;
-           }()));
+      mark(std::string("tab_") + d.id);
       if (open) {
         current = p;
         ImGui::BeginChild("scroll", ImVec2(0, 0), false);
         record_box(a, p);
-        draw_panel(a, p);
+        d.draw(a);
         ImGui::EndChild();
         ImGui::EndTabItem();
       }
@@ -273,20 +281,22 @@ void layout_wide(App& a, float W, float H) {
   const float train_h = std::round(std::clamp(body_h * 0.40f, 300.f, 360.f));
   const float draw_h = std::round(std::clamp(body_h * 0.43f, 320.f, 420.f));
   draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
-  tabbed_window(a, "Setup", {Panel::Data, Panel::Model, Panel::Files}, a.layout.wide_left, ImVec2(0, body_y),
-                ImVec2(left_w, body_h));
+  tabbed_window(a, Slot::Setup, a.layout.wide_left, ImVec2(0, body_y), ImVec2(left_w, body_h));
   panel_window(a, Panel::Training, ImVec2(left_w, body_y), ImVec2(mid_w, train_h), true);
   panel_window(a, Panel::Loss, ImVec2(left_w, body_y + train_h), ImVec2(mid_w, body_h - train_h), true);
   panel_window(a, Panel::Draw, ImVec2(left_w + mid_w, body_y), ImVec2(right_w, draw_h), true);
-  tabbed_window(a, "Views", {Panel::Results, Panel::Experiments, Panel::Inspect}, a.layout.wide_right,
-                ImVec2(left_w + mid_w, body_y + draw_h), ImVec2(right_w, body_h - draw_h));
+  tabbed_window(a, Slot::Views, a.layout.wide_right, ImVec2(left_w + mid_w, body_y + draw_h),
+                ImVec2(right_w, body_h - draw_h));
 }
 
 // Narrow: a grid of big tab buttons, then the chosen panel at full width.
 void layout_narrow(App& a, float W, float H) {
-  static const Panel order[] = {Panel::Training, Panel::Loss, Panel::Draw, Panel::Results, Panel::Experiments,
-                                Panel::Data, Panel::Model, Panel::Files, Panel::Inspect};
-  const int n = int(sizeof order / sizeof order[0]);
+  static const std::vector<PanelDef> order = [] {
+    std::vector<PanelDef> o = panel_table();
+    std::sort(o.begin(), o.end(), [](const PanelDef& x, const PanelDef& y) { return x.narrow_rank < y.narrow_rank; });
+    return o;
+  }();
+  const int n = int(order.size());
   const float header_h = W < 600 ? 48 : 36;
   a.layout.header_h = header_h;
   draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
@@ -303,27 +313,23 @@ void layout_narrow(App& a, float W, float H) {
   const float bw = std::floor((W - 8 - 4 * (per_row - 1)) / per_row);
   for (int i = 0; i < n; ++i) {
     if (i % per_row) ImGui::SameLine();
-    const Panel p = order[i];
+    const Panel p = order[size_t(i)].panel;
     const bool on = a.layout.narrow_tab == p;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
-    std::string label = panel_title(p);
+    std::string label = order[size_t(i)].title;
     if (p == Panel::Experiments && !a.s.runs().empty()) label += " " + std::to_string(a.s.runs().size());
     if (p == Panel::Training && a.st.training) label += " ▶";
     if (ImGui::Button(label.c_str(), ImVec2(bw, button_h))) a.layout.narrow_tab = p;
     if (on) ImGui::PopStyleColor();
-    std::string id = panel_title(p);
-    for (char& c : id) c = char(std::tolower(static_cast<unsigned char>(c)));
-    mark("tab_" + (p == Panel::Experiments ? std::string("experiments") : p == Panel::Files ? "files" : id));
+    mark(std::string("tab_") + order[size_t(i)].id);
   }
   ImGui::End();
   ImGui::PopStyleVar(2);
   const float y = header_h + bar_h;
   panel_window(a, a.layout.narrow_tab, ImVec2(0, y), ImVec2(W, H - y), false);
-  if (a.layout.narrow_tab == Panel::Data || a.layout.narrow_tab == Panel::Model || a.layout.narrow_tab == Panel::Files)
-    a.layout.wide_left = a.layout.narrow_tab;
-  if (a.layout.narrow_tab == Panel::Results || a.layout.narrow_tab == Panel::Experiments ||
-      a.layout.narrow_tab == Panel::Inspect)
-    a.layout.wide_right = a.layout.narrow_tab;
+  // The wide layout shows the same tab when the window widens.
+  if (panel_def(a.layout.narrow_tab).slot == Slot::Setup) a.layout.wide_left = a.layout.narrow_tab;
+  if (panel_def(a.layout.narrow_tab).slot == Slot::Views) a.layout.wide_right = a.layout.narrow_tab;
 }
 
 // ---- input ---------------------------------------------------------------------------------------
@@ -332,34 +338,32 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
   if (k.repeat) return;
   const SDL_Scancode sc = k.keysym.scancode;
   // Panel switching on keys browsers leave to pages: F6 (Shift+F6 back), Alt+1…9.
-  static const Panel cycle[] = {Panel::Data, Panel::Model, Panel::Files, Panel::Training, Panel::Loss,
-                                Panel::Draw, Panel::Results, Panel::Experiments, Panel::Inspect};
+  const std::vector<PanelDef>& cycle = panel_table();
+  const int n = int(cycle.size());
   auto go = [&](Panel p) {
     a.layout.force_tab = int(p);
-    const std::string name = std::string(panel_title(p)) + "###panel" + std::to_string(int(p));
-    if (a.layout.mode == LayoutMode::Wide) {
-      if (p == Panel::Data || p == Panel::Model || p == Panel::Files) ImGui::SetWindowFocus("Setup");
-      else if (p == Panel::Results || p == Panel::Experiments || p == Panel::Inspect) ImGui::SetWindowFocus("Views");
-      else ImGui::SetWindowFocus(name.c_str());
-    }
+    if (a.layout.mode == LayoutMode::Wide) ImGui::SetWindowFocus(slot_window(p).c_str());
   };
   if (sc == SDL_SCANCODE_F6) {
-    int cur = 0;
-    const Panel now = a.layout.mode == LayoutMode::Narrow ? a.layout.narrow_tab : Panel::Training;
-    ImGuiWindow* fw = GImGui->NavWindow;
-    for (int i = 0; i < 9; ++i) {
-      const std::string name = std::string(panel_title(cycle[i])) + "###panel" + std::to_string(int(cycle[i]));
-      if ((fw && fw->RootWindow && std::string(fw->RootWindow->Name) == name) || cycle[i] == now) cur = i;
+    // The panel shown where the keyboard focus is (or the narrow layout's), then the next one.
+    const ImGuiWindow* fw = GImGui->NavWindow;
+    const std::string focus = fw && fw->RootWindow ? fw->RootWindow->Name : "";
+    Panel now = a.layout.mode == LayoutMode::Narrow ? a.layout.narrow_tab : Panel::Training;
+    if (a.layout.mode == LayoutMode::Wide) {
+      if (focus == "Setup") now = a.layout.wide_left;
+      else if (focus == "Views") now = a.layout.wide_right;
+      else
+        for (const PanelDef& d : cycle)
+          if (slot_window(d.panel) == focus) now = d.panel;
     }
-    if (fw && fw->RootWindow && std::string(fw->RootWindow->Name) == "Setup") cur = int(a.layout.wide_left);
-    if (fw && fw->RootWindow && std::string(fw->RootWindow->Name) == "Views")
-      cur = int(a.layout.wide_right) == int(Panel::Results) ? 6 : int(a.layout.wide_right) == int(Panel::Experiments) ? 7 : 8;
-    const int next = (cur + ((k.keysym.mod & KMOD_SHIFT) ? 8 : 1)) % 9;
-    go(cycle[next]);
+    int cur = 0;
+    for (int i = 0; i < n; ++i)
+      if (cycle[size_t(i)].panel == now) cur = i;
+    go(cycle[size_t((cur + ((k.keysym.mod & KMOD_SHIFT) ? n - 1 : 1)) % n)].panel);
     return;
   }
-  if ((k.keysym.mod & KMOD_ALT) && sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9) {
-    go(cycle[sc - SDL_SCANCODE_1]);
+  if ((k.keysym.mod & KMOD_ALT) && sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9 && sc - SDL_SCANCODE_1 < n) {
+    go(cycle[size_t(sc - SDL_SCANCODE_1)].panel);
     return;
   }
   if (ImGui::GetIO().WantTextInput) return;

@@ -50,6 +50,14 @@ await runE2E('ui', async (app) => {
   assert.match(c.spec, /conv16/);
   const custom = c.params;
   assert.equal(custom, 16 * 9 + 16 + 16 * 9 + 1, `conv16 … conv1: ${custom} params`);
+  // LeakyReLU, bare and as a suffix: the layer list and the summary take it like any layer.
+  c = await typeSpec('conv8:lrelu:0.1 pool | up lrelu conv1:sigmoid');
+  assert.equal(c.arch_ok, true, `lrelu spec: ${JSON.stringify(c)}`);
+  assert.equal(c.spec, 'conv8:lrelu:0.1 pool | up lrelu conv1:sigmoid');
+  assert.equal(c.params, 8 * 9 + 8 + 8 * 9 + 1);
+  await parkMouse(page);
+  await frames(page, 3);
+  await app.screenshot(path.join(buildDir, 'screenshot-model-lrelu.png'));
   c = await typeSpec('conv16 pool | conv1:sigmoid');
   assert.equal(c.arch_ok, false, 'a spec whose output is 14×14 was accepted');
   assert.ok(c.arch_error.length > 0);
