@@ -691,7 +691,7 @@ void Session::take_progress() {
     r.seconds = p.compute_s;
     r.wall_seconds = p.wall_s;
     rate_window_.emplace_back(p.wall_s, double(p.samples));
-    while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > 2.0)
+    while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > kRateWindowSeconds)
       rate_window_.erase(rate_window_.begin());
   }
   if (p.weights && p.weights != r.weights) {

@@ -100,7 +100,9 @@ EMSCRIPTEN_KEEPALIVE char* dae_import(const char* path) {
 // an error message that starts with a plain sentence.
 EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const char* name, int bundled) {
   App& a = A();
-  if (bundled && (a.s.has_model() || !a.s.runs().empty())) {  // a first-visit helper only: never replaces anything
+  // A bundled model only replaces nothing or another bundled model (never one the user made or
+  // chose: a run's, an upload; runs keep their own models).
+  if (bundled && a.s.has_model() && a.s.model_info().source != dae::ModelSource::Bundled) {
     a.files.pretrained_loading.clear();
     return give("");
   }

@@ -104,6 +104,13 @@ void select_dataset(App& a, const std::string& name) {
   if (avail.second > 0) c.val = std::min<size_t>(c.val ? c.val : avail.second, avail.second);
   if (!a.ed.preset.empty()) select_preset(a, a.ed.preset);  // e.g. dense depends on the size
   refresh_arch(a);
+  // A bundled pretrained model follows the dataset (MNIST's model cannot denoise Devanagari's
+  // 32×32 digits). It is a copy of a file on the site: replacing it loses nothing.
+  const dae::ModelInfo& mi = a.s.model_info();
+  const std::string canon = dae::canonical_dataset_name(c.dataset);
+  if (mi.source == dae::ModelSource::Bundled && mi.dataset != canon && (canon == "mnist" || canon == "dhcd") &&
+      a.files.pretrained_loading.empty())
+    js_load_pretrained(a, canon);
 }
 
 // The editor follows the model in memory (after a restore, an upload, selecting a run).

@@ -64,6 +64,7 @@ void draw_data(App& a) {
       const dae::Dataset* d = a.s.dataset(name);
       const std::string label = dataset_label(a, name) + "  (" + std::to_string(d->h()) + "×" + std::to_string(d->w()) + ")";
       if (ImGui::Selectable(label.c_str(), name == c.dataset)) select_dataset(a, name);
+      mark("dataset_" + name);
     }
     if (b.dhcd_listed && !a.s.dataset("dhcd")) {
       char label[120];
@@ -76,6 +77,7 @@ void draw_data(App& a) {
         b.pending_dataset = "dhcd";
         js_load_pack(a, "dhcd");
       }
+      mark("dataset_dhcd");
     }
     if (!b.dhcd_listed && !a.s.dataset("dhcd")) {
       ImGui::BeginDisabled();

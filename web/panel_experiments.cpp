@@ -138,6 +138,7 @@ void draw_experiments(App& a) {
       std::snprintf(id, sizeof id, "%d", r.id);
       if (ImGui::Selectable(id, e.selected == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
         clicked_run = r.id;
+      mark_row_item();
       mark("run_" + std::to_string(r.id));
       if (ImGui::TableSetColumnIndex(ColData)) ImGui::TextUnformatted(r.config.dataset.c_str());
       if (ImGui::TableSetColumnIndex(ColModel)) ImGui::TextUnformatted(r.arch_name.c_str());

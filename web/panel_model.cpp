@@ -68,13 +68,13 @@ void draw_model(App& a) {
   const float table_h = std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, 140.f),
                                  (ImGui::GetFrameHeight() + 4) * float(rows.size() + 1) + 8);
   if (ImGui::BeginTable("layers", 6,
-                        ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                        ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                             ImGuiTableFlags_BordersInnerH,
                         ImVec2(0, std::max(table_h, 120.f)))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 16);
     ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 72);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 78);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 100);
     ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
     ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
@@ -106,7 +106,7 @@ void draw_model(App& a) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", def.help);
       ImGui::TableNextColumn();
       if (def.has(Def::kUnits)) {
-        ImGui::SetNextItemWidth(def.has(Def::kKernel) ? 40 : -1);
+        ImGui::SetNextItemWidth(def.has(Def::kKernel) ? 52 : -1);
         int u = r.units;
         if (ImGui::InputInt("##units", &u, 0, 0)) {
           r.units = std::clamp(u, 1, dae::kMaxUnits);

@@ -309,9 +309,22 @@ struct Item {
 };
 std::vector<Item> items;
 
+// The window's own parts (title bar, scrollbars) and a table's column borders are items to
+// Dear ImGui too; they are not widgets of ours, and lie outside the content area by design.
+bool decoration(ImGuiContext& g, ImGuiWindow* w, ImGuiID id) {
+  if (id == 0) return false;
+  if (id == w->ID || id == w->MoveId || id == ImGui::GetWindowScrollbarID(w, ImGuiAxis_X) ||
+      id == ImGui::GetWindowScrollbarID(w, ImGuiAxis_Y))
+    return true;
+  if (ImGuiTable* t = g.CurrentTable)
+    for (int c = 0; c < t->ColumnsCount; ++c)
+      if (id == ImGui::TableGetColumnResizeID(t, c, t->InstanceCurrent)) return true;
+  return false;
+}
+
 void add_item(ImGuiContext& g, ImGuiID id, const ImRect& bb, bool overlap_ok, const char* label) {
   ImGuiWindow* w = g.CurrentWindow;
-  if (!w || id == w->ID) return;  // the window itself
+  if (!w || decoration(g, w, id)) return;
   Item it{id, bb, w, ImRect(), overlap_ok, label ? label : ""};
   if (ImGuiTable* t = g.CurrentTable; t && t->InnerWindow == w && t->CurrentColumn >= 0)
     it.cell = t->Columns[t->CurrentColumn].ClipRect;
@@ -350,6 +363,12 @@ dae::Json windows_json() {
     list.push_back(std::move(j));
   }
   return list;
+}
+
+void mark_row_item() {
+  if (items.empty()) return;
+  items.back().overlap_ok = true;  // a whole table row, drawn under its cells on purpose
+  items.back().cell = ImRect();
 }
 
 void add_text_item(const char* text) {

@@ -136,6 +136,9 @@ dae::Json marks_json();
 // note next to a field, an error), with the colour it was drawn in: window.dae.texts().
 void shown(const std::string& id, const std::string& text, const ImVec4& color);
 dae::Json texts_json();
+// The last widget spans its table row on purpose (a row-selecting Selectable drawn under the
+// cells): the layout checks do not count it as overlapping them.
+void mark_row_item();
 // Every widget of the last drawn frame (Dear ImGui's item hook) with the visible area and
 // scroll range of its window: window.dae.layout().items, so tests can check that nothing is
 // cut off or overlaps. items_new_frame() starts a new list (before the panels are drawn).

@@ -86,7 +86,8 @@ FLAGS = ["dataset", "arch", "noise", "epochs", "batch", "lr", "loss", "train", "
 VALUES = ["0", "1", "2", "-1", "7", "1e3", "10000", "99999999999999999999", "nan", "inf", "0.5", " 3", "3 ",
           "0x10", "", "abc", "gaussian:0.5", "sp:0.1", "sp:2", "gaussian:-1", "none", "pink:1", "bce", "mse",
           "seed", "deep", "transposed", "dense", "conv4 | conv1:sigmoid", "conv8k15/valid", "convt3k4", "reshape0x1x1",
-          "dense99999", "conv4096 conv4096", "|||", "conv4:tanh", "\x01\x02", "é", "a" * 300]
+          "dense99999", "conv4096 conv4096", "|||", "conv4:tanh", "conv4:lrelu:0.1 | lrelu conv1:sigmoid",
+          "lrelu:2", "conv4:lrelu:", "lrelu:0.99999999999999", "\x01\x02", "é", "a" * 300]
 
 
 def mutate(rnd, files, outs):
