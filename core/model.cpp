@@ -65,16 +65,17 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
 
   Shape cur = m.input_;
   int buffers = 1;  // acts[0] = input
+  size_t num_params = 0;  // the weights are allocated once, when the whole network is known
   auto add = [&](std::unique_ptr<Layer> layer) {
     LayerInfo li;
     li.in = cur;
     li.out = layer->output_shape(cur);
     if (li.out.size() > (size_t(16) << 20)) throw Error("arch: layer " + layer->token() + " output is too large");
     li.params = layer->params(cur);
-    li.offset = m.weights_.size();
+    li.offset = num_params;
     for (auto& p : li.params) li.num_params += p.size();
-    if (m.weights_.size() + li.num_params > (size_t(64) << 20)) throw Error("arch: more than 64M parameters");
-    m.weights_.resize(m.weights_.size() + li.num_params, 0.f);
+    num_params += li.num_params;
+    if (num_params > (size_t(64) << 20)) throw Error("arch: more than 64M parameters");
     li.act_in = buffers - 1;
     if (!layer->in_place()) ++buffers;
     li.act_out = buffers - 1;
@@ -109,6 +110,7 @@ Model Model::build(const std::string& spec_or_preset, int channels, int h, int w
     throw Error("arch: the output " + out.keras_str() + " must have the input's shape " + m.input_.keras_str() +
                 " (an autoencoder reconstructs its input)");
   m.num_buffers_ = buffers;
+  m.weights_.assign(num_params, 0.f);
   return m;
 }
 

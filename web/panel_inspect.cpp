@@ -115,7 +115,7 @@ void draw_inspect(App& a) {
     ImGui::EndCombo();
   }
   mark("inspect_layer");
-  if (ImGui::GetContentRegionAvail().x > 140) ImGui::SameLine();
+  same_line_if_fits(130);
   ImGui::SetNextItemWidth(130);
   ImGui::Combo("##mcmap", &in.fmap_cmap, cmaps, 3);
   const char* what = nullptr;

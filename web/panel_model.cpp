@@ -74,10 +74,13 @@ void draw_model(App& a) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 16);
     ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 72);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 100);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 112);
     ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
     ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
+    // Up, down, remove: fixed, so that a narrow screen scrolls the table instead of squeezing them.
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
+                            2 * ImGui::GetFrameHeight() + ImGui::CalcTextSize("✕").x +
+                                ImGui::GetStyle().FramePadding.x * 2 + 8);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < rows.size(); ++i) {
       dae::LayerSpec& r = rows[i];

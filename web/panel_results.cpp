@@ -108,7 +108,6 @@ void draw_results(App& a) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ten other validation images (R)");
   ImGui::SameLine();
   copy_button("results", results_text(a), a.t.now);
-  ImGui::SameLine();
   double pn = 0, pd = 0, sn = 0, sd = 0;
   for (const auto& t : rs) {
     pn += t.psnr_noisy;
@@ -121,6 +120,7 @@ void draw_results(App& a) {
   const bool better = pd > pn && sd > sn && !a.results.collapsed;
   char means[120];
   std::snprintf(means, sizeof means, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
+  same_line_if_fits(ImGui::CalcTextSize(means).x);  // narrow screens: a line of its own
   ImGui::TextColored(better ? kGood : kBad, "%s", means);
   mark("results_means");
   shown("results_means", means, better ? kGood : kBad);
@@ -149,7 +149,9 @@ void draw_results(App& a) {
     for (size_t i = 0; i < rs.size(); ++i) {
       char b[16];
       value(rs[i], b);
-      if (!wide && b[0] == '0') std::memmove(b, b + 1, std::strlen(b));
+      if (std::strcmp(b, "-0.00") == 0) std::strcpy(b, "0.00");  // a tiny negative SSIM
+      char* digits = b + (b[0] == '-');
+      if (!wide && digits[0] == '0' && digits[1] == '.') std::memmove(digits, digits + 1, std::strlen(digits));  // ".42"
       const float w = ImGui::CalcTextSize(b).x;
       dl->AddText(ImVec2(o.x + label_w + float(i) * (cell + gap) + (cell - w) * 0.5f, yy), color(rs[i]), b);
     }

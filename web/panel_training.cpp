@@ -215,11 +215,15 @@ void draw_training(App& a) {
     ImGui::Text("val PSNR %.2f dB", vp);
     ImGui::SameLine(0, 4);
     ImGui::TextColored(col, "(%+.2f)", vp - np);
-    ImGui::SameLine();
-    ImGui::Text("· SSIM %.3f", vs);
+    char ssim[48], delta[24];
+    std::snprintf(ssim, sizeof ssim, "· SSIM %.3f", vs);
+    std::snprintf(delta, sizeof delta, "(%+.3f)", vs - ns);
+    // The SSIM part (and "vs noisy") go to the next line when the panel is narrow.
+    same_line_if_fits(ImGui::CalcTextSize(ssim).x + ImGui::CalcTextSize(delta).x + 4);
+    ImGui::TextUnformatted(ssim);
     ImGui::SameLine(0, 4);
-    ImGui::TextColored(col, "(%+.3f)", vs - ns);
-    ImGui::SameLine();
+    ImGui::TextColored(col, "%s", delta);
+    same_line_if_fits(ImGui::CalcTextSize("vs noisy").x);
     ImGui::TextColored(kMuted, "vs noisy");
     mark("scores");
     char scores[160];

@@ -134,11 +134,13 @@ void label(const char* text, float x) {
   ImGui::SameLine();
 }
 
-void same_line_if_fits(const char* next) {
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const float w = ImGui::CalcTextSize(next, nullptr, true).x + st.FramePadding.x * 2;
+void same_line_if_fits(float width) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+void same_line_if_fits(const char* next) {
+  same_line_if_fits(ImGui::CalcTextSize(next, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
 }
 
 namespace {
@@ -326,8 +328,12 @@ void add_item(ImGuiContext& g, ImGuiID id, const ImRect& bb, bool overlap_ok, co
   ImGuiWindow* w = g.CurrentWindow;
   if (!w || decoration(g, w, id)) return;
   Item it{id, bb, w, ImRect(), overlap_ok, label ? label : ""};
-  if (ImGuiTable* t = g.CurrentTable; t && t->InnerWindow == w && t->CurrentColumn >= 0)
-    it.cell = t->Columns[t->CurrentColumn].ClipRect;
+  // The cell's whole width (a column scrolled partly out of view still has all of it; its clip
+  // rectangle would only be the visible part).
+  if (ImGuiTable* t = g.CurrentTable; t && t->InnerWindow == w && t->CurrentColumn >= 0) {
+    const ImGuiTableColumn& c = t->Columns[t->CurrentColumn];
+    it.cell = ImRect(c.MinX, c.ClipRect.Min.y, c.MaxX, c.ClipRect.Max.y);
+  }
   items.push_back(std::move(it));
 }
 

@@ -115,8 +115,10 @@ void copy_button(const char* id, const std::string& text, double now);
 // Text of a long block (Keras summary) that can be selected with the mouse and copied.
 void selectable_text(const char* id, const std::string& text, ImVec2 size);
 void label(const char* text, float x);  // a field label at x (0 = line start)
-// Continues on the same line if a button labelled `next` still fits there, else on the next.
+// Continues on the same line if a button labelled `next` (or an item `width` wide) still fits
+// there, else on the next.
 void same_line_if_fits(const char* next);
+void same_line_if_fits(float width);
 
 // ---- formatting -----------------------------------------------------------------------------------
 std::string fmt_int(long long v);     // 74,497
