@@ -12,7 +12,7 @@
 //   +-----------+--------------+---------------+     +----------------------+
 //
 // Quiet when idle: with no input, training, loading or animation for a second, a frame only
-// polls events (microseconds) and the UI is redrawn at most twice a second; any input, or
+// polls events (microseconds) and the UI is redrawn once a second; any input, or
 // anything the browser side reports (a download finished, a save done), redraws at once.
 
 #include <SDL.h>
@@ -297,7 +297,8 @@ void layout_narrow(App& a, float W, float H) {
     return o;
   }();
   const int n = int(order.size());
-  const float header_h = W < 600 ? 48 : 36;
+  // The narrow header always has two lines (the model; threads, fps and autosave).
+  const float header_h = std::ceil(std::max(36.f, 2 * ImGui::GetTextLineHeightWithSpacing() + 10));
   a.layout.header_h = header_h;
   draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
   const float button_h = std::max(ImGui::GetFrameHeight() + 8, a.browser.touch ? 40.f : 30.f);
@@ -456,11 +457,11 @@ void frame() {
   }
   if (input) a.t.last_input = a.t.now;
 
-  // Idle: nothing to draw unless half a second has passed (the clock in the header, debounced
+  // Idle: nothing to draw unless a second has passed (the clock in the header, debounced
   // autosave).
   const bool queued = !GImGui->InputEventsQueue.empty();  // typed keys not yet applied
   if (queued) input = true;
-  if (a.t.idle && !input && a.t.now - a.t.last_render < 0.5 && !a.s.training()) {
+  if (a.t.idle && !input && a.t.now - a.t.last_render < 1.0 && !a.s.training()) {
     a.s.work(0);
     return;
   }
