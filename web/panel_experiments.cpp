@@ -217,7 +217,7 @@ void draw_experiments(App& a) {
     if (ImGui::InputTextMultiline("##notes", &e.notes_edit, ImVec2(-1, 44))) a.s.set_notes(sel->id, e.notes_edit);
     mark("run_notes");
   } else {
-    ImGui::TextColored(kMuted, "Select a run (click its row) to use its model or write notes about it.");
+    wrapped(kMuted, "Select a run (click its row) to use its model or write notes about it.");
   }
   ImGui::TextUnformatted("Observations");
   ImGui::SameLine();

@@ -120,7 +120,7 @@ void draw_inspect(App& a) {
   ImGui::Combo("##mcmap", &in.fmap_cmap, cmaps, 3);
   const char* what = nullptr;
   source(a, &what);
-  ImGui::TextColored(kMuted, "for %s", what);
+  wrapped(kMuted, std::string("for ") + what);
   if (in.fmaps.empty()) {
     ImGui::TextColored(kMuted, "Draw a digit in the Draw panel.");
     return;

@@ -121,7 +121,16 @@ void draw_results(App& a) {
   char means[120];
   std::snprintf(means, sizeof means, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
   same_line_if_fits(ImGui::CalcTextSize(means).x);  // narrow screens: a line of its own
-  ImGui::TextColored(better ? kGood : kBad, "%s", means);
+  const ImVec4 mc = better ? kGood : kBad;
+  if (ImGui::CalcTextSize(means).x <= ImGui::GetContentRegionAvail().x) {
+    ImGui::TextColored(mc, "%s", means);
+  } else {  // a phone: PSNR and SSIM on lines of their own
+    const char* ssim = std::strstr(means, " · SSIM");
+    ImGui::BeginGroup();
+    ImGui::TextColored(mc, "%.*s", int(ssim - means), means);
+    ImGui::TextColored(mc, "%s", ssim + std::strlen(" · "));
+    ImGui::EndGroup();
+  }
   mark("results_means");
   shown("results_means", means, better ? kGood : kBad);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Means of these %d images, noisy → denoised", int(rs.size()));
@@ -180,7 +189,7 @@ void draw_results(App& a) {
   gfx::draw(dl, a.results.clean, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
   row_label("clean", y, cell, kMuted);
   y += cell;
-  ImGui::Dummy(ImVec2(label_w + float(rs.size()) * (cell + gap), y - o.y));
+  ImGui::Dummy(ImVec2(label_w + float(rs.size()) * (cell + gap) - gap, y - o.y));  // no gap after the last column
 
   // Hover (or a tap): the numbers of one column.
   const ImVec2 m = ImGui::GetIO().MousePos;

@@ -366,6 +366,9 @@ dae::Json windows_json() {
     j["content"] = dae::Json::object({{"width", w->ContentSize.x}, {"height", w->ContentSize.y}});
     j["scroll"] = scroll_json(w);
     j["popup"] = (w->RootWindow->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)) != 0;
+    // The inside of a multi-line text field (its child window has the field's id): its text
+    // scrolls with the cursor, not with a scrollbar.
+    j["text_field"] = std::any_of(items.begin(), items.end(), [&](const Item& it) { return it.input && it.id == w->ChildId; });
     list.push_back(std::move(j));
   }
   return list;

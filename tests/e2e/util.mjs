@@ -161,7 +161,7 @@ export function layoutProblems(lay, { minInput = 44 } = {}) {
                `is not inside the ${D.width}×${D.height} screen`);
     }
   }
-  for (const w of lay.windows.filter((w) => !w.popup)) {
+  for (const w of lay.windows.filter((w) => !w.popup && !w.text_field)) {
     if (w.scroll.max_x > 1 && !w.scroll.bar_x) {
       out.push(`cut off: the content of ${w.root}${w.name !== w.root ? '/' + w.name : ''} is ` +
                `${Math.round(w.content.width)} px wide, ${Math.round(w.scroll.max_x)} px more than it shows`);
