@@ -47,6 +47,15 @@ void run_to_end(Session& s) {
   }
 }
 
+// A finished 1-epoch run of tiny() with the given architecture.
+void train_one_epoch(Session& s, const std::string& arch = tiny().arch) {
+  TrainConfig c = tiny();
+  c.arch = arch;
+  c.epochs = 1;
+  s.start(c);
+  run_to_end(s);
+}
+
 // The weights the plain trainer gives for the same config (the CLI's path).
 std::vector<float> trainer_weights(const TrainConfig& cfg, int threads) {
   ImageSet train, val;
@@ -253,11 +262,7 @@ TEST(Session, ResultsDrawingAndInspection) {
   mnist_session(s);
   EXPECT_TRUE(s.results(10, 0).empty());  // no model yet
   EXPECT_THROW(s.denoise(std::vector<float>(784)), Error);
-  TrainConfig c = tiny();
-  c.arch = "seed";
-  c.epochs = 1;
-  s.start(c);
-  run_to_end(s);
+  train_one_epoch(s, "seed");
   const auto rows = s.results(10, 0);
   ASSERT_EQ(rows.size(), 10u);
   for (const auto& t : rows) {
@@ -303,11 +308,7 @@ TEST(Session, ResultsDrawingAndInspection) {
 TEST(Session, DenseModelsCanBeInspectedToo) {
   Session s;
   mnist_session(s);
-  TrainConfig c = tiny();
-  c.arch = "dense";
-  c.epochs = 1;
-  s.start(c);
-  run_to_end(s);
+  train_one_epoch(s, "dense");
   int n = 0, h = 0, w = 0;
   const auto units = s.first_layer_filters(n, h, w);  // the first Dense layer's units as 28×28 images
   EXPECT_EQ(n, 128);
@@ -506,11 +507,7 @@ TEST(Session, LayerRowsRoundTrip) {
 TEST(Session, RebuiltModelsKeepTheirPresetName) {
   Session s;
   mnist_session(s);
-  TrainConfig c = tiny();
-  c.arch = "seed";
-  c.epochs = 1;
-  s.start(c);
-  run_to_end(s);
+  train_one_epoch(s, "seed");
   EXPECT_EQ(s.model()->name(), "seed");
   EXPECT_EQ(s.status().model.arch_name, "seed");
   s.start_from_scratch();
@@ -547,10 +544,7 @@ TEST(Session, SmoothedStepLossAndDrawingWithAnotherNoise) {
   EXPECT_FLOAT_EQ(sm[2], 1.f / 7.f);
   Session s;
   mnist_session(s);
-  TrainConfig c = tiny();
-  c.epochs = 1;
-  s.start(c);
-  run_to_end(s);
+  train_one_epoch(s);
   std::vector<float> drawing(784, 0.5f);
   const Triple t = s.denoise_drawing(drawing, 7, Noise::parse("sp:0.3"));
   int flipped = 0;
