@@ -21,6 +21,8 @@
 //   deep        conv32 conv32 pool conv64 conv64 pool | conv64 conv64 up conv32 conv32 up conv1:sigmoid
 //   transposed  conv32 pool conv64 pool | convt64 convt32 conv1:sigmoid
 //   dense       flatten dense128 dense64 | dense128 dense<H·W>:linear reshape1x<H>x<W> sigmoid
+//   best        conv24 conv24 pool conv48 conv48 pool | conv48 conv48 up conv24 conv24 up conv1:sigmoid
+//               with its own training settings (Preset::training: 5 epochs, batch 16, lr 0.0015)
 // The network must reconstruct its input: its output shape must equal the input shape.
 #pragma once
 #include <map>
@@ -53,6 +55,20 @@ struct LayerInfo {
 constexpr int kMaxInputSide = 512;  // images up to 512×512 (png.h decodes no larger)
 constexpr size_t kMaxActivationsPerImage = size_t(32) << 20;  // all layer outputs of one image (128 MB)
 
+// The training settings a preset was measured with (only `best` has them). Where a run's
+// epochs / batch / lr are not given, they come from here (apply_preset_training, trainer.h).
+struct PresetTraining {
+  int epochs = 0;  // 0: the preset has no training settings of its own
+  int batch = 0;
+  double lr = 0;
+};
+
+struct Preset {
+  const char* name;
+  const char* about;  // one line for the page and --help
+  PresetTraining training;
+};
+
 class Model {
  public:
   // Builds the network for images of `channels`×`h`×`w` from a spec or a preset name.
@@ -61,7 +77,9 @@ class Model {
   // Throws dae::Error with a message pointing at the bad token or shape.
   static Model build(const std::string& spec_or_preset, int channels, int h, int w);
   static std::string preset_spec(const std::string& name, int h, int w);  // "" if unknown
-  static std::vector<std::string> preset_names();                         // seed deep transposed dense
+  static std::vector<std::string> preset_names();                         // seed deep transposed dense best
+  static const std::vector<Preset>& presets();
+  static const Preset* preset(const std::string& name);  // nullptr if `name` is not a preset
 
   Model() = default;
   Model(Model&&) = default;

@@ -193,6 +193,7 @@ std::vector<PlannedRun> expand(const SweepPlan& plan, const TrainConfig& default
       }
       r.cfg = defaults;
       for (const auto& [k, v] : r.written.items()) r.cfg.set(k, v);
+      apply_preset_training(r.cfg, r.cfg.arch, [&](const std::string& k) { return r.written.contains(k); });
       r.cfg.validate();
       out.push_back(std::move(r));
     }

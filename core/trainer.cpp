@@ -209,6 +209,15 @@ TrainConfig TrainConfig::from_json(const Json& j, const TrainConfig& defaults) {
   return c;
 }
 
+void apply_preset_training(TrainConfig& cfg, const std::string& preset,
+                           const std::function<bool(const std::string&)>& given) {
+  const Preset* p = Model::preset(preset);
+  if (!p || p->training.epochs == 0) return;
+  if (!given("epochs")) cfg.epochs = p->training.epochs;
+  if (!given("batch")) cfg.batch = p->training.batch;
+  if (!given("lr")) cfg.lr = p->training.lr;
+}
+
 int grad_slots(size_t params) {
   const size_t per_copy = std::max<size_t>(1, params) * sizeof(float);
   return int(std::clamp<size_t>(kTrainMemoryBudget / 4 / per_copy, 1, kMaxGradSlots));

@@ -16,6 +16,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +68,11 @@ struct TrainConfig {
   static TrainConfig from_json(const Json& j, const TrainConfig& defaults);
   static TrainConfig from_json(const Json& j);
 };
+
+// When `preset` names a preset with training settings of its own (`best`), sets cfg's epochs,
+// batch and lr to them — each one unless `given(key)` says the user chose it (a CLI flag, a plan entry, a key of window.dae.train).
+void apply_preset_training(TrainConfig& cfg, const std::string& preset,
+                           const std::function<bool(const std::string&)>& given);
 
 struct EpochStats {
   int epoch = 0;                 // 1-based

@@ -167,6 +167,22 @@ TEST(Cli, TrainOnDhcdSaysWhichSetIsLoaded) {
   if (subset) EXPECT_NE(run_dae("train --dataset dhcd --train 7000 --out " + out).out.find("has only 6000"), std::string::npos);
 }
 
+// `--arch best` trains with best's own epochs, batch and lr unless a flag says otherwise; the
+// model file records the settings used.
+TEST(Cli, BestPresetBringsItsTrainingSettings) {
+  const std::string out = (tmp() / "best.safetensors").string();
+  const Result r = run_dae("train --arch best --epochs 1 --train 64 --val 32 --quiet --out " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::map<std::string, std::string> meta;
+  const dae::Model m = dae::Model::load(out, &meta);
+  EXPECT_EQ(m.spec(), dae::Model::build("best", 1, 28, 28).spec());
+  const dae::Json cfg = dae::parse_json(meta.at("config"));
+  EXPECT_EQ(cfg.at("epochs").get<int64_t>(), 1);
+  EXPECT_EQ(cfg.at("batch").get<int64_t>(), dae::Model::preset("best")->training.batch);
+  EXPECT_DOUBLE_EQ(cfg.at("lr").get<double>(), dae::Model::preset("best")->training.lr);
+  EXPECT_NE(run_dae("train --help").out.find("best brings its own --epochs 5 --batch 16 --lr 0.0015"), std::string::npos);
+}
+
 TEST(Cli, BenchEndsWithOneJsonLine) {
   const Result r = run_dae("bench --threads 1 --seconds 0.3");
   ASSERT_EQ(r.code, 0) << r.out;

@@ -88,6 +88,25 @@ TEST(SweepPlan, ExpandsRunsTimesAxesFirstAxisOutermost) {
   EXPECT_EQ(labels(r2)[1], "arch=seed noise=gaussian:0.3 lr=0.001 fresh_noise=true");
 }
 
+// `best` brings its own epochs, batch and lr; a value the plan gives wins, key by key.
+TEST(SweepPlan, BestBringsItsTrainingSettingsUnlessGiven) {
+  const SweepPlan p = plan_of(R"({"settings": {"epochs": 2}, "runs": [{"arch": "seed"}, {"arch": "best"}, {"arch": "best", "lr": 0.01}]})");
+  const auto runs = dae::expand(p, dae::TrainConfig());
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].cfg.batch, 128);  // seed: the defaults
+  EXPECT_DOUBLE_EQ(runs[0].cfg.lr, 0.001);
+  const dae::PresetTraining& t = dae::Model::preset("best")->training;
+  ASSERT_GT(t.epochs, 0);
+  EXPECT_EQ(runs[1].cfg.epochs, 2);  // given in settings
+  EXPECT_EQ(runs[1].cfg.batch, t.batch);
+  EXPECT_DOUBLE_EQ(runs[1].cfg.lr, t.lr);
+  EXPECT_NE(t.batch, 128);
+  EXPECT_NE(t.lr, 0.001);
+  EXPECT_DOUBLE_EQ(runs[2].cfg.lr, 0.01);
+  EXPECT_EQ(runs[2].cfg.batch, t.batch);
+  EXPECT_EQ(labels(runs)[1], "arch=best batch=16 lr=0.0015");
+}
+
 TEST(SweepPlan, LabelsNameLongValues) {
   const SweepPlan p = plan_of(R"({"axes": {"arch": ["seed", "conv8 pool | up conv1:sigmoid"], "lr": [0.001, 0.01]},
                                   "labels": {"conv8 pool | up conv1:sigmoid": "tiny", "0.01": "fast"}})");

@@ -36,10 +36,25 @@ using namespace dae::cli;
 
 namespace {
 
+// "preset (seed, deep, …) or layer spec", from the preset table; with `training`, which presets
+// bring their own epochs, batch and lr.
+std::string arch_help(const std::string& tail, bool training = false) {
+  std::string names, own;
+  for (const Preset& p : Model::presets()) {
+    names += (names.empty() ? "" : ", ") + std::string(p.name);
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", p.training.lr);
+    if (training && p.training.epochs > 0)
+      own += "; " + std::string(p.name) + " brings its own --epochs " + std::to_string(p.training.epochs) +
+             " --batch " + std::to_string(p.training.batch) + " --lr " + lr + " (flags given win)";
+  }
+  return "preset (" + names + ") or layer spec" + tail + own;
+}
+
 // ---- subcommands -------------------------------------------------------------------------------
 int cmd_summary(int argc, char** argv) {
   Args a("summary", "Print the Keras-style table of an architecture (layers, output shapes, parameters).",
-         {{"arch", "SPEC", "preset (seed, deep, transposed, dense) or layer spec, see README", "seed"},
+         {{"arch", "SPEC", arch_help(", see README"), "seed"},
           {"input", "N", "input size N×N (28 for MNIST, 32 for Devanagari)", "28"},
           {"model", "FILE", "summarise a saved .safetensors model instead", ""}});
   if (!a.parse(argc, argv)) return 0;
@@ -63,7 +78,7 @@ const std::vector<Flag> kDataFlags = {
 int cmd_train(int argc, char** argv) {
   Args a("train", "Train a denoising autoencoder (noisy → clean) and save it as .safetensors.",
          {kDataFlags[0],
-          {"arch", "SPEC", "preset (seed, deep, transposed, dense) or layer spec", "seed"},
+          {"arch", "SPEC", arch_help("", true), "seed"},
           kDataFlags[1],
           {"epochs", "N", "epochs", "10"},
           {"batch", "N", "batch size", "128"},
@@ -82,6 +97,7 @@ int cmd_train(int argc, char** argv) {
   TrainConfig cfg;
   cfg.threads = ThreadPool::hardware_threads();
   a.apply_to(cfg);
+  apply_preset_training(cfg, cfg.arch, [&](const std::string& k) { return a.has(k); });
   cfg.validate();
   const bool quiet = a.has("quiet");
   const std::string out = a.str("out");

@@ -218,7 +218,9 @@ App& the();  // the one App (main.cpp); only main.cpp and bridge.cpp call it
 
 // ---- actions shared by panels, keyboard shortcuts and the JS API (editor.cpp) -----------------
 void select_dataset(App& a, const std::string& name);
-void select_preset(App& a, const std::string& name);
+// Selects a preset in the Model panel; `with_training` also sets the Training fields to the
+// preset's own settings (best's epochs, batch and lr), as a click on it does.
+void select_preset(App& a, const std::string& name, bool with_training = false);
 void set_rows(App& a, const std::vector<dae::LayerSpec>& rows);  // custom unless they equal a preset
 void refresh_arch(App& a);                                      // check_arch when rows/size change
 std::string arch_for_config(const App& a);                      // preset name or the rows' spec

@@ -158,6 +158,7 @@ void configure(App& a, const char* json) {
   const int h = app::dataset_side(a, c.dataset), w = app::dataset_side(a, c.dataset, true);
   // The Model panel shows the architecture: a preset name selects the preset.
   const bool preset = !dae::Model::preset_spec(c.arch, h, w).empty();
+  dae::apply_preset_training(c, c.arch, [&](const std::string& k) { return dae::json_find(j, k) != nullptr; });
   const std::vector<dae::LayerSpec> rows = preset ? std::vector<dae::LayerSpec>() : dae::parse_spec(c.arch);  // throws
   if (dae::json_find(j, "threads")) {
     if (const std::string err = app::threads_error(a, c.threads); !err.empty()) throw dae::Error(err);

@@ -63,10 +63,11 @@ void refresh_arch(App& a) {
   a.ed.spec_error.clear();
 }
 
-void select_preset(App& a, const std::string& name) {
+void select_preset(App& a, const std::string& name, bool with_training) {
   const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
   const std::string spec = dae::Model::preset_spec(name, h, w);
   if (spec.empty()) return;
+  if (with_training) dae::apply_preset_training(a.ed.cfg, name, [](const std::string&) { return false; });
   try {
     a.ed.rows = dae::parse_spec(spec);
     a.ed.preset = name;

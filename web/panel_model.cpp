@@ -53,8 +53,12 @@ void draw_model(App& a) {
     if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x &&
         ImGui::GetContentRegionAvail().x < w)
       ImGui::NewLine();
-    if (ImGui::Button(p.c_str())) select_preset(a, p);
+    if (ImGui::Button(p.c_str())) select_preset(a, p, true);
     mark("preset_" + p);
+    if (ImGui::IsItemHovered()) {
+      const dae::Preset* d = dae::Model::preset(p);
+      ImGui::SetTooltip("%s%s", d->about, d->training.epochs ? "\n(Sets Training's epochs, batch and learning rate.)" : "");
+    }
     if (active) ImGui::PopStyleColor();
     ImGui::SameLine();
   }

@@ -243,6 +243,17 @@ void draw_training(App& a) {
     ImGui::TextColored(kMuted, "noisy input: PSNR %.2f dB, SSIM %.3f (validation set)", np, ns);
   }
 
+  // After a finished run of another architecture: the preset measured to do better in less
+  // time (docs/experiments.md, "A better default").
+  if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.ed.preset != "best") {
+    const std::string t = std::string("Try this next: preset best — ") + dae::Model::preset("best")->about + ".";
+    wrapped(kMuted, t);
+    shown("training_next", t, kMuted);
+    if (ImGui::Button("Use best")) select_preset(a, "best", true);
+    mark("use_best");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Selects the preset in Model and its settings in Training; press Train.");
+  }
+
   const std::string err = !a.ed.train_error.empty() ? a.ed.train_error : st.error;
   if (!err.empty()) {
     wrapped(kBad, err);
