@@ -690,7 +690,12 @@ void Session::take_progress() {
     r.step_loss.insert(r.step_loss.end(), p.new_step_losses.begin(), p.new_step_losses.end());
     r.seconds = p.compute_s;
     r.wall_seconds = p.wall_s;
-    rate_window_.emplace_back(p.wall_s, double(p.samples));
+    // From the first trained image on: the set-up before it (the split, the noisy copies, the
+    // baseline) is not part of the training rate.
+    if (p.samples > 0) {
+      if (rate_window_.empty()) rate_first_s_ = p.wall_s;
+      rate_window_.emplace_back(p.wall_s, double(p.samples));
+    }
     while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > kRateWindowSeconds)
       rate_window_.erase(rate_window_.begin());
   }
@@ -783,9 +788,13 @@ Session::Status Session::status() const {
     s.elapsed_s = p.wall_s;
     s.compute_s = p.compute_s;
     if (rate_window_.size() >= 2) {
-      const auto& a = rate_window_.front();
+      // The later half of the training so far, at most the window: early in a run that leaves
+      // out the first, slower steps (the browser is still compiling the wasm to optimised code).
       const auto& b = rate_window_.back();
-      if (b.first - a.first > 0.2) s.samples_per_s = (b.second - a.second) / (b.first - a.first);
+      const double span = std::min(kRateWindowSeconds, 0.5 * (b.first - rate_first_s_));
+      auto a = rate_window_.begin();
+      while (a + 1 != rate_window_.end() && b.first - (a + 1)->first >= span) ++a;
+      if (b.first - a->first > 0.2) s.samples_per_s = (b.second - a->second) / (b.first - a->first);
     }
     // Until the window spans 0.2 s: the whole run's wall-clock rate (set-up included).
     if (s.samples_per_s <= 0 && p.samples > 0 && p.wall_s > 0) s.samples_per_s = double(p.samples) / p.wall_s;

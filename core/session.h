@@ -306,11 +306,12 @@ class Session {
   bool background_ = false;
   uint64_t revision_ = 0, model_rev_ = 0;
   mutable Context ctx_;
-  // Wall-clock throughput of the active run: (wall seconds, samples) samples of the last
-  // kRateWindowSeconds (long enough to smooth a shared machine's ups and downs, short enough to
+  // Wall-clock throughput of the active run: (wall seconds, samples) points of the last
+  // kRateWindowSeconds, from the first trained image on (long enough to smooth a shared machine's ups and downs, short enough to
   // follow a real change of speed).
   static constexpr double kRateWindowSeconds = 4.0;
   std::vector<std::pair<double, double>> rate_window_;
+  double rate_first_s_ = 0;  // wall time of the run's first point in rate_window_
 };
 
 

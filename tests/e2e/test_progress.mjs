@@ -45,6 +45,7 @@ await runE2E('progress', async (app) => {
     if (Math.abs(err) > Math.abs(worst.err)) worst = { err, at: s.progress, eta: s.eta, remaining };
   }
   const at = (p) => judged.find((s) => s.progress >= p);
+  if (process.env.DAE_PROGRESS_TRACE) for (const s of samples.filter((_, i) => i % 10 == 0)) console.log(`t ${s.t.toFixed(1)} p ${(s.progress*100).toFixed(1)} rate ${s.rate.toFixed(0)} eta ${(s.eta ?? NaN).toFixed(1)} actual ${(total - s.t).toFixed(1)}`);
   console.log(`2 epochs of ${RUN.train} images in ${total.toFixed(1)} s; ETA at 10 % ${at(0.1).eta.toFixed(1)} s ` +
               `(actual ${(total - at(0.1).t).toFixed(1)} s), at 50 % ${at(0.5).eta.toFixed(1)} s (actual ` +
               `${(total - at(0.5).t).toFixed(1)} s); worst error ${(worst.err * 100).toFixed(1)} % at ` +
