@@ -73,12 +73,17 @@ if [ "$wasm" = 1 ]; then
   if build_wasm_dae; then
     echo
     echo "wasm engine (node $WASM_DAE train, 1 thread, seed 0):"
+    declare -A secs psnr
     for arch in seed best; do
       t0=$(date +%s.%N)
       line=$(node "$WASM_DAE" train --dataset dhcd --arch "$arch" --noise gaussian:0.5 --threads 1 --quiet \
                --out "$out/$arch.safetensors" | tail -1)
       t1=$(date +%s.%N)
-      printf '  %-5s %6.1f s  %s\n' "$arch" "$(echo "$t1 - $t0" | bc)" "$line"
+      secs[$arch]=$(echo "$t1 - $t0" | bc)
+      psnr[$arch]=$(echo "$line" | sed -n 's/.*val_psnr \([0-9.]*\) dB.*/\1/p')
+      printf '  %-5s %6.1f s  %s\n' "$arch" "${secs[$arch]}" "$line"
     done
+    printf 'wasm: best - seed: %+.2f dB PSNR; wall time best / seed: %.2f\n' \
+      "$(echo "${psnr[best]} - ${psnr[seed]}" | bc)" "$(echo "scale=4; ${secs[best]} / ${secs[seed]}" | bc)"
   fi
 fi

@@ -22,7 +22,7 @@
 //   transposed  conv32 pool conv64 pool | convt64 convt32 conv1:sigmoid
 //   dense       flatten dense128 dense64 | dense128 dense<H·W>:linear reshape1x<H>x<W> sigmoid
 //   best        conv24 conv24 pool conv48 conv48 pool | conv48 conv48 up conv24 conv24 up conv1:sigmoid
-//               with its own training settings (Preset::training: 5 epochs, batch 16, lr 0.0015)
+//               with its own training settings (Preset::training: 4 epochs, batch 16, lr 0.0015)
 // The network must reconstruct its input: its output shape must equal the input shape.
 #pragma once
 #include <map>
