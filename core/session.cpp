@@ -107,6 +107,48 @@ bool RunRecord::improved() const {
   return !history.empty() && final_val_psnr() > baseline.psnr && final_val_ssim() > baseline.ssim && !collapsed;
 }
 
+size_t Sweep::left() const {
+  return size_t(std::count_if(points.begin(), points.end(), [](const SweepPoint& p) { return p.run_id == 0; }));
+}
+
+Json Sweep::to_json() const {
+  Json j = Json::object();
+  j["id"] = id;
+  j["axis"] = axis;
+  j["log_x"] = log_x;
+  j["waiting"] = waiting;
+  Json pts = Json::array();
+  for (const SweepPoint& p : points) {
+    Json q = Json::object();
+    q["value"] = p.value;
+    q["x"] = p.x;
+    q["config"] = p.config.to_json();
+    q["run_id"] = p.run_id;
+    pts.push_back(q);
+  }
+  j["points"] = pts;
+  return j;
+}
+
+Sweep Sweep::from_json(const Json& j) {
+  Sweep s;
+  s.id = int(json_int(json_at(j, "id", "sweep"), "sweep id", 1, 1000000000));
+  s.axis = json_string(json_at(j, "axis", "sweep"), "sweep axis");
+  s.log_x = json_bool(json_at(j, "log_x", "sweep"), "sweep log_x");
+  s.waiting = json_bool(json_at(j, "waiting", "sweep"), "sweep waiting");
+  const Json& pts = json_at(j, "points", "sweep");
+  if (!pts.is_array() || pts.size() > 1000) throw Error("sweep: points must be an array of at most 1000");
+  for (const Json& q : pts) {
+    SweepPoint p;
+    p.value = json_string(json_at(q, "value", "sweep point"), "sweep point value");
+    p.x = json_number(json_at(q, "x", "sweep point"), "sweep point x");
+    p.config = TrainConfig::from_json(json_at(q, "config", "sweep point"));
+    p.run_id = int(json_int(json_at(q, "run_id", "sweep point"), "sweep point run_id", 0, 1000000000));
+    s.points.push_back(std::move(p));
+  }
+  return s;
+}
+
 Json RunRecord::to_json() const {
   Json j = Json::object();
   j["id"] = id;
@@ -563,7 +605,12 @@ const RunRecord* Session::active_run() const { return active_ >= 0 ? &runs_[size
 bool Session::training() const { return runner_ && !runner_->paused(); }
 bool Session::paused() const { return runner_ && runner_->paused(); }
 
-void Session::start(const TrainConfig& cfg_in) {
+void Session::start(const TrainConfig& cfg) {
+  pause_sweep();
+  start_run(cfg);
+}
+
+void Session::start_run(const TrainConfig& cfg_in) {
   TrainConfig cfg = cfg_in;
   cfg.threads = threads_;
   cfg.validate();
@@ -654,6 +701,7 @@ void Session::start_from_scratch() {
 // its last finished step.
 void Session::stop_active(RunState as) {
   if (!runner_) return;
+  pause_sweep();
   runner_->cancel();
   runner_->join();
   take_progress();  // whatever was published last
@@ -738,11 +786,106 @@ void Session::take_progress() {
 }
 
 double Session::work(double budget_ms) {
-  if (!runner_) return 0;
+  if (!runner_) {
+    advance_sweep();
+    return 0;
+  }
   double spent = 0;
   if (!background_) spent = runner_->advance(budget_ms);
   take_progress();
+  if (!runner_) advance_sweep();
   return spent;
+}
+
+// ---- sweeps -----------------------------------------------------------------------------------
+
+int Session::start_sweep(const std::string& axis, bool log_x, std::vector<SweepPoint> points) {
+  if (points.empty()) throw Error("a sweep needs at least one value");
+  if (points.size() > 64) throw Error("a sweep has at most 64 values, got " + std::to_string(points.size()));
+  for (SweepPoint& p : points) {
+    p.run_id = 0;
+    try {
+      p.config.threads = threads_;
+      p.config.validate();
+      const Dataset* ds = dataset(p.config.dataset);
+      if (!ds) throw Error("dataset '" + printable(p.config.dataset) + "' is not loaded");
+      const Model m = Model::build(p.config.arch, 1, ds->h(), ds->w());
+      check_training_memory(m, p.config.threads);
+    } catch (const Error& e) {
+      throw Error(axis + " " + p.value + ": " + e.what());
+    }
+  }
+  // Checked: a run in progress is stopped and kept (another sweep going waits).
+  pause_sweep();
+  if (runner_) stop_active(RunState::Stopped);
+  Sweep sw;
+  sw.id = sweeps_.empty() ? 1 : sweeps_.back().id + 1;
+  sw.axis = axis;
+  sw.log_x = log_x;
+  sw.points = std::move(points);
+  sweeps_.push_back(std::move(sw));
+  going_sweep_ = sweeps_.back().id;
+  ++revision_;
+  advance_sweep();
+  return sweeps_.back().id;
+}
+
+const Sweep* Session::sweep(int id) const {
+  for (const Sweep& s : sweeps_)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+void Session::continue_sweep(int id) {
+  const Sweep* sw = sweep(id);
+  if (!sw || sw->left() == 0) return;
+  if (runner_) stop_active(RunState::Stopped);
+  going_sweep_ = id;
+  const_cast<Sweep*>(sw)->waiting = false;
+  ++revision_;
+  advance_sweep();
+}
+
+void Session::drop_sweep_rest(int id) {
+  for (auto& s : sweeps_)
+    if (s.id == id) {
+      s.points.erase(std::remove_if(s.points.begin(), s.points.end(), [](const SweepPoint& p) { return p.run_id == 0; }),
+                     s.points.end());
+      s.waiting = false;
+      if (going_sweep_ == id && !runner_) going_sweep_ = 0;
+      ++revision_;
+    }
+}
+
+void Session::pause_sweep() {
+  if (!going_sweep_) return;
+  for (auto& s : sweeps_)
+    if (s.id == going_sweep_ && s.left() > 0) s.waiting = true;
+  going_sweep_ = 0;
+  ++revision_;
+}
+
+void Session::advance_sweep() {
+  if (!going_sweep_ || runner_) return;
+  Sweep* sw = nullptr;
+  for (auto& s : sweeps_)
+    if (s.id == going_sweep_) sw = &s;
+  auto next = sw ? std::find_if(sw->points.begin(), sw->points.end(), [](const SweepPoint& p) { return p.run_id == 0; })
+                 : std::vector<SweepPoint>::iterator();
+  if (!sw || next == sw->points.end()) {  // done
+    going_sweep_ = 0;
+    ++revision_;
+    return;
+  }
+  try {
+    start_run(next->config);
+    next->run_id = runs_.back().id;
+  } catch (const Error& e) {
+    error_ = "sweep along " + sw->axis + ", " + next->value + ": " + e.what();
+    sw->waiting = true;
+    going_sweep_ = 0;
+  }
+  ++revision_;
 }
 
 double Session::expected_unit_ms() const { return runner_ && !background_ ? runner_->expected_unit_ms() : 0.0; }
@@ -1197,6 +1340,12 @@ std::string Session::save_state() const {
     runs.push_back(r.to_json());
   }
   j["runs"] = runs;
+  Json sweeps = Json::array();
+  for (Sweep sw : sweeps_) {
+    if (sw.left() > 0) sw.waiting = true;  // a reload does not start training by itself
+    sweeps.push_back(sw.to_json());
+  }
+  j["sweeps"] = sweeps;
   Json cur = Json::object();
   cur["source"] = model_source_name(info_.source);
   cur["run_id"] = info_.run_id;
@@ -1238,7 +1387,23 @@ void Session::load_state(const std::string& text) {
   for (const auto& r : runs) next = std::max(next, r.id + 1);
   for (auto& r : runs)
     if (r.state == RunState::Running || r.state == RunState::Paused) r.state = RunState::Stopped;
-  // Parsed: apply (a run in progress keeps going; restored runs come first).
+  std::vector<Sweep> sweeps;
+  if (const Json* js = json_find(j, "sweeps")) {
+    if (!js->is_array()) throw Error("saved session: sweeps must be an array");
+    for (const Json& x : *js) sweeps.push_back(Sweep::from_json(x));
+  }
+  // Parsed: apply (a run in progress keeps going, and so does its sweep; restored runs and
+  // sweeps come first).
+  int next_sweep = 1;
+  for (const Sweep& sw : sweeps) next_sweep = std::max(next_sweep, sw.id + 1);
+  const bool sweep_kept = active_ >= 0 && going_sweep_ != 0 && sweep(going_sweep_);
+  if (sweep_kept) {
+    Sweep sw = *sweep(going_sweep_);
+    sw.id = going_sweep_ = next_sweep;
+    sweeps.push_back(std::move(sw));
+  } else {
+    going_sweep_ = 0;
+  }
   if (active_ >= 0) {
     RunRecord cur = runs_[size_t(active_)];
     const int old_id = cur.id;
@@ -1246,11 +1411,15 @@ void Session::load_state(const std::string& text) {
     runs.push_back(cur);
     active_ = int(runs.size()) - 1;
     if (info_.source == ModelSource::Run && info_.run_id == old_id) info_.run_id = cur.id;
+    if (sweep_kept)
+      for (SweepPoint& p : sweeps.back().points)
+        if (p.run_id == old_id) p.run_id = cur.id;
   } else {
     cfg.threads = threads_supported() ? threads : 1;
     cfg_ = cfg;
   }
   runs_ = std::move(runs);
+  sweeps_ = std::move(sweeps);
   observations_ = obs;
   next_run_id_ = next;
   threads_ = threads_supported() ? threads : 1;

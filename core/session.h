@@ -119,6 +119,26 @@ struct ArchCheck {
   double mflops_per_sample = 0;  // training FLOPs per image (≈ 3 × 2 × forward MACs)
 };
 
+// A sweep along one axis (issue 10): runs that differ in one setting, trained one after another,
+// and compared by their final validation PSNR.
+struct SweepPoint {
+  std::string value;   // as shown: "0.3", "deep", "×2"
+  double x = 0;        // where the chart puts it: the value, or its index for names
+  TrainConfig config;
+  int run_id = 0;      // its run; 0 while not started
+};
+
+struct Sweep {
+  int id = 0;
+  std::string axis;       // what varies, as shown: "noise level", "learning rate", …
+  bool log_x = false;     // learning rate, batch, width: a log axis
+  std::vector<SweepPoint> points;
+  bool waiting = false;   // runs left that wait for continue_sweep (after Stop, Train, a reload)
+  size_t left() const;    // points without a run yet
+  Json to_json() const;
+  static Sweep from_json(const Json& j);  // throws dae::Error on malformed input
+};
+
 class Session {
  public:
   static constexpr int kMaxThreads = 16;
@@ -178,6 +198,18 @@ class Session {
   bool paused() const;
   const TrainConfig& config() const { return cfg_; }  // of the current model / run
   double expected_unit_ms() const;  // time-sliced mode: expected ms of the next unit (0 before any)
+
+  // ---- sweeps ----------------------------------------------------------------------------------
+  // Checks every point's config (a bad one throws dae::Error naming its value, nothing
+  // started), records the sweep and starts its first run; each next run starts when the one
+  // before ends (finished or failed). Stop, Train, From scratch or loading a model stop the
+  // sweep there: its runs left wait for continue_sweep(). Returns the sweep's id.
+  int start_sweep(const std::string& axis, bool log_x, std::vector<SweepPoint> points);
+  void continue_sweep(int id);   // starts the next run of a waiting sweep (the others wait)
+  void drop_sweep_rest(int id);  // forgets the points not started (their runs were never made)
+  const std::vector<Sweep>& sweeps() const { return sweeps_; }
+  const Sweep* sweep(int id) const;
+  int going_sweep() const { return going_sweep_; }  // the sweep being trained, 0 if none
 
   // ---- the model in memory -------------------------------------------------------------------
   bool has_model() const { return bool(model_); }
@@ -282,6 +314,9 @@ class Session {
  private:
   class Runner;
   void stop_active(RunState as);
+  void start_run(const TrainConfig& cfg);
+  void pause_sweep();     // the going sweep waits (the user started or stopped something)
+  void advance_sweep();   // no run in progress: the going sweep's next run, if any
   void take_progress();
   void set_current_from_run(const RunRecord& r);
   void set_current(std::unique_ptr<Model> m, const ModelInfo& info, const TrainConfig& cfg);
@@ -300,6 +335,8 @@ class Session {
   bool follow_active_ = false;        // the current model is the active run's (live weights)
   std::vector<RunRecord> runs_;
   int next_run_id_ = 1;
+  std::vector<Sweep> sweeps_;
+  int going_sweep_ = 0;
   std::string observations_;
   std::string error_;
   int threads_ = 1;

@@ -555,3 +555,96 @@ TEST(Session, SmoothedStepLossAndDrawingWithAnotherNoise) {
   EXPECT_NEAR(flipped / 784.0, 0.3, 0.06);
   EXPECT_EQ(t.denoised, s.denoise(t.noisy));
 }
+
+// A sweep along one axis (issue 10): checked up front, its runs trained one after another with
+// its configs; Stop makes it wait with its runs left, continue_sweep finishes it; the saved
+// state keeps it (waiting: a reload never starts training by itself).
+TEST(Session, SweepRunsOneAfterAnotherAndSurvivesStopAndReload) {
+  Session s;
+  mnist_session(s);
+  s.set_background(false);
+  auto points = [](std::vector<double> lrs) {
+    std::vector<SweepPoint> pts;
+    for (double lr : lrs) {
+      SweepPoint p;
+      p.config = tiny();
+      p.config.epochs = 1;
+      p.config.lr = lr;
+      p.value = std::to_string(lr);
+      p.x = lr;
+      pts.push_back(p);
+    }
+    return pts;
+  };
+  // A bad value throws naming it, and nothing starts.
+  std::vector<SweepPoint> bad = points({0.001, 0.002});
+  bad[1].config.arch = "conv8 pool";  // output 14×14 ≠ input
+  EXPECT_ERROR_HAS(s.start_sweep("learning rate", true, bad), "learning rate " + bad[1].value + ":");
+  EXPECT_TRUE(s.sweeps().empty());
+  EXPECT_TRUE(s.runs().empty());
+  EXPECT_FALSE(s.training());
+
+  const int id = s.start_sweep("learning rate", true, points({0.001, 0.003, 0.01}));
+  EXPECT_EQ(s.going_sweep(), id);
+  EXPECT_TRUE(s.training());
+  // The first run ends and the next one starts at once, with its own config.
+  for (int i = 0; i < 100000 && s.runs().size() < 2; ++i) s.work(5.0);
+  ASSERT_EQ(s.runs().size(), 2u);
+  EXPECT_EQ(s.runs()[0].state, RunState::Finished);
+  EXPECT_DOUBLE_EQ(s.runs()[0].config.lr, 0.001);
+  EXPECT_TRUE(s.training());
+  EXPECT_DOUBLE_EQ(s.runs()[1].config.lr, 0.003);
+  // Stop: the run is kept, the sweep waits with one run left.
+  s.stop();
+  EXPECT_EQ(s.going_sweep(), 0);
+  ASSERT_NE(s.sweep(id), nullptr);
+  EXPECT_TRUE(s.sweep(id)->waiting);
+  EXPECT_EQ(s.sweep(id)->left(), 1u);
+  for (int i = 0; i < 5; ++i) s.work(5.0);
+  EXPECT_EQ(s.runs().size(), 2u) << "a waiting sweep starts nothing";
+
+  // Saved and restored into a new page: the sweep is there, waiting.
+  const std::string saved = s.save_state();
+  Session t;
+  mnist_session(t);
+  t.set_background(false);
+  t.load_state(saved);
+  ASSERT_EQ(t.sweeps().size(), 1u);
+  const Sweep& sw = t.sweeps()[0];
+  EXPECT_EQ(sw.axis, "learning rate");
+  EXPECT_TRUE(sw.log_x);
+  EXPECT_TRUE(sw.waiting);
+  ASSERT_EQ(sw.points.size(), 3u);
+  EXPECT_EQ(sw.points[0].run_id, s.runs()[0].id);
+  EXPECT_EQ(sw.points[1].run_id, s.runs()[1].id);
+  EXPECT_EQ(sw.points[2].run_id, 0);
+  EXPECT_DOUBLE_EQ(sw.points[2].config.lr, 0.01);
+  EXPECT_FALSE(t.training());
+
+  // Continue: the last run trains, then the sweep is done.
+  t.continue_sweep(sw.id);
+  EXPECT_TRUE(t.training());
+  for (int i = 0; i < 100000 && (t.training() || t.going_sweep()); ++i) t.work(5.0);
+  ASSERT_EQ(t.runs().size(), 3u);
+  EXPECT_EQ(t.runs()[2].state, RunState::Finished);
+  EXPECT_DOUBLE_EQ(t.runs()[2].config.lr, 0.01);
+  EXPECT_EQ(t.sweeps()[0].points[2].run_id, t.runs()[2].id);
+  EXPECT_EQ(t.sweeps()[0].left(), 0u);
+  EXPECT_FALSE(t.sweeps()[0].waiting);
+  EXPECT_EQ(t.going_sweep(), 0);
+
+  // Train (a run of its own) while a sweep goes: the sweep waits; drop_sweep_rest forgets
+  // what was left, the finished points stay.
+  const int id2 = t.start_sweep("learning rate", true, points({0.001, 0.002}));
+  t.start(tiny());
+  EXPECT_TRUE(t.sweep(id2)->waiting);
+  EXPECT_EQ(t.sweep(id2)->left(), 1u);
+  t.drop_sweep_rest(id2);
+  EXPECT_EQ(t.sweep(id2)->points.size(), 1u);
+  EXPECT_FALSE(t.sweep(id2)->waiting);
+  // A malformed saved sweep is an error that changes nothing.
+  EXPECT_ERROR_HAS(t.load_state(R"({"format": "dae-session-2", "runs": [], "config": {}, "observations": "",
+                                    "next_run_id": 1, "sweeps": [{"id": 1}]})"),
+                   "axis");
+  EXPECT_EQ(t.sweeps().size(), 2u);
+}
