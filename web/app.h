@@ -143,7 +143,25 @@ struct PlotState {
   std::set<int> overlay;  // run ids whose curves are overlaid
 };
 
+// An axis the Experiments panel can sweep along: a setting of Data, Model or Training.
+struct SweepAxis {
+  const char* name;      // as shown: "noise level"
+  const char* defaults;  // the values the field starts with
+  bool log_x;            // the chart's x axis
+  const char* help;
+};
+const std::vector<SweepAxis>& sweep_axes();
+// One sweep point per value (comma-separated), each the Data, Model and Training settings with
+// this axis set to it. Throws dae::Error naming a bad value.
+std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values);
+
 struct ExperimentsState {
+  bool sweep_open = false;  // the sweep section is shown
+  bool sweep_closed = false;  // the user closed it (a waiting sweep does not reopen it)
+  int sweep_axis = 0;       // index into sweep_axes()
+  std::string sweep_values; // being typed ("" = the axis' defaults)
+  std::string sweep_error;
+  int sweep_shown = 0;      // the sweep in the chart (0 = the latest)
   int selected = -1;      // run whose notes are edited
   std::string notes_edit; // being typed
   int notes_run = -1;

@@ -267,6 +267,9 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
       x.push_back(rj);
     }
     j["runs"] = x;
+    dae::Json sw = dae::Json::array();
+    for (const auto& s : a.s.sweeps()) sw.push_back(s.to_json());
+    j["sweeps"] = sw;
     j["observations"] = a.s.observations();
   } else if (w == "csv") {
     j["csv"] = a.s.runs_csv();

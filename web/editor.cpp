@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app.h"
+#include "sweep.h"
 
 namespace app {
 
@@ -237,6 +239,92 @@ void clear_drawing(App& a) {
   a.draw.side_w = w;
   a.draw.drawn.assign(size_t(side) * size_t(w), 0.f);
   ++a.draw.drawn_rev;
+}
+
+}  // namespace app
+
+// ---- sweeps along one axis (Experiments) -------------------------------------------------------
+
+namespace app {
+
+const std::vector<SweepAxis>& sweep_axes() {
+  static const std::vector<SweepAxis> axes = {
+      {"noise level", "0.1, 0.3, 0.5, 0.7", false, "the amount of the noise chosen in Data (Gaussian: σ; salt and pepper: the share of pixels)"},
+      {"learning rate", "0.0003, 0.001, 0.003", true, "Adam's learning rate"},
+      {"batch size", "16, 32, 64, 128", true, "images per Adam step"},
+      {"epochs", "1, 2, 4", false, "passes over the training images"},
+      {"model", "seed, deep, best", false, "presets or layer specs (tokens separated by spaces)"},
+      {"width", "0.5, 1, 2", true, "the filters (units) of every layer but the output one, times this factor"},
+      {"seed", "0, 1, 2", false, "the random seed: how much of a difference is chance"},
+  };
+  return axes;
+}
+
+namespace {
+
+// The rows with every conv/convt/dense layer but the last one widened by `factor`.
+std::string widened(const std::vector<dae::LayerSpec>& rows, double factor) {
+  std::vector<dae::LayerSpec> out = rows;
+  int last = -1;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (dae::layer_def(out[i].kind).has(dae::LayerDef::kUnits)) last = int(i);
+  for (int i = 0; i < last; ++i) {
+    dae::LayerSpec& r = out[size_t(i)];
+    if (dae::layer_def(r.kind).has(dae::LayerDef::kUnits)) r.units = std::max(1, int(std::lround(r.units * factor)));
+  }
+  return dae::format_spec(out);
+}
+
+}  // namespace
+
+std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values) {
+  dae::TrainConfig base = a.ed.cfg;
+  base.arch = arch_for_config(a);
+  base.threads = a.threads;
+  const std::string name = axis.name;
+  std::vector<dae::SweepPoint> out;
+  const auto items = dae::split_list(values, name);
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string v = items[i];
+    v.erase(0, v.find_first_not_of(" \t"));
+    v.erase(v.find_last_not_of(" \t") + 1);
+    dae::SweepPoint p;
+    p.config = base;
+    p.value = v;
+    p.x = double(i);
+    try {
+      if (name == "noise level") {
+        if (base.noise.kind == dae::Noise::None) throw dae::Error("choose a noise kind in Data first");
+        p.config.set("noise", std::string(base.noise.kind == dae::Noise::Gaussian ? "gaussian:" : "sp:") + v);
+        p.x = p.config.noise.amount;
+      } else if (name == "learning rate") {
+        p.config.set("lr", v);
+        p.x = p.config.lr;
+      } else if (name == "batch size") {
+        p.config.set("batch", v);
+        p.x = p.config.batch;
+      } else if (name == "epochs") {
+        p.config.set("epochs", v);
+        p.x = p.config.epochs;
+      } else if (name == "seed") {
+        p.config.set("seed", v);
+        p.x = double(p.config.seed);
+      } else if (name == "model") {
+        p.config.set("arch", v);
+      } else if (name == "width") {
+        char* end = nullptr;
+        const double f = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end || !(f >= 0.125 && f <= 8)) throw dae::Error("a factor in 0.125..8");
+        p.config.arch = widened(a.ed.rows, f);
+        p.value = "×" + v;
+        p.x = f;
+      }
+    } catch (const std::exception& e) {
+      throw dae::Error(name + " '" + v + "': " + e.what());
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 }  // namespace app

@@ -244,6 +244,8 @@ struct Mark {
 std::map<std::string, Mark> marks;
 }  // namespace
 
+void mark_at(const std::string& id, ImVec2 min, ImVec2 max) { marks[id] = {min, max, ImGui::GetFrameCount()}; }
+
 void mark(const std::string& id) {
   // The part a person can click: the item clipped to its window's visible area (a table row
   // that spans all columns may reach past the window's right edge).

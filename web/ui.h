@@ -133,6 +133,7 @@ const std::string& last_copied();
 // Records the last item's screen rectangle under `id` (window.dae.rect(id): tests click real
 // buttons and tabs with the mouse).
 void mark(const std::string& id);
+void mark_at(const std::string& id, ImVec2 min, ImVec2 max);  // a place that is not an item (a chart's point)
 dae::Json marks_json();
 // A sentence a panel drew this frame that says what is going on (which model is in memory, a
 // note next to a field, an error), with the colour it was drawn in: window.dae.texts().

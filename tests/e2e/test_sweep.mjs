@@ -1,0 +1,143 @@
+// The study in the page (issue 10): a sweep along one axis from the Runs panel, with the real
+// mouse and keyboard.
+//  * Runs → "Sweep…" → Vary: learning rate → values typed → "Queue 2 runs": the two runs fill
+//    in one after another with the Data/Model/Training settings and their own lr; the status
+//    line counts them; the chart's words give each value's final PSNR, equal to the runs';
+//  * a click on a chart point selects its run; notes typed there stay with the run;
+//  * a second sweep (epochs) stopped with the Training panel's Stop waits with its runs left;
+//    after autosave + reload it is still there, waiting; "Continue" finishes it;
+//  * a bad value is a plain error next to the field and starts nothing.
+// Screenshots: build/wasm/e2e-sweep-*.png.
+//   node tests/e2e/test_sweep.mjs [--site build/wasm/site]
+
+import path from 'node:path';
+import { runE2E, buildDir } from './harness.mjs';
+import { assert, waitFor, clickWidget, parkMouse, frames, timer, texts, waitForText, rectOf } from './util.mjs';
+
+const BASE = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 64, train: 2048, val: 256, seed: 3 };
+
+async function typeInto(page, id, text, { enter = true } = {}) {
+  await clickWidget(page, id);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text, { delay: 15 });
+  if (enter) await page.keyboard.press('Enter');
+  await frames(page, 3);
+}
+
+// Scrolls the Runs panel with the mouse wheel (over the panel, just under its tabs).
+async function scrollRuns(page, dy) {
+  const tab = await rectOf(page, 'tab_experiments');
+  await page.mouse.move(tab.x + tab.width / 2, tab.y + tab.height + 80);
+  await page.mouse.wheel(0, dy);
+  await frames(page, 4);
+}
+
+async function pickAxis(page, name) {
+  await scrollRuns(page, -2000);
+  await clickWidget(page, 'sweep_axis');
+  await clickWidget(page, `sweep_axis_${name.replace(/ /g, '_')}`);
+}
+
+const t = timer();
+await runE2E('sweep', async (app) => {
+  const page = app.page;
+  const runs = async () => (await page.evaluate(() => window.dae.runs())).runs;
+  const psnr = (r) => r.history.at(-1).val_psnr;
+  await page.evaluate((c) => window.dae.configure(c), BASE);
+  await clickWidget(page, 'tab_experiments');
+  await clickWidget(page, 'sweep_toggle');
+  await parkMouse(page);
+  t.step('load');
+
+  // A bad value: a plain error, nothing starts.
+  await pickAxis(page, 'learning rate');
+  await typeInto(page, 'sweep_values', '0.001, fast');
+  await clickWidget(page, 'sweep_start');
+  const err = await waitForText(page, 'sweep_error', /learning rate 'fast'/);
+  console.log(`bad value: "${err.text}"`);
+  assert.equal((await runs()).length, 0, 'a bad sweep started runs');
+
+  // Two learning rates, queued with one click.
+  await typeInto(page, 'sweep_values', '0.0003, 0.003');
+  await clickWidget(page, 'sweep_start');
+  await parkMouse(page);
+  await waitForText(page, 'sweep_status', /along learning rate: 0 of 2 runs done · training 0.0003/);
+  const done = await waitForText(page, 'sweep_status', /2 of 2 runs done/, 180000);
+  console.log(`status: "${done.text}"`);
+  let rs = await runs();
+  assert.equal(rs.length, 2);
+  assert.deepEqual(rs.map((r) => r.config.lr), [0.0003, 0.003], 'the runs do not have the swept values');
+  for (const r of rs) {
+    assert.equal(r.state, 'finished');
+    assert.equal(r.config.epochs, BASE.epochs);
+    assert.equal(r.config.seed, BASE.seed);
+    assert.equal(r.config.train, BASE.train);
+  }
+  const chart = (await texts(page)).sweep_chart.text;
+  console.log(`chart: "${chart}"`);
+  const expected = `learning rate: 0.0003 → ${psnr(rs[0]).toFixed(2)} dB, 0.003 → ${psnr(rs[1]).toFixed(2)} dB`;
+  assert.equal(chart, expected);
+  assert.ok(psnr(rs[1]) > psnr(rs[0]), 'lr 0.003 should beat 0.0003 after one short epoch');
+  await frames(page, 3);
+  await app.screenshot(path.join(buildDir, 'e2e-sweep-lr.png'));
+  t.step('lr sweep');
+
+  // A click on the second point selects its run; notes typed there stay with it.
+  const chartRect = await rectOf(page, 'sweep_chart');
+  const pt = await clickWidget(page, 'sweep_point_1');
+  assert.ok(pt.y > chartRect.y && pt.y < chartRect.y + chartRect.height, 'the point is not inside the chart');
+  await waitFor(page, () => window.dae.rect('run_notes'), null, { what: 'the selected run\'s notes field' });
+  // The notes are under the table: scroll the panel down with the wheel, as a person would.
+  const viewH = page.viewportSize().height;
+  for (let i = 0; i < 12; i++) {
+    const n = await rectOf(page, 'run_notes');
+    if (n.y >= 0 && n.y + n.height <= viewH - 4) break;
+    await scrollRuns(page, 120);
+  }
+  await typeInto(page, 'run_notes', 'lr 0.003 learns faster', { enter: false });
+  // (ImGui applies queued key events a few per frame: wait for the whole text.)
+  await waitFor(page, () => window.dae.runs().runs[1].notes === 'lr 0.003 learns faster', null,
+                { what: 'the notes typed into the clicked point\'s run', timeout: 10000 });
+  rs = await runs();
+  assert.equal(rs[0].notes, '', 'the notes went to another run');
+  await app.screenshot(path.join(buildDir, 'e2e-sweep-notes.png'));
+  t.step('notes');
+
+  // A sweep along epochs, stopped half-way: it waits with its runs left.
+  await pickAxis(page, 'epochs');
+  await typeInto(page, 'sweep_values', '1, 2, 3');
+  await clickWidget(page, 'sweep_start');
+  await waitForText(page, 'sweep_status', /along epochs: 1 of 3 runs done · training 2/, 120000);
+  await clickWidget(page, 'stop');
+  const waiting = await waitForText(page, 'sweep_status', /2 of 3 runs done · 1 waiting/);
+  console.log(`after Stop: "${waiting.text}"`);
+  rs = await runs();
+  assert.equal(rs.length, 4);
+  const sw = (await page.evaluate(() => window.dae.runs())).sweeps;
+  assert.deepEqual(sw.map((x) => [x.axis, x.points.map((p) => p.run_id)]), [['learning rate', [1, 2]], ['epochs', [3, 4, 0]]]);
+  assert.equal(rs[3].state, 'stopped');
+
+  // Autosave, reload: the sweep is there, waiting (nothing trains by itself); Continue finishes it.
+  await page.evaluate(() => window.dae.saveNow());
+  await waitFor(page, () => { const s = window.dae.status(); return !s.saving && s.saved_revision === s.revision; }, null,
+                { what: 'the IndexedDB save' });
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  await clickWidget(page, 'tab_experiments');
+  await waitForText(page, 'sweep_status', /Sweep #2 along epochs: 2 of 3 runs done · 1 waiting/);
+  assert.equal((await page.evaluate(() => window.dae.status())).training, false, 'the reload started training');
+  assert.equal((await runs())[1].notes, 'lr 0.003 learns faster', 'the notes were lost by the reload');
+  await clickWidget(page, 'sweep_continue');
+  await parkMouse(page);
+  const fin = await waitForText(page, 'sweep_status', /3 of 3 runs done$/, 180000);
+  console.log(`after reload + Continue: "${fin.text}"`);
+  rs = await runs();
+  assert.equal(rs.length, 5);
+  assert.equal(rs[4].config.epochs, 3);
+  assert.equal(rs[4].state, 'finished');
+  await frames(page, 3);
+  await app.screenshot(path.join(buildDir, 'e2e-sweep-epochs.png'));
+  t.step('epochs sweep');
+  t.report('e2e_sweep');
+});
