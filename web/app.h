@@ -192,6 +192,7 @@ struct LayoutState {
   Panel wide_left = Panel::Data;        // wide layout: the left column's tab
   Panel wide_right = Panel::Results;    // wide layout: the lower right tab
   int force_tab = -1;                   // select this panel's tab on the next frame (tests, keys)
+  int focus_panel = -1;                 // give this panel the keyboard focus on the next frame (F6, Alt+digit)
   float header_h = 36;
   // Per panel: its window rectangle and content size, for window.dae.layout().
   struct Box { ImVec2 pos, size, content; float scroll_max_y = 0, scroll_max_x = 0; bool drawn = false; };

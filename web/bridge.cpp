@@ -283,6 +283,18 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
     j["collapsed"] = a.results.collapsed;
   } else if (w == "rects") {
     j = app::marks_json();
+  } else if (w == "focus") {
+    // Where the keyboard focus is (Tab, arrows): its panel window, the marked widget under it,
+    // and whether its highlight shows (it hides when the mouse is used).
+    const ImGuiContext& g = *GImGui;
+    j["window"] = g.NavWindow ? g.NavWindow->RootWindow->Name : "";
+    j["visible"] = g.NavId != 0 && !g.NavDisableHighlight;
+    j["mark"] = "";
+    if (g.NavWindow && g.NavId) {
+      const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+      j["mark"] = app::mark_containing(r.GetCenter());
+      j["rect"] = dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
+    }
   } else if (w == "layout") {
     j["mode"] = a.layout.mode == app::LayoutMode::Wide ? "wide" : "narrow";
     j["display"] = dae::Json::object({{"width", ImGui::GetIO().DisplaySize.x}, {"height", ImGui::GetIO().DisplaySize.y}});

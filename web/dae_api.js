@@ -488,6 +488,8 @@
       return r ? { x: c.left + r.x, y: c.top + r.y, width: r.width, height: r.height } : null;
     },
     rects: function () { return ui('rects'); },
+    // The keyboard focus: { window, mark (the marked widget it is on, or ''), visible, rect }.
+    focus: function () { return ui('focus'); },
     layout: function () { return ui('layout'); },
     // Sentences the panels drew in the last frames, by id: { text, color: good|bad|warn|muted|text }.
     texts: function () { return ui('texts'); },

@@ -220,6 +220,15 @@ void record_box(App& a, Panel p) {
   b.drawn = true;
 }
 
+// F6 / Alt+digit asked for this panel: the window being drawn takes the keyboard focus, on its
+// first widget (a window focused without a widget ignores Tab until clicked).
+void take_keyboard_focus(App& a, Panel p) {
+  if (a.layout.focus_panel != int(p)) return;
+  ImGui::SetWindowFocus();
+  ImGui::NavInitWindow(ImGui::GetCurrentWindow(), true);
+  a.layout.focus_panel = -1;
+}
+
 void panel_window(App& a, Panel p, ImVec2 pos, ImVec2 size, bool titled) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
@@ -227,6 +236,7 @@ void panel_window(App& a, Panel p, ImVec2 pos, ImVec2 size, bool titled) {
   ImGuiWindowFlags f = kFixed;
   if (!titled) f |= ImGuiWindowFlags_NoTitleBar;
   ImGui::Begin(name.c_str(), nullptr, f);
+  take_keyboard_focus(a, p);
   record_box(a, p);
   panel_def(p).draw(a);
   ImGui::End();
@@ -260,6 +270,8 @@ void tabbed_window(App& a, Slot slot, Panel& current, ImVec2 pos, ImVec2 size) {
       if (open) {
         current = p;
         ImGui::BeginChild("scroll", ImVec2(0, 0), false);
+        // F6 / Alt+digit: the keyboard focus goes into the panel (Tab then moves through it).
+        take_keyboard_focus(a, p);
         record_box(a, p);
         d.draw(a);
         ImGui::EndChild();
@@ -343,7 +355,7 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
   const int n = int(cycle.size());
   auto go = [&](Panel p) {
     a.layout.force_tab = int(p);
-    if (a.layout.mode == LayoutMode::Wide) ImGui::SetWindowFocus(slot_window(p).c_str());
+    a.layout.focus_panel = int(p);  // next frame, when its window (or tab) is drawn
   };
   if (sc == SDL_SCANCODE_F6) {
     // The panel shown where the keyboard focus is (or the narrow layout's), then the next one.
@@ -365,6 +377,9 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
   }
   if ((k.keysym.mod & KMOD_ALT) && sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9 && sc - SDL_SCANCODE_1 < n) {
     go(cycle[size_t(sc - SDL_SCANCODE_1)].panel);
+    // Alt was part of a shortcut: its release must not toggle ImGui's menu layer (the keyboard
+    // focus would leave the panel's widgets and Tab would do nothing).
+    ImGui::SetKeyOwner(ImGuiMod_Alt, ImHashStr("alt_shortcut"), ImGuiInputFlags_LockUntilRelease);
     return;
   }
   if (ImGui::GetIO().WantTextInput) return;
@@ -406,7 +421,11 @@ void touch_event(const SDL_Event& e, float W, float H) {
   }
   if (e.type != SDL_FINGERMOTION || !touch_scroll.active) return;
   if (!touch_scroll.scrolling) {
-    if (ImGui::IsAnyItemActive() || std::hypot(p.x - touch_scroll.start.x, p.y - touch_scroll.start.y) < 8) {
+    // A press on a window's empty space makes the window's "move" id active (even when it
+    // cannot move): that is no widget taking the finger.
+    const ImGuiContext& g = *GImGui;
+    const bool widget = g.ActiveId != 0 && !(g.ActiveIdWindow && g.ActiveId == g.ActiveIdWindow->MoveId);
+    if (widget || std::hypot(p.x - touch_scroll.start.x, p.y - touch_scroll.start.y) < 8) {
       touch_scroll.last = p;
       return;
     }

@@ -68,7 +68,7 @@ void sweep_chart(App& a, const dae::Sweep& sw, float height) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const float w = std::max(120.f, ImGui::GetContentRegionAvail().x);
-  ImGui::InvisibleButton("##sweep_chart", ImVec2(w, height));
+  ImGui::Dummy(ImVec2(w, height));  // not a button: a finger dragged over the chart scrolls the panel
   mark("sweep_chart");
   const float lh = ImGui::GetTextLineHeight();
   const float left = o.x + ImGui::CalcTextSize("00.0").x + 8, right = o.x + w - 12;

@@ -251,8 +251,10 @@ void draw_loss(App& a) {
       std::snprintf(s, sizeof s, "%g", x);
       dl->AddText(ImVec2(px - ImGui::CalcTextSize(s).x * 0.5f, b0.y + 4), axis, s);
     }
+    // The axis' name left of its origin, under the y labels (at the right end it covered the
+    // last epoch's number).
     const char* xl = "epoch";
-    dl->AddText(ImVec2(b0.x - ImGui::CalcTextSize(xl).x, b0.y + 4), axis, xl);
+    dl->AddText(ImVec2(a0.x - 6 - ImGui::CalcTextSize(xl).x, b0.y + 4), axis, xl);
   }
   dl->AddRect(a0, b0, ImGui::GetColorU32(ImGuiCol_Border));
 

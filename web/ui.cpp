@@ -151,12 +151,14 @@ bool value_slider(const char* id, T* v, const char* value_fmt, float width, F&& 
   std::snprintf(text, sizeof text, value_fmt, *v);
   const float text_w = std::max(ImGui::CalcTextSize(text).x, ImGui::CalcTextSize("00.0 px").x);
   const float avail = width > 0 ? width : ImGui::GetContentRegionAvail().x;
+  ImGui::BeginGroup();  // one item for mark() and hover checks: the slider and its value
   ImGui::SetNextItemWidth(std::max(40.f, avail - text_w - ImGui::GetStyle().ItemInnerSpacing.x));
   const bool changed = slider(id);
   ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
   std::snprintf(text, sizeof text, value_fmt, *v);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(text);
+  ImGui::EndGroup();
   return changed;
 }
 }  // namespace
@@ -265,6 +267,21 @@ dae::Json marks_json() {
                                {"height", m.max.y - m.min.y}});
   }
   return j;
+}
+
+std::string mark_containing(ImVec2 p) {
+  const int now = ImGui::GetFrameCount();
+  std::string best;
+  float best_area = 0;
+  for (const auto& [id, m] : marks) {
+    if (now - m.frame > 2 || p.x < m.min.x || p.y < m.min.y || p.x > m.max.x || p.y > m.max.y) continue;
+    const float area = (m.max.x - m.min.x) * (m.max.y - m.min.y);
+    if (best.empty() || area < best_area) {
+      best = id;
+      best_area = area;
+    }
+  }
+  return best;
 }
 
 // ---- texts -----------------------------------------------------------------------------------------

@@ -135,6 +135,7 @@ const std::string& last_copied();
 void mark(const std::string& id);
 void mark_at(const std::string& id, ImVec2 min, ImVec2 max);  // a place that is not an item (a chart's point)
 dae::Json marks_json();
+std::string mark_containing(ImVec2 p);  // the smallest mark drawn lately that contains p, or ""
 // A sentence a panel drew this frame that says what is going on (which model is in memory, a
 // note next to a field, an error), with the colour it was drawn in: window.dae.texts().
 void shown(const std::string& id, const std::string& text, const ImVec4& color);

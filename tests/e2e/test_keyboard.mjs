@@ -1,0 +1,105 @@
+// The keyboard alone (issue 9, "Input that never loses a key"): real key events, no mouse.
+//  * Tab moves the focus from widget to widget and shows where it is (a visible highlight);
+//    Shift+Tab goes back to the widget before; Tab never stays on one widget (the Brush slider
+//    used to trap it);
+//  * F6 moves to the next panel, Shift+F6 back; Alt+8 shows Runs, Alt+6 Draw (keys browsers
+//    leave to pages; Ctrl+Tab is the browser's);
+//  * Tab to "▶ Train" and Space: a run trains, started by the keyboard alone;
+//  * keys typed faster than frames arrive in order ("first⏎second" stays that, "abc⌫d" is "abd").
+// Screenshot: build/wasm/e2e-keyboard-focus.png (the focus highlight on a button).
+//   node tests/e2e/test_keyboard.mjs [--site build/wasm/site]
+
+import path from 'node:path';
+import { runE2E, buildDir } from './harness.mjs';
+import { assert, waitFor, frames, parkMouse, timer, clickWidget } from './util.mjs';
+
+const t = timer();
+await runE2E('keyboard', async (app) => {
+  const page = app.page;
+  const focus = () => page.evaluate(() => window.dae.focus());
+  // A focused widget: its mark and place (the − and + of a number field share its mark).
+  const where = (f) => (f.rect ? `${f.mark || '?'}@${Math.round(f.rect.x)},${Math.round(f.rect.y)}` : 'nothing');
+  const key = async (k) => {
+    await page.keyboard.press(k);
+    await frames(page, 3);
+    return focus();
+  };
+  await page.evaluate(() => window.dae.configure({ dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1,
+                                                    batch: 64, train: 1024, val: 128, seed: 5 }));
+  await parkMouse(page);
+  await frames(page, 3);
+  t.step('load');
+
+  // F6 to the Train panel, then Tab through its widgets.
+  let f = await focus();
+  for (let i = 0; i < 12 && !/^Train###/.test(f.window); i++) f = await key('F6');
+  assert.match(f.window, /^Train###/, `F6 never reached the Train panel (focus in '${f.window}')`);
+  const seen = [];
+  for (let i = 0; i < 8; i++) {
+    f = await key('Tab');
+    assert.ok(f.visible, `no visible focus after Tab #${i + 1}`);
+    seen.push(where(f));
+    if (i > 0) assert.notEqual(seen[i], seen[i - 1], `Tab stayed on ${seen[i]}`);
+  }
+  console.log(`Tab through Train: ${seen.join(' → ')}`);
+  const back = await key('Shift+Tab');
+  assert.equal(where(back), seen[6], 'Shift+Tab did not go back one widget');
+  t.step('tab');
+
+  // Tab to Train, Space starts a run.
+  f = await focus();
+  for (let i = 0; i < 30 && f.mark !== 'train'; i++) f = await key('Tab');
+  assert.equal(f.mark, 'train', 'Tab never reached the Train button');
+  await app.screenshot(path.join(buildDir, 'e2e-keyboard-focus.png'));
+  await page.keyboard.press('Space');
+  await frames(page, 3);
+  assert.ok((await page.evaluate(() => window.dae.status())).training, 'Space on the focused Train button started nothing');
+  const st = await waitFor(page, () => { const s = window.dae.status(); return !s.training && s.state === 'finished' ? s : null; }, null,
+                           { timeout: 120000, interval: 300, what: 'the run started with Space to finish' });
+  assert.equal(st.state, 'finished');
+  console.log(`Space on Train: run #${st.run_id} ${st.state}, val PSNR ${st.val_psnr.toFixed(2)} dB`);
+  t.step('train by keyboard');
+
+  // Alt+digit shows a panel and puts the focus in it, tabbed panels too; in Draw, Tab moves
+  // past the Brush slider.
+  f = await key('Alt+1');
+  assert.equal(f.window, 'Setup');
+  const data = [where(f)];
+  for (let i = 0; i < 3; i++) data.push(where(await key('Tab')));
+  console.log(`Alt+1, Tab ×3 in Data: ${data.join(' → ')}`);
+  assert.ok(data[0].startsWith('dataset@'), `Alt+1 did not put the focus on Data's first widget (${data[0]})`);
+  assert.equal(new Set(data.slice(1)).size, 3, 'Tab in Data stayed on a widget');
+  f = await key('Alt+8');
+  assert.ok((await page.evaluate(() => window.dae.layout())).panels.Runs, 'Alt+8 did not show Runs');
+  assert.equal(f.mark, 'export_csv', `Alt+8 put the focus on '${f.mark}', not Runs' first button`);
+  f = await key('Tab');
+  assert.equal(f.mark, 'copy_runs', 'Tab in Runs did not move to the next button');
+  f = await key('Alt+6');
+  assert.match(f.window, /^Draw###/, `Alt+6 put the focus in '${f.window}'`);
+  const drawSeen = [where(f)];
+  for (let i = 0; i < 12 && f.mark !== 'brush'; i++) { f = await key('Tab'); drawSeen.push(where(f)); }
+  console.log('Draw:', drawSeen.join(' → '));
+  assert.equal(f.mark, 'brush', 'Tab never reached the Brush slider');
+  f = await key('Tab');
+  assert.notEqual(f.mark, 'brush', 'Tab stays on the Brush slider');
+  console.log(`Draw: Tab reaches the Brush slider and leaves it for '${f.mark}'`);
+  f = await key('Shift+F6');
+  assert.doesNotMatch(f.window, /^Draw###/, 'Shift+F6 did not leave Draw');
+  t.step('panels');
+
+  // Keys faster than frames, in order: the run's notes field in Runs.
+  await key('Alt+8');
+  await clickWidget(page, 'run_1');
+  await clickWidget(page, 'run_notes');
+  await page.keyboard.type('first');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('secabc');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('d');
+  const notes = await waitFor(page, () => { const n = window.dae.runs().runs[0].notes; return n.length >= 12 ? n : null; }, null,
+                              { timeout: 10000, what: 'the typed notes' });
+  assert.equal(notes, 'first\nsecabd', 'keys were applied out of order');
+  console.log(`typed without waiting for frames: ${JSON.stringify(notes)}`);
+  t.step('typing');
+  t.report('e2e_keyboard');
+});
