@@ -124,11 +124,16 @@ void draw_data(App& a) {
   section("Noise");
   int kind = int(c.noise.kind);
   bool changed = false;
+  ImGui::BeginGroup();
   changed |= ImGui::RadioButton("Gaussian", &kind, int(dae::Noise::Gaussian));
+  mark("noise_gaussian");
   ImGui::SameLine();
   changed |= ImGui::RadioButton("Salt & pepper", &kind, int(dae::Noise::SaltPepper));
+  mark("noise_sp");
   ImGui::SameLine();
   changed |= ImGui::RadioButton("None", &kind, int(dae::Noise::None));
+  mark("noise_none");
+  ImGui::EndGroup();
   mark("noise_kind");
   if (changed) {
     const dae::Noise::Kind k = dae::Noise::Kind(kind);

@@ -294,6 +294,7 @@ void draw_experiments(App& a) {
   ImGui::SameLine();
   if (ImGui::Button("Overlay all"))
     for (const auto& r : runs) a.plot.overlay.insert(r.id);
+  mark("overlay_all");
   ImGui::SameLine();
   if (ImGui::Button("None")) a.plot.overlay.clear();
   same_line_if_fits("Sweep…");

@@ -76,9 +76,12 @@ void draw_inspect(App& a) {
   static const char* cmaps[] = {"gray", "heat", "blue–white–red"};
   const dae::Model* m = a.s.model();
   const bool dense_first = in.filters_n > 0 && in.filters_h == m->input_shape().h && in.filters_h > 8;
-  ImGui::TextUnformatted(dense_first ? "First Dense layer: each unit's weights" : "First-layer filters");
+  const char* title = dense_first ? "First Dense layer: each unit's weights" : "First-layer filters";
+  ImGui::TextUnformatted(title);
   ImGui::SameLine();
   if (in.filters_n > 0) ImGui::TextColored(kMuted, "%d × %d×%d", in.filters_n, in.filters_h, in.filters_w);
+  shown("inspect_filters", std::string(title) + " " + std::to_string(in.filters_n) + " × " + std::to_string(in.filters_h) +
+                               "×" + std::to_string(in.filters_w), kMuted);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(130);
   ImGui::Combo("##fcmap", &in.filter_cmap, cmaps, 3);

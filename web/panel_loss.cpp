@@ -163,6 +163,16 @@ void draw_loss(App& a) {
     y_max = std::max(y_max, baseline);
   }
 
+  {  // The legend in words, with each line's style (window.dae.texts().loss_legend).
+    std::string words;
+    for (const auto& l : legend) {
+      char col[16];
+      std::snprintf(col, sizeof col, "#%02x%02x%02x", unsigned(l.color & 0xFF), unsigned((l.color >> 8) & 0xFF),
+                    unsigned((l.color >> 16) & 0xFF));
+      words += (words.empty() ? "" : ", ") + l.text + ": " + (l.dashed ? "dashed " : "solid ") + col;
+    }
+    shown("loss_legend", words, kMuted);
+  }
   // The legend beside the plot when there is room, else in a row above it.
   float legend_w = 0;
   for (const auto& l : legend) legend_w = std::max(legend_w, ImGui::CalcTextSize(l.text.c_str()).x + 28);

@@ -246,12 +246,14 @@ void draw_training(App& a) {
   // After a finished run of another architecture: the preset measured to do better in less
   // time (docs/experiments.md, "A better default").
   if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.ed.preset != "best") {
+    // The button first: the sentence may run below the panel's edge, the button should not.
+    if (ImGui::SmallButton("Use best")) select_preset(a, "best", true);
+    mark("use_best");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Selects the preset in Model and its settings in Training; press Train.");
+    ImGui::SameLine();
     const std::string t = std::string("Try this next: preset best — ") + dae::Model::preset("best")->about + ".";
     wrapped(kMuted, t);
     shown("training_next", t, kMuted);
-    if (ImGui::Button("Use best")) select_preset(a, "best", true);
-    mark("use_best");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Selects the preset in Model and its settings in Training; press Train.");
   }
 
   const std::string err = !a.ed.train_error.empty() ? a.ed.train_error : st.error;
