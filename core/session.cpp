@@ -11,6 +11,7 @@
 #include <numeric>
 #ifdef DAE_THREADS
 #include <thread>
+#include <utility>
 #endif
 
 #include "metrics.h"
@@ -107,9 +108,9 @@ bool RunRecord::improved() const {
   return !history.empty() && final_val_psnr() > baseline.psnr && final_val_ssim() > baseline.ssim && !collapsed;
 }
 
-size_t Sweep::left() const {
-  return size_t(std::count_if(points.begin(), points.end(), [](const SweepPoint& p) { return p.run_id == 0; }));
-}
+static bool not_started(const SweepPoint& p) { return p.run_id == 0; }
+
+size_t Sweep::left() const { return size_t(std::count_if(points.begin(), points.end(), not_started)); }
 
 Json Sweep::to_json() const {
   Json j = Json::object();
@@ -836,42 +837,38 @@ const Sweep* Session::sweep(int id) const {
   return nullptr;
 }
 
+Sweep* Session::find_sweep(int id) { return const_cast<Sweep*>(std::as_const(*this).sweep(id)); }
+
 void Session::continue_sweep(int id) {
-  const Sweep* sw = sweep(id);
+  Sweep* sw = find_sweep(id);
   if (!sw || sw->left() == 0) return;
   if (runner_) stop_active(RunState::Stopped);
   going_sweep_ = id;
-  const_cast<Sweep*>(sw)->waiting = false;
+  sw->waiting = false;
   ++revision_;
   advance_sweep();
 }
 
 void Session::drop_sweep_rest(int id) {
-  for (auto& s : sweeps_)
-    if (s.id == id) {
-      s.points.erase(std::remove_if(s.points.begin(), s.points.end(), [](const SweepPoint& p) { return p.run_id == 0; }),
-                     s.points.end());
-      s.waiting = false;
-      if (going_sweep_ == id && !runner_) going_sweep_ = 0;
-      ++revision_;
-    }
+  Sweep* sw = find_sweep(id);
+  if (!sw) return;
+  sw->points.erase(std::remove_if(sw->points.begin(), sw->points.end(), not_started), sw->points.end());
+  sw->waiting = false;
+  if (going_sweep_ == id && !runner_) going_sweep_ = 0;
+  ++revision_;
 }
 
 void Session::pause_sweep() {
   if (!going_sweep_) return;
-  for (auto& s : sweeps_)
-    if (s.id == going_sweep_ && s.left() > 0) s.waiting = true;
+  if (Sweep* sw = find_sweep(going_sweep_); sw && sw->left() > 0) sw->waiting = true;
   going_sweep_ = 0;
   ++revision_;
 }
 
 void Session::advance_sweep() {
   if (!going_sweep_ || runner_) return;
-  Sweep* sw = nullptr;
-  for (auto& s : sweeps_)
-    if (s.id == going_sweep_) sw = &s;
-  auto next = sw ? std::find_if(sw->points.begin(), sw->points.end(), [](const SweepPoint& p) { return p.run_id == 0; })
-                 : std::vector<SweepPoint>::iterator();
+  Sweep* sw = find_sweep(going_sweep_);
+  const auto next = sw ? std::find_if(sw->points.begin(), sw->points.end(), not_started) : std::vector<SweepPoint>::iterator();
   if (!sw || next == sw->points.end()) {  // done
     going_sweep_ = 0;
     ++revision_;

@@ -317,6 +317,7 @@ class Session {
   void start_run(const TrainConfig& cfg);
   void pause_sweep();     // the going sweep waits (the user started or stopped something)
   void advance_sweep();   // no run in progress: the going sweep's next run, if any
+  Sweep* find_sweep(int id);  // sweep(id), to change
   void take_progress();
   void set_current_from_run(const RunRecord& r);
   void set_current(std::unique_ptr<Model> m, const ModelInfo& info, const TrainConfig& cfg);
