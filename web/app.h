@@ -39,6 +39,7 @@ struct Browser {
   std::string single_reason;     // why only one thread ("page is not cross-origin isolated")
   int hardware_threads = 1;      // navigator.hardwareConcurrency
   bool touch = false;            // a touch screen is the primary pointer
+  int fingers = 0;               // fingers on the screen now (2 or more: a gesture, not a stroke)
   float dpr = 1.f;               // devicePixelRatio
   bool mnist_done = false;       // MNIST fetched (or failed)
   bool persist_done = false;     // IndexedDB read (or unavailable)
@@ -117,6 +118,8 @@ struct DrawState {
   Memo<std::string> memo_input;   // the drawing, the noise: recomputed at once
   Memo<uint64_t> memo_model;      // the model's weights: at most 4×/s while training
   bool drawing = false;
+  std::vector<float> before_stroke;  // the drawing before the stroke in progress
+  bool gesture = false;              // a second finger came down: nothing is drawn until all are up
   ImVec2 last{-1, -1};
   ImVec2 canvas_min{0, 0}, canvas_max{0, 0};  // screen rectangle of the canvas
   int use_next = 0;

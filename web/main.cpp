@@ -407,8 +407,14 @@ struct TouchScroll {
   ImGuiWindow* win = nullptr;
 } touch_scroll;
 
-void touch_event(const SDL_Event& e, float W, float H) {
+void touch_event(App& a, const SDL_Event& e, float W, float H) {
   const ImVec2 p(e.tfinger.x * W, e.tfinger.y * H);
+  if (e.type == SDL_FINGERDOWN) ++a.browser.fingers;
+  if (e.type == SDL_FINGERUP) a.browser.fingers = std::max(0, a.browser.fingers - 1);
+  if (a.browser.fingers >= 2) {  // a pinch: it neither scrolls a window nor (the page) zooms
+    touch_scroll = TouchScroll();
+    return;
+  }
   if (e.type == SDL_FINGERDOWN) {
     touch_scroll = TouchScroll();
     touch_scroll.active = true;
@@ -470,7 +476,7 @@ void frame() {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);  // ImGui ≥ 1.87: an ordered input queue
     if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
-      touch_event(event, float(win_w), float(win_h));
+      touch_event(a, event, float(win_w), float(win_h));
     if (event.type == SDL_KEYDOWN && a.t.ready) shortcut(a, event.key);
     if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }

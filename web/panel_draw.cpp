@@ -141,7 +141,19 @@ void draw_draw(App& a) {
   d.canvas_min = cmin;
   d.canvas_max = cmax;
   if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-  if (active) {
+  // Two fingers are a gesture (a pinch), not a stroke: the stroke the first finger began is
+  // taken back, and nothing is drawn until every finger is up.
+  if (a.browser.fingers >= 2 && !d.gesture) {
+    d.gesture = true;
+    if (d.drawing && d.before_stroke.size() == d.drawn.size()) {
+      d.drawn = d.before_stroke;
+      ++d.drawn_rev;
+    }
+    d.drawing = false;
+  }
+  if (a.browser.fingers == 0 && !active) d.gesture = false;
+  if (active && !d.gesture) {
+    if (!d.drawing) d.before_stroke = d.drawn;
     const ImVec2 mp = ImGui::GetIO().MousePos;
     const ImVec2 p((mp.x - cmin.x) / cw * side_w, (mp.y - cmin.y) / ch * side);
     const bool erase = d.eraser || ImGui::IsMouseDown(ImGuiMouseButton_Right);
@@ -153,7 +165,7 @@ void draw_draw(App& a) {
     }
     d.last = p;
     d.drawing = true;
-  } else {
+  } else if (!active) {
     d.drawing = false;
   }
   dl->AddRectFilled(cmin, cmax, IM_COL32(0, 0, 0, 255));

@@ -296,6 +296,7 @@ void draw_experiments(App& a) {
   mark("overlay_all");
   ImGui::SameLine();
   if (ImGui::Button("None")) a.plot.overlay.clear();
+  mark("overlay_none");
   same_line_if_fits("Sweep…");
   if (e.sweep_open) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
   if (ImGui::Button("Sweep…")) {
@@ -344,6 +345,13 @@ void draw_experiments(App& a) {
     ImGui::TableSetupColumn("train loss", ImGuiTableColumnFlags_DefaultHide, 0, ColTrain);
     ImGui::TableSetupColumn("train/val", ImGuiTableColumnFlags_DefaultHide, 0, ColSizes);
     ImGui::TableHeadersRow();
+    {  // The columns on show (not hidden with the header's right-click menu): window.dae.texts().
+      std::string cols;
+      for (int i = 0; i < ImGui::TableGetColumnCount(); ++i)
+        if (ImGui::TableGetColumnFlags(i) & ImGuiTableColumnFlags_IsEnabled)
+          cols += (cols.empty() ? "" : ", ") + std::string(ImGui::TableGetColumnName(i));
+      shown("runs_columns", cols, kMuted);
+    }
 
     std::vector<size_t> order(runs.size());
     std::iota(order.begin(), order.end(), size_t(0));

@@ -18,6 +18,7 @@ struct Series {
   ImU32 color;
   float thickness;
   bool dashed, markers;
+  std::string name;  // the current run's "train" / "val": their end markers are marked for tests
 };
 
 struct LegendEntry {
@@ -120,7 +121,8 @@ void draw_loss(App& a) {
   std::vector<LegendEntry> legend;
   double x_max = 1, baseline = 0;
   auto add_run = [&](const dae::RunRecord& r, bool is_current) {
-    Series tr{{}, 0, 1.5f, true, true}, va{{}, 0, 2.2f, false, true};
+    Series tr{{}, 0, 1.5f, true, true, ""}, va{{}, 0, 2.2f, false, true, ""};
+    if (is_current) tr.name = "train", va.name = "val";
     for (const auto& e : r.history) {
       tr.pts.emplace_back(float(e.epoch), float(e.train_loss));
       va.pts.emplace_back(float(e.epoch), float(e.val_loss));
@@ -131,7 +133,7 @@ void draw_loss(App& a) {
       tr.color = ImGui::GetColorU32(kTrainColor);
       va.color = ImGui::GetColorU32(kValColor);
       if (ps.show_steps) {
-        Series st{step_series(r, avail.x), ImGui::GetColorU32(kStepColor), 1.3f, false, false};
+        Series st{step_series(r, avail.x), ImGui::GetColorU32(kStepColor), 1.3f, false, false, ""};
         if (!st.pts.empty()) {
           series.push_back(std::move(st));
           legend.push_back({name + " train, per step", ImGui::GetColorU32(kStepColor), false});
@@ -228,7 +230,9 @@ void draw_loss(App& a) {
 
   const ImU32 grid = ImGui::GetColorU32(ImVec4(1, 1, 1, 0.07f)), axis = ImGui::GetColorU32(kMuted);
   dl->PushClipRect(p0, p1, true);
+  std::string y_ticks, x_ticks;  // the labels, for window.dae.texts() (one format per axis)
   auto tick = [&](double v, const std::string& s) {
+    y_ticks += (y_ticks.empty() ? "" : " ") + s;
     const float y = sy(v);
     dl->AddLine(ImVec2(a0.x, y), ImVec2(b0.x, y), grid);
     dl->AddText(ImVec2(a0.x - 6 - ImGui::CalcTextSize(s.c_str()).x, y - 8), axis, s.c_str());
@@ -241,16 +245,24 @@ void draw_loss(App& a) {
     for (double v = std::ceil(vlo / step) * step; v <= vhi + step * 1e-9; v += step)
       if (v > 0 || !ps.log_scale) tick(v, fmt_tick(v, dec));
   } else {
-    // Decades, with 2 and 5 between them when there are few; one format for all labels.
+    // Powers of ten, with 2 and 5 between them over a few decades, or every whole multiple
+    // (0.2 0.3 0.4 …) when those would be fewer than three labels; one format for all labels.
     const int d0 = int(std::floor(lo)), d1 = int(std::ceil(hi));
-    const bool minor = d1 - d0 <= 3;
     const int dec = std::max(0, -d0);
-    for (int dd = d0; dd <= d1; ++dd)
-      for (int m : {1, 2, 5}) {
-        if (m != 1 && !minor) continue;
-        const double v = m * std::pow(10.0, dd), t = std::log10(v);
-        if (t >= lo && t <= hi) tick(v, fmt_tick(v, dec));
-      }
+    auto ticks_with = [&](std::initializer_list<int> ms, bool draw) {
+      int n = 0;
+      for (int dd = d0; dd <= d1; ++dd)
+        for (int m : ms) {
+          const double v = m * std::pow(10.0, dd), t = std::log10(v);
+          if (t < lo || t > hi) continue;
+          ++n;
+          if (draw) tick(v, fmt_tick(v, dec));
+        }
+      return n;
+    };
+    if (d1 - d0 > 3) ticks_with({1}, true);
+    else if (ticks_with({1, 2, 5}, false) >= 3) ticks_with({1, 2, 5}, true);
+    else ticks_with({1, 2, 3, 4, 5, 6, 7, 8, 9}, true);
   }
   {
     const double st = std::max(1.0, nice_step(x_max, 8));
@@ -259,6 +271,7 @@ void draw_loss(App& a) {
       dl->AddLine(ImVec2(px, a0.y), ImVec2(px, b0.y), grid);
       char s[16];
       std::snprintf(s, sizeof s, "%g", x);
+      x_ticks += (x_ticks.empty() ? "" : " ") + std::string(s);
       dl->AddText(ImVec2(px - ImGui::CalcTextSize(s).x * 0.5f, b0.y + 4), axis, s);
     }
     // The axis' name left of its origin, under the y labels (at the right end it covered the
@@ -267,6 +280,9 @@ void draw_loss(App& a) {
     dl->AddText(ImVec2(a0.x - 6 - ImGui::CalcTextSize(xl).x, b0.y + 4), axis, xl);
   }
   dl->AddRect(a0, b0, ImGui::GetColorU32(ImGuiCol_Border));
+  shown("loss_y_ticks", y_ticks, kMuted);
+  shown("loss_x_ticks", x_ticks, kMuted);
+  mark_at("loss_axes", a0, b0);
 
   // The noisy input's loss, labelled at its right end (away from where training starts).
   if (baseline > 0 && std::isfinite(baseline)) {
@@ -284,11 +300,17 @@ void draw_loss(App& a) {
     for (const auto& p : s.pts)
       if (std::isfinite(p.y) && (!ps.log_scale || p.y > 0)) px.emplace_back(sx(p.x), sy(p.y));
     polyline(dl, px, s.color, s.thickness, s.dashed);
+    const float r = 3.5f;
     if (s.markers)
       for (const auto& q : px) {
-        if (s.dashed) dl->AddCircle(q, 3.5f, s.color, 0, 1.5f);  // open markers for training
-        else dl->AddCircleFilled(q, 3.5f, s.color);
+        if (s.dashed) dl->AddCircle(q, r, s.color, 0, 1.5f);  // open markers for training
+        else dl->AddCircleFilled(q, r, s.color);
       }
+    if (s.markers && !s.name.empty() && !px.empty()) {  // loss_val_first, loss_train_last, …
+      const float e = r + 1;  // the outline's half width
+      mark_at("loss_" + s.name + "_first", ImVec2(px.front().x - e, px.front().y - e), ImVec2(px.front().x + e, px.front().y + e));
+      mark_at("loss_" + s.name + "_last", ImVec2(px.back().x - e, px.back().y - e), ImVec2(px.back().x + e, px.back().y + e));
+    }
   }
   dl->PopClipRect();
 

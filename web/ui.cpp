@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 
 #include "imgui_internal.h"
@@ -31,9 +32,7 @@ std::string FieldNotes::get(const std::string& field, double now) const {
 void FieldNotes::show(const std::string& field, double now) {
   const std::string n = get(field, now);
   if (n.empty()) return;
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextColored(kWarn, "%s", n.c_str());
-  ImGui::PopTextWrapPos();
+  wrapped(kWarn, n);
   mark("note_" + field);
   shown("note_" + field, n, kWarn);
 }
@@ -46,9 +45,7 @@ void Confirm::draw() {
   ImGui::SetNextWindowSizeConstraints(ImVec2(std::min(d.x - 16, 300.f), 0), ImVec2(std::min(d.x - 16, 560.f), d.y - 16));
   if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings))
     return;
-  ImGui::PushTextWrapPos(std::min(d.x - 40, 520.f));
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
+  text_wrapped(text, nullptr, std::min(d.x - 40, 520.f));
   ImGui::Spacing();
   bool close = false;
   for (size_t i = 0; i < buttons.size(); ++i) {
@@ -101,9 +98,7 @@ void help_marker(const char* text) {
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered() || (ImGui::IsItemClicked())) {
     ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
+    text_wrapped(text, nullptr, ImGui::GetFontSize() * 30.0f);
     ImGui::EndTooltip();
   }
 }
@@ -120,11 +115,36 @@ void section(const char* title, const char* help) {
   ImGui::Separator();
 }
 
-void wrapped(const ImVec4& color, const std::string& text) {
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextColored(color, "%s", text.c_str());
+void text_wrapped(const std::string& text, const ImVec4* color, float wrap_x) {
+  // Greedy lines of whole words, measured as Dear ImGui measures them (1 px to spare so that it
+  // does not break them again; a word longer than a line is still cut by its wrapping).
+  const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_x) - 1;
+  std::string out, line;
+  size_t i = 0;
+  while (i <= text.size()) {
+    const size_t end = std::min(text.find_first_of(" \n", i), text.size());
+    const std::string word = text.substr(i, end - i);
+    const std::string longer = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(longer.c_str()).x > width) {
+      out += line + "\n";
+      line = word;
+    } else {
+      line = longer;
+    }
+    if (end == text.size() || text[end] == '\n') {
+      out += line + (end == text.size() ? "" : "\n");
+      line.clear();
+    }
+    i = end + 1;
+  }
+  ImGui::PushTextWrapPos(wrap_x);
+  if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+  ImGui::TextUnformatted(out.c_str());
+  if (color) ImGui::PopStyleColor();
   ImGui::PopTextWrapPos();
 }
+
+void wrapped(const ImVec4& color, const std::string& text) { text_wrapped(text, &color, 0); }
 
 void label(const char* text, float x) {
   ImGui::AlignTextToFramePadding();
@@ -154,10 +174,14 @@ bool value_slider(const char* id, T* v, const char* value_fmt, float width, F&& 
   ImGui::BeginGroup();  // one item for mark() and hover checks: the slider and its value
   ImGui::SetNextItemWidth(std::max(40.f, avail - text_w - ImGui::GetStyle().ItemInnerSpacing.x));
   const bool changed = slider(id);
+  const std::string name = std::string("slider_") + (std::strncmp(id, "##", 2) == 0 ? id + 2 : id);
+  mark(name);  // the slider's frame (its grab moves inside it)
   ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
   std::snprintf(text, sizeof text, value_fmt, *v);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(text);
+  mark(name + "_value");
+  shown(name + "_value", text, ImGui::GetStyle().Colors[ImGuiCol_Text]);
   ImGui::EndGroup();
   return changed;
 }

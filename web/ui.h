@@ -107,6 +107,9 @@ class FrameStats {
 void help_marker(const char* text);
 void section(const char* title, const char* help = nullptr);
 void wrapped(const ImVec4& color, const std::string& text);  // coloured text wrapped to the panel
+// Text wrapped at spaces only, at `wrap_x` (window-local; 0: the panel's right edge): Dear ImGui
+// also breaks after '.' and ',', which splits numbers ("lr 0." / "0015").
+void text_wrapped(const std::string& text, const ImVec4* color = nullptr, float wrap_x = 0);
 // A slider whose value is written beside it (never under the grab). Returns true when changed.
 bool slider_float(const char* id, float* v, float lo, float hi, const char* value_fmt, float width = -1);
 bool slider_int(const char* id, int* v, int lo, int hi, const char* value_fmt, float width = -1);

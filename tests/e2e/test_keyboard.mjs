@@ -77,11 +77,11 @@ await runE2E('keyboard', async (app) => {
   f = await key('Alt+6');
   assert.match(f.window, /^Draw###/, `Alt+6 put the focus in '${f.window}'`);
   const drawSeen = [where(f)];
-  for (let i = 0; i < 12 && f.mark !== 'brush'; i++) { f = await key('Tab'); drawSeen.push(where(f)); }
+  for (let i = 0; i < 12 && f.mark !== 'slider_brush'; i++) { f = await key('Tab'); drawSeen.push(where(f)); }
   console.log('Draw:', drawSeen.join(' → '));
-  assert.equal(f.mark, 'brush', 'Tab never reached the Brush slider');
+  assert.equal(f.mark, 'slider_brush', 'Tab never reached the Brush slider');
   f = await key('Tab');
-  assert.notEqual(f.mark, 'brush', 'Tab stays on the Brush slider');
+  assert.notEqual(f.mark, 'slider_brush', 'Tab stays on the Brush slider');
   console.log(`Draw: Tab reaches the Brush slider and leaves it for '${f.mark}'`);
   f = await key('Shift+F6');
   assert.doesNotMatch(f.window, /^Draw###/, 'Shift+F6 did not leave Draw');

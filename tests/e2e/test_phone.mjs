@@ -4,6 +4,9 @@
 //  * tap Draw, draw a digit with a finger: the drawing gets ink and the denoised image changes,
 //    closer to the drawing than the noisy one;
 //  * tap Eraser, drag a finger across the stroke: the ink under it is gone; tap it again: drawing;
+//  * a pinch (two fingers spread apart) on the Draw pad draws nothing (the stroke the first finger
+//    began is taken back) and, like a pinch on a panel, never zooms the page; the same pinch
+//    does zoom an ordinary page in the same browser (so the gesture is real);
 //  * a finger dragged over the longest panel (from a place that is no widget) scrolls that
 //    panel, and never the page: the document stays at scroll 0 and zoom 1 through all of it.
 // Screenshots: build/wasm/screenshot-phone-trained.png, screenshot-phone-drawn.png.
@@ -11,7 +14,7 @@
 
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, frames, mse, maxAbsDiff, timer, tapWidget, touchDrag } from './util.mjs';
+import { assert, waitFor, frames, mse, maxAbsDiff, timer, tapWidget, touchDrag, pinch } from './util.mjs';
 
 const t = timer();
 await runE2E('phone', async (app) => {
@@ -74,6 +77,28 @@ await runE2E('phone', async (app) => {
   await app.screenshot(path.join(buildDir, 'screenshot-phone-drawn.png'));
   await still('erasing');
   t.step('draw');
+
+  // Pinches: on the Draw pad and on a panel. First the same gesture on an ordinary zoomable
+  // page, to know it zooms where zooming is allowed.
+  const ctl = await app.context.newPage();
+  await ctl.setContent('<html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head>' +
+                       '<body style="height:3000px">a zoomable page</body></html>');
+  await pinch(ctl, await app.context.newCDPSession(ctl), 195, 400);
+  const ctlScale = await ctl.evaluate(() => window.visualViewport.scale);
+  await ctl.close();
+  assert.ok(ctlScale > 1.5, `the pinch did not zoom an ordinary page (scale ${ctlScale}): the gesture is not real`);
+  await page.bringToFront();
+  const drawnBefore = Array.from((await page.evaluate(() => window.dae.drawPanel())).drawn);
+  const [px, py] = at(0.5, 0.6);
+  await pinch(page, cdp, px, py, 20, Math.min(150, r.width * 0.45));
+  const drawnAfter = Array.from((await page.evaluate(() => window.dae.drawPanel())).drawn);
+  await still('a pinch on the Draw pad');
+  assert.equal(maxAbsDiff(drawnAfter, drawnBefore), 0, 'a pinch on the Draw pad drew');
+  await tapWidget(page, 'tab_train');
+  await pinch(page, cdp, 195, 500);
+  await still('a pinch on the Train panel');
+  console.log(`pinch: an ordinary page zoomed to ${ctlScale.toFixed(2)}×; this page stayed at 1× and the drawing unchanged`);
+  t.step('pinch');
 
   // A finger scrolls a long panel, not the page: the panel with the most to scroll on a phone.
   const titles = { tab_data: 'Data', tab_model: 'Model', tab_files: 'Files', tab_train: 'Train', tab_draw: 'Draw',

@@ -5,6 +5,14 @@
 //    sets pixels to 0 or 1 only, Gaussian gives grey levels;
 //  * two runs overlaid in the Loss plot: each run's train and val are told apart by style
 //    (train dashed, val solid) and the runs by colour, all named in the legend;
+//  * each axis of the Loss plot has one number format (linear and log scale: same decimals on
+//    every label, evenly spaced or 1-2-5 decades), and the first and last epochs' markers lie
+//    whole inside the axes (a 1-epoch run too);
+//  * the Copy buttons of Results and Runs copy the numbers shown (per-image PSNR/SSIM whose mean
+//    is the shown mean; the runs table with lr, batch, loss and seed), and the Runs table
+//    shows lr, batch, loss and seed columns without any right-click;
+//  * a slider's value sits beside its track, never under its grab (the Brush slider dragged to
+//    both ends with the mouse; every slider on screen);
 //  * Inspect works for the dense preset: the first Dense layer's units as image tiles, a flat
 //    layer's output as one strip;
 //  * after that run the Training panel suggests preset best; "Use best" selects it with its own
@@ -14,9 +22,42 @@
 
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, clickWidget, parkMouse, frames, timer, texts, trainAndWait } from './util.mjs';
+import { assert, waitFor, clickWidget, parkMouse, frames, timer, texts, trainAndWait, rectOf } from './util.mjs';
 
 const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 2, batch: 64, train: 1024, val: 128 };
+
+
+// One number format per axis: the same decimals on every label, values increasing, evenly
+// spaced (linear) or whole multiples of powers of ten (log: 1-2-5 decades, or 0.2 0.3 0.4 …).
+function checkTicks(text, what, log) {
+  const labels = text.split(' ');
+  assert.ok(labels.length >= 3, `${what}: ${labels.length} tick labels ("${text}")`);
+  const decimals = new Set(labels.map((l) => (l.split('.')[1] || '').length));
+  assert.equal(decimals.size, 1, `${what}: mixed formats "${text}"`);
+  const v = labels.map(Number);
+  assert.ok(v.every((x, i) => Number.isFinite(x) && (i === 0 || x > v[i - 1])), `${what}: not increasing "${text}"`);
+  const d = v[1] - v[0];
+  const even = v.every((x, i) => i === 0 || Math.abs(x - v[i - 1] - d) <= d * 1e-6);
+  const lead = (x) => x / 10 ** Math.floor(Math.log10(x) + 1e-9);  // 0.3 → 3
+  const decades = v.every((x) => x > 0 && Math.abs(lead(x) - Math.round(lead(x))) < 1e-6);
+  assert.ok(even || (log && decades), `${what}: neither evenly spaced nor ${log ? 'multiples of powers of ten' : ''} "${text}"`);
+  return labels;
+}
+
+// The first and last markers of the run on show lie whole inside the plot's axes.
+async function checkEdgeMarkers(page, what) {
+  await frames(page, 2);
+  const r = await page.evaluate(() => window.dae.rects());
+  const ax = r.loss_axes;
+  assert.ok(ax, 'no loss axes on screen');
+  for (const id of ['loss_val_first', 'loss_val_last', 'loss_train_first', 'loss_train_last']) {
+    const m = r[id];
+    assert.ok(m, `${what}: no ${id} marker`);
+    assert.ok(m.x >= ax.x && m.y >= ax.y && m.x + m.width <= ax.x + ax.width && m.y + m.height <= ax.y + ax.height,
+              `${what}: ${id} ${JSON.stringify(m)} is cut by the axes ${JSON.stringify(ax)}`);
+  }
+  return ax.x + ax.width - (r.loss_val_last.x + r.loss_val_last.width);
+}
 
 const t = timer();
 await runE2E('views', async (app) => {
@@ -79,6 +120,95 @@ await runE2E('views', async (app) => {
   await app.screenshot(path.join(buildDir, 'e2e-views-loss.png'));
   t.step('loss legend');
 
+  // Tick labels: one format per axis, on the log scale (the default) and the linear one.
+  const tx = await texts(page);
+  const logY = checkTicks(tx.loss_y_ticks.text, 'log y', true);
+  const xs = checkTicks(tx.loss_x_ticks.text, 'x', false);
+  assert.equal(xs[0], '0');
+  await clickWidget(page, 'log_scale');
+  await parkMouse(page);
+  await frames(page, 3);
+  const linY = checkTicks((await texts(page)).loss_y_ticks.text, 'linear y', false);
+  await clickWidget(page, 'log_scale');
+  await parkMouse(page);
+  console.log(`ticks: log y "${logY.join(' ')}", linear y "${linY.join(' ')}", x "${xs.join(' ')}"`);
+  const gap2 = await checkEdgeMarkers(page, '2 epochs');
+  t.step('ticks and edges');
+
+  // Copy: the results numbers and the runs table.
+  await clickWidget(page, 'tab_results');
+  await clickWidget(page, 'copy_results');
+  const res = (await page.evaluate(() => window.dae.clipboard())).trim().split('\n');
+  assert.match(res[0], /^image\tPSNR noisy\tPSNR denoised\tSSIM noisy\tSSIM denoised$/);
+  const cells = res.slice(1).filter((l) => /^\d+\t/.test(l)).map((l) => l.split('\t').map(Number));
+  assert.ok(cells.length >= 4, `${cells.length} result rows copied`);
+  const mean = (k) => cells.reduce((acc, c) => acc + c[k], 0) / cells.length;
+  const shownMeans = (await texts(page)).results_means.text;
+  const want = `PSNR ${mean(1).toFixed(2)} → ${mean(2).toFixed(2)} dB · SSIM ${mean(3).toFixed(3)} → ${mean(4).toFixed(3)}`;
+  assert.equal(shownMeans, want, 'the copied rows do not average to the means shown');
+  console.log(`copied ${cells.length} result rows; their means: "${want}"`);
+  await clickWidget(page, 'tab_experiments');
+  const cols = (await texts(page)).runs_columns.text.split(', ');
+  for (const col of ['lr', 'batch', 'loss', 'seed']) assert.ok(cols.includes(col), `the Runs table has no '${col}' column on show: ${cols}`);
+  await clickWidget(page, 'copy_runs');
+  const csv = (await page.evaluate(() => window.dae.clipboard())).trim().split('\n');
+  const head = csv[0].split(',');
+  const runs = (await page.evaluate(() => window.dae.runs())).runs;
+  assert.equal(csv.length - 1, runs.length, 'one CSV line per run');
+  const row = (id) => Object.fromEntries(csv.find((l) => l.startsWith(`${id},`)).split(',').map((v, i) => [head[i], v]));
+  const r2 = row(2);
+  assert.deepEqual([r2.lr, r2.batch, r2.loss, r2.seed, r2.epochs_done], ['0.002', '64', 'bce', '2', '2'], `run 2 copied as ${JSON.stringify(r2)}`);
+  const run2 = runs.find((r) => r.id === 2);
+  const psnr2 = run2.history[run2.history.length - 1].val_psnr;
+  assert.ok(Math.abs(Number(r2.final_val_psnr) - psnr2) < 1e-3, `copied PSNR ${r2.final_val_psnr} vs the run's ${psnr2}`);
+  console.log(`copied the runs table: ${csv.length - 1} runs, run 2 lr ${r2.lr} batch ${r2.batch} loss ${r2.loss} seed ${r2.seed}, PSNR ${r2.final_val_psnr}`);
+  t.step('copy');
+
+  // Slider values beside the track: the Brush slider dragged to both ends by its grab.
+  const show = async (tab) => { if (await page.evaluate((id) => window.dae.rect(id), tab)) await clickWidget(page, tab); };
+  await show('tab_draw');  // (the wide layout shows Draw in a window of its own)
+  const track = await rectOf(page, 'slider_brush');
+  const cy = track.y + track.height / 2;
+  const besideTrack = async (want) => {
+    const r = await page.evaluate(() => window.dae.rects());
+    const v = r.slider_brush_value, f = r.slider_brush;
+    assert.ok(v.x >= f.x + f.width, `the value ${JSON.stringify(v)} overlaps the track ${JSON.stringify(f)}`);
+    assert.ok(v.y < f.y + f.height && v.y + v.height > f.y, 'the value is not beside the track');
+    assert.equal((await texts(page)).slider_brush_value.text, want);
+  };
+  await page.mouse.move(track.x + track.width / 2, cy);
+  await page.mouse.down();
+  for (let k = 1; k <= 5; k++) { await page.mouse.move(track.x + track.width / 2 + k * track.width, cy); await frames(page, 1); }
+  await page.mouse.up();
+  await frames(page, 2);
+  await besideTrack('3.5 px');
+  await page.mouse.move(track.x + track.width - 3, cy);
+  await page.mouse.down();
+  for (let k = 1; k <= 5; k++) { await page.mouse.move(track.x + track.width - 3 - k * track.width, cy); await frames(page, 1); }
+  await page.mouse.up();
+  await frames(page, 2);
+  await besideTrack('0.5 px');
+  await page.mouse.move(track.x + track.width / 2, cy);
+  await page.mouse.down();
+  await page.mouse.move(track.x + track.width * 0.4, cy);
+  await frames(page, 1);
+  await page.mouse.up();
+  await parkMouse(page);
+  const sliders = new Set();
+  for (const tab of ['tab_draw', 'tab_data', 'tab_train']) {
+    await show(tab);
+    const r = await page.evaluate(() => window.dae.rects());
+    for (const [id, f] of Object.entries(r)) {
+      const v = r[`${id}_value`];
+      if (!id.startsWith('slider_') || id.endsWith('_value') || !v) continue;
+      assert.ok(v.x >= f.x + f.width, `${id}: its value overlaps its track`);
+      sliders.add(id);
+    }
+  }
+  assert.ok(sliders.size >= 4, `only ${[...sliders]} seen`);
+  console.log(`slider values beside their tracks: Brush at both ends; ${[...sliders].join(', ')} checked`);
+  t.step('sliders');
+
   // Inspect the dense preset.
   await trainAndWait(page, { ...RUN, arch: 'dense', epochs: 1, seed: 3 });
   await clickWidget(page, 'tab_inspect');
@@ -87,6 +217,12 @@ await runE2E('views', async (app) => {
   console.log(`Inspect (dense): "${filt}"`);
   assert.match(filt, /First Dense layer: each unit's weights 128 × 28×28/);
   await waitFor(page, () => window.dae.rect('fmap_strip'), null, { what: 'the flat layer as one strip' });
+  await show('tab_experiments');
+  await clickWidget(page, 'overlay_none');  // the 1-epoch run alone: its only epoch at the right edge
+  await parkMouse(page);
+  const gap1 = await checkEdgeMarkers(page, '1 epoch');
+  assert.ok(gap1 < 10, `the 1-epoch run's point is ${gap1} px from the right edge: not alone on the plot?`);
+  console.log(`last val marker's gap to the axes' right edge: ${gap2.toFixed(1)} px (2 epochs), ${gap1.toFixed(1)} px (1 epoch)`);
   await app.screenshot(path.join(buildDir, 'e2e-views-dense.png'));
   t.step('inspect dense');
 

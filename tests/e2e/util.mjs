@@ -231,3 +231,20 @@ export async function touchDrag(page, cdp, points, steps = 4) {
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await frames(page, 3);
 }
+
+/** Two fingers pressed around (cx, cy), spread apart horizontally (a pinch that zooms in). */
+export async function pinch(page, cdp, cx, cy, from = 30, to = 150, steps = 10) {
+  const fingers = (d) => [{ x: cx - d, y: cy, radiusX: 4, radiusY: 4, force: 1, id: 1 },
+                          { x: cx + d, y: cy + 4, radiusX: 4, radiusY: 4, force: 1, id: 2 }];
+  // The page's frames, or (a page without window.dae) a few timer ticks.
+  const settle = (n) => page.evaluate((k) => (window.dae ? window.dae.frames(k) : new Promise((r) => setTimeout(r, 40 * k))), n);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(from).slice(0, 1) });
+  await settle(1);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(from) });
+  for (let k = 1; k <= steps; k++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(from + (to - from) * k / steps) });
+    await settle(1);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await settle(3);
+}
