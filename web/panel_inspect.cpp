@@ -98,6 +98,7 @@ void draw_inspect(App& a) {
     gfx::grid(in.filters, cell, gap, gfx::Colormap(in.filter_cmap));
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Each one scaled to its largest |w|: grey/white = 0");
     ImGui::EndChild();
+    mark("inspect_filter_tiles");
   }
   ImGui::Spacing();
   ImGui::Separator();
@@ -139,13 +140,19 @@ void draw_inspect(App& a) {
               0, gfx::Colormap(in.fmap_cmap));
     ImGui::Dummy(ImVec2(cell * float(in.fmap_w), cell * 2));
     mark("fmap_strip");
-    ImGui::TextColored(kMuted, "a vector of %d units, scaled to its min..max", in.fmap_w);
+    const std::string t = "a vector of " + std::to_string(in.fmap_w) + " units, scaled to its min..max";
+    ImGui::TextColored(kMuted, "%s", t.c_str());
+    shown("inspect_fmaps", t, kMuted);
   } else {
     const int cols = in.fmaps.cols();
     const float cell = std::floor(std::min(64.f, (avail - gap * float(cols - 1)) / float(cols)));
     gfx::grid(in.fmaps, std::max(cell, 8.f), gap, gfx::Colormap(in.fmap_cmap));
-    ImGui::TextColored(kMuted, "%d channel%s of %d×%d, each scaled to its own min..max", in.fmap_c,
-                       in.fmap_c == 1 ? "" : "s", in.fmap_h, in.fmap_w);
+    mark("fmap_tiles");
+    char t[96];
+    std::snprintf(t, sizeof t, "%d channel%s of %d×%d, each scaled to its own min..max", in.fmap_c,
+                  in.fmap_c == 1 ? "" : "s", in.fmap_h, in.fmap_w);
+    ImGui::TextColored(kMuted, "%s", t);
+    shown("inspect_fmaps", t, kMuted);
   }
   ImGui::EndChild();
 }

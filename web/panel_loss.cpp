@@ -314,13 +314,18 @@ void draw_loss(App& a) {
   }
   dl->PopClipRect();
 
-  // Legend.
+  // Legend, off the axes (its bounding box is the mark loss_legend).
+  ImVec2 lo_box(1e9f, 1e9f), hi_box(-1e9f, -1e9f);
+  auto entry = [&](const LegendEntry& l, ImVec2 at, float text_dx) {
+    legend_swatch(dl, ImVec2(at.x, at.y + line * 0.5f), l.color, l.dashed);
+    dl->AddText(ImVec2(at.x + text_dx, at.y), ImGui::GetColorU32(ImGuiCol_Text), l.text.c_str());
+    lo_box = ImVec2(std::min(lo_box.x, at.x), std::min(lo_box.y, at.y));
+    hi_box = ImVec2(std::max(hi_box.x, at.x + text_dx + ImGui::CalcTextSize(l.text.c_str()).x), std::max(hi_box.y, at.y + line));
+  };
   if (legend_right) {
     float y = a0.y;
-    const float x = b0.x + 12;
     for (const auto& l : legend) {
-      legend_swatch(dl, ImVec2(x, y + line * 0.5f), l.color, l.dashed);
-      dl->AddText(ImVec2(x + 22, y), ImGui::GetColorU32(ImGuiCol_Text), l.text.c_str());
+      entry(l, ImVec2(b0.x + 12, y), 22);
       y += line;
     }
   } else {
@@ -328,11 +333,11 @@ void draw_loss(App& a) {
     for (const auto& l : legend) {
       const float w = ImGui::CalcTextSize(l.text.c_str()).x + 34;
       if (x + w > p1.x - 8 && x > p0.x + 8) { x = p0.x + 8; y += line; }
-      legend_swatch(dl, ImVec2(x, y + line * 0.5f), l.color, l.dashed);
-      dl->AddText(ImVec2(x + 20, y), ImGui::GetColorU32(ImGuiCol_Text), l.text.c_str());
+      entry(l, ImVec2(x, y), 20);
       x += w;
     }
   }
+  if (!legend.empty()) mark_at("loss_legend", lo_box, hi_box);
   dl->PopClipRect();
 
   // Hover readout.

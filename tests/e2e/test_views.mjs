@@ -2,12 +2,13 @@
 //  * the Keras summary (copied with its Copy button) folds each convolution's activation into
 //    its row as Keras prints Conv2D(..., activation='relu'): no ReLU rows, 74,497 parameters;
 //  * the Draw panel re-noises at once when the noise changes (no stroke needed): salt and pepper
-//    sets pixels to 0 or 1 only, Gaussian gives grey levels;
+//    sets pixels to 0 or 1 only, Gaussian gives grey levels; a dataset of another size gives a
+//    canvas and noisy image of that size at once;
 //  * two runs overlaid in the Loss plot: each run's train and val are told apart by style
 //    (train dashed, val solid) and the runs by colour, all named in the legend;
 //  * each axis of the Loss plot has one number format (linear and log scale: same decimals on
 //    every label, evenly spaced or 1-2-5 decades), and the first and last epochs' markers lie
-//    whole inside the axes (a 1-epoch run too);
+//    whole inside the axes (a 1-epoch run too), and the legend off the axes;
 //  * the Copy buttons of Results and Runs copy the numbers shown (per-image PSNR/SSIM whose mean
 //    is the shown mean; the runs table with lr, batch, loss and seed), and the Runs table
 //    shows lr, batch, loss and seed columns without any right-click;
@@ -44,7 +45,8 @@ function checkTicks(text, what, log) {
   return labels;
 }
 
-// The first and last markers of the run on show lie whole inside the plot's axes.
+// The first and last markers of the run on show lie whole inside the plot's axes; the legend
+// lies off them.
 async function checkEdgeMarkers(page, what) {
   await frames(page, 2);
   const r = await page.evaluate(() => window.dae.rects());
@@ -56,6 +58,10 @@ async function checkEdgeMarkers(page, what) {
     assert.ok(m.x >= ax.x && m.y >= ax.y && m.x + m.width <= ax.x + ax.width && m.y + m.height <= ax.y + ax.height,
               `${what}: ${id} ${JSON.stringify(m)} is cut by the axes ${JSON.stringify(ax)}`);
   }
+  const lg = r.loss_legend;
+  assert.ok(lg, `${what}: no legend`);
+  const apart = lg.x >= ax.x + ax.width || lg.x + lg.width <= ax.x || lg.y >= ax.y + ax.height || lg.y + lg.height <= ax.y;
+  assert.ok(apart, `${what}: the legend ${JSON.stringify(lg)} lies on the axes ${JSON.stringify(ax)}`);
   return ax.x + ax.width - (r.loss_val_last.x + r.loss_val_last.width);
 }
 
@@ -96,6 +102,15 @@ await runE2E('views', async (app) => {
   const grey = g2.filter((v) => v > 0.05 && v < 0.95).length;
   assert.ok(grey > 100, `Gaussian noise gave ${grey} grey pixels`);
   console.log(`Draw re-noised without a stroke: s&p changed ${changed} pixels (all 0/1/drawing), Gaussian back: ${grey} grey`);
+  // A dataset of another size (no model yet; the page then loads its pretrained 32×32 model):
+  // the canvas takes its size and noisy follows at once.
+  await page.evaluate(() => window.dae.loadDataset('dhcd'));
+  await page.evaluate(() => window.dae.configure({ dataset: 'dhcd' }));
+  const dh = await waitFor(page, () => { const p = window.dae.drawPanel(); return p.side === 32 && p.noisy.length === 1024 ? p : null; }, null,
+                           { what: 'the Draw panel to follow the 32×32 dataset' });
+  assert.ok(Array.from(dh.noisy).some((v) => v > 0.05 && v < 0.95), 'the 32×32 noisy image has no noise');
+  await page.evaluate(() => window.dae.configure({ dataset: 'mnist' }));
+  console.log('Draw followed a dataset change: 32×32 noisy at once');
   t.step('draw re-noise');
 
   // Two runs overlaid: styles and colours in the legend.
@@ -208,6 +223,22 @@ await runE2E('views', async (app) => {
   assert.ok(sliders.size >= 4, `only ${[...sliders]} seen`);
   console.log(`slider values beside their tracks: Brush at both ends; ${[...sliders].join(', ')} checked`);
   t.step('sliders');
+
+  // Inspect works for every convolutional preset: first-layer filters as tiles, feature maps.
+  const seen = [];
+  for (const arch of ['seed', 'deep', 'transposed', 'best']) {
+    await trainAndWait(page, { ...RUN, arch, epochs: 1, batch: 32, train: 256, val: 64, seed: 4 }, { log: false });
+    await show('tab_inspect');
+    const f = await waitFor(page, () => { const x = window.dae.texts(); return x.inspect_filters && x.inspect_fmaps &&
+                                          window.dae.rect('inspect_filter_tiles') && window.dae.rect('fmap_tiles') ?
+                                          [x.inspect_filters.text, x.inspect_fmaps.text] : null; }, null,
+                            { what: `Inspect for ${arch}` });
+    assert.match(f[0], /^First-layer filters \d+ × 3×3$/, `${arch}: ${f[0]}`);
+    assert.match(f[1], /^\d+ channels? of \d+×\d+/, `${arch}: ${f[1]}`);
+    seen.push(`${arch}: ${f[0].replace('First-layer filters ', '')} filters, ${f[1].split(',')[0]}`);
+  }
+  console.log(`Inspect: ${seen.join('; ')}`);
+  t.step('inspect presets');
 
   // Inspect the dense preset.
   await trainAndWait(page, { ...RUN, arch: 'dense', epochs: 1, seed: 3 });
