@@ -21,6 +21,7 @@
 #include <emscripten/html5.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -200,7 +201,8 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
       "  C           clear the drawing,  E  eraser on/off\n"
       "  R           reshuffle the Results images\n"
       "  L           toggle the loss plot's log scale\n"
-      "Everything is saved in this browser (IndexedDB) and restored on reload.");
+      "Everything is saved in this browser (IndexedDB) and restored on reload.",
+      "keys");
   ImGui::End();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();
@@ -410,7 +412,16 @@ struct TouchScroll {
 void touch_event(App& a, const SDL_Event& e, float W, float H) {
   const ImVec2 p(e.tfinger.x * W, e.tfinger.y * H);
   if (e.type == SDL_FINGERDOWN) ++a.browser.fingers;
-  if (e.type == SDL_FINGERUP) a.browser.fingers = std::max(0, a.browser.fingers - 1);
+  if (e.type == SDL_FINGERUP) {
+    a.browser.fingers = std::max(0, a.browser.fingers - 1);
+    // The last finger lifted: nothing stays "hovered" (no tooltip left on the screen after a tap).
+    if (a.browser.fingers == 0) ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+  }
+  // One finger resting (not moved 8 px): a long press shows tooltips.
+  if (e.type == SDL_FINGERDOWN) a.browser.finger_down_at = a.browser.fingers == 1 ? a.t.now : -1;
+  if (e.type == SDL_FINGERUP || a.browser.fingers != 1 ||
+      (e.type == SDL_FINGERMOTION && std::hypot(p.x - touch_scroll.start.x, p.y - touch_scroll.start.y) >= 8))
+    a.browser.finger_down_at = -1;
   if (a.browser.fingers >= 2) {  // a pinch: it neither scrolls a window nor (the page) zooms
     touch_scroll = TouchScroll();
     return;
@@ -481,6 +492,7 @@ void frame() {
     if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }
   if (input) a.t.last_input = a.t.now;
+  set_touch_hold(a.browser.touch, a.browser.finger_down_at < 0 ? -1 : a.t.now - a.browser.finger_down_at);
 
   // Idle: nothing to draw unless a second has passed (the clock in the header, debounced
   // autosave).

@@ -83,7 +83,7 @@ void draw_data(App& a) {
       ImGui::BeginDisabled();
       ImGui::Selectable("Devanagari digits: not in this build, use Import");
       ImGui::EndDisabled();
-      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", kDhcdCitation);
+      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("%s", kDhcdCitation);
     }
     ImGui::EndCombo();
   }

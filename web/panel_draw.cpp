@@ -84,11 +84,11 @@ void draw_draw(App& a) {
   if (ImGui::Button(d.eraser ? "Eraser on" : "Eraser")) d.eraser = !d.eraser;
   if (d.eraser) ImGui::PopStyleColor();
   mark("eraser");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Erase with the finger or the left button (E); the right button always erases");
+  if (ImGui::IsItemHovered()) tooltip("Erase with the finger or the left button (E); the right button always erases");
   same_line_if_fits("Clear");
   if (ImGui::Button("Clear")) clear_drawing(a);
   mark("clear_drawing");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("C");
+  if (ImGui::IsItemHovered()) tooltip("C");
   same_line_if_fits("Use a digit");
   ImGui::BeginDisabled(a.results.rows.empty());
   if (ImGui::Button("Use a digit")) {
@@ -100,7 +100,7 @@ void draw_draw(App& a) {
   }
   ImGui::EndDisabled();
   mark("use_digit");
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Copy a validation digit onto the canvas");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("Copy a validation digit onto the canvas");
   same_line_if_fits("New noise");
   if (ImGui::Button("New noise")) ++d.noise_key;
 

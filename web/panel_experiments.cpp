@@ -144,7 +144,7 @@ void sweep_chart(App& a, const dae::Sweep& sw, float height) {
     const float tw = ImGui::CalcTextSize(b).x;
     dl->AddText(ImVec2(std::clamp(c.x - tw / 2, o.x, o.x + w - tw), c.y - lh - 4), ImGui::GetColorU32(ImGuiCol_Text), b);
     if (near) {
-      ImGui::SetTooltip("%s %s: run #%d, val PSNR %.2f dB (noisy %.2f), SSIM %.3f%s%s\nClick: select the run (its notes)",
+      tooltip("%s %s: run #%d, val PSNR %.2f dB (noisy %.2f), SSIM %.3f%s%s\nClick: select the run (its notes)",
                         sw.axis.c_str(), p->pt->value.c_str(), p->run->id, p->psnr, p->run->baseline.psnr,
                         p->run->final_val_ssim(), p->run->notes.empty() ? "" : "\n", p->run->notes.c_str());
       if (ImGui::IsMouseClicked(0)) a.exp.selected = p->run->id;
@@ -176,13 +176,13 @@ void draw_sweep(App& a) {
     ImGui::EndCombo();
   }
   mark("sweep_axis");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", axis.help);
+  if (ImGui::IsItemHovered()) tooltip("%s", axis.help);
   if (e.sweep_values.empty() && !ImGui::IsAnyItemActive()) e.sweep_values = axis.defaults;
   same_line_if_fits(160.f);
   ImGui::SetNextItemWidth(std::max(120.f, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("Queue 00 runs").x - 24));
   ImGui::InputText("##sweep_values", &e.sweep_values);
   mark("sweep_values");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Values separated by commas: %s", axis.help);
+  if (ImGui::IsItemHovered()) tooltip("Values separated by commas: %s", axis.help);
   size_t n = 0;
   try {
     n = dae::split_list(e.sweep_values, axis.name).size();
@@ -206,7 +206,7 @@ void draw_sweep(App& a) {
   ImGui::EndDisabled();
   mark("sweep_start");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("One run per value, one after another, each with the Data, Model and Training settings\n"
+    tooltip("One run per value, one after another, each with the Data, Model and Training settings\n"
                       "and this value. A run in progress stops first and is kept.");
   if (!e.sweep_error.empty()) {
     wrapped(kBad, e.sweep_error);
@@ -259,7 +259,7 @@ void draw_sweep(App& a) {
     same_line_if_fits("Drop the rest");
     if (ImGui::Button("Drop the rest")) a.s.drop_sweep_rest(sw->id);
     mark("sweep_drop");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget the values not trained yet (the runs done stay).");
+    if (ImGui::IsItemHovered()) tooltip("Forget the values not trained yet (the runs done stay).");
   }
   // What the chart shows, in words (for the e2e tests and a screen reader's sake).
   std::string words = sw->axis + ":";
@@ -305,7 +305,7 @@ void draw_experiments(App& a) {
   }
   if (e.sweep_open) ImGui::PopStyleColor();
   mark("sweep_toggle");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train a series of runs along one setting and chart their PSNR");
+  if (ImGui::IsItemHovered()) tooltip("Train a series of runs along one setting and chart their PSNR");
   ImGui::SameLine();
   help_marker("Every run is recorded with its model. Click a row to select it (its notes below); Use model "
               "loads its model into Draw, Results and Inspect; tick 'plot' to overlay its curves in the Loss "
@@ -407,7 +407,7 @@ void draw_experiments(App& a) {
         if (std::isfinite(p)) {
           ImGui::TextColored(score, "%.2f", p);
           if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%+.2f dB over the noisy input (%.2f dB)%s", p - r.baseline.psnr, r.baseline.psnr,
+            tooltip("%+.2f dB over the noisy input (%.2f dB)%s", p - r.baseline.psnr, r.baseline.psnr,
                               r.collapsed ? "\ncollapsed: the outputs hardly depend on the input" : "");
         } else {
           ImGui::TextDisabled("–");
@@ -424,7 +424,7 @@ void draw_experiments(App& a) {
                            : r.state == dae::RunState::Running ? kAccent
                                                                : kMuted;
         ImGui::TextColored(col, "%s%s", dae::run_state_name(r.state), r.collapsed ? " (collapsed)" : "");
-        if (!r.error.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.error.c_str());
+        if (!r.error.empty() && ImGui::IsItemHovered()) tooltip("%s", r.error.c_str());
       }
       if (ImGui::TableSetColumnIndex(ColBatch)) ImGui::Text("%d", r.config.batch);
       if (ImGui::TableSetColumnIndex(ColLr)) ImGui::Text("%g", r.config.lr);

@@ -42,7 +42,7 @@ void draw_files(App& a) {
   ImGui::EndDisabled();
   if (download) download_current_model(a);
   if (a.s.has_model() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Saves %s as %s", mi.describe().c_str(), a.s.model_file_name().c_str());
+    tooltip("Saves %s as %s", mi.describe().c_str(), a.s.model_file_name().c_str());
   ImGui::SameLine();
   if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
   mark("upload_model");

@@ -96,7 +96,7 @@ void draw_inspect(App& a) {
     const float rows_h = std::min(float(in.filters.rows()), dense_first ? 4.f : 8.f) * (cell + gap);
     ImGui::BeginChild("filters", ImVec2(0, rows_h + 4), false);
     gfx::grid(in.filters, cell, gap, gfx::Colormap(in.filter_cmap));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Each one scaled to its largest |w|: grey/white = 0");
+    if (ImGui::IsItemHovered()) tooltip("Each one scaled to its largest |w|: grey/white = 0");
     ImGui::EndChild();
     mark("inspect_filter_tiles");
   }

@@ -57,7 +57,7 @@ void draw_model(App& a) {
     mark("preset_" + p);
     if (ImGui::IsItemHovered()) {
       const dae::Preset* d = dae::Model::preset(p);
-      ImGui::SetTooltip("%s%s", d->about, d->training.epochs ? "\n(Sets Training's epochs, batch and learning rate.)" : "");
+      tooltip("%s%s", d->about, d->training.epochs ? "\n(Sets Training's epochs, batch and learning rate.)" : "");
     }
     if (active) ImGui::PopStyleColor();
     ImGui::SameLine();
@@ -106,11 +106,11 @@ void draw_model(App& a) {
             r.bar_before = bar;
             changed = true;
           }
-          if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", d.grammar, d.help);
+          if (ImGui::IsItemHovered()) tooltip("%s: %s", d.grammar, d.help);
         }
         ImGui::EndCombo();
       }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", def.help);
+      if (ImGui::IsItemHovered()) tooltip("%s", def.help);
       ImGui::TableNextColumn();
       if (def.has(Def::kUnits)) {
         ImGui::SetNextItemWidth(def.has(Def::kKernel) ? 52 : -1);
@@ -119,7 +119,7 @@ void draw_model(App& a) {
           r.units = std::clamp(u, 1, dae::kMaxUnits);
           changed = true;
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", def.units_name);
+        if (ImGui::IsItemHovered()) tooltip("%s", def.units_name);
         if (def.has(Def::kKernel)) {
           ImGui::SameLine(0, 4);
           ImGui::SetNextItemWidth(-1);
@@ -128,12 +128,12 @@ void draw_model(App& a) {
             r.kernel = std::clamp(k, 1, dae::kMaxKernel);
             changed = true;
           }
-          if (ImGui::IsItemHovered()) ImGui::SetTooltip("kernel size (K×K)");
+          if (ImGui::IsItemHovered()) tooltip("kernel size (K×K)");
         }
       } else if (def.has(Def::kAlpha)) {
         ImGui::SetNextItemWidth(-1);
         if (alpha_input(r)) changed = true;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("slope for x < 0 (0..1)");
+        if (ImGui::IsItemHovered()) tooltip("slope for x < 0 (0..1)");
       } else if (def.has(Def::kShape)) {
         int chw[3] = {r.c, r.h, r.w};
         ImGui::SetNextItemWidth(-1);
@@ -143,7 +143,7 @@ void draw_model(App& a) {
           r.w = std::max(1, chw[2]);
           changed = true;
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("channels × height × width");
+        if (ImGui::IsItemHovered()) tooltip("channels × height × width");
       }
       ImGui::TableNextColumn();
       if (def.has(Def::kTakesAct)) {
@@ -160,7 +160,7 @@ void draw_model(App& a) {
               r.act = d.kind;
               changed = true;
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d.help);
+            if (ImGui::IsItemHovered()) tooltip("%s", d.help);
           }
           if (r.has_act && dae::layer_def(r.act).has(Def::kAlpha)) {
             ImGui::Separator();
@@ -188,7 +188,7 @@ void draw_model(App& a) {
           r.bar_before = bar;
           changed = true;
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("the decoder starts here");
+        if (ImGui::IsItemHovered()) tooltip("the decoder starts here");
       }
       ImGui::TableNextColumn();
       if (ImGui::ArrowButton("##up", ImGuiDir_Up) && i > 0) {
@@ -240,7 +240,7 @@ void draw_model(App& a) {
       ed.spec_error = e.what();
     }
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The architecture as a spec (the CLI's --arch); edit and press Enter");
+  if (ImGui::IsItemHovered()) tooltip("The architecture as a spec (the CLI's --arch); edit and press Enter");
 
   section("Summary");
   if (!ed.spec_error.empty()) wrapped(kBad, "spec: " + ed.spec_error);
@@ -253,7 +253,7 @@ void draw_model(App& a) {
   ImGui::TextColored(kGood, "%s parameters", fmt_int((long long)ch.params).c_str());
   ImGui::SameLine();
   ImGui::TextColored(kMuted, "· %.0f MFLOP/image", ch.mflops_per_sample);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("training FLOPs per %d×%d image (forward + backward)", h, w);
+  if (ImGui::IsItemHovered()) tooltip("training FLOPs per %d×%d image (forward + backward)", h, w);
   const char* label_text = "Keras summary…";
   const float bw = ImGui::CalcTextSize(label_text).x + ImGui::GetStyle().FramePadding.x * 2;
   ImGui::SameLine();
@@ -283,7 +283,7 @@ void draw_model(App& a) {
       ImGui::TextColored(kMuted, "%zu", i);
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(layers[i].layer->type().c_str());
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layers[i].layer->torch().c_str());
+      if (ImGui::IsItemHovered()) tooltip("%s", layers[i].layer->torch().c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(layers[i].out.keras_str().c_str());
       ImGui::TableNextColumn();

@@ -105,7 +105,7 @@ void draw_results(App& a) {
   const bool reshuffle = ImGui::Button("Reshuffle");
   mark("reshuffle");
   if (reshuffle) ++a.results.draw;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ten other validation images (R)");
+  if (ImGui::IsItemHovered()) tooltip("Ten other validation images (R)");
   ImGui::SameLine();
   copy_button("results", results_text(a), a.t.now);
   double pn = 0, pd = 0, sn = 0, sd = 0;
@@ -133,7 +133,7 @@ void draw_results(App& a) {
   }
   mark("results_means");
   shown("results_means", means, better ? kGood : kBad);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Means of these %d images, noisy → denoised", int(rs.size()));
+  if (ImGui::IsItemHovered()) tooltip("Means of these %d images, noisy → denoised", int(rs.size()));
   if (a.results.collapsed) {
     const char* t = "Collapsed: the denoised images are nearly all the same — the model ignores its input.";
     wrapped(kBad, t);

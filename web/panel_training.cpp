@@ -78,7 +78,7 @@ void draw_training(App& a) {
     c.lr = cl;
   }
   mark("field_lr");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Adam learning rate (Keras default 1e-3); Enter applies it");
+  if (ImGui::IsItemHovered()) tooltip("Adam learning rate (Keras default 1e-3); Enter applies it");
   next_col("Loss");
   int loss = c.loss == dae::LossKind::BCE ? 0 : 1;
   if (ImGui::RadioButton("BCE", &loss, 0)) c.loss = dae::LossKind::BCE;
@@ -104,10 +104,10 @@ void draw_training(App& a) {
   mark("field_threads");
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     if (!a.browser.threaded_build)
-      ImGui::SetTooltip("One thread: %s. Served with COOP/COEP headers (tools/serve.py) the page trains on every core.",
+      tooltip("One thread: %s. Served with COOP/COEP headers (tools/serve.py) the page trains on every core.",
                         a.browser.single_reason.c_str());
     else
-      ImGui::SetTooltip("Worker threads for the next run (this device has %d cores); results do not depend on it.",
+      tooltip("Worker threads for the next run (this device has %d cores); results do not depend on it.",
                         a.browser.hardware_threads);
   }
 
@@ -121,7 +121,7 @@ void draw_training(App& a) {
   ImGui::PopStyleColor(3);
   mark("train");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Start a new run with these settings (Ctrl+Enter).%s",
+    tooltip("Start a new run with these settings (Ctrl+Enter).%s",
                       busy ? "\nThe run in progress stops and is kept, with its model, in Runs." : "");
   if (train_clicked) start_training(a);
   ImGui::SameLine();
@@ -140,12 +140,12 @@ void draw_training(App& a) {
   mark("stop");
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("End the run here; it keeps the model it has trained so far");
+    tooltip("End the run here; it keeps the model it has trained so far");
   ImGui::SameLine();
   if (ImGui::Button("From scratch")) start_from_scratch(a);
   mark("reset");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("An untrained model of this architecture. Every run keeps its own model in Runs:\nnothing is lost.");
+    tooltip("An untrained model of this architecture. Every run keeps its own model in Runs:\nnothing is lost.");
 
   // What the panel reports: the run in progress; otherwise the model in memory — its run's
   // record, or the model itself (untrained, an uploaded file, the bundled one), in the same
@@ -184,7 +184,7 @@ void draw_training(App& a) {
     ImGui::TextUnformatted(rate.c_str());
     shown("training_rate", rate, ImGui::GetStyle().Colors[ImGuiCol_Text]);
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Wall-clock time, as you wait for it. Of the %s elapsed, %s were spent computing.",
+      tooltip("Wall-clock time, as you wait for it. Of the %s elapsed, %s were spent computing.",
                         fmt_time(st.elapsed_s).c_str(), fmt_time(st.compute_s).c_str());
   } else if (st.paused) {
     ImGui::TextColored(kWarn, "paused · Resume (P) continues where it stopped");
@@ -249,7 +249,7 @@ void draw_training(App& a) {
     // The button first: the sentence may run below the panel's edge, the button should not.
     if (ImGui::SmallButton("Use best")) select_preset(a, "best", true);
     mark("use_best");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Selects the preset in Model and its settings in Training; press Train.");
+    if (ImGui::IsItemHovered()) tooltip("Selects the preset in Model and its settings in Training; press Train.");
     ImGui::SameLine();
     const std::string t = std::string("Try this next: preset best — ") + dae::Model::preset("best")->about + ".";
     wrapped(kMuted, t);

@@ -4,6 +4,7 @@
 #include <emscripten.h>
 
 #include <algorithm>
+#include <cstdarg>
 #include <cmath>
 #include <cstring>
 #include <cstdio>
@@ -94,13 +95,55 @@ double FrameStats::fps() const {
 }
 
 // ---- widgets ----------------------------------------------------------------------------------------
-void help_marker(const char* text) {
+namespace {
+// Where a tooltip's text wraps (window-local): at 30 em, or sooner on a narrow screen.
+float tip_wrap() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  return st.WindowPadding.x +
+         std::max(60.f, std::min(ImGui::GetFontSize() * 30.f, ImGui::GetIO().DisplaySize.x - 2 * st.WindowPadding.x - 16));
+}
+}  // namespace
+
+namespace {
+bool g_touch = false;      // a touch screen is the primary pointer
+double g_held = -1;        // seconds one finger has rested on the screen, or -1
+}  // namespace
+
+void set_touch_hold(bool touch, double held_seconds) {
+  g_touch = touch;
+  g_held = held_seconds;
+}
+
+void tooltip(const char* fmt, ...) {
+  // On a touch screen a tap would flash every tooltip: they show while a finger rests (a long
+  // press), as on phones.
+  if (g_touch && g_held < 0.5) return;
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  std::string text(size_t(std::max(0, std::vsnprintf(nullptr, 0, fmt, ap))), '\0');
+  va_end(ap);
+  std::vsnprintf(text.data(), text.size() + 1, fmt, ap2);
+  va_end(ap2);
+  ImGui::BeginTooltip();
+  text_wrapped(text, nullptr, tip_wrap());
+  ImGui::EndTooltip();
+}
+
+void help_marker(const char* text, const char* id) {
   ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered() || (ImGui::IsItemClicked())) {
-    ImGui::BeginTooltip();
-    text_wrapped(text, nullptr, ImGui::GetFontSize() * 30.0f);
-    ImGui::EndTooltip();
+  if (id) mark(std::string("help_") + id);
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  ImGui::PushID(text);
+  // A click (or a tap: a finger cannot hover) keeps the text open until a click elsewhere.
+  if (clicked) ImGui::OpenPopup("help");
+  if (ImGui::BeginPopup("help")) {
+    text_wrapped(text, nullptr, tip_wrap());
+    ImGui::EndPopup();
+  } else if (hovered) {
+    tooltip("%s", text);
   }
+  ImGui::PopID();
 }
 
 void section(const char* title, const char* help) {
@@ -120,20 +163,24 @@ void text_wrapped(const std::string& text, const ImVec4* color, float wrap_x) {
   // does not break them again; a word longer than a line is still cut by its wrapping).
   const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_x) - 1;
   std::string out, line;
+  bool started = false;  // the line has its first word (leading spaces are kept: indentation)
   size_t i = 0;
   while (i <= text.size()) {
     const size_t end = std::min(text.find_first_of(" \n", i), text.size());
     const std::string word = text.substr(i, end - i);
-    const std::string longer = line.empty() ? word : line + " " + word;
-    if (!line.empty() && ImGui::CalcTextSize(longer.c_str()).x > width) {
+    const std::string longer = started ? line + " " + word : line + word;
+    if (started && !word.empty() && ImGui::CalcTextSize(longer.c_str()).x > width) {
       out += line + "\n";
       line = word;
     } else {
       line = longer;
     }
+    started = started || !word.empty();
+    if (!started && end < text.size() && text[end] == ' ') line += ' ';
     if (end == text.size() || text[end] == '\n') {
       out += line + (end == text.size() ? "" : "\n");
       line.clear();
+      started = false;
     }
     i = end + 1;
   }
@@ -212,7 +259,7 @@ void copy_button(const char* id, const std::string& text, double now) {
     g_copied_time = now;
   }
   mark(std::string("copy_") + id);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy to the clipboard");
+  if (ImGui::IsItemHovered()) tooltip("Copy to the clipboard");
   ImGui::PopID();
 }
 

@@ -104,7 +104,12 @@ class FrameStats {
 };
 
 // ---- widgets ----------------------------------------------------------------------------------------
-void help_marker(const char* text);
+// "(?)": its text as a tooltip on hover, kept open by a click or tap; `id` marks it help_<id>.
+void help_marker(const char* text, const char* id = nullptr);
+// A tooltip for the last item (printf format), wrapped to fit the screen. On a touch screen only
+// after a finger has rested for half a second (set_touch_hold, every frame: -1 = no such finger).
+void tooltip(const char* fmt, ...) IM_FMTARGS(1);
+void set_touch_hold(bool touch, double held_seconds);
 void section(const char* title, const char* help = nullptr);
 void wrapped(const ImVec4& color, const std::string& text);  // coloured text wrapped to the panel
 // Text wrapped at spaces only, at `wrap_x` (window-local; 0: the panel's right edge): Dear ImGui

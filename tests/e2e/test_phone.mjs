@@ -7,6 +7,8 @@
 //  * a pinch (two fingers spread apart) on the Draw pad draws nothing (the stroke the first finger
 //    began is taken back) and, like a pinch on a panel, never zooms the page; the same pinch
 //    does zoom an ordinary page in the same browser (so the gesture is real);
+//  * a tap shows no tooltip, a long press does (inside the screen); a tap on "(?)" opens its help inside the screen until a tap
+//    elsewhere;
 //  * a finger dragged over the longest panel (from a place that is no widget) scrolls that
 //    panel, and never the page: the document stays at scroll 0 and zoom 1 through all of it.
 // Screenshots: build/wasm/screenshot-phone-trained.png, screenshot-phone-drawn.png.
@@ -14,7 +16,7 @@
 
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, frames, mse, maxAbsDiff, timer, tapWidget, touchDrag, pinch } from './util.mjs';
+import { assert, waitFor, frames, mse, maxAbsDiff, timer, tapWidget, touchDrag, pinch, rectOf } from './util.mjs';
 
 const t = timer();
 await runE2E('phone', async (app) => {
@@ -64,6 +66,8 @@ await runE2E('phone', async (app) => {
   // The eraser, by touch.
   await tapWidget(page, 'eraser');
   assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, true, 'a tap did not turn the eraser on');
+  const popups = async () => (await page.evaluate(() => window.dae.layout())).windows.filter((x) => x.popup);
+  assert.deepEqual(await popups(), [], 'a tooltip stayed on the screen after the finger lifted');
   await touchDrag(page, cdp, [at(0.2, 0.25), at(0.8, 0.25)]);
   const e = Array.from((await page.evaluate(() => window.dae.drawPanel())).drawn);
   const side = Math.round(Math.sqrt(e.length));
@@ -72,8 +76,21 @@ await runE2E('phone', async (app) => {
   console.log(`eraser: ink on the erased row ${across(d.drawn)} → ${across(e)} pixels; total ${ink} → ${e.filter((v) => v > 0.5).length}`);
   assert.ok(across(d.drawn) >= 5 && across(e) === 0, 'the finger did not erase the stroke');
   assert.ok(e.filter((v) => v > 0.5).length > 5, 'the eraser removed more than it touched');
-  await tapWidget(page, 'eraser');
-  assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, false);
+  // A long press on Eraser shows its tooltip, inside the screen; lifting the finger works the
+  // button (the eraser goes off) and takes the tooltip away.
+  const er = await rectOf(page, 'eraser');
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: er.x + er.width / 2, y: er.y + er.height / 2, id: 1 }] });
+  await page.waitForTimeout(900);
+  await frames(page, 2);
+  const tips = await popups();
+  assert.equal(tips.length, 1, 'a long press showed no tooltip');
+  const tip = tips[0];
+  assert.ok(tip.x >= 0 && tip.x + tip.width <= lay.display.width, `the tooltip ${JSON.stringify(tip)} is cut by the screen`);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await frames(page, 3);
+  assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, false, 'a long press did not work the button');
+  assert.deepEqual(await popups(), [], 'the tooltip stayed after the long press');
+  console.log(`long press on Eraser: tooltip ${tip.width.toFixed(0)}×${tip.height.toFixed(0)} px inside the ${lay.display.width} px screen`);
   await app.screenshot(path.join(buildDir, 'screenshot-phone-drawn.png'));
   await still('erasing');
   t.step('draw');
@@ -99,6 +116,22 @@ await runE2E('phone', async (app) => {
   await still('a pinch on the Train panel');
   console.log(`pinch: an ordinary page zoomed to ${ctlScale.toFixed(2)}×; this page stayed at 1× and the drawing unchanged`);
   t.step('pinch');
+
+  // Help "(?)" by touch: a tap opens its text, inside the screen, and it stays after the finger
+  // lifts; a tap elsewhere closes it.
+  await tapWidget(page, 'help_keys');
+  const open = await popups();
+  assert.equal(open.length, 1, `a tap on (?) opened ${open.length} windows`);
+  const pw = open[0];
+  assert.ok(pw.x >= 0 && pw.x + pw.width <= lay.display.width && pw.y >= 0 && pw.y + pw.height <= lay.display.height,
+            `the help text ${JSON.stringify({ x: pw.x, y: pw.y, w: pw.width, h: pw.height })} is cut by the screen`);
+  assert.ok(pw.content.width <= pw.view.width + 1, 'the help text is wider than its window');
+  await app.screenshot(path.join(buildDir, 'screenshot-phone-help.png'));
+  await page.touchscreen.tap(lay.display.width / 2, lay.display.height - 20);
+  await frames(page, 3);
+  assert.deepEqual(await popups(), [], 'a tap elsewhere did not close the help text');
+  console.log(`help by touch: ${pw.width.toFixed(0)}×${pw.height.toFixed(0)} px at (${pw.x.toFixed(0)}, ${pw.y.toFixed(0)}), closed by a tap elsewhere`);
+  t.step('help');
 
   // A finger scrolls a long panel, not the page: the panel with the most to scroll on a phone.
   const titles = { tab_data: 'Data', tab_model: 'Model', tab_files: 'Files', tab_train: 'Train', tab_draw: 'Draw',
