@@ -286,6 +286,7 @@ class Session::Runner {
     join();
   }
 
+  void set_spare(int k) { spare_.store(std::max(0, k), std::memory_order_relaxed); }
   void set_paused(bool p) {
     std::lock_guard<std::mutex> lk(mu_);
     if (p == paused_) return;
@@ -383,6 +384,7 @@ class Session::Runner {
   void build() {
     trainer_ = std::make_unique<Trainer>(*model_, *train_, *val_, cfg_);
     trainer_->set_cancel(&cancel_);
+    trainer_->set_spare(&spare_);
   }
   bool last_event_epoch() const { return trainer_ && int(trainer_->history().size()) != published_epochs_; }
 
@@ -476,6 +478,7 @@ class Session::Runner {
   bool background_;
   std::unique_ptr<Trainer> trainer_;
   std::atomic<bool> cancel_{false};
+  std::atomic<int> spare_{0};  // threads to leave idle (Session::set_spare_threads)
   bool finished_ = false;
   std::vector<float> pending_losses_;  // the worker's, not yet published
   int published_epochs_ = 0;
@@ -516,6 +519,11 @@ void Session::set_threads(int n) {
   if (n > 1 && !threads_supported()) throw Error("this build has no threads");
   threads_ = n;
   ++revision_;
+}
+
+void Session::set_spare_threads(int k) {
+  spare_threads_ = std::max(0, k);
+  if (runner_) runner_->set_spare(spare_threads_);
 }
 
 void Session::set_background(bool on) {
@@ -646,6 +654,7 @@ void Session::start_run(const TrainConfig& cfg_in) {
   set_current_from_run(runs_.back());
   follow_active_ = true;
   runner_ = std::make_unique<Runner>(std::move(model), std::move(train), std::move(val), cfg, background_);
+  runner_->set_spare(spare_threads_);
   ++revision_;
 }
 

@@ -174,6 +174,11 @@ class Session {
   void set_background(bool on);
   bool background() const { return background_; }
   static bool threads_supported();
+  // Leaves k of the run's threads idle from its next parallel step on (0: all work), for now
+  // and later runs, without changing any result: the page leaves one core to its main thread
+  // while the user draws or types. spare_threads() is the value set.
+  void set_spare_threads(int k);
+  int spare_threads() const { return spare_threads_; }
 
   // ---- training --------------------------------------------------------------------------------
   // Builds the split, a fresh model (Glorot init from cfg.seed) and starts a new run. Throws
@@ -341,6 +346,7 @@ class Session {
   std::string observations_;
   std::string error_;
   int threads_ = 1;
+  int spare_threads_ = 0;
   bool background_ = false;
   uint64_t revision_ = 0, model_rev_ = 0;
   mutable Context ctx_;

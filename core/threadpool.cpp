@@ -21,6 +21,7 @@ struct ThreadPool::Impl {
   int n = 0;
   std::atomic<int> next{0};
   int busy = 0;
+  int active = 0;  // threads taking part in the current job (the caller is thread 0)
   long long generation = 0;
   bool stop = false;
   std::exception_ptr error;
@@ -44,6 +45,7 @@ struct ThreadPool::Impl {
         cv_start.wait(lk, [&] { return stop || generation != seen; });
         if (stop) return;
         seen = generation;
+        if (tid >= active) continue;  // left idle this time (ThreadPool::set_spare)
       }
       run(tid);
       {
@@ -67,7 +69,8 @@ ThreadPool::~ThreadPool() {
 }
 void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
   if (n <= 0) return;
-  if (threads_ == 1 || n == 1) {
+  const int use = spare_ ? std::clamp(threads_ - spare_->load(std::memory_order_relaxed), 1, threads_) : threads_;
+  if (use == 1 || n == 1) {
     for (int i = 0; i < n; ++i) fn(i, 0);
     return;
   }
@@ -77,7 +80,8 @@ void ThreadPool::parallel_for(int n, const std::function<void(int, int)>& fn) {
     s.job = &fn;
     s.n = n;
     s.next = 0;
-    s.busy = threads_ - 1;
+    s.busy = use - 1;
+    s.active = use;
     s.error = nullptr;
     ++s.generation;
   }

@@ -218,6 +218,8 @@ void apply_preset_training(TrainConfig& cfg, const std::string& preset,
   if (!given("lr")) cfg.lr = p->training.lr;
 }
 
+void Trainer::set_spare(const std::atomic<int>* spare) { pool_->set_spare(spare); }
+
 int grad_slots(size_t params) {
   const size_t per_copy = std::max<size_t>(1, params) * sizeof(float);
   return int(std::clamp<size_t>(kTrainMemoryBudget / 4 / per_copy, 1, kMaxGradSlots));

@@ -141,6 +141,8 @@ class Trainer {
   // Makes step() and run() return at the next shard once *flag is true: the unfinished batch
   // is dropped (its gradients are never applied), so the weights stay those of the last step.
   void set_cancel(const std::atomic<bool>* flag) { cancel_ = flag; }
+  // While *spare is k > 0, k of cfg.threads stay idle (ThreadPool::set_spare); results do not change.
+  void set_spare(const std::atomic<int>* spare);
   bool done() const { return epoch_ >= cfg_.epochs; }
   bool validating() const { return phase_ == Phase::Val; }
   int epoch() const { return epoch_; }                  // completed epochs

@@ -4,16 +4,19 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "data.h"
 #include "model.h"
 #include "safetensors.h"
+#include "threadpool.h"
 #include "trainer.h"
 #include "test_util.h"
 
@@ -78,6 +81,52 @@ TEST(Trainer, SameSeedIsBitIdenticalAcrossThreadsAndTimeSlicing) {
   TrainRun e(cfg);
   while (!e.trainer->done()) e.trainer->step();
   EXPECT_FALSE(same_bits(a.model.weights(), e.model.weights()));
+}
+
+TEST(Trainer, SpareThreadsChangingMidRunKeepTheResultAndEveryItem) {
+  // The page leaves a core to its main thread while the user draws: another thread flips the
+  // number of idle threads while a 3-thread run trains. Same bits as one thread; and a pool
+  // whose spare count keeps changing still runs every item exactly once (TSan runs this too).
+  TrainConfig cfg = small_config();
+  TrainRun a(cfg);
+  while (!a.trainer->done()) a.trainer->step();
+  cfg.threads = 3;
+  TrainRun b(cfg);
+  std::atomic<int> spare{0};
+  std::atomic<bool> stop{false};
+  b.trainer->set_spare(&spare);
+  std::thread flipper([&] {
+    for (int i = 0; !stop.load(); ++i) {
+      spare.store(i % 4);  // 0..3: all, 2, 1 and (clamped) 1 thread
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  while (!b.trainer->done()) b.trainer->step();
+  ThreadPool pool(3);
+  pool.set_spare(&spare);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::atomic<int>> hits(37);
+    std::atomic<int> max_tid{0};
+    pool.parallel_for(37, [&](int i, int tid) {
+      hits[size_t(i)].fetch_add(1);
+      int m = max_tid.load();
+      while (tid > m && !max_tid.compare_exchange_weak(m, tid)) {}
+    });
+    for (auto& h : hits) ASSERT_EQ(h.load(), 1);
+    ASSERT_LT(max_tid.load(), 3);
+  }
+  stop = true;
+  flipper.join();
+  EXPECT_TRUE(same_bits(a.model.weights(), b.model.weights()));
+  // With 2 of 3 threads spare, only the caller works.
+  spare = 2;
+  std::atomic<int> others{0};
+  pool.parallel_for(50, [&](int, int tid) { others += tid != 0; });
+  EXPECT_EQ(others.load(), 0);
+  spare = 1;
+  std::atomic<int> third{0};
+  for (int round = 0; round < 50; ++round) pool.parallel_for(50, [&](int, int tid) { third += tid == 2; });
+  EXPECT_EQ(third.load(), 0);
 }
 
 TEST(Trainer, CountsStepsEpochsAndProgress) {

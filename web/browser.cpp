@@ -321,7 +321,11 @@ void announce_ready(App& a) {
 std::string threads_text(const App& a) {
   const int t = a.st.threads;
   if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
-  return std::to_string(t) + (t == 1 ? " thread" : " threads");
+  std::string s = std::to_string(t) + (t == 1 ? " thread" : " threads");
+  // While the user draws or types, a run leaves one core to the page (same results).
+  if (a.s.training() && t > 1 && a.s.spare_threads() > 0)
+    s += " (" + std::to_string(std::max(1, t - a.s.spare_threads())) + " while you work)";
+  return s;
 }
 
 std::string status_json(App& a) {
@@ -370,6 +374,7 @@ std::string status_json(App& a) {
   j["history"] = dae::history_json(st.history);
   j["threads"] = st.threads;
   j["threads_next"] = a.threads;
+  j["spare_threads"] = a.s.spare_threads();
   j["threads_text"] = threads_text(a);  // as the header shows it
   j["isolated"] = a.browser.isolated;
   j["threaded_build"] = a.browser.threaded_build;

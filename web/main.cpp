@@ -492,6 +492,10 @@ void frame() {
     if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }
   if (input) a.t.last_input = a.t.now;
+  // While the user works the page (draws, types, drags), a run leaves one of its threads idle:
+  // this thread then has a core of its own and answers at once. The same results either way.
+  const int spare = a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive() ? 1 : 0;
+  if (spare != a.s.spare_threads()) a.s.set_spare_threads(spare);
   set_touch_hold(a.browser.touch, a.browser.finger_down_at < 0 ? -1 : a.t.now - a.browser.finger_down_at);
 
   // Idle: nothing to draw unless a second has passed (the clock in the header, debounced
