@@ -4,7 +4,8 @@
 //    numbers, window.dae.status(); the page's requestAnimationFrame intervals are printed too);
 //  * every stroke showed its denoised image within 2 frames (the app counts the frames from the
 //    one that applied the stroke to the one that shows its output);
-//  * training went on meanwhile (samples/s > 0) and the run can be stopped and kept.
+//  * training went on meanwhile (samples/s > 0), on 1 of its 2 threads while the user drew and
+//    on both again a second after; the run can be stopped and kept.
 //   node tests/e2e/test_smooth.mjs [--site build/wasm/site]
 
 import os from 'node:os';
@@ -89,6 +90,15 @@ await runE2E('smooth', async (app) => {
                 `${os.cpus().length} cores; guarding at ${mainMax} / ${frameMax} ms`);
   assert.ok(st.main_work_ms_p95 <= mainMax, `main-thread work p95 ${st.main_work_ms_p95.toFixed(1)} ms > ${mainMax} ms`);
   assert.ok(st.frame_ms_p95 <= frameMax, `frame p95 ${st.frame_ms_p95.toFixed(1)} ms > ${frameMax} ms`);
+
+  // While drawing, the run left one of its 2 threads idle (the page's thread had a core); left
+  // alone for a second, it trains on both again.
+  assert.equal(st.spare_threads, 1, 'drawing did not leave a thread to the page');
+  assert.match(st.threads_text, /^2 threads \(1 while you work\)$/);
+  const alone = await waitFor(page, () => { const s = window.dae.status(); return s.spare_threads === 0 ? s : null; }, null,
+                              { timeout: 5000, what: 'the run to take both threads back' });
+  assert.equal(alone.threads_text, '2 threads');
+  console.log(`while drawing: "${st.threads_text}"; left alone: "${alone.threads_text}"`);
 
   // Stopping keeps the run and its model.
   await page.evaluate(() => window.dae.stop());
