@@ -174,23 +174,22 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::AlignTextToFramePadding();
   if (!narrow && avail > rw + 200) {
     // One line: the model in memory on the left, runtime facts on the right.
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(p, ImVec2(p.x + avail - rw - 16, p.y + size.y), true);
-    ImGui::TextColored(kMuted, "model: %s", model.c_str());
-    ImGui::PopClipRect();
+    const std::string line = "model: " + model;
+    ImGui::TextColored(kMuted, "%s", elide(line, avail - rw - 16).c_str());
+    mark("header_model");
+    if (ImGui::IsItemHovered()) tooltip("%s", line.c_str());
     ImGui::SameLine(size.x - rw - 34);
     ImGui::TextColored(kMuted, "%s", right);
   } else {
-    // Two short lines.
+    // Two short lines, each cut with "…" before the "(?)" (the whole model text on hover).
+    const float w = pos.x + size.x - 40 - ImGui::GetCursorScreenPos().x;
     ImGui::BeginGroup();
-    ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
-                        ImVec2(pos.x + size.x - 40, ImGui::GetCursorScreenPos().y + size.y), true);
-    ImGui::TextColored(kMuted, "%s", model.c_str());
-    ImGui::TextColored(kMuted, "%s", right);
-    ImGui::PopClipRect();
+    ImGui::TextColored(kMuted, "%s", elide(model, w).c_str());
+    ImGui::TextColored(kMuted, "%s", elide(right, w).c_str());
     ImGui::EndGroup();
+    mark("header_model");
+    if (ImGui::IsItemHovered()) tooltip("%s", model.c_str());
   }
-  mark("header_model");
   ImGui::SameLine(size.x - 30);
   help_marker(
       "Keyboard: Tab / Shift+Tab move between fields and buttons, Space or Enter activates, arrows adjust.\n"

@@ -102,9 +102,7 @@ float tip_wrap() {
   return st.WindowPadding.x +
          std::max(60.f, std::min(ImGui::GetFontSize() * 30.f, ImGui::GetIO().DisplaySize.x - 2 * st.WindowPadding.x - 16));
 }
-}  // namespace
 
-namespace {
 bool g_touch = false;      // a touch screen is the primary pointer
 double g_held = -1;        // seconds one finger has rested on the screen, or -1
 }  // namespace
@@ -163,23 +161,31 @@ void text_wrapped(const std::string& text, const ImVec4* color, float wrap_x) {
   // does not break them again; a word longer than a line is still cut by its wrapping).
   const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_x) - 1;
   std::string out, line;
+  float line_w = 0;      // CalcTextSize rounds each width up: the sum may wrap early, never late
   bool started = false;  // the line has its first word (leading spaces are kept: indentation)
   size_t i = 0;
   while (i <= text.size()) {
     const size_t end = std::min(text.find_first_of(" \n", i), text.size());
     const std::string word = text.substr(i, end - i);
-    const std::string longer = started ? line + " " + word : line + word;
-    if (started && !word.empty() && ImGui::CalcTextSize(longer.c_str()).x > width) {
+    const std::string add = started ? " " + word : word;
+    const float add_w = ImGui::CalcTextSize(add.c_str()).x;
+    if (started && !word.empty() && line_w + add_w > width) {
       out += line + "\n";
       line = word;
+      line_w = ImGui::CalcTextSize(word.c_str()).x;
     } else {
-      line = longer;
+      line += add;
+      line_w += add_w;
     }
     started = started || !word.empty();
-    if (!started && end < text.size() && text[end] == ' ') line += ' ';
+    if (!started && end < text.size() && text[end] == ' ') {
+      line += ' ';
+      line_w += ImGui::CalcTextSize(" ").x;
+    }
     if (end == text.size() || text[end] == '\n') {
       out += line + (end == text.size() ? "" : "\n");
       line.clear();
+      line_w = 0;
       started = false;
     }
     i = end + 1;
@@ -189,6 +195,19 @@ void text_wrapped(const std::string& text, const ImVec4* color, float wrap_x) {
   ImGui::TextUnformatted(out.c_str());
   if (color) ImGui::PopStyleColor();
   ImGui::PopTextWrapPos();
+}
+
+std::string elide(const std::string& text, float max_w) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= max_w) return text;
+  std::string s = text;
+  while (!s.empty()) {
+    size_t n = s.size() - 1;  // the last character's first byte (UTF-8 continuation bytes are 10xxxxxx)
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(n);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (ImGui::CalcTextSize((s + "…").c_str()).x <= max_w) break;
+  }
+  return s + "…";
 }
 
 void wrapped(const ImVec4& color, const std::string& text) { text_wrapped(text, &color, 0); }

@@ -112,6 +112,7 @@ void tooltip(const char* fmt, ...) IM_FMTARGS(1);
 void set_touch_hold(bool touch, double held_seconds);
 void section(const char* title, const char* help = nullptr);
 void wrapped(const ImVec4& color, const std::string& text);  // coloured text wrapped to the panel
+std::string elide(const std::string& text, float max_w);  // cut to max_w pixels with "…" (whole characters)
 // Text wrapped at spaces only, at `wrap_x` (window-local; 0: the panel's right edge): Dear ImGui
 // also breaks after '.' and ',', which splits numbers ("lr 0." / "0015").
 void text_wrapped(const std::string& text, const ImVec4* color = nullptr, float wrap_x = 0);

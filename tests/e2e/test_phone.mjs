@@ -45,6 +45,9 @@ await runE2E('phone', async (app) => {
   console.log(`phone: a run started by a tap finished; val PSNR ${st.val_psnr.toFixed(2)} dB (noisy ${st.noisy_psnr.toFixed(2)})`);
   await app.screenshot(path.join(buildDir, 'screenshot-phone-trained.png'));
   await still('training');
+  // The header's model line is cut with "…" before the "(?)", not under it.
+  const hm = await rectOf(page, 'header_model'), hk = await rectOf(page, 'help_keys');
+  assert.ok(hm.x + hm.width <= hk.x, `the header's model text ${JSON.stringify(hm)} runs under the (?) at x ${hk.x}`);
   t.step('train');
 
   // Draw with a finger.
