@@ -230,8 +230,13 @@ void draw_training(App& a) {
     std::snprintf(scores, sizeof scores, "val PSNR %.2f dB (%+.2f) · SSIM %.3f (%+.3f) vs noisy", vp, vp - np, vs, vs - ns);
     shown("training_scores", scores, col);
     if (collapsed) {
-      const char* t = "Collapsed: the outputs hardly depend on the input (every digit becomes the same blob). "
-                      "Lower the learning rate and train again.";
+      // What to do depends on why: a high rate blows the weights to a constant; a short run has
+      // not yet learnt more than the average digit (which beats the noise on PSNR).
+      const bool high_lr = run && run->config.lr > 0.003;
+      std::string t = "Collapsed: the outputs hardly depend on the input (every digit becomes the same blob)";
+      if (vp > np) t += "; PSNR rose only because that blob is closer to a digit than the noise is";
+      t += high_lr || !run ? ". Lower the learning rate and train again."
+                           : ". Train longer (more epochs or more images) and look again.";
       wrapped(kBad, t);
       shown("training_verdict", t, kBad);
     } else if (!improved) {

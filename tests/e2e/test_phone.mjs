@@ -43,6 +43,11 @@ await runE2E('phone', async (app) => {
                            { timeout: 180000, interval: 500, what: 'the run to finish' });
   assert.equal(st.state, 'finished');
   console.log(`phone: a run started by a tap finished; val PSNR ${st.val_psnr.toFixed(2)} dB (noisy ${st.noisy_psnr.toFixed(2)})`);
+  // This short run (1 epoch of 2,048 images) learns no more than the average digit: the verdict
+  // says why PSNR still rose and advises training longer, not a lower rate (lr is 0.001).
+  const verdict = (await page.evaluate(() => window.dae.texts())).training_verdict;
+  assert.ok(verdict, 'the 1-epoch run got no verdict');
+  assert.match(verdict.text, /^Collapsed.*PSNR rose only because.*Train longer/, verdict.text);
   await app.screenshot(path.join(buildDir, 'screenshot-phone-trained.png'));
   await still('training');
   // The header's model line is cut with "…" before the "(?)", not under it.
