@@ -490,7 +490,10 @@ TEST(SweepCli, InterruptedRunIsNotFinished) {
   const fs::path out = sweep_dir("interrupted");
   const std::string cmd = "sweep --dataset mnist --arch seed --epochs 3 --train 3000 --val 100 --batch 32 --threads 1 "
                           "--no-figures --out " + out.string();
-  const auto r = run_dae(cmd, "timeout --preserve-status -s INT 1");
+  // --foreground: one SIGINT to dae only. Without it timeout also signals its process group, so
+  // dae could get a second SIGINT after handling the first, which means "leave now" (exit 130
+  // without the message): that made this test fail now and then under load.
+  const auto r = run_dae(cmd, "timeout --foreground --preserve-status -s INT 1");
   ASSERT_EQ(r.code, 130) << r.out;
   EXPECT_NE(r.out.find("cancelled: run "), std::string::npos) << r.out;
   const std::string id = r.out.substr(r.out.find("[1/1] run ") + 10, 12);
