@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "imgui_internal.h"
+#include "present.h"
 
 using app::App;
 
@@ -351,6 +352,11 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_clear_drawing() { app::clear_drawing(A()); }
+// The next frame is drawn both in part and in full, and the pixels compared (status().redraw).
+EMSCRIPTEN_KEEPALIVE void dae_check_redraw() {
+  present::request_check();
+  app::js_redraw();
+}
 
 // Sets the Draw canvas (side² floats), as if drawn.
 EMSCRIPTEN_KEEPALIVE int dae_set_drawing(const float* px, int n) {

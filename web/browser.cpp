@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "io.h"
+#include "present.h"
 
 namespace fs = std::filesystem;
 
@@ -381,6 +382,13 @@ std::string status_json(App& a) {
   j["simd"] = a.browser.simd;
   j["frame_ms_p95"] = a.t.stats.interval_p95();
   j["main_work_ms_p95"] = a.t.stats.main_p95();
+  dae::Json parts = dae::Json::object();
+  for (const auto& [part, ms] : a.t.stats.parts_p95()) parts[part] = ms;
+  j["main_work_parts_ms_p95"] = parts;
+  const present::Stats& ps = present::stats();
+  j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
+                 {"drawn_area", ps.drawn_area}, {"checks", ps.checks},
+                 {"check_differing", ps.check_differing}};
   j["fps"] = double(a.t.render_times.size()) / 3.0;
   j["rendered_frames"] = a.t.rendered;
   j["idle"] = a.t.idle;

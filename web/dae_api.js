@@ -463,6 +463,9 @@
       return true;
     },
     clearDrawing: function () { _dae_clear_drawing(); return true; },
+    // The next frame is drawn in part (only what changed, as always) and in full, and the pixels
+    // compared: status().redraw.check_differing (0 = the same), .checks counts checks done.
+    checkRedraw: function () { _dae_check_redraw(); return true; },
     // The current model as .safetensors bytes (the Files panel's button downloads the same bytes).
     downloadModel: function () {
       var np = _malloc(4);

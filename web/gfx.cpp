@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 
 #include "shaders_embedded.h"
@@ -21,6 +22,7 @@ struct Program {
 // One pending image draw; lives until the frame has been rendered.
 struct Request {
   GLuint tex;
+  uint64_t version;
   int cols, rows, count, tw, th;
   ImVec2 p0, cell;
   float gap;
@@ -42,18 +44,29 @@ GLuint compile(GLenum type, const char* src, const char* name) {
   return s;
 }
 
-void render_request(const ImDrawList*, const ImDrawCmd* cmd) {
-  const Request& r = *static_cast<const Request*>(cmd->UserCallbackData);
-  const ImDrawData* dd = ImGui::GetDrawData();
-  if (!dd || !prog.id) return;
-  const ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
-  const float fb_w = dd->DisplaySize.x * scale.x, fb_h = dd->DisplaySize.y * scale.y;
-  // Clip like the backend does for ordinary draw commands.
-  const float cx0 = (cmd->ClipRect.x - off.x) * scale.x, cy0 = (cmd->ClipRect.y - off.y) * scale.y;
-  const float cx1 = (cmd->ClipRect.z - off.x) * scale.x, cy1 = (cmd->ClipRect.w - off.y) * scale.y;
-  if (cx1 <= cx0 || cy1 <= cy0) return;
+void render_request(const ImDrawList*, const ImDrawCmd* cmd);
+
+}  // namespace
+
+// The scissor box Dear ImGui's OpenGL backend sets for a command (GL's rows count from the
+// bottom; fractions of pixels cut away): {x, y, w, h}, or false when the command clips to nothing.
+bool scissor_box(const ImDrawCmd& cmd, const ImDrawData& dd, int box[4]) {
+  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
+  const float fb_h = float(int(dd.DisplaySize.y * scale.y));
+  const ImVec2 lo((cmd.ClipRect.x - off.x) * scale.x, (cmd.ClipRect.y - off.y) * scale.y);
+  const ImVec2 hi((cmd.ClipRect.z - off.x) * scale.x, (cmd.ClipRect.w - off.y) * scale.y);
+  if (hi.x <= lo.x || hi.y <= lo.y) return false;
+  box[0] = int(lo.x), box[1] = int(fb_h - hi.y), box[2] = int(hi.x - lo.x), box[3] = int(hi.y - lo.y);
+  return true;
+}
+
+void draw_image(const ImDrawCmd& cmd, const ImDrawData& dd, const int box[4]) {
+  const Request& r = *static_cast<const Request*>(cmd.UserCallbackData);
+  if (!prog.id || box[2] <= 0 || box[3] <= 0) return;
+  const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
+  const float fb_w = dd.DisplaySize.x * scale.x, fb_h = dd.DisplaySize.y * scale.y;
   glEnable(GL_SCISSOR_TEST);
-  glScissor(int(cx0), int(fb_h - cy1), int(cx1 - cx0), int(cy1 - cy0));
+  glScissor(box[0], box[1], box[2], box[3]);
   glUseProgram(prog.id);
   glBindVertexArray(prog.vao);
   glActiveTexture(GL_TEXTURE0);
@@ -69,6 +82,16 @@ void render_request(const ImDrawList*, const ImDrawCmd* cmd) {
   glUniform2f(prog.u_cell, r.cell.x * scale.x, r.cell.y * scale.y);
   glUniform1f(prog.u_gap, r.gap * scale.x);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+}
+
+namespace {
+
+// As an ImDrawList callback (Dear ImGui's backend calls it): clipped like the backend's own
+// commands. present.cpp calls draw_image itself with a box cut to the part it redraws.
+void render_request(const ImDrawList*, const ImDrawCmd* cmd) {
+  const ImDrawData* dd = ImGui::GetDrawData();
+  int box[4];
+  if (dd && scissor_box(*cmd, *dd, box)) draw_image(*cmd, *dd, box);
 }
 
 }  // namespace
@@ -111,6 +134,8 @@ void Image::set_tiles(const float* tiles, int count, int tw, int th, int cols) {
   } else {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, W, H, GL_RED, GL_FLOAT, staging_.data());
   }
+  static uint64_t versions = 0;
+  version_ = ++versions;
   count_ = count;
   cols_ = cols;
   rows_ = rows;
@@ -118,25 +143,30 @@ void Image::set_tiles(const float* tiles, int count, int tw, int th, int cols) {
   th_ = th;
 }
 
-bool init() {
-  GLuint vs = compile(GL_VERTEX_SHADER, kShader_image_vert, "image.vert");
-  GLuint fs = compile(GL_FRAGMENT_SHADER, kShader_image_frag, "image.frag");
-  prog.id = glCreateProgram();
-  glAttachShader(prog.id, vs);
-  glAttachShader(prog.id, fs);
-  glLinkProgram(prog.id);
+GLuint program(const char* vert, const char* frag, const char* name) {
+  GLuint vs = compile(GL_VERTEX_SHADER, vert, name);
+  GLuint fs = compile(GL_FRAGMENT_SHADER, frag, name);
+  GLuint id = glCreateProgram();
+  glAttachShader(id, vs);
+  glAttachShader(id, fs);
+  glLinkProgram(id);
   glDeleteShader(vs);
   glDeleteShader(fs);
   GLint ok = 0;
-  glGetProgramiv(prog.id, GL_LINK_STATUS, &ok);
+  glGetProgramiv(id, GL_LINK_STATUS, &ok);
   if (!ok) {
     char log[2048] = {0};
-    glGetProgramInfoLog(prog.id, sizeof log, nullptr, log);
-    std::printf("image shader program does not link: %s\n", log);
-    glDeleteProgram(prog.id);
-    prog.id = 0;
-    return false;
+    glGetProgramInfoLog(id, sizeof log, nullptr, log);
+    std::printf("shader program %s does not link: %s\n", name, log);
+    glDeleteProgram(id);
+    return 0;
   }
+  return id;
+}
+
+bool init() {
+  prog.id = program(kShader_image_vert, kShader_image_frag, "image");
+  if (!prog.id) return false;
   prog.u_rect = glGetUniformLocation(prog.id, "u_rect");
   prog.u_viewport = glGetUniformLocation(prog.id, "u_viewport");
   prog.u_image = glGetUniformLocation(prog.id, "u_image");
@@ -151,9 +181,28 @@ bool init() {
 
 void new_frame() { requests.clear(); }
 
+bool image_command(const ImDrawCmd& cmd, uint64_t* hash, ImVec4* rect) {
+  if (cmd.UserCallback != render_request) return false;
+  const Request& r = *static_cast<const Request*>(cmd.UserCallbackData);
+  uint64_t h = 1469598103934665603ULL;
+  const auto add = [&h](uint64_t v) { h = (h ^ v) * 0x100000001b3ULL; };
+  const auto f = [](float x) {
+    uint32_t u;
+    std::memcpy(&u, &x, 4);
+    return uint64_t(u);
+  };
+  add(r.tex), add(r.version), add(uint64_t(r.cols) << 32 | uint32_t(r.rows)), add(uint64_t(r.count) << 32 | uint32_t(r.cmap));
+  add(uint64_t(r.tw) << 32 | uint32_t(r.th)), add(f(r.p0.x) << 32 | f(r.p0.y)), add(f(r.cell.x) << 32 | f(r.cell.y));
+  add(f(r.gap));
+  if (hash) *hash = h;
+  if (rect) *rect = ImVec4(r.p0.x, r.p0.y, r.p0.x + r.cols * r.cell.x + (r.cols - 1) * r.gap,
+                 r.p0.y + r.rows * r.cell.y + (r.rows - 1) * r.gap);
+  return true;
+}
+
 void draw(ImDrawList* dl, const Image& img, ImVec2 p0, ImVec2 cell, float gap, Colormap cmap) {
   if (img.empty() || !img.texture()) return;
-  requests.push_back({img.texture(), img.cols(), img.rows(), img.count(), img.tile_w(), img.tile_h(), p0, cell,
+  requests.push_back({img.texture(), img.version(), img.cols(), img.rows(), img.count(), img.tile_w(), img.tile_h(), p0, cell,
                       gap, int(cmap)});
   dl->AddCallback(render_request, &requests.back());
   dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);

@@ -35,9 +35,12 @@ class Image {
   int tile_w() const { return tw_; }
   int tile_h() const { return th_; }
   unsigned texture() const { return tex_; }
+  // Changes whenever the pixels do (unique over all images of the page).
+  uint64_t version() const { return version_; }
 
  private:
   unsigned tex_ = 0;
+  uint64_t version_ = 0;
   int tex_w_ = 0, tex_h_ = 0;
   int count_ = 0, cols_ = 1, rows_ = 1, tw_ = 0, th_ = 0;
   std::vector<float> staging_;
@@ -45,6 +48,8 @@ class Image {
 
 // Compiles the shaders; false (and a message on the console) on failure.
 bool init();
+// A linked program from two shader sources (0, and a message on the console, on failure).
+unsigned program(const char* vert, const char* frag, const char* name);
 
 // Draws `img` (all its tiles) into the rectangle [p0, p1) of the current window's draw list.
 void draw(ImDrawList* dl, const Image& img, ImVec2 p0, ImVec2 cell, float gap, Colormap cmap = Gray);
@@ -58,5 +63,16 @@ ImVec2 grid_size(const Image& img, float cell, float gap);
 
 // Called once per frame before building windows (recycles the callback records).
 void new_frame();
+
+// Whether `cmd` is an image draw (gfx's callback); if so, a hash of what it shows (texture,
+// pixels' version, place, colormap) and the rectangle it covers in display coordinates
+// (x0, y0, x1, y1), before clipping (either may be null). present.cpp tells changed windows by
+// these.
+bool image_command(const ImDrawCmd& cmd, uint64_t* hash, ImVec4* rect);
+// The scissor box {x, y, w, h} (GL: rows from the bottom) Dear ImGui's OpenGL backend uses for
+// `cmd`, fractions of pixels cut away; false if it clips to nothing.
+bool scissor_box(const ImDrawCmd& cmd, const ImDrawData& dd, int box[4]);
+// Draws image command `cmd` (image_command() is true) inside scissor box `box`.
+void draw_image(const ImDrawCmd& cmd, const ImDrawData& dd, const int box[4]);
 
 }  // namespace gfx

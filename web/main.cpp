@@ -29,6 +29,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl2.h"
 #include "imgui_internal.h"
+#include "present.h"
 
 namespace app {
 
@@ -518,13 +519,14 @@ void frame() {
 
   // Training first (background: take the published progress; else time-sliced work), so every
   // panel shows the state after this frame's work.
-  double work_ms = 0;
+  FrameStats::Frame stats;
+  stats.interval = interval;
   try {
-    work_ms = a.s.work(a.s.background() ? 0.0 : 12.0);
+    stats.work = a.s.work(a.s.background() ? 0.0 : 12.0);
   } catch (const std::exception& e) {
     a.ed.train_error = e.what();
   }
-  a.t.last_work_ms = work_ms;
+  a.t.last_work_ms = stats.work;
   a.st = a.s.status();
 
   // The layout mode and the style follow the window.
@@ -532,9 +534,16 @@ void frame() {
   const float W = std::max(d.x, 320.f), H = std::max(d.y, 320.f);
   a.layout.mode = (W >= kWideMin && H >= 560 && !a.browser.touch) ? LayoutMode::Wide : LayoutMode::Narrow;
 
+  double t = emscripten_get_now();
+  const auto lap = [&t] {
+    const double t1 = emscripten_get_now(), ms = t1 - t;
+    t = t1;
+    return ms;
+  };
   update_results(a);
   update_drawing(a);
   update_inspect(a);
+  stats.update = lap();
 
   gfx::new_frame();
   ImGui_ImplOpenGL3_NewFrame();
@@ -549,14 +558,11 @@ void frame() {
   a.layout.force_tab = -1;
   a.confirm.draw();
   ImGui::Render();
+  stats.build = lap();
 
-  int fb_w = 0, fb_h = 0;
-  SDL_GL_GetDrawableSize(window, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.086f, 0.094f, 0.114f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  present::frame(ImGui::GetDrawData());  // only what changed (present.h)
   SDL_GL_SwapWindow(window);
+  stats.gl = lap();
   a.t.last_render = a.t.now;
   ++a.t.rendered;
   ++a.t.renders_by_reason[input ? "input" : a.t.idle ? "idle tick" : a.t.busy_because];
@@ -565,7 +571,8 @@ void frame() {
     a.t.render_times.erase(a.t.render_times.begin());
 
   maybe_autosave(a);
-  a.t.stats.add(interval, work_ms, emscripten_get_now() - t0);
+  stats.main = emscripten_get_now() - t0;
+  a.t.stats.add(stats);
 
   if (!a.t.ready && a.browser.mnist_done && a.browser.persist_done) {
     if (!a.files.restored) restore_saved(a);
@@ -659,6 +666,7 @@ int main() {
   // The browser's clipboard (ImGui's Ctrl+C in text fields, and the Copy buttons).
   io.SetClipboardTextFn = [](void*, const char* text) { set_clipboard(text); };
   io.GetClipboardTextFn = [](void*) { return last_copied().c_str(); };
+  present::set_clear_color(0.086f, 0.094f, 0.114f);
   if (!gfx::init()) std::printf("image shaders unavailable: images will not be drawn\n");
 
   select_preset(a, "seed");

@@ -66,32 +66,35 @@ void Confirm::draw() {
 }
 
 // ---- FrameStats ------------------------------------------------------------------------------------
-void FrameStats::add(double interval_ms, double work_ms, double main_ms) {
-  if (interval_.size() < kWindow) {
-    interval_.push_back(interval_ms);
-    work_.push_back(work_ms);
-    main_.push_back(main_ms);
-  } else {
-    interval_[next_] = interval_ms;
-    work_[next_] = work_ms;
-    main_[next_] = main_ms;
-  }
+void FrameStats::add(const Frame& f) {
+  if (frames_.size() < kWindow) frames_.push_back(f);
+  else frames_[next_] = f;
   next_ = (next_ + 1) % kWindow;
 }
 
-double FrameStats::p95(const std::vector<double>& v) {
+double FrameStats::p95(std::vector<double> v) {
   if (v.empty()) return 0;
-  std::vector<double> s(v);
-  const size_t k = std::min(s.size() - 1, size_t(std::ceil(0.95 * double(s.size()))) - 1);
-  std::nth_element(s.begin(), s.begin() + long(k), s.end());
-  return s[k];
+  const size_t k = std::min(v.size() - 1, size_t(std::ceil(0.95 * double(v.size()))) - 1);
+  std::nth_element(v.begin(), v.begin() + long(k), v.end());
+  return v[k];
+}
+
+double FrameStats::p95(double Frame::*part) const {
+  std::vector<double> v;
+  for (const Frame& f : frames_) v.push_back(f.*part);
+  return p95(std::move(v));
+}
+
+std::vector<std::pair<const char*, double>> FrameStats::parts_p95() const {
+  return {{"work", p95(&Frame::work)}, {"update", p95(&Frame::update)}, {"build", p95(&Frame::build)},
+          {"gl", p95(&Frame::gl)}};
 }
 
 double FrameStats::fps() const {
-  if (interval_.empty()) return 0;
+  if (frames_.empty()) return 0;
   double sum = 0;
-  for (double x : interval_) sum += x;
-  return sum > 0 ? 1000.0 * double(interval_.size()) / sum : 0;
+  for (const Frame& f : frames_) sum += f.interval;
+  return sum > 0 ? 1000.0 * double(frames_.size()) / sum : 0;
 }
 
 // ---- widgets ----------------------------------------------------------------------------------------

@@ -90,16 +90,25 @@ struct Confirm {
 // ---- frame statistics ---------------------------------------------------------------------------
 class FrameStats {
  public:
-  void add(double interval_ms, double work_ms, double main_ms);
-  double interval_p95() const { return p95(interval_); }
-  double work_p95() const { return p95(work_); }
-  double main_p95() const { return p95(main_); }
+  // One rendered frame (ms): its interval since the previous frame() call, its main-thread time
+  // in all, and the main parts of that: training's share (time-sliced, or taking the published
+  // progress), the panels' model work (results, drawing, inspect), building the UI with ImGui,
+  // and handing the UI to GL.
+  struct Frame {
+    double interval = 0, main = 0, work = 0, update = 0, build = 0, gl = 0;
+  };
+  void add(const Frame& f);
+  double interval_p95() const { return p95(&Frame::interval); }
+  double main_p95() const { return p95(&Frame::main); }
+  // p95 of each part, over the same frames: {"work", "update", "build", "gl"}.
+  std::vector<std::pair<const char*, double>> parts_p95() const;
   double fps() const;
 
  private:
-  static double p95(const std::vector<double>& v);
+  double p95(double Frame::*part) const;
+  static double p95(std::vector<double> v);
   static constexpr size_t kWindow = 240;
-  std::vector<double> interval_, work_, main_;
+  std::vector<Frame> frames_;
   size_t next_ = 0;
 };
 

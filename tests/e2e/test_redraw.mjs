@@ -1,0 +1,95 @@
+// Redrawing only what changed (web/present.h): the page keeps its frame and, each frame, draws
+// again only the rectangles of the windows whose contents changed. This checks, at moments where
+// stale pixels would show (drawing, a tooltip coming and going, a tab switch, training, a dialog),
+// that the kept frame equals a full redraw by Dear ImGui's own OpenGL backend pixel for pixel
+// (window.dae.checkRedraw()), at 1280×800 and at 853×533 with 150 % zoom (fractional pixels);
+// and that while the user draws only a part of the screen is drawn again.
+//   node tests/e2e/test_redraw.mjs [--site build/wasm/site]
+
+import { runE2E } from './harness.mjs';
+import { assert, waitFor, frames, rectOf, clickWidget, parkMouse, timer } from './util.mjs';
+
+const t = timer();
+
+async function check(page, what) {
+  await frames(page, 2);
+  const before = await page.evaluate(() => window.dae.status().redraw.checks);
+  await page.evaluate(() => window.dae.checkRedraw());
+  const r = await waitFor(page, (c) => { const s = window.dae.status().redraw; return s.checks > c ? s : null; }, before,
+                          { timeout: 10000, what: `the redraw check (${what})` });
+  assert.equal(r.check_differing, 0, `${what}: ${r.check_differing} pixels differ from a full redraw`);
+  return r;
+}
+
+async function strokes(page, seconds) {
+  const c = await page.evaluate(() => window.dae.drawCanvasRect());
+  const t0 = Date.now();
+  for (let k = 0; Date.now() - t0 < seconds * 1000; k++) {
+    const row = 0.2 + 0.6 * ((k % 5) / 4);
+    await page.mouse.move(c.x + c.width * 0.15, c.y + c.height * row);
+    await page.mouse.down();
+    for (let s = 1; s <= 12; s++) {
+      await page.mouse.move(c.x + c.width * (0.15 + 0.06 * s), c.y + c.height * row);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.up();
+  }
+}
+
+async function scenario(app, label) {
+  const page = app.page;
+  const redraw = () => page.evaluate(() => window.dae.status().redraw);
+  await check(page, `${label}: first frames`);
+  // The tabs of the layout on show; the narrow layout shows the Draw pad on a tab of its own.
+  const tabs = Object.keys(await page.evaluate(() => window.dae.rects())).filter((m) => m.startsWith('tab_'));
+  if (tabs.includes('tab_draw')) await clickWidget(page, 'tab_draw');
+
+  // Drawing: only a part of the screen is drawn again, and it is the same as a full redraw.
+  const a = await redraw();
+  await strokes(page, 3);
+  const b = await check(page, `${label}: after drawing`);
+  const partial = b.partial - a.partial, drawn = partial + b.full - a.full;
+  const area = (b.drawn_area - a.drawn_area) / drawn;
+  console.log(`${label}: while drawing ${b.frames - a.frames} frames: ${partial} partial, ${b.full - a.full} full, ` +
+              `${b.skipped - a.skipped} with nothing to draw; ${(100 * area).toFixed(0)} % of the screen drawn per ` +
+              `frame drawn`);
+  assert.ok(drawn >= 20, `only ${drawn} frames drawn while drawing`);
+  // In the wide layout the Draw panel is one of six; in the narrow one it fills the screen (a
+  // frame that is mostly dirty is drawn whole: one pass is cheaper).
+  if ((await page.evaluate(() => window.dae.status().layout)) === 'wide') {
+    assert.ok(partial >= 0.8 * drawn, 'drawing redrew the whole screen in most frames');
+    assert.ok(area < 0.5, `drawing redrew ${(100 * area).toFixed(0)} % of the screen per frame`);
+  }
+
+  // A tooltip appears over other windows, then goes: no trace of it may stay.
+  const help = await rectOf(page, 'help_keys');
+  await page.mouse.move(help.x + help.width / 2, help.y + help.height / 2, { steps: 3 });
+  await waitFor(page, () => window.dae.layout().windows.some((w) => w.popup), null, { what: 'the tooltip' });
+  await check(page, `${label}: tooltip shown`);
+  await parkMouse(page);
+  await waitFor(page, () => !window.dae.layout().windows.some((w) => w.popup), null, { what: 'the tooltip to go' });
+  await check(page, `${label}: tooltip gone`);
+
+  // Another tab, and back.
+  const back = tabs.includes('tab_draw') ? 'tab_draw' : tabs.find((x) => x !== 'tab_results');
+  await clickWidget(page, 'tab_results');
+  await check(page, `${label}: Results tab`);
+  await clickWidget(page, back);
+  await check(page, `${label}: ${back} again`);
+
+  // Training (the progress, the loss plot and the header change every frame) while drawing.
+  await page.evaluate(() => window.dae.train({ dataset: 'mnist', arch: 'seed', epochs: 2, batch: 64, train: 2048, val: 128,
+                                               seed: 3, threads: 2 }));
+  await waitFor(page, () => window.dae.status().step >= 2, null, { timeout: 60000, what: 'the run to start' });
+  await check(page, `${label}: training`);
+  await strokes(page, 1.5);
+  await check(page, `${label}: training and drawing`);
+  await page.evaluate(() => window.dae.stop());
+  await waitFor(page, () => !window.dae.status().training, null, { timeout: 30000, what: 'the run to stop' });
+  await check(page, `${label}: run stopped`);
+  t.step(label);
+}
+
+await runE2E('redraw', async (app) => scenario(app, '1280×800'));
+await runE2E('redraw', async (app) => scenario(app, '853×533 @150 %'),
+             { options: { width: 853, height: 533, deviceScaleFactor: 1.5 } });

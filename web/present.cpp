@@ -1,0 +1,365 @@
+// present.cpp — see present.h.
+#include "present.h"
+
+#include <GLES3/gl3.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include "gfx.h"
+#include "imgui_impl_opengl3.h"
+#include "shaders_embedded.h"
+
+namespace present {
+namespace {
+
+// A rectangle of framebuffer pixels, y down as in ImGui: [x0, x1) × [y0, y1).
+struct Rect {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+  long long area() const { return empty() ? 0 : (long long)(x1 - x0) * (y1 - y0); }
+  bool overlaps(const Rect& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+  bool contains(const Rect& o) const { return o.x0 >= x0 && o.x1 <= x1 && o.y0 >= y0 && o.y1 <= y1; }
+  void unite(const Rect& o) {
+    if (o.empty()) return;
+    if (empty()) {
+      *this = o;
+      return;
+    }
+    x0 = std::min(x0, o.x0), y0 = std::min(y0, o.y0), x1 = std::max(x1, o.x1), y1 = std::max(y1, o.y1);
+  }
+  Rect cut(const Rect& o) const {
+    return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
+  }
+  bool operator!=(const Rect& o) const { return x0 != o.x0 || y0 != o.y0 || x1 != o.x1 || y1 != o.y1; }
+};
+
+// One draw list as drawn: what it looked like (a hash of everything that decides its pixels) and
+// the pixels it may touch (the union of its commands' clip rectangles: the backend and
+// gfx's image callback scissor every draw to its command's rectangle, rounding inwards).
+struct ListState {
+  const ImDrawList* list = nullptr;
+  uint64_t hash = 0;
+  Rect box;
+};
+
+struct Target {
+  GLuint fbo = 0, tex = 0;
+  int w = 0, h = 0;
+  void resize(int width, int height) {
+    if (width == w && height == h && fbo) return;
+    if (!fbo) {
+      glGenFramebuffers(1, &fbo);
+      glGenTextures(1, &tex);
+    }
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex, 0);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    w = width;
+    h = height;
+  }
+  std::vector<uint8_t> read() const {
+    std::vector<uint8_t> px(size_t(w) * h * 4);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    return px;
+  }
+};
+
+Target kept, reference;
+std::vector<ListState> prev;
+bool full_next = true, check_next = false;
+float clear_rgb[3] = {0, 0, 0};
+Stats st;
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+uint64_t hash_bytes(uint64_t h, const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, p + i, n - i);
+  return mix(h, tail ^ n);
+}
+
+uint64_t bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+ListState describe(const ImDrawList* l, const ImDrawData* dd, int fb_w, int fb_h) {
+  ListState s;
+  s.list = l;
+  uint64_t h = hash_bytes(0, l->VtxBuffer.Data, size_t(l->VtxBuffer.Size) * sizeof(ImDrawVert));
+  h = hash_bytes(h, l->IdxBuffer.Data, size_t(l->IdxBuffer.Size) * sizeof(ImDrawIdx));
+  const ImVec2 off = dd->DisplayPos, sc = dd->FramebufferScale;
+  for (const ImDrawCmd& c : l->CmdBuffer) {
+    h = mix(h, bits(c.ClipRect.x) | bits(c.ClipRect.y) << 32);
+    h = mix(h, bits(c.ClipRect.z) | bits(c.ClipRect.w) << 32);
+    h = mix(h, uint64_t(uintptr_t(c.TextureId)));
+    h = mix(h, uint64_t(c.VtxOffset) << 32 | c.IdxOffset);
+    h = mix(h, c.ElemCount);
+    h = mix(h, uint64_t(uintptr_t(c.UserCallback)));
+    // What the command covers: its clip rectangle (the backend and the image callback scissor
+    // to it, rounding inwards) cut to its triangles' bounds or its image's rectangle.
+    ImVec4 cover(FLT_MAX, FLT_MAX, -FLT_MAX, -FLT_MAX);
+    uint64_t image_hash = 0;
+    if (c.UserCallback) {
+      if (!gfx::image_command(c, &image_hash, &cover)) continue;  // ResetRenderState: draws nothing
+      h = mix(h, image_hash);
+    } else {
+      for (unsigned e = 0; e < c.ElemCount; ++e) {
+        const ImVec2 p = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + e)])].pos;
+        cover.x = std::min(cover.x, p.x), cover.y = std::min(cover.y, p.y);
+        cover.z = std::max(cover.z, p.x), cover.w = std::max(cover.w, p.y);
+      }
+    }
+    cover.x = std::max(cover.x, c.ClipRect.x), cover.y = std::max(cover.y, c.ClipRect.y);
+    cover.z = std::min(cover.z, c.ClipRect.z), cover.w = std::min(cover.w, c.ClipRect.w);
+    Rect r{int(std::floor((cover.x - off.x) * sc.x)), int(std::floor((cover.y - off.y) * sc.y)),
+           int(std::ceil((cover.z - off.x) * sc.x)), int(std::ceil((cover.w - off.y) * sc.y))};
+    r.x0 = std::max(r.x0, 0), r.y0 = std::max(r.y0, 0), r.x1 = std::min(r.x1, fb_w), r.y1 = std::min(r.y1, fb_h);
+    s.box.unite(r);
+  }
+  s.hash = h;
+  return s;
+}
+
+// Appends the parts of `a` outside `b` to `out` (up to four rectangles).
+void subtract(const Rect& a, const Rect& b, std::vector<Rect>& out) {
+  if (!a.overlaps(b)) {
+    out.push_back(a);
+    return;
+  }
+  if (a.y0 < b.y0) out.push_back({a.x0, a.y0, a.x1, b.y0});                            // above b
+  if (b.y1 < a.y1) out.push_back({a.x0, b.y1, a.x1, a.y1});                            // below b
+  const int y0 = std::max(a.y0, b.y0), y1 = std::min(a.y1, b.y1);
+  if (a.x0 < b.x0) out.push_back({a.x0, y0, b.x0, y1});                                // left of b
+  if (b.x1 < a.x1) out.push_back({b.x1, y0, a.x1, y1});                                // right of b
+}
+
+// The rectangles to draw again, or {} with `full` set when everything must be.
+std::vector<Rect> dirty_regions(const std::vector<ListState>& cur, int fb_w, int fb_h, bool& full) {
+  std::unordered_map<const ImDrawList*, size_t> before;
+  for (size_t i = 0; i < prev.size(); ++i) before[prev[i].list] = i;
+  std::vector<Rect> dirty;
+  std::vector<bool> still(prev.size(), false);
+  long long last = -1;
+  for (const ListState& s : cur) {
+    auto it = before.find(s.list);
+    if (it == before.end()) {
+      dirty.push_back(s.box);
+      continue;
+    }
+    const ListState& p = prev[it->second];
+    still[it->second] = true;
+    if (static_cast<long long>(it->second) < last) full = true;  // windows changed order  // windows changed order
+    last = static_cast<long long>(it->second);
+    if (p.hash != s.hash || p.box != s.box) {
+      dirty.push_back(p.box);
+      dirty.push_back(s.box);
+    }
+  }
+  for (size_t i = 0; i < prev.size(); ++i)
+    if (!still[i]) dirty.push_back(prev[i].box);
+  if (full) return {};
+  dirty.erase(std::remove_if(dirty.begin(), dirty.end(), [](const Rect& r) { return r.empty(); }), dirty.end());
+
+  // Cut the rectangles into disjoint ones (each pixel is then drawn once): each keeps only the
+  // parts that no earlier one covers.
+  std::vector<Rect> disjoint;
+  for (const Rect& d : dirty) {
+    std::vector<Rect> pieces{d};
+    for (const Rect& o : disjoint) {
+      std::vector<Rect> left;
+      for (const Rect& p : pieces) subtract(p, o, left);
+      pieces.swap(left);
+    }
+    disjoint.insert(disjoint.end(), pieces.begin(), pieces.end());
+  }
+  dirty.swap(disjoint);
+  long long area = 0;
+  for (const Rect& r : dirty) area += r.area();
+  if (area * 10 > (long long)fb_w * fb_h * 7) full = true;  // mostly dirty: one pass is cheaper  // mostly dirty: one pass is cheaper
+  return full ? std::vector<Rect>{} : dirty;
+}
+
+void clear(const Rect& r, int fb_h) {
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(r.x0, fb_h - r.y1, r.x1 - r.x0, r.y1 - r.y0);  // GL counts rows from the bottom
+  glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+
+// ImGui's triangles, drawn by shaders/ui.*.glsl with the blending and clipping of Dear ImGui's
+// OpenGL backend, but each command's scissor box cut to the rectangles being redrawn.
+struct UiRenderer {
+  GLuint prog = 0, vao = 0, vbo = 0, ibo = 0;
+  GLint u_proj = -1, u_texture = -1;
+
+  bool init() {
+    prog = gfx::program(kShader_ui_vert, kShader_ui_frag, "ui");
+    if (!prog) return false;
+    u_proj = glGetUniformLocation(prog, "u_proj");
+    u_texture = glGetUniformLocation(prog, "u_texture");
+    glGenVertexArrays(1, &vao);
+    glGenBuffers(1, &vbo);
+    glGenBuffers(1, &ibo);
+    glBindVertexArray(vao);
+    glBindBuffer(GL_ARRAY_BUFFER, vbo);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, ibo);
+    const GLsizei stride = sizeof(ImDrawVert);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void*)offsetof(ImDrawVert, pos));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride, (void*)offsetof(ImDrawVert, uv));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride, (void*)offsetof(ImDrawVert, col));
+    glBindVertexArray(0);
+    return true;
+  }
+
+  void state(const ImDrawData& dd) const {
+    glEnable(GL_BLEND);
+    glBlendEquation(GL_FUNC_ADD);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    glDisable(GL_CULL_FACE);
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_STENCIL_TEST);
+    glEnable(GL_SCISSOR_TEST);
+    const float L = dd.DisplayPos.x, R = dd.DisplayPos.x + dd.DisplaySize.x;
+    const float T = dd.DisplayPos.y, B = dd.DisplayPos.y + dd.DisplaySize.y;
+    const float proj[16] = {2.0f / (R - L), 0, 0, 0, 0, 2.0f / (T - B), 0, 0, 0, 0, -1, 0, (R + L) / (L - R), (T + B) / (B - T), 0, 1};
+    glUseProgram(prog);
+    glUniformMatrix4fv(u_proj, 1, GL_FALSE, proj);
+    glUniform1i(u_texture, 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(vao);
+  }
+
+  // Clears `regions` (disjoint) of the bound framebuffer and draws there what `dd` shows.
+  void draw(const ImDrawData& dd, const std::vector<Rect>& regions, int fb_h) const {
+    for (const Rect& r : regions) clear(r, fb_h);
+    state(dd);
+    for (int i = 0; i < dd.CmdListsCount; ++i) {
+      const ImDrawList* l = dd.CmdLists[i];
+      bool uploaded = false;
+      for (const ImDrawCmd& c : l->CmdBuffer) {
+        const bool image = c.UserCallback && gfx::image_command(c, nullptr, nullptr);
+        if (c.UserCallback && !image) continue;  // ResetRenderState: the state is set per image below
+        int box[4];
+        if (!gfx::scissor_box(c, dd, box)) continue;
+        const Rect sc{box[0], fb_h - (box[1] + box[3]), box[0] + box[2], fb_h - box[1]};
+        for (const Rect& r : regions) {
+          const Rect x = sc.cut(r);
+          if (x.empty()) continue;
+          const int cut[4] = {x.x0, fb_h - x.y1, x.x1 - x.x0, x.y1 - x.y0};
+          if (image) {
+            gfx::draw_image(c, dd, cut);
+            state(dd);
+            continue;
+          }
+          if (!uploaded) {
+            glBindBuffer(GL_ARRAY_BUFFER, vbo);
+            glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(l->VtxBuffer.Size) * sizeof(ImDrawVert), l->VtxBuffer.Data, GL_STREAM_DRAW);
+            glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(l->IdxBuffer.Size) * sizeof(ImDrawIdx), l->IdxBuffer.Data, GL_STREAM_DRAW);
+            uploaded = true;
+          }
+          glScissor(cut[0], cut[1], cut[2], cut[3]);
+          glBindTexture(GL_TEXTURE_2D, GLuint(intptr_t(c.GetTexID())));
+          glDrawElements(GL_TRIANGLES, GLsizei(c.ElemCount), sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
+                         (void*)(intptr_t(c.IdxOffset) * sizeof(ImDrawIdx)));
+        }
+      }
+    }
+    glBindVertexArray(0);
+    glDisable(GL_SCISSOR_TEST);
+  }
+};
+UiRenderer ui;
+bool ui_ready = false;
+
+}  // namespace
+
+void set_clear_color(float r, float g, float b) {
+  clear_rgb[0] = r, clear_rgb[1] = g, clear_rgb[2] = b;
+  full_next = true;
+}
+
+void force_full() { full_next = true; }
+void request_check() { check_next = true; }
+const Stats& stats() { return st; }
+
+void frame(ImDrawData* dd) {
+  if (!dd || !dd->Valid) return;
+  // The framebuffer's size as the backend computes it (it sets its viewport so).
+  const int fb_w = int(dd->DisplaySize.x * dd->FramebufferScale.x), fb_h = int(dd->DisplaySize.y * dd->FramebufferScale.y);
+  if (fb_w <= 0 || fb_h <= 0) return;
+  ++st.frames;
+  bool full = full_next || kept.w != fb_w || kept.h != fb_h;
+  kept.resize(fb_w, fb_h);
+  std::vector<ListState> cur;
+  for (int i = 0; i < dd->CmdListsCount; ++i) cur.push_back(describe(dd->CmdLists[i], dd, fb_w, fb_h));
+  std::vector<Rect> regions;
+  if (!full) regions = dirty_regions(cur, fb_w, fb_h, full);
+  prev = std::move(cur);
+  full_next = false;
+
+  if (!full && regions.empty() && !check_next) {
+    ++st.skipped;  // the screen keeps the last frame
+    return;
+  }
+  if (!ui_ready && !(ui_ready = ui.init())) return;
+  if (full) regions = {Rect{0, 0, fb_w, fb_h}};
+  glBindFramebuffer(GL_FRAMEBUFFER, kept.fbo);
+  glViewport(0, 0, fb_w, fb_h);
+  ui.draw(*dd, regions, fb_h);
+  for (const Rect& r : regions) st.drawn_area += double(r.area()) / (double(fb_w) * fb_h);
+  ++(full ? st.full : regions.empty() ? st.skipped : st.partial);
+
+  // The kept frame to the screen (the screen's own buffer is not kept between frames).
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, kept.fbo);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+  glDisable(GL_SCISSOR_TEST);
+  glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+
+  if (check_next) {  // the reference: Dear ImGui's own OpenGL backend, the whole frame
+    check_next = false;
+    reference.resize(fb_w, fb_h);
+    glBindFramebuffer(GL_FRAMEBUFFER, reference.fbo);
+    glViewport(0, 0, fb_w, fb_h);
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    const std::vector<uint8_t> a = kept.read(), b = reference.read();
+    int64_t differing = 0;
+    for (size_t i = 0; i < a.size(); i += 4)
+      differing += std::memcmp(&a[i], &b[i], 3) != 0;  // RGB: the screen has no alpha
+    st.check_differing = differing;
+    ++st.checks;
+  }
+}
+
+}  // namespace present

@@ -1,0 +1,42 @@
+// present.h — puts ImGui's frame on the screen, redrawing only what changed.
+//
+// Without a GPU (software GL, as in headless Chromium or a GPU-less laptop) every pixel drawn is
+// CPU time taken from the trainer: the page's windows cover the screen about twice over, and a
+// full redraw of a 1280×800 page costs the rasteriser ~40 ms. So the frame is kept in a
+// framebuffer of our own; each frame, the draw lists (one per window) whose contents changed
+// mark their rectangles dirty, and only those rectangles are cleared and drawn again — with every
+// window that touches them, in order, so the pixels are those of a full redraw. The kept frame is
+// then copied to the screen. A frame with nothing changed draws nothing.
+//
+//   present::frame(ImGui::GetDrawData());   // after ImGui::Render()
+//
+// The plain reference is a full redraw: present::force_full() makes the next frame one, and
+// present::request_check() makes the next frame also draw in full into a second framebuffer and
+// count the pixels where the two differ (window.dae.checkRedraw(); e2e_redraw asserts 0).
+#pragma once
+#include <cstdint>
+
+#include "imgui.h"
+
+namespace present {
+
+struct Stats {
+  uint64_t frames = 0;    // frames presented
+  uint64_t full = 0;      // ... drawn in full (first frame, resize, order change, mostly dirty)
+  uint64_t partial = 0;   // ... drawn in part
+  uint64_t skipped = 0;   // ... with nothing changed: nothing drawn
+  double drawn_area = 0;  // sum over frames of the share of the screen drawn (full frame = 1)
+  // The last check: -1 none yet; else the pixels that differ from a full redraw.
+  int64_t check_differing = -1;
+  uint64_t checks = 0;
+};
+
+// Clear colour of the page behind the windows.
+void set_clear_color(float r, float g, float b);
+// Draws this frame (see the top). `dd` is ImGui's draw data after ImGui::Render().
+void frame(ImDrawData* dd);
+void force_full();
+void request_check();
+const Stats& stats();
+
+}  // namespace present
