@@ -458,6 +458,9 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
 }
 
 // ---- the frame -------------------------------------------------------------------------------------
+// The user is working the page: input within the last second, or a widget held.
+bool user_working(const App& a) { return a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive(); }
+
 // Why the page draws at full rate ("" = it may idle): shown as status().busy_because.
 const char* wants_fast_loop(const App& a) {
   if (!a.t.ready) return "starting";
@@ -466,9 +469,8 @@ const char* wants_fast_loop(const App& a) {
   if (a.browser.dhcd_loading) return "loading dhcd";
   if (!a.files.pretrained_loading.empty()) return "loading pretrained model";
   if (a.files.saving) return "saving";
-  if (a.t.now - a.t.last_input < 1.0) return "input";
   if (!GImGui->InputEventsQueue.empty()) return "input";  // keys still trickling in, a few per frame
-  if (ImGui::IsAnyItemActive()) return "active widget";
+  if (user_working(a)) return a.t.now - a.t.last_input < 1.0 ? "input" : "active widget";
   if (a.confirm.open) return "dialog";
   return "";
 }
@@ -494,7 +496,7 @@ void frame() {
   if (input) a.t.last_input = a.t.now;
   // While the user works the page (draws, types, drags), a run leaves one of its threads idle:
   // this thread then has a core of its own and answers at once. The same results either way.
-  const int spare = a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive() ? 1 : 0;
+  const int spare = user_working(a) ? 1 : 0;
   if (spare != a.s.spare_threads()) a.s.set_spare_threads(spare);
   set_touch_hold(a.browser.touch, a.browser.finger_down_at < 0 ? -1 : a.t.now - a.browser.finger_down_at);
 
