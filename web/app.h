@@ -206,7 +206,7 @@ struct LayoutState {
 struct Timing {
   FrameStats stats;
   double now = 0;               // seconds (emscripten_get_now / 1000)
-  double last_input = -100, last_render = 0;
+  double last_input = -100, last_render = 0, last_progress = 0;
   int frames_after_load = 0;
   bool ready = false;
   bool idle = false;            // the loop runs at 2 Hz and draws only when something changed

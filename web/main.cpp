@@ -461,6 +461,19 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
 // The user is working the page: input within the last second, or a widget held.
 bool user_working(const App& a) { return a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive(); }
 
+// Whether to take the run's progress this frame. While the user works the page during a run on
+// worker threads, 4 times a second: the Training panel and the loss plot keep their pixels in
+// between, so only what the user works on is drawn again (present.h) and the page's thread stays
+// with the user. A change of state (paused, finished, another epoch) shows at once (`frame`).
+bool progress_due(const App& a) {
+  return !(a.s.background() && a.s.training() && user_working(a)) || a.t.now - a.t.last_progress >= 0.25;
+}
+
+void take_progress(App& a) {
+  a.s.work(0);
+  a.t.last_progress = a.t.now;
+}
+
 // Why the page draws at full rate ("" = it may idle): shown as status().busy_because.
 const char* wants_fast_loop(const App& a) {
   if (!a.t.ready) return "starting";
@@ -515,7 +528,7 @@ void frame() {
   // Train does not slow the run's first second down, which made its early ETA ~45 % high.
   if (a.s.background() && a.s.training() && !input && a.t.now - a.t.last_input > 0.3 &&
       a.t.now - a.t.last_render < 0.25 && !ImGui::IsAnyItemActive() && !a.draw.drawing) {
-    a.s.work(0);
+    if (progress_due(a)) take_progress(a);
     return;
   }
 
@@ -523,13 +536,20 @@ void frame() {
   // panel shows the state after this frame's work.
   FrameStats::Frame stats;
   stats.interval = interval;
+  const bool due = progress_due(a);
   try {
-    stats.work = a.s.work(a.s.background() ? 0.0 : 12.0);
+    if (!a.s.background()) stats.work = a.s.work(12.0);
+    else if (due) take_progress(a);
   } catch (const std::exception& e) {
     a.ed.train_error = e.what();
   }
   a.t.last_work_ms = stats.work;
-  a.st = a.s.status();
+  {
+    dae::Session::Status st = a.s.status();
+    if (due || st.training != a.st.training || st.state != a.st.state || st.run_id != a.st.run_id ||
+        st.paused != a.st.paused || st.epoch != a.st.epoch || st.validating != a.st.validating)
+      a.st = std::move(st);
+  }
 
   // The layout mode and the style follow the window.
   const ImVec2 d = ImGui::GetIO().DisplaySize;

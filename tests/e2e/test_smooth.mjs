@@ -70,6 +70,10 @@ await runE2E('smooth', async (app) => {
               `${st.frame_ms_p95.toFixed(1)} ms (page rAF p95 ${rafP95.toFixed(1)} ms, ${rafFps.toFixed(0)} frames/s), ` +
               `stroke → denoised worst ${draw.worst} frame(s), training ${st.samples_per_s.toFixed(0)} samples/s ` +
               `(${done(st) - stepsBefore} steps meanwhile)`);
+  const parts = Object.entries(st.main_work_parts_ms_p95).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  const rd = st.redraw;
+  console.log(`main-thread p95 by part (ms): ${parts}; since the page loaded ${rd.partial} frames drawn in part, ` +
+              `${rd.full} in full, ${rd.skipped} with nothing to draw`);
   await app.screenshot(path.join(buildDir, 'screenshot-smooth.png'));
 
   assert.equal(st.training, true, 'the run ended before the measurement did: make it longer');
