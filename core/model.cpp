@@ -39,16 +39,22 @@ std::string snake(const std::string& type) {  // "MaxPooling2D" → "max_pooling
 
 }  // namespace
 
-// The presets, in the order the page lists them. `best` (issue 10) comes with the training
-// settings it was measured with (docs/experiments.md, bench/best.sh).
+// The presets, in the order the page lists them: name, spec ("{h}", "{w}" and "{hw}" stand for
+// the input's height, width and their product), one line about it, and (`best`, issue 10) the
+// training settings it was measured with (docs/experiments.md, bench/best.sh).
 const std::vector<Preset>& Model::presets() {
   static const std::vector<Preset> p = {
-      {"seed", "the worksheet's model: 2 convolutions per side, 32/64 filters", {}},
-      {"deep", "4 convolutions per side, 32/64 filters (+0.9 dB, 2.4× the time)", {}},
-      {"transposed", "the worksheet's encoder, Conv2DTranspose decoder", {}},
-      {"dense", "a dense autoencoder (128-64-128), the baseline", {}},
-      {"best", "4 convolutions per side, 24/48 filters, trained with batch 16, lr 0.0015, 4 epochs: "
-               "+1.2 dB or more over seed on Devanagari in less time",
+      {"seed", "conv32 pool conv64 pool | conv64 up conv32 up conv1:sigmoid",
+       "the worksheet's model: 2 convolutions per side, 32/64 filters", {}},
+      {"deep", "conv32 conv32 pool conv64 conv64 pool | conv64 conv64 up conv32 conv32 up conv1:sigmoid",
+       "4 convolutions per side, 32/64 filters (+0.9 dB, 2.4× the time)", {}},
+      {"transposed", "conv32 pool conv64 pool | convt64 convt32 conv1:sigmoid",
+       "the worksheet's encoder, Conv2DTranspose decoder", {}},
+      {"dense", "flatten dense128 dense64 | dense128 dense{hw}:linear reshape1x{h}x{w} sigmoid",
+       "a dense autoencoder (128-64-128), the baseline", {}},
+      {"best", "conv24 conv24 pool conv48 conv48 pool | conv48 conv48 up conv24 conv24 up conv1:sigmoid",
+       "4 convolutions per side, 24/48 filters, trained with batch 16, lr 0.0015, 4 epochs: "
+       "+1.2 dB or more over seed on Devanagari in less time",
        PresetTraining{4, 16, 0.0015}},
   };
   return p;
@@ -68,15 +74,13 @@ const Preset* Model::preset(const std::string& name) {
 }
 
 std::string Model::preset_spec(const std::string& name, int h, int w) {
-  const std::string n = lower(name);
-  if (n == "seed") return "conv32 pool conv64 pool | conv64 up conv32 up conv1:sigmoid";
-  if (n == "deep") return "conv32 conv32 pool conv64 conv64 pool | conv64 conv64 up conv32 conv32 up conv1:sigmoid";
-  if (n == "transposed") return "conv32 pool conv64 pool | convt64 convt32 conv1:sigmoid";
-  if (n == "dense")
-    return "flatten dense128 dense64 | dense128 dense" + std::to_string(h * w) + ":linear reshape1x" +
-           std::to_string(h) + "x" + std::to_string(w) + " sigmoid";
-  if (n == "best") return "conv24 conv24 pool conv48 conv48 pool | conv48 conv48 up conv24 conv24 up conv1:sigmoid";
-  return "";
+  const Preset* p = preset(name);
+  if (!p) return "";
+  std::string spec = p->spec;
+  const std::pair<const char*, int> sizes[] = {{"{hw}", h * w}, {"{h}", h}, {"{w}", w}};
+  for (const auto& [key, value] : sizes)
+    for (size_t at; (at = spec.find(key)) != std::string::npos;) spec.replace(at, std::strlen(key), std::to_string(value));
+  return spec;
 }
 
 Model Model::build(const std::string& spec_or_preset, int channels, int h, int w) {

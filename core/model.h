@@ -16,7 +16,8 @@
 // The words, their arguments and their layers are the entries of layer_table() (layers.h);
 // parse_spec / format_spec (layers.h) are its one parser and printer.
 // Each conv/convt/dense is followed by its activation as a separate layer (so layer indices
-// match torch.nn.Sequential and the names in model files). Presets (`preset_spec`):
+// match torch.nn.Sequential and the names in model files). Presets (the table in model.cpp,
+// `presets()`; `preset_spec` fills in the input's size):
 //   seed        conv32 pool conv64 pool | conv64 up conv32 up conv1:sigmoid   (the worksheet, 74,497 params at 28×28)
 //   deep        conv32 conv32 pool conv64 conv64 pool | conv64 conv64 up conv32 conv32 up conv1:sigmoid
 //   transposed  conv32 pool conv64 pool | convt64 convt32 conv1:sigmoid
@@ -65,6 +66,7 @@ struct PresetTraining {
 
 struct Preset {
   const char* name;
+  const char* spec;   // "{h}", "{w}", "{hw}": the input's height, width, their product
   const char* about;  // one line for the page and --help
   PresetTraining training;
 };

@@ -475,7 +475,7 @@ class Session::Runner {
   std::unique_ptr<Model> model_;
   std::unique_ptr<ImageSet> train_, val_;
   TrainConfig cfg_;
-  bool background_;
+  [[maybe_unused]] bool background_;  // read only where threads exist (DAE_THREADS)
   std::unique_ptr<Trainer> trainer_;
   std::atomic<bool> cancel_{false};
   std::atomic<int> spare_{0};  // threads to leave idle (Session::set_spare_threads)

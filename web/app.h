@@ -149,12 +149,17 @@ struct PlotState {
 
 // An axis the Experiments panel can sweep along: a setting of Data, Model or Training.
 struct SweepAxis {
-  const char* name;      // as shown: "noise level"
+  const char* name;      // as shown: "noise level" (and as a sweep records its axis)
   const char* defaults;  // the values the field starts with
   bool log_x;            // the chart's x axis
+  bool by_index;         // values are names: the chart places them in their order
   const char* help;
+  // Sets point `p` (p.config: the current settings) to value `v`: its config, p.x for the chart
+  // unless by_index, p.value if shown otherwise. Throws on a bad value.
+  void (*apply)(const App& a, const std::string& v, dae::SweepPoint& p);
 };
 const std::vector<SweepAxis>& sweep_axes();
+const SweepAxis* sweep_axis(const std::string& name);  // null if none is called so
 // One sweep point per value (comma-separated), each the Data, Model and Training settings with
 // this axis set to it. Throws dae::Error naming a bad value.
 std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values);

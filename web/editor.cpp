@@ -247,19 +247,6 @@ void clear_drawing(App& a) {
 
 namespace app {
 
-const std::vector<SweepAxis>& sweep_axes() {
-  static const std::vector<SweepAxis> axes = {
-      {"noise level", "0.1, 0.3, 0.5, 0.7", false, "the amount of the noise chosen in Data (Gaussian: σ; salt and pepper: the share of pixels)"},
-      {"learning rate", "0.0003, 0.001, 0.003", true, "Adam's learning rate"},
-      {"batch size", "16, 32, 64, 128", true, "images per Adam step"},
-      {"epochs", "1, 2, 4", false, "passes over the training images"},
-      {"model", "seed, deep, best", false, "presets or layer specs (tokens separated by spaces)"},
-      {"width", "0.5, 1, 2", true, "the filters (units) of every layer but the output one, times this factor"},
-      {"seed", "0, 1, 2", false, "the random seed: how much of a difference is chance"},
-  };
-  return axes;
-}
-
 namespace {
 
 // The rows with every conv/convt/dense layer but the last one widened by `factor`.
@@ -277,6 +264,58 @@ std::string widened(const std::vector<dae::LayerSpec>& rows, double factor) {
 
 }  // namespace
 
+const std::vector<SweepAxis>& sweep_axes() {
+  using P = dae::SweepPoint;
+  static const std::vector<SweepAxis> axes = {
+      {"noise level", "0.1, 0.3, 0.5, 0.7", false, false,
+       "the amount of the noise chosen in Data (Gaussian: σ; salt and pepper: the share of pixels)",
+       [](const App&, const std::string& v, P& p) {
+         const dae::Noise::Kind kind = p.config.noise.kind;
+         if (kind == dae::Noise::None) throw dae::Error("choose a noise kind in Data first");
+         p.config.set("noise", std::string(kind == dae::Noise::Gaussian ? "gaussian:" : "sp:") + v);
+         p.x = p.config.noise.amount;
+       }},
+      {"learning rate", "0.0003, 0.001, 0.003", true, false, "Adam's learning rate",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("lr", v);
+         p.x = p.config.lr;
+       }},
+      {"batch size", "16, 32, 64, 128", true, false, "images per Adam step",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("batch", v);
+         p.x = p.config.batch;
+       }},
+      {"epochs", "1, 2, 4", false, false, "passes over the training images",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("epochs", v);
+         p.x = p.config.epochs;
+       }},
+      {"model", "seed, deep, best", false, true, "presets or layer specs (tokens separated by spaces)",
+       [](const App&, const std::string& v, P& p) { p.config.set("arch", v); }},
+      {"width", "0.5, 1, 2", true, false, "the filters (units) of every layer but the output one, times this factor",
+       [](const App& a, const std::string& v, P& p) {
+         char* end = nullptr;
+         const double f = std::strtod(v.c_str(), &end);
+         if (v.empty() || *end || !(f >= 0.125 && f <= 8)) throw dae::Error("a factor in 0.125..8");
+         p.config.arch = widened(a.ed.rows, f);
+         p.value = "×" + v;
+         p.x = f;
+       }},
+      {"seed", "0, 1, 2", false, false, "the random seed: how much of a difference is chance",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("seed", v);
+         p.x = double(p.config.seed);
+       }},
+  };
+  return axes;
+}
+
+const SweepAxis* sweep_axis(const std::string& name) {
+  for (const SweepAxis& x : sweep_axes())
+    if (name == x.name) return &x;
+  return nullptr;
+}
+
 std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values) {
   dae::TrainConfig base = a.ed.cfg;
   base.arch = arch_for_config(a);
@@ -293,32 +332,7 @@ std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const s
     p.value = v;
     p.x = double(i);
     try {
-      if (name == "noise level") {
-        if (base.noise.kind == dae::Noise::None) throw dae::Error("choose a noise kind in Data first");
-        p.config.set("noise", std::string(base.noise.kind == dae::Noise::Gaussian ? "gaussian:" : "sp:") + v);
-        p.x = p.config.noise.amount;
-      } else if (name == "learning rate") {
-        p.config.set("lr", v);
-        p.x = p.config.lr;
-      } else if (name == "batch size") {
-        p.config.set("batch", v);
-        p.x = p.config.batch;
-      } else if (name == "epochs") {
-        p.config.set("epochs", v);
-        p.x = p.config.epochs;
-      } else if (name == "seed") {
-        p.config.set("seed", v);
-        p.x = double(p.config.seed);
-      } else if (name == "model") {
-        p.config.set("arch", v);
-      } else if (name == "width") {
-        char* end = nullptr;
-        const double f = std::strtod(v.c_str(), &end);
-        if (v.empty() || *end || !(f >= 0.125 && f <= 8)) throw dae::Error("a factor in 0.125..8");
-        p.config.arch = widened(a.ed.rows, f);
-        p.value = "×" + v;
-        p.x = f;
-      }
+      axis.apply(a, v, p);
     } catch (const std::exception& e) {
       throw dae::Error(name + " '" + v + "': " + e.what());
     }

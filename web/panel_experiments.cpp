@@ -59,7 +59,8 @@ std::string sort_text(const dae::RunRecord& r, int col) {
 void sweep_chart(App& a, const dae::Sweep& sw, float height) {
   struct P { double x; double psnr; const dae::RunRecord* run; const dae::SweepPoint* pt; };
   std::vector<P> pts;
-  const bool by_index = sw.axis == "model";  // names: placed in their order
+  const SweepAxis* axis = sweep_axis(sw.axis);
+  const bool by_index = axis && axis->by_index;  // names: placed in their order
   for (const auto& p : sw.points) {
     const dae::RunRecord* r = p.run_id ? a.s.run(p.run_id) : nullptr;
     if (r && std::isfinite(r->final_val_psnr())) pts.push_back({p.x, r->final_val_psnr(), r, &p});

@@ -57,6 +57,16 @@ await runE2E('sweep', async (app) => {
   const err = await waitForText(page, 'sweep_error', /learning rate 'fast'/);
   console.log(`bad value: "${err.text}"`);
   assert.equal((await runs()).length, 0, 'a bad sweep started runs');
+  // Each axis checks its own values (SweepAxis::apply): a width factor, a model spec.
+  for (const [axis, values, re] of [['width', '0.5, 99', /width '99': a factor in 0\.125\.\.8/],
+                                    ['model', 'seed, conv32 bogus', /model conv32 bogus: arch: bad layer 'bogus'/]]) {
+    await pickAxis(page, axis);
+    await typeInto(page, 'sweep_values', values);
+    await clickWidget(page, 'sweep_start');
+    console.log(`bad ${axis}: "${(await waitForText(page, 'sweep_error', re)).text}"`);
+    assert.equal((await runs()).length, 0, `a bad ${axis} sweep started runs`);
+  }
+  await pickAxis(page, 'learning rate');
 
   // Two learning rates, queued with one click.
   await typeInto(page, 'sweep_values', '0.0003, 0.003');
