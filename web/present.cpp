@@ -38,13 +38,21 @@ struct Rect {
   bool operator!=(const Rect& o) const { return x0 != o.x0 || y0 != o.y0 || x1 != o.x1 || y1 != o.y1; }
 };
 
-// One draw list as drawn: what it looked like (a hash of everything that decides its pixels) and
-// the pixels it may touch (the union of its commands' clip rectangles: the backend and
-// gfx's image callback scissor every draw to its command's rectangle, rounding inwards).
+// What a draw list draws, in order: its triangles and images, each with a hash of everything
+// that decides its pixels (vertices, texture, scissor box; an image's texture, version, place
+// and colormap) and the pixels it can touch (its bounds cut to its scissor box: the backend,
+// gfx's image callback and UiRenderer scissor every draw to its command's box).
+struct Item {
+  uint64_t key = 0;
+  Rect box;
+};
+
 struct ListState {
   const ImDrawList* list = nullptr;
-  uint64_t hash = 0;
-  Rect box;
+  uint64_t bytes = 0; // of its buffers and commands as ImGui built them (a quick first test)
+  uint64_t hash = 0;  // of all items' keys
+  Rect box;           // union of the items' boxes
+  std::vector<Item> items;
 };
 
 struct Target {
@@ -100,48 +108,84 @@ uint64_t hash_bytes(uint64_t h, const void* data, size_t n) {
   return mix(h, tail ^ n);
 }
 
-uint64_t bits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-
-ListState describe(const ImDrawList* l, const ImDrawData* dd, int fb_w, int fb_h) {
-  ListState s;
-  s.list = l;
+// A hash of a list's buffers and commands (images: what they show): equal means drawn the same.
+uint64_t list_bytes(const ImDrawList* l) {
   uint64_t h = hash_bytes(0, l->VtxBuffer.Data, size_t(l->VtxBuffer.Size) * sizeof(ImDrawVert));
   h = hash_bytes(h, l->IdxBuffer.Data, size_t(l->IdxBuffer.Size) * sizeof(ImDrawIdx));
-  const ImVec2 off = dd->DisplayPos, sc = dd->FramebufferScale;
   for (const ImDrawCmd& c : l->CmdBuffer) {
-    h = mix(h, bits(c.ClipRect.x) | bits(c.ClipRect.y) << 32);
-    h = mix(h, bits(c.ClipRect.z) | bits(c.ClipRect.w) << 32);
-    h = mix(h, uint64_t(uintptr_t(c.TextureId)));
-    h = mix(h, uint64_t(c.VtxOffset) << 32 | c.IdxOffset);
-    h = mix(h, c.ElemCount);
-    h = mix(h, uint64_t(uintptr_t(c.UserCallback)));
-    // What the command covers: its clip rectangle (the backend and the image callback scissor
-    // to it, rounding inwards) cut to its triangles' bounds or its image's rectangle.
-    ImVec4 cover(FLT_MAX, FLT_MAX, -FLT_MAX, -FLT_MAX);
-    uint64_t image_hash = 0;
-    if (c.UserCallback) {
-      if (!gfx::image_command(c, &image_hash, &cover)) continue;  // ResetRenderState: draws nothing
-      h = mix(h, image_hash);
-    } else {
-      for (unsigned e = 0; e < c.ElemCount; ++e) {
-        const ImVec2 p = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + e)])].pos;
-        cover.x = std::min(cover.x, p.x), cover.y = std::min(cover.y, p.y);
-        cover.z = std::max(cover.z, p.x), cover.w = std::max(cover.w, p.y);
-      }
-    }
-    cover.x = std::max(cover.x, c.ClipRect.x), cover.y = std::max(cover.y, c.ClipRect.y);
-    cover.z = std::min(cover.z, c.ClipRect.z), cover.w = std::min(cover.w, c.ClipRect.w);
-    Rect r{int(std::floor((cover.x - off.x) * sc.x)), int(std::floor((cover.y - off.y) * sc.y)),
-           int(std::ceil((cover.z - off.x) * sc.x)), int(std::ceil((cover.w - off.y) * sc.y))};
-    r.x0 = std::max(r.x0, 0), r.y0 = std::max(r.y0, 0), r.x1 = std::min(r.x1, fb_w), r.y1 = std::min(r.y1, fb_h);
-    s.box.unite(r);
+    uint64_t image = 0;
+    gfx::image_command(c, &image, nullptr);
+    h = hash_bytes(h, &c.ClipRect, sizeof c.ClipRect);
+    h = mix(mix(mix(h, uint64_t(uintptr_t(c.TextureId))), uint64_t(c.IdxOffset) << 32 | c.ElemCount),
+            mix(uint64_t(uintptr_t(c.UserCallback)), image));
   }
-  s.hash = h;
+  return h;
+}
+
+ListState describe(const ImDrawList* l, const ImDrawData* dd, int fb_h, uint64_t bytes) {
+  ListState s;
+  s.list = l;
+  s.bytes = bytes;
+  s.items.reserve(size_t(l->IdxBuffer.Size / 3));
+  const ImVec2 off = dd->DisplayPos, sc = dd->FramebufferScale;
+  const auto pixels = [&](float x0, float y0, float x1, float y1) {
+    return Rect{int(std::floor((x0 - off.x) * sc.x)), int(std::floor((y0 - off.y) * sc.y)),
+                int(std::ceil((x1 - off.x) * sc.x)), int(std::ceil((y1 - off.y) * sc.y))};
+  };
+  uint64_t h = 0;
+  for (const ImDrawCmd& c : l->CmdBuffer) {
+    int gl_box[4];
+    if (c.UserCallback && !gfx::image_command(c, nullptr, nullptr)) continue;  // ResetRenderState
+    if (!gfx::scissor_box(c, *dd, gl_box)) continue;                         // clipped to nothing
+    const Rect clip{gl_box[0], fb_h - (gl_box[1] + gl_box[3]), gl_box[0] + gl_box[2], fb_h - gl_box[1]};
+    const uint64_t cmd_key = mix(mix(uint64_t(uint32_t(clip.x0)) << 32 | uint32_t(clip.y0),
+                                     uint64_t(uint32_t(clip.x1)) << 32 | uint32_t(clip.y1)),
+                                 uint64_t(uintptr_t(c.TextureId)));
+    if (c.UserCallback) {
+      Item it;
+      ImVec4 r;
+      gfx::image_command(c, &it.key, &r);
+      it.key = mix(it.key, cmd_key);
+      it.box = pixels(r.x, r.y, r.z, r.w).cut(clip);
+      s.items.push_back(it);
+      continue;
+    }
+    for (unsigned e = 0; e + 2 < c.ElemCount; e += 3) {
+      const ImDrawVert* v[3];
+      for (int k = 0; k < 3; ++k) v[k] = &l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + e + unsigned(k))])];
+      Item it;
+      it.key = cmd_key;
+      for (int k = 0; k < 3; ++k) it.key = hash_bytes(it.key, v[k], sizeof(ImDrawVert));
+      const float x0 = std::min({v[0]->pos.x, v[1]->pos.x, v[2]->pos.x}), x1 = std::max({v[0]->pos.x, v[1]->pos.x, v[2]->pos.x});
+      const float y0 = std::min({v[0]->pos.y, v[1]->pos.y, v[2]->pos.y}), y1 = std::max({v[0]->pos.y, v[1]->pos.y, v[2]->pos.y});
+      it.box = pixels(x0, y0, x1, y1).cut(clip);
+      s.items.push_back(it);
+    }
+  }
+  for (Item& it : s.items) {
+    if (it.box.empty()) it.box = Rect{};  // draws no pixel
+    h = mix(h, it.key);
+    s.box.unite(it.box);
+  }
+  s.hash = mix(h, s.items.size());
   return s;
+}
+
+// The pixels that may differ between two versions of a list: what the items between the longest
+// common beginning and the longest common end cover, before and after. (Outside that, every
+// pixel is drawn by the same items in the same order.)
+Rect changed(const ListState& before, const ListState& after) {
+  const std::vector<Item>& a = before.items;
+  const std::vector<Item>& b = after.items;
+  size_t head = 0;
+  while (head < a.size() && head < b.size() && a[head].key == b[head].key) ++head;
+  size_t tail = 0;
+  while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail].key == b[b.size() - 1 - tail].key)
+    ++tail;
+  Rect r;
+  for (size_t i = head; i < a.size() - tail; ++i) r.unite(a[i].box);
+  for (size_t i = head; i < b.size() - tail; ++i) r.unite(b[i].box);
+  return r;
 }
 
 // Appends the parts of `a` outside `b` to `out` (up to four rectangles).
@@ -172,16 +216,14 @@ std::vector<Rect> dirty_regions(const std::vector<ListState>& cur, int fb_w, int
     }
     const ListState& p = prev[it->second];
     still[it->second] = true;
-    if (static_cast<long long>(it->second) < last) full = true;  // windows changed order  // windows changed order
+    if (static_cast<long long>(it->second) < last) full = true;  // windows changed order
     last = static_cast<long long>(it->second);
-    if (p.hash != s.hash || p.box != s.box) {
-      dirty.push_back(p.box);
-      dirty.push_back(s.box);
-    }
+    if (p.hash != s.hash) dirty.push_back(changed(p, s));
   }
   for (size_t i = 0; i < prev.size(); ++i)
     if (!still[i]) dirty.push_back(prev[i].box);
   if (full) return {};
+  for (Rect& r : dirty) r = r.cut(Rect{0, 0, fb_w, fb_h});
   dirty.erase(std::remove_if(dirty.begin(), dirty.end(), [](const Rect& r) { return r.empty(); }), dirty.end());
 
   // Cut the rectangles into disjoint ones (each pixel is then drawn once): each keeps only the
@@ -318,7 +360,20 @@ void frame(ImDrawData* dd) {
   bool full = full_next || kept.w != fb_w || kept.h != fb_h;
   kept.resize(fb_w, fb_h);
   std::vector<ListState> cur;
-  for (int i = 0; i < dd->CmdListsCount; ++i) cur.push_back(describe(dd->CmdLists[i], dd, fb_w, fb_h));
+  std::unordered_map<const ImDrawList*, ListState*> before;
+  if (!full)
+    for (ListState& p : prev) before[p.list] = &p;
+  for (int i = 0; i < dd->CmdListsCount; ++i) {
+    const ImDrawList* l = dd->CmdLists[i];
+    const uint64_t bytes = list_bytes(l);
+    auto it = before.find(l);
+    if (it != before.end() && it->second->bytes == bytes) {
+      ListState same = *it->second;  // unchanged: its items as they were
+      cur.push_back(std::move(same));
+    } else {
+      cur.push_back(describe(l, dd, fb_h, bytes));
+    }
+  }
   std::vector<Rect> regions;
   if (!full) regions = dirty_regions(cur, fb_w, fb_h, full);
   prev = std::move(cur);
