@@ -3,10 +3,12 @@
 // Without a GPU (software GL, as in headless Chromium or a GPU-less laptop) every pixel drawn is
 // CPU time taken from the trainer: the page's windows cover the screen about twice over, and a
 // full redraw of a 1280×800 page costs the rasteriser ~40 ms. So the frame is kept in a
-// framebuffer of our own; each frame, the draw lists (one per window) whose contents changed
-// mark their rectangles dirty, and only those rectangles are cleared and drawn again — with every
-// window that touches them, in order, so the pixels are those of a full redraw. The kept frame is
-// then copied to the screen. A frame with nothing changed draws nothing.
+// framebuffer of our own. Each frame, every draw list (one per window) is compared with the
+// last frame's, triangle by triangle and image by image in draw order; the pixels of what lies
+// between their longest common beginning and longest common end (before and after) are cleared
+// and drawn again — by every command of every window, each cut to those rectangles, so each
+// pixel gets exactly the draws of a full redraw. The kept frame is then copied to the screen. A
+// frame with nothing changed draws nothing; a mostly changed one is drawn whole.
 //
 //   present::frame(ImGui::GetDrawData());   // after ImGui::Render()
 //
