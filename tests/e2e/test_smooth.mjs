@@ -91,7 +91,7 @@ await runE2E('smooth', async (app) => {
   // while drawing; before partial redraws: ~20 ms / ~120 ms) and reports the gap;
   // DAE_SMOOTH_STRICT=1 (a machine with a GPU) asserts the targets themselves.
   const strict = process.env.DAE_SMOOTH_STRICT === '1';
-  const [mainMax, frameMax] = strict ? [8, 50] : [40, 180];
+  const [mainMax, frameMax] = strict ? [8, 50] : [40, 200];
   if (!strict && (st.main_work_ms_p95 > 8 || st.frame_ms_p95 > 50))
     console.log(`targets not met here (main p95 <= 8 ms, frame p95 <= 50 ms): software GL on ` +
                 `${os.cpus().length} cores; guarding at ${mainMax} / ${frameMax} ms`);
