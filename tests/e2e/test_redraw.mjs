@@ -1,13 +1,15 @@
 // Redrawing only what changed (web/present.h): the page keeps its frame and, each frame, draws
-// again only the rectangles of the windows whose contents changed. This checks, at moments where
+// again only what changed (the draws between the unchanged beginning and end of each window's
+// list). This checks, at moments where
 // stale pixels would show (drawing, a tooltip coming and going, a tab switch, training, a dialog),
 // that the kept frame equals a full redraw by Dear ImGui's own OpenGL backend pixel for pixel
-// (window.dae.checkRedraw()), at 1280×800 and at 853×533 with 150 % zoom (fractional pixels);
+// (window.dae.checkRedraw()), at 1280×800, at 853×533 with 150 % zoom (fractional pixels) and
+// at a phone's 390×844 with 3 pixels per point;
 // and that while the user draws only a part of the screen is drawn again.
 //   node tests/e2e/test_redraw.mjs [--site build/wasm/site]
 
 import { runE2E } from './harness.mjs';
-import { assert, waitFor, frames, rectOf, clickWidget, parkMouse, timer } from './util.mjs';
+import { assert, waitFor, frames, rectOf, clickWidget, parkMouse, timer, dialogTitle } from './util.mjs';
 
 const t = timer();
 
@@ -87,9 +89,21 @@ async function scenario(app, label) {
   await page.evaluate(() => window.dae.stop());
   await waitFor(page, () => !window.dae.status().training, null, { timeout: 30000, what: 'the run to stop' });
   await check(page, `${label}: run stopped`);
+
+  // A dialog dims the page, and goes (Cancel keeps the run).
+  await clickWidget(page, 'tab_experiments');
+  await clickWidget(page, 'run_1');
+  await clickWidget(page, 'delete_run');
+  assert.equal(await dialogTitle(page), 'Delete run #1?');
+  await check(page, `${label}: dialog`);
+  await clickWidget(page, 'confirm_2');  // Cancel
+  assert.equal(await dialogTitle(page), null, 'Cancel did not close the dialog');
+  await check(page, `${label}: dialog closed`);
   t.step(label);
 }
 
 await runE2E('redraw', async (app) => scenario(app, '1280×800'));
 await runE2E('redraw', async (app) => scenario(app, '853×533 @150 %'),
              { options: { width: 853, height: 533, deviceScaleFactor: 1.5 } });
+await runE2E('redraw', async (app) => scenario(app, '390×844 @300 %'),
+             { options: { width: 390, height: 844, deviceScaleFactor: 3 } });
