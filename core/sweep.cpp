@@ -367,6 +367,16 @@ std::string kind_of(const Noise& n) { return n.kind == Noise::SaltPepper ? "sp" 
 
 std::string title(const SweepPlan& plan, const std::string& what) { return plan.name.empty() ? what : plan.name + ": " + what; }
 
+// The noisy input's line is gray (palette 7); the k-th model's line takes the other hues in
+// turn, dashed in their second round, so up to 18 lines stay apart and none looks like the input.
+constexpr int kNoisyColor = 7;
+void model_style(Series& s, size_t k) {
+  static const int hues[] = {0, 1, 2, 3, 4, 5, 6, 8, 9};
+  const size_t n = sizeof hues / sizeof hues[0];
+  s.color = hues[k % n];
+  s.dashed = (k / n) % 2 == 1;
+}
+
 // The label of run i without `drop` (its group along one key), "" when nothing else varies.
 std::string group_label(const SweepPlan& plan, const ResolvedRun& r, const std::vector<std::string>& keys,
                         const std::set<std::string>& drop) {
@@ -464,7 +474,8 @@ PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
     Series mean, points;
     mean.label = g.empty() ? "denoised" : g;
     if (seeds) mean.label += " (mean of seeds)";
-    mean.color = points.color = int(gi % palette().size());
+    model_style(mean, gi);
+    points.color = mean.color;
     points.line = false;
     for (const auto& [x, ys] : psnr[g]) {
       double m = 0;
@@ -484,7 +495,7 @@ PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
     for (const auto& [ds, by_x] : base) {
       Series noisy;
       noisy.label = "noisy input" + (base.size() > 1 ? " (" + ds + ")" : std::string());
-      noisy.color = 7;  // gray
+      noisy.color = kNoisyColor;
       noisy.dashed = true;
       noisy.markers = false;
       for (const auto& [x, ys] : by_x) {
@@ -521,14 +532,14 @@ PlotSpec cross_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& run
       n.y.push_back(e.result.noisy.psnr);
     }
   }
-  int color = 0;
+  size_t k = 0;
   for (auto& [i, s] : by_run) {
-    s.color = color++ % int(palette().size());
+    model_style(s, k++);
     p.series.push_back(s);
   }
   for (auto& [ds, n] : noisy) {
     n.label = "noisy input" + (noisy.size() > 1 ? " (" + ds + ")" : std::string());
-    n.color = 7;  // gray
+    n.color = kNoisyColor;
     n.dashed = true;
     n.markers = false;
     p.series.push_back(n);

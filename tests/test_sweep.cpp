@@ -276,6 +276,48 @@ TEST(SweepRun, TablesQuoteAndFiguresFollowTheRuns) {
   EXPECT_FALSE(p.series[1].line);
 }
 
+// The cross-noise figure: one line per model, told apart beyond the palette's hues, none in the
+// noisy input's gray.
+TEST(SweepRun, CrossNoiseFigureKeepsElevenModelsApart) {
+  const dae::Dataset ds = tiny_dataset();
+  const SweepPlan plan = plan_of(R"({"settings": {"dataset": "tiny", "arch": "conv1:sigmoid", "epochs": 1},
+                                     "axes": {"seed": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}})");
+  const auto planned = dae::expand(plan, dae::TrainConfig());
+  ASSERT_EQ(planned.size(), 11u);
+  std::vector<dae::ResolvedRun> runs;
+  std::vector<std::optional<dae::RunResult>> results;
+  std::vector<dae::CrossEval> evals;
+  for (size_t i = 0; i < planned.size(); ++i) {
+    runs.push_back(dae::resolve_run(planned[i], ds, dae::dataset_fingerprint(ds)));
+    dae::RunResult r;
+    r.history = {{1, 0.5, 0.4, 10.0 + double(i), 0.3, 0.1}};
+    r.noisy = {0.8, 9.5, 0.2};
+    results.emplace_back(r);
+    for (float amount : {0.1f, 0.5f}) {
+      dae::CrossEval e;
+      e.run = i;
+      e.noise = dae::Noise::parse("gaussian:" + std::to_string(amount));
+      e.result.psnr = 15 + double(i) - 5 * amount;
+      e.result.noisy.psnr = 20 - 20 * amount;
+      evals.push_back(e);
+    }
+  }
+  const auto figs = dae::sweep_figures(plan, runs, results, evals);
+  const auto fig = std::find_if(figs.begin(), figs.end(), [](const auto& f) { return f.first == "cross_noise_gaussian.png"; });
+  ASSERT_NE(fig, figs.end());
+  const auto& series = fig->second.series;
+  ASSERT_EQ(series.size(), 12u);  // 11 models and the noisy input
+  EXPECT_EQ(series.back().label, "noisy input");
+  EXPECT_EQ(series.back().color, 7);
+  EXPECT_TRUE(series.back().dashed);
+  std::set<std::pair<int, bool>> styles;
+  for (size_t i = 0; i + 1 < series.size(); ++i) {
+    EXPECT_NE(series[i].color, 7) << series[i].label;
+    styles.insert({series[i].color, series[i].dashed});
+  }
+  EXPECT_EQ(styles.size(), 11u);
+}
+
 // The study's plans (docs/study) are valid: they parse, expand to the runs their README
 // counts, and every architecture in them builds for both datasets' image sizes.
 TEST(StudyPlans, ParseExpandAndBuild) {

@@ -66,6 +66,7 @@ await runE2E('first_visit', async (app, { tmp }) => {
                     [want, side], { timeout: 30000, what: `the bundled ${want} model` });
       st = await status();
       assert.match(st.model.description, new RegExp(`on ${want}`));
+      await frames(page, 2);  // the model arrived between frames: the pad follows in the next one
       const p = await page.evaluate(() => window.dae.drawPanel());
       assert.equal(p.drawn.length, side * side, `the Draw pad is not ${side}×${side}`);
       console.log(`dataset ${want} chosen: ${st.model.description}`);

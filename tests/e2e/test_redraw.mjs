@@ -9,7 +9,7 @@
 //   node tests/e2e/test_redraw.mjs [--site build/wasm/site]
 
 import { runE2E } from './harness.mjs';
-import { assert, waitFor, frames, rectOf, clickWidget, parkMouse, timer, dialogTitle } from './util.mjs';
+import { assert, waitFor, frames, rectOf, clickWidget, parkMouse, timer, dialogTitle, drawStrokes } from './util.mjs';
 
 const t = timer();
 
@@ -23,21 +23,6 @@ async function check(page, what) {
   return r;
 }
 
-async function strokes(page, seconds) {
-  const c = await page.evaluate(() => window.dae.drawCanvasRect());
-  const t0 = Date.now();
-  for (let k = 0; Date.now() - t0 < seconds * 1000; k++) {
-    const row = 0.2 + 0.6 * ((k % 5) / 4);
-    await page.mouse.move(c.x + c.width * 0.15, c.y + c.height * row);
-    await page.mouse.down();
-    for (let s = 1; s <= 12; s++) {
-      await page.mouse.move(c.x + c.width * (0.15 + 0.06 * s), c.y + c.height * row);
-      await page.waitForTimeout(16);
-    }
-    await page.mouse.up();
-  }
-}
-
 async function scenario(app, label) {
   const page = app.page;
   const redraw = () => page.evaluate(() => window.dae.status().redraw);
@@ -48,7 +33,7 @@ async function scenario(app, label) {
 
   // Drawing: only a part of the screen is drawn again, and it is the same as a full redraw.
   const a = await redraw();
-  await strokes(page, 3);
+  await drawStrokes(page, 3);
   const b = await check(page, `${label}: after drawing`);
   const partial = b.partial - a.partial, drawn = partial + b.full - a.full;
   const area = (b.drawn_area - a.drawn_area) / drawn;
@@ -84,7 +69,7 @@ async function scenario(app, label) {
                                                seed: 3, threads: 2 }));
   await waitFor(page, () => window.dae.status().step >= 2, null, { timeout: 60000, what: 'the run to start' });
   await check(page, `${label}: training`);
-  await strokes(page, 1.5);
+  await drawStrokes(page, 1.5);
   await check(page, `${label}: training and drawing`);
   await page.evaluate(() => window.dae.stop());
   await waitFor(page, () => !window.dae.status().training, null, { timeout: 30000, what: 'the run to stop' });

@@ -11,7 +11,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, parkMouse, timer } from './util.mjs';
+import { assert, waitFor, parkMouse, timer, drawStrokes } from './util.mjs';
 
 const DRAW_SECONDS = 8;
 
@@ -24,7 +24,6 @@ await runE2E('smooth', async (app) => {
   // Steps done so far in the whole run (an epoch boundary during the measurement resets `step`).
   const done = (s) => s.epoch * s.steps + s.step;
   const stepsBefore = done(await page.evaluate(() => window.dae.status()));
-  const canvas = await page.evaluate(() => window.dae.drawCanvasRect());
 
   // The page's own view of the frames: requestAnimationFrame intervals while drawing.
   await page.evaluate(() => {
@@ -39,21 +38,7 @@ await runE2E('smooth', async (app) => {
   });
 
   // Draw: strokes across the canvas, as a person does (about 60 pointer moves a second).
-  const t0 = Date.now();
-  let strokes = 0, moves = 0;
-  while (Date.now() - t0 < DRAW_SECONDS * 1000) {
-    const row = 0.2 + 0.6 * ((strokes % 7) / 6);
-    await page.mouse.move(canvas.x + canvas.width * 0.15, canvas.y + canvas.height * row);
-    await page.mouse.down();
-    for (let s = 1; s <= 20; s++) {
-      await page.mouse.move(canvas.x + canvas.width * (0.15 + 0.035 * s), canvas.y + canvas.height * row);
-      await page.waitForTimeout(16);
-      moves++;
-    }
-    await page.mouse.up();
-    strokes++;
-    if (strokes % 7 === 0) await page.evaluate(() => window.dae.clearDrawing());
-  }
+  const { strokes, moves } = await drawStrokes(page, DRAW_SECONDS);
   const st = await page.evaluate(() => window.dae.status());
   const draw = await page.evaluate(() => {
     const d = window.dae.drawPanel();

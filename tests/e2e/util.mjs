@@ -62,6 +62,31 @@ export async function clickWidget(page, id) {
   return r;
 }
 
+/**
+ * Draws on the Draw pad with the real mouse for `seconds`, as a person does: horizontal strokes
+ * of 20 moves ~16 ms apart (about 60 pointer moves a second) on 7 rows in turn, the pad cleared
+ * after every 7 strokes. Resolves to { strokes, moves }.
+ */
+export async function drawStrokes(page, seconds) {
+  const c = await page.evaluate(() => window.dae.drawCanvasRect());
+  const t0 = Date.now();
+  let strokes = 0, moves = 0;
+  while (Date.now() - t0 < seconds * 1000) {
+    const row = 0.2 + 0.6 * ((strokes % 7) / 6);
+    await page.mouse.move(c.x + c.width * 0.15, c.y + c.height * row);
+    await page.mouse.down();
+    for (let s = 1; s <= 20; s++) {
+      await page.mouse.move(c.x + c.width * (0.15 + 0.035 * s), c.y + c.height * row);
+      await page.waitForTimeout(16);
+      moves++;
+    }
+    await page.mouse.up();
+    strokes++;
+    if (strokes % 7 === 0) await page.evaluate(() => window.dae.clearDrawing());
+  }
+  return { strokes, moves };
+}
+
 /** A place to park the pointer where it hovers nothing (the header's empty middle). */
 export async function parkMouse(page) {
   await page.mouse.move(700, 18);
