@@ -23,7 +23,6 @@ struct Rect {
   bool empty() const { return x1 <= x0 || y1 <= y0; }
   long long area() const { return empty() ? 0 : (long long)(x1 - x0) * (y1 - y0); }
   bool overlaps(const Rect& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
-  bool contains(const Rect& o) const { return o.x0 >= x0 && o.x1 <= x1 && o.y0 >= y0 && o.y1 <= y1; }
   void unite(const Rect& o) {
     if (o.empty()) return;
     if (empty()) {
@@ -35,7 +34,6 @@ struct Rect {
   Rect cut(const Rect& o) const {
     return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
   }
-  bool operator!=(const Rect& o) const { return x0 != o.x0 || y0 != o.y0 || x1 != o.x1 || y1 != o.y1; }
 };
 
 // What a draw list draws, in order: its triangles and images, each with a hash of everything
@@ -241,7 +239,7 @@ std::vector<Rect> dirty_regions(const std::vector<ListState>& cur, int fb_w, int
   dirty.swap(disjoint);
   long long area = 0;
   for (const Rect& r : dirty) area += r.area();
-  if (area * 10 > (long long)fb_w * fb_h * 7) full = true;  // mostly dirty: one pass is cheaper  // mostly dirty: one pass is cheaper
+  if (area * 10 > (long long)fb_w * fb_h * 7) full = true;  // mostly dirty: one pass is cheaper
   return full ? std::vector<Rect>{} : dirty;
 }
 
@@ -338,7 +336,7 @@ struct UiRenderer {
   }
 };
 UiRenderer ui;
-bool ui_ready = false;
+int ui_ready = 0;  // 0 not tried yet, 1 ready, -1 its shaders failed
 
 }  // namespace
 
@@ -347,7 +345,6 @@ void set_clear_color(float r, float g, float b) {
   full_next = true;
 }
 
-void force_full() { full_next = true; }
 void request_check() { check_next = true; }
 const Stats& stats() { return st; }
 
@@ -383,7 +380,19 @@ void frame(ImDrawData* dd) {
     ++st.skipped;  // the screen keeps the last frame
     return;
   }
-  if (!ui_ready && !(ui_ready = ui.init())) return;
+  if (ui_ready == 0) ui_ready = ui.init() ? 1 : -1;
+  if (ui_ready < 0) {  // no shaders of our own: Dear ImGui's backend draws every frame whole
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glViewport(0, 0, fb_w, fb_h);
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    ++st.full;
+    st.drawn_area += 1;
+    full_next = true;
+    return;
+  }
   if (full) regions = {Rect{0, 0, fb_w, fb_h}};
   glBindFramebuffer(GL_FRAMEBUFFER, kept.fbo);
   glViewport(0, 0, fb_w, fb_h);

@@ -12,9 +12,9 @@
 //
 //   present::frame(ImGui::GetDrawData());   // after ImGui::Render()
 //
-// The plain reference is a full redraw: present::force_full() makes the next frame one, and
-// present::request_check() makes the next frame also draw in full into a second framebuffer and
-// count the pixels where the two differ (window.dae.checkRedraw(); e2e_redraw asserts 0).
+// The plain reference is a full redraw by Dear ImGui's own OpenGL backend: present::request_check()
+// makes the next frame also draw that into a second framebuffer and count the pixels where the
+// two differ (window.dae.checkRedraw(); e2e_redraw asserts 0).
 #pragma once
 #include <cstdint>
 
@@ -37,7 +37,6 @@ struct Stats {
 void set_clear_color(float r, float g, float b);
 // Draws this frame (see the top). `dd` is ImGui's draw data after ImGui::Render().
 void frame(ImDrawData* dd);
-void force_full();
 void request_check();
 const Stats& stats();
 
