@@ -34,6 +34,11 @@ struct Rect {
   Rect cut(const Rect& o) const {
     return {std::max(x0, o.x0), std::max(y0, o.y0), std::min(x1, o.x1), std::min(y1, o.y1)};
   }
+  // GL's scissor boxes {x, y, w, h} count rows from the bottom of a framebuffer fb_h high.
+  static Rect from_gl(const int box[4], int fb_h) {
+    return {box[0], fb_h - (box[1] + box[3]), box[0] + box[2], fb_h - box[1]};
+  }
+  void to_gl(int fb_h, int box[4]) const { box[0] = x0, box[1] = fb_h - y1, box[2] = x1 - x0, box[3] = y1 - y0; }
 };
 
 // What a draw list draws, in order: its triangles and images, each with a hash of everything
@@ -135,7 +140,7 @@ ListState describe(const ImDrawList* l, const ImDrawData* dd, int fb_h, uint64_t
     int gl_box[4];
     if (c.UserCallback && !gfx::image_command(c, nullptr, nullptr)) continue;  // ResetRenderState
     if (!gfx::scissor_box(c, *dd, gl_box)) continue;                         // clipped to nothing
-    const Rect clip{gl_box[0], fb_h - (gl_box[1] + gl_box[3]), gl_box[0] + gl_box[2], fb_h - gl_box[1]};
+    const Rect clip = Rect::from_gl(gl_box, fb_h);
     const uint64_t cmd_key = mix(mix(uint64_t(uint32_t(clip.x0)) << 32 | uint32_t(clip.y0),
                                      uint64_t(uint32_t(clip.x1)) << 32 | uint32_t(clip.y1)),
                                  uint64_t(uintptr_t(c.TextureId)));
@@ -244,8 +249,10 @@ std::vector<Rect> dirty_regions(const std::vector<ListState>& cur, int fb_w, int
 }
 
 void clear(const Rect& r, int fb_h) {
+  int box[4];
+  r.to_gl(fb_h, box);
   glEnable(GL_SCISSOR_TEST);
-  glScissor(r.x0, fb_h - r.y1, r.x1 - r.x0, r.y1 - r.y0);  // GL counts rows from the bottom
+  glScissor(box[0], box[1], box[2], box[3]);
   glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
   glClear(GL_COLOR_BUFFER_BIT);
 }
@@ -308,11 +315,12 @@ struct UiRenderer {
         if (c.UserCallback && !image) continue;  // ResetRenderState: the state is set per image below
         int box[4];
         if (!gfx::scissor_box(c, dd, box)) continue;
-        const Rect sc{box[0], fb_h - (box[1] + box[3]), box[0] + box[2], fb_h - box[1]};
+        const Rect sc = Rect::from_gl(box, fb_h);
         for (const Rect& r : regions) {
           const Rect x = sc.cut(r);
           if (x.empty()) continue;
-          const int cut[4] = {x.x0, fb_h - x.y1, x.x1 - x.x0, x.y1 - x.y0};
+          int cut[4];
+          x.to_gl(fb_h, cut);
           if (image) {
             gfx::draw_image(c, dd, cut);
             state(dd);
@@ -335,6 +343,17 @@ struct UiRenderer {
     glDisable(GL_SCISSOR_TEST);
   }
 };
+// The whole frame by Dear ImGui's own OpenGL backend into framebuffer `fbo` (0: the screen).
+void draw_with_backend(ImDrawData* dd, GLuint fbo, int fb_w, int fb_h) {
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+  glViewport(0, 0, fb_w, fb_h);
+  glDisable(GL_SCISSOR_TEST);
+  glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(dd);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
 UiRenderer ui;
 int ui_ready = 0;  // 0 not tried yet, 1 ready, -1 its shaders failed
 
@@ -382,12 +401,7 @@ void frame(ImDrawData* dd) {
   }
   if (ui_ready == 0) ui_ready = ui.init() ? 1 : -1;
   if (ui_ready < 0) {  // no shaders of our own: Dear ImGui's backend draws every frame whole
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glViewport(0, 0, fb_w, fb_h);
-    glDisable(GL_SCISSOR_TEST);
-    glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    draw_with_backend(dd, 0, fb_w, fb_h);
     ++st.full;
     st.drawn_area += 1;
     full_next = true;
@@ -410,13 +424,7 @@ void frame(ImDrawData* dd) {
   if (check_next) {  // the reference: Dear ImGui's own OpenGL backend, the whole frame
     check_next = false;
     reference.resize(fb_w, fb_h);
-    glBindFramebuffer(GL_FRAMEBUFFER, reference.fbo);
-    glViewport(0, 0, fb_w, fb_h);
-    glDisable(GL_SCISSOR_TEST);
-    glClearColor(clear_rgb[0], clear_rgb[1], clear_rgb[2], 1.f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(dd);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    draw_with_backend(dd, reference.fbo, fb_w, fb_h);
     const std::vector<uint8_t> a = kept.read(), b = reference.read();
     int64_t differing = 0;
     for (size_t i = 0; i < a.size(); i += 4)
