@@ -2,7 +2,7 @@
 # How fast the page trains: headless Chromium with 1 and 2 trainer threads against
 # `node build/wasm/dae.js bench --threads 2`, interleaved (bench/page.mjs). Builds the wasm
 # preset first unless --no-build. Run it on a quiet machine (not while building or testing).
-#   bench/page.sh [--no-build] [--rounds N] [--train N]
+#   bench/page.sh [--no-build] [--rounds N] [--train N] [--epochs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = --no-build ]; then shift; else

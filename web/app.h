@@ -286,6 +286,11 @@ void js_load_pretrained(App& a, const std::string& dataset);  // models/seed-<da
 void js_pick_file(const char* kind);                    // "model" | "zip" | "folder"
 void js_download(const std::string& file, const char* mime, const void* data, size_t n);
 void js_set_unsaved_warning(bool on);                   // beforeunload: models that exist nowhere else
+// The screen kept between frames (present.h): asked for before the GL context is made; whether
+// the context keeps it; whether the canvas's size was set (its pixels cleared) since last asked.
+void js_keep_screen();
+bool js_screen_kept();
+bool js_take_screen_reset();
 void js_wake();                                         // leave the idle loop timing
 void js_redraw();  // draw the next frame (state changed), without counting as input
 void maybe_autosave(App& a);

@@ -93,6 +93,10 @@ void js_set_unsaved_warning(bool on) {
   EM_ASM({ Module.daeJS.setUnsavedWarning(!!$0); }, on ? 1 : 0);
 }
 
+void js_keep_screen() { EM_ASM({ Module.daeJS.keepScreen(); }); }
+bool js_screen_kept() { return EM_ASM_INT({ return Module.daeJS.screenKept() ? 1 : 0; }) != 0; }
+bool js_take_screen_reset() { return EM_ASM_INT({ return Module.daeJS.takeScreenReset() ? 1 : 0; }) != 0; }
+
 void download_current_model(App& a) {
   try {
     const std::vector<uint8_t> bytes = a.s.model_file();
@@ -388,7 +392,7 @@ std::string status_json(App& a) {
   const present::Stats& ps = present::stats();
   j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
                  {"drawn_area", ps.drawn_area}, {"checks", ps.checks},
-                 {"check_differing", ps.check_differing}};
+                 {"check_differing", ps.check_differing}, {"screen_kept", ps.screen_kept}};
   j["fps"] = double(a.t.render_times.size()) / 3.0;
   j["rendered_frames"] = a.t.rendered;
   j["idle"] = a.t.idle;

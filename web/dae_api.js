@@ -4,11 +4,12 @@
 //               worker may grow the memory and leave this thread's views stale;
 //   Module.daeJS — what the C++ app calls: fonts, data packs, pretrained models, file pickers
 //               (imports written into MEMFS), downloads, IndexedDB sync, the clipboard, the
-//               warning before closing with unsaved models;
+//               warning before closing with unsaved models, the screen kept between frames;
 //   window.dae — the automation contract tests use (status, train, denoise, rectangles, …), on
 //               the C functions of web/bridge.cpp: JSON and bytes in, malloc'ed results out.
 /* global Module, FS, IDBFS, HEAPU8, HEAPF32, HEAP32, _malloc, _free, UTF8ToString, stringToUTF8,
-   lengthBytesUTF8, ENVIRONMENT_IS_PTHREAD, GROWABLE_HEAP_U8, wasmMemory, updateGlobalBufferAndViews */
+   lengthBytesUTF8, ENVIRONMENT_IS_PTHREAD, GROWABLE_HEAP_U8, wasmMemory, updateGlobalBufferAndViews, EGL,
+   GLctx */
 (function () {
   'use strict';
   if (typeof ENVIRONMENT_IS_PTHREAD !== 'undefined' && ENVIRONMENT_IS_PTHREAD) return;  // a worker thread
@@ -397,8 +398,32 @@
     }).catch(function (e) { console.warn('dae: datasets.json: ' + e); });
   }
 
+  // The screen kept between frames (present.h draws only what changed, straight onto it):
+  // asks for preserveDrawingBuffer before SDL creates the WebGL context, and notes every time
+  // the canvas's size is set — even to the same size, which clears the kept pixels (SDL sets it
+  // on every window resize event). Returns whether the context keeps its buffer.
+  var screenReset = false;
+  function keepScreen() {
+    var canvas = Module.canvas;
+    ['width', 'height'].forEach(function (prop) {
+      var d = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, prop);
+      Object.defineProperty(canvas, prop, {
+        configurable: true,
+        get: function () { return d.get.call(this); },
+        set: function (v) { screenReset = true; d.set.call(this, v); },
+      });
+    });
+    if (typeof EGL !== 'undefined') EGL.contextAttributes.preserveDrawingBuffer = true;
+  }
+  function screenKept() {
+    var gl = typeof GLctx !== 'undefined' ? GLctx : null;
+    return !!(gl && gl.getContextAttributes() && gl.getContextAttributes().preserveDrawingBuffer);
+  }
+
   var copied = '';
   Module.daeJS = {
+    keepScreen: keepScreen, screenKept: screenKept,
+    takeScreenReset: function () { var r = screenReset; screenReset = false; return r; },
     start: start, loadPack: loadPack, loadPretrained: loadPretrained, pickFile: pickFile, download: download,
     syncPersist: syncPersist,
     setUnsavedWarning: function (on) { unsavedWarning = !!on; },

@@ -582,7 +582,8 @@ void frame() {
   ImGui::Render();
   stats.build = lap();
 
-  present::frame(ImGui::GetDrawData());  // only what changed (present.h)
+  if (js_take_screen_reset()) present::redraw_all();  // the canvas was sized: its pixels are gone
+  present::frame(ImGui::GetDrawData());                // only what changed (present.h)
   SDL_GL_SwapWindow(window);
   stats.gl = lap();
   a.t.last_render = a.t.now;
@@ -668,6 +669,7 @@ int main() {
     std::printf("SDL_CreateWindow: %s\n", SDL_GetError());
     return 1;
   }
+  js_keep_screen();  // before the context: present.h draws only what changed, onto the screen
   gl_context = SDL_GL_CreateContext(window);
   if (!gl_context) {
     std::printf("SDL_GL_CreateContext: %s\n", SDL_GetError());
@@ -689,6 +691,7 @@ int main() {
   io.SetClipboardTextFn = [](void*, const char* text) { set_clipboard(text); };
   io.GetClipboardTextFn = [](void*) { return last_copied().c_str(); };
   present::set_clear_color(0.086f, 0.094f, 0.114f);
+  present::set_screen_kept(js_screen_kept());
   if (!gfx::init()) std::printf("image shaders unavailable: images will not be drawn\n");
 
   select_preset(a, "seed");

@@ -77,19 +77,21 @@ struct Target {
     w = width;
     h = height;
   }
-  std::vector<uint8_t> read() const {
-    std::vector<uint8_t> px(size_t(w) * h * 4);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-    glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    return px;
-  }
 };
 
-Target kept, reference;
+std::vector<uint8_t> read_pixels(GLuint fbo, int w, int h) {
+  std::vector<uint8_t> px(size_t(w) * h * 4);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+  glPixelStorei(GL_PACK_ALIGNMENT, 4);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  return px;
+}
+
+Target kept, reference;  // kept: the last frame, unless the screen keeps it (screen_kept)
 std::vector<ListState> prev;
-bool full_next = true, check_next = false;
+bool full_next = true, check_next = false, screen_kept = false;
+int last_w = 0, last_h = 0;  // the framebuffer's size last frame
 float clear_rgb[3] = {0, 0, 0};
 Stats st;
 
@@ -364,6 +366,13 @@ void set_clear_color(float r, float g, float b) {
   full_next = true;
 }
 
+void set_screen_kept(bool on) {
+  screen_kept = st.screen_kept = on;
+  full_next = true;
+}
+
+void redraw_all() { full_next = true; }
+
 void request_check() { check_next = true; }
 const Stats& stats() { return st; }
 
@@ -373,8 +382,10 @@ void frame(ImDrawData* dd) {
   const int fb_w = int(dd->DisplaySize.x * dd->FramebufferScale.x), fb_h = int(dd->DisplaySize.y * dd->FramebufferScale.y);
   if (fb_w <= 0 || fb_h <= 0) return;
   ++st.frames;
-  bool full = full_next || kept.w != fb_w || kept.h != fb_h;
-  kept.resize(fb_w, fb_h);
+  bool full = full_next || fb_w != last_w || fb_h != last_h;
+  last_w = fb_w, last_h = fb_h;
+  if (!screen_kept) kept.resize(fb_w, fb_h);
+  const GLuint target = screen_kept ? 0 : kept.fbo;
   std::vector<ListState> cur;
   std::unordered_map<const ImDrawList*, ListState*> before;
   if (!full)
@@ -408,24 +419,25 @@ void frame(ImDrawData* dd) {
     return;
   }
   if (full) regions = {Rect{0, 0, fb_w, fb_h}};
-  glBindFramebuffer(GL_FRAMEBUFFER, kept.fbo);
+  glBindFramebuffer(GL_FRAMEBUFFER, target);
   glViewport(0, 0, fb_w, fb_h);
   ui.draw(*dd, regions, fb_h);
   for (const Rect& r : regions) st.drawn_area += double(r.area()) / (double(fb_w) * fb_h);
   ++(full ? st.full : regions.empty() ? st.skipped : st.partial);
 
-  // The kept frame to the screen (the screen's own buffer is not kept between frames).
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, kept.fbo);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
-  glDisable(GL_SCISSOR_TEST);
-  glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  if (!screen_kept) {  // the kept frame to the screen (whose own buffer is not kept)
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, kept.fbo);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    glDisable(GL_SCISSOR_TEST);
+    glBlitFramebuffer(0, 0, fb_w, fb_h, 0, 0, fb_w, fb_h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  }
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
 
   if (check_next) {  // the reference: Dear ImGui's own OpenGL backend, the whole frame
     check_next = false;
     reference.resize(fb_w, fb_h);
     draw_with_backend(dd, reference.fbo, fb_w, fb_h);
-    const std::vector<uint8_t> a = kept.read(), b = reference.read();
+    const std::vector<uint8_t> a = read_pixels(target, fb_w, fb_h), b = read_pixels(reference.fbo, fb_w, fb_h);
     int64_t differing = 0;
     for (size_t i = 0; i < a.size(); i += 4)
       differing += std::memcmp(&a[i], &b[i], 3) != 0;  // RGB: the screen has no alpha

@@ -2,13 +2,15 @@
 //
 // Without a GPU (software GL, as in headless Chromium or a GPU-less laptop) every pixel drawn is
 // CPU time taken from the trainer: the page's windows cover the screen about twice over, and a
-// full redraw of a 1280×800 page costs the rasteriser ~40 ms. So the frame is kept in a
-// framebuffer of our own. Each frame, every draw list (one per window) is compared with the
-// last frame's, triangle by triangle and image by image in draw order; the pixels of what lies
-// between their longest common beginning and longest common end (before and after) are cleared
-// and drawn again — by every command of every window, each cut to those rectangles, so each
-// pixel gets exactly the draws of a full redraw. The kept frame is then copied to the screen. A
-// frame with nothing changed draws nothing; a mostly changed one is drawn whole.
+// full redraw of a 1280×800 page costs the rasteriser ~40 ms. So the last frame is kept: on the
+// screen itself when the WebGL context keeps its buffer between frames (preserveDrawingBuffer,
+// asked for by the page), else in a framebuffer of our own that is then copied to the screen
+// (a full-screen copy, ~25 ms of software GL per frame). Each frame, every draw list (one per
+// window) is compared with the last frame's, triangle by triangle and image by image in draw
+// order; the pixels of what lies between their longest common beginning and longest common end
+// (before and after) are cleared and drawn again — by every command of every window, each cut
+// to those rectangles, so each pixel gets exactly the draws of a full redraw. A frame with
+// nothing changed draws nothing; a mostly changed one is drawn whole.
 //
 //   present::frame(ImGui::GetDrawData());   // after ImGui::Render()
 //
@@ -31,10 +33,15 @@ struct Stats {
   // The last check: -1 none yet; else the pixels that differ from a full redraw.
   int64_t check_differing = -1;
   uint64_t checks = 0;
+  bool screen_kept = false;  // the frame is kept on the screen (else in a framebuffer of ours)
 };
 
 // Clear colour of the page behind the windows.
 void set_clear_color(float r, float g, float b);
+// Whether the screen keeps its pixels between frames (then the frame is kept there).
+void set_screen_kept(bool on);
+// The next frame is drawn whole (the screen's pixels were lost: the canvas was sized).
+void redraw_all();
 // Draws this frame (see the top). `dd` is ImGui's draw data after ImGui::Render().
 void frame(ImDrawData* dd);
 void request_check();
