@@ -102,7 +102,8 @@ struct ResultsState {
   gfx::Image noisy, denoised, clean;
   uint64_t draw = 0;  // R reshuffles
   Memo<std::string> memo_input;   // which images, the model
-  Memo<uint64_t> memo_model;      // its weights (at most 2×/s while training)
+  Memo<uint64_t> memo_model;      // its weights (while training at most 2×/s; every 2 s while the
+                                  // user works the page: each row is a forward pass on its thread)
   bool collapsed = false;
 };
 
@@ -292,6 +293,8 @@ void js_keep_screen();
 bool js_screen_kept();
 bool js_take_screen_reset();
 void js_wake();                                         // leave the idle loop timing
+// The user is working the page: input within the last second, or a widget held (main.cpp).
+bool user_working(const App& a);
 void js_redraw();  // draw the next frame (state changed), without counting as input
 void maybe_autosave(App& a);
 void save_now(App& a);

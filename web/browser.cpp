@@ -386,6 +386,7 @@ std::string status_json(App& a) {
   j["simd"] = a.browser.simd;
   j["frame_ms_p95"] = a.t.stats.interval_p95();
   j["main_work_ms_p95"] = a.t.stats.main_p95();
+  j["main_work_ms_p50"] = a.t.stats.main_p50();
   dae::Json parts = dae::Json::object();
   for (const auto& [part, ms] : a.t.stats.parts_p95()) parts[part] = ms;
   j["main_work_parts_ms_p95"] = parts;

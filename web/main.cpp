@@ -458,8 +458,6 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
 }
 
 // ---- the frame -------------------------------------------------------------------------------------
-// The user is working the page: input within the last second, or a widget held.
-bool user_working(const App& a) { return a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive(); }
 
 // Whether to take the run's progress this frame. While the user works the page during a run on
 // worker threads, 4 times a second: the Training panel and the loss plot keep their pixels in
@@ -523,11 +521,14 @@ void frame() {
   }
   // Training on worker threads while nobody touches the page: 4 frames a second show the
   // progress well enough, and leave the cores (and, without a GPU, the compositor's
-  // rasterising) to the trainer. Input brings the full rate back at once, for a third of a
-  // second after the last event (hover effects; a key or a move wakes it again): a click on
-  // Train does not slow the run's first second down, which made its early ETA ~45 % high.
+  // rasterising) to the trainer; 2 a second when the run has a thread on every core (each frame
+  // then takes its time from the trainer: ~20 ms of the browser's CPU with software GL). Input
+  // brings the full rate back at once, for a third of a second after the last event (hover
+  // effects; a key or a move wakes it again): a click on Train does not slow the run's first
+  // second down, which made its early ETA ~45 % high.
+  const double alone_every = a.st.threads >= a.browser.hardware_threads ? 0.5 : 0.25;
   if (a.s.background() && a.s.training() && !input && a.t.now - a.t.last_input > 0.3 &&
-      a.t.now - a.t.last_render < 0.25 && !ImGui::IsAnyItemActive() && !a.draw.drawing) {
+      a.t.now - a.t.last_render < alone_every && !ImGui::IsAnyItemActive() && !a.draw.drawing) {
     if (progress_due(a)) take_progress(a);
     return;
   }
@@ -611,6 +612,8 @@ void frame() {
 }  // namespace
 
 App& the() { return *g_app; }
+
+bool user_working(const App& a) { return a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive(); }
 
 void js_redraw() {
   if (g_app) g_app->t.idle = false;  // one frame; the loop then decides again (wants_fast_loop)

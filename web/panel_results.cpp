@@ -42,7 +42,8 @@ void update_results(App& a) {
   const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
                                              a.st.model.run_id, a.st.model.file, a.s.config().dataset,
                                              a.s.config().noise.str(), a.s.dataset_names().size()));
-  const bool model = r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
+  const bool model =
+      r.memo_model.update(a.s.model_revision(), a.t.now, !a.s.training() ? 0 : user_working(a) ? 2.0 : 0.5);
   if (input) {
     r.rows.clear();
     r.noisy.clear();

@@ -72,22 +72,18 @@ void FrameStats::add(const Frame& f) {
   next_ = (next_ + 1) % kWindow;
 }
 
-double FrameStats::p95(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t k = std::min(v.size() - 1, size_t(std::ceil(0.95 * double(v.size()))) - 1);
+double FrameStats::quantile(double Frame::*part, double q) const {
+  if (frames_.empty()) return 0;
+  std::vector<double> v;
+  for (const Frame& f : frames_) v.push_back(f.*part);
+  const size_t k = std::min(v.size() - 1, size_t(std::ceil(q * double(v.size()))) - 1);
   std::nth_element(v.begin(), v.begin() + long(k), v.end());
   return v[k];
 }
 
-double FrameStats::p95(double Frame::*part) const {
-  std::vector<double> v;
-  for (const Frame& f : frames_) v.push_back(f.*part);
-  return p95(std::move(v));
-}
-
 std::vector<std::pair<const char*, double>> FrameStats::parts_p95() const {
-  return {{"work", p95(&Frame::work)}, {"update", p95(&Frame::update)}, {"build", p95(&Frame::build)},
-          {"gl", p95(&Frame::gl)}};
+  return {{"work", quantile(&Frame::work, 0.95)}, {"update", quantile(&Frame::update, 0.95)},
+          {"build", quantile(&Frame::build, 0.95)}, {"gl", quantile(&Frame::gl, 0.95)}};
 }
 
 double FrameStats::fps() const {

@@ -98,15 +98,15 @@ class FrameStats {
     double interval = 0, main = 0, work = 0, update = 0, build = 0, gl = 0;
   };
   void add(const Frame& f);
-  double interval_p95() const { return p95(&Frame::interval); }
-  double main_p95() const { return p95(&Frame::main); }
+  double interval_p95() const { return quantile(&Frame::interval, 0.95); }
+  double main_p95() const { return quantile(&Frame::main, 0.95); }
+  double main_p50() const { return quantile(&Frame::main, 0.5); }
   // p95 of each part, over the same frames: {"work", "update", "build", "gl"}.
   std::vector<std::pair<const char*, double>> parts_p95() const;
   double fps() const;
 
  private:
-  double p95(double Frame::*part) const;
-  static double p95(std::vector<double> v);
+  double quantile(double Frame::*part, double q) const;
   static constexpr size_t kWindow = 240;
   std::vector<Frame> frames_;
   size_t next_ = 0;

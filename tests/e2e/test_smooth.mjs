@@ -51,7 +51,8 @@ await runE2E('smooth', async (app) => {
   const p95 = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))]; };
   const rafP95 = p95(raf), rafFps = raf.length / DRAW_SECONDS;
   console.log(`while training on ${st.threads} threads and drawing ${strokes} strokes (${moves} moves) for ` +
-              `${DRAW_SECONDS} s: main-thread work p95 ${st.main_work_ms_p95.toFixed(1)} ms, frame p95 ` +
+              `${DRAW_SECONDS} s: main-thread work p95 ${st.main_work_ms_p95.toFixed(1)} ms (median ` +
+              `${st.main_work_ms_p50.toFixed(1)}), frame p95 ` +
               `${st.frame_ms_p95.toFixed(1)} ms (page rAF p95 ${rafP95.toFixed(1)} ms, ${rafFps.toFixed(0)} frames/s), ` +
               `stroke → denoised worst ${draw.worst} frame(s), training ${st.samples_per_s.toFixed(0)} samples/s ` +
               `(${done(st) - stepsBefore} steps meanwhile)`);
