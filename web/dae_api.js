@@ -329,8 +329,11 @@
       var f = gl[name].bind(gl);
       gl[name] = function () { f.apply(null, arguments); after.apply(null, arguments); };
     }
-    wrap('viewport', function (x, y, w, h) { state[gl.VIEWPORT] = new Int32Array([x, y, w, h]); });
-    wrap('scissor', function (x, y, w, h) { state[gl.SCISSOR_BOX] = new Int32Array([x, y, w, h]); });
+    // viewport and scissor: called for every draw; their boxes are updated in place.
+    [['viewport', gl.VIEWPORT], ['scissor', gl.SCISSOR_BOX]].forEach(function (e) {
+      var f = gl[e[0]].bind(gl), box = state[e[1]];
+      gl[e[0]] = function (x, y, w, h) { f(x, y, w, h); box[0] = x; box[1] = y; box[2] = w; box[3] = h; };
+    });
     wrap('blendFunc', function (s, d) {
       state[gl.BLEND_SRC_RGB] = state[gl.BLEND_SRC_ALPHA] = s;
       state[gl.BLEND_DST_RGB] = state[gl.BLEND_DST_ALPHA] = d;

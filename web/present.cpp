@@ -140,18 +140,19 @@ ListState describe(const ImDrawList* l, const ImDrawData* dd, int fb_h, uint64_t
   uint64_t h = 0;
   for (const ImDrawCmd& c : l->CmdBuffer) {
     int gl_box[4];
-    if (c.UserCallback && !gfx::image_command(c, nullptr, nullptr)) continue;  // ResetRenderState
-    if (!gfx::scissor_box(c, *dd, gl_box)) continue;                         // clipped to nothing
+    uint64_t image_key = 0;
+    ImVec4 image_rect;
+    const bool image = c.UserCallback && gfx::image_command(c, &image_key, &image_rect);
+    if (c.UserCallback && !image) continue;           // ResetRenderState
+    if (!gfx::scissor_box(c, *dd, gl_box)) continue;  // clipped to nothing
     const Rect clip = Rect::from_gl(gl_box, fb_h);
     const uint64_t cmd_key = mix(mix(uint64_t(uint32_t(clip.x0)) << 32 | uint32_t(clip.y0),
                                      uint64_t(uint32_t(clip.x1)) << 32 | uint32_t(clip.y1)),
                                  uint64_t(uintptr_t(c.TextureId)));
-    if (c.UserCallback) {
+    if (image) {
       Item it;
-      ImVec4 r;
-      gfx::image_command(c, &it.key, &r);
-      it.key = mix(it.key, cmd_key);
-      it.box = pixels(r.x, r.y, r.z, r.w).cut(clip);
+      it.key = mix(image_key, cmd_key);
+      it.box = pixels(image_rect.x, image_rect.y, image_rect.z, image_rect.w).cut(clip);
       s.items.push_back(it);
       continue;
     }
