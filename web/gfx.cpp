@@ -71,7 +71,6 @@ void draw_image(const ImDrawCmd& cmd, const ImDrawData& dd, const int box[4]) {
   glBindVertexArray(prog.vao);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, r.tex);
-  glUniform1i(prog.u_image, 0);
   glUniform1i(prog.u_colormap, r.cmap);
   const float w = (r.cols * r.cell.x + (r.cols - 1) * r.gap) * scale.x;
   const float h = (r.rows * r.cell.y + (r.rows - 1) * r.gap) * scale.y;
@@ -176,6 +175,9 @@ bool init() {
   prog.u_cell = glGetUniformLocation(prog.id, "u_cell");
   prog.u_gap = glGetUniformLocation(prog.id, "u_gap");
   glGenVertexArrays(1, &prog.vao);
+  glUseProgram(prog.id);
+  glUniform1i(prog.u_image, 0);  // texture unit 0, for good (draw_image binds there)
+  glUseProgram(0);
   return true;
 }
 

@@ -310,6 +310,7 @@ struct UiRenderer {
   void draw(const ImDrawData& dd, const std::vector<Rect>& regions, int fb_h) const {
     for (const Rect& r : regions) clear(r, fb_h);
     state(dd);
+    GLuint bound = 0;  // the texture bound to unit 0 for the last triangles (0: unknown)
     for (int i = 0; i < dd.CmdListsCount; ++i) {
       const ImDrawList* l = dd.CmdLists[i];
       bool uploaded = false;
@@ -325,8 +326,10 @@ struct UiRenderer {
           int cut[4];
           x.to_gl(fb_h, cut);
           if (image) {
-            gfx::draw_image(c, dd, cut);
-            state(dd);
+            gfx::draw_image(c, dd, cut);  // its own program and vertex array; the rest of the state stays
+            glUseProgram(prog);
+            glBindVertexArray(vao);
+            bound = 0;
             continue;
           }
           if (!uploaded) {
@@ -336,7 +339,8 @@ struct UiRenderer {
             uploaded = true;
           }
           glScissor(cut[0], cut[1], cut[2], cut[3]);
-          glBindTexture(GL_TEXTURE_2D, GLuint(intptr_t(c.GetTexID())));
+          const GLuint tex = GLuint(intptr_t(c.GetTexID()));
+          if (tex != bound) glBindTexture(GL_TEXTURE_2D, bound = tex);
           glDrawElements(GL_TRIANGLES, GLsizei(c.ElemCount), sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
                          (void*)(intptr_t(c.IdxOffset) * sizeof(ImDrawIdx)));
         }

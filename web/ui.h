@@ -4,6 +4,7 @@
 // tests click real widgets.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <string>
@@ -39,14 +40,23 @@ class Memo {
   double when_ = 0;
 };
 
-// Builds a key string from parts: key("results", rev, noise) → "results|12|gaussian:0.5".
+// Builds a key string from parts: key("results", rev, 0.5f) → "results|12|f3f000000" (floats by
+// their bits: exact, and no formatting every frame).
 template <class... T>
 std::string key(const T&... parts) {
   std::string s;
   auto add = [&](const auto& p) {
+    using P = std::decay_t<decltype(p)>;
     if (!s.empty()) s += '|';
-    if constexpr (std::is_convertible_v<decltype(p), std::string>) s += std::string(p);
-    else s += std::to_string(p);
+    if constexpr (std::is_convertible_v<P, std::string>) {
+      s += std::string(p);
+    } else if constexpr (std::is_same_v<P, float>) {
+      uint32_t bits;
+      std::memcpy(&bits, &p, sizeof bits);
+      s += 'f' + std::to_string(bits);
+    } else {
+      s += std::to_string(p);
+    }
   };
   (add(parts), ...);
   return s;
