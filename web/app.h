@@ -40,7 +40,6 @@ struct Browser {
   int hardware_threads = 1;      // navigator.hardwareConcurrency
   bool touch = false;            // a touch screen is the primary pointer
   int fingers = 0;               // fingers on the screen now (2 or more: a gesture, not a stroke)
-  double finger_down_at = -1;    // when the one finger came down and has stayed (-1: it moved, or none)
   float dpr = 1.f;               // devicePixelRatio
   bool mnist_done = false;       // MNIST fetched (or failed)
   bool persist_done = false;     // IndexedDB read (or unavailable)

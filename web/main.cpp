@@ -401,12 +401,14 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
   }
 }
 
-// Touch: a finger dragged where no widget takes it scrolls the window under it (ImGui scrolls
-// only with a wheel). Tracked from SDL's finger events, in CSS pixels.
+// Touch, tracked from SDL's finger events in CSS pixels, for the one finger on the screen: dragged
+// where no widget takes it, it scrolls the window under it (ImGui scrolls only with a wheel);
+// resting (not moved 8 px), a long press shows tooltips.
 struct TouchScroll {
   bool active = false, scrolling = false;
   ImVec2 start, last;
   ImGuiWindow* win = nullptr;
+  double resting_since = -1;  // when it came down, while it has not moved (-1: it moved, or none)
 } touch_scroll;
 
 void touch_event(App& a, const SDL_Event& e, float W, float H) {
@@ -417,11 +419,6 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
     // The last finger lifted: nothing stays "hovered" (no tooltip left on the screen after a tap).
     if (a.browser.fingers == 0) ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
   }
-  // One finger resting (not moved 8 px): a long press shows tooltips.
-  if (e.type == SDL_FINGERDOWN) a.browser.finger_down_at = a.browser.fingers == 1 ? a.t.now : -1;
-  if (e.type == SDL_FINGERUP || a.browser.fingers != 1 ||
-      (e.type == SDL_FINGERMOTION && std::hypot(p.x - touch_scroll.start.x, p.y - touch_scroll.start.y) >= 8))
-    a.browser.finger_down_at = -1;
   if (a.browser.fingers >= 2) {  // a pinch: it neither scrolls a window nor (the page) zooms
     touch_scroll = TouchScroll();
     return;
@@ -430,12 +427,16 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
     touch_scroll = TouchScroll();
     touch_scroll.active = true;
     touch_scroll.start = touch_scroll.last = p;
+    touch_scroll.resting_since = a.t.now;
     return;
   }
   if (e.type == SDL_FINGERUP) {
     touch_scroll.active = false;
+    touch_scroll.resting_since = -1;
     return;
   }
+  if (e.type == SDL_FINGERMOTION && std::hypot(p.x - touch_scroll.start.x, p.y - touch_scroll.start.y) >= 8)
+    touch_scroll.resting_since = -1;
   if (e.type != SDL_FINGERMOTION || !touch_scroll.active) return;
   if (!touch_scroll.scrolling) {
     // A press on a window's empty space makes the window's "move" id active (even when it
@@ -509,7 +510,7 @@ void frame() {
   // this thread then has a core of its own and answers at once. The same results either way.
   const int spare = user_working(a) ? 1 : 0;
   if (spare != a.s.spare_threads()) a.s.set_spare_threads(spare);
-  set_touch_hold(a.browser.touch, a.browser.finger_down_at < 0 ? -1 : a.t.now - a.browser.finger_down_at);
+  set_touch_hold(a.browser.touch, touch_scroll.resting_since < 0 ? -1 : a.t.now - touch_scroll.resting_since);
 
   // Idle: nothing to draw unless a second has passed (the clock in the header, debounced
   // autosave).
