@@ -459,7 +459,6 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
 }
 
 // ---- the frame -------------------------------------------------------------------------------------
-
 // Whether to take the run's progress this frame. While the user works the page during a run on
 // worker threads, 4 times a second: the Training panel and the loss plot keep their pixels in
 // between, so only what the user works on is drawn again (present.h) and the page's thread stays
