@@ -18,8 +18,7 @@ constexpr const char* kDhcdCitation =
 void update_preview(App& a) {
   DataState& d = a.data;
   const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
-  if (!d.preview_memo.update(key(ds ? ds->name : "", ds ? ds->train.size() : 0, int(a.ed.cfg.noise.kind), a.ed.cfg.noise.amount, d.preview_draw,
-                                 a.ed.cfg.seed)))
+  if (!d.preview_memo.update(key(ds ? ds->name : "", ds ? ds->train.size() : 0, a.ed.cfg.noise, d.preview_draw, a.ed.cfg.seed)))
     return;
   d.preview.clear();
   if (!ds || ds->train.size() == 0) return;

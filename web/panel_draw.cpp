@@ -45,7 +45,7 @@ void update_drawing(App& a) {
   const int side_w = m ? m->input_shape().w : dataset_side(a, a.ed.cfg.dataset, true);
   if (side != d.side || side_w != d.side_w || d.drawn.size() != size_t(side) * size_t(side_w)) clear_drawing(a);
   const dae::Noise& noise = a.ed.cfg.noise;
-  const bool input = d.memo_input.update(key(d.drawn_rev, int(noise.kind), noise.amount, d.noise_key, side, side_w, a.ed.cfg.dataset));
+  const bool input = d.memo_input.update(key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
   const bool model = d.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.25 : 0);
   if (!input && !model) return;
   d.img_drawn.set(d.drawn, side_w, side);

@@ -41,8 +41,7 @@ void update_results(App& a) {
   ResultsState& r = a.results;
   const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
                                              a.st.model.run_id, a.st.model.file, a.s.config().dataset,
-                                             int(a.s.config().noise.kind), a.s.config().noise.amount,
-                                             a.s.dataset_names().size()));
+                                             a.s.config().noise, a.s.dataset_names().size()));
   const bool model =
       r.memo_model.update(a.s.model_revision(), a.t.now, !a.s.training() ? 0 : user_working(a) ? 2.0 : 0.5);
   if (input) {

@@ -88,9 +88,9 @@ std::vector<uint8_t> read_pixels(GLuint fbo, int w, int h) {
   return px;
 }
 
-Target kept, reference;  // kept: the last frame, unless the screen keeps it (screen_kept)
+Target kept, reference;  // kept: the last frame, unless the screen keeps it (st.screen_kept)
 std::vector<ListState> prev;
-bool full_next = true, check_next = false, screen_kept = false;
+bool full_next = true, check_next = false;
 int last_w = 0, last_h = 0;  // the framebuffer's size last frame
 float clear_rgb[3] = {0, 0, 0};
 Stats st;
@@ -372,7 +372,7 @@ void set_clear_color(float r, float g, float b) {
 }
 
 void set_screen_kept(bool on) {
-  screen_kept = st.screen_kept = on;
+  st.screen_kept = on;
   full_next = true;
 }
 
@@ -389,8 +389,8 @@ void frame(ImDrawData* dd) {
   ++st.frames;
   bool full = full_next || fb_w != last_w || fb_h != last_h;
   last_w = fb_w, last_h = fb_h;
-  if (!screen_kept) kept.resize(fb_w, fb_h);
-  const GLuint target = screen_kept ? 0 : kept.fbo;
+  if (!st.screen_kept) kept.resize(fb_w, fb_h);
+  const GLuint target = st.screen_kept ? 0 : kept.fbo;
   std::vector<ListState> cur;
   std::unordered_map<const ImDrawList*, ListState*> before;
   if (!full)
@@ -400,8 +400,9 @@ void frame(ImDrawData* dd) {
     const uint64_t bytes = list_bytes(l);
     auto it = before.find(l);
     if (it != before.end() && it->second->bytes == bytes) {
-      ListState same = *it->second;  // unchanged: its items as they were
-      cur.push_back(std::move(same));
+      // Unchanged: its items as they were, moved (prev is replaced by cur below; dirty_regions
+      // reads only the hash and box of an entry whose hash is unchanged, and those stay).
+      cur.push_back(std::move(*it->second));
     } else {
       cur.push_back(describe(l, dd, fb_h, bytes));
     }
@@ -430,7 +431,7 @@ void frame(ImDrawData* dd) {
   for (const Rect& r : regions) st.drawn_area += double(r.area()) / (double(fb_w) * fb_h);
   ++(full ? st.full : regions.empty() ? st.skipped : st.partial);
 
-  if (!screen_kept) {  // the kept frame to the screen (whose own buffer is not kept)
+  if (!st.screen_kept) {  // the kept frame to the screen (whose own buffer is not kept)
     glBindFramebuffer(GL_READ_FRAMEBUFFER, kept.fbo);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
     glDisable(GL_SCISSOR_TEST);

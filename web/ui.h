@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "data.h"
 #include "imgui.h"
 #include "json.h"
 
@@ -40,23 +41,23 @@ class Memo {
   double when_ = 0;
 };
 
-// Builds a key string from parts: key("results", rev, 0.5f) → "results|12|f3f000000" (floats by
-// their bits: exact, and no formatting every frame).
+// Builds a key string from parts: key("results", rev, 0.5f) → "results|12|f1056964608". Floats
+// go in by their bits and noises by their kind and amount: exact, and no formatting every frame.
 template <class... T>
 std::string key(const T&... parts) {
   std::string s;
   auto add = [&](const auto& p) {
     using P = std::decay_t<decltype(p)>;
+    const auto bits = [](float f) {
+      uint32_t u;
+      std::memcpy(&u, &f, sizeof u);
+      return 'f' + std::to_string(u);
+    };
     if (!s.empty()) s += '|';
-    if constexpr (std::is_convertible_v<P, std::string>) {
-      s += std::string(p);
-    } else if constexpr (std::is_same_v<P, float>) {
-      uint32_t bits;
-      std::memcpy(&bits, &p, sizeof bits);
-      s += 'f' + std::to_string(bits);
-    } else {
-      s += std::to_string(p);
-    }
+    if constexpr (std::is_convertible_v<P, std::string>) s += std::string(p);
+    else if constexpr (std::is_same_v<P, float>) s += bits(p);
+    else if constexpr (std::is_same_v<P, dae::Noise>) s += std::to_string(int(p.kind)) + '|' + bits(p.amount);
+    else s += std::to_string(p);
   };
   (add(parts), ...);
   return s;

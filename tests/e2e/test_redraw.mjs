@@ -1,8 +1,8 @@
 // Redrawing only what changed (web/present.h): the page keeps its frame and, each frame, draws
 // again only what changed (the draws between the unchanged beginning and end of each window's
-// list). This checks, at moments where
-// stale pixels would show (drawing, a tooltip coming and going, a tab switch, training, a dialog),
-// that the screen equals a full redraw by Dear ImGui's own OpenGL backend pixel for pixel
+// list). This checks, at moments where stale pixels would show (drawing, a tooltip coming and
+// going, a tab switch, training, a dialog, the canvas sized again), that the screen equals a
+// full redraw by Dear ImGui's own OpenGL backend pixel for pixel
 // (window.dae.checkRedraw()), at 1280×800, at 853×533 with 150 % zoom (fractional pixels) and
 // at a phone's 390×844 with 3 pixels per point;
 // and that while the user draws only a part of the screen is drawn again.
