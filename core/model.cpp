@@ -83,6 +83,13 @@ std::string Model::preset_spec(const std::string& name, int h, int w) {
   return spec;
 }
 
+Model Model::clone() const {
+  Model m = build(spec(), input_.c, input_.h, input_.w);
+  m.name_ = name_;
+  m.weights_ = weights_;
+  return m;
+}
+
 Model Model::build(const std::string& spec_or_preset, int channels, int h, int w) {
   if (channels != 1 || h < 2 || w < 2 || h > kMaxInputSide || w > kMaxInputSide)
     throw Error("model: unsupported input " + std::to_string(channels) + "×" + std::to_string(h) + "×" + std::to_string(w));

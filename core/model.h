@@ -86,6 +86,9 @@ class Model {
   Model() = default;
   Model(Model&&) = default;
   Model& operator=(Model&&) = default;
+  // A copy with the same layers and weights (Model moves only: its layers are owned). For a
+  // second thread that runs the model while this one changes its weights (Session::snapshot).
+  Model clone() const;
 
   std::string spec() const;  // canonical spec (round-trips through build)
   const std::string& name() const { return name_; }  // preset name or "custom"

@@ -1044,25 +1044,88 @@ std::vector<size_t> Session::result_order(int count, uint64_t draw) const {
   return idx;
 }
 
-Triple Session::result_row(size_t index) const {
-  if (!model_ || !val_ || index >= val_->size()) throw Error("no validation image " + std::to_string(index));
-  const ImageSet& val = *val_;
-  if (val.h != model_->input_shape().h || val.w != model_->input_shape().w)
+namespace {
+
+// One model's forward pass on one image of its size. Throws on a size mismatch.
+std::vector<float> forward_one(const Model& m, const std::vector<float>& image, Context& ctx) {
+  const Shape in = m.input_shape();
+  if (image.size() != in.per_image())
+    throw Error("the model takes " + std::to_string(in.h) + "×" + std::to_string(in.w) + " = " +
+                std::to_string(in.per_image()) + " pixels, got " + std::to_string(image.size()));
+  std::vector<float> out(image.size());
+  m.predict(image.data(), 1, out.data(), ctx);
+  return out;
+}
+
+// The scores of a triple whose images are filled in (h×w each).
+void score(Triple& t, int h, int w) {
+  const size_t P = t.clean.size();
+  t.psnr_noisy = psnr(t.noisy.data(), t.clean.data(), P);
+  t.psnr_denoised = psnr(t.denoised.data(), t.clean.data(), P);
+  t.ssim_noisy = ssim(t.noisy.data(), t.clean.data(), h, w);
+  t.ssim_denoised = ssim(t.denoised.data(), t.clean.data(), h, w);
+}
+
+// Session::result_row and ModelSnapshot::result_row: validation image `index` with the
+// results' noise (its key from `seed`), through `m`.
+Triple result_triple(const Model& m, const ImageSet* val, size_t index, const Noise& noise, uint64_t seed,
+                     Context& ctx) {
+  if (!val || index >= val->size()) throw Error("no validation image " + std::to_string(index));
+  if (val->h != m.input_shape().h || val->w != m.input_shape().w)
     throw Error("the validation images do not have the model's size");
-  const size_t P = val.pixels_per_image();
+  const size_t P = val->pixels_per_image();
   Triple t;
   t.index = index;
   t.clean.resize(P);
   t.noisy.resize(P);
-  t.denoised.resize(P);
-  to_float(val.image(index), t.clean.data(), P);
-  apply_noise(t.clean.data(), t.noisy.data(), P, cfg_.noise, val_noise_key(cfg_.seed, index));
-  model_->predict(t.noisy.data(), 1, t.denoised.data(), ctx_);
-  t.psnr_noisy = psnr(t.noisy.data(), t.clean.data(), P);
-  t.psnr_denoised = psnr(t.denoised.data(), t.clean.data(), P);
-  t.ssim_noisy = ssim(t.noisy.data(), t.clean.data(), val.h, val.w);
-  t.ssim_denoised = ssim(t.denoised.data(), t.clean.data(), val.h, val.w);
+  to_float(val->image(index), t.clean.data(), P);
+  apply_noise(t.clean.data(), t.noisy.data(), P, noise, val_noise_key(seed, index));
+  t.denoised = forward_one(m, t.noisy, ctx);
+  score(t, val->h, val->w);
   return t;
+}
+
+// Session::denoise_drawing and ModelSnapshot::denoise_drawing.
+Triple drawing_triple(const Model& m, const std::vector<float>& image, uint64_t key, const Noise& noise,
+                      Context& ctx) {
+  Triple t;
+  t.clean = image;
+  t.noisy = Session::with_noise(image, noise, key);
+  t.denoised = forward_one(m, t.noisy, ctx);
+  score(t, m.input_shape().h, m.input_shape().w);
+  return t;
+}
+
+}  // namespace
+
+Triple Session::result_row(size_t index) const {
+  if (!model_) throw Error("no validation image " + std::to_string(index));
+  return result_triple(*model_, val_.get(), index, cfg_.noise, cfg_.seed, ctx_);
+}
+
+Triple ModelSnapshot::result_row(size_t index, Context& ctx) const {
+  return result_triple(*model, val.get(), index, noise, seed, ctx);
+}
+
+Triple ModelSnapshot::denoise_drawing(const std::vector<float>& image, uint64_t key, const Noise& n,
+                                      Context& ctx) const {
+  return drawing_triple(*model, image, key, n, ctx);
+}
+
+std::shared_ptr<const ModelSnapshot> Session::snapshot() const {
+  if (!model_) return nullptr;
+  const ModelSnapshot* s = snapshot_.get();
+  if (s && s->revision == model_rev_ && s->val == val_ && s->seed == cfg_.seed && s->noise.kind == cfg_.noise.kind &&
+      s->noise.amount == cfg_.noise.amount)
+    return snapshot_;
+  auto n = std::make_shared<ModelSnapshot>();
+  n->model = std::make_shared<const Model>(model_->clone());
+  n->val = val_;
+  n->noise = cfg_.noise;
+  n->seed = cfg_.seed;
+  n->revision = model_rev_;
+  snapshot_ = std::move(n);
+  return snapshot_;
 }
 
 std::vector<Triple> Session::results(int count, uint64_t draw) const {
@@ -1079,13 +1142,7 @@ std::vector<float> Session::with_noise(const std::vector<float>& clean, const No
 
 std::vector<float> Session::denoise(const std::vector<float>& image) const {
   if (!model_) throw Error("no model: train one or load a .safetensors file");
-  const Shape in = model_->input_shape();
-  if (image.size() != in.per_image())
-    throw Error("the model takes " + std::to_string(in.h) + "×" + std::to_string(in.w) + " = " +
-                std::to_string(in.per_image()) + " pixels, got " + std::to_string(image.size()));
-  std::vector<float> out(image.size());
-  model_->predict(image.data(), 1, out.data(), ctx_);
-  return out;
+  return forward_one(*model_, image, ctx_);
 }
 
 Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key) const {
@@ -1093,17 +1150,8 @@ Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key) c
 }
 
 Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key, const Noise& noise) const {
-  Triple t;
-  t.clean = image;
-  t.noisy = with_noise(image, noise, key);
-  t.denoised = denoise(t.noisy);
-  const Shape in = model_->input_shape();
-  const size_t P = image.size();
-  t.psnr_noisy = psnr(t.noisy.data(), t.clean.data(), P);
-  t.psnr_denoised = psnr(t.denoised.data(), t.clean.data(), P);
-  t.ssim_noisy = ssim(t.noisy.data(), t.clean.data(), in.h, in.w);
-  t.ssim_denoised = ssim(t.denoised.data(), t.clean.data(), in.h, in.w);
-  return t;
+  if (!model_) throw Error("no model: train one or load a .safetensors file");
+  return drawing_triple(*model_, image, key, noise, ctx_);
 }
 
 std::vector<float> Session::first_layer_filters(int& n, int& h, int& w) const {

@@ -105,6 +105,20 @@ struct Triple {
   size_t index = 0;                            // validation image index (results)
 };
 
+// The current model and what its results are computed from, fixed once made, so that another
+// thread can run it while the session goes on training, loading or switching models (the page's
+// model work runs on one: core/offload.h). Session::snapshot() makes one per model revision.
+struct ModelSnapshot {
+  std::shared_ptr<const Model> model;   // never null
+  std::shared_ptr<const ImageSet> val;  // validation images of the model's size (null: none)
+  Noise noise;                          // the noise the results use (the model's own)
+  uint64_t seed = 0;                    // … drawn per image from this seed
+  uint64_t revision = 0;                // Session::model_revision() when it was made
+  // As Session::result_row and Session::denoise_drawing (the same numbers), on `ctx`.
+  Triple result_row(size_t index, Context& ctx) const;
+  Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key, const Noise& noise, Context& ctx) const;
+};
+
 // True when a model's outputs for different inputs are nearly the same image (a collapsed
 // model: everything becomes one blob), judged on a set of results against their clean images.
 bool outputs_collapsed(const std::vector<Triple>& results);
@@ -265,6 +279,9 @@ class Session {
   // then denoised. image: h·w floats of the model's size. Throws without a model.
   Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key, const Noise& noise) const;
   Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key) const;  // the model's own noise
+  // The above for another thread: null without a model. Made again when the model, its weights,
+  // its validation images or its noise changed; otherwise the same one is returned.
+  std::shared_ptr<const ModelSnapshot> snapshot() const;
   // Model forward only (window.dae.denoise). Throws on a size mismatch or without a model.
   std::vector<float> denoise(const std::vector<float>& image) const;
   static std::vector<float> with_noise(const std::vector<float>& clean, const Noise& noise, uint64_t key);
@@ -335,7 +352,8 @@ class Session {
   std::unique_ptr<Model> model_;      // the current model (this thread's copy)
   ModelInfo info_;
   std::map<std::string, std::string> file_meta_;  // an uploaded / bundled model's history and baseline
-  std::unique_ptr<ImageSet> val_;     // validation images of the current model's data
+  std::shared_ptr<const ImageSet> val_;  // validation images of the current model's data (shared
+                                         // with snapshots, replaced whole)
   std::unique_ptr<Runner> runner_;    // the run in progress
   int active_ = -1;                   // index into runs_ of the run in progress
   bool follow_active_ = false;        // the current model is the active run's (live weights)
@@ -350,6 +368,7 @@ class Session {
   bool background_ = false;
   uint64_t revision_ = 0, model_rev_ = 0;
   mutable Context ctx_;
+  mutable std::shared_ptr<const ModelSnapshot> snapshot_;  // the last snapshot() made
   // Wall-clock throughput of the active run: (wall seconds, samples) points of the last
   // kRateWindowSeconds, from the first trained image on (long enough to smooth a shared machine's ups and downs, short enough to
   // follow a real change of speed).

@@ -4,8 +4,8 @@
 #   2. native build: the GoogleTest suite (layers, losses, trainer, data, model files, CLI, …);
 #   3. asan build: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang-15),
 #      built as a fresh clone sees it (no ../shared DHCD folder: the bundled subset is used);
-#   4. tsan build: the session and trainer tests (background training threads) under
-#      ThreadSanitizer;
+#   4. tsan build: the session, trainer and offload tests (background training threads, the
+#      page's model-work helper) under ThreadSanitizer;
 #   5. fuzz build: every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus;
 #   6. wasm build: the same suite compiled to WebAssembly, run under node, then the browser
 #      end-to-end tests in headless Chromium (tests/e2e).
@@ -48,7 +48,7 @@ ctest --preset asan -j "$JOBS"
 step "tsan: build (ThreadSanitizer, clang-15)"
 cmake --preset tsan
 cmake --build --preset tsan -j "$JOBS"
-step "tsan: session and trainer tests"
+step "tsan: session, trainer and offload tests"
 ctest --preset tsan -j "$JOBS"
 
 step "fuzz: build the libFuzzer harnesses"

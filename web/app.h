@@ -7,7 +7,9 @@
 // panel's own state. Panels are functions `draw_<panel>(App&)` in panel_<name>.cpp. Derived
 // images (results, the Draw pad's output, feature maps, previews) are recomputed through one
 // mechanism, Memo (ui.h): each says which inputs it depends on, and is recomputed when they
-// change.
+// change. The forward passes behind the Draw pad and Results run on a helper thread
+// (App::work, core/offload.h) from a snapshot of the model: a panel hands a job over and its
+// result is applied at the start of a later frame, so the page's thread never waits for one.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -19,6 +21,7 @@
 
 #include "gfx.h"
 #include "imgui.h"
+#include "offload.h"
 #include "session.h"
 #include "ui.h"
 
@@ -95,14 +98,19 @@ struct DataState {
 
 struct ResultsState {
   std::vector<dae::Triple> rows;     // on screen
-  std::vector<size_t> order;          // the refresh in progress: its images,
-  std::vector<dae::Triple> pending;   // the rows computed so far
+  // The refresh in progress (a pass): its number, model snapshot and images, the rows computed
+  // so far and how many were handed to the helper. Rows of an older pass are dropped.
+  uint64_t pass = 0;
+  std::shared_ptr<const dae::ModelSnapshot> snap;
+  std::vector<size_t> order;
+  std::vector<dae::Triple> pending;
+  size_t submitted = 0;
   bool pass_open = false;
   gfx::Image noisy, denoised, clean;
   uint64_t draw = 0;  // R reshuffles
   Memo<std::string> memo_input;   // which images, the model
   Memo<uint64_t> memo_model;      // its weights (while training at most 2×/s; every 2 s while the
-                                  // user works the page: each row is a forward pass on its thread)
+                                  // user works the page)
   bool collapsed = false;
 };
 
@@ -127,6 +135,7 @@ struct DrawState {
   // How many frames a stroke takes to show its denoised image (frame of the stroke → frame of
   // the output; 1 = the next frame), the last and the worst: the smoothness test reads them.
   int stroke_frame = 0;
+  uint64_t stroke_rev = 0;   // the drawing's revision that stroke made
   bool stroke_pending = false;
   int latency_frames = -1, max_latency_frames = -1;
 };
@@ -222,8 +231,12 @@ struct Timing {
   double last_work_ms = 0;
 };
 
+// The helper's slots (core/offload.h): the Draw pad's job goes before a Results pass.
+enum WorkSlot { kDrawWork = 0, kResultsWork = 1 };
+
 struct App {
   dae::Session s;
+  std::unique_ptr<dae::Offload> work;  // model work off the page's thread (main() makes it)
   dae::Session::Status st;  // this frame's
   Fonts fonts;
   Browser browser;
@@ -275,6 +288,10 @@ void draw_experiments(App& a);
 void draw_inspect(App& a);
 
 // ---- per-frame updates of derived images --------------------------------------------------------
+// At the start of a frame, before the panels: apply the helper's finished jobs (take_work),
+// then each update_* hands over what its panel now needs. update_drawing is also called by
+// the Draw panel right after a stroke, so the stroke's job runs while this frame is drawn.
+void take_work(App& a);
 void update_results(App& a);
 void update_drawing(App& a);
 void update_inspect(App& a);

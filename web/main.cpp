@@ -480,6 +480,7 @@ const char* wants_fast_loop(const App& a) {
   if (a.browser.dhcd_loading) return "loading dhcd";
   if (!a.files.pretrained_loading.empty()) return "loading pretrained model";
   if (a.files.saving) return "saving";
+  if (a.work->busy()) return "model work";  // its result is shown by the next frame
   if (!GImGui->InputEventsQueue.empty()) return "input";  // keys still trickling in, a few per frame
   if (user_working(a)) return a.t.now - a.t.last_input < 1.0 ? "input" : "active widget";
   if (a.confirm.open) return "dialog";
@@ -563,6 +564,7 @@ void frame() {
     t = t1;
     return ms;
   };
+  take_work(a);
   update_results(a);
   update_drawing(a);
   update_inspect(a);
@@ -613,6 +615,17 @@ void frame() {
 
 App& the() { return *g_app; }
 
+void take_work(App& a) {
+  for (int tries = 0; tries < 8; ++tries) {
+    try {
+      a.work->poll();
+      return;
+    } catch (const std::exception& e) {  // jobs catch their own errors: this is a last resort
+      std::printf("model work: %s\n", e.what());
+    }
+  }
+}
+
 bool user_working(const App& a) { return a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive(); }
 
 void js_redraw() {
@@ -646,6 +659,7 @@ int main() {
   a.browser.single_reason = "page is not cross-origin isolated";
   // Training threads: one per core, at most kMaxThreads.
   a.threads = max_threads(a);
+  a.work = std::make_unique<dae::Offload>(a.browser.threaded_build);
   try {
     a.s.set_background(a.browser.threaded_build);
     a.s.set_threads(a.threads);

@@ -38,35 +38,58 @@ bool has_ink(const DrawState& d) {
 
 }  // namespace
 
+namespace {
+
+// The helper's result for the drawing of revision `rev`: shown unless the canvas changed size
+// meanwhile (a result of an older stroke is shown until the newer one arrives; the noisy image
+// on screen is always the current drawing's, from update_drawing).
+void show_denoised(App& a, dae::Triple t, uint64_t rev) {
+  DrawState& d = a.draw;
+  if (t.clean.size() != d.drawn.size() || !a.s.has_model()) return;
+  d.out = std::move(t);
+  d.img_denoised.set(d.out.denoised, d.side_w, d.side);
+  d.has_output = true;
+  if (d.stroke_pending && rev >= d.stroke_rev) {
+    d.stroke_pending = false;
+    d.latency_frames = a.t.rendered - d.stroke_frame;
+    d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
+  }
+  a.inspect.memo_input.force();
+}
+
+}  // namespace
+
 void update_drawing(App& a) {
   DrawState& d = a.draw;
   const dae::Model* m = a.s.model();
   const int side = m ? m->input_shape().h : dataset_side(a, a.ed.cfg.dataset);
   const int side_w = m ? m->input_shape().w : dataset_side(a, a.ed.cfg.dataset, true);
-  if (side != d.side || side_w != d.side_w || d.drawn.size() != size_t(side) * size_t(side_w)) clear_drawing(a);
+  if (side != d.side || side_w != d.side_w || d.drawn.size() != size_t(side) * size_t(side_w)) {
+    clear_drawing(a);
+    d.has_output = false;
+  }
   const dae::Noise& noise = a.ed.cfg.noise;
   const bool input = d.memo_input.update(key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
   const bool model = d.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.25 : 0);
   if (!input && !model) return;
+  // The drawing and its noise at once (cheap); the denoised image from the helper.
   d.img_drawn.set(d.drawn, side_w, side);
-  d.has_output = false;
   d.out.noisy = dae::Session::with_noise(d.drawn, noise, d.noise_key);
   d.img_noisy.set(d.out.noisy, side_w, side);
-  if (!m) return;
-  try {
-    d.out = a.s.denoise_drawing(d.drawn, d.noise_key, noise);
-    d.img_noisy.set(d.out.noisy, side_w, side);
-    d.img_denoised.set(d.out.denoised, side_w, side);
-    d.has_output = true;
-    if (d.stroke_pending) {
-      d.stroke_pending = false;
-      d.latency_frames = a.t.rendered - d.stroke_frame;
-      d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
-    }
-  } catch (const std::exception& e) {
-    std::printf("draw: %s\n", e.what());
+  const auto snap = a.s.snapshot();
+  if (!snap) {
+    d.has_output = false;
+    return;
   }
-  a.inspect.memo_input.force();
+  a.work->submit(kDrawWork, [&a, snap, image = d.drawn, key = d.noise_key, noise, rev = d.drawn_rev](
+                                dae::Context& ctx) -> dae::Offload::Apply {
+    try {
+      dae::Triple t = snap->denoise_drawing(image, key, noise, ctx);
+      return [&a, t = std::move(t), rev]() mutable { show_denoised(a, std::move(t), rev); };
+    } catch (const std::exception& e) {
+      return [msg = std::string(e.what())] { std::printf("draw: %s\n", msg.c_str()); };
+    }
+  });
 }
 
 void draw_draw(App& a) {
@@ -162,7 +185,9 @@ void draw_draw(App& a) {
     if (!d.stroke_pending) {
       d.stroke_pending = true;
       d.stroke_frame = a.t.rendered;
+      d.stroke_rev = d.drawn_rev;
     }
+    update_drawing(a);  // the canvas now; its denoised image computed while this frame is drawn
     d.last = p;
     d.drawing = true;
   } else if (!active) {

@@ -30,13 +30,34 @@ void show_rows(App& a) {
   r.clean.set_tiles(c.data(), k, w, h, k);
 }
 
+// The helper's rows for pass `pass`: kept if that pass is still the one in progress; shown
+// when it is complete.
+void take_rows(App& a, uint64_t pass, std::vector<dae::Triple> rows, const std::string& error) {
+  ResultsState& r = a.results;
+  if (pass != r.pass || !r.pass_open) return;
+  if (!error.empty()) {
+    std::printf("results: %s\n", error.c_str());
+    r.pending.clear();
+    r.pass_open = false;
+    return;
+  }
+  for (auto& t : rows) r.pending.push_back(std::move(t));
+  if (r.pending.size() < r.order.size()) return;
+  r.pass_open = false;
+  r.snap = nullptr;
+  r.rows = std::move(r.pending);
+  r.pending.clear();
+  show_rows(a);
+}
+
 }  // namespace
 
-// A refresh is a pass over the chosen images. While a run trains, the pass computes one row per
-// frame (ten images through the model at once would take ~15–30 ms of the main thread in wasm,
-// a visible stutter) and the previous rows stay on screen until it is complete; otherwise the
-// whole pass runs at once. Rows of other images or another model are never shown: a change of
-// the images or of the model's identity clears them at once.
+// A refresh is a pass over the chosen images, from one snapshot of the model, computed by the
+// helper (App::work) while the previous rows stay on screen. Without threads the helper is this
+// thread: while a run trains there, the pass goes a row per frame (ten images through the model
+// at once would take ~15–30 ms, a visible stutter). Rows of other images or another model are
+// never shown: a change of the images or of the model's identity clears them at once, and rows
+// of an older pass are dropped.
 void update_results(App& a) {
   ResultsState& r = a.results;
   const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
@@ -52,24 +73,27 @@ void update_results(App& a) {
     r.collapsed = false;
   }
   if (input || model) {
+    ++r.pass;
+    r.snap = a.s.snapshot();
     r.order = a.s.result_order(10, r.draw);
     r.pending.clear();
-    r.pass_open = a.s.has_model();
+    r.submitted = 0;
+    r.pass_open = r.snap != nullptr;
   }
-  if (!r.pass_open) return;
-  const size_t per_frame = a.s.training() ? 1 : r.order.size();
-  try {
-    for (size_t k = 0; k < per_frame && r.pending.size() < r.order.size(); ++k)
-      r.pending.push_back(a.s.result_row(r.order[r.pending.size()]));
-  } catch (const std::exception& e) {
-    std::printf("results: %s\n", e.what());
-    r.pending.clear();
-  }
-  if (r.pending.size() < r.order.size() && !r.pending.empty()) return;
-  r.pass_open = false;
-  r.rows = std::move(r.pending);
-  r.pending.clear();
-  show_rows(a);
+  if (!r.pass_open || r.submitted >= r.order.size() || a.work->pending(kResultsWork)) return;
+  const size_t n = a.work->threaded() || !a.s.training() ? r.order.size() - r.submitted : 1;
+  std::vector<size_t> images(r.order.begin() + long(r.submitted), r.order.begin() + long(r.submitted + n));
+  r.submitted += n;
+  a.work->submit(kResultsWork, [&a, snap = r.snap, images, pass = r.pass](dae::Context& ctx) -> dae::Offload::Apply {
+    std::vector<dae::Triple> rows;
+    std::string error;
+    try {
+      for (size_t i : images) rows.push_back(snap->result_row(i, ctx));
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    return [&a, rows = std::move(rows), error, pass]() mutable { take_rows(a, pass, std::move(rows), error); };
+  });
 }
 
 namespace {
