@@ -19,6 +19,7 @@ struct Offload::Impl {
   int running = -1;             // the slot of the job on the helper, or -1
   std::vector<Done> done;       // finished, not yet applied
   Context ctx;                  // the helper's (or, without threads, the caller's)
+  uint64_t runs = 0;            // jobs run (guarded by mu)
   bool threaded = false;
 #ifdef DAE_THREADS
   std::condition_variable cv;
@@ -53,6 +54,7 @@ struct Offload::Impl {
       job = nullptr;  // what it captured (a model snapshot) is released here, not under the lock
       lk.lock();
       running = -1;
+      ++runs;
       done.push_back(std::move(d));
     }
   }
@@ -87,6 +89,7 @@ void Offload::submit(int slot, Job job) {
   if (!impl_->threaded) {
     Impl::Done d = impl_->run(slot, job);
     std::lock_guard<std::mutex> lk(impl_->mu);
+    ++impl_->runs;
     impl_->done.push_back(std::move(d));
     return;
   }
@@ -121,6 +124,11 @@ bool Offload::pending(int slot) const {
   for (const auto& d : impl_->done)
     if (d.slot == slot) return true;
   return false;
+}
+
+uint64_t Offload::jobs_run() const {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  return impl_->runs;
 }
 
 bool Offload::busy() const {

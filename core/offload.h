@@ -14,6 +14,7 @@
 // threaded = false: the single-threaded page) submit() runs the job at once and poll() applies
 // it, so callers are written once. A job that throws has its exception rethrown by poll().
 #pragma once
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
@@ -40,7 +41,8 @@ class Offload {
   int poll();
   bool pending(int slot) const;  // a job of this slot is waiting, running, or not yet applied
   bool busy() const;             // … of any slot
-  bool threaded() const;
+  bool threaded() const;         // jobs run on a thread of their own
+  uint64_t jobs_run() const;     // jobs run so far (a replaced job never runs)
 
  private:
   struct Impl;

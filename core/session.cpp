@@ -1191,11 +1191,14 @@ std::vector<float> Session::first_layer_filters(int& n, int& h, int& w) const {
   return out;
 }
 
-std::vector<float> Session::feature_maps(const std::vector<float>& image, int layer, int& channels, int& h,
-                                         int& w) const {
-  std::vector<float> y = denoise(image);  // runs the forward pass into ctx_
-  if (layer < -1 || layer >= int(model_->layers().size())) throw Error("no layer " + std::to_string(layer));
-  const Tensor& a = model_->activation(ctx_, layer + 1);
+namespace {
+
+// Session::feature_maps and ModelSnapshot::feature_maps.
+std::vector<float> maps_of(const Model& m, const std::vector<float>& image, int layer, int& channels, int& h, int& w,
+                           Context& ctx) {
+  if (layer < -1 || layer >= int(m.layers().size())) throw Error("no layer " + std::to_string(layer));
+  forward_one(m, image, ctx);  // the activations are kept in ctx
+  const Tensor& a = m.activation(ctx, layer + 1);
   channels = a.shape().c;
   h = a.shape().h;
   w = a.shape().w;
@@ -1209,6 +1212,19 @@ std::vector<float> Session::feature_maps(const std::vector<float>& image, int la
   const size_t plane = size_t(h) * w;
   for (int c = 0; c < channels; ++c) normalise(out.data() + size_t(c) * plane, plane);
   return out;
+}
+
+}  // namespace
+
+std::vector<float> Session::feature_maps(const std::vector<float>& image, int layer, int& channels, int& h,
+                                         int& w) const {
+  if (!model_) throw Error("no model: train one or load a .safetensors file");
+  return maps_of(*model_, image, layer, channels, h, w, ctx_);
+}
+
+std::vector<float> ModelSnapshot::feature_maps(const std::vector<float>& image, int layer, int& channels, int& h,
+                                               int& w, Context& ctx) const {
+  return maps_of(*model, image, layer, channels, h, w, ctx);
 }
 
 // =================================================================================================

@@ -114,9 +114,11 @@ struct ModelSnapshot {
   Noise noise;                          // the noise the results use (the model's own)
   uint64_t seed = 0;                    // … drawn per image from this seed
   uint64_t revision = 0;                // Session::model_revision() when it was made
-  // As Session::result_row and Session::denoise_drawing (the same numbers), on `ctx`.
+  // As Session::result_row, denoise_drawing and feature_maps (the same numbers), on `ctx`.
   Triple result_row(size_t index, Context& ctx) const;
   Triple denoise_drawing(const std::vector<float>& image, uint64_t noise_key, const Noise& noise, Context& ctx) const;
+  std::vector<float> feature_maps(const std::vector<float>& image, int layer, int& channels, int& h, int& w,
+                                  Context& ctx) const;
 };
 
 // True when a model's outputs for different inputs are nearly the same image (a collapsed

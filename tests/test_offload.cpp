@@ -1,8 +1,9 @@
 // Offload (core/offload.h): model work on a helper thread for the page — the latest job of a slot
 // wins, lower slots go first, results are applied only by poll() on the caller's thread, a job's
 // exception reaches poll(), and without a thread the same calls give the same results. Then
-// ModelSnapshot: the page's Draw pad and Results computed on the helper from a snapshot equal
-// the session's own numbers bit for bit, while the session goes on training (run under TSan).
+// ModelSnapshot: the page's Draw pad, Results and feature maps computed on the helper from a
+// snapshot equal the session's own numbers bit for bit, while the session goes on training
+// (run under TSan too).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -91,7 +92,9 @@ TEST(Offload, LatestJobOfASlotWinsAndLowerSlotsGoFirst) {
     }
     EXPECT_FALSE(o.pending(0));
     EXPECT_FALSE(o.pending(1));
+    EXPECT_FALSE(o.busy());
     EXPECT_EQ(o.poll(), 0);
+    EXPECT_EQ(o.jobs_run(), threaded ? 3u : 4u);  // threaded: two waiting jobs were replaced, never run
   }
 }
 
@@ -168,7 +171,10 @@ TEST(Session, SnapshotsGiveTheSessionsNumbersOnAnotherThreadWhileItTrains) {
     // session trains on (its weights change under the snapshot's copy).
     const size_t index = s.result_order(10, 3)[size_t(checked)];
     const Triple row = s.result_row(index), drawn = s.denoise_drawing(drawing, 42, other);
+    int c = 0, h = 0, w = 0;
+    const std::vector<float> maps = s.feature_maps(drawing, 1, c, h, w);
     Triple row2, drawn2;
+    std::vector<float> maps2;
     o.submit(0, [snap, &drawing, &other, &drawn2](Context& ctx) -> Offload::Apply {
       Triple t = snap->denoise_drawing(drawing, 42, other, ctx);
       return [t = std::move(t), &drawn2]() mutable { drawn2 = std::move(t); };
@@ -177,8 +183,15 @@ TEST(Session, SnapshotsGiveTheSessionsNumbersOnAnotherThreadWhileItTrains) {
       Triple t = snap->result_row(index, ctx);
       return [t = std::move(t), &row2]() mutable { row2 = std::move(t); };
     });
+    o.submit(2, [snap, &drawing, &maps2](Context& ctx) -> Offload::Apply {
+      int c2 = 0, h2 = 0, w2 = 0;
+      std::vector<float> m = snap->feature_maps(drawing, 1, c2, h2, w2, ctx);
+      return [m = std::move(m), &maps2]() mutable { maps2 = std::move(m); };
+    });
     s.work(5.0);  // meanwhile
-    ASSERT_EQ(poll_until(o, 2), 2);
+    ASSERT_EQ(poll_until(o, 3), 3);
+    EXPECT_EQ(maps2, maps);
+    EXPECT_EQ(maps.size(), size_t(c) * size_t(h) * size_t(w));
     EXPECT_EQ(row2.index, index);
     EXPECT_EQ(row2.noisy, row.noisy);
     EXPECT_EQ(row2.denoised, row.denoised);

@@ -7,7 +7,7 @@
 // panel's own state. Panels are functions `draw_<panel>(App&)` in panel_<name>.cpp. Derived
 // images (results, the Draw pad's output, feature maps, previews) are recomputed through one
 // mechanism, Memo (ui.h): each says which inputs it depends on, and is recomputed when they
-// change. The forward passes behind the Draw pad and Results run on a helper thread
+// change. The forward passes behind the Draw pad, Results and Inspect run on a helper thread
 // (App::work, core/offload.h) from a snapshot of the model: a panel hands a job over and its
 // result is applied at the start of a later frame, so the page's thread never waits for one.
 #pragma once
@@ -231,8 +231,9 @@ struct Timing {
   double last_work_ms = 0;
 };
 
-// The helper's slots (core/offload.h): the Draw pad's job goes before a Results pass.
-enum WorkSlot { kDrawWork = 0, kResultsWork = 1 };
+// The helper's slots (core/offload.h): the Draw pad's job goes first, then Inspect's feature
+// maps, then a Results pass.
+enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2 };
 
 struct App {
   dae::Session s;

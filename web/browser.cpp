@@ -384,6 +384,8 @@ std::string status_json(App& a) {
   j["isolated"] = a.browser.isolated;
   j["threaded_build"] = a.browser.threaded_build;
   j["simd"] = a.browser.simd;
+  // The Draw pad's, Results' and Inspect's forward passes: on the helper thread, or inline.
+  j["model_work"] = {{"on_helper", a.work->threaded()}, {"jobs", a.work->jobs_run()}};
   j["frame_ms_p95"] = a.t.stats.interval_p95();
   j["main_work_ms_p95"] = a.t.stats.main_p95();
   j["main_work_ms_p50"] = a.t.stats.main_p50();

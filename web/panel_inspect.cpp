@@ -40,10 +40,12 @@ void update_inspect(App& a) {
   const bool model = in.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
   if (!input && !model) return;
   in.filters.clear();
-  in.fmaps.clear();
-  if (!a.s.has_model()) return;
+  if (!a.s.has_model()) {
+    in.fmaps.clear();
+    return;
+  }
   int n = 0, h = 0, w = 0;
-  const std::vector<float> f = a.s.first_layer_filters(n, h, w);
+  const std::vector<float> f = a.s.first_layer_filters(n, h, w);  // the weights only: no forward pass
   in.filters_n = n;
   in.filters_h = h;
   in.filters_w = w;
@@ -52,17 +54,28 @@ void update_inspect(App& a) {
   const std::vector<float>* src = source(a, &what);
   const int layers = int(a.s.model()->layers().size());
   in.layer = std::clamp(in.layer, -1, layers - 1);
-  if (!src || src->size() != a.s.model()->input_shape().per_image()) return;
-  try {
-    int c = 0;
-    const std::vector<float> maps = a.s.feature_maps(*src, in.layer, c, h, w);
-    in.fmap_c = c;
-    in.fmap_h = h;
-    in.fmap_w = w;
-    in.fmaps.set_tiles(maps.data(), c, w, h, std::min(c, 8));
-  } catch (const std::exception& e) {
-    std::printf("feature maps: %s\n", e.what());
+  const auto snap = a.s.snapshot();
+  if (!src || src->size() != a.s.model()->input_shape().per_image() || !snap) {
+    in.fmaps.clear();
+    return;
   }
+  // The feature maps from the helper (a forward pass); the ones on screen stay until they come.
+  a.work->submit(kInspectWork, [&a, snap, image = *src, layer = in.layer](dae::Context& ctx) -> dae::Offload::Apply {
+    try {
+      int c = 0, mh = 0, mw = 0;
+      std::vector<float> maps = snap->feature_maps(image, layer, c, mh, mw, ctx);
+      return [&a, maps = std::move(maps), c, mh, mw, layer] {
+        InspectState& in = a.inspect;
+        if (layer != in.layer) return;  // another layer was chosen meanwhile: its maps follow
+        in.fmap_c = c;
+        in.fmap_h = mh;
+        in.fmap_w = mw;
+        in.fmaps.set_tiles(maps.data(), c, mw, mh, std::min(c, 8));
+      };
+    } catch (const std::exception& e) {
+      return [msg = std::string(e.what())] { std::printf("feature maps: %s\n", msg.c_str()); };
+    }
+  });
 }
 
 void draw_inspect(App& a) {

@@ -6,6 +6,9 @@
 //    loads, the header says why ("1 thread: …"), and a run still trains — with exactly the
 //    weights of `node build/wasm/dae.js train` with the same flags.
 // (tools/serve.py, which sends the headers itself, is what every other e2e test uses.)
+// In both, a stroke drawn with the real mouse shows its denoised image by the next frame or the
+// one after — computed by the helper thread (threaded build) or on the page's own thread
+// (single-threaded build) — and it is exactly the model's output for the noisy drawing.
 // Neither mode may log a console error.
 //   node tests/e2e/test_hosting.mjs [--site build/wasm/site]
 
@@ -14,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, parseArgs, buildDir } from './harness.mjs';
-import { assert, trainAndWait, frames, timer } from './util.mjs';
+import { assert, trainAndWait, frames, timer, waitFor, maxAbsDiff } from './util.mjs';
 import { tensors } from './fixtures.mjs';
 
 const CONFIG = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 32, train: 2048, val: 64,
@@ -25,6 +28,35 @@ const FLAGS = ['--dataset', 'mnist', '--arch', 'seed', '--noise', 'gaussian:0.5'
 const args = parseArgs();
 const t = timer();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dae-e2e-hosting-'));
+
+// One stroke across the Draw pad; then its denoised image must be the model's output for the
+// noisy drawing, within 2 frames of the stroke.
+async function strokeIsDenoised(page, what, onHelper) {
+  const before = (await page.evaluate(() => window.dae.status())).model_work;
+  assert.equal(before.on_helper, onHelper, `model work on the helper thread: ${before.on_helper}`);
+  await page.evaluate(() => window.dae.showTab('draw'));
+  await frames(page, 2);
+  await page.evaluate(() => window.dae.clearDrawing());
+  const c = await page.evaluate(() => window.dae.drawCanvasRect());
+  await page.mouse.move(c.x + c.width * 0.5, c.y + c.height * 0.15);
+  await page.mouse.down();
+  for (let s = 1; s <= 12; s++) await page.mouse.move(c.x + c.width * 0.5, c.y + c.height * (0.15 + 0.06 * s));
+  await page.mouse.up();
+  const d = await waitFor(page, () => {
+    const p = window.dae.drawPanel();
+    return p.drawn.some((v) => v > 0.5) && p.denoised.length === p.drawn.length && p.latency_frames >= 1 ? p : null;
+  }, null, { what: 'the stroke\'s denoised image' });
+  await frames(page, 2);  // nothing more is drawn: the image on screen is the stroke's
+  const p = await page.evaluate(() => window.dae.drawPanel());
+  const direct = await page.evaluate((x) => Array.from(window.dae.denoise(new Float32Array(x))), Array.from(p.noisy));
+  const diff = maxAbsDiff(Array.from(p.denoised), direct);
+  console.log(`${what}: a stroke's denoised image after ${d.max_latency_frames} frame(s), max |Δ| to the model's ` +
+              `own output ${diff}`);
+  assert.ok(d.max_latency_frames >= 1 && d.max_latency_frames <= 2, `${d.max_latency_frames} frames`);
+  assert.equal(diff, 0, 'the Draw pad shows another output than the model gives');
+  const after = (await page.evaluate(() => window.dae.status())).model_work;
+  assert.ok(after.jobs > before.jobs, 'the stroke ran no model job');
+}
 
 async function mode(name, options, body) {
   const app = await startApp({ site: args.site, timeout: args.timeout, ...options });
@@ -56,6 +88,7 @@ try {
     const run = await trainAndWait(page, { ...CONFIG, threads: 2 });
     assert.equal(run.threads, 2);
     assert.ok(run.history[0].val_psnr > run.noisy_psnr, 'the run did not learn');
+    await strokeIsDenoised(page, 'threaded build (helper thread)', true);
     await frames(page, 3);
     await app.screenshot(path.join(buildDir, 'screenshot-hosting-sw.png'));
   });
@@ -81,6 +114,7 @@ try {
     assert.equal(run.threads, 1);
     assert.ok(run.history[0].val_psnr > run.noisy_psnr, 'the run did not learn');
     stModel = Buffer.from(await page.evaluate(() => Array.from(window.dae.downloadModel())));
+    await strokeIsDenoised(page, 'single-threaded build (inline)', false);
     await frames(page, 3);
     await app.screenshot(path.join(buildDir, 'screenshot-hosting-st.png'));
   });
