@@ -36,10 +36,6 @@ bool has_ink(const DrawState& d) {
   return std::any_of(d.drawn.begin(), d.drawn.end(), [](float v) { return v > 0.05f; });
 }
 
-}  // namespace
-
-namespace {
-
 // The helper's result for the drawing of revision `rev`: shown unless the canvas changed size
 // meanwhile (a result of an older stroke is shown until the newer one arrives; the noisy image
 // on screen is always the current drawing's, from update_drawing).

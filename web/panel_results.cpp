@@ -78,7 +78,7 @@ void update_results(App& a) {
     r.order = a.s.result_order(10, r.draw);
     r.pending.clear();
     r.submitted = 0;
-    r.pass_open = r.snap != nullptr;
+    r.pass_open = r.snap != nullptr && !r.order.empty();  // no images of the model's size: nothing to do
   }
   if (!r.pass_open || r.submitted >= r.order.size() || a.work->pending(kResultsWork)) return;
   const size_t n = a.work->threaded() || !a.s.training() ? r.order.size() - r.submitted : 1;
