@@ -5,7 +5,9 @@
 //    brings back bit-identical outputs (dae.denoise of a fixed input); dae.uploadModel of the
 //    same bytes too; a corrupt file is refused with an error and changes nothing;
 //  * the file is the CLI's format: `dae summary --model` reads it, and a model trained by
-//    `dae train` uploads into the page (when build/native/dae exists);
+//    `dae train` uploads into the page (when build/native/dae exists); a model of a size no
+//    loaded dataset has (20×20, trained by the wasm CLI on a PNG folder) loads too: Results say
+//    there are no validation images of its size, and the Draw pad denoises at 20×20;
 //  * autosave: after a reload the experiment log, the observations and the model (same outputs)
 //    are restored from IndexedDB.
 //   node tests/e2e/test_model_io.mjs [--site build/wasm/site]
@@ -14,7 +16,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runE2E, buildDir, repoRoot } from './harness.mjs';
-import { assert, waitFor, clickWidget, parkMouse, frames, maxAbsDiff, fixedImage, timer, trainAndWait } from './util.mjs';
+import { assert, waitFor, clickWidget, parkMouse, frames, maxAbsDiff, fixedImage, timer, trainAndWait,
+         waitForText } from './util.mjs';
+import { grayPng, glyph } from './fixtures.mjs';
 
 const t = timer();
 await runE2E('model_io', async (app, { tmp }) => {
@@ -90,6 +94,27 @@ await runE2E('model_io', async (app, { tmp }) => {
     console.log(`CLI interop skipped: ${cli} not built`);
   }
   t.step('cli');
+
+  // A model of a size no loaded dataset has: Results say so (not "Denoising…" for ever) and the
+  // Draw pad takes its size.
+  const pngs = path.join(tmp, 'png20');
+  for (let k = 0; k < 2; k++) {
+    fs.mkdirSync(path.join(pngs, `c${k}`), { recursive: true });
+    for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(pngs, `c${k}`, `${i}.png`), grayPng(glyph(k, i, 20), 20, 20));
+  }
+  const small = path.join(tmp, 'small.safetensors');
+  execFileSync('node', [path.join(buildDir, 'dae.js'), 'train', '--dataset', pngs, '--arch', 'conv8 pool conv8 | up conv1:sigmoid',
+                        '--epochs', '1', '--train', '16', '--val', '4', '--batch', '8', '--quiet', '--out', small],
+               { encoding: 'utf8' });
+  await page.evaluate((b) => window.dae.uploadModel(new Uint8Array(b), 'small.safetensors'), Array.from(fs.readFileSync(small)));
+  await clickWidget(page, 'tab_results');
+  await waitForText(page, 'results_model', /^No validation images of the model's size are loaded \(it takes 20×20 images\)/);
+  const pad = await waitFor(page, () => { const p = window.dae.drawPanel(); return p.side === 20 && p.denoised.length === 400 ? p : null; },
+                            null, { what: 'the Draw pad at 20×20' });
+  assert.equal(pad.noisy.length, 400);
+  console.log('a 20×20 model: Results say no validation images of its size are loaded; the Draw pad denoises at 20×20');
+  await page.evaluate((b) => window.dae.uploadModel(new Uint8Array(b)), Array.from(bytes));
+  t.step('other size');
 
   // The experiment log as CSV: the Experiments tab's button downloads it.
   await clickWidget(page, 'tab_experiments');
