@@ -69,15 +69,16 @@ await runE2E('smooth', async (app) => {
   assert.ok(draw.worst <= 2, `a stroke took ${draw.worst} frames to show its denoised image`);
   // Issue 12's targets are main-thread work p95 <= 8 ms and frame p95 <= 50 ms. In headless
   // Chromium on 2 cores with SwiftShader (software GL: the GPU process rasterises and composites
-  // on the same two cores as the trainer) the page now gets frame p95 ~38-53 ms at ~40 frames/s
-  // (partial redraws onto a kept screen), and its main thread does ~4-6 ms of work per frame
-  // (median), stretched by preemption to ~9-15 ms at p95 (the trainer's thread, the GPU
-  // process's and the compositor's share the two cores). So there the test guards against
-  // regressions (the old time-sliced page: frame p95 223 ms while drawing; before partial
-  // redraws: ~20 ms / ~120 ms; before the kept screen: ~13-22 ms / ~86-110 ms) and reports the
-  // gap; DAE_SMOOTH_STRICT=1 (a machine with a GPU) asserts the targets themselves.
+  // on the same two cores as the trainer) the page gets frame p95 ~35-55 ms at ~35-40 frames/s
+  // (partial redraws onto a kept screen), and its main thread does ~2-4.5 ms of work per frame
+  // (median; the Draw pad's forward pass runs on the helper thread), stretched by preemption to
+  // ~8-12 ms at p95 (its thread waits on the run queue about twice as long as it runs). So there
+  // the test guards against regressions (the old time-sliced page: frame p95 223 ms while
+  // drawing; before partial redraws: ~20 ms / ~120 ms; before the kept screen: ~13-22 ms /
+  // ~86-110 ms) and reports the gap; DAE_SMOOTH_STRICT=1 (a machine with a GPU) asserts the
+  // targets themselves.
   const strict = process.env.DAE_SMOOTH_STRICT === '1';
-  const [mainMax, frameMax] = strict ? [8, 50] : [30, 120];
+  const [mainMax, frameMax] = strict ? [8, 50] : [20, 100];
   if (!strict && (st.main_work_ms_p95 > 8 || st.frame_ms_p95 > 50))
     console.log(`targets not met here (main p95 <= 8 ms, frame p95 <= 50 ms): software GL on ` +
                 `${os.cpus().length} cores; guarding at ${mainMax} / ${frameMax} ms`);
