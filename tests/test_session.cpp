@@ -1,7 +1,7 @@
 // Session: what the browser app does, checked natively — runs trained on a background thread
 // and time-sliced (the same numbers as the plain trainer, for 1 and 2 threads), the typed
 // status with wall-clock progress, every run keeping its model, selecting and deleting runs,
-// results and drawing, model files in and out, experiment records, CSV, saved state, and that
+// results and drawing (also from a snapshot on a helper thread), model files in and out, experiment records, CSV, saved state, and that
 // bad input leaves everything as it was.
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "metrics.h"
+#include "offload.h"
 #include "session.h"
 #include "test_util.h"
 
@@ -647,4 +648,77 @@ TEST(Session, SweepRunsOneAfterAnotherAndSurvivesStopAndReload) {
                                     "next_run_id": 1, "sweeps": [{"id": 1}]})"),
                    "axis");
   EXPECT_EQ(t.sweeps().size(), 2u);
+}
+
+TEST(Session, SnapshotsGiveTheSessionsNumbersOnAnotherThreadWhileItTrains) {
+  // The page's Draw pad, Results and feature maps computed on a helper thread from a snapshot
+  // equal the session's own numbers bit for bit while the session goes on training (its
+  // weights change under the snapshot's copy; TSan runs this too).
+  Session s;
+  mnist_session(s);
+  EXPECT_EQ(s.snapshot(), nullptr);  // no model yet
+  TrainConfig c = tiny();
+  c.train = 512;
+  c.epochs = 3;
+  c.noise = Noise::parse("sp:0.2");
+  s.start(c);
+  Offload o(Session::threads_supported());
+  std::vector<float> drawing(784, 0.f);
+  for (int y = 6; y < 22; ++y) drawing[size_t(y * 28 + 12)] = 1.f;
+  const Noise other = Noise::parse("gaussian:0.3");
+  int checked = 0;
+  uint64_t last_revision = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (checked < 3 && s.training() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(120)) {
+    s.work(5.0);  // background: takes the published progress (new weights now and then)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto snap = s.snapshot();
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(snap, s.snapshot()) << "nothing changed: the same snapshot";
+    EXPECT_EQ(snap->revision, s.model_revision());
+    if (snap->revision == last_revision) continue;
+    last_revision = snap->revision;
+    // The session's own numbers at this revision, then the same on the helper while the
+    // session trains on (its weights change under the snapshot's copy).
+    const size_t index = s.result_order(10, 3)[size_t(checked)];
+    const Triple row = s.result_row(index), drawn = s.denoise_drawing(drawing, 42, other);
+    int c = 0, h = 0, w = 0;
+    const std::vector<float> maps = s.feature_maps(drawing, 1, c, h, w);
+    Triple row2, drawn2;
+    std::vector<float> maps2;
+    o.submit(0, [snap, &drawing, &other, &drawn2](Context& ctx) -> Offload::Apply {
+      Triple t = snap->denoise_drawing(drawing, 42, other, ctx);
+      return [t = std::move(t), &drawn2]() mutable { drawn2 = std::move(t); };
+    });
+    o.submit(1, [snap, index, &row2](Context& ctx) -> Offload::Apply {
+      Triple t = snap->result_row(index, ctx);
+      return [t = std::move(t), &row2]() mutable { row2 = std::move(t); };
+    });
+    o.submit(2, [snap, &drawing, &maps2](Context& ctx) -> Offload::Apply {
+      int c2 = 0, h2 = 0, w2 = 0;
+      std::vector<float> m = snap->feature_maps(drawing, 1, c2, h2, w2, ctx);
+      return [m = std::move(m), &maps2]() mutable { maps2 = std::move(m); };
+    });
+    s.work(5.0);  // meanwhile
+    int applied = 0;
+    for (int i = 0; i < 20000 && applied < 3; ++i) {
+      applied += o.poll();
+      if (applied < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(applied, 3);
+    EXPECT_EQ(maps2, maps);
+    EXPECT_EQ(maps.size(), size_t(c) * size_t(h) * size_t(w));
+    EXPECT_EQ(row2.index, index);
+    EXPECT_EQ(row2.noisy, row.noisy);
+    EXPECT_EQ(row2.denoised, row.denoised);
+    EXPECT_EQ(row2.ssim_denoised, row.ssim_denoised);
+    EXPECT_EQ(drawn2.noisy, drawn.noisy);
+    EXPECT_EQ(drawn2.denoised, drawn.denoised);
+    EXPECT_EQ(drawn2.psnr_denoised, drawn.psnr_denoised);
+    ++checked;
+  }
+  EXPECT_GE(checked, 2) << "the weights never changed during the run";
+  s.stop();
+  Context ctx;
+  EXPECT_THROW(s.snapshot()->result_row(1u << 30, ctx), Error);
 }
