@@ -1,8 +1,8 @@
 // Session: what the browser app does, checked natively — runs trained on a background thread
 // and time-sliced (the same numbers as the plain trainer, for 1 and 2 threads), the typed
 // status with wall-clock progress, every run keeping its model, selecting and deleting runs,
-// results and drawing (also from a snapshot on a helper thread), model files in and out, experiment records, CSV, saved state, and that
-// bad input leaves everything as it was.
+// results and drawing (also from a snapshot on a helper thread), model files in and out,
+// experiment records, CSV, saved state, and that bad input leaves everything as it was.
 #include <gtest/gtest.h>
 
 #include <algorithm>
