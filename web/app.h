@@ -109,8 +109,8 @@ struct ResultsState {
   gfx::Image noisy, denoised, clean;
   uint64_t draw = 0;  // R reshuffles
   Memo<std::string> memo_input;   // which images, the model
-  Memo<uint64_t> memo_model;      // its weights (while training at most 2×/s; every 2 s while the
-                                  // user works the page)
+  Memo<uint64_t> memo_model;      // its weights (while training every 2 s: a pass is ten forward
+                                  // passes on the helper, which shares the cores with the run)
   bool collapsed = false;
 };
 

@@ -64,7 +64,7 @@ void update_results(App& a) {
                                              a.st.model.run_id, a.st.model.file, a.s.config().dataset,
                                              a.s.config().noise, a.s.dataset_names().size()));
   const bool model =
-      r.memo_model.update(a.s.model_revision(), a.t.now, !a.s.training() ? 0 : user_working(a) ? 2.0 : 0.5);
+      r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 2.0 : 0);
   if (input) {
     r.rows.clear();
     r.noisy.clear();
