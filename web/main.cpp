@@ -620,7 +620,7 @@ void take_work(App& a) {
     try {
       a.work->poll();
       return;
-    } catch (const std::exception& e) {  // jobs catch their own errors: this is a last resort
+    } catch (const std::exception& e) {  // a job's error (Offload::poll rethrows it here)
       std::printf("model work: %s\n", e.what());
     }
   }

@@ -61,20 +61,16 @@ void update_inspect(App& a) {
   }
   // The feature maps from the helper (a forward pass); the ones on screen stay until they come.
   a.work->submit(kInspectWork, [&a, snap, image = *src, layer = in.layer](dae::Context& ctx) -> dae::Offload::Apply {
-    try {
-      int c = 0, mh = 0, mw = 0;
-      std::vector<float> maps = snap->feature_maps(image, layer, c, mh, mw, ctx);
-      return [&a, maps = std::move(maps), c, mh, mw, layer] {
-        InspectState& in = a.inspect;
-        if (layer != in.layer) return;  // another layer was chosen meanwhile: its maps follow
-        in.fmap_c = c;
-        in.fmap_h = mh;
-        in.fmap_w = mw;
-        in.fmaps.set_tiles(maps.data(), c, mw, mh, std::min(c, 8));
-      };
-    } catch (const std::exception& e) {
-      return [msg = std::string(e.what())] { std::printf("feature maps: %s\n", msg.c_str()); };
-    }
+    int c = 0, mh = 0, mw = 0;
+    std::vector<float> maps = snap->feature_maps(image, layer, c, mh, mw, ctx);  // an error: take_work prints it
+    return [&a, maps = std::move(maps), c, mh, mw, layer] {
+      InspectState& in = a.inspect;
+      if (layer != in.layer) return;  // another layer was chosen meanwhile: its maps follow
+      in.fmap_c = c;
+      in.fmap_h = mh;
+      in.fmap_w = mw;
+      in.fmaps.set_tiles(maps.data(), c, mw, mh, std::min(c, 8));
+    };
   });
 }
 
