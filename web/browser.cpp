@@ -394,7 +394,7 @@ std::string status_json(App& a) {
   j["main_work_parts_ms_p95"] = parts;
   const present::Stats& ps = present::stats();
   j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
-                 {"drawn_area", ps.drawn_area}, {"checks", ps.checks},
+                 {"drawn_area", ps.drawn_area}, {"uploads", ps.uploads}, {"checks", ps.checks},
                  {"check_differing", ps.check_differing}, {"screen_kept", ps.screen_kept}};
   j["fps"] = double(a.t.render_times.size()) / 3.0;
   j["rendered_frames"] = a.t.rendered;

@@ -4,9 +4,11 @@
 #include <GLES3/gl3.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <map>
 
 #include "shaders_embedded.h"
 
@@ -17,6 +19,17 @@ struct Program {
   GLuint id = 0, vao = 0;
   GLint u_rect = -1, u_viewport = -1, u_image = -1, u_colormap = -1, u_grid = -1, u_tile = -1,
         u_cell = -1, u_gap = -1;
+  // The values its uniforms hold (a program keeps them between draws), so that a draw sets only
+  // those that differ: the images of a frame mostly share colormap, tile, gap and viewport.
+  std::map<GLint, std::array<float, 4>> held;
+  bool differs(GLint loc, float a, float b = 0, float c = 0, float d = 0) {
+    const std::array<float, 4> v{a, b, c, d};
+    auto [it, added] = held.try_emplace(loc, v);
+    if (added) return true;
+    if (it->second == v) return false;
+    it->second = v;
+    return true;
+  }
 } prog;
 
 // One pending image draw; lives until the frame has been rendered.
@@ -65,21 +78,21 @@ void draw_image(const ImDrawCmd& cmd, const ImDrawData& dd, const int box[4]) {
   if (!prog.id || box[2] <= 0 || box[3] <= 0) return;
   const ImVec2 off = dd.DisplayPos, scale = dd.FramebufferScale;
   const float fb_w = dd.DisplaySize.x * scale.x, fb_h = dd.DisplaySize.y * scale.y;
-  glEnable(GL_SCISSOR_TEST);
   glScissor(box[0], box[1], box[2], box[3]);
   glUseProgram(prog.id);
   glBindVertexArray(prog.vao);
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, r.tex);
-  glUniform1i(prog.u_colormap, r.cmap);
+  glBindTexture(GL_TEXTURE_2D, r.tex);  // unit 0, the only one the page uses
+  if (prog.differs(prog.u_colormap, float(r.cmap))) glUniform1i(prog.u_colormap, r.cmap);
   const float w = (r.cols * r.cell.x + (r.cols - 1) * r.gap) * scale.x;
   const float h = (r.rows * r.cell.y + (r.rows - 1) * r.gap) * scale.y;
-  glUniform4f(prog.u_rect, (r.p0.x - off.x) * scale.x, (r.p0.y - off.y) * scale.y, w, h);
-  glUniform2f(prog.u_viewport, fb_w, fb_h);
-  glUniform3i(prog.u_grid, r.cols, r.rows, r.count);
-  glUniform2i(prog.u_tile, r.tw, r.th);
-  glUniform2f(prog.u_cell, r.cell.x * scale.x, r.cell.y * scale.y);
-  glUniform1f(prog.u_gap, r.gap * scale.x);
+  const float x = (r.p0.x - off.x) * scale.x, y = (r.p0.y - off.y) * scale.y;
+  if (prog.differs(prog.u_rect, x, y, w, h)) glUniform4f(prog.u_rect, x, y, w, h);
+  if (prog.differs(prog.u_viewport, fb_w, fb_h)) glUniform2f(prog.u_viewport, fb_w, fb_h);
+  if (prog.differs(prog.u_grid, float(r.cols), float(r.rows), float(r.count))) glUniform3i(prog.u_grid, r.cols, r.rows, r.count);
+  if (prog.differs(prog.u_tile, float(r.tw), float(r.th))) glUniform2i(prog.u_tile, r.tw, r.th);
+  const float cw = r.cell.x * scale.x, ch = r.cell.y * scale.y, gap = r.gap * scale.x;
+  if (prog.differs(prog.u_cell, cw, ch)) glUniform2f(prog.u_cell, cw, ch);
+  if (prog.differs(prog.u_gap, gap)) glUniform1f(prog.u_gap, gap);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
 }
 
@@ -90,7 +103,10 @@ namespace {
 void render_request(const ImDrawList*, const ImDrawCmd* cmd) {
   const ImDrawData* dd = ImGui::GetDrawData();
   int box[4];
-  if (dd && scissor_box(*cmd, *dd, box)) draw_image(*cmd, *dd, box);
+  if (!dd || !scissor_box(*cmd, *dd, box)) return;
+  glEnable(GL_SCISSOR_TEST);
+  glActiveTexture(GL_TEXTURE0);
+  draw_image(*cmd, *dd, box);
 }
 
 }  // namespace
@@ -125,7 +141,7 @@ void Image::set_tiles(const float* tiles, int count, int tw, int th, int cols) {
   } else {
     glBindTexture(GL_TEXTURE_2D, tex_);
   }
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  // Rows of floats start on 4-byte boundaries: read right with GL_UNPACK_ALIGNMENT's default (4).
   if (W != tex_w_ || H != tex_h_) {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, W, H, 0, GL_RED, GL_FLOAT, staging_.data());
     tex_w_ = W;

@@ -261,34 +261,79 @@ void clear(const Rect& r, int fb_h) {
 }
 
 // ImGui's triangles, drawn by shaders/ui.*.glsl with the blending and clipping of Dear ImGui's
-// OpenGL backend, but each command's scissor box cut to the rectangles being redrawn.
+// OpenGL backend, but each command's scissor box cut to the rectangles being redrawn. Each draw
+// list keeps its vertices and indices on the GPU (a vertex array and two buffers of its own),
+// uploaded again only when the list changed: a redrawn rectangle is drawn again by every list
+// over it, and most of those are as they were (re-uploading them all took ~90 KB and a dozen
+// buffer uploads a frame while the user drew, each a command the browser hands its GPU process).
 struct UiRenderer {
-  GLuint prog = 0, vao = 0, vbo = 0, ibo = 0;
+  GLuint prog = 0;
   GLint u_proj = -1, u_texture = -1;
+  struct ListBuffers {
+    GLuint vao = 0, vbo = 0, ibo = 0;
+    uint64_t bytes = 0;  // ListState::bytes of what they hold (0: nothing yet)
+    bool seen = false;   // in this frame's draw data
+  };
+  std::unordered_map<const ImDrawList*, ListBuffers> lists;
+  bool program_in_use = false;  // prog is the current program (an image draw changes it)
 
   bool init() {
     prog = gfx::program(kShader_ui_vert, kShader_ui_frag, "ui");
     if (!prog) return false;
     u_proj = glGetUniformLocation(prog, "u_proj");
     u_texture = glGetUniformLocation(prog, "u_texture");
-    glGenVertexArrays(1, &vao);
-    glGenBuffers(1, &vbo);
-    glGenBuffers(1, &ibo);
-    glBindVertexArray(vao);
-    glBindBuffer(GL_ARRAY_BUFFER, vbo);
-    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, ibo);
-    const GLsizei stride = sizeof(ImDrawVert);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void*)offsetof(ImDrawVert, pos));
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride, (void*)offsetof(ImDrawVert, uv));
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride, (void*)offsetof(ImDrawVert, col));
-    glBindVertexArray(0);
     return true;
   }
 
-  void state(const ImDrawData& dd) const {
+  // The list's buffers, bound (its vertex array), holding its vertices and indices.
+  void bind(const ImDrawList* l, uint64_t bytes) {
+    ListBuffers& b = lists[l];
+    const bool fresh = b.vao == 0;
+    if (fresh) {
+      glGenVertexArrays(1, &b.vao);
+      glGenBuffers(1, &b.vbo);
+      glGenBuffers(1, &b.ibo);
+    }
+    glBindVertexArray(b.vao);
+    if (fresh) {
+      glBindBuffer(GL_ARRAY_BUFFER, b.vbo);
+      glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, b.ibo);  // part of the vertex array's state
+      const GLsizei stride = sizeof(ImDrawVert);
+      glEnableVertexAttribArray(0);
+      glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride, (void*)offsetof(ImDrawVert, pos));
+      glEnableVertexAttribArray(1);
+      glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride, (void*)offsetof(ImDrawVert, uv));
+      glEnableVertexAttribArray(2);
+      glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, stride, (void*)offsetof(ImDrawVert, col));
+    }
+    if (b.bytes != bytes) {
+      if (!fresh) glBindBuffer(GL_ARRAY_BUFFER, b.vbo);
+      glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(l->VtxBuffer.Size) * sizeof(ImDrawVert), l->VtxBuffer.Data, GL_STREAM_DRAW);
+      glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(l->IdxBuffer.Size) * sizeof(ImDrawIdx), l->IdxBuffer.Data, GL_STREAM_DRAW);
+      b.bytes = bytes;
+      ++st.uploads;
+    }
+  }
+
+  // Frees the buffers of lists this frame's draw data does not hold (a closed window, a hidden
+  // tab): they are uploaded again if they come back.
+  void forget_unseen(const std::vector<ListState>& cur) {
+    for (auto& [l, b] : lists) b.seen = false;
+    for (const ListState& s : cur)
+      if (auto it = lists.find(s.list); it != lists.end()) it->second.seen = true;
+    for (auto it = lists.begin(); it != lists.end();) {
+      if (it->second.seen) {
+        ++it;
+        continue;
+      }
+      glDeleteVertexArrays(1, &it->second.vao);
+      glDeleteBuffers(1, &it->second.vbo);
+      glDeleteBuffers(1, &it->second.ibo);
+      it = lists.erase(it);
+    }
+  }
+
+  void state(const ImDrawData& dd) {
     glEnable(GL_BLEND);
     glBlendEquation(GL_FUNC_ADD);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
@@ -300,20 +345,21 @@ struct UiRenderer {
     const float T = dd.DisplayPos.y, B = dd.DisplayPos.y + dd.DisplaySize.y;
     const float proj[16] = {2.0f / (R - L), 0, 0, 0, 0, 2.0f / (T - B), 0, 0, 0, 0, -1, 0, (R + L) / (L - R), (T + B) / (B - T), 0, 1};
     glUseProgram(prog);
+    program_in_use = true;
     glUniformMatrix4fv(u_proj, 1, GL_FALSE, proj);
     glUniform1i(u_texture, 0);
     glActiveTexture(GL_TEXTURE0);
-    glBindVertexArray(vao);
   }
 
   // Clears `regions` (disjoint) of the bound framebuffer and draws there what `dd` shows.
-  void draw(const ImDrawData& dd, const std::vector<Rect>& regions, int fb_h) const {
+  // `cur[i]` describes dd.CmdLists[i].
+  void draw(const ImDrawData& dd, const std::vector<ListState>& cur, const std::vector<Rect>& regions, int fb_h) {
     for (const Rect& r : regions) clear(r, fb_h);
     state(dd);
     GLuint bound = 0;  // the texture bound to unit 0 for the last triangles (0: unknown)
     for (int i = 0; i < dd.CmdListsCount; ++i) {
       const ImDrawList* l = dd.CmdLists[i];
-      bool uploaded = false;
+      bool bound_list = false;  // its vertex array is bound (and the ui program in use)
       for (const ImDrawCmd& c : l->CmdBuffer) {
         const bool image = c.UserCallback && gfx::image_command(c, nullptr, nullptr);
         if (c.UserCallback && !image) continue;  // ResetRenderState: the state is set per image below
@@ -327,16 +373,14 @@ struct UiRenderer {
           x.to_gl(fb_h, cut);
           if (image) {
             gfx::draw_image(c, dd, cut);  // its own program and vertex array; the rest of the state stays
-            glUseProgram(prog);
-            glBindVertexArray(vao);
+            program_in_use = bound_list = false;
             bound = 0;
             continue;
           }
-          if (!uploaded) {
-            glBindBuffer(GL_ARRAY_BUFFER, vbo);
-            glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(l->VtxBuffer.Size) * sizeof(ImDrawVert), l->VtxBuffer.Data, GL_STREAM_DRAW);
-            glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(l->IdxBuffer.Size) * sizeof(ImDrawIdx), l->IdxBuffer.Data, GL_STREAM_DRAW);
-            uploaded = true;
+          if (!program_in_use) glUseProgram(prog), program_in_use = true;
+          if (!bound_list) {
+            bind(l, cur[size_t(i)].bytes);
+            bound_list = true;
           }
           glScissor(cut[0], cut[1], cut[2], cut[3]);
           const GLuint tex = GLuint(intptr_t(c.GetTexID()));
@@ -348,6 +392,7 @@ struct UiRenderer {
     }
     glBindVertexArray(0);
     glDisable(GL_SCISSOR_TEST);
+    forget_unseen(cur);
   }
 };
 // The whole frame by Dear ImGui's own OpenGL backend into framebuffer `fbo` (0: the screen).
@@ -427,7 +472,7 @@ void frame(ImDrawData* dd) {
   if (full) regions = {Rect{0, 0, fb_w, fb_h}};
   glBindFramebuffer(GL_FRAMEBUFFER, target);
   glViewport(0, 0, fb_w, fb_h);
-  ui.draw(*dd, regions, fb_h);
+  ui.draw(*dd, prev, regions, fb_h);
   for (const Rect& r : regions) st.drawn_area += double(r.area()) / (double(fb_w) * fb_h);
   ++(full ? st.full : regions.empty() ? st.skipped : st.partial);
 

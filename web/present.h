@@ -30,6 +30,7 @@ struct Stats {
   uint64_t partial = 0;   // ... drawn in part
   uint64_t skipped = 0;   // ... with nothing changed: nothing drawn
   double drawn_area = 0;  // sum over frames of the share of the screen drawn (full frame = 1)
+  uint64_t uploads = 0;   // draw lists whose vertices were uploaded to the GPU (changed or new)
   // The last check: -1 none yet; else the pixels that differ from a full redraw.
   int64_t check_differing = -1;
   uint64_t checks = 0;

@@ -45,8 +45,9 @@ await runE2E('phone', async (app) => {
   console.log(`phone: a run started by a tap finished; val PSNR ${st.val_psnr.toFixed(2)} dB (noisy ${st.noisy_psnr.toFixed(2)})`);
   // This short run (1 epoch of 2,048 images) learns no more than the average digit: the verdict
   // says why PSNR still rose and advises training longer, not a lower rate (lr is 0.001).
-  const verdict = (await page.evaluate(() => window.dae.texts())).training_verdict;
-  assert.ok(verdict, 'the 1-epoch run got no verdict');
+  // (The run's end reaches the panel on the page's next frame: wait for it to be drawn.)
+  const verdict = await waitFor(page, () => window.dae.texts().training_verdict || null, null,
+                                { timeout: 5000, what: "the 1-epoch run's verdict" });
   assert.match(verdict.text, /^Collapsed.*PSNR rose only because.*Train longer/, verdict.text);
   await app.screenshot(path.join(buildDir, 'screenshot-phone-trained.png'));
   await still('training');

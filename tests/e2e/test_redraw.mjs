@@ -5,7 +5,8 @@
 // full redraw by Dear ImGui's own OpenGL backend pixel for pixel
 // (window.dae.checkRedraw()), at 1280×800, at 853×533 with 150 % zoom (fractional pixels) and
 // at a phone's 390×844 with 3 pixels per point;
-// and that while the user draws only a part of the screen is drawn again.
+// and that while the user draws only a part of the screen is drawn again, with only the changed
+// windows' vertices uploaded to the GPU.
 //   node tests/e2e/test_redraw.mjs [--site build/wasm/site]
 
 import { runE2E } from './harness.mjs';
@@ -40,8 +41,12 @@ async function scenario(app, label) {
   const area = (b.drawn_area - a.drawn_area) / drawn;
   console.log(`${label}: while drawing ${b.frames - a.frames} frames: ${partial} partial, ${b.full - a.full} full, ` +
               `${b.skipped - a.skipped} with nothing to draw; ${(100 * area).toFixed(0)} % of the screen drawn per ` +
-              `frame drawn`);
+              `frame drawn; ${((b.uploads - a.uploads) / drawn).toFixed(2)} windows' vertices uploaded per frame drawn`);
   assert.ok(drawn >= 20, `only ${drawn} frames drawn while drawing`);
+  // Each window's vertices stay on the GPU until the window changes: while drawing, about one
+  // window (the Draw pad's) is uploaded a frame, not every window over the redrawn rectangles.
+  const uploads = (b.uploads - a.uploads) / drawn;
+  assert.ok(uploads < 2, `${uploads.toFixed(2)} windows' vertices uploaded per frame while drawing`);
   // In the wide layout the Draw panel is one of six; in the narrow one it fills the screen (a
   // frame that is mostly dirty is drawn whole: one pass is cheaper).
   if ((await page.evaluate(() => window.dae.status().layout)) === 'wide') {
