@@ -69,19 +69,22 @@ await runE2E('smooth', async (app) => {
   assert.ok(draw.worst <= 2, `a stroke took ${draw.worst} frames to show its denoised image`);
   // Issue 12's targets are main-thread work p95 <= 8 ms and frame p95 <= 50 ms. In headless
   // Chromium on 2 cores with SwiftShader (software GL: the GPU process rasterises and composites
-  // on the same two cores as the trainer) the page gets frame p95 ~35-55 ms at ~35-40 frames/s
-  // (partial redraws onto a kept screen), and its main thread does ~2-4.5 ms of work per frame
-  // (median; the Draw pad's forward pass runs on the helper thread), stretched by preemption to
-  // ~8-12 ms at p95 (its thread waits on the run queue about twice as long as it runs). So there
-  // the test guards against regressions (the old time-sliced page: frame p95 223 ms while
-  // drawing; before partial redraws: ~20 ms / ~120 ms; before the kept screen: ~13-22 ms /
-  // ~86-110 ms) and reports the gap; DAE_SMOOTH_STRICT=1 (a machine with a GPU) asserts the
-  // targets themselves.
+  // on the same two cores as the trainer) the page gets frame p95 ~34-41 ms at ~40 frames/s
+  // (partial redraws onto a kept screen), and its main thread does ~1-2 ms of work per frame
+  // (median; the Draw pad's forward pass runs on the helper thread) and ~5-7.5 ms at p95. The
+  // tail is not the page's own work: when a frame's GL commands make the browser flush its
+  // command buffer mid-frame, the woken GPU process may take the core for 3-6 ms (a Chrome trace
+  // shows those flushes at ~0.05 ms of thread time), and on a busy host its slices get longer
+  // (p95 ~9-12 ms was seen in slow hours before the page kept each window's vertices on the
+  // GPU). So the test guards against regressions (the old time-sliced page: frame p95 223 ms
+  // while drawing; before partial redraws: ~20 ms / ~120 ms; before the kept screen: ~13-22 ms /
+  // ~86-110 ms), prints the figures and whether the targets were met; DAE_SMOOTH_STRICT=1
+  // asserts the targets themselves.
   const strict = process.env.DAE_SMOOTH_STRICT === '1';
   const [mainMax, frameMax] = strict ? [8, 50] : [20, 100];
-  if (!strict && (st.main_work_ms_p95 > 8 || st.frame_ms_p95 > 50))
-    console.log(`targets not met here (main p95 <= 8 ms, frame p95 <= 50 ms): software GL on ` +
-                `${os.cpus().length} cores; guarding at ${mainMax} / ${frameMax} ms`);
+  const met = st.main_work_ms_p95 <= 8 && st.frame_ms_p95 <= 50;
+  console.log(`issue 12's targets (main-thread work p95 <= 8 ms, frame p95 <= 50 ms): ${met ? 'met' : 'NOT met'} ` +
+              `here (software GL on ${os.cpus().length} cores)` + (strict ? '' : `; guarding at ${mainMax} / ${frameMax} ms`));
   assert.ok(st.main_work_ms_p95 <= mainMax, `main-thread work p95 ${st.main_work_ms_p95.toFixed(1)} ms > ${mainMax} ms`);
   assert.ok(st.frame_ms_p95 <= frameMax, `frame p95 ${st.frame_ms_p95.toFixed(1)} ms > ${frameMax} ms`);
 
