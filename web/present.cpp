@@ -359,7 +359,7 @@ struct UiRenderer {
     GLuint bound = 0;  // the texture bound to unit 0 for the last triangles (0: unknown)
     for (int i = 0; i < dd.CmdListsCount; ++i) {
       const ImDrawList* l = dd.CmdLists[i];
-      bool bound_list = false;  // its vertex array is bound (and the ui program in use)
+      bool bound_list = false;  // its vertex array is bound
       for (const ImDrawCmd& c : l->CmdBuffer) {
         const bool image = c.UserCallback && gfx::image_command(c, nullptr, nullptr);
         if (c.UserCallback && !image) continue;  // ResetRenderState: the state is set per image below
