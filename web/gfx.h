@@ -73,7 +73,8 @@ bool image_command(const ImDrawCmd& cmd, uint64_t* hash, ImVec4* rect);
 // `cmd`, fractions of pixels cut away; false if it clips to nothing.
 bool scissor_box(const ImDrawCmd& cmd, const ImDrawData& dd, int box[4]);
 // Draws image command `cmd` (image_command() is true) inside scissor box `box`; the caller has
-// the scissor test on and texture unit 0 active. Leaves the image program and its vertex array bound.
+// the scissor test on and texture unit 0 active. Leaves the image program and its vertex array
+// bound.
 void draw_image(const ImDrawCmd& cmd, const ImDrawData& dd, const int box[4]);
 
 }  // namespace gfx
