@@ -16,18 +16,9 @@
 #include "test_util.h"
 
 using namespace dae;
+using dae_test::poll_until;
 
 namespace {
-
-// Polls until `n` results were applied (the helper thread finishes on its own time).
-int poll_until(Offload& o, int n) {
-  int got = 0;
-  for (int i = 0; i < 20000 && got < n; ++i) {
-    got += o.poll();
-    if (got < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return got;
-}
 
 // A gate the test opens: a job waits on it, so the test knows what is running and what waits.
 struct Gate {

@@ -700,12 +700,7 @@ TEST(Session, SnapshotsGiveTheSessionsNumbersOnAnotherThreadWhileItTrains) {
       return [m = std::move(m), &maps2]() mutable { maps2 = std::move(m); };
     });
     s.work(5.0);  // meanwhile
-    int applied = 0;
-    for (int i = 0; i < 20000 && applied < 3; ++i) {
-      applied += o.poll();
-      if (applied < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    ASSERT_EQ(applied, 3);
+    ASSERT_EQ(dae_test::poll_until(o, 3), 3);
     EXPECT_EQ(maps2, maps);
     EXPECT_EQ(maps.size(), size_t(c) * size_t(h) * size_t(w));
     EXPECT_EQ(row2.index, index);

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <thread>
 
 #ifdef DAE_CLI_PATH
 #include <sys/wait.h>
@@ -30,6 +32,18 @@ std::string error_of(F&& f) {
   }
   ADD_FAILURE() << "did not throw";
   return "";
+}
+
+// Polls `o` (a dae::Offload) until `n` results were applied or 20 s passed (a helper thread
+// finishes on its own time); returns how many were.
+template <class Offload>
+int poll_until(Offload& o, int n) {
+  int got = 0;
+  for (int i = 0; i < 20000 && got < n; ++i) {
+    got += o.poll();
+    if (got < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return got;
 }
 
 // Whether /usr/bin/python3 can import `module` (always false under Emscripten: no processes).
