@@ -228,9 +228,9 @@ struct Timing {
   std::map<std::string, long> renders_by_reason;  // frames drawn, by why (tests read them)
   int rendered = 0;             // frames drawn (for window.dae.status().fps)
   std::vector<double> render_times;  // when the last frames were drawn (for fps)
-  // The frame rate the header shows, refreshed once a second: a number that changed every frame
-  // made the header's window redraw (upload, draw) every frame.
-  double header_fps = 0, header_fps_at = -100;
+  // The frame rate the header shows, changed at most once a second: a number that changed every
+  // frame made the header's window redraw (upload, draw) every frame.
+  Memo<int> header_fps;
   double last_work_ms = 0;
 };
 

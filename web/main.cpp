@@ -168,12 +168,9 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::SameLine(0, 8);
   const std::string model = a.st.model.source == dae::ModelSource::None ? "no model yet" : a.st.model.describe();
   shown("header_model", model, kMuted);
-  if (a.t.now - a.t.header_fps_at >= 1.0) {
-    a.t.header_fps = a.t.stats.fps();
-    a.t.header_fps_at = a.t.now;
-  }
+  a.t.header_fps.update(int(std::lround(a.t.stats.fps())), a.t.now, 1.0);
   char right[200];
-  std::snprintf(right, sizeof right, "%s · %.0f fps · %s", threads_text(a).c_str(), a.t.header_fps, save_text(a).c_str());
+  std::snprintf(right, sizeof right, "%s · %d fps · %s", threads_text(a).c_str(), a.t.header_fps.key(), save_text(a).c_str());
   const float rw = ImGui::CalcTextSize(right).x;
   const float avail = ImGui::GetContentRegionAvail().x - 24;
   ImGui::AlignTextToFramePadding();

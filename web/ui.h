@@ -34,6 +34,7 @@ class Memo {
     return true;
   }
   void force() { valid_ = false; }
+  const Key& key() const { return key_; }  // the value last taken
 
  private:
   Key key_{};
