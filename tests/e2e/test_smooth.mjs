@@ -81,9 +81,11 @@ await runE2E('smooth', async (app) => {
   // ~86-110 ms), prints the figures and whether the targets were met; DAE_SMOOTH_STRICT=1
   // asserts the targets themselves.
   const strict = process.env.DAE_SMOOTH_STRICT === '1';
-  const [mainMax, frameMax] = strict ? [8, 50] : [20, 100];
-  const met = st.main_work_ms_p95 <= 8 && st.frame_ms_p95 <= 50;
-  console.log(`issue 12's targets (main-thread work p95 <= 8 ms, frame p95 <= 50 ms): ${met ? 'met' : 'NOT met'} ` +
+  const [mainTarget, frameTarget] = [8, 50];
+  const [mainMax, frameMax] = strict ? [mainTarget, frameTarget] : [20, 100];
+  const met = st.main_work_ms_p95 <= mainTarget && st.frame_ms_p95 <= frameTarget;
+  console.log(`issue 12's targets (main-thread work p95 <= ${mainTarget} ms, frame p95 <= ${frameTarget} ms): ` +
+              `${met ? 'met' : 'NOT met'} ` +
               `here (software GL on ${os.cpus().length} cores)` + (strict ? '' : `; guarding at ${mainMax} / ${frameMax} ms`));
   assert.ok(st.main_work_ms_p95 <= mainMax, `main-thread work p95 ${st.main_work_ms_p95.toFixed(1)} ms > ${mainMax} ms`);
   assert.ok(st.frame_ms_p95 <= frameMax, `frame p95 ${st.frame_ms_p95.toFixed(1)} ms > ${frameMax} ms`);
