@@ -1,6 +1,6 @@
 // pack_dhcd — packs the Devanagari digits (DHCD digit subset: <dir>/train/<k>/*.png and
 // <dir>/test/<k>/*.png, 32×32 gray) into a .daepack file named "dhcd"; chooses, rebuilds and
-// checks the subset bundled in assets/ (see assets/README.md and core/subset.h).
+// checks the subset bundled in assets/ (see assets/README.md and assets/subset.h).
 //
 //   pack_dhcd <folder or .zip> <out.daepack>                       the whole folder
 //   pack_dhcd --list <folder> <list.csv> [TRAIN TEST]              choose the subset (TRAIN and TEST
@@ -13,7 +13,7 @@
 #include <exception>
 #include <string>
 
-#include "data.h"
+#include "data/data.h"
 #include "subset.h"
 
 namespace {

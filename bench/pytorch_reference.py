@@ -7,7 +7,7 @@
   quality     trains on a folder written by `dae export` with dae's settings and prints per-epoch
               train/val loss, then one JSON line with val_loss, val_psnr, seconds.
 
-The networks are the torch modules dae's layers name (Layer::torch() in core/layers.cpp):
+The networks are the torch modules dae's layers name (Layer::torch() in core/nn/layers.cpp):
 preset `seed` = Conv2d(1,32,3,p=1) ReLU MaxPool2d(2,ceil) Conv2d(32,64,3,p=1) ReLU MaxPool2d(2,ceil)
                 Conv2d(64,64,3,p=1) ReLU Upsample(2) Conv2d(64,32,3,p=1) ReLU Upsample(2)
                 Conv2d(32,1,3,p=1) Sigmoid        (74,497 parameters)
@@ -24,9 +24,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-EPS = 1e-7                                   # Keras' epsilon (core/loss.h kBceEpsilon)
+EPS = 1e-7                                   # Keras' epsilon (core/nn/loss.h kBceEpsilon)
 ZMAX = math.log((1.0 - EPS) / EPS)           # logit of 1 - ε ≈ 16.118
-PSNR_CAP = 100.0                             # core/metrics.h kPsnrCap
+PSNR_CAP = 100.0                             # core/train/metrics.h kPsnrCap
 
 
 # ---- networks -----------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _xavier_uniform(w, gen):
 
 # ---- optimizer --------------------------------------------------------------------------------------
 class KerasAdam(torch.optim.Optimizer):
-    """Adam in the Keras/TensorFlow form that core/adam.cpp implements:
+    """Adam in the Keras/TensorFlow form that core/nn/adam.cpp implements:
          m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²
          θ ← θ − lr_t · m / (√v + ε),  lr_t = lr·√(1 − β2^t) / (1 − β1^t)
     ε is added to √v *before* bias correction. torch.optim.Adam uses m̂ / (√v̂ + ε) instead
@@ -207,7 +207,7 @@ def bce_keras_probs(p, t):
 
 
 def bce_clipped_logits(z, t):
-    """The same loss from the logits, as dae computes it for a Sigmoid output (core/loss.cpp
+    """The same loss from the logits, as dae computes it for a Sigmoid output (core/nn/loss.cpp
     bce_logits): ẑ = clip(z, ±log((1−ε)/ε)), t·softplus(−ẑ) + (1 − t)·softplus(ẑ)."""
     z = z.double().clamp(-ZMAX, ZMAX)
     return F.binary_cross_entropy_with_logits(z, t.double(), reduction="none")

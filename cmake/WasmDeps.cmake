@@ -72,7 +72,7 @@ function(dae_add_ui_libs suffix threads)
     ${DAE_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   target_include_directories(dae_imgui${suffix} SYSTEM PUBLIC ${DAE_IMGUI_DIR} ${DAE_IMGUI_DIR}/backends
                              ${DAE_IMGUI_DIR}/misc/cpp)
-  # IMGUI_ENABLE_TEST_ENGINE: ImGui reports every widget's rectangle to hooks defined in web/ui.cpp
+  # IMGUI_ENABLE_TEST_ENGINE: ImGui reports every widget's rectangle to hooks defined in web/widgets/ui.cpp
   # (window.dae.layout().items: the e2e tests check that nothing is cut off or overlaps).
   target_compile_definitions(dae_imgui${suffix} PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS
                              IMGUI_ENABLE_TEST_ENGINE)

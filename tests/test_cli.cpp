@@ -10,9 +10,9 @@
 #include <map>
 #include <string>
 
-#include "data.h"
-#include "json.h"
-#include "model.h"
+#include "data/data.h"
+#include "formats/json.h"
+#include "nn/model.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;

@@ -36,10 +36,10 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "data.h"
+#include "base/common.h"
+#include "data/data.h"
 #include "test_util.h"
-#include "zip.h"
+#include "formats/zip.h"
 
 #ifndef DAE_TEST_TMP_DIR
 #define DAE_TEST_TMP_DIR "/tmp"

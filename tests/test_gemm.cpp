@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "gemm.h"
+#include "base/common.h"
+#include "kernels/gemm.h"
 
 using namespace dae;
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common.h"
-#include "json.h"
+#include "base/common.h"
+#include "formats/json.h"
 #include "test_util.h"
 
 using dae::Json;

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <functional>
 
-#include "common.h"
-#include "layers.h"
-#include "loss.h"
-#include "model.h"
+#include "base/common.h"
+#include "nn/layers.h"
+#include "nn/loss.h"
+#include "nn/model.h"
 
 using namespace dae;
 

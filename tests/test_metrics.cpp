@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "metrics.h"
+#include "base/common.h"
+#include "train/metrics.h"
 #include "test_util.h"
 
 #ifndef DAE_TEST_TMP_DIR

@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "adam.h"
-#include "common.h"
-#include "model.h"
+#include "nn/adam.h"
+#include "base/common.h"
+#include "nn/model.h"
 #include "test_util.h"
 
 using namespace dae;

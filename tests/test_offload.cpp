@@ -1,4 +1,4 @@
-// Offload (core/offload.h): model work on a helper thread for the page — the latest job of a slot
+// Offload (core/app/offload.h): model work on a helper thread for the page — the latest job of a slot
 // wins, lower slots go first, results are applied only by poll() on the caller's thread, a job's
 // exception reaches poll(), and without a thread the same calls give the same results (TSan
 // runs these too). ModelSnapshot on an Offload is checked in test_session.cpp.
@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "offload.h"
-#include "session.h"  // Session::threads_supported
+#include "app/offload.h"
+#include "app/session.h"  // Session::threads_supported
 #include "test_util.h"
 
 using namespace dae;

@@ -1,4 +1,4 @@
-// Figures (core/plot.h): tick positions and labels, lines drawn in their colour along their
+// Figures (core/study/plot.h): tick positions and labels, lines drawn in their colour along their
 // path, the legend beside the data (never over a point), log and category axes, text really
 // drawn, the RGB PNG encoder (decoded again by stb_image), and the noisy/denoised/clean grid.
 #include <gtest/gtest.h>
@@ -10,11 +10,11 @@
 
 #include <stb_image.h>  // the implementation is compiled in test_data.cpp
 
-#include "data.h"
-#include "model.h"
-#include "plot.h"
+#include "data/data.h"
+#include "nn/model.h"
+#include "study/plot.h"
 #include "test_util.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 namespace fs = std::filesystem;
 using dae::Figure;

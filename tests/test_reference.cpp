@@ -1,4 +1,4 @@
-// The plain reference layers (core/reference.h) and every fast path against them.
+// The plain reference layers (tests/reference.h) and every fast path against them.
 //  1. The reference itself: finite differences of its forward give its backward.
 //  2. Each fast kernel called directly (Winograd, the row-major GEMM) on random shapes.
 //  3. Each layer as the model runs it (whatever path it dispatches to) on random shapes:
@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "gemm.h"
-#include "layers.h"
-#include "model.h"
+#include "base/common.h"
+#include "kernels/gemm.h"
+#include "nn/layers.h"
+#include "nn/model.h"
 #include "reference.h"
-#include "safetensors.h"
-#include "simd.h"
-#include "winograd.h"
+#include "formats/safetensors.h"
+#include "kernels/simd.h"
+#include "kernels/winograd.h"
 
 using namespace dae;
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "json.h"
-#include "safetensors.h"
+#include "base/common.h"
+#include "formats/json.h"
+#include "formats/safetensors.h"
 #include "test_util.h"
 
 #ifndef DAE_TEST_TMP_DIR

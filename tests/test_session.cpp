@@ -11,9 +11,9 @@
 #include <cstring>
 #include <thread>
 
-#include "metrics.h"
-#include "offload.h"
-#include "session.h"
+#include "train/metrics.h"
+#include "app/offload.h"
+#include "app/session.h"
 #include "test_util.h"
 
 using namespace dae;

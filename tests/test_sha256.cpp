@@ -1,9 +1,9 @@
-// SHA-256 (core/sha256.h) against the FIPS 180-2 example vectors, fed whole and in pieces.
+// SHA-256 (core/formats/sha256.h) against the FIPS 180-2 example vectors, fed whole and in pieces.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "sha256.h"
+#include "formats/sha256.h"
 
 TEST(Sha256, FipsExampleVectors) {
   EXPECT_EQ(dae::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

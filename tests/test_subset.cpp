@@ -1,4 +1,4 @@
-// The DHCD subset bundled in assets/ (core/subset.h): the committed pack and list agree with
+// The DHCD subset bundled in assets/ (assets/subset.h): the committed pack and list agree with
 // each other and with the subset rule; with the full set present (DAE_DHCD_DIR), the rule
 // re-chooses exactly the committed list and the listed files re-pack to exactly the committed
 // pack; the build's data/dhcd.daepack is the subset in a build without the full set; file
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "data.h"
-#include "io.h"
-#include "sha256.h"
+#include "data/data.h"
+#include "formats/io.h"
+#include "formats/sha256.h"
 #include "subset.h"
 #include "test_util.h"
 

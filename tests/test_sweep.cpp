@@ -1,4 +1,4 @@
-// Sweeps: plans parsed strictly and expanded in order (core/sweep.h), run identities that
+// Sweeps: plans parsed strictly and expanded in order (core/study/sweep.h), run identities that
 // follow everything a result depends on (and nothing else), results that count only when
 // complete, the tables and figures; then `dae sweep` run as a user would (natively): a 2×2
 // sweep of tiny runs writes its files, a second invocation trains nothing, a changed plan
@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "data.h"
-#include "io.h"
-#include "json.h"
-#include "png.h"
-#include "sweep.h"
+#include "data/data.h"
+#include "formats/io.h"
+#include "formats/json.h"
+#include "formats/png.h"
+#include "study/sweep.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;

@@ -13,11 +13,11 @@
 #include <fstream>
 #include <thread>
 
-#include "data.h"
-#include "model.h"
-#include "safetensors.h"
-#include "threadpool.h"
-#include "trainer.h"
+#include "data/data.h"
+#include "nn/model.h"
+#include "formats/safetensors.h"
+#include "train/threadpool.h"
+#include "train/trainer.h"
 #include "test_util.h"
 
 using namespace dae;

@@ -10,16 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "data.h"
-#include "io.h"
-#include "json.h"
-#include "model.h"
-#include "png.h"
-#include "safetensors.h"
-#include "session.h"
-#include "trainer.h"
+#include "data/data.h"
+#include "formats/io.h"
+#include "formats/json.h"
+#include "nn/model.h"
+#include "formats/png.h"
+#include "formats/safetensors.h"
+#include "app/session.h"
+#include "train/trainer.h"
 #include "test_util.h"
-#include "zip.h"
+#include "formats/zip.h"
 
 #ifndef __EMSCRIPTEN__
 #include <signal.h>

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #endif
 
-#include "common.h"
+#include "base/common.h"
 
 namespace dae_test {
 

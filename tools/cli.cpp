@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "io.h"
+#include "formats/io.h"
 
 namespace fs = std::filesystem;
 

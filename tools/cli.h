@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "data.h"
-#include "trainer.h"
+#include "base/common.h"
+#include "data/data.h"
+#include "train/trainer.h"
 
 namespace dae::cli {
 

@@ -20,15 +20,15 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "common.h"
-#include "data.h"
-#include "io.h"
-#include "json.h"
-#include "metrics.h"
-#include "model.h"
-#include "plot.h"
-#include "threadpool.h"
-#include "trainer.h"
+#include "base/common.h"
+#include "data/data.h"
+#include "formats/io.h"
+#include "formats/json.h"
+#include "train/metrics.h"
+#include "nn/model.h"
+#include "study/plot.h"
+#include "train/threadpool.h"
+#include "train/trainer.h"
 
 namespace fs = std::filesystem;
 using namespace dae;

@@ -1,4 +1,4 @@
-// dae sweep — trains a grid of runs (from flags or a JSON plan, core/sweep.h), resumes where
+// dae sweep — trains a grid of runs (from flags or a JSON plan, core/study/sweep.h), resumes where
 // it stopped, tests every model on other noise levels, and writes the tables and figures.
 //
 // <out>/runs.csv                 one row per finished run (final and noisy-input scores, seconds)
@@ -19,12 +19,12 @@
 #include <vector>
 
 #include "cli.h"
-#include "io.h"
-#include "json.h"
-#include "model.h"
-#include "plot.h"
-#include "sweep.h"
-#include "threadpool.h"
+#include "formats/io.h"
+#include "formats/json.h"
+#include "nn/model.h"
+#include "study/plot.h"
+#include "study/sweep.h"
+#include "train/threadpool.h"
 
 namespace fs = std::filesystem;
 

@@ -25,11 +25,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app.h"
+#include "state/app.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl2.h"
 #include "imgui_internal.h"
-#include "present.h"
+#include "platform/present.h"
 
 namespace app {
 

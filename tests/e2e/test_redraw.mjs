@@ -1,4 +1,4 @@
-// Redrawing only what changed (web/present.h): the page keeps its frame and, each frame, draws
+// Redrawing only what changed (web/platform/present.h): the page keeps its frame and, each frame, draws
 // again only what changed (the draws between the unchanged beginning and end of each window's
 // list). This checks, at moments where stale pixels would show (drawing, a tooltip coming and
 // going, a tab switch, training, a dialog, the canvas sized again), that the screen equals a

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common.h"
-#include "model.h"
+#include "base/common.h"
+#include "nn/model.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 4096) return 0;

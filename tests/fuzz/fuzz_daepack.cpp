@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "data.h"
+#include "data/data.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "json.h"
+#include "formats/json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -2,8 +2,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common.h"
-#include "png.h"
+#include "base/common.h"
+#include "formats/png.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "common.h"
-#include "model.h"
-#include "safetensors.h"
+#include "base/common.h"
+#include "nn/model.h"
+#include "formats/safetensors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -1,0 +1,1072 @@
+// layers.cpp — forward and backward of every layer, side by side. See layers.h for the
+// conventions (NCHW shards, flat parameter slices, accumulated gradients).
+#include "nn/layers.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "base/common.h"
+#include "kernels/direct.h"
+#include "kernels/gemm.h"
+#include "kernels/simd.h"
+#include "kernels/winograd.h"
+
+namespace dae {
+namespace {
+
+using Mat = Eigen::Map<Eigen::MatrixXf>;             // column-major view of raw floats
+using CMat = Eigen::Map<const Eigen::MatrixXf>;
+
+std::string num(int v) { return std::to_string(v); }
+// The shortest text that reads back as the same float ("0.3", not "0.300000012").
+std::string format_alpha(float a) {
+  char buf[32];
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, double(a));
+    if (std::strtof(buf, nullptr) == a) break;
+  }
+  return buf;
+}
+
+// ---- im2col / col2im -------------------------------------------------------------------------
+// The convolution "gather" between an image src (C, Hs, Ws) and a matrix col with one row per
+// position of a gh×gw grid and one column per (c, a, b) kernel tap, column-major:
+//   col[p = gy·gw + gx,  j = (c·k + a)·k + b] = src[c, gy·s + a − pad, gx·s + b − pad]   (0 outside)
+// Conv2D uses it with s = 1 on its input; Conv2DTranspose (s = 2) on its output gradient.
+// col2im is its adjoint: it adds every col entry back onto the src pixel it came from.
+template <bool kScatter>
+void im2col_impl(std::conditional_t<kScatter, float*, const float*> src, int C, int Hs, int Ws,
+                 int gh, int gw, int k, int s, int pad,
+                 std::conditional_t<kScatter, const float*, float*> col) {
+  const size_t P = size_t(gh) * gw;
+  for (int c = 0; c < C; ++c) {
+    for (int a = 0; a < k; ++a) {
+      for (int b = 0; b < k; ++b) {
+        auto colj = col + ((size_t(c) * k + a) * k + b) * P;
+        // gx range whose source column gx·s + b − pad lies inside [0, Ws) (floor division: the
+        // numerator is negative when the tap falls right of a very narrow source).
+        const int gx0 = std::max(0, (pad - b + s - 1) / s);
+        const int last = Ws - 1 + pad - b;
+        const int gx1 = std::min(gw, last < 0 ? 0 : last / s + 1);
+        for (int gy = 0; gy < gh; ++gy) {
+          const int sy = gy * s + a - pad;
+          auto row = colj + size_t(gy) * gw;
+          if (sy < 0 || sy >= Hs || gx0 >= gx1) {
+            if constexpr (!kScatter) std::fill(row, row + gw, 0.f);
+            continue;
+          }
+          auto srow = src + (size_t(c) * Hs + sy) * Ws + (gx0 * s + b - pad);
+          const int len = gx1 - gx0;
+          if constexpr (kScatter) {
+            const float* r = row + gx0;
+            if (s == 1) for (int q = 0; q < len; ++q) srow[q] += r[q];
+            else for (int q = 0; q < len; ++q) srow[size_t(q) * s] += r[q];
+          } else {
+            for (int q = 0; q < gx0; ++q) row[q] = 0.f;
+            float* r = row + gx0;
+            if (s == 1) for (int q = 0; q < len; ++q) r[q] = srow[q];
+            else for (int q = 0; q < len; ++q) r[q] = srow[size_t(q) * s];
+            for (int q = gx1; q < gw; ++q) row[q] = 0.f;
+          }
+        }
+      }
+    }
+  }
+}
+
+// Fast path for stride 1 when the grid is the source's size (a 'same' convolution): column
+// (c, a, b) is the plane of channel c shifted by off = dy·W + dx (dy = a − pad, dx = b − pad),
+// so it is one contiguous copy, then fix-ups zero the rows that fell off the top or bottom and
+// the |dx| pixels per row that wrapped around from the neighbouring row. The scatter direction
+// zeroes those entries of col (it clobbers col) and adds the rest back in one contiguous pass.
+template <bool kScatter>
+void shifted_planes(std::conditional_t<kScatter, float*, const float*> src, int C, int H, int W, int k, int pad,
+                    float* col, bool overwrite = false) {
+  const int P = H * W;
+  // Scattering into a destination that is not cleared: the centre tap (dy = dx = 0, present
+  // when pad = (k − 1)/2 and k is odd) covers every pixel exactly, so it goes first, assigning.
+  const bool centre_first = kScatter && overwrite && k % 2 == 1 && pad == (k - 1) / 2;
+  for (int c = 0; c < C; ++c) {
+    auto plane = src + size_t(c) * P;
+    if constexpr (kScatter) {
+      if (centre_first) {
+        const float* cc = col + ((size_t(c) * k + pad) * k + pad) * P;
+        for (int q = 0; q < P; ++q) plane[q] = cc[q];
+      } else if (overwrite) {
+        for (int q = 0; q < P; ++q) plane[q] = 0.f;
+      }
+    }
+    for (int a = 0; a < k; ++a) {
+      for (int b = 0; b < k; ++b) {
+        if (centre_first && a == pad && b == pad) continue;
+        float* colj = col + ((size_t(c) * k + a) * k + b) * P;
+        const int dy = a - pad, dx = b - pad, off = dy * W + dx;
+        const int p0 = std::max(0, -off), p1 = std::min(P, P - off);
+        auto zero = [&](int from, int to) { for (int q = from; q < to; ++q) colj[q] = 0.f; };
+        if constexpr (!kScatter) {
+          zero(0, p0);
+          for (int q = p0; q < p1; ++q) colj[q] = plane[q + off];
+          zero(p1, P);
+        }
+        if (dy < 0) zero(0, std::min(P, -dy * W));
+        if (dy > 0) zero(std::max(0, (H - dy) * W), P);
+        if (dx != 0)
+          for (int gy = 0; gy < H; ++gy) {
+            float* row = colj + size_t(gy) * W;
+            if (dx < 0) for (int q = 0; q < std::min(W, -dx); ++q) row[q] = 0.f;
+            else for (int q = std::max(0, W - dx); q < W; ++q) row[q] = 0.f;
+          }
+        if constexpr (kScatter)
+          for (int q = p0; q < p1; ++q) plane[q + off] += colj[q];
+      }
+    }
+  }
+}
+
+void im2col(const float* src, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* col) {
+  if (s == 1 && gh == Hs && gw == Ws) shifted_planes<false>(src, C, Hs, Ws, k, pad, col);
+  else im2col_impl<false>(src, C, Hs, Ws, gh, gw, k, s, pad, col);
+}
+// Adds col back onto dst (or, with overwrite, stores it: dst need not be cleared). Clobbers col
+// (it is scratch in every caller).
+void col2im(float* col, int C, int Hs, int Ws, int gh, int gw, int k, int s, int pad, float* dst,
+            bool overwrite = false) {
+  if (s == 1 && gh == Hs && gw == Ws) {
+    shifted_planes<true>(dst, C, Hs, Ws, k, pad, col, overwrite);
+    return;
+  }
+  if (overwrite) std::fill(dst, dst + size_t(C) * Hs * Ws, 0.f);
+  im2col_impl<true>(dst, C, Hs, Ws, gh, gw, k, s, pad, col);
+}
+
+// Direct convolution, stride 1: calls f(c, a, b, gy, sy, gx0, gx1) for every kernel tap
+// (c, a, b) and output row gy whose source row sy = gy + a − pad exists, with [gx0, gx1) the
+// output columns whose source column gx + b − pad exists. Used where im2col does not pay:
+// a single output channel (the last layer), where the "GEMM" would be a matrix–vector product.
+template <class F>
+void for_each_tap_run(int C, int H, int W, int Ho, int Wo, int k, int pad, F&& f) {
+  for (int c = 0; c < C; ++c)
+    for (int a = 0; a < k; ++a)
+      for (int b = 0; b < k; ++b) {
+        const int gx0 = std::max(0, pad - b), gx1 = std::min(Wo, W + pad - b);
+        if (gx0 >= gx1) continue;
+        for (int gy = std::max(0, pad - a); gy < std::min(Ho, H + pad - a); ++gy) f(c, a, b, gy, gy + a - pad, gx0, gx1);
+      }
+}
+
+// y[o, :] += bias[o] for every channel plane of one image.
+void add_bias(float* y, const float* bias, int O, size_t plane) {
+  for (int o = 0; o < O; ++o) {
+    float* yo = y + size_t(o) * plane;
+    for (size_t i = 0; i < plane; ++i) yo[i] += bias[o];
+  }
+}
+// db[o] += Σ dy[o, :] for one image.
+void acc_bias_grad(const float* dy, float* db, int O, size_t plane) {
+  Eigen::Map<Eigen::RowVectorXf>(db, O) += CMat(dy, Eigen::Index(plane), O).colwise().sum();  // vectorised sums
+}
+
+float glorot(double fan_in, double fan_out) { return float(std::sqrt(6.0 / (fan_in + fan_out))); }
+
+LayerSpec simple_spec(LayerKind k) {
+  LayerSpec s;
+  s.kind = k, s.has_act = false;
+  return s;
+}
+
+// =============================================================================================
+// Conv2D  x (n, C, H, W) → y (n, O, Ho, Wo);  weight (O, C, k, k), bias (O)
+// =============================================================================================
+class Conv2D : public Layer {
+ public:
+  Conv2D(int C, int O, int k, Padding pad) : C_(C), O_(O), k_(k), pad_(pad) {}
+  LayerSpec spec() const override {
+    LayerSpec s;
+    s.kind = LayerKind::Conv2D, s.units = O_, s.kernel = k_, s.pad = pad_, s.has_act = false;
+    return s;
+  }
+  std::string torch() const override {
+    return "nn.Conv2d(" + num(C_) + ", " + num(O_) + ", " + num(k_) +
+           (pad_ == Padding::Same ? (k_ % 2 ? ", padding=" + num(k_ / 2) : std::string(", padding='same'")) : "") + ")";
+  }
+  Shape output_shape(const Shape& in) const override {
+    if (in.c != C_) throw Error(token() + " expects " + num(C_) + " input channels, got " + num(in.c));
+    if (pad_ == Padding::Same) return {in.n, O_, in.h, in.w};
+    if (in.h < k_ || in.w < k_) throw Error(token() + ": input " + num(in.h) + "×" + num(in.w) + " is smaller than the kernel");
+    return {in.n, O_, in.h - k_ + 1, in.w - k_ + 1};
+  }
+  std::vector<ParamSpec> params(const Shape&) const override {
+    return {{"weight", {O_, C_, k_, k_}, glorot(double(C_) * k_ * k_, double(O_) * k_ * k_)},
+            {"bias", {O_}, 0.f}};
+  }
+  double macs(const Shape& in) const override {
+    const Shape o = output_shape(in);
+    return double(o.h) * o.w * O_ * C_ * k_ * k_;
+  }
+  int pad_begin() const { return pad_ == Padding::Same ? (k_ - 1) / 2 : 0; }
+  // The paths of a 3×3 'same' convolution: Winograd (winograd.h) when both sides have several
+  // channels, the direct kernel of direct.h for a single output; with a single input, im2col +
+  // GEMM (9 columns: the transforms would cost more than they save). Other kernel sizes and
+  // 'valid' use im2col + GEMM, or the direct loops below for one output.
+  enum class Path { Im2col, Winograd, DirectToOne };
+  Path path() const {
+    if (k_ != 3 || pad_ != Padding::Same || (C_ == 1 && O_ > 1)) return Path::Im2col;
+    return O_ == 1 ? Path::DirectToOne : Path::Winograd;
+  }
+
+  void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    const int KK = C_ * k_ * k_;
+    const size_t P = size_t(out.h) * out.w;
+    const float* bias = p + size_t(KK) * O_;
+    switch (path()) {
+      case Path::Winograd: return winograd3x3_forward(x.data(), in.n, C_, in.h, in.w, p, bias, O_, y.data(), ws);
+      case Path::DirectToOne: return direct3x3_to_one_forward(x.data(), in.n, C_, in.h, in.w, p, bias, y.data(), ws);
+      case Path::Im2col: break;
+    }
+    if (O_ == 1) {  // direct: y = b + Σ_taps w[c,a,b] · (shifted input plane c)
+      for (int i = 0; i < in.n; ++i) {
+        float* yi = y.image(i);
+        std::fill(yi, yi + P, p[KK]);
+        if (pad_ == Padding::Same) { same_single_forward(x.image(i), in.h, in.w, p, yi, ws); continue; }
+        const float* xi = x.image(i);
+        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, 0, [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
+          const float w = p[(c * k_ + a) * k_ + b];
+          const float* xr = xi + (size_t(c) * in.h + sy) * in.w + b;
+          float* yr = yi + size_t(gy) * out.w;
+          for (int gx = gx0; gx < gx1; ++gx) yr[gx] += w * xr[gx];
+        });
+      }
+      return;
+    }
+    CMat W(p, KK, O_);  // (O, C·k·k) row-major  ==  (C·k·k × O) column-major
+    float* colp = ws.col_buf(P * KK);
+    for (int i = 0; i < in.n; ++i) {
+      im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
+      Mat Y(y.image(i), Eigen::Index(P), O_);  // image i of y is (O × P) row-major = (P × O) col-major
+      gemm(false, false, int(P), O_, KK, colp, int(P), W.data(), KK, Y.data(), int(P), false);  // col·W
+      add_bias(y.image(i), p + size_t(KK) * O_, O_, P);
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float* p,
+                float* dp, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    const int KK = C_ * k_ * k_;
+    const size_t P = size_t(out.h) * out.w;
+    const Path how = path();
+    if (how != Path::Im2col) {
+      if (dx) dx->resize(in);
+      float* dxp = dx ? dx->data() : nullptr;
+      float* db = dp + size_t(KK) * O_;
+      if (how == Path::Winograd) winograd3x3_backward(x.data(), in.n, C_, in.h, in.w, p, O_, dy.data(), dxp, dp, db, ws);
+      if (how == Path::DirectToOne) direct3x3_to_one_backward(x.data(), in.n, C_, in.h, in.w, p, dy.data(), dxp, dp, db, ws);
+      return;
+    }
+    if (O_ == 1) {  // direct: dW[c,a,b] = Σ dy · shifted x;  dx[shifted] += w · dy
+      if (dx) { dx->resize(in); dx->fill(0.f); }
+      for (int i = 0; i < in.n; ++i) {
+        const float* xi = x.image(i);
+        const float* dyi = dy.image(i);
+        float* dxi = dx ? dx->image(i) : nullptr;
+        acc_bias_grad(dyi, dp + KK, 1, P);
+        if (pad_ == Padding::Same) { same_single_backward(xi, in.h, in.w, dyi, p, dp, dxi, ws); continue; }
+        for_each_tap_run(C_, in.h, in.w, out.h, out.w, k_, 0, [&](int c, int a, int b, int gy, int sy, int gx0, int gx1) {
+          const int j = (c * k_ + a) * k_ + b;
+          const size_t src = (size_t(c) * in.h + sy) * in.w + b;
+          const float* g = dyi + size_t(gy) * out.w;
+          const float* xr = xi + src;
+          dp[j] += Eigen::Map<const Eigen::VectorXf>(g + gx0, gx1 - gx0).dot(Eigen::Map<const Eigen::VectorXf>(xr + gx0, gx1 - gx0));
+          if (dxi) {
+            float* dr = dxi + src;
+            const float w = p[j];
+            for (int gx = gx0; gx < gx1; ++gx) dr[gx] += w * g[gx];
+          }
+        });
+      }
+      return;
+    }
+    CMat W(p, KK, O_);
+    Mat dW(dp, KK, O_);
+    float* db = dp + size_t(KK) * O_;
+    float* colp = ws.col_buf(P * KK);
+    float* dcolp = dx ? ws.dcol_buf(P * KK) : nullptr;
+    if (dx) dx->resize(in);  // written whole by col2im(…, overwrite)
+    for (int i = 0; i < in.n; ++i) {
+      CMat dY(dy.image(i), Eigen::Index(P), O_);
+      im2col(x.image(i), C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), colp);
+      gemm(true, false, KK, O_, int(P), colp, int(P), dY.data(), int(P), dW.data(), KK, true);  // dW += colᵀ·dY: (KK × P)·(P × O)
+      acc_bias_grad(dy.image(i), db, O_, P);
+      if (dx) {
+        Mat dcol(dcolp, Eigen::Index(P), KK);
+        gemm(false, true, int(P), KK, O_, dY.data(), int(P), W.data(), KK, dcol.data(), int(P), false);  // dY·Wᵀ: (P × O)·(O × KK)
+        col2im(dcolp, C_, in.h, in.w, out.h, out.w, k_, 1, pad_begin(), dx->image(i), /*overwrite=*/true);
+      }
+    }
+  }
+
+ private:
+  // 'same' convolution with one output channel, one image, without im2col. A tap (c, a, b)
+  // reads the input plane shifted by off = dy·W + dx (dy = a − pad, dx = b − pad); over the
+  // contiguous range of output pixels q with 0 ≤ q + off < P that is one long vector
+  // operation. The only wrong terms are the |dx| pixels per row whose source wrapped around to
+  // the neighbouring row; so the taps are grouped by dx and, per group, those output columns
+  // are zeroed — in the partial sum (forward) or in the incoming gradient (backward).
+  void zero_wrapped(float* plane, int H, int W, int dx) const {
+    for (int gy = 0; gy < H; ++gy) {
+      float* row = plane + size_t(gy) * W;
+      if (dx > 0) for (int q = std::max(0, W - dx); q < W; ++q) row[q] = 0.f;
+      if (dx < 0) for (int q = 0; q < std::min(W, -dx); ++q) row[q] = 0.f;
+    }
+  }
+  void same_single_forward(const float* x, int H, int W, const float* w, float* y, Workspace& ws) const {
+    const int P = H * W, pad = pad_begin();
+    float* t = ws.dcol_buf(size_t(P));
+    for (int b = 0; b < k_; ++b) {  // one group per horizontal shift dx = b − pad
+      const int dxs = b - pad;
+      std::fill(t, t + P, 0.f);
+      for (int c = 0; c < C_; ++c)
+        for (int a = 0; a < k_; ++a) {
+          const int off = (a - pad) * W + dxs, p0 = std::max(0, -off), p1 = std::min(P, P - off);
+          const float wj = w[(c * k_ + a) * k_ + b];
+          const float* xs = x + size_t(c) * P + off;
+          for (int q = p0; q < p1; ++q) t[q] += wj * xs[q];
+        }
+      zero_wrapped(t, H, W, dxs);
+      for (int q = 0; q < P; ++q) y[q] += t[q];
+    }
+  }
+  void same_single_backward(const float* x, int H, int W, const float* dy, const float* w, float* dw, float* dx,
+                            Workspace& ws) const {
+    const int P = H * W, pad = pad_begin();
+    float* g = ws.dcol_buf(size_t(P));
+    for (int b = 0; b < k_; ++b) {
+      const int dxs = b - pad;
+      std::copy(dy, dy + P, g);
+      zero_wrapped(g, H, W, dxs);  // wrapped outputs contribute nothing
+      for (int c = 0; c < C_; ++c)
+        for (int a = 0; a < k_; ++a) {
+          const int j = (c * k_ + a) * k_ + b;
+          const int off = (a - pad) * W + dxs, p0 = std::max(0, -off), p1 = std::min(P, P - off);
+          const float* xs = x + size_t(c) * P + off;
+          dw[j] += Eigen::Map<const Eigen::VectorXf>(g + p0, p1 - p0).dot(Eigen::Map<const Eigen::VectorXf>(xs + p0, p1 - p0));
+          if (dx) {
+            float* ds = dx + size_t(c) * P + off;
+            const float wj = w[j];
+            for (int q = p0; q < p1; ++q) ds[q] += wj * g[q];
+          }
+        }
+    }
+  }
+
+  int C_, O_, k_;
+  Padding pad_;
+};
+
+// =============================================================================================
+// Conv2DTranspose, stride 2  x (n, C, H, W) → y (n, O, 2H, 2W);  weight (C, O, k, k), bias (O)
+// =============================================================================================
+class Conv2DTranspose : public Layer {
+ public:
+  Conv2DTranspose(int C, int O, int k) : C_(C), O_(O), k_(k) {
+    if (k % 2 == 0) throw Error("convt: kernel size must be odd, got " + num(k));
+  }
+  LayerSpec spec() const override {
+    LayerSpec s;
+    s.kind = LayerKind::Conv2DTranspose, s.units = O_, s.kernel = k_, s.has_act = false;
+    return s;
+  }
+  std::string torch() const override {
+    return "nn.ConvTranspose2d(" + num(C_) + ", " + num(O_) + ", " + num(k_) + ", stride=2, padding=" +
+           num(pad()) + ", output_padding=1)";
+  }
+  Shape output_shape(const Shape& in) const override {
+    if (in.c != C_) throw Error(token() + " expects " + num(C_) + " input channels, got " + num(in.c));
+    return {in.n, O_, in.h * 2, in.w * 2};
+  }
+  std::vector<ParamSpec> params(const Shape&) const override {
+    return {{"weight", {C_, O_, k_, k_}, glorot(double(O_) * k_ * k_, double(C_) * k_ * k_)},
+            {"bias", {O_}, 0.f}};
+  }
+  double macs(const Shape& in) const override { return double(in.h) * in.w * C_ * O_ * k_ * k_; }
+  int pad() const { return (k_ - 1) / 2; }
+
+  void forward(const Tensor& x, Tensor& y, const float* p, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    y.fill(0.f);
+    const int OKK = O_ * k_ * k_;
+    const size_t P = size_t(in.h) * in.w;
+    CMat W(p, OKK, C_);  // (C, O·k·k) row-major == (O·k·k × C) column-major
+    float* colp = ws.col_buf(P * OKK);
+    for (int i = 0; i < in.n; ++i) {
+      Mat col(colp, Eigen::Index(P), OKK);
+      gemm(false, true, int(P), OKK, C_, x.image(i), int(P), W.data(), OKK, col.data(), int(P), false);  // x·Wᵀ: (P × C)·(C × OKK)
+      col2im(colp, O_, out.h, out.w, in.h, in.w, k_, 2, pad(), y.image(i));    // scatter taps
+      add_bias(y.image(i), p + size_t(OKK) * C_, O_, size_t(out.h) * out.w);
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float* p,
+                float* dp, Workspace& ws) const override {
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    const int OKK = O_ * k_ * k_;
+    const size_t P = size_t(in.h) * in.w;
+    CMat W(p, OKK, C_);
+    Mat dW(dp, OKK, C_);
+    float* db = dp + size_t(OKK) * C_;
+    float* dcolp = ws.dcol_buf(P * OKK);
+    if (dx) dx->resize(in);
+    for (int i = 0; i < in.n; ++i) {
+      im2col(dy.image(i), O_, out.h, out.w, in.h, in.w, k_, 2, pad(), dcolp);  // gather taps
+      CMat dcol(dcolp, Eigen::Index(P), OKK);
+      gemm(true, false, OKK, C_, int(P), dcol.data(), int(P), x.image(i), int(P), dW.data(), OKK, true);  // dW += dcolᵀ·x: (OKK × P)·(P × C)
+      acc_bias_grad(dy.image(i), db, O_, size_t(out.h) * out.w);
+      if (dx) gemm(false, false, int(P), C_, OKK, dcol.data(), int(P), W.data(), OKK, dx->image(i), int(P), false);  // dcol·W: (P × OKK)·(OKK × C)
+    }
+  }
+
+ private:
+  int C_, O_, k_;
+};
+
+// Backward of fw full 2×2 windows on the row pair (r0, r1): each window's gradient g goes to its
+// first maximum in row-major order (a, b, c, d = top-left, top-right, bottom-left, bottom-right).
+// Arithmetic on 0/1 masks, four windows at a time (pooled ReLU outputs make branches unpredictable).
+void route_max_grad(const float* r0, const float* r1, const float* g, float* d0, float* d1, int fw) {
+  using namespace simd;
+  auto masks = [](auto a, auto b, auto c, auto d, auto& ia, auto& ib, auto& ic, auto& id) {
+    ia = (a >= b) & (a >= c) & (a >= d);
+    ib = (b > a) & (b >= c) & (b >= d);
+    ic = (c > a) & (c > b) & (c >= d);
+    id = !(ia | ib | ic);
+  };
+  int ox = 0;
+  for (; ox + 4 <= fw; ox += 4) {
+    const f4 x0 = load4(r0 + 2 * ox), x1 = load4(r0 + 2 * ox + 4), y0 = load4(r1 + 2 * ox), y1 = load4(r1 + 2 * ox + 4);
+    const f4 a = even4(x0, x1), b = odd4(x0, x1), c = even4(y0, y1), d = odd4(y0, y1);
+    const i4 ia = (a >= b) & (a >= c) & (a >= d), ib = (b > a) & (b >= c) & (b >= d), ic = (c > a) & (c > b) & (c >= d);
+    const i4 id = ~(ia | ib | ic);
+    const f4 gv = load4(g + ox);
+    const f4 ga = mask4(ia) * gv, gb = mask4(ib) * gv, gc = mask4(ic) * gv, gd = mask4(id) * gv;
+    store4(d0 + 2 * ox, lo_zip4(ga, gb));
+    store4(d0 + 2 * ox + 4, hi_zip4(ga, gb));
+    store4(d1 + 2 * ox, lo_zip4(gc, gd));
+    store4(d1 + 2 * ox + 4, hi_zip4(gc, gd));
+  }
+  for (; ox < fw; ++ox) {
+    const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+    bool ia, ib, ic, id;
+    masks(a, b, c, d, ia, ib, ic, id);
+    const float gv = g[ox];
+    d0[2 * ox] = float(ia) * gv;
+    d0[2 * ox + 1] = float(ib) * gv;
+    d1[2 * ox] = float(ic) * gv;
+    d1[2 * ox + 1] = float(id) * gv;
+  }
+}
+
+// y[ox] = max of the 2×2 window ox of rows r0, r1, for fw full windows.
+void pool_row(const float* r0, const float* r1, float* y, int fw) {
+  using namespace simd;
+  int ox = 0;
+  for (; ox + 4 <= fw; ox += 4) {
+    const f4 x0 = load4(r0 + 2 * ox), x1 = load4(r0 + 2 * ox + 4), y0 = load4(r1 + 2 * ox), y1 = load4(r1 + 2 * ox + 4);
+    store4(y + ox, max4(max4(even4(x0, x1), odd4(x0, x1)), max4(even4(y0, y1), odd4(y0, y1))));
+  }
+  for (; ox < fw; ++ox) y[ox] = std::max(std::max(r0[2 * ox], r0[2 * ox + 1]), std::max(r1[2 * ox], r1[2 * ox + 1]));
+}
+
+// =============================================================================================
+// MaxPooling2D 2×2 stride 2, 'same'   x (n, C, H, W) → y (n, C, ⌈H/2⌉, ⌈W/2⌉)
+// =============================================================================================
+class MaxPool2 : public Layer {
+ public:
+  LayerSpec spec() const override { return simple_spec(LayerKind::MaxPool); }
+  std::string torch() const override { return "nn.MaxPool2d(2, ceil_mode=True)"; }
+  Shape output_shape(const Shape& in) const override {
+    if (in.h == 1 && in.w == 1) throw Error("pool needs an image input, got a flat vector");
+    return {in.n, in.c, (in.h + 1) / 2, (in.w + 1) / 2};
+  }
+  // Index (within the plane) of the first maximum of the window at (oy, ox).
+  static int argmax(const float* plane, int H, int W, int oy, int ox) {
+    const int y0 = 2 * oy, x0 = 2 * ox;
+    int best = y0 * W + x0;
+    for (int dy = 0; dy < 2 && y0 + dy < H; ++dy)
+      for (int dx = 0; dx < 2 && x0 + dx < W; ++dx) {
+        const int idx = (y0 + dy) * W + x0 + dx;
+        if (plane[idx] > plane[best]) best = idx;
+      }
+    return best;
+  }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    const int H = in.h, W = in.w, fh = H / 2, fw = W / 2;  // full windows
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* xp = x.data() + pl * H * W;
+      float* yp = y.data() + pl * out.h * out.w;
+      for (int oy = 0; oy < fh; ++oy) pool_row(xp + size_t(2 * oy) * W, xp + size_t(2 * oy + 1) * W, yp + size_t(oy) * out.w, fw);
+      // Partial windows on the last row / column of odd sizes.
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = (oy < fh ? fw : 0); ox < out.w; ++ox) yp[oy * out.w + ox] = xp[argmax(xp, H, W, oy, ox)];
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    dx->resize(in);
+    const int H = in.h, W = in.w, fh = H / 2, fw = W / 2;
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* xp = x.data() + pl * H * W;
+      const float* dyp = dy.data() + pl * out.h * out.w;
+      float* dxp = dx->data() + pl * H * W;
+      for (int oy = 0; oy < fh; ++oy) {
+        const float* r0 = xp + size_t(2 * oy) * W;
+        const float* r1 = r0 + W;
+        float* d0 = dxp + size_t(2 * oy) * W;
+        float* d1 = d0 + W;
+        route_max_grad(r0, r1, dyp + size_t(oy) * out.w, d0, d1, fw);
+      }
+      if (fh == out.h && fw == out.w) continue;
+      // Odd sizes: clear the last row / column, then route the partial windows.
+      if (W % 2) for (int yy = 0; yy < 2 * fh; ++yy) dxp[size_t(yy) * W + W - 1] = 0.f;
+      if (H % 2) std::fill(dxp + size_t(H - 1) * W, dxp + size_t(H) * W, 0.f);
+      for (int oy = 0; oy < out.h; ++oy)
+        for (int ox = (oy < fh ? fw : 0); ox < out.w; ++ox)
+          dxp[argmax(xp, H, W, oy, ox)] += dyp[oy * out.w + ox];
+    }
+  }
+};
+
+// =============================================================================================
+// UpSampling2D ×2 nearest   x (n, C, H, W) → y (n, C, 2H, 2W)
+// =============================================================================================
+class UpSample2 : public Layer {
+ public:
+  LayerSpec spec() const override { return simple_spec(LayerKind::UpSample); }
+  std::string torch() const override { return "nn.Upsample(scale_factor=2, mode='nearest')"; }
+  Shape output_shape(const Shape& in) const override {
+    if (in.h == 1 && in.w == 1) throw Error("up needs an image input, got a flat vector");
+    return {in.n, in.c, in.h * 2, in.w * 2};
+  }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    const Shape& in = x.shape();
+    const Shape out = output_shape(in);
+    y.resize(out);
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* xp = x.data() + pl * in.h * in.w;
+      float* yp = y.data() + pl * out.h * out.w;
+      for (int iy = 0; iy < in.h; ++iy) {
+        float* r0 = yp + size_t(2 * iy) * out.w;
+        const float* xr = xp + size_t(iy) * in.w;
+        int ix = 0;
+        for (; ix + 4 <= in.w; ix += 4) {  // x0 x1 x2 x3 → x0 x0 x1 x1 | x2 x2 x3 x3
+          const simd::f4 v = simd::load4(xr + ix);
+          simd::store4(r0 + 2 * ix, simd::lo_zip4(v, v));
+          simd::store4(r0 + 2 * ix + 4, simd::hi_zip4(v, v));
+        }
+        for (; ix < in.w; ++ix) r0[2 * ix] = r0[2 * ix + 1] = xr[ix];
+        float* r1 = r0 + out.w;  // the row again (a loop: memcpy calls cost more for rows this short)
+        int q = 0;
+        for (; q + 4 <= out.w; q += 4) simd::store4(r1 + q, simd::load4(r0 + q));
+        for (; q < out.w; ++q) r1[q] = r0[q];
+      }
+    }
+  }
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    const Shape& in = x.shape();
+    const Shape& out = y.shape();
+    dx->resize(in);
+    const size_t planes = size_t(in.n) * in.c;
+    for (size_t pl = 0; pl < planes; ++pl) {
+      const float* d = dy.data() + pl * out.h * out.w;
+      float* dxp = dx->data() + pl * in.h * in.w;
+      for (int iy = 0; iy < in.h; ++iy) {
+        const float* r0 = d + size_t(2 * iy) * out.w;
+        const float* r1 = r0 + out.w;
+        float* o = dxp + size_t(iy) * in.w;
+        int ix = 0;
+        for (; ix + 4 <= in.w; ix += 4) {
+          using namespace simd;
+          const f4 a0 = load4(r0 + 2 * ix), a1 = load4(r0 + 2 * ix + 4), b0 = load4(r1 + 2 * ix), b1 = load4(r1 + 2 * ix + 4);
+          store4(o + ix, (even4(a0, a1) + odd4(a0, a1)) + (even4(b0, b1) + odd4(b0, b1)));
+        }
+        for (; ix < in.w; ++ix) o[ix] = (r0[2 * ix] + r0[2 * ix + 1]) + (r1[2 * ix] + r1[2 * ix + 1]);
+      }
+    }
+  }
+};
+
+// =============================================================================================
+// Dense   x (n, I, 1, 1) → y (n, O, 1, 1);  weight (O, I), bias (O)
+// =============================================================================================
+class Dense : public Layer {
+ public:
+  Dense(int I, int O) : I_(I), O_(O) {}
+  LayerSpec spec() const override {
+    LayerSpec s;
+    s.kind = LayerKind::Dense, s.units = O_, s.has_act = false;
+    return s;
+  }
+  std::string torch() const override { return "nn.Linear(" + num(I_) + ", " + num(O_) + ")"; }
+  Shape output_shape(const Shape& in) const override {
+    if (in.h != 1 || in.w != 1) throw Error(token() + " needs a flat input, got an image (add flatten before it)");
+    if (in.c != I_) throw Error(token() + " expects " + num(I_) + " inputs, got " + num(in.c));
+    return {in.n, O_, 1, 1};
+  }
+  std::vector<ParamSpec> params(const Shape&) const override {
+    return {{"weight", {O_, I_}, glorot(I_, O_)}, {"bias", {O_}, 0.f}};
+  }
+  double macs(const Shape&) const override { return double(I_) * O_; }
+  void forward(const Tensor& x, Tensor& y, const float* p, Workspace&) const override {
+    const int n = x.shape().n;
+    y.resize(output_shape(x.shape()));
+    CMat W(p, I_, O_);  // (O, I) row-major == (I × O) column-major
+    Eigen::Map<const Eigen::VectorXf> b(p + size_t(I_) * O_, O_);
+    Mat Y(y.data(), O_, n);  // (n, O) row-major == (O × n) column-major
+    gemm(true, false, O_, n, I_, W.data(), I_, x.data(), I_, Y.data(), O_, false);  // Wᵀ·X: (O × I)·(I × n)
+    Y.colwise() += b;
+  }
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float* p,
+                float* dp, Workspace&) const override {
+    const int n = x.shape().n;
+    CMat W(p, I_, O_);
+    CMat dY(dy.data(), O_, n);
+    CMat X(x.data(), I_, n);
+    gemm(false, true, I_, O_, n, X.data(), I_, dY.data(), O_, dp, I_, true);     // dW += X·dYᵀ: (I × n)·(n × O)
+    Eigen::Map<Eigen::VectorXf>(dp + size_t(I_) * O_, O_) += dY.rowwise().sum();
+    if (dx) {
+      dx->resize(x.shape());
+      gemm(false, false, I_, n, O_, W.data(), I_, dY.data(), O_, dx->data(), I_, false);  // W·dY: (I × O)·(O × n)
+    }
+  }
+
+ private:
+  int I_, O_;
+};
+
+// =============================================================================================
+// Flatten (n, C, H, W) → (n, C·H·W, 1, 1)   and   Reshape (n, C·H·W, 1, 1) → (n, C, H, W)
+// Pure relabelling of the same row-major data: forward and backward are copies.
+// =============================================================================================
+// Both only relabel the shape of the same row-major values.
+class Relabel : public Layer {
+ public:
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    y.resize(output_shape(x.shape()));
+    std::copy(x.data(), x.data() + x.size(), y.data());
+  }
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    dx->resize(x.shape());
+    std::copy(dy.data(), dy.data() + dy.size(), dx->data());
+  }
+};
+
+class Flatten : public Relabel {
+ public:
+  LayerSpec spec() const override { return simple_spec(LayerKind::Flatten); }
+  std::string torch() const override { return "nn.Flatten()"; }
+  Shape output_shape(const Shape& in) const override { return {in.n, int(in.per_image()), 1, 1}; }
+};
+
+class Reshape : public Relabel {
+ public:
+  Reshape(int c, int h, int w) : c_(c), h_(h), w_(w) {}
+  LayerSpec spec() const override {
+    LayerSpec s = simple_spec(LayerKind::Reshape);
+    s.c = c_, s.h = h_, s.w = w_;
+    return s;
+  }
+  std::string torch() const override {
+    return "nn.Unflatten(1, (" + num(c_) + ", " + num(h_) + ", " + num(w_) + "))";
+  }
+  Shape output_shape(const Shape& in) const override {
+    if (in.per_image() != size_t(c_) * h_ * w_)
+      throw Error(token() + " needs " + std::to_string(size_t(c_) * h_ * w_) + " values per image, got " +
+                  std::to_string(in.per_image()));
+    return {in.n, c_, h_, w_};
+  }
+
+ private:
+  int c_, h_, w_;
+};
+
+// =============================================================================================
+// ReLU (in place)   y = max(x, 0);   dx = dy · [y > 0]
+// =============================================================================================
+class ReLU : public Layer {
+ public:
+  LayerSpec spec() const override { return simple_spec(LayerKind::ReLU); }
+  std::string torch() const override { return "nn.ReLU()"; }
+  bool in_place() const override { return true; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  // In place, x and y (dy and dx) are the same tensor.
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    if (&x != &y) y.resize(x.shape());
+    relu_copy(x.data(), y.data(), x.size());
+  }
+  void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    if (dx != &dy) dx->resize(y.shape());
+    masked_copy(y.data(), dy.data(), dx->data(), y.size());
+  }
+
+ private:
+  // b = relu(a) and o = y > 0 ? g : 0 (the pointers may be equal), a vector at a time.
+  static void relu_copy(const float* a, float* b, size_t n) {
+    size_t i = 0;
+    for (; i + simd::kLanes <= n; i += simd::kLanes) simd::store(b + i, simd::relu(simd::load(a + i)));
+    for (; i < n; ++i) b[i] = a[i] > 0.f ? a[i] : 0.f;
+  }
+  static void masked_copy(const float* y, const float* g, float* o, size_t n) {
+    size_t i = 0;
+    for (; i + simd::kLanes <= n; i += simd::kLanes)
+      simd::store(o + i, simd::keep_if_positive(simd::load(y + i), simd::load(g + i)));
+    for (; i < n; ++i) o[i] = y[i] > 0.f ? g[i] : 0.f;
+  }
+};
+
+// =============================================================================================
+// LeakyReLU (in place)   y = x if x > 0 else α·x;   dx = dy if y > 0 else α·dy   (0 ≤ α ≤ 1, so
+// y > 0 exactly where x > 0: the mask can be read from y, which is what lets it run in place)
+// =============================================================================================
+class LeakyReLU : public Layer {
+ public:
+  explicit LeakyReLU(float alpha) : a_(alpha) {}
+  LayerSpec spec() const override {
+    LayerSpec s = simple_spec(LayerKind::LeakyReLU);
+    s.alpha = a_;
+    return s;
+  }
+  std::string torch() const override { return "nn.LeakyReLU(" + format_alpha(a_) + ")"; }
+  bool in_place() const override { return true; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    if (&x != &y) y.resize(x.shape());
+    const float* a = x.data();
+    float* b = y.data();
+    for (size_t i = 0, n = x.size(); i < n; ++i) b[i] = a[i] > 0.f ? a[i] : a_ * a[i];
+  }
+  void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    if (dx != &dy) dx->resize(y.shape());
+    const float* yy = y.data();
+    const float* g = dy.data();
+    float* o = dx->data();
+    for (size_t i = 0, n = y.size(); i < n; ++i) o[i] = yy[i] > 0.f ? g[i] : a_ * g[i];
+  }
+
+ private:
+  float a_;
+};
+
+// =============================================================================================
+// Sigmoid   y = 1 / (1 + e^(−x));   dx = dy · y · (1 − y)
+// =============================================================================================
+class Sigmoid : public Layer {
+ public:
+  LayerSpec spec() const override { return simple_spec(LayerKind::Sigmoid); }
+  std::string torch() const override { return "nn.Sigmoid()"; }
+  Shape output_shape(const Shape& in) const override { return in; }
+  void forward(const Tensor& x, Tensor& y, const float*, Workspace&) const override {
+    y.resize(x.shape());
+    const float* a = x.data();
+    float* b = y.data();
+    for (size_t i = 0, n = x.size(); i < n; ++i) {
+      // Split by sign so exp never overflows.
+      if (a[i] >= 0.f) b[i] = 1.f / (1.f + std::exp(-a[i]));
+      else { const float e = std::exp(a[i]); b[i] = e / (1.f + e); }
+    }
+  }
+  void backward(const Tensor&, const Tensor& y, const Tensor& dy, Tensor* dx, const float*, float*,
+                Workspace&) const override {
+    if (!dx) return;
+    dx->resize(y.shape());
+    const float* yy = y.data();
+    const float* d = dy.data();
+    float* o = dx->data();
+    for (size_t i = 0, n = y.size(); i < n; ++i) o[i] = d[i] * yy[i] * (1.f - yy[i]);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_conv2d(int C, int O, int k, Padding pad) {
+  if (C < 1 || O < 1 || k < 1 || k > 15) throw Error("conv: bad channels/kernel (" + num(C) + ", " + num(O) + ", k" + num(k) + ")");
+  return std::make_unique<Conv2D>(C, O, k, pad);
+}
+std::unique_ptr<Layer> make_conv2d_transpose(int C, int O, int k) {
+  if (C < 1 || O < 1 || k < 1 || k > 15) throw Error("convt: bad channels/kernel");
+  return std::make_unique<Conv2DTranspose>(C, O, k);
+}
+std::unique_ptr<Layer> make_maxpool2() { return std::make_unique<MaxPool2>(); }
+std::unique_ptr<Layer> make_upsample2() { return std::make_unique<UpSample2>(); }
+std::unique_ptr<Layer> make_dense(int I, int O) {
+  if (I < 1 || O < 1) throw Error("dense: bad size");
+  return std::make_unique<Dense>(I, O);
+}
+std::unique_ptr<Layer> make_flatten() { return std::make_unique<Flatten>(); }
+std::unique_ptr<Layer> make_reshape(int c, int h, int w) {
+  if (c < 1 || h < 1 || w < 1) throw Error("reshape: bad shape");
+  return std::make_unique<Reshape>(c, h, w);
+}
+std::unique_ptr<Layer> make_relu() { return std::make_unique<ReLU>(); }
+std::unique_ptr<Layer> make_sigmoid() { return std::make_unique<Sigmoid>(); }
+std::unique_ptr<Layer> make_leaky_relu(float alpha) {
+  if (!(alpha >= 0.f && alpha <= 1.f)) throw Error("lrelu: the slope must be in 0..1, got " + format_alpha(alpha));
+  return std::make_unique<LeakyReLU>(alpha);
+}
+
+// =============================================================================================
+// The layer table: one entry per kind. Adding a kind = its class above, its make_ function,
+// an entry here, its value in LayerKind — nothing else in the code names layer kinds.
+// =============================================================================================
+const std::vector<LayerDef>& layer_table() {
+  using D = LayerDef;
+  static const std::vector<LayerDef> table = {
+      {LayerKind::Conv2D, "conv", nullptr, "Conv2D", "conv<F>[k<K>][/valid][:act]",
+       "Conv2D: F filters of K×K (default 3), stride 1, 'same' padding (or 'valid')",
+       D::kUnits | D::kKernel | D::kPadding | D::kTakesAct, "filters",
+       [](const LayerSpec& s, const Shape& in) { return make_conv2d(in.c, s.units, s.kernel, s.pad); }},
+      {LayerKind::Conv2DTranspose, "convt", nullptr, "Conv2DTranspose", "convt<F>[k<K>][:act]",
+       "Conv2DTranspose, stride 2: output twice the size; K odd",
+       D::kUnits | D::kKernel | D::kTakesAct, "filters",
+       [](const LayerSpec& s, const Shape& in) { return make_conv2d_transpose(in.c, s.units, s.kernel); }},
+      {LayerKind::Dense, "dense", nullptr, "Dense", "dense<N>[:act]", "Dense with N units (after flatten)",
+       D::kUnits | D::kTakesAct, "units",
+       [](const LayerSpec& s, const Shape& in) {
+         if (in.h != 1 || in.w != 1) throw Error("dense needs a flat input: add 'flatten' before it");
+         return make_dense(in.c, s.units);
+       }},
+      {LayerKind::MaxPool, "pool", "maxpool", "MaxPooling2D", "pool",
+       "MaxPooling2D 2×2, Keras 'same' (odd sizes round up: 7 → 4)", 0, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_maxpool2(); }},
+      {LayerKind::UpSample, "up", "upsample", "UpSampling2D", "up", "UpSampling2D ×2, nearest", 0, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_upsample2(); }},
+      {LayerKind::Flatten, "flatten", nullptr, "Flatten", "flatten", "image → vector (before dense)", 0, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_flatten(); }},
+      {LayerKind::Reshape, "reshape", nullptr, "Reshape", "reshape<C>x<H>x<W>", "vector → C×H×W image", D::kShape,
+       nullptr, [](const LayerSpec& s, const Shape&) { return make_reshape(s.c, s.h, s.w); }},
+      {LayerKind::ReLU, "relu", nullptr, "ReLU", "relu", "max(x, 0)", D::kIsActivation, nullptr,
+       [](const LayerSpec&, const Shape&) { return make_relu(); }},
+      {LayerKind::LeakyReLU, "lrelu", nullptr, "LeakyReLU", "lrelu[:<alpha>]",
+       "x if x > 0, else alpha·x (alpha 0..1, default 0.3 as in Keras)", D::kAlpha | D::kIsActivation, nullptr,
+       [](const LayerSpec& s, const Shape&) { return make_leaky_relu(s.alpha); }},
+      {LayerKind::Sigmoid, "sigmoid", nullptr, "Sigmoid", "sigmoid", "1 / (1 + e^−x): outputs in (0, 1)",
+       D::kIsActivation, nullptr, [](const LayerSpec&, const Shape&) { return make_sigmoid(); }},
+  };
+  return table;
+}
+
+const LayerDef& layer_def(LayerKind kind) {
+  for (const auto& d : layer_table())
+    if (d.kind == kind) return d;
+  throw Error("layer kind " + num(int(kind)) + " is not in the layer table");
+}
+
+std::unique_ptr<Layer> make_layer(const LayerSpec& s, const Shape& in) { return layer_def(s.kind).make(s, in); }
+
+std::string Layer::token() const { return format_layer(spec()); }
+
+// ---- the spec grammar ------------------------------------------------------------------------
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// Reads a positive integer of at most 7 digits at s[pos...]; returns -1 if none.
+int read_int(const std::string& s, size_t& pos) {
+  size_t start = pos;
+  long long v = 0;
+  while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - start < 7)
+    v = v * 10 + (s[pos++] - '0');
+  if (pos == start || (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])))) return -1;
+  return int(v);
+}
+
+// The table entry whose word (or alias) is the longest prefix of t; nullptr if none.
+const LayerDef* match_word(const std::string& t, size_t& len) {
+  const LayerDef* best = nullptr;
+  len = 0;
+  for (const auto& d : layer_table())
+    for (const char* w : {d.token, d.alias}) {
+      if (!w) continue;
+      const size_t n = std::strlen(w);
+      if (n > len && t.compare(0, n, w) == 0) best = &d, len = n;
+    }
+  return best;
+}
+
+// Parses one layer (and, with kTakesAct, its ':act' suffix) from t[pos...]; `whole` is the
+// token for messages.
+LayerSpec parse_at(const std::string& t, size_t& pos, const std::string& whole, bool as_activation) {
+  auto bad = [&](const std::string& why) {
+    return Error("arch: bad layer '" + whole + "': " + why + " (layers: " + layer_grammar() + ")");
+  };
+  size_t len = 0;
+  const LayerDef* d = match_word(t.substr(pos), len);
+  if (as_activation && t.compare(pos, std::string::npos, "linear") == 0) {
+    LayerSpec s;
+    s.has_act = false;
+    pos = t.size();
+    return s;
+  }
+  if (!d) throw bad(as_activation ? "unknown activation" : "unknown layer");
+  if (as_activation && !d->has(LayerDef::kIsActivation))
+    throw bad(std::string("'") + d->token + "' is not an activation (linear, relu, lrelu[:alpha], sigmoid)");
+  LayerSpec s;
+  s.kind = d->kind;
+  s.has_act = as_activation || d->has(LayerDef::kTakesAct);  // (as an activation: "not linear")
+  pos += len;
+  if (d->has(LayerDef::kUnits)) {
+    s.units = read_int(t, pos);
+    if (s.units < 1) throw bad(std::string("expected a number of ") + d->units_name);
+    if (s.units > kMaxUnits) throw bad("at most " + num(kMaxUnits) + " " + d->units_name);
+  }
+  if (d->has(LayerDef::kKernel) && pos < t.size() && t[pos] == 'k') {
+    ++pos;
+    s.kernel = read_int(t, pos);
+    if (s.kernel < 1 || s.kernel > kMaxKernel) throw bad("kernel size must be 1.." + num(kMaxKernel));
+  }
+  if (d->has(LayerDef::kPadding) && pos < t.size() && t[pos] == '/') {
+    const size_t end = std::min(t.find(':', pos), t.size());
+    const std::string p = t.substr(pos + 1, end - pos - 1);
+    if (p == "same") s.pad = Padding::Same;
+    else if (p == "valid") s.pad = Padding::Valid;
+    else throw bad("padding must be /same or /valid");
+    pos = end;
+  }
+  if (d->has(LayerDef::kShape)) {
+    const char* want = "expected reshape<C>x<H>x<W>";
+    s.c = read_int(t, pos);
+    if (s.c < 1 || pos >= t.size() || t[pos++] != 'x') throw bad(want);
+    s.h = read_int(t, pos);
+    if (s.h < 1 || pos >= t.size() || t[pos++] != 'x') throw bad(want);
+    s.w = read_int(t, pos);
+    if (s.w < 1) throw bad(want);
+  }
+  if (d->has(LayerDef::kAlpha) && pos < t.size() && t[pos] == ':') {
+    // Plain decimals only ("0.1"; '-' separates tokens).
+    const size_t start = ++pos;
+    while (pos < t.size() && (std::isdigit(static_cast<unsigned char>(t[pos])) || t[pos] == '.')) ++pos;
+    const std::string v = t.substr(start, pos - start);
+    char* end = nullptr;
+    const double a = v.empty() || v.size() > 12 ? -1 : std::strtod(v.c_str(), &end);
+    if (v.empty() || v.size() > 12 || *end != '\0' || !(a >= 0 && a <= 1))
+      throw bad("the slope must be a number in 0..1, e.g. lrelu:0.1");
+    s.alpha = float(a);
+  }
+  if (d->has(LayerDef::kTakesAct) && pos < t.size() && t[pos] == ':') {
+    ++pos;
+    const LayerSpec a = parse_at(t, pos, whole, true);
+    s.has_act = a.has_act;
+    if (a.has_act) s.act = a.kind, s.alpha = a.alpha;
+  }
+  if (pos != t.size()) throw bad("unexpected '" + t.substr(pos) + "'");
+  return s;
+}
+
+// Splits a spec into tokens (lower case); '|' is a token of its own.
+std::vector<std::string> tokenize(const std::string& spec) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] { if (!cur.empty()) out.push_back(lower(cur)), cur.clear(); };
+  for (char ch : spec) {
+    if (std::isspace(static_cast<unsigned char>(ch)) || ch == ',' || ch == '-' || ch == ';') flush();
+    else if (ch == '|') { flush(); out.push_back("|"); }
+    else cur += ch;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+std::string layer_grammar() {
+  std::string s;
+  for (const auto& d : layer_table()) s += (s.empty() ? "" : " ") + std::string(d.grammar);
+  return s;
+}
+
+LayerSpec parse_layer(const std::string& token) {
+  const std::string t = lower(token);
+  size_t pos = 0;
+  return parse_at(t, pos, t, false);
+}
+
+std::string format_layer(const LayerSpec& s) {
+  const LayerDef& d = layer_def(s.kind);
+  std::string t = d.token;
+  if (d.has(LayerDef::kUnits)) t += num(s.units);
+  if (d.has(LayerDef::kKernel) && s.kernel != 3) t += "k" + num(s.kernel);
+  if (d.has(LayerDef::kPadding) && s.pad == Padding::Valid) t += "/valid";
+  if (d.has(LayerDef::kShape)) t += num(s.c) + "x" + num(s.h) + "x" + num(s.w);
+  if (d.has(LayerDef::kAlpha) && s.alpha != kLeakyAlpha) t += ":" + format_alpha(s.alpha);
+  if (d.has(LayerDef::kTakesAct)) {
+    if (!s.has_act) {
+      t += ":linear";
+    } else if (s.act != LayerKind::ReLU) {
+      LayerSpec a;
+      a.kind = s.act, a.alpha = s.alpha, a.has_act = false;
+      t += ":" + format_layer(a);
+    }
+  }
+  return t;
+}
+
+bool LayerSpec::operator==(const LayerSpec& o) const {
+  return format_layer(*this) == format_layer(o) && bar_before == o.bar_before;
+}
+
+std::vector<LayerSpec> parse_spec(const std::string& spec) {
+  std::vector<LayerSpec> rows;
+  bool bar = false, seen_bar = false;
+  for (const auto& t : tokenize(spec)) {
+    if (t == "|") {
+      if (seen_bar) throw Error("arch: only one '|' (encoder end) is allowed");
+      bar = seen_bar = true;
+      continue;
+    }
+    LayerSpec r = parse_layer(t);
+    r.bar_before = bar;
+    bar = false;
+    rows.push_back(r);
+  }
+  if (bar) throw Error("arch: '|' (the end of the encoder) must come before a layer");
+  return rows;
+}
+
+std::string format_spec(const std::vector<LayerSpec>& rows) {
+  std::string s;
+  for (const auto& r : rows) {
+    if (r.bar_before) s += s.empty() ? "|" : " |";
+    s += (s.empty() ? "" : " ") + format_layer(r);
+  }
+  return s;
+}
+
+}  // namespace dae

@@ -1,0 +1,574 @@
+// plot.cpp — RGB images, text, line plots and image grids. See plot.h.
+#include "study/plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "formats/io.h"
+#include "formats/png.h"
+#include "train/trainer.h"
+
+// stb_truetype (Debian libstb-dev), compiled here with internal linkage so it cannot clash
+// with another copy (Dear ImGui carries its own).
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#endif
+#define STBTT_STATIC
+#define STB_TRUETYPE_IMPLEMENTATION
+#include <stb_truetype.h>
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+namespace dae {
+
+const std::vector<Rgb>& palette() {
+  // Ten hues that stay apart for most readers and on gray print.
+  static const std::vector<Rgb> p = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
+                                     {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
+                                     {188, 189, 34},  {23, 190, 207}};
+  return p;
+}
+
+// ---- Image ----------------------------------------------------------------------------------------
+
+Image::Image(int w, int h, Rgb fill) : w_(w), h_(h), clip_{0, 0, w, h} {
+  if (w <= 0 || h <= 0 || w > 16384 || h > 16384)
+    throw Error("cannot make an image of " + std::to_string(w) + "×" + std::to_string(h) + " pixels");
+  px_.resize(size_t(w) * size_t(h) * 3);
+  for (size_t i = 0; i < px_.size(); i += 3) {
+    px_[i] = fill.r;
+    px_[i + 1] = fill.g;
+    px_[i + 2] = fill.b;
+  }
+}
+
+Rgb Image::at(int x, int y) const {
+  if (x < 0 || y < 0 || x >= w_ || y >= h_) return {};
+  const uint8_t* p = &px_[(size_t(y) * size_t(w_) + size_t(x)) * 3];
+  return {p[0], p[1], p[2]};
+}
+
+void Image::set(int x, int y, Rgb c) { blend(x, y, c, 1.0); }
+
+void Image::blend(int x, int y, Rgb c, double a) {
+  if (a <= 0 || !clip_.contains(x, y) || x >= w_ || y >= h_ || x < 0 || y < 0) return;
+  uint8_t* p = &px_[(size_t(y) * size_t(w_) + size_t(x)) * 3];
+  if (a >= 1) {
+    p[0] = c.r; p[1] = c.g; p[2] = c.b;
+    return;
+  }
+  auto mix = [a](uint8_t under, uint8_t over) { return uint8_t(std::lround(under + (double(over) - under) * a)); };
+  p[0] = mix(p[0], c.r);
+  p[1] = mix(p[1], c.g);
+  p[2] = mix(p[2], c.b);
+}
+
+void Image::fill(const Rect& r, Rgb c) {
+  for (int y = r.y; y < r.y + r.h; ++y)
+    for (int x = r.x; x < r.x + r.w; ++x) set(x, y, c);
+}
+
+void Image::outline(const Rect& r, Rgb c) {
+  for (int x = r.x; x < r.x + r.w; ++x) { set(x, r.y, c); set(x, r.y + r.h - 1, c); }
+  for (int y = r.y; y < r.y + r.h; ++y) { set(r.x, y, c); set(r.x + r.w - 1, y, c); }
+}
+
+void Image::line(double x0, double y0, double x1, double y1, Rgb c, double width) {
+  // Coverage of each pixel near the segment from the distance of its centre to it: full
+  // within width/2, fading to nothing over one pixel (anti-aliasing without supersampling).
+  const double r = width / 2;
+  const int xa = int(std::floor(std::min(x0, x1) - r - 1)), xb = int(std::ceil(std::max(x0, x1) + r + 1));
+  const int ya = int(std::floor(std::min(y0, y1) - r - 1)), yb = int(std::ceil(std::max(y0, y1) + r + 1));
+  const double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+  for (int y = std::max(ya, clip_.y); y <= std::min(yb, clip_.y + clip_.h - 1); ++y)
+    for (int x = std::max(xa, clip_.x); x <= std::min(xb, clip_.x + clip_.w - 1); ++x) {
+      const double cx = x + 0.5, cy = y + 0.5;
+      const double t = len2 > 0 ? std::clamp(((cx - x0) * dx + (cy - y0) * dy) / len2, 0.0, 1.0) : 0.0;
+      const double d = std::hypot(cx - (x0 + t * dx), cy - (y0 + t * dy));
+      blend(x, y, c, std::clamp(r + 0.5 - d, 0.0, 1.0));
+    }
+}
+
+void Image::polyline(const std::vector<double>& xs, const std::vector<double>& ys, Rgb c, double width, bool dashed) {
+  constexpr double kDash = 9, kGap = 6;
+  double phase = 0;  // distance into the current dash+gap period
+  for (size_t i = 1; i < xs.size() && i < ys.size(); ++i) {
+    const double x0 = xs[i - 1], y0 = ys[i - 1], x1 = xs[i], y1 = ys[i];
+    const double len = std::hypot(x1 - x0, y1 - y0);
+    if (!dashed || len == 0) {
+      line(x0, y0, x1, y1, c, width);
+      continue;
+    }
+    double s = 0;  // walk the segment in pieces that end where the pattern changes
+    while (s < len) {
+      const bool on = phase < kDash;
+      const double step = std::min(len - s, on ? kDash - phase : kDash + kGap - phase);
+      if (on) {
+        const double a = s / len, b = (s + step) / len;
+        line(x0 + a * (x1 - x0), y0 + a * (y1 - y0), x0 + b * (x1 - x0), y0 + b * (y1 - y0), c, width);
+      }
+      s += step;
+      phase = std::fmod(phase + step, kDash + kGap);
+    }
+  }
+}
+
+void Image::disc(double cx, double cy, double radius, Rgb c) {
+  for (int y = int(std::floor(cy - radius - 1)); y <= int(std::ceil(cy + radius + 1)); ++y)
+    for (int x = int(std::floor(cx - radius - 1)); x <= int(std::ceil(cx + radius + 1)); ++x)
+      blend(x, y, c, std::clamp(radius + 0.5 - std::hypot(x + 0.5 - cx, y + 0.5 - cy), 0.0, 1.0));
+}
+
+void Image::gray(const uint8_t* px, int h, int w, int x, int y, int scale) {
+  for (int j = 0; j < h * scale; ++j)
+    for (int i = 0; i < w * scale; ++i) {
+      const uint8_t v = px[size_t(j / scale) * size_t(w) + size_t(i / scale)];
+      set(x + i, y + j, {v, v, v});
+    }
+}
+
+std::vector<uint8_t> Image::png() const { return encode_png_rgb(px_.data(), h_, w_); }
+
+void Image::save_png(const std::string& path) const {
+  const std::vector<uint8_t> b = png();
+  write_file(path, b.data(), b.size());
+}
+
+// ---- Font -----------------------------------------------------------------------------------------
+
+struct Font::Impl {
+  stbtt_fontinfo info;
+};
+
+Font::~Font() = default;
+
+namespace {
+
+// UTF-8 → code points; a malformed byte becomes U+FFFD.
+std::vector<int> codepoints(const std::string& s) {
+  std::vector<int> out;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + size_t(len) > s.size() || !valid_utf8(s.substr(i, size_t(len)))) {
+      out.push_back(0xFFFD);
+      ++i;
+      continue;
+    }
+    int cp = len == 1 ? c : c & (0x7F >> len);
+    for (int k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[i + size_t(k)]) & 0x3F);
+    out.push_back(cp);
+    i += size_t(len);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const Font> Font::load(const std::string& path) {
+  std::shared_ptr<Font> f(new Font());
+  f->data_ = read_file(path, size_t(64) << 20, "a font file");
+  f->impl_ = std::make_unique<Impl>();
+  const int offset = stbtt_GetFontOffsetForIndex(f->data_.data(), 0);
+  if (offset < 0 || !stbtt_InitFont(&f->impl_->info, f->data_.data(), offset))
+    throw Error("cannot use the font " + printable(path) + ": not a TrueType font");
+  return f;
+}
+
+std::shared_ptr<const Font> Font::default_font() {
+  static std::mutex m;
+  static std::shared_ptr<const Font> font;
+  std::lock_guard<std::mutex> lock(m);
+  if (font) return font;
+  if (const char* env = std::getenv("DAE_FONT")) {  // an explicit choice is the only one tried
+    font = load(env);
+    return font;
+  }
+  for (const char* p : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/fonts/DejaVuSans.ttf"}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) continue;
+    font = load(p);
+    return font;
+  }
+  throw Error("figures need the font DejaVu Sans: install fonts-dejavu-core (apt-get install fonts-dejavu-core) or "
+              "set DAE_FONT to a .ttf file");
+}
+
+double Font::ascent(double size) const {
+  int a = 0, d = 0, g = 0;
+  stbtt_GetFontVMetrics(&impl_->info, &a, &d, &g);
+  return a * double(stbtt_ScaleForPixelHeight(&impl_->info, float(size)));
+}
+
+double Font::descent(double size) const {
+  int a = 0, d = 0, g = 0;
+  stbtt_GetFontVMetrics(&impl_->info, &a, &d, &g);
+  return -d * double(stbtt_ScaleForPixelHeight(&impl_->info, float(size)));
+}
+
+double Font::width(const std::string& text, double size) const {
+  const float scale = stbtt_ScaleForPixelHeight(&impl_->info, float(size));
+  const std::vector<int> cps = codepoints(text);
+  double x = 0;
+  for (size_t i = 0; i < cps.size(); ++i) {
+    int adv = 0, lsb = 0;
+    stbtt_GetCodepointHMetrics(&impl_->info, cps[i], &adv, &lsb);
+    x += adv * double(scale);
+    if (i + 1 < cps.size()) x += stbtt_GetCodepointKernAdvance(&impl_->info, cps[i], cps[i + 1]) * double(scale);
+  }
+  return x;
+}
+
+void Font::draw(Image& img, const std::string& text, double x, double baseline, double size, Rgb c,
+                bool vertical) const {
+  const float scale = stbtt_ScaleForPixelHeight(&impl_->info, float(size));
+  const std::vector<int> cps = codepoints(text);
+  double pen = 0;  // along the text, from its start
+  for (size_t i = 0; i < cps.size(); ++i) {
+    int adv = 0, lsb = 0;
+    stbtt_GetCodepointHMetrics(&impl_->info, cps[i], &adv, &lsb);
+    const double whole = std::floor(pen);
+    int gw = 0, gh = 0, xo = 0, yo = 0;
+    unsigned char* bm = stbtt_GetCodepointBitmapSubpixel(&impl_->info, scale, scale, float(pen - whole), 0.f, cps[i],
+                                                         &gw, &gh, &xo, &yo);
+    for (int v = 0; v < gh && bm; ++v)
+      for (int u = 0; u < gw; ++u) {
+        const double a = bm[v * gw + u] / 255.0;
+        const int du = int(whole) + xo + u, dv = yo + v;  // along the text, below the baseline
+        if (vertical) img.blend(int(std::floor(x)) + dv, int(std::floor(baseline)) - du, c, a);
+        else img.blend(int(std::floor(x)) + du, int(std::floor(baseline)) + dv, c, a);
+      }
+    stbtt_FreeBitmap(bm, nullptr);
+    pen += adv * double(scale);
+    if (i + 1 < cps.size()) pen += stbtt_GetCodepointKernAdvance(&impl_->info, cps[i], cps[i + 1]) * double(scale);
+  }
+}
+
+// ---- ticks ----------------------------------------------------------------------------------------
+
+namespace {
+
+double nice_step(double raw) {
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0})
+    if (m * p >= raw * 0.999) return m * p;
+  return 10 * p;
+}
+
+}  // namespace
+
+std::vector<double> nice_ticks(double lo, double hi, bool log, int target) {
+  std::vector<double> t;
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return t;
+  if (log) {
+    for (double k = std::ceil(lo - 1e-9); k <= hi + 1e-9; ++k) t.push_back(k);
+    if (t.size() < 3) {  // few decades: 2× and 5× between them too
+      t.clear();
+      for (double k = std::floor(lo); k <= std::ceil(hi); ++k)
+        for (double m : {1.0, 2.0, 5.0}) {
+          const double v = k + std::log10(m);
+          if (v >= lo - 1e-9 && v <= hi + 1e-9) t.push_back(v);
+        }
+    }
+    if (t.size() >= 2) return t;
+    t.clear();  // within one decade: linear ticks on the values, placed logarithmically
+    for (double v : nice_ticks(std::pow(10.0, lo), std::pow(10.0, hi), false, target)) t.push_back(std::log10(v));
+    return t;
+  }
+  const double step = nice_step((hi - lo) / std::max(1, target - 1));
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; ++k)
+    t.push_back(std::fabs(k) < 0.5 ? 0.0 : k * step);  // an exact 0, never -0
+  return t;
+}
+
+std::string tick_label(double v, double step, bool log) {
+  char b[48];
+  if (log) {
+    const double real = std::pow(10.0, v);
+    if (real >= 1e-3 && real < 1e5) {
+      std::snprintf(b, sizeof b, "%.4g", real);
+      return b;
+    }
+    const int e = int(std::floor(v + 1e-9));
+    const double m = std::round(real / std::pow(10.0, e));
+    std::snprintf(b, sizeof b, "%.0fe%d", m, e);
+    return b;
+  }
+  if (std::fabs(v) < step * 1e-9) v = 0;  // never "-0.0"
+  if (std::fabs(v) >= 1e6 || std::fabs(step) < 1e-4) {
+    std::snprintf(b, sizeof b, "%.3g", v);
+    return b;
+  }
+  const int decimals = std::max(0, int(std::ceil(-std::log10(step) - 1e-9)));
+  std::snprintf(b, sizeof b, "%.*f", decimals, v);
+  return b;
+}
+
+// ---- plots ----------------------------------------------------------------------------------------
+
+double Figure::px(double x) const {
+  const double v = log_x ? std::log10(x) : x;
+  return plot.x + (v - x0) / (x1 - x0) * plot.w;
+}
+
+double Figure::py(double y) const {
+  const double v = log_y ? std::log10(y) : y;
+  return plot.y + plot.h - (v - y0) / (y1 - y0) * plot.h;
+}
+
+namespace {
+
+constexpr Rgb kAxis{60, 60, 60}, kGrid{228, 228, 228}, kFrame{170, 170, 170}, kText{30, 30, 30};
+constexpr double kTitleSize = 18, kLabelSize = 15, kTickSize = 13, kLegendSize = 13;
+
+bool usable(double v, bool log) { return std::isfinite(v) && (!log || v > 0); }
+
+// The shown range of one axis over all usable values (log10 on a log axis), padded.
+void axis_range(const std::vector<double>& vals, bool log, double pad, double& lo, double& hi) {
+  lo = INFINITY;
+  hi = -INFINITY;
+  for (double v : vals) {
+    if (!usable(v, log)) continue;
+    const double t = log ? std::log10(v) : v;
+    lo = std::min(lo, t);
+    hi = std::max(hi, t);
+  }
+  if (!std::isfinite(lo)) { lo = 0; hi = 1; return; }
+  if (hi - lo < 1e-12) {  // one value: a window around it
+    const double half = log ? 0.5 : std::max(std::fabs(lo) * 0.1, 0.5);
+    lo -= half;
+    hi += half;
+    return;
+  }
+  const double span = hi - lo;
+  lo -= span * pad;
+  hi += span * pad;
+}
+
+// `text` shortened with "…" to at most `max_w` pixels.
+std::string fit_text(const Font& f, const std::string& text, double size, double max_w) {
+  if (f.width(text, size) <= max_w) return text;
+  std::string s = text;
+  while (!s.empty() && f.width(s + "…", size) > max_w) {
+    // Drop one whole character: its UTF-8 continuation bytes, then its first byte.
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty()) s.pop_back();
+  }
+  return s + "…";
+}
+
+// `text` in lines of at most `max_w` pixels, broken at spaces; at most `max_lines` lines, the
+// last shortened with "…" when the text does not fit.
+std::vector<std::string> wrap_text(const Font& f, const std::string& text, double size, double max_w, size_t max_lines) {
+  std::vector<std::string> words, lines;
+  std::string cur, line;
+  for (char c : text) {
+    if (c != ' ') cur += c;
+    else if (!cur.empty()) words.push_back(cur), cur.clear();
+  }
+  if (!cur.empty()) words.push_back(cur);
+  for (const auto& w : words) {
+    const std::string next = line.empty() ? w : line + " " + w;
+    if (line.empty() || f.width(next, size) <= max_w) {
+      line = next;
+      continue;
+    }
+    lines.push_back(line);
+    line = w;
+  }
+  if (!line.empty()) lines.push_back(line);
+  if (lines.size() > max_lines) {  // the last line kept says that more was cut
+    lines.resize(max_lines);
+    lines.back() += " …";
+  }
+  for (auto& l : lines) l = fit_text(f, l, size, max_w);
+  return lines;
+}
+
+Rgb series_color(const Series& s, size_t i) { return palette()[size_t(s.color >= 0 ? s.color : int(i)) % palette().size()]; }
+bool series_dashed(const Series& s, size_t i) { return s.dashed || (s.color < 0 && i >= palette().size()); }
+
+}  // namespace
+
+Figure render_plot(const PlotSpec& spec, const Font& font) {
+  Figure fig;
+  fig.log_x = spec.log_x && spec.x_categories.empty();
+  fig.log_y = spec.log_y;
+  // Data ranges.
+  std::vector<double> xs, ys;
+  for (const auto& s : spec.series) {
+    xs.insert(xs.end(), s.x.begin(), s.x.end());
+    ys.insert(ys.end(), s.y.begin(), s.y.end());
+  }
+  if (!spec.x_categories.empty()) {
+    fig.x0 = -0.5;
+    fig.x1 = double(spec.x_categories.size()) - 0.5;
+  } else {
+    axis_range(xs, fig.log_x, 0.04, fig.x0, fig.x1);
+  }
+  axis_range(ys, fig.log_y, 0.07, fig.y0, fig.y1);
+  const std::vector<double> yt = nice_ticks(fig.y0, fig.y1, fig.log_y);
+  std::vector<double> xt;
+  if (spec.x_categories.empty()) xt = nice_ticks(fig.x0, fig.x1, fig.log_x);
+  if (spec.integer_x && !fig.log_x && spec.x_categories.empty()) {  // whole numbers only (epochs)
+    std::vector<double> whole;
+    const double step = std::max(1.0, xt.size() > 1 ? std::round(xt[1] - xt[0]) : 1.0);
+    for (double v = std::ceil(fig.x0 / step) * step; v <= fig.x1 + 1e-9; v += step) whole.push_back(v);
+    xt = whole;
+  }
+  else for (size_t i = 0; i < spec.x_categories.size(); ++i) xt.push_back(double(i));
+  fig.x_ticks = xt;
+  fig.y_ticks = yt;
+  const double ystep = yt.size() > 1 ? yt[1] - yt[0] : 1, xstep = xt.size() > 1 ? xt[1] - xt[0] : 1;
+
+  // Layout: title on top, y label and tick labels on the left, x tick labels and label below,
+  // the legend in a column of its own on the right.
+  const int pad = 12;
+  double ytick_w = 0;
+  for (double v : yt) ytick_w = std::max(ytick_w, font.width(tick_label(v, ystep, fig.log_y), kTickSize));
+  const int left = pad + (spec.y_label.empty() ? 0 : int(kLabelSize * 1.4)) + int(std::ceil(ytick_w)) + 10;
+  const int top = pad + (spec.title.empty() ? 0 : int(kTitleSize * 1.6));
+  // Category names wrap onto up to 3 lines under their tick (estimated on the full width; the
+  // legend column is at most a third of it).
+  size_t tick_lines = 1;
+  const double slot_guess = spec.x_categories.empty() ? 0 : spec.width * 0.6 / double(spec.x_categories.size());
+  for (const auto& c : spec.x_categories)
+    tick_lines = std::max(tick_lines, wrap_text(font, c, kTickSize, slot_guess - 6, 3).size());
+  const double tick_line_h = kTickSize * 1.3;
+  const int bottom = pad + int(kTickSize * 0.3 + tick_line_h * double(tick_lines)) + 8 +
+                     (spec.x_label.empty() ? 0 : int(kLabelSize * 1.6));
+  std::vector<size_t> entries;
+  for (size_t i = 0; i < spec.series.size(); ++i)
+    if (!spec.series[i].label.empty()) entries.push_back(i);
+  const double swatch = 28, line_h = kLegendSize * 1.5;
+  int legend_w = 0;
+  if (!entries.empty()) {
+    double text_w = 0;
+    for (size_t i : entries) text_w = std::max(text_w, font.width(spec.series[i].label, kLegendSize));
+    legend_w = int(std::ceil(std::min(text_w, spec.width * 0.32) + swatch + 8 + 2 * 10));
+  }
+  const int legend_h = entries.empty() ? 0 : int(std::ceil(entries.size() * line_h + 2 * 8));
+  const int width = std::max(spec.width, left + 200 + (legend_w ? legend_w + 2 * pad : pad));
+  const int height = std::max(spec.height, top + std::max(legend_h, 150) + bottom);
+  fig.image = Image(width, height);
+  fig.plot = Rect{left, top, width - left - (legend_w ? legend_w + 2 * pad : pad), height - top - bottom};
+  if (legend_w) fig.legend = Rect{fig.plot.x + fig.plot.w + pad, top, legend_w, legend_h};
+  Image& img = fig.image;
+  const Rect& P = fig.plot;
+
+  // Grid, frame, ticks and their labels.
+  for (double v : yt) {
+    const double y = P.y + P.h - (v - fig.y0) / (fig.y1 - fig.y0) * P.h;
+    img.line(P.x, y, P.x + P.w, y, kGrid, 1);
+    img.line(P.x - 5, y, P.x, y, kAxis, 1);
+    const std::string s = tick_label(v, ystep, fig.log_y);
+    font.draw(img, s, P.x - 8 - font.width(s, kTickSize), y + font.ascent(kTickSize) * 0.35, kTickSize, kText);
+  }
+  const double slot = xt.empty() ? P.w : double(P.w) / std::max<size_t>(1, xt.size());
+  for (size_t i = 0; i < xt.size(); ++i) {
+    const double x = P.x + (xt[i] - fig.x0) / (fig.x1 - fig.x0) * P.w;
+    img.line(x, P.y, x, P.y + P.h, kGrid, 1);
+    img.line(x, P.y + P.h, x, P.y + P.h + 5, kAxis, 1);
+    const std::vector<std::string> lines =
+        spec.x_categories.empty() ? std::vector<std::string>{tick_label(xt[i], xstep, fig.log_x)}
+                                  : wrap_text(font, spec.x_categories[i], kTickSize, slot - 6, tick_lines);
+    for (size_t l = 0; l < lines.size(); ++l)
+      font.draw(img, lines[l], x - font.width(lines[l], kTickSize) / 2,
+                P.y + P.h + 8 + font.ascent(kTickSize) + tick_line_h * double(l), kTickSize, kText);
+  }
+  img.outline(Rect{P.x - 1, P.y - 1, P.w + 2, P.h + 2}, kFrame);
+  if (!spec.title.empty()) {
+    const std::string t = fit_text(font, spec.title, kTitleSize, width - 2 * pad);
+    font.draw(img, t, (width - font.width(t, kTitleSize)) / 2, pad + font.ascent(kTitleSize), kTitleSize, kText);
+  }
+  if (!spec.x_label.empty()) {
+    const std::string t = fit_text(font, spec.x_label, kLabelSize, P.w);
+    font.draw(img, t, P.x + (P.w - font.width(t, kLabelSize)) / 2, height - pad - font.descent(kLabelSize), kLabelSize, kText);
+  }
+  if (!spec.y_label.empty()) {
+    const std::string t = fit_text(font, spec.y_label, kLabelSize, P.h);
+    font.draw(img, t, pad + font.ascent(kLabelSize) - kLabelSize * 0.1, P.y + (P.h + font.width(t, kLabelSize)) / 2,
+              kLabelSize, kText, true);
+  }
+
+  // The data, clipped to the plot area: lines first, then markers on top.
+  img.set_clip(P);
+  for (int pass = 0; pass < 2; ++pass)
+    for (size_t i = 0; i < spec.series.size(); ++i) {
+      const Series& s = spec.series[i];
+      std::vector<double> px, py;
+      for (size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+        if (!usable(s.x[k], fig.log_x) || !usable(s.y[k], fig.log_y)) continue;
+        px.push_back(fig.px(s.x[k]));
+        py.push_back(fig.py(s.y[k]));
+      }
+      if (pass == 0 && s.line) img.polyline(px, py, series_color(s, i), 2.0, series_dashed(s, i));
+      if (pass == 1 && s.markers)
+        for (size_t k = 0; k < px.size(); ++k) img.disc(px[k], py[k], 3.2, series_color(s, i));
+    }
+  img.reset_clip();
+
+  // The legend: a swatch of each series' line and marker, and its label.
+  if (legend_w) {
+    const Rect& L = fig.legend;
+    img.fill(L, kWhite);
+    img.outline(L, kFrame);
+    double y = L.y + 8 + line_h / 2;
+    for (size_t i : entries) {
+      const Series& s = spec.series[i];
+      const Rgb c = series_color(s, i);
+      const double x0 = L.x + 10, x1 = x0 + swatch;
+      if (s.line) img.polyline({x0, x1}, {y, y}, c, 2.0, series_dashed(s, i));
+      if (s.markers) img.disc((x0 + x1) / 2, y, 3.2, c);
+      const std::string t = fit_text(font, s.label, kLegendSize, L.w - swatch - 8 - 20);
+      font.draw(img, t, x1 + 8, y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
+      y += line_h;
+    }
+  }
+  return fig;
+}
+
+// ---- grids of images ------------------------------------------------------------------------------
+
+std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
+                                  int count, int scale, int& H, int& W) {
+  if (count < 1 || size_t(count) > val.size() || scale < 1)
+    throw Error("a grid needs 1.." + std::to_string(val.size()) + " images and a scale ≥ 1");
+  check_input(model, val.h, val.w, "the validation data");
+  const int h = val.h, w = val.w, gap = 2;
+  const size_t P = size_t(h) * size_t(w);
+  const long long gw = count * (w * scale + gap) + gap, gh = 3 * (h * scale + gap) + gap;
+  if (gw > 16384 || gh > 16384)
+    throw Error("the grid would be " + std::to_string(gw) + "×" + std::to_string(gh) +
+                " pixels (over 16384 on a side): use fewer images or a smaller scale");
+  std::vector<uint8_t> img(size_t(gw) * size_t(gh), 128);
+  std::vector<float> noisy(P), clean(P), out(P);
+  Context ctx;
+  auto to_u8 = [](float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); };
+  for (int c = 0; c < count; ++c) {
+    to_float(val.image(size_t(c)), clean.data(), P);
+    apply_noise(clean.data(), noisy.data(), P, noise, val_noise_key(seed, size_t(c)));
+    model.predict(noisy.data(), 1, out.data(), ctx);
+    const float* rows[3] = {noisy.data(), out.data(), clean.data()};
+    for (int r = 0; r < 3; ++r)
+      for (int y = 0; y < h * scale; ++y)
+        for (int x = 0; x < w * scale; ++x)
+          img[size_t(gap + r * (h * scale + gap) + y) * size_t(gw) + size_t(gap + c * (w * scale + gap) + x)] =
+              to_u8(rows[r][size_t(y / scale) * size_t(w) + size_t(x / scale)]);
+  }
+  H = int(gh);
+  W = int(gw);
+  return img;
+}
+
+}  // namespace dae

@@ -1,0 +1,136 @@
+// plot.h — figures as RGB images, written as PNG (png.h): line plots with markers, axes with
+// readable ticks (1-2-5 steps, decades on log axes, or named categories), a legend in its own
+// column beside the data (so it never covers a point), colours from a fixed palette, text in
+// DejaVu Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the
+// noisy / denoised / clean grid of validation images. No UI: the CLI writes these files, and
+// the page can draw the same figures.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/data.h"
+#include "nn/model.h"
+
+namespace dae {
+
+struct Rgb {
+  uint8_t r = 0, g = 0, b = 0;
+  bool operator==(const Rgb& o) const { return r == o.r && g == o.g && b == o.b; }
+  bool operator!=(const Rgb& o) const { return !(*this == o); }
+};
+constexpr Rgb kWhite{255, 255, 255}, kBlack{0, 0, 0};
+// The series colours, in order (10 distinct hues; series 10 reuses colour 0, dashed).
+const std::vector<Rgb>& palette();
+
+struct Rect {
+  int x = 0, y = 0, w = 0, h = 0;
+  bool contains(double px, double py) const { return px >= x && px < x + w && py >= y && py < y + h; }
+  bool intersects(const Rect& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
+};
+
+// An RGB image (3 bytes a pixel, row-major) with anti-aliased drawing, clipped to `clip`.
+class Image {
+ public:
+  Image() = default;
+  Image(int w, int h, Rgb fill = kWhite);
+  int width() const { return w_; }
+  int height() const { return h_; }
+  Rgb at(int x, int y) const;
+  const std::vector<uint8_t>& pixels() const { return px_; }
+  void set(int x, int y, Rgb c);                 // ignores pixels outside the clip
+  void blend(int x, int y, Rgb c, double alpha);  // c over the pixel with opacity alpha in [0, 1]
+  void fill(const Rect& r, Rgb c);
+  void outline(const Rect& r, Rgb c);  // 1-pixel border inside r
+  // A line `width` pixels wide from (x0, y0) to (x1, y1), pixel centres at +0.5; round caps.
+  void line(double x0, double y0, double x1, double y1, Rgb c, double width);
+  // A polyline, solid or dashed (dash and gap lengths in pixels, continued across vertices).
+  void polyline(const std::vector<double>& xs, const std::vector<double>& ys, Rgb c, double width, bool dashed);
+  void disc(double cx, double cy, double radius, Rgb c);
+  // Copies an 8-bit gray image scaled by `scale` with its top-left corner at (x, y).
+  void gray(const uint8_t* px, int h, int w, int x, int y, int scale);
+  void set_clip(const Rect& r) { clip_ = r; }
+  void reset_clip() { clip_ = Rect{0, 0, w_, h_}; }
+  std::vector<uint8_t> png() const;     // encode_png_rgb
+  void save_png(const std::string& path) const;  // atomic (io.h)
+
+ private:
+  int w_ = 0, h_ = 0;
+  std::vector<uint8_t> px_;
+  Rect clip_;
+};
+
+// A TrueType font (stb_truetype). Text is UTF-8; characters the font lacks draw as its
+// missing-glyph box.
+class Font {
+ public:
+  // Throws dae::Error("cannot use the font <path>: …").
+  static std::shared_ptr<const Font> load(const std::string& path);
+  // The font figures use: $DAE_FONT if set, else DejaVu Sans where Debian's fonts-dejavu-core
+  // puts it (/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf), else /fonts/DejaVuSans.ttf (the
+  // page's virtual file system). Loaded once. Throws dae::Error saying what to install.
+  static std::shared_ptr<const Font> default_font();
+  ~Font();
+  double width(const std::string& text, double size) const;  // advance in pixels at `size` px
+  // Draws with the baseline's left end at (x, baseline); `vertical` turns the text 90° to read
+  // upwards from (x, baseline), which is then its bottom-left corner (y-axis labels).
+  void draw(Image& img, const std::string& text, double x, double baseline, double size, Rgb c,
+            bool vertical = false) const;
+  double ascent(double size) const;   // pixels above the baseline
+  double descent(double size) const;  // pixels below it (positive)
+
+ private:
+  Font() = default;
+  std::vector<uint8_t> data_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- line plots ----------------------------------------------------------------------------------
+struct Series {
+  std::string label;           // shown in the legend (no legend entry when empty)
+  std::vector<double> x, y;    // points with a non-finite coordinate (or ≤ 0 on a log axis) are skipped
+  int color = -1;              // palette index; -1: the series' own index
+  bool dashed = false;
+  bool line = true, markers = true;
+};
+
+struct PlotSpec {
+  std::string title, x_label, y_label;
+  std::vector<Series> series;
+  bool log_x = false, log_y = false;
+  // When not empty, x values are positions 0..n−1 shown with these names (arch, loss, …).
+  std::vector<std::string> x_categories;
+  bool integer_x = false;  // x ticks on whole numbers only (epochs)
+  int width = 960, height = 540;  // the legend column comes out of this width
+};
+
+// A rendered plot and where its parts are (for tests, and for the page to map a hover).
+struct Figure {
+  Image image;
+  Rect plot;    // the data area, inside the axes
+  Rect legend;  // the legend box; w = 0 when there is none
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;  // the data range shown (log10 values on log axes)
+  bool log_x = false, log_y = false;
+  std::vector<double> x_ticks, y_ticks;   // where the ticks are (log10 values on log axes)
+  double px(double x) const;  // data → pixel column/row (centre coordinates)
+  double py(double y) const;
+};
+Figure render_plot(const PlotSpec& spec, const Font& font);
+
+// Tick positions for an axis from lo to hi: multiples of a 1-2-5 step giving about `target`
+// ticks, all within [lo, hi]. On a log axis (`log`: lo/hi are log10 values) the decades, with
+// 2 and 5 between them when fewer than three decades are shown.
+std::vector<double> nice_ticks(double lo, double hi, bool log = false, int target = 6);
+// A tick's label with as many decimals as the step needs ("0.25", "1500", "1e-4" on log axes).
+std::string tick_label(double v, double step, bool log = false);
+
+// ---- images of images -----------------------------------------------------------------------------
+// Rows of noisy / denoised / clean validation images (the first `count`, noise from
+// val_noise_key(seed, i) as in training), each pixel `scale`× and 2-pixel gaps on a mid-gray
+// background: the worksheet's figure. Returns 8-bit gray pixels of h×w.
+std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
+                                  int count, int scale, int& h, int& w);
+
+}  // namespace dae

@@ -1,0 +1,408 @@
+// bridge.cpp — the C functions behind window.dae and the browser glue (web/api/dae_api.js, linked
+// with --post-js). JSON crosses this boundary and nowhere else. Strings and byte buffers are
+// returned as malloc'ed memory that the JS side reads and frees (no shared return slots);
+// errors come back as a string ("" when the call worked).
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "state/app.h"
+#include "imgui_internal.h"
+#include "platform/present.h"
+
+using app::App;
+
+namespace {
+
+char* give(const std::string& s) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  std::memcpy(p, s.c_str(), s.size() + 1);
+  return p;
+}
+
+App& A() { return app::the(); }
+
+}  // namespace
+
+extern "C" {
+
+// ---- data -------------------------------------------------------------------------------------------
+// A data pack fetched by JS: adds it; "" or an error message.
+EMSCRIPTEN_KEEPALIVE char* dae_add_pack(const uint8_t* bytes, int n, const char* what, int select) {
+  App& a = A();
+  try {
+    dae::Dataset ds = dae::load_pack_bytes(bytes, size_t(n), what);
+    const std::string name = ds.name;
+    const bool first = a.s.dataset_names().empty();
+    a.s.add_dataset(std::move(ds));
+    if (name == "dhcd") a.browser.dhcd_loading = false;
+    if (first || select || a.browser.pending_dataset == name) {
+      a.browser.pending_dataset.clear();
+      app::select_dataset(a, name);
+    }
+    return give("");
+  } catch (const std::exception& e) {
+    if (std::string(what).find("dhcd") != std::string::npos) a.browser.dhcd_loading = false;
+    a.browser.data_error = e.what();
+    return give(e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_pack_failed(const char* name, const char* message) {
+  App& a = A();
+  if (std::string(name) == "dhcd") a.browser.dhcd_loading = false;
+  a.browser.data_error = std::string("could not load ") + name + ": " + message;
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
+  App& a = A();
+  const std::string n = name;
+  if (n == "mnist_done") a.browser.mnist_done = value;
+  else if (n == "persist_done") a.browser.persist_done = value;
+  else if (n == "dhcd_listed") a.browser.dhcd_listed = value;
+  else if (n == "dhcd_bytes") a.browser.dhcd_bytes = value;
+  else if (n == "saving") a.files.saving = value;
+  app::js_redraw();  // state from the browser is not input: no second of full-rate frames
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_set_text(const char* name, const char* text) {
+  App& a = A();
+  const std::string n = name;
+  if (n == "busy") a.browser.busy = text;
+  else if (n == "dhcd_kind") a.browser.dhcd_kind = text;
+  else if (n == "single_reason") a.browser.single_reason = text;
+  else if (n == "storage_error")
+    a.files.storage_note = std::string("The browser refused to store the autosave (") + text +
+                           "). Your runs are still here: download the models you want to keep.";
+  else if (n == "pretrained_failed") {
+    a.files.pretrained_loading.clear();
+    std::printf("pretrained model not loaded: %s\n", text);
+  }
+  app::js_redraw();
+}
+
+// A folder or .zip written into MEMFS by JS: imports it; "" or an error message.
+EMSCRIPTEN_KEEPALIVE char* dae_import(const char* path) {
+  App& a = A();
+  try {
+    const std::string name = a.s.import_dataset(path);
+    a.browser.data_error.clear();
+    app::select_dataset(a, name);
+    return give("");
+  } catch (const std::exception& e) {
+    a.browser.data_error = e.what();
+    return give(e.what());
+  }
+}
+
+// ---- model files --------------------------------------------------------------------------------------
+// A .safetensors file (the file picker, dae.uploadModel, a bundled pretrained model): "" or
+// an error message that starts with a plain sentence.
+EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const char* name, int bundled) {
+  App& a = A();
+  // A bundled model only replaces nothing or another bundled model (never one the user made or
+  // chose: a run's, an upload; runs keep their own models).
+  if (bundled && a.s.has_model() && a.s.model_info().source != dae::ModelSource::Bundled) {
+    a.files.pretrained_loading.clear();
+    return give("");
+  }
+  try {
+    a.s.load_model_file(bytes, size_t(n), name, bundled ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
+    app::apply_model_config(a);
+    a.files.error.clear();
+    a.files.message = bundled ? "" : std::string("loaded ") + name + ": " + a.s.model_info().describe();
+    if (bundled) a.files.pretrained_loading.clear();
+    app::js_wake();
+    return give("");
+  } catch (const std::exception& e) {
+    if (bundled) a.files.pretrained_loading.clear();
+    else a.files.error = std::string(e.what()) + " (" + name + ")";
+    return give(e.what());
+  }
+}
+
+// The current model's file: bytes (JS frees them), *n its length (-1 without a model).
+EMSCRIPTEN_KEEPALIVE uint8_t* dae_model_bytes(int* n) {
+  try {
+    const std::vector<uint8_t> b = A().s.model_file();
+    uint8_t* p = static_cast<uint8_t*>(std::malloc(std::max<size_t>(1, b.size())));
+    std::memcpy(p, b.data(), b.size());
+    *n = int(b.size());
+    return p;
+  } catch (const std::exception&) {
+    *n = -1;
+    return nullptr;
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE char* dae_model_file_name() { return give(A().s.model_file_name()); }
+
+// ---- training -------------------------------------------------------------------------------------------
+// Fresh, not the frame's copy: a call right after train() or stop() sees its effect.
+EMSCRIPTEN_KEEPALIVE char* dae_status() {
+  App& a = A();
+  a.st = a.s.status();
+  return give(app::status_json(a));
+}
+
+namespace {
+
+// The editor takes a config given as JSON (the CLI's keys; missing keys take the CLI defaults;
+// "threads" the page's thread count). Throws with nothing changed on a bad config.
+void configure(App& a, const char* json) {
+  const dae::Json j = dae::parse_json(json);
+  dae::TrainConfig c = dae::TrainConfig::from_json(j, dae::TrainConfig());
+  if (!a.s.dataset(c.dataset) && dae::canonical_dataset_name(c.dataset) == "dhcd" && a.browser.dhcd_listed)
+    throw dae::Error("dataset 'dhcd' is not loaded yet: await dae.loadDataset('dhcd') first");
+  if (const dae::Dataset* d = a.s.dataset(c.dataset)) c.dataset = d->name;
+  const int h = app::dataset_side(a, c.dataset), w = app::dataset_side(a, c.dataset, true);
+  // The Model panel shows the architecture: a preset name selects the preset.
+  const bool preset = !dae::Model::preset_spec(c.arch, h, w).empty();
+  dae::apply_preset_training(c, c.arch, [&](const std::string& k) { return dae::json_find(j, k) != nullptr; });
+  const std::vector<dae::LayerSpec> rows = preset ? std::vector<dae::LayerSpec>() : dae::parse_spec(c.arch);  // throws
+  if (dae::json_find(j, "threads")) {
+    if (const std::string err = app::threads_error(a, c.threads); !err.empty()) throw dae::Error(err);
+  }
+  a.ed.cfg = c;
+  if (preset) app::select_preset(a, c.arch);
+  else app::set_rows(a, rows);
+  if (dae::json_find(j, "threads")) a.threads = c.threads;
+}
+
+}  // namespace
+
+// window.dae.configure(config): the Data, Model and Training panels take these settings (nothing
+// starts). "" or an error message.
+EMSCRIPTEN_KEEPALIVE char* dae_configure(const char* json) {
+  try {
+    configure(A(), json);
+    app::js_wake();
+    return give("");
+  } catch (const std::exception& e) {
+    return give(e.what());
+  }
+}
+
+// window.dae.train(config): configure, then start a run. "" or an error message (and the
+// settings as they were).
+EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
+  App& a = A();
+  const dae::TrainConfig before = a.ed.cfg;
+  const std::string preset = a.ed.preset;
+  const auto rows = a.ed.rows;
+  const int threads_before = a.threads;
+  try {
+    configure(a, json);
+    std::string err;
+    if (!app::start_training(a, &err)) throw dae::Error(err);
+    app::js_wake();
+    return give("");
+  } catch (const std::exception& e) {
+    a.ed.cfg = before;
+    a.ed.preset = preset;
+    a.ed.rows = rows;
+    a.threads = threads_before;
+    a.ed.check_memo.force();
+    return give(e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_pause() { A().s.pause(); }
+EMSCRIPTEN_KEEPALIVE void dae_resume() { A().s.resume(); }
+EMSCRIPTEN_KEEPALIVE void dae_stop() { A().s.stop(); }
+EMSCRIPTEN_KEEPALIVE void dae_reset() { app::start_from_scratch(A()); }
+
+EMSCRIPTEN_KEEPALIVE char* dae_set_threads(int n) {
+  App& a = A();
+  const std::string err = app::threads_error(a, n);
+  if (err.empty()) a.threads = n;
+  return give(err);
+}
+
+// window.dae.denoise: in → out (n floats each). "" or an error message.
+EMSCRIPTEN_KEEPALIVE char* dae_denoise(const float* in, int n, float* out) {
+  try {
+    const std::vector<float> y = A().s.denoise(std::vector<float>(in, in + n));
+    std::copy(y.begin(), y.end(), out);
+    return give("");
+  } catch (const std::exception& e) {
+    return give(e.what());
+  }
+}
+
+// ---- the UI, for tests and people -----------------------------------------------------------------------
+// UI facts as JSON.
+EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
+  App& a = A();
+  const std::string w = what;
+  dae::Json j = dae::Json::object();
+  auto arr = [](const std::vector<float>& v) {
+    dae::Json x = dae::Json::array();
+    for (float f : v) x.push_back(double(f));
+    return x;
+  };
+  if (w == "canvas") {
+    j["x"] = a.draw.canvas_min.x;
+    j["y"] = a.draw.canvas_min.y;
+    j["width"] = a.draw.canvas_max.x - a.draw.canvas_min.x;
+    j["height"] = a.draw.canvas_max.y - a.draw.canvas_min.y;
+    j["side"] = a.draw.side;
+  } else if (w == "draw") {
+    j["side"] = a.draw.side;
+    j["drawn"] = arr(a.draw.drawn);
+    j["noisy"] = arr(a.draw.out.noisy);
+    j["denoised"] = arr(a.draw.has_output ? a.draw.out.denoised : std::vector<float>());
+    j["psnr_noisy"] = a.draw.out.psnr_noisy;
+    j["psnr_denoised"] = a.draw.out.psnr_denoised;
+    j["eraser"] = a.draw.eraser;
+    j["rendered_frames"] = a.t.rendered;
+    j["latency_frames"] = a.draw.latency_frames;
+    j["max_latency_frames"] = a.draw.max_latency_frames;
+  } else if (w == "runs") {
+    dae::Json x = dae::Json::array();
+    for (const auto& r : a.s.runs()) {
+      dae::Json rj = r.to_json();
+      rj["has_model"] = bool(r.weights);
+      rj["improved"] = r.improved();
+      x.push_back(rj);
+    }
+    j["runs"] = x;
+    dae::Json sw = dae::Json::array();
+    for (const auto& s : a.s.sweeps()) sw.push_back(s.to_json());
+    j["sweeps"] = sw;
+    j["observations"] = a.s.observations();
+  } else if (w == "csv") {
+    j["csv"] = a.s.runs_csv();
+  } else if (w == "results") {
+    dae::Json x = dae::Json::array();
+    for (const auto& t : a.results.rows)
+      x.push_back(dae::Json::object({{"index", uint64_t(t.index)}, {"psnr_noisy", t.psnr_noisy},
+                                     {"psnr_denoised", t.psnr_denoised}, {"ssim_noisy", t.ssim_noisy},
+                                     {"ssim_denoised", t.ssim_denoised}}));
+    j["results"] = x;
+    j["collapsed"] = a.results.collapsed;
+  } else if (w == "rects") {
+    j = app::marks_json();
+  } else if (w == "focus") {
+    // Where the keyboard focus is (Tab, arrows): its panel window, the marked widget under it,
+    // and whether its highlight shows (it hides when the mouse is used).
+    const ImGuiContext& g = *GImGui;
+    j["window"] = g.NavWindow ? g.NavWindow->RootWindow->Name : "";
+    j["visible"] = g.NavId != 0 && !g.NavDisableHighlight;
+    j["mark"] = "";
+    if (g.NavWindow && g.NavId) {
+      const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+      j["mark"] = app::mark_containing(r.GetCenter());
+      j["rect"] = dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
+    }
+  } else if (w == "layout") {
+    j["mode"] = a.layout.mode == app::LayoutMode::Wide ? "wide" : "narrow";
+    j["display"] = dae::Json::object({{"width", ImGui::GetIO().DisplaySize.x}, {"height", ImGui::GetIO().DisplaySize.y}});
+    dae::Json panels = dae::Json::object();
+    for (int p = 0; p < int(app::Panel::Count); ++p) {
+      const auto& b = a.layout.boxes[p];
+      if (!b.drawn) continue;
+      panels[app::panel_title(app::Panel(p))] = dae::Json::object(
+          {{"x", b.pos.x}, {"y", b.pos.y}, {"width", b.size.x}, {"height", b.size.y}, {"content_width", b.content.x},
+           {"content_height", b.content.y}, {"scroll_max_x", b.scroll_max_x}, {"scroll_max_y", b.scroll_max_y}});
+    }
+    j["panels"] = panels;
+    j["items"] = app::items_json();
+    j["windows"] = app::windows_json();
+    const ImGuiContext& g = *GImGui;
+    j["nav"] = dae::Json::object({{"id", g.NavId},
+                                  {"window", g.NavWindow ? std::string(g.NavWindow->RootWindow->Name) : ""},
+                                  {"visible", g.NavId != 0 && !g.NavDisableHighlight}});
+    j["narrow_tab"] = app::panel_title(a.layout.narrow_tab);
+    j["wide_left"] = app::panel_title(a.layout.wide_left);
+    j["wide_right"] = app::panel_title(a.layout.wide_right);
+  } else if (w == "texts") {
+    j = app::texts_json();
+  } else if (w == "config") {
+    j = a.ed.cfg.to_json();
+    j["preset"] = a.ed.preset;
+    j["spec"] = dae::format_spec(a.ed.rows);
+    j["params"] = uint64_t(a.ed.check.params);
+    j["arch_ok"] = a.ed.check.ok;
+    j["arch_error"] = a.ed.check.error;
+    dae::Json names = dae::Json::array();
+    for (const auto& n : a.s.dataset_names()) names.push_back(n);
+    j["datasets"] = names;
+    j["side"] = app::dataset_side(a, a.ed.cfg.dataset);
+    const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
+    j["dataset_description"] = ds ? dae::describe_dataset(*ds) : std::string();
+    j["data_error"] = a.browser.data_error;
+    j["busy"] = a.browser.busy;
+    j["train_error"] = a.ed.train_error;
+    j["spec_error"] = a.ed.spec_error;
+    j["log_scale"] = a.plot.log_scale;
+    j["threads"] = a.threads;
+    j["notes"] = dae::Json::object({{"epochs", a.ed.notes.get("epochs", a.t.now)},
+                                    {"lr", a.ed.notes.get("lr", a.t.now)},
+                                    {"seed", a.ed.notes.get("seed", a.t.now)}});
+    j["files_message"] = a.files.message;
+    j["files_error"] = a.files.error;
+    j["hint_shown"] = !a.hint_dismissed && a.s.runs().empty();
+    j["confirm"] = a.confirm.open ? dae::Json(a.confirm.title) : dae::Json();
+    j["confirm_text"] = a.confirm.open ? dae::Json(a.confirm.text) : dae::Json();
+    j["clipboard"] = app::last_copied();
+  }
+  return give(dae::dump_json(j));
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_clear_drawing() { app::clear_drawing(A()); }
+// The next frame is drawn both in part and in full, and the pixels compared (status().redraw).
+EMSCRIPTEN_KEEPALIVE void dae_check_redraw() {
+  present::request_check();
+  app::js_redraw();
+}
+
+// Sets the Draw canvas (side² floats), as if drawn.
+EMSCRIPTEN_KEEPALIVE int dae_set_drawing(const float* px, int n) {
+  App& a = A();
+  if (size_t(n) != a.draw.drawn.size()) return 0;
+  a.draw.drawn.assign(px, px + n);
+  ++a.draw.drawn_rev;
+  app::js_wake();
+  return 1;
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_show_tab(const char* name) {
+  // A panel's id or its title, in any case ("experiments" or "Runs").
+  std::string n = name;
+  for (char& c : n) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const app::PanelDef& d : app::panel_table()) {
+    std::string title = d.title;
+    for (char& c : title) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (n == d.id || n == title) A().layout.force_tab = int(d.panel);
+  }
+  app::js_wake();
+}
+
+EMSCRIPTEN_KEEPALIVE char* dae_select_run(int id, int overlay) {
+  App& a = A();
+  a.exp.selected = id;
+  if (overlay) a.plot.overlay.insert(id);
+  try {
+    if (!overlay) {
+      a.s.select_run(id);
+      app::apply_model_config(a);
+    }
+    return give("");
+  } catch (const std::exception& e) {
+    return give(e.what());
+  }
+}
+
+EMSCRIPTEN_KEEPALIVE void dae_save_now() { app::save_now(A()); }
+
+EMSCRIPTEN_KEEPALIVE void dae_set_observations(const char* text) { A().s.set_observations(text); }
+
+// Text pasted in the page (the browser's paste event) goes to the focused text field.
+EMSCRIPTEN_KEEPALIVE void dae_paste(const char* text) {
+  if (ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) ImGui::GetIO().AddInputCharactersUTF8(text);
+  app::js_wake();
+}
+
+}  // extern "C"

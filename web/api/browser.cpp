@@ -1,0 +1,416 @@
+// browser.cpp — the app's side of the browser: fetching the bundled data and pretrained models,
+// file pickers and downloads, and the IndexedDB autosave (Emscripten's IDBFS at /persist):
+//   /persist/state.json             runs (without weights), observations, settings, the current model
+//   /persist/ui.json                page preferences (autosave on/off, threads, first-run hint)
+//   /persist/runs/<id>.safetensors  each run's model, newest first, within the storage budget
+//   /persist/current.safetensors    an uploaded or bundled model that is the current one
+// A damaged record is set aside (renamed *.damaged), never deleted, and the page says so.
+#include <emscripten.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "state/app.h"
+#include "formats/io.h"
+#include "platform/present.h"
+
+namespace fs = std::filesystem;
+
+namespace app {
+
+namespace {
+
+const char* kState = "/persist/state.json";
+const char* kUi = "/persist/ui.json";
+const char* kRuns = "/persist/runs";
+const char* kCurrent = "/persist/current.safetensors";
+
+
+bool write_bytes(const std::string& path, const void* data, size_t n) {
+  try {
+    dae::write_file(path, data, n);  // atomic: a failed write leaves the old record
+    return true;
+  } catch (const std::exception& e) {
+    std::printf("autosave: %s\n", e.what());
+    return false;
+  }
+}
+
+// A record that could not be read is kept aside for the user, not deleted.
+void set_aside(const std::string& path) {
+  std::error_code ec;
+  fs::rename(path, path + ".damaged", ec);
+}
+
+// A saved record's bytes; false when there is none. One that cannot be read (not a regular
+// file, larger than any record we write) is set aside like a damaged one.
+bool read_saved(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  try {
+    const std::vector<uint8_t> b = dae::read_file(path, size_t(512) << 20, "a saved record");
+    out.assign(b.begin(), b.end());
+    return true;
+  } catch (const std::exception& e) {
+    std::printf("restore: %s\n", e.what());
+    set_aside(path);
+    return false;
+  }
+}
+
+std::string run_path(int id) { return std::string(kRuns) + "/" + std::to_string(id) + ".safetensors"; }
+
+// What the last save wrote: which weights each run file holds (to write only what changed).
+std::map<int, const void*> g_saved_weights;
+const void* g_saved_current = nullptr;
+
+}  // namespace
+
+// ---- JS calls ----------------------------------------------------------------------------------
+void js_start(App&) { EM_ASM({ Module.daeJS.start(); }); }
+
+void js_load_pack(App& a, const std::string& name) {
+  if (name == "dhcd") a.browser.dhcd_loading = true;
+  EM_ASM({ Module.daeJS.loadPack(UTF8ToString($0)); }, name.c_str());
+}
+
+void js_load_pretrained(App& a, const std::string& dataset) {
+  a.files.pretrained_loading = dataset;
+  EM_ASM({ Module.daeJS.loadPretrained(UTF8ToString($0)); }, dataset.c_str());
+}
+
+void js_pick_file(const char* kind) {
+  EM_ASM({ Module.daeJS.pickFile(UTF8ToString($0)); }, kind);
+}
+
+void js_download(const std::string& file, const char* mime, const void* data, size_t n) {
+  EM_ASM({ Module.daeJS.download(UTF8ToString($0), UTF8ToString($1), $2, $3); }, file.c_str(), mime, data, n);
+}
+
+void js_set_unsaved_warning(bool on) {
+  EM_ASM({ Module.daeJS.setUnsavedWarning(!!$0); }, on ? 1 : 0);
+}
+
+void js_keep_screen() { EM_ASM({ Module.daeJS.keepScreen(); }); }
+bool js_screen_kept() { return EM_ASM_INT({ return Module.daeJS.screenKept() ? 1 : 0; }) != 0; }
+bool js_take_screen_reset() { return EM_ASM_INT({ return Module.daeJS.takeScreenReset() ? 1 : 0; }) != 0; }
+
+void download_current_model(App& a) {
+  try {
+    const std::vector<uint8_t> bytes = a.s.model_file();
+    const std::string name = a.s.model_file_name();
+    js_download(name, "application/octet-stream", bytes.data(), bytes.size());
+    if (a.s.model_info().source == dae::ModelSource::Run) a.s.mark_downloaded(a.s.model_info().run_id);
+    a.files.message = "downloaded " + name + " (" + fmt_int((long long)bytes.size()) + " bytes): " +
+                      a.s.model_info().describe();
+    a.files.error.clear();
+  } catch (const std::exception& e) {
+    a.files.error = e.what();
+  }
+}
+
+void download_run_model(App& a, int id) {
+  try {
+    const std::vector<uint8_t> bytes = a.s.run_model_file(id);
+    const dae::RunRecord* r = a.s.run(id);
+    const std::string name = "dae-run" + std::to_string(id) + "-" + r->arch_name + "-" + r->config.dataset + ".safetensors";
+    js_download(name, "application/octet-stream", bytes.data(), bytes.size());
+    a.s.mark_downloaded(id);  // it now exists outside the page
+    a.files.message = "downloaded " + name;
+  } catch (const std::exception& e) {
+    a.files.error = e.what();
+  }
+}
+
+// ---- autosave ------------------------------------------------------------------------------------
+void save_now(App& a) {
+  if (!a.browser.persist_done || a.files.saving) return;
+  std::error_code ec;
+  fs::create_directories(kRuns, ec);
+  const std::string state = a.s.save_state();
+  bool ok = write_bytes(kState, state.data(), state.size());
+  dae::Json ui = dae::Json::object();
+  ui["autosave"] = a.files.autosave;
+  ui["threads"] = a.threads;
+  ui["hint_dismissed"] = a.hint_dismissed;
+  const std::string ui_text = dae::dump_json(ui);
+  ok = write_bytes(kUi, ui_text.data(), ui_text.size()) && ok;
+  // Run models within the budget, newest first; files of runs no longer kept are removed.
+  std::vector<int> skipped;
+  const std::vector<int> keep = a.s.runs_to_save(&skipped);
+  std::set<int> kept(keep.begin(), keep.end());
+  for (int id : keep) {
+    const dae::RunRecord* r = a.s.run(id);
+    if (!r || !r->weights) continue;
+    if (g_saved_weights[id] == r->weights.get()) continue;
+    try {
+      const std::vector<uint8_t> bytes = a.s.run_model_file(id);
+      if (write_bytes(run_path(id), bytes.data(), bytes.size())) g_saved_weights[id] = r->weights.get();
+      else ok = false;
+    } catch (const std::exception& e) {
+      std::printf("autosave: run %d: %s\n", id, e.what());
+    }
+  }
+  for (const auto& entry : fs::directory_iterator(kRuns, ec)) {
+    const std::string stem = entry.path().stem().string();
+    int id = 0;
+    if (std::sscanf(stem.c_str(), "%d", &id) == 1 && !kept.count(id) && entry.path().extension() == ".safetensors") {
+      fs::remove(entry.path(), ec);
+      g_saved_weights.erase(id);
+    }
+  }
+  // An uploaded or bundled current model (a run's is in its run file). An untrained one is
+  // never written: autosave never replaces a trained model by an untrained one.
+  const dae::ModelInfo& mi = a.s.model_info();
+  if ((mi.source == dae::ModelSource::Uploaded || mi.source == dae::ModelSource::Bundled) && a.s.model() &&
+      g_saved_current != a.s.model()) {
+    try {
+      const std::vector<uint8_t> bytes = a.s.model_file();
+      if (write_bytes(kCurrent, bytes.data(), bytes.size())) g_saved_current = a.s.model();
+    } catch (const std::exception& e) {
+      std::printf("autosave: %s\n", e.what());
+    }
+  }
+  // Models that exist only in this tab: say so, and warn before the page is closed.
+  a.files.storage_note.clear();
+  std::vector<int> only_here;
+  for (int id : skipped)
+    if (const dae::RunRecord* r = a.s.run(id); r && !r->downloaded) only_here.push_back(id);
+  if (!only_here.empty()) {
+    std::string ids;
+    for (size_t i = 0; i < only_here.size() && i < 6; ++i) ids += (i ? ", #" : "#") + std::to_string(only_here[i]);
+    if (only_here.size() > 6) ids += ", …";
+    a.files.storage_note = std::to_string(only_here.size()) + " run model" + (only_here.size() == 1 ? " is" : "s are") +
+                           " over this browser's storage budget (" +
+                           std::to_string(dae::Session::kSavedModelsBudget >> 20) +
+                           " MB) and kept in this tab only: " + ids + ". Download them (Runs) or delete older runs.";
+  }
+  js_set_unsaved_warning(!only_here.empty());
+  if (!ok) {
+    a.files.storage_note = "Saving to this browser failed: the storage may be full. Your runs are still here: "
+                           "download the models you want to keep.";
+    return;
+  }
+  a.files.saved_rev = a.s.revision();
+  a.files.saved_time = a.t.now;
+  a.files.first_unsaved_time = -1;
+  a.files.saving = true;
+  EM_ASM({ Module.daeJS.syncPersist(); });
+}
+
+void maybe_autosave(App& a) {
+  if (!a.t.ready || !a.files.autosave) return;
+  const uint64_t rev = a.s.revision();
+  if (rev != a.files.seen_rev) {
+    a.files.seen_rev = rev;
+    a.files.change_time = a.t.now;
+    if (a.files.first_unsaved_time < 0) a.files.first_unsaved_time = a.t.now;
+  }
+  if (rev == a.files.saved_rev) return;
+  // Debounce: save once things have been quiet for 1.5 s, or every 10 s during a long run.
+  const bool quiet = a.t.now - a.files.change_time >= 1.5;
+  const bool overdue = a.files.first_unsaved_time >= 0 && a.t.now - a.files.first_unsaved_time >= 10.0;
+  if (quiet || overdue) save_now(a);
+}
+
+void forget_saved(App& a) {
+  std::error_code ec;
+  for (const char* p : {kState, kUi, kCurrent}) fs::remove(p, ec);
+  fs::remove_all(kRuns, ec);
+  g_saved_weights.clear();
+  g_saved_current = nullptr;
+  a.files.autosave = false;
+  a.files.saved_time = -1;
+  EM_ASM({ Module.daeJS.syncPersist(); });
+  a.files.message = "saved data removed from this browser; autosave is off until you turn it on again";
+  js_set_unsaved_warning(false);
+}
+
+void restore_saved(App& a) {
+  a.files.restored = true;
+  std::string text;
+  std::vector<std::string> notes;
+  bool any = false;
+  if (read_saved(kUi, text)) {
+    try {
+      const dae::Json ui = dae::parse_json(text);
+      if (const dae::Json* v = dae::json_find(ui, "autosave")) a.files.autosave = dae::json_bool(*v, "autosave");
+      if (const dae::Json* v = dae::json_find(ui, "threads"))
+        a.threads = std::min(int(dae::json_int(*v, "threads", 1, dae::Session::kMaxThreads)), max_threads(a));
+      if (const dae::Json* v = dae::json_find(ui, "hint_dismissed")) a.hint_dismissed = dae::json_bool(*v, "hint");
+    } catch (const std::exception& e) {
+      set_aside(kUi);
+      notes.push_back(std::string("page preferences ignored (") + e.what() + ")");
+    }
+  }
+  dae::Json current;
+  if (read_saved(kState, text)) {
+    try {
+      a.s.load_state(text);
+      any = true;
+      const dae::Json j = dae::parse_json(text);
+      if (const dae::Json* c = dae::json_find(j, "current")) current = *c;
+    } catch (const std::exception& e) {
+      set_aside(kState);
+      notes.push_back(std::string("The saved session could not be read and was set aside (state.json.damaged): ") +
+                      e.what());
+    }
+  }
+  int models = 0, bad = 0;
+  for (const auto& r : std::vector<dae::RunRecord>(a.s.runs())) {
+    if (!read_saved(run_path(r.id), text)) continue;
+    try {
+      a.s.restore_run_model(r.id, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      g_saved_weights[r.id] = a.s.run(r.id)->weights.get();
+      ++models;
+    } catch (const std::exception& e) {
+      set_aside(run_path(r.id));
+      ++bad;
+      std::printf("restore: run %d's model ignored: %s\n", r.id, e.what());
+    }
+  }
+  if (bad) notes.push_back(std::to_string(bad) + " saved run model" + (bad == 1 ? " was" : "s were") +
+                           " damaged and set aside; those runs keep their records without a model.");
+  // The current model: a run's, or a saved upload.
+  const std::string source = current.is_object() && dae::json_find(current, "source") && current["source"].is_string()
+                                 ? current["source"].get<std::string>()
+                                 : "";
+  try {
+    if (source == "run") {
+      const int id = int(dae::json_int(dae::json_at(current, "run_id", "current"), "run_id", 1, 1000000000));
+      if (a.s.run(id) && a.s.run(id)->weights) a.s.select_run(id);
+    } else if ((source == "uploaded" || source == "bundled") && read_saved(kCurrent, text)) {
+      const std::string file = current.contains("file") && current["file"].is_string() ? current["file"].get<std::string>() : "";
+      a.s.load_model_file(reinterpret_cast<const uint8_t*>(text.data()), text.size(), file,
+                          source == "bundled" ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
+      g_saved_current = a.s.model();
+    } else if (source == "untrained") {
+      a.s.start_from_scratch();
+    }
+  } catch (const std::exception& e) {
+    if (source != "run") set_aside(kCurrent);
+    notes.push_back(std::string("The saved current model could not be loaded: ") + e.what());
+  }
+  if (any) {
+    apply_model_config(a);
+    if (!a.s.dataset(a.ed.cfg.dataset) && a.s.config().dataset == "dhcd" && a.browser.dhcd_listed) {
+      a.browser.pending_dataset = "dhcd";
+      js_load_pack(a, "dhcd");
+    }
+    notes.insert(notes.begin(), "restored the saved session: " + std::to_string(a.s.runs().size()) + " runs, " +
+                                    std::to_string(models) + " run models");
+    a.hint_dismissed = a.hint_dismissed || !a.s.runs().empty();
+  }
+  a.files.restore_note.clear();
+  for (const auto& n : notes) a.files.restore_note += (a.files.restore_note.empty() ? "" : "\n") + n;
+  if (!notes.empty() && notes.size() > size_t(any ? 1 : 0)) std::printf("restore: %s\n", a.files.restore_note.c_str());
+  a.files.saved_rev = a.files.seen_rev = a.s.revision();
+  // First visit (nothing saved): a small pretrained model, so the Draw pad works at once.
+  if (!any && !a.s.has_model() && !a.files.pretrained_tried) {
+    a.files.pretrained_tried = true;
+    js_load_pretrained(a, "mnist");
+  }
+}
+
+void announce_ready(App& a) {
+  a.t.ready = true;
+  EM_ASM({
+    if (window.daeShell) window.daeShell.setStatus("");
+    window.dae.ready = true;
+  });
+}
+
+// ---- window.dae.status() -------------------------------------------------------------------------------
+std::string threads_text(const App& a) {
+  const int t = a.st.threads;
+  if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
+  std::string s = std::to_string(t) + (t == 1 ? " thread" : " threads");
+  // While the user draws or types, a run leaves one core to the page (same results).
+  if (a.s.training() && t > 1 && a.s.spare_threads() > 0)
+    s += " (" + std::to_string(std::max(1, t - a.s.spare_threads())) + " while you work)";
+  return s;
+}
+
+std::string status_json(App& a) {
+  const dae::Session::Status& st = a.st;
+  dae::Json j = dae::Json::object();
+  auto num = [](double v) { return std::isfinite(v) ? dae::Json(v) : dae::Json(); };
+  j["dataset"] = st.dataset;
+  j["arch"] = st.model.arch;
+  j["arch_name"] = st.model.arch_name;
+  j["params"] = uint64_t(st.model.params);
+  j["input"] = st.model.input_h;
+  j["model"] = dae::Json::object({{"source", dae::model_source_name(st.model.source)},
+                                  {"run_id", st.model.run_id},
+                                  {"file", st.model.file},
+                                  {"description", st.model.describe()},
+                                  {"epochs", st.model.epochs_trained},
+                                  {"val_psnr", num(st.model.val_psnr)},
+                                  {"val_ssim", num(st.model.val_ssim)},
+                                  {"noisy_psnr", num(st.model.noisy_psnr)},
+                                  {"noisy_ssim", num(st.model.noisy_ssim)},
+                                  {"collapsed", st.model.collapsed}});
+  j["run_id"] = st.run_id;
+  j["state"] = st.has_run ? dae::run_state_name(st.state) : "idle";
+  j["training"] = st.training;
+  j["paused"] = st.paused;
+  j["validating"] = st.validating;
+  j["epoch"] = st.epoch;
+  j["epochs"] = st.epochs;
+  j["step"] = st.step;
+  j["steps"] = st.steps;
+  j["progress"] = st.progress;
+  j["train_size"] = uint64_t(st.train_size);
+  j["val_size"] = uint64_t(st.val_size);
+  j["train_loss"] = num(st.train_loss);
+  j["val_loss"] = num(st.val_loss);
+  j["val_psnr"] = num(st.val_psnr);
+  j["val_ssim"] = num(st.val_ssim);
+  j["noisy_loss"] = num(st.noisy_loss);
+  j["noisy_psnr"] = num(st.noisy_psnr);
+  j["noisy_ssim"] = num(st.noisy_ssim);
+  j["samples_per_s"] = st.samples_per_s;
+  j["eta_s"] = num(st.eta_s);
+  j["elapsed_s"] = st.elapsed_s;
+  j["compute_s"] = st.compute_s;
+  j["error"] = st.error;
+  j["history"] = dae::history_json(st.history);
+  j["threads"] = st.threads;
+  j["threads_next"] = a.threads;
+  j["spare_threads"] = a.s.spare_threads();
+  j["threads_text"] = threads_text(a);  // as the header shows it
+  j["isolated"] = a.browser.isolated;
+  j["threaded_build"] = a.browser.threaded_build;
+  j["simd"] = a.browser.simd;
+  // The Draw pad's, Results' and Inspect's forward passes: on the helper thread, or inline.
+  j["model_work"] = {{"on_helper", a.work->threaded()}, {"jobs", a.work->jobs_run()}};
+  j["frame_ms_p95"] = a.t.stats.interval_p95();
+  j["main_work_ms_p95"] = a.t.stats.main_p95();
+  j["main_work_ms_p50"] = a.t.stats.main_p50();
+  dae::Json parts = dae::Json::object();
+  for (const auto& [part, ms] : a.t.stats.parts_p95()) parts[part] = ms;
+  j["main_work_parts_ms_p95"] = parts;
+  const present::Stats& ps = present::stats();
+  j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
+                 {"drawn_area", ps.drawn_area}, {"uploads", ps.uploads}, {"checks", ps.checks},
+                 {"check_differing", ps.check_differing}, {"screen_kept", ps.screen_kept}};
+  j["fps"] = double(a.t.render_times.size()) / 3.0;
+  j["rendered_frames"] = a.t.rendered;
+  j["idle"] = a.t.idle;
+  j["busy_because"] = a.t.busy_because;
+  dae::Json why = dae::Json::object();
+  for (const auto& [k, v] : a.t.renders_by_reason) why[k] = v;
+  j["renders_by_reason"] = why;
+  j["runs"] = uint64_t(a.s.runs().size());
+  j["saving"] = a.files.saving;
+  j["saved_revision"] = a.files.saved_rev;
+  j["revision"] = a.s.revision();
+  j["storage_note"] = a.files.storage_note;
+  j["restore_note"] = a.files.restore_note;
+  j["layout"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
+  return dae::dump_json(j);
+}
+
+}  // namespace app

@@ -1,0 +1,545 @@
+// dae_api.js — linked with --post-js: runs inside the Emscripten module's scope (FS, IDBFS,
+// _malloc, the exported _dae_* functions are in scope). Three parts:
+//   the heap  — reads and writes through views that are refreshed first: with threads, a
+//               worker may grow the memory and leave this thread's views stale;
+//   Module.daeJS — what the C++ app calls: fonts, data packs, pretrained models, file pickers
+//               (imports written into MEMFS), downloads, IndexedDB sync, the clipboard, the
+//               warning before closing with unsaved models, the screen kept between frames;
+//   window.dae — the automation contract tests use (status, train, denoise, rectangles, …), on
+//               the C functions of web/api/bridge.cpp: JSON and bytes in, malloc'ed results out.
+/* global Module, FS, IDBFS, HEAPU8, HEAPF32, HEAP32, _malloc, _free, UTF8ToString, stringToUTF8,
+   lengthBytesUTF8, ENVIRONMENT_IS_PTHREAD, GROWABLE_HEAP_U8, wasmMemory, updateGlobalBufferAndViews, EGL,
+   GLctx */
+(function () {
+  'use strict';
+  if (typeof ENVIRONMENT_IS_PTHREAD !== 'undefined' && ENVIRONMENT_IS_PTHREAD) return;  // a worker thread
+  if (typeof window === 'undefined') return;
+
+  // ---- the heap -------------------------------------------------------------------------------
+  function heap() {
+    if (typeof wasmMemory !== 'undefined' && HEAPU8.buffer !== wasmMemory.buffer) {
+      updateGlobalBufferAndViews(wasmMemory.buffer);
+    }
+    return { u8: HEAPU8, f32: HEAPF32, i32: HEAP32 };
+  }
+  function cstr(s) {
+    var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+  }
+  // A malloc'ed C string from the app: read, then freed.
+  function take(p) {
+    if (!p) return '';
+    var s = UTF8ToString(p);
+    _free(p);
+    return s;
+  }
+  // Calls f with C strings for the given JS strings (freed afterwards).
+  function withStrings(strs, f) {
+    var ps = strs.map(cstr);
+    try { return f.apply(null, ps); } finally { ps.forEach(function (p) { _free(p); }); }
+  }
+  // Copies bytes into the heap for the duration of fn(ptr, n).
+  function withBytes(bytes, fn) {
+    var ptr = _malloc(Math.max(1, bytes.length));
+    heap().u8.set(bytes, ptr);
+    try { return fn(ptr, bytes.length); } finally { _free(ptr); }
+  }
+  function flag(name, value) { withStrings([name], function (n) { _dae_set_flag(n, value ? 1 : 0); }); }
+  function text(name, value) { withStrings([name, value || ''], function (n, v) { _dae_set_text(n, v); }); }
+  function busy(t) { text('busy', t); }
+  function shell(t, fraction) { if (window.daeShell) window.daeShell.setStatus(t, fraction); }
+  function wake() { if (typeof _dae_wake === 'function') _dae_wake(); }
+
+  // fetch() with a progress callback (bytes received, total or 0).
+  function fetchBytes(url, progress) {
+    return fetch(url, { credentials: 'same-origin' }).then(function (response) {
+      if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + url);
+      var total = response.headers.get('Content-Encoding') ? 0 : Number(response.headers.get('Content-Length')) || 0;
+      if (!response.body || !response.body.getReader) {
+        return response.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+      }
+      var reader = response.body.getReader(), chunks = [], received = 0;
+      function pump() {
+        return reader.read().then(function (step) {
+          if (step.done) {
+            var out = new Uint8Array(received), at = 0;
+            chunks.forEach(function (c) { out.set(c, at); at += c.length; });
+            return out;
+          }
+          chunks.push(step.value);
+          received += step.value.length;
+          if (progress) progress(received, total);
+          return pump();
+        });
+      }
+      return pump();
+    });
+  }
+
+  // ---- fonts: fetched while the app downloads, written before main() runs ----------------------
+  var fonts = Promise.all(['DejaVuSans.ttf', 'DejaVuSansMono.ttf'].map(function (name) {
+    return fetchBytes('fonts/' + name).then(function (b) { return [name, b]; }, function () { return null; });
+  }));
+  Module.preRun = Module.preRun || [];
+  Module.preRun.push(function () {
+    addRunDependency('dae-fonts');
+    fonts.then(function (list) {
+      try { FS.mkdir('/fonts'); } catch (e) { /* exists */ }
+      list.forEach(function (f) { if (f) FS.writeFile('/fonts/' + f[0], f[1]); });
+      removeRunDependency('dae-fonts');
+    });
+  });
+
+  // ---- data packs and pretrained models ------------------------------------------------------------
+  var packLoads = {};  // name -> Promise
+
+  function loadPack(name, select) {
+    if (packLoads[name]) return packLoads[name];
+    var label = name === 'mnist' ? 'MNIST' : name === 'dhcd' ? 'Devanagari digits' : name;
+    var p = fetchBytes('data/' + name + '.daepack', function (got, total) {
+      var mb = (got / 1048576).toFixed(1) + ' MB';
+      busy('Loading ' + label + '… ' + mb);
+      if (name === 'mnist') shell('Loading ' + label + '… ' + mb, total ? got / total : undefined);
+    }).then(function (bytes) {
+      busy('');
+      var err = withBytes(bytes, function (ptr, n) {
+        return withStrings([name + '.daepack'], function (what) { return take(_dae_add_pack(ptr, n, what, select ? 1 : 0)); });
+      });
+      wake();
+      if (err) throw new Error(err);
+      return true;
+    }).catch(function (e) {
+      busy('');
+      delete packLoads[name];
+      var msg = String(e && e.message ? e.message : e);
+      console.warn('dae: loading data/' + name + '.daepack failed: ' + msg);
+      withStrings([name, msg], function (n, m) { _dae_pack_failed(n, m); });
+      throw e;
+    });
+    packLoads[name] = p;
+    return p;
+  }
+
+  // models/seed-<dataset>.safetensors: a small model trained by the CLI (assets/pretrained).
+  function loadPretrained(dataset) {
+    var name = 'seed-' + dataset + '.safetensors';
+    return fetchBytes('models/' + name).then(function (bytes) {
+      var err = withBytes(bytes, function (ptr, n) {
+        return withStrings([name], function (nm) { return take(_dae_upload_model(ptr, n, nm, 1)); });
+      });
+      if (err) throw new Error(err);
+    }).catch(function (e) {
+      text('pretrained_failed', String(e && e.message ? e.message : e));
+    }).then(wake);
+  }
+
+  // ---- IndexedDB ---------------------------------------------------------------------------
+  var syncing = false, syncAgain = false;
+  function syncPersist() {
+    if (syncing) { syncAgain = true; return; }
+    syncing = true;
+    FS.syncfs(false, function (err) {
+      syncing = false;
+      if (err) {
+        console.warn('dae: saving to IndexedDB failed: ' + err);
+        text('storage_error', String(err && err.message ? err.message : err));
+      }
+      if (syncAgain) { syncAgain = false; syncPersist(); return; }
+      flag('saving', 0);
+    });
+  }
+
+  function mountPersist() {
+    var params = new URLSearchParams(location.search);
+    try {
+      FS.mkdir('/persist');
+      FS.mount(IDBFS, {}, '/persist');
+    } catch (e) {
+      console.warn('dae: IndexedDB storage unavailable: ' + e);
+      flag('persist_done', 1);
+      return;
+    }
+    if (params.has('fresh')) {  // ?fresh: start without the saved session (it is kept)
+      flag('persist_done', 1);
+      return;
+    }
+    try {
+      FS.syncfs(true, function (err) {
+        if (err) console.warn('dae: reading IndexedDB failed: ' + err);
+        flag('persist_done', 1);
+      });
+    } catch (e) {
+      console.warn('dae: reading IndexedDB failed: ' + e);
+      flag('persist_done', 1);
+    }
+  }
+
+  // Leaving with models that exist only in this tab (over the storage budget, never downloaded).
+  var unsavedWarning = false;
+  window.addEventListener('beforeunload', function (e) {
+    if (!unsavedWarning) return;
+    e.preventDefault();
+    e.returnValue = '';
+  });
+
+  // ---- file pickers --------------------------------------------------------------------------
+  function rmTree(path) {
+    var st;
+    try { st = FS.stat(path); } catch (e) { return; }
+    if (FS.isDir(st.mode)) {
+      FS.readdir(path).forEach(function (n) { if (n !== '.' && n !== '..') rmTree(path + '/' + n); });
+      FS.rmdir(path);
+    } else {
+      FS.unlink(path);
+    }
+  }
+  function mkdirs(path) {
+    var parts = path.split('/').filter(Boolean), cur = '';
+    parts.forEach(function (p) {
+      cur += '/' + p;
+      try { FS.mkdir(cur); } catch (e) { /* exists */ }
+    });
+  }
+  function importPath(path) {
+    return withStrings([path], function (p) { return take(_dae_import(p)); });
+  }
+
+  function importFiles(files, asFolder) {
+    if (!files.length) return Promise.resolve('');
+    mkdirs('/import');
+    if (!asFolder) {
+      var f = files[0];
+      busy('Reading ' + f.name + '…');
+      return f.arrayBuffer().then(function (buf) {
+        var path = '/import/' + f.name.replace(/[\/\\]/g, '_');
+        FS.writeFile(path, new Uint8Array(buf));
+        busy('Importing ' + f.name + '…');
+        return new Promise(function (r) { setTimeout(r, 30); }).then(function () {
+          var err = importPath(path);
+          rmTree(path);
+          busy('');
+          wake();
+          return err;
+        });
+      });
+    }
+    // A folder: keep PNGs only, under /import/<top folder>/...
+    var list = Array.prototype.filter.call(files, function (f) {
+      return /\.png$/i.test(f.name) && !/(^|\/)\./.test(f.webkitRelativePath || f.name);
+    });
+    if (!list.length) return Promise.resolve('the folder has no .png files');
+    var top = (list[0].webkitRelativePath || list[0].name).split('/')[0];
+    var root = '/import/' + top;
+    rmTree(root);
+    var done = 0, i = 0;
+    function next() {
+      if (i >= list.length) return Promise.resolve();
+      var chunk = list.slice(i, i + 200);
+      i += chunk.length;
+      return Promise.all(chunk.map(function (f) {
+        return f.arrayBuffer().then(function (buf) {
+          var rel = f.webkitRelativePath || (top + '/' + f.name);
+          var path = '/import/' + rel;
+          mkdirs(path.substring(0, path.lastIndexOf('/')));
+          FS.writeFile(path, new Uint8Array(buf));
+          done++;
+        });
+      })).then(function () {
+        busy('Reading ' + top + '… ' + done + ' / ' + list.length + ' images');
+        return next();
+      });
+    }
+    return next().then(function () {
+      busy('Importing ' + top + ' (' + list.length + ' images)…');
+      return new Promise(function (r) { setTimeout(r, 30); });
+    }).then(function () {
+      var err = importPath(root);
+      rmTree(root);
+      busy('');
+      wake();
+      return err;
+    });
+  }
+
+  function uploadModelBytes(bytes, name) {
+    var err = withBytes(bytes, function (ptr, n) {
+      return withStrings([name || 'model.safetensors'], function (nm) { return take(_dae_upload_model(ptr, n, nm, 0)); });
+    });
+    wake();
+    return err;
+  }
+
+  function pickFile(kind) {
+    var input = document.createElement('input');
+    input.type = 'file';
+    input.style.display = 'none';
+    if (kind === 'model') input.accept = '.safetensors';
+    else if (kind === 'zip') input.accept = '.zip,application/zip';
+    else if (kind === 'folder') { input.webkitdirectory = true; input.multiple = true; }
+    input.addEventListener('change', function () {
+      var files = input.files ? Array.prototype.slice.call(input.files) : [];
+      input.remove();
+      if (!files.length) return;
+      if (kind === 'model') {
+        files[0].arrayBuffer().then(function (buf) {
+          var err = uploadModelBytes(new Uint8Array(buf), files[0].name);
+          if (err) console.warn('dae: ' + files[0].name + ': ' + err);
+        });
+      } else {
+        importFiles(files, kind === 'folder').then(function (err) {
+          if (err) console.warn('dae: import failed: ' + err);
+        }).catch(function (e) {
+          busy('');
+          console.warn('dae: import failed: ' + e);
+        });
+      }
+    });
+    document.body.appendChild(input);
+    input.click();
+  }
+
+  function download(name, mime, ptr, len) {
+    var bytes = heap().u8.slice(ptr, ptr + len);
+    var url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 2000);
+  }
+
+  // ---- WebGL state shadow ---------------------------------------------------------------------
+  // ImGui's OpenGL3 backend saves and restores GL state around every frame with glGetIntegerv.
+  // In WebGL, getParameter(SCISSOR_BOX / VIEWPORT / BLEND_*) is a synchronous round trip to
+  // the GPU process that waits for all queued drawing: with a CPU renderer (SwiftShader) the
+  // main thread stalled ~20-40 ms per frame there. Every GL call of this page goes through this
+  // one context, so its own record of those few states is exact: answer from it instead.
+  function shadowGLState(gl) {
+    if (!gl || gl.__daeShadow) return;
+    gl.__daeShadow = true;
+    var get = gl.getParameter.bind(gl);
+    var state = {};
+    [gl.VIEWPORT, gl.SCISSOR_BOX].forEach(function (p) { state[p] = new Int32Array(get(p)); });
+    [gl.BLEND_SRC_RGB, gl.BLEND_DST_RGB, gl.BLEND_SRC_ALPHA, gl.BLEND_DST_ALPHA, gl.BLEND_EQUATION_RGB,
+     gl.BLEND_EQUATION_ALPHA].forEach(function (p) { state[p] = get(p); });
+    function wrap(name, after) {
+      var f = gl[name].bind(gl);
+      gl[name] = function () { f.apply(null, arguments); after.apply(null, arguments); };
+    }
+    // viewport and scissor: called for every draw; their boxes are updated in place.
+    [['viewport', gl.VIEWPORT], ['scissor', gl.SCISSOR_BOX]].forEach(function (e) {
+      var f = gl[e[0]].bind(gl), box = state[e[1]];
+      gl[e[0]] = function (x, y, w, h) { f(x, y, w, h); box[0] = x; box[1] = y; box[2] = w; box[3] = h; };
+    });
+    wrap('blendFunc', function (s, d) {
+      state[gl.BLEND_SRC_RGB] = state[gl.BLEND_SRC_ALPHA] = s;
+      state[gl.BLEND_DST_RGB] = state[gl.BLEND_DST_ALPHA] = d;
+    });
+    wrap('blendFuncSeparate', function (sr, dr, sa, da) {
+      state[gl.BLEND_SRC_RGB] = sr; state[gl.BLEND_DST_RGB] = dr;
+      state[gl.BLEND_SRC_ALPHA] = sa; state[gl.BLEND_DST_ALPHA] = da;
+    });
+    wrap('blendEquation', function (m) { state[gl.BLEND_EQUATION_RGB] = state[gl.BLEND_EQUATION_ALPHA] = m; });
+    wrap('blendEquationSeparate', function (r, a) {
+      state[gl.BLEND_EQUATION_RGB] = r; state[gl.BLEND_EQUATION_ALPHA] = a;
+    });
+    gl.getParameter = function (p) {
+      if (Object.prototype.hasOwnProperty.call(state, p)) {
+        var v = state[p];
+        return v instanceof Int32Array ? new Int32Array(v) : v;
+      }
+      return get(p);
+    };
+  }
+
+  // ---- input: wake the idle loop, paste, touch ---------------------------------------------------
+  function listenForInput() {
+    ['pointerdown', 'pointermove', 'wheel', 'keydown', 'keyup', 'touchstart', 'touchmove', 'focus', 'resize']
+      .forEach(function (t) { window.addEventListener(t, wake, { passive: true, capture: true }); });
+    // Pasted text goes to the focused text field of the app.
+    document.addEventListener('paste', function (e) {
+      var t = e.clipboardData && e.clipboardData.getData('text/plain');
+      if (t) {
+        withStrings([t], function (p) { _dae_paste(p); });
+        e.preventDefault();
+      }
+    });
+    // A finger on the canvas draws or scrolls a panel, never the page (no pull-to-refresh,
+    // pinch-zoom or swipe-back under a stroke).
+    var canvas = Module.canvas;
+    if (canvas) {
+      ['touchstart', 'touchmove', 'touchend'].forEach(function (t) {
+        canvas.addEventListener(t, function (e) { if (e.cancelable) e.preventDefault(); }, { passive: false });
+      });
+    }
+  }
+
+  function start() {
+    try {
+      if (typeof GL !== 'undefined' && GL.currentContext) shadowGLState(GL.currentContext.GLctx);
+    } catch (e) {
+      console.warn('dae: WebGL state shadow not installed: ' + e);
+    }
+    listenForInput();
+    if (window.daeShell && window.daeShell.singleReason) text('single_reason', window.daeShell.singleReason);
+    mountPersist();
+    loadPack('mnist', true).catch(function () { /* reported */ }).then(function () { flag('mnist_done', 1); });
+    // Which other packs were bundled (site/datasets.json, written by the build).
+    fetch('datasets.json', { credentials: 'same-origin' }).then(function (r) {
+      return r.ok ? r.json() : { packs: [] };
+    }).then(function (m) {
+      (m.packs || []).forEach(function (p) {
+        if (p.name === 'dhcd') {
+          withStrings(['dhcd_bytes'], function (n) { _dae_set_flag(n, p.bytes || 0); });
+          if (p.kind) text('dhcd_kind', p.kind);
+          flag('dhcd_listed', 1);
+        }
+      });
+    }).catch(function (e) { console.warn('dae: datasets.json: ' + e); });
+  }
+
+  // The screen kept between frames (present.h draws only what changed, straight onto it):
+  // asks for preserveDrawingBuffer before SDL creates the WebGL context, and notes every time
+  // the canvas's size is set — even to the same size, which clears the kept pixels (SDL sets it
+  // on every window resize event). Returns whether the context keeps its buffer.
+  var screenReset = false;
+  function keepScreen() {
+    var canvas = Module.canvas;
+    ['width', 'height'].forEach(function (prop) {
+      var d = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, prop);
+      Object.defineProperty(canvas, prop, {
+        configurable: true,
+        get: function () { return d.get.call(this); },
+        set: function (v) { screenReset = true; d.set.call(this, v); },
+      });
+    });
+    if (typeof EGL !== 'undefined') EGL.contextAttributes.preserveDrawingBuffer = true;
+  }
+  function screenKept() {
+    var gl = typeof GLctx !== 'undefined' ? GLctx : null;
+    return !!(gl && gl.getContextAttributes() && gl.getContextAttributes().preserveDrawingBuffer);
+  }
+
+  var copied = '';
+  Module.daeJS = {
+    keepScreen: keepScreen, screenKept: screenKept,
+    takeScreenReset: function () { var r = screenReset; screenReset = false; return r; },
+    start: start, loadPack: loadPack, loadPretrained: loadPretrained, pickFile: pickFile, download: download,
+    syncPersist: syncPersist,
+    setUnsavedWarning: function (on) { unsavedWarning = !!on; },
+    copied: function (s) { copied = s; },
+  };
+
+  // ---- window.dae: the automation contract -------------------------------------------------------
+  function ui(what) { return JSON.parse(withStrings([what], function (w) { return take(_dae_ui(w)); })); }
+  function toFloat32(arr) { return arr instanceof Float32Array ? arr : Float32Array.from(arr); }
+  function check(err) { if (err) throw new Error(err); return true; }
+
+  var dae = window.dae = window.dae || {};
+  Object.assign(dae, {
+    ready: false,
+    status: function () { return JSON.parse(take(_dae_status())); },
+    // Bytes of wasm memory now (it grows as data arrives; the views above follow it).
+    heapBytes: function () { return wasmMemory.buffer.byteLength; },
+    // config: the CLI's keys (dataset, arch, noise, epochs, batch, lr, train, val, seed, loss,
+    // fresh_noise) and threads; throws an Error with the app's message when it is refused.
+    train: function (config) {
+      return check(withStrings([JSON.stringify(config || {})], function (j) { return take(_dae_train(j)); }));
+    },
+    // The same keys as train(): the panels take the settings, nothing starts (a person then
+    // presses Train).
+    configure: function (config) {
+      return check(withStrings([JSON.stringify(config || {})], function (j) { return take(_dae_configure(j)); }));
+    },
+    pause: function () { _dae_pause(); return true; },
+    resume: function () { _dae_resume(); return true; },
+    stop: function () { _dae_stop(); return true; },
+    reset: function () { _dae_reset(); return true; },  // start from scratch (every run keeps its model)
+    setThreads: function (n) { return check(take(_dae_set_threads(n))); },
+    // Model forward pass only (Session::denoise), as the Draw panel uses it.
+    denoise: function (image) {
+      var x = toFloat32(image), n = x.length;
+      var inp = _malloc(Math.max(4, n * 4)), out = _malloc(Math.max(4, n * 4));
+      try {
+        heap().f32.set(x, inp >> 2);
+        check(take(_dae_denoise(inp, n, out)));
+        return heap().f32.slice(out >> 2, (out >> 2) + n);
+      } finally { _free(inp); _free(out); }
+    },
+    // The Draw canvas in page pixels (for real mouse and touch events).
+    drawCanvasRect: function () {
+      var r = ui('canvas'), c = Module.canvas.getBoundingClientRect();
+      return { x: c.left + r.x, y: c.top + r.y, width: r.width, height: r.height, side: r.side };
+    },
+    drawn: function () { return Float32Array.from(ui('draw').drawn); },
+    drawPanel: function () {
+      var d = ui('draw');
+      return { side: d.side, drawn: Float32Array.from(d.drawn), noisy: Float32Array.from(d.noisy),
+               denoised: Float32Array.from(d.denoised), psnr_noisy: d.psnr_noisy, psnr_denoised: d.psnr_denoised,
+               eraser: d.eraser, rendered_frames: d.rendered_frames,
+               latency_frames: d.latency_frames, max_latency_frames: d.max_latency_frames };
+    },
+    setDrawing: function (image) {
+      var x = toFloat32(image);
+      var ok = withBytes(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), function (ptr, n) {
+        return _dae_set_drawing(ptr, n / 4);
+      });
+      if (!ok) throw new Error('the drawing has ' + ui('draw').drawn.length + ' pixels');
+      return true;
+    },
+    clearDrawing: function () { _dae_clear_drawing(); return true; },
+    // The next frame is drawn in part (only what changed, as always) and in full, and the pixels
+    // compared: status().redraw.check_differing (0 = the same), .checks counts checks done.
+    checkRedraw: function () { _dae_check_redraw(); return true; },
+    // The current model as .safetensors bytes (the Files panel's button downloads the same bytes).
+    downloadModel: function () {
+      var np = _malloc(4);
+      try {
+        var ptr = _dae_model_bytes(np);
+        var n = heap().i32[np >> 2];
+        if (n < 0 || !ptr) throw new Error('no model to download');
+        var bytes = heap().u8.slice(ptr, ptr + n);
+        _free(ptr);
+        return bytes;
+      } finally { _free(np); }
+    },
+    modelFileName: function () { return take(_dae_model_file_name()); },
+    uploadModel: function (bytes, name) {
+      return check(uploadModelBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name));
+    },
+    loadDataset: function (name) { return loadPack(name === 'devanagari' ? 'dhcd' : name, true); },
+    runs: function () { return ui('runs'); },
+    // Page rectangle of a marked widget (drawn in the last frames), or null: train, pause,
+    // resume, stop, reset, download_model, upload_model, tab_<name>, preset_<name>, …
+    rect: function (id) {
+      var r = ui('rects')[id], c = Module.canvas.getBoundingClientRect();
+      return r ? { x: c.left + r.x, y: c.top + r.y, width: r.width, height: r.height } : null;
+    },
+    rects: function () { return ui('rects'); },
+    // The keyboard focus: { window, mark (the marked widget it is on, or ''), visible, rect }.
+    focus: function () { return ui('focus'); },
+    layout: function () { return ui('layout'); },
+    // Sentences the panels drew in the last frames, by id: { text, color: good|bad|warn|muted|text }.
+    texts: function () { return ui('texts'); },
+    csv: function () { return ui('csv').csv; },
+    results: function () { return ui('results').results; },
+    config: function () { return ui('config'); },
+    clipboard: function () { return copied; },
+    showTab: function (name) { withStrings([String(name).toLowerCase()], function (n) { _dae_show_tab(n); }); return true; },
+    selectRun: function (id, overlay) { return check(take(_dae_select_run(id, overlay ? 1 : 0))); },
+    saveNow: function () { _dae_save_now(); return true; },
+    // The Runs panel's free-text observations (typed there by people).
+    setObservations: function (t) { withStrings([String(t)], function (p) { _dae_set_observations(p); }); return true; },
+    // Resolves after n drawn frames (the UI has caught up with API calls); wakes an idle page.
+    frames: function (n) {
+      wake();
+      return new Promise(function (resolve) {
+        var left = n || 2;
+        (function tick() { wake(); if (--left < 0) resolve(); else requestAnimationFrame(tick); })();
+      });
+    },
+  });
+})();

@@ -1,0 +1,177 @@
+// panel_data.cpp — the Data panel: the dataset (MNIST, the Devanagari digits, imports), the
+// training/validation sizes, the noise, and a preview like the worksheet's Figure 7.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "state/app.h"
+
+namespace app {
+
+namespace {
+
+constexpr const char* kDhcdCitation =
+    "Devanagari Handwritten Character Dataset (DHCD), UCI Machine Learning Repository #389, CC BY 4.0.\n"
+    "S. Acharya, A. K. Pant, P. K. Gyawali: Deep learning based large scale handwritten Devanagari\n"
+    "character recognition. SKIMA 2015. Only the ten digit classes are used.";
+
+void update_preview(App& a) {
+  DataState& d = a.data;
+  const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
+  if (!d.preview_memo.update(key(ds ? ds->name : "", ds ? ds->train.size() : 0, a.ed.cfg.noise, d.preview_draw, a.ed.cfg.seed)))
+    return;
+  d.preview.clear();
+  if (!ds || ds->train.size() == 0) return;
+  const int cols = 8;
+  const int h = ds->h(), w = ds->w();
+  const size_t n = size_t(h) * size_t(w);
+  std::vector<size_t> idx;
+  dae::Rng rng(0x70726576ull + d.preview_draw);
+  for (int i = 0; i < cols; ++i) idx.push_back(size_t(rng.below(ds->train.size())));
+  dae::Noise lo = a.ed.cfg.noise, hi = a.ed.cfg.noise;
+  if (lo.kind == dae::Noise::None) lo.kind = hi.kind = dae::Noise::Gaussian;
+  lo.amount = lo.kind == dae::Noise::Gaussian ? 0.1f : 0.05f;
+  hi.amount = lo.kind == dae::Noise::Gaussian ? 0.5f : 0.2f;
+  std::vector<float> tiles(size_t(4) * cols * n), clean(n);
+  for (int c = 0; c < cols; ++c) {
+    dae::to_float(ds->train.image(idx[size_t(c)]), clean.data(), n);
+    const uint64_t k = dae::noise_key(a.ed.cfg.seed, idx[size_t(c)]);
+    const auto rows = {clean, dae::Session::with_noise(clean, lo, k), dae::Session::with_noise(clean, hi, k),
+                       dae::Session::with_noise(clean, a.ed.cfg.noise, k)};
+    int r = 0;
+    for (const auto& img : rows) std::copy(img.begin(), img.end(), tiles.begin() + long((size_t(r++) * cols + c) * n));
+  }
+  d.preview.set_tiles(tiles.data(), 4 * cols, w, h, cols);
+}
+
+const char* noise_kind_name(dae::Noise::Kind k) {
+  return k == dae::Noise::Gaussian ? "Gaussian" : k == dae::Noise::SaltPepper ? "salt & pepper" : "none";
+}
+
+}  // namespace
+
+void draw_data(App& a) {
+  dae::TrainConfig& c = a.ed.cfg;
+  Browser& b = a.browser;
+  section("Dataset");
+  ImGui::SetNextItemWidth(-1);
+  const dae::Dataset* cur = a.s.dataset(c.dataset);
+  std::string preview = dataset_label(a, c.dataset);
+  if (cur) preview += "  (" + std::to_string(cur->h()) + "×" + std::to_string(cur->w()) + ")";
+  if (ImGui::BeginCombo("##dataset", preview.c_str())) {
+    for (const std::string& name : a.s.dataset_names()) {
+      const dae::Dataset* d = a.s.dataset(name);
+      const std::string label = dataset_label(a, name) + "  (" + std::to_string(d->h()) + "×" + std::to_string(d->w()) + ")";
+      if (ImGui::Selectable(label.c_str(), name == c.dataset)) select_dataset(a, name);
+      mark("dataset_" + name);
+    }
+    if (b.dhcd_listed && !a.s.dataset("dhcd")) {
+      char label[120];
+      if (b.dhcd_loading)
+        std::snprintf(label, sizeof label, "Devanagari digits (loading…)");
+      else
+        std::snprintf(label, sizeof label, "Devanagari digits%s  (32×32, %.1f MB)",
+                      b.dhcd_kind == "subset" ? ", bundled subset" : "", b.dhcd_bytes / 1048576.0);
+      if (ImGui::Selectable(label)) {
+        b.pending_dataset = "dhcd";
+        js_load_pack(a, "dhcd");
+      }
+      mark("dataset_dhcd");
+    }
+    if (!b.dhcd_listed && !a.s.dataset("dhcd")) {
+      ImGui::BeginDisabled();
+      ImGui::Selectable("Devanagari digits: not in this build, use Import");
+      ImGui::EndDisabled();
+      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("%s", kDhcdCitation);
+    }
+    ImGui::EndCombo();
+  }
+  mark("dataset");
+  if (ImGui::Button("Import .zip…")) js_pick_file("zip");
+  mark("import_zip");
+  ImGui::SameLine();
+  if (ImGui::Button("Import folder…")) js_pick_file("folder");
+  mark("import_folder");
+  ImGui::SameLine();
+  help_marker(
+      "Import PNG digits: a .zip or a folder with one sub-folder per class, e.g.\n"
+      "  digits/0/*.png … digits/9/*.png, or train/<k>/ and test/<k>/ sub-folders,\n"
+      "  or the original DHCD layout (Train/digit_<k>/, Test/digit_<k>/).\n"
+      "Images must all have the same size (28×28 or 32×32 work best). Importing the full DHCD\n"
+      "folder or zip replaces the bundled Devanagari subset.");
+  if (!b.busy.empty()) ImGui::TextColored(kWarn, "%s", b.busy.c_str());
+  if (!b.data_error.empty()) wrapped(kBad, b.data_error);
+  if (cur) {
+    wrapped(kMuted, dae::describe_dataset(*cur));  // which DHCD: the bundled subset or the full set
+    if (cur->name == "dhcd") {
+      wrapped(kMuted, "Acharya, Pant & Gyawali, SKIMA 2015 · UCI ML Repository #389 · CC BY 4.0");
+      mark("dhcd_attribution");
+    }
+    const auto avail = a.s.available(c.dataset);
+    int tr = int(c.train), va = int(c.val);
+    const float lw = ImGui::CalcTextSize("Validation ").x + 8;
+    label("Train", 0);
+    ImGui::SetCursorPosX(lw);
+    if (slider_int("##train", &tr, 1, std::max<int>(1, int(avail.first)), "%d images")) c.train = size_t(std::max(1, tr));
+    label("Validation", 0);
+    ImGui::SetCursorPosX(lw);
+    if (slider_int("##val", &va, 1, std::max<int>(1, int(avail.second)), "%d images")) c.val = size_t(std::max(1, va));
+  } else if (b.busy.empty()) {
+    ImGui::TextColored(kMuted, "No dataset loaded yet.");
+  }
+
+  section("Noise");
+  int kind = int(c.noise.kind);
+  bool changed = false;
+  ImGui::BeginGroup();
+  changed |= ImGui::RadioButton("Gaussian", &kind, int(dae::Noise::Gaussian));
+  mark("noise_gaussian");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("Salt & pepper", &kind, int(dae::Noise::SaltPepper));
+  mark("noise_sp");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("None", &kind, int(dae::Noise::None));
+  mark("noise_none");
+  ImGui::EndGroup();
+  mark("noise_kind");
+  if (changed) {
+    const dae::Noise::Kind k = dae::Noise::Kind(kind);
+    if (k != c.noise.kind) {
+      c.noise.kind = k;
+      if (k == dae::Noise::Gaussian) c.noise.amount = 0.5f;
+      if (k == dae::Noise::SaltPepper) c.noise.amount = 0.1f;
+    }
+  }
+  if (c.noise.kind != dae::Noise::None) {
+    const bool gauss = c.noise.kind == dae::Noise::Gaussian;
+    slider_float("##amount", &c.noise.amount, 0.0f, gauss ? 1.5f : 0.8f, gauss ? "factor %.2f" : "%.2f of pixels");
+    mark("noise_amount");
+  }
+  wrapped(kMuted, "noise " + c.noise.str() + ": used by the next run and the Draw panel");
+
+  section("Preview", "Like the worksheet's Figure 7: original digits, weak and strong noise, and the noise chosen above.");
+  update_preview(a);
+  if (!a.data.preview.empty()) {
+    const float label_w = ImGui::CalcTextSize("current").x + 10;
+    const float avail = ImGui::GetContentRegionAvail().x - label_w;
+    const float gap = 3;
+    const float cell = std::max(8.f, std::floor(std::min(48.f, (avail - gap * 7) / 8)));
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + label_w, p0.y));
+    gfx::grid(a.data.preview, cell, gap);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float ch = cell * float(a.data.preview.tile_h()) / float(a.data.preview.tile_w());
+    const bool sp = c.noise.kind == dae::Noise::SaltPepper;
+    const char* labels[4] = {"original", sp ? "0.05" : "0.1", sp ? "0.2" : "0.5", "current"};
+    for (int r = 0; r < 4; ++r) {
+      const float y = p0.y + float(r) * (ch + gap) + (ch - ImGui::GetFontSize()) * 0.5f;
+      dl->AddText(ImVec2(p0.x, y), ImGui::GetColorU32(r == 3 ? kAccent : kMuted), labels[r]);
+    }
+    if (ImGui::Button("Other images")) ++a.data.preview_draw;
+    ImGui::SameLine();
+    ImGui::TextColored(kMuted, "rows 2–3: %s noise",
+                       noise_kind_name(c.noise.kind == dae::Noise::None ? dae::Noise::Gaussian : c.noise.kind));
+  }
+}
+
+}  // namespace app

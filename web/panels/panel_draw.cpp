@@ -1,0 +1,230 @@
+// panel_draw.cpp — the Draw panel: draw a digit (mouse, pen or finger; the Eraser toggle or the
+// right button erases) and see it noisy and denoised, live. The noise is the Data panel's: a
+// change of noise, dataset or model re-noises and re-denoises at once, not at the next stroke.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "state/app.h"
+
+namespace app {
+
+namespace {
+
+// Paints (or erases) a round brush along the segment a→b, in image pixels.
+void paint(DrawState& d, ImVec2 a, ImVec2 b, bool erase) {
+  const int h = d.side, w = d.side_w;
+  const float r = d.brush;
+  const float x0 = std::min(a.x, b.x) - r - 1, x1 = std::max(a.x, b.x) + r + 1;
+  const float y0 = std::min(a.y, b.y) - r - 1, y1 = std::max(a.y, b.y) + r + 1;
+  const float dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  for (int y = std::max(0, int(std::floor(y0))); y <= std::min(h - 1, int(std::ceil(y1))); ++y)
+    for (int x = std::max(0, int(std::floor(x0))); x <= std::min(w - 1, int(std::ceil(x1))); ++x) {
+      const float px = x + 0.5f, py = y + 0.5f;
+      float t = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0.f;
+      t = std::clamp(t, 0.f, 1.f);
+      const float ex = a.x + t * dx - px, ey = a.y + t * dy - py;
+      const float cover = std::clamp(r + 0.5f - std::sqrt(ex * ex + ey * ey), 0.f, 1.f);
+      if (cover <= 0) continue;
+      float& v = d.drawn[size_t(y) * size_t(w) + size_t(x)];
+      v = erase ? std::min(v, 1.f - cover) : std::max(v, cover);
+    }
+  ++d.drawn_rev;
+}
+
+bool has_ink(const DrawState& d) {
+  return std::any_of(d.drawn.begin(), d.drawn.end(), [](float v) { return v > 0.05f; });
+}
+
+// The helper's result for the drawing of revision `rev`: shown unless the canvas changed size
+// meanwhile (a result of an older stroke is shown until the newer one arrives; the noisy image
+// on screen is always the current drawing's, from update_drawing).
+void show_denoised(App& a, dae::Triple t, uint64_t rev) {
+  DrawState& d = a.draw;
+  if (t.clean.size() != d.drawn.size() || !a.s.has_model()) return;
+  d.out = std::move(t);
+  d.img_denoised.set(d.out.denoised, d.side_w, d.side);
+  d.has_output = true;
+  if (d.stroke_pending && rev >= d.stroke_rev) {
+    d.stroke_pending = false;
+    d.latency_frames = a.t.rendered - d.stroke_frame;
+    d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
+  }
+  a.inspect.memo_input.force();
+}
+
+}  // namespace
+
+void update_drawing(App& a) {
+  DrawState& d = a.draw;
+  const dae::Model* m = a.s.model();
+  const int side = m ? m->input_shape().h : dataset_side(a, a.ed.cfg.dataset);
+  const int side_w = m ? m->input_shape().w : dataset_side(a, a.ed.cfg.dataset, true);
+  if (side != d.side || side_w != d.side_w || d.drawn.size() != size_t(side) * size_t(side_w)) {
+    clear_drawing(a);
+    d.has_output = false;
+  }
+  const dae::Noise& noise = a.ed.cfg.noise;
+  const bool input = d.memo_input.update(key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
+  const bool model = d.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.25 : 0);
+  if (!input && !model) return;
+  // The drawing and its noise at once (cheap); the denoised image from the helper.
+  d.img_drawn.set(d.drawn, side_w, side);
+  d.out.noisy = dae::Session::with_noise(d.drawn, noise, d.noise_key);
+  d.img_noisy.set(d.out.noisy, side_w, side);
+  const auto snap = a.s.snapshot();
+  if (!snap) {
+    d.has_output = false;
+    return;
+  }
+  a.work->submit(kDrawWork, [&a, snap, image = d.drawn, key = d.noise_key, noise, rev = d.drawn_rev](
+                                dae::Context& ctx) -> dae::Offload::Apply {
+    dae::Triple t = snap->denoise_drawing(image, key, noise, ctx);  // an error: take_work prints it
+    return [&a, t = std::move(t), rev]() mutable { show_denoised(a, std::move(t), rev); };
+  });
+}
+
+void draw_draw(App& a) {
+  DrawState& d = a.draw;
+  const int side = d.side, side_w = d.side_w;
+  const double now = a.t.now;
+  // Tools.
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Brush");
+  ImGui::SameLine();
+  slider_float("##brush", &d.brush, 0.5f, 3.5f, "%.1f px", 150);
+  mark("brush");
+  same_line_if_fits("Eraser on");
+  if (d.eraser) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.60f, 0.38f, 0.18f, 1.f));
+  if (ImGui::Button(d.eraser ? "Eraser on" : "Eraser")) d.eraser = !d.eraser;
+  if (d.eraser) ImGui::PopStyleColor();
+  mark("eraser");
+  if (ImGui::IsItemHovered()) tooltip("Erase with the finger or the left button (E); the right button always erases");
+  same_line_if_fits("Clear");
+  if (ImGui::Button("Clear")) clear_drawing(a);
+  mark("clear_drawing");
+  if (ImGui::IsItemHovered()) tooltip("C");
+  same_line_if_fits("Use a digit");
+  ImGui::BeginDisabled(a.results.rows.empty());
+  if (ImGui::Button("Use a digit")) {
+    const auto& t = a.results.rows[size_t(d.use_next++) % a.results.rows.size()];
+    if (t.clean.size() == d.drawn.size()) {
+      d.drawn = t.clean;
+      ++d.drawn_rev;
+    }
+  }
+  ImGui::EndDisabled();
+  mark("use_digit");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("Copy a validation digit onto the canvas");
+  same_line_if_fits("New noise");
+  if (ImGui::Button("New noise")) ++d.noise_key;
+
+  // The canvas is the largest image; noisy and denoised beside it when there is room, else below.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float gap = 12;
+  const float label_h = ImGui::GetTextLineHeightWithSpacing();
+  const bool narrow = a.layout.mode == LayoutMode::Narrow;
+  const float avail_h = ImGui::GetContentRegionAvail().y - label_h * 3 - 8;
+  const bool stacked = narrow && avail < 520;  // phones: canvas on top, the two results below
+  const float per_px = float(std::max(side, side_w));
+  float canvas;
+  if (stacked) canvas = std::floor(std::min(avail, std::max(avail_h * 0.62f, per_px * 4)) / per_px) * per_px;
+  else canvas = std::floor(std::min(avail * 0.46f, std::max(avail_h, per_px * 3)) / per_px) * per_px;
+  canvas = std::max(canvas, per_px * 3);
+  const float cw = canvas * side_w / per_px, ch = canvas * side / per_px;
+  float small = stacked ? std::floor(std::min((avail - gap) * 0.5f, canvas * 0.7f))
+                        : std::floor(std::min((avail - cw - 2 * gap) * 0.5f, canvas));
+  small = std::max(small, per_px * 2);
+
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto caption = [&](ImVec2 p, const char* text, const ImVec4& col) { dl->AddText(p, ImGui::GetColorU32(col), text); };
+  char cap[64];
+  std::snprintf(cap, sizeof cap, "draw here (%d×%d)", side_w, side);
+  caption(origin, cap, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  const float y = origin.y + label_h;
+  const ImVec2 noisy_at = stacked ? ImVec2(origin.x, y + ch + label_h + 6) : ImVec2(origin.x + cw + gap, y);
+  const ImVec2 den_at = stacked ? ImVec2(origin.x + small + gap, noisy_at.y) : ImVec2(noisy_at.x + small + gap, y);
+  caption(ImVec2(noisy_at.x, noisy_at.y - label_h), "noisy", kMuted);
+  caption(ImVec2(den_at.x, den_at.y - label_h), "denoised", kMuted);
+
+  // Canvas: an invisible button that takes the pointer (mouse, pen or a finger).
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
+  ImGui::InvisibleButton("canvas", ImVec2(cw, ch), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool active = ImGui::IsItemActive();
+  const ImVec2 cmin = ImGui::GetItemRectMin(), cmax = ImGui::GetItemRectMax();
+  d.canvas_min = cmin;
+  d.canvas_max = cmax;
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  // Two fingers are a gesture (a pinch), not a stroke: the stroke the first finger began is
+  // taken back, and nothing is drawn until every finger is up.
+  if (a.browser.fingers >= 2 && !d.gesture) {
+    d.gesture = true;
+    if (d.drawing && d.before_stroke.size() == d.drawn.size()) {
+      d.drawn = d.before_stroke;
+      ++d.drawn_rev;
+    }
+    d.drawing = false;
+  }
+  if (a.browser.fingers == 0 && !active) d.gesture = false;
+  if (active && !d.gesture) {
+    if (!d.drawing) d.before_stroke = d.drawn;
+    const ImVec2 mp = ImGui::GetIO().MousePos;
+    const ImVec2 p((mp.x - cmin.x) / cw * side_w, (mp.y - cmin.y) / ch * side);
+    const bool erase = d.eraser || ImGui::IsMouseDown(ImGuiMouseButton_Right);
+    if (!d.drawing) d.last = p;
+    paint(d, d.last, p, erase);
+    if (!d.stroke_pending) {
+      d.stroke_pending = true;
+      d.stroke_frame = a.t.rendered;
+      d.stroke_rev = d.drawn_rev;
+    }
+    update_drawing(a);  // the canvas now; its denoised image computed while this frame is drawn
+    d.last = p;
+    d.drawing = true;
+  } else if (!active) {
+    d.drawing = false;
+  }
+  dl->AddRectFilled(cmin, cmax, IM_COL32(0, 0, 0, 255));
+  gfx::draw(dl, d.img_drawn, cmin, ImVec2(cw, ch), 0);
+  dl->AddRect(ImVec2(cmin.x - 1, cmin.y - 1), ImVec2(cmax.x + 1, cmax.y + 1),
+              ImGui::GetColorU32(d.eraser ? kWarn : kAccent), 0, 0, 1.5f);
+
+  const float sw = small * side_w / per_px, sh = small * side / per_px;
+  ImGui::SetCursorScreenPos(noisy_at);
+  gfx::image(d.img_noisy, ImVec2(sw, sh));
+  ImGui::SetCursorScreenPos(den_at);
+  if (d.has_output) {
+    gfx::image(d.img_denoised, ImVec2(sw, sh));
+  } else {
+    ImGui::Dummy(ImVec2(sw, sh));
+    dl->AddRect(den_at, ImVec2(den_at.x + sw, den_at.y + sh), ImGui::GetColorU32(ImGuiCol_Border));
+    dl->AddText(ImVec2(den_at.x + 6, den_at.y + sh * 0.5f - 8), ImGui::GetColorU32(kMuted), "no model");
+  }
+  // Scores under the small images.
+  const float ty = std::max(noisy_at.y, den_at.y) + sh + 6;
+  if (d.has_output && has_ink(d)) {
+    const dae::Triple& t = d.out;
+    char s1[64], s2[64];
+    std::snprintf(s1, sizeof s1, "%.1f dB · %.2f", t.psnr_noisy, t.ssim_noisy);
+    std::snprintf(s2, sizeof s2, "%.1f dB · %.2f", t.psnr_denoised, t.ssim_denoised);
+    const bool better = t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy;
+    dl->AddText(ImVec2(noisy_at.x, ty), ImGui::GetColorU32(kMuted), s1);
+    dl->AddText(ImVec2(den_at.x, ty), ImGui::GetColorU32(better ? kGood : kBad), s2);
+    dl->AddText(ImVec2(noisy_at.x, ty + label_h), ImGui::GetColorU32(kMuted), "PSNR · SSIM vs the drawing");
+  }
+  const float bottom = std::max(y + ch, ty + 2 * label_h) + 4;
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom));
+  const dae::ModelInfo& mi = a.st.model;
+  const std::string by = mi.source == dae::ModelSource::None ? "no model yet: train one or upload one"
+                                                             : "denoised by " + mi.describe();
+  wrapped(kMuted, by);
+  shown("draw_model", by, kMuted);
+  std::string line = "noise " + a.ed.cfg.noise.str() + " (Data panel)";
+  if (mi.source != dae::ModelSource::None && mi.epochs_trained > 0 && mi.noise.str() != a.ed.cfg.noise.str())
+    line += "; the model was trained with " + mi.noise.str();
+  wrapped(kMuted, line);
+  (void)now;
+}
+
+}  // namespace app

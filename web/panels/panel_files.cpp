@@ -1,0 +1,109 @@
+// panel_files.cpp — the Files panel: the model in memory (what it is, download it, upload one),
+// the autosave (what is kept in this browser, the storage budget, forgetting it — after asking),
+// and the experiment log as CSV.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "state/app.h"
+
+namespace app {
+
+namespace {
+
+// Runs whose models exist only in this page (not downloaded).
+std::vector<int> unsaved_runs(const App& a) {
+  std::vector<int> ids;
+  for (const auto& r : a.s.runs())
+    if (r.weights && !r.downloaded && (!r.history.empty() || !r.step_loss.empty())) ids.push_back(r.id);  // trained at least a step
+  return ids;
+}
+
+}  // namespace
+
+void draw_files(App& a) {
+  FilesState& f = a.files;
+  section("The model in memory");
+  const dae::ModelInfo& mi = a.st.model;
+  if (mi.source == dae::ModelSource::None) {
+    ImGui::TextColored(kMuted, "No model yet: train one or upload a .safetensors file.");
+  } else {
+    wrapped(ImGui::GetStyle().Colors[ImGuiCol_Text], mi.describe());
+    shown("files_model", mi.describe(), ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    ImGui::TextColored(kMuted, "%s parameters · input %d×%d", fmt_int((long long)mi.params).c_str(), mi.input_h, mi.input_w);
+    if (std::isfinite(mi.val_psnr))
+      ImGui::TextColored(kMuted, "val PSNR %.2f dB (noisy %.2f), SSIM %.3f (noisy %.3f)", mi.val_psnr, mi.noisy_psnr,
+                         mi.val_ssim, mi.noisy_ssim);
+  }
+  mark("model_description");
+  ImGui::BeginDisabled(!a.s.has_model());
+  const bool download = ImGui::Button("Download .safetensors");
+  mark("download_model");
+  ImGui::EndDisabled();
+  if (download) download_current_model(a);
+  if (a.s.has_model() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    tooltip("Saves %s as %s", mi.describe().c_str(), a.s.model_file_name().c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
+  mark("upload_model");
+  if (!f.message.empty()) {
+    wrapped(kGood, f.message);
+    shown("files_message", f.message, kGood);
+  }
+  if (!f.error.empty()) {
+    wrapped(kBad, f.error);
+    shown("files_error", f.error, kBad);
+  }
+  wrapped(kMuted,
+          "The files are the command line's format: `dae denoise --model FILE` uses a model trained here, and a model "
+          "trained with `dae train --out FILE` can be uploaded here. Uploading keeps every run and its model.");
+
+  section("Autosave", "The runs with their models, notes, observations and settings are kept in this browser's "
+                      "IndexedDB and restored when the page is opened again.");
+  if (ImGui::Checkbox("Save automatically", &f.autosave) && f.autosave) f.first_unsaved_time = a.t.now;
+  mark("autosave");
+  ImGui::SameLine();
+  if (ImGui::Button("Save now")) save_now(a);
+  mark("save_now");
+  ImGui::SameLine();
+  if (ImGui::Button("Forget saved…")) {
+    const std::vector<int> ids = unsaved_runs(a);
+    std::string text = "This deletes the runs, models, notes and observations saved in this browser. What is on the "
+                       "screen stays until you close the page; autosave turns off.";
+    if (!ids.empty()) {
+      text += "\n\n" + std::to_string(ids.size()) + " run model" + (ids.size() == 1 ? "" : "s") +
+              " exist nowhere else (never downloaded): ";
+      for (size_t i = 0; i < ids.size() && i < 8; ++i) text += (i ? ", #" : "#") + std::to_string(ids[i]);
+      if (ids.size() > 8) text += ", …";
+      text += ". Download them first, or they are lost when the page closes.";
+    }
+    std::vector<Confirm::Button> buttons;
+    if (!ids.empty())
+      buttons.push_back({"Download all", [&a, ids] {
+                           for (int id : ids) download_run_model(a, id);
+                           return false;
+                         }});
+    buttons.push_back({"Forget saved", [&a] { forget_saved(a); return true; }, true});
+    buttons.push_back({"Cancel", nullptr});
+    a.confirm.ask("Forget what this browser saved?", text, buttons);
+  }
+  mark("forget_saved");
+  if (f.saved_time >= 0) ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(a.t.now - f.saved_time).c_str());
+  else ImGui::TextColored(kMuted, "nothing saved in this session yet");
+  if (!f.storage_note.empty()) wrapped(kWarn, f.storage_note);
+  if (!f.restore_note.empty()) wrapped(kMuted, f.restore_note);
+  wrapped(kMuted, "Run models are kept in this browser up to " +
+                      fmt_int(long(dae::Session::kSavedModelsBudget >> 20)) + " MB (newest first).");
+
+  section("Experiment log");
+  const bool export_csv = ImGui::Button("Export runs as CSV");
+  mark("export_csv_files");
+  if (export_csv) {
+    const std::string csv = a.s.runs_csv();
+    js_download("dae-runs.csv", "text/csv", csv.data(), csv.size());
+  }
+  ImGui::SameLine();
+  ImGui::TextColored(kMuted, "%zu run%s recorded", a.s.runs().size(), a.s.runs().size() == 1 ? "" : "s");
+}
+
+}  // namespace app

@@ -1,0 +1,277 @@
+// panel_training.cpp — the Training panel: settings (values out of range are clamped and say
+// so), threads, Train / Pause / Resume / Stop / Start from scratch, wall-clock progress, the
+// run's scores (green only when both PSNR and SSIM improved; a collapse is flagged), and the
+// first-run hint.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "state/app.h"
+#include "imgui_stdlib.h"
+
+namespace app {
+
+namespace {
+
+// An integer field whose out-of-range values are clamped with a note beside it.
+void int_field(App& a, const char* field, const char* id, int* v, int lo, int hi, int step, float width,
+               const char* why) {
+  ImGui::SetNextItemWidth(width);
+  int x = *v;
+  if (ImGui::InputInt(id, &x, step, step * 10)) {
+    const int c = std::clamp(x, lo, hi);
+    if (c != x) {
+      char b[160];
+      std::snprintf(b, sizeof b, "%s %d is out of range: set to %d (%s)", field, x, c, why);
+      a.ed.notes.set(field, b, a.t.now);
+    }
+    *v = c;
+  }
+}
+
+}  // namespace
+
+void draw_training(App& a) {
+  dae::TrainConfig& c = a.ed.cfg;
+  const dae::Session::Status& st = a.st;
+
+  // Settings in two columns when there is room, else one.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool two = avail >= 370;
+  const float lab = ImGui::CalcTextSize("Threads").x + 14;
+  const float col2 = two ? std::floor(avail * 0.5f) + 6 : 0;
+  const float field = two ? col2 - lab - 18 : avail - lab;
+  auto next_col = [&](const char* text) {
+    if (two) ImGui::SameLine();
+    label(text, two ? col2 : 0);
+    ImGui::SetCursorPosX((two ? col2 : 0) + lab);
+  };
+  auto first_col = [&](const char* text) {
+    label(text, 0);
+    ImGui::SetCursorPosX(lab);
+  };
+
+  first_col("Epochs");
+  int_field(a, "epochs", "##epochs", &c.epochs, 1, 10000, 1, field, "1 to 10,000");
+  mark("field_epochs");
+  next_col("Batch");
+  ImGui::SetNextItemWidth(two ? -1 : field);
+  static const int batches[] = {8, 16, 32, 64, 128, 256, 512};
+  if (ImGui::BeginCombo("##batch", std::to_string(c.batch).c_str())) {
+    for (int b : batches)
+      if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch)) c.batch = b;
+    ImGui::EndCombo();
+  }
+  a.ed.notes.show("epochs", a.t.now);
+
+  first_col("Rate");
+  ImGui::SetNextItemWidth(field);
+  double lr = c.lr;
+  if (ImGui::InputDouble("##lr", &lr, 0, 0, "%.2g", ImGuiInputTextFlags_EnterReturnsTrue) ||
+      (ImGui::IsItemDeactivatedAfterEdit())) {
+    const double cl = std::clamp(std::isfinite(lr) ? lr : 1e-3, 1e-7, 10.0);
+    if (cl != lr) {
+      char b[160];
+      std::snprintf(b, sizeof b, "learning rate %g is out of range: set to %g (Adam needs 1e-7 to 10)", lr, cl);
+      a.ed.notes.set("lr", b, a.t.now);
+    }
+    c.lr = cl;
+  }
+  mark("field_lr");
+  if (ImGui::IsItemHovered()) tooltip("Adam learning rate (Keras default 1e-3); Enter applies it");
+  next_col("Loss");
+  int loss = c.loss == dae::LossKind::BCE ? 0 : 1;
+  if (ImGui::RadioButton("BCE", &loss, 0)) c.loss = dae::LossKind::BCE;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("MSE", &loss, 1)) c.loss = dae::LossKind::MSE;
+  a.ed.notes.show("lr", a.t.now);
+
+  first_col("Seed");
+  int seed = int(std::min<uint64_t>(c.seed, 1000000000));
+  int_field(a, "seed", "##seed", &seed, 0, 1000000000, 1, field, "0 to 1,000,000,000");
+  c.seed = uint64_t(seed);
+  if (two) ImGui::SameLine(col2);
+  ImGui::Checkbox("new noise each epoch", &c.fresh_noise);
+  a.ed.notes.show("seed", a.t.now);
+
+  // Threads (between runs).
+  first_col("Threads");
+  const int most = max_threads(a);
+  ImGui::BeginDisabled(most == 1 || a.s.training() || a.s.paused());
+  slider_int("##threads", &a.threads, 1, std::max(2, most), most == 1 ? "1" : "%d", field);
+  a.threads = std::clamp(a.threads, 1, most);
+  ImGui::EndDisabled();
+  mark("field_threads");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    if (!a.browser.threaded_build)
+      tooltip("One thread: %s. Served with COOP/COEP headers (tools/serve.py) the page trains on every core.",
+                        a.browser.single_reason.c_str());
+    else
+      tooltip("Worker threads for the next run (this device has %d cores); results do not depend on it.",
+                        a.browser.hardware_threads);
+  }
+
+  // Buttons.
+  ImGui::Spacing();
+  const bool busy = a.s.training() || a.s.paused();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.45f, 0.30f, 1.f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.26f, 0.56f, 0.37f, 1.f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.30f, 0.63f, 0.42f, 1.f));
+  const bool train_clicked = ImGui::Button(busy ? "▶ Train new" : "▶ Train");
+  ImGui::PopStyleColor(3);
+  mark("train");
+  if (ImGui::IsItemHovered())
+    tooltip("Start a new run with these settings (Ctrl+Enter).%s",
+                      busy ? "\nThe run in progress stops and is kept, with its model, in Runs." : "");
+  if (train_clicked) start_training(a);
+  ImGui::SameLine();
+  if (a.s.paused()) {
+    if (ImGui::Button("Resume")) a.s.resume();
+    mark("resume");
+  } else {
+    ImGui::BeginDisabled(!a.s.training());
+    if (ImGui::Button("Pause")) a.s.pause();
+    mark("pause");
+    ImGui::EndDisabled();
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!busy);
+  if (ImGui::Button("Stop")) a.s.stop();
+  mark("stop");
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    tooltip("End the run here; it keeps the model it has trained so far");
+  ImGui::SameLine();
+  if (ImGui::Button("From scratch")) start_from_scratch(a);
+  mark("reset");
+  if (ImGui::IsItemHovered())
+    tooltip("An untrained model of this architecture. Every run keeps its own model in Runs:\nnothing is lost.");
+
+  // What the panel reports: the run in progress; otherwise the model in memory — its run's
+  // record, or the model itself (untrained, an uploaded file, the bundled one), in the same
+  // words as the header, Results and Files.
+  const dae::ModelInfo& mi = st.model;
+  const bool active = st.training || st.paused;
+  const dae::RunRecord* run = active                               ? a.s.run(st.run_id)
+                              : mi.source == dae::ModelSource::Run ? a.s.run(mi.run_id)
+                                                                   : nullptr;
+  char overlay[200];
+  double progress = 0;
+  if (st.training) {
+    std::snprintf(overlay, sizeof overlay, "run #%d · epoch %d/%d · step %d/%d%s", st.run_id,
+                  std::min(st.epoch + 1, st.epochs), st.epochs, st.step, st.steps, st.validating ? " · validating" : "");
+    progress = st.progress;
+  } else if (st.paused) {
+    std::snprintf(overlay, sizeof overlay, "run #%d paused at epoch %d/%d", st.run_id, std::min(st.epoch + 1, st.epochs),
+                  st.epochs);
+    progress = st.progress;
+  } else if (run) {
+    std::snprintf(overlay, sizeof overlay, "run #%d %s · %zu/%d epochs", run->id, dae::run_state_name(run->state),
+                  run->history.size(), run->config.epochs);
+    progress = run->state == dae::RunState::Finished ? 1.0 : double(run->history.size()) / std::max(1, run->config.epochs);
+  } else if (mi.source == dae::ModelSource::None) {
+    std::snprintf(overlay, sizeof overlay, "no model yet");
+  } else {
+    std::snprintf(overlay, sizeof overlay, "%s", mi.describe().c_str());
+  }
+  ImGui::ProgressBar(float(std::clamp(progress, 0.0, 1.0)), ImVec2(-1, 0), overlay);
+  mark("progress");
+  shown("training_progress", overlay, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  if (st.training) {
+    const std::string rate = fmt_int((long long)std::llround(st.samples_per_s)) + " images/s · ETA " +
+                             (std::isfinite(st.eta_s) ? fmt_time(st.eta_s) : "…") + " · " + fmt_time(st.elapsed_s) +
+                             " elapsed";
+    ImGui::TextUnformatted(rate.c_str());
+    shown("training_rate", rate, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+    if (ImGui::IsItemHovered())
+      tooltip("Wall-clock time, as you wait for it. Of the %s elapsed, %s were spent computing.",
+                        fmt_time(st.elapsed_s).c_str(), fmt_time(st.compute_s).c_str());
+  } else if (st.paused) {
+    ImGui::TextColored(kWarn, "paused · Resume (P) continues where it stopped");
+  } else if (run) {
+    const double rate = run->wall_seconds > 0 ? double(run->train_size) * double(run->history.size()) / run->wall_seconds : 0;
+    const std::string took = "took " + fmt_time(run->wall_seconds) + " (" + fmt_int((long long)std::llround(rate)) +
+                             " images/s)" + (run->seconds > 0 ? " · " + fmt_time(run->seconds) + " computing" : "");
+    const ImVec4 col = run->state == dae::RunState::Failed ? kBad : kMuted;
+    ImGui::TextColored(col, "%s", took.c_str());
+    shown("training_rate", took, col);
+  } else if (mi.source == dae::ModelSource::Untrained) {
+    wrapped(kMuted, "The model in memory is untrained: Draw and Results show what it does before any training. "
+                    "Press Train.");
+  } else if (mi.source != dae::ModelSource::None) {
+    wrapped(kMuted, "The model in memory was loaded from a file. Train a new run to compare with it.");
+  } else {
+    ImGui::TextColored(kMuted, "Press Train: the page stays responsive while it trains.");
+  }
+
+  // Scores against the noisy input: the run's, or the model file's (when it recorded them).
+  // Green only when both PSNR and SSIM improved and the outputs did not collapse.
+  const double vp = run ? run->final_val_psnr() : mi.val_psnr, vs = run ? run->final_val_ssim() : mi.val_ssim;
+  const double np = run ? run->baseline.psnr : mi.noisy_psnr, ns = run ? run->baseline.ssim : mi.noisy_ssim;
+  const bool collapsed = run ? run->collapsed : mi.collapsed;
+  if (std::isfinite(vp) && vp > 0 && std::isfinite(np)) {
+    const bool improved = vp > np && vs > ns && !collapsed;
+    const ImVec4 col = improved ? kGood : kBad;
+    ImGui::Text("val PSNR %.2f dB", vp);
+    ImGui::SameLine(0, 4);
+    ImGui::TextColored(col, "(%+.2f)", vp - np);
+    char ssim[48], delta[24];
+    std::snprintf(ssim, sizeof ssim, "· SSIM %.3f", vs);
+    std::snprintf(delta, sizeof delta, "(%+.3f)", vs - ns);
+    // The SSIM part (and "vs noisy") go to the next line when the panel is narrow.
+    same_line_if_fits(ImGui::CalcTextSize(ssim).x + ImGui::CalcTextSize(delta).x + 4);
+    ImGui::TextUnformatted(ssim);
+    ImGui::SameLine(0, 4);
+    ImGui::TextColored(col, "%s", delta);
+    same_line_if_fits(ImGui::CalcTextSize("vs noisy").x);
+    ImGui::TextColored(kMuted, "vs noisy");
+    mark("scores");
+    char scores[160];
+    std::snprintf(scores, sizeof scores, "val PSNR %.2f dB (%+.2f) · SSIM %.3f (%+.3f) vs noisy", vp, vp - np, vs, vs - ns);
+    shown("training_scores", scores, col);
+    if (collapsed) {
+      // What to do depends on why: a high rate blows the weights to a constant; a short run has
+      // not yet learnt more than the average digit (which beats the noise on PSNR).
+      const bool high_lr = run && run->config.lr > 0.003;
+      std::string t = "Collapsed: the outputs hardly depend on the input (every digit becomes the same blob)";
+      if (vp > np) t += "; PSNR rose only because that blob is closer to a digit than the noise is";
+      t += high_lr || !run ? ". Lower the learning rate and train again."
+                           : ". Train longer (more epochs or more images) and look again.";
+      wrapped(kBad, t);
+      shown("training_verdict", t, kBad);
+    } else if (!improved) {
+      const char* t = "Not an improvement on both PSNR and SSIM yet.";
+      wrapped(kWarn, t);
+      shown("training_verdict", t, kWarn);
+    }
+  } else if (run && std::isfinite(np) && np > 0) {
+    ImGui::TextColored(kMuted, "noisy input: PSNR %.2f dB, SSIM %.3f (validation set)", np, ns);
+  }
+
+  // After a finished run of another architecture: the preset measured to do better in less
+  // time (docs/experiments.md, "A better default").
+  if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.ed.preset != "best") {
+    // The button first: the sentence may run below the panel's edge, the button should not.
+    if (ImGui::SmallButton("Use best")) select_preset(a, "best", true);
+    mark("use_best");
+    if (ImGui::IsItemHovered()) tooltip("Selects the preset in Model and its settings in Training; press Train.");
+    ImGui::SameLine();
+    const std::string t = std::string("Try this next: preset best — ") + dae::Model::preset("best")->about + ".";
+    wrapped(kMuted, t);
+    shown("training_next", t, kMuted);
+  }
+
+  const std::string err = !a.ed.train_error.empty() ? a.ed.train_error : st.error;
+  if (!err.empty()) {
+    wrapped(kBad, err);
+    shown("training_error", err, kBad);
+  }
+  // A run in progress while another model is in use (a run selected in Runs).
+  if (active && mi.source != dae::ModelSource::None && !(mi.source == dae::ModelSource::Run && mi.run_id == st.run_id)) {
+    const std::string t = "Draw, Results and Inspect use: " + mi.describe();
+    wrapped(kMuted, t);
+    shown("training_model", t, kMuted);
+  }
+}
+
+}  // namespace app

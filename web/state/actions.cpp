@@ -1,0 +1,344 @@
+// actions.cpp — the run configuration being edited (dataset, architecture, training settings)
+// and the actions the panels, the keyboard and window.dae share.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "state/app.h"
+#include "study/sweep.h"
+
+namespace app {
+
+const std::vector<PanelDef>& panel_table() {
+  static const std::vector<PanelDef> table = {
+      {Panel::Data, "Data", "data", Slot::Setup, 5, draw_data},
+      {Panel::Model, "Model", "model", Slot::Setup, 6, draw_model},
+      {Panel::Files, "Files", "files", Slot::Setup, 7, draw_files},
+      {Panel::Training, "Train", "train", Slot::Training, 0, draw_training},
+      {Panel::Loss, "Loss", "loss", Slot::Loss, 1, draw_loss},
+      {Panel::Draw, "Draw", "draw", Slot::Draw, 2, draw_draw},
+      {Panel::Results, "Results", "results", Slot::Views, 3, draw_results},
+      {Panel::Experiments, "Runs", "experiments", Slot::Views, 4, draw_experiments},
+      {Panel::Inspect, "Inspect", "inspect", Slot::Views, 8, draw_inspect},
+  };
+  return table;
+}
+
+const PanelDef& panel_def(Panel p) {
+  for (const PanelDef& d : panel_table())
+    if (d.panel == p) return d;
+  return panel_table().front();
+}
+
+int dataset_side(const App& a, const std::string& name, bool width) {
+  if (const dae::Dataset* d = a.s.dataset(name)) return width ? d->w() : d->h();
+  return dae::canonical_dataset_name(name) == "dhcd" ? 32 : 28;
+}
+
+std::string dataset_label(const App& a, const std::string& name) {
+  const std::string n = dae::canonical_dataset_name(name);
+  if (n == "mnist") return "MNIST digits";
+  if (n == "dhcd") {
+    const dae::Dataset* d = a.s.dataset("dhcd");
+    if (d) return std::string("Devanagari digits") + (d->train.size() < 17000 ? " (bundled subset)" : " (full DHCD)");
+    return "Devanagari digits";
+  }
+  return name.empty() ? "no dataset" : name;
+}
+
+void refresh_arch(App& a) {
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = dae::format_spec(a.ed.rows);
+  if (!a.ed.check_memo.update(key(spec, h, w, a.ed.preset))) return;
+  // A preset by its name, so the summary is titled with it.
+  const std::string what = a.ed.preset.empty() ? spec : a.ed.preset;
+  a.ed.check = a.s.check_arch(what, h, w);
+  a.ed.arch_model.reset();
+  if (a.ed.check.ok) {
+    try {
+      a.ed.arch_model = std::make_unique<dae::Model>(dae::Model::build(what, 1, h, w));
+    } catch (const std::exception&) {
+    }
+  }
+  a.ed.spec_text = a.ed.check.ok ? a.ed.check.spec : spec;
+  a.ed.spec_error.clear();
+}
+
+void select_preset(App& a, const std::string& name, bool with_training) {
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = dae::Model::preset_spec(name, h, w);
+  if (spec.empty()) return;
+  if (with_training) dae::apply_preset_training(a.ed.cfg, name, [](const std::string&) { return false; });
+  try {
+    a.ed.rows = dae::parse_spec(spec);
+    a.ed.preset = name;
+  } catch (const std::exception& e) {
+    a.ed.spec_error = e.what();
+  }
+  refresh_arch(a);
+}
+
+void set_rows(App& a, const std::vector<dae::LayerSpec>& rows) {
+  a.ed.rows = rows;
+  a.ed.preset.clear();
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = dae::format_spec(rows);
+  const std::string canon = a.s.check_arch(spec, h, w).spec;
+  for (const std::string& p : dae::Model::preset_names()) {
+    const std::string ps = dae::Model::preset_spec(p, h, w);
+    if (ps == spec || (!canon.empty() && a.s.check_arch(ps, h, w).spec == canon)) {
+      a.ed.preset = p;
+      break;
+    }
+  }
+  refresh_arch(a);
+}
+
+std::string arch_for_config(const App& a) { return a.ed.preset.empty() ? dae::format_spec(a.ed.rows) : a.ed.preset; }
+
+void select_dataset(App& a, const std::string& name) {
+  if (!a.s.dataset(name)) return;
+  dae::TrainConfig& c = a.ed.cfg;
+  c.dataset = a.s.dataset(name)->name;
+  a.browser.data_error.clear();
+  const auto avail = a.s.available(name);
+  if (avail.first > 0) c.train = std::min<size_t>(c.train ? c.train : avail.first, avail.first);
+  if (avail.second > 0) c.val = std::min<size_t>(c.val ? c.val : avail.second, avail.second);
+  if (!a.ed.preset.empty()) select_preset(a, a.ed.preset);  // e.g. dense depends on the size
+  refresh_arch(a);
+  // A bundled pretrained model follows the dataset (MNIST's model cannot denoise Devanagari's
+  // 32×32 digits). It is a copy of a file on the site: replacing it loses nothing.
+  const dae::ModelInfo& mi = a.s.model_info();
+  const std::string canon = dae::canonical_dataset_name(c.dataset);
+  if (mi.source == dae::ModelSource::Bundled && mi.dataset != canon && (canon == "mnist" || canon == "dhcd") &&
+      a.files.pretrained_loading.empty())
+    js_load_pretrained(a, canon);
+}
+
+// The editor follows the model in memory (after a restore, an upload, selecting a run).
+void apply_model_config(App& a) {
+  const dae::TrainConfig& c = a.s.config();
+  const int threads = a.threads;
+  a.ed.cfg = c;
+  a.ed.cfg.threads = threads;
+  if (!a.s.dataset(c.dataset)) a.ed.cfg.dataset = a.s.dataset_names().empty() ? "mnist" : a.s.dataset_names()[0];
+  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const std::string spec = a.s.model() ? a.s.model()->spec() : c.arch;
+  const std::string canon = a.s.check_arch(spec, h, w).spec;
+  a.ed.preset.clear();
+  for (const std::string& p : dae::Model::preset_names())
+    if (p == spec || (!canon.empty() && a.s.check_arch(dae::Model::preset_spec(p, h, w), h, w).spec == canon)) {
+      a.ed.preset = p;
+      break;
+    }
+  try {
+    a.ed.rows = dae::parse_spec(a.ed.preset.empty() ? (canon.empty() ? spec : canon)
+                                                      : dae::Model::preset_spec(a.ed.preset, h, w));
+  } catch (const std::exception& e) {
+    a.ed.spec_error = e.what();
+  }
+  a.ed.check_memo.force();
+  refresh_arch(a);
+}
+
+// One thread per core, at most kMaxThreads (more rarely pays on the page: the threads share the
+// main thread's cores and memory bandwidth); one without cross-origin isolation.
+int max_threads(const App& a) {
+  return a.browser.threaded_build ? std::clamp(a.browser.hardware_threads, 1, kMaxThreads) : 1;
+}
+
+std::string threads_error(const App& a, int n) {
+  if (!a.browser.threaded_build && n != 1) return "only 1 thread here: " + a.browser.single_reason;
+  if (n < 1 || n > max_threads(a)) return "threads must be 1.." + std::to_string(max_threads(a)) + " here";
+  return "";
+}
+
+bool start_training(App& a, std::string* error) {
+  a.ed.cfg.arch = arch_for_config(a);
+  try {
+    a.s.set_threads(a.threads);
+    a.s.start(a.ed.cfg);
+    a.ed.train_error.clear();
+    a.hint_dismissed = true;
+    return true;
+  } catch (const std::exception& e) {
+    a.ed.train_error = e.what();
+    if (error) *error = e.what();
+    return false;
+  }
+}
+
+void toggle_pause(App& a) {
+  if (a.s.training())
+    a.s.pause();
+  else if (a.s.paused())
+    a.s.resume();
+}
+
+void start_from_scratch(App& a) {
+  // Nothing is lost: a run in progress is stopped and kept with its model, like every run.
+  a.ed.cfg.arch = arch_for_config(a);
+  try {
+    a.s.start_from_scratch();
+    a.ed.train_error.clear();
+  } catch (const std::exception& e) {
+    a.ed.train_error = e.what();
+  }
+}
+
+void select_run(App& a, int id) {
+  try {
+    a.s.select_run(id);
+    a.exp.selected = id;
+    apply_model_config(a);
+  } catch (const std::exception& e) {
+    a.files.error = e.what();
+  }
+}
+
+void request_delete_run(App& a, int id) {
+  const dae::RunRecord* r = a.s.run(id);
+  if (!r) return;
+  auto del = [&a, id] {
+    try {
+      a.s.delete_run(id);
+      a.plot.overlay.erase(id);
+      if (a.exp.selected == id) a.exp.selected = -1;
+    } catch (const std::exception& e) {
+      a.files.error = e.what();
+    }
+    return true;
+  };
+  if (!r->weights || r->downloaded) {  // nothing that exists only here
+    del();
+    return;
+  }
+  char text[400];
+  std::snprintf(text, sizeof text,
+                "Run #%d keeps its model (%s, %d epoch%s, val PSNR %s dB). It exists only in this page: deleting the "
+                "run deletes the model too.",
+                id, r->arch_name.c_str(), int(r->history.size()), r->history.size() == 1 ? "" : "s",
+                fmt_num(r->final_val_psnr(), 2).c_str());
+  a.confirm.ask("Delete run #" + std::to_string(id) + "?", text,
+                {{"Download its model", [&a, id] { download_run_model(a, id); return false; }},
+                 {"Delete run and model", del, true},
+                 {"Cancel", nullptr}});
+}
+
+void clear_drawing(App& a) {
+  int side = 28, w = 28;
+  if (const dae::Model* m = a.s.model()) {
+    side = m->input_shape().h;
+    w = m->input_shape().w;
+  } else {
+    side = dataset_side(a, a.ed.cfg.dataset);
+    w = dataset_side(a, a.ed.cfg.dataset, true);
+  }
+  a.draw.side = side;
+  a.draw.side_w = w;
+  a.draw.drawn.assign(size_t(side) * size_t(w), 0.f);
+  ++a.draw.drawn_rev;
+}
+
+}  // namespace app
+
+// ---- sweeps along one axis (Experiments) -------------------------------------------------------
+
+namespace app {
+
+namespace {
+
+// The rows with every conv/convt/dense layer but the last one widened by `factor`.
+std::string widened(const std::vector<dae::LayerSpec>& rows, double factor) {
+  std::vector<dae::LayerSpec> out = rows;
+  int last = -1;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (dae::layer_def(out[i].kind).has(dae::LayerDef::kUnits)) last = int(i);
+  for (int i = 0; i < last; ++i) {
+    dae::LayerSpec& r = out[size_t(i)];
+    if (dae::layer_def(r.kind).has(dae::LayerDef::kUnits)) r.units = std::max(1, int(std::lround(r.units * factor)));
+  }
+  return dae::format_spec(out);
+}
+
+}  // namespace
+
+const std::vector<SweepAxis>& sweep_axes() {
+  using P = dae::SweepPoint;
+  static const std::vector<SweepAxis> axes = {
+      {"noise level", "0.1, 0.3, 0.5, 0.7", false, false,
+       "the amount of the noise chosen in Data (Gaussian: σ; salt and pepper: the share of pixels)",
+       [](const App&, const std::string& v, P& p) {
+         const dae::Noise::Kind kind = p.config.noise.kind;
+         if (kind == dae::Noise::None) throw dae::Error("choose a noise kind in Data first");
+         p.config.set("noise", std::string(kind == dae::Noise::Gaussian ? "gaussian:" : "sp:") + v);
+         p.x = p.config.noise.amount;
+       }},
+      {"learning rate", "0.0003, 0.001, 0.003", true, false, "Adam's learning rate",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("lr", v);
+         p.x = p.config.lr;
+       }},
+      {"batch size", "16, 32, 64, 128", true, false, "images per Adam step",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("batch", v);
+         p.x = p.config.batch;
+       }},
+      {"epochs", "1, 2, 4", false, false, "passes over the training images",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("epochs", v);
+         p.x = p.config.epochs;
+       }},
+      {"model", "seed, deep, best", false, true, "presets or layer specs (tokens separated by spaces)",
+       [](const App&, const std::string& v, P& p) { p.config.set("arch", v); }},
+      {"width", "0.5, 1, 2", true, false, "the filters (units) of every layer but the output one, times this factor",
+       [](const App& a, const std::string& v, P& p) {
+         char* end = nullptr;
+         const double f = std::strtod(v.c_str(), &end);
+         if (v.empty() || *end || !(f >= 0.125 && f <= 8)) throw dae::Error("a factor in 0.125..8");
+         p.config.arch = widened(a.ed.rows, f);
+         p.value = "×" + v;
+         p.x = f;
+       }},
+      {"seed", "0, 1, 2", false, false, "the random seed: how much of a difference is chance",
+       [](const App&, const std::string& v, P& p) {
+         p.config.set("seed", v);
+         p.x = double(p.config.seed);
+       }},
+  };
+  return axes;
+}
+
+const SweepAxis* sweep_axis(const std::string& name) {
+  for (const SweepAxis& x : sweep_axes())
+    if (name == x.name) return &x;
+  return nullptr;
+}
+
+std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values) {
+  dae::TrainConfig base = a.ed.cfg;
+  base.arch = arch_for_config(a);
+  base.threads = a.threads;
+  const std::string name = axis.name;
+  std::vector<dae::SweepPoint> out;
+  const auto items = dae::split_list(values, name);
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string v = items[i];
+    v.erase(0, v.find_first_not_of(" \t"));
+    v.erase(v.find_last_not_of(" \t") + 1);
+    dae::SweepPoint p;
+    p.config = base;
+    p.value = v;
+    p.x = double(i);
+    try {
+      axis.apply(a, v, p);
+    } catch (const std::exception& e) {
+      throw dae::Error(name + " '" + v + "': " + e.what());
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace app

@@ -1,0 +1,332 @@
+// app.h — the browser app: its shared state and its panels. All training, noise, metrics,
+// model files, experiment records and saved state are the core's (core/app/session.h); this layer
+// draws panels, keeps what is being edited, and forwards clicks, touches and keys.
+//
+// Structure: App holds the Session, the things every panel reads (this frame's Session::Status,
+// the configuration being edited, browser facts, fonts) and one struct per panel with that
+// panel's own state. Panels are functions `draw_<panel>(App&)` in panel_<name>.cpp. Derived
+// images (results, the Draw pad's output, feature maps, previews) are recomputed through one
+// mechanism, Memo (ui.h): each says which inputs it depends on, and is recomputed when they
+// change. The forward passes behind the Draw pad, Results and Inspect run on a helper thread
+// (App::work, core/app/offload.h) from a snapshot of the model: a panel hands a job over and its
+// result is applied at the start of a later frame, so the page's thread never waits for one.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "platform/gfx.h"
+#include "imgui.h"
+#include "app/offload.h"
+#include "app/session.h"
+#include "widgets/ui.h"
+
+struct ImFont;
+
+namespace app {
+
+struct Fonts {
+  ImFont* ui = nullptr;
+  ImFont* mono = nullptr;
+  ImFont* title = nullptr;
+};
+
+// Facts about the page and the browser, set by JS (api/browser.cpp) and the frame loop.
+struct Browser {
+  bool threaded_build = false;   // this is the pthreads build (dae_app.js, not dae_app_st.js)
+  bool isolated = false;         // crossOriginIsolated
+  std::string single_reason;     // why only one thread ("page is not cross-origin isolated")
+  int hardware_threads = 1;      // navigator.hardwareConcurrency
+  bool touch = false;            // a touch screen is the primary pointer
+  int fingers = 0;               // fingers on the screen now (2 or more: a gesture, not a stroke)
+  float dpr = 1.f;               // devicePixelRatio
+  bool mnist_done = false;       // MNIST fetched (or failed)
+  bool persist_done = false;     // IndexedDB read (or unavailable)
+  bool dhcd_listed = false;      // datasets.json lists a Devanagari pack
+  std::string dhcd_kind;         // "subset" or "full" (datasets.json)
+  int dhcd_bytes = 0;
+  bool dhcd_loading = false;
+  std::string pending_dataset;   // select once loaded
+  std::string busy;              // "Importing …" (Data panel)
+  std::string data_error;        // last loading / import error
+  bool simd = false;
+};
+
+// The run configuration being edited (Data, Model, Training panels): what the next run uses.
+struct Editor {
+  dae::TrainConfig cfg;
+  std::string preset = "seed";        // "" = custom layer list
+  std::vector<dae::LayerSpec> rows;    // the editable layer list
+  std::string spec_text;              // the layer list as a spec (editable text)
+  std::string spec_error;             // the spec text did not parse
+  dae::ArchCheck check;               // of the current rows at the dataset's size
+  std::unique_ptr<dae::Model> arch_model;  // the same, built (its layer table)
+  Memo<std::string> check_memo;
+  std::string train_error;            // the last Train click failed
+  // Values typed out of range were clamped: the message stays next to the field a while.
+  FieldNotes notes;
+};
+
+enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Count };
+
+struct App;
+// Where the wide layout puts a panel: Setup and Views are tab bars, the others windows of their own.
+enum class Slot { Setup, Training, Loss, Draw, Views };
+// Everything about a panel but its contents, in one entry of panel_table() (state/actions.cpp). The
+// table's order is the keyboard's (F6, Alt+1…9) and the wide layout's tab order.
+struct PanelDef {
+  Panel panel;
+  const char* title;  // tab and window title
+  const char* id;     // name in window.dae.showTab() and the e2e marks ("tab_<id>")
+  Slot slot;
+  int narrow_rank;    // position among the narrow layout's buttons (most used first)
+  void (*draw)(App& a);
+};
+const std::vector<PanelDef>& panel_table();
+const PanelDef& panel_def(Panel p);
+inline const char* panel_title(Panel p) { return panel_def(p).title; }
+
+struct DataState {
+  gfx::Image preview;
+  Memo<std::string> preview_memo;
+  uint64_t preview_draw = 1;  // a random pick of digits
+};
+
+struct ResultsState {
+  std::vector<dae::Triple> rows;     // on screen
+  // The refresh in progress (a pass): its number, model snapshot and images, the rows computed
+  // so far and how many were handed to the helper. Rows of an older pass are dropped.
+  uint64_t pass = 0;
+  std::shared_ptr<const dae::ModelSnapshot> snap;
+  std::vector<size_t> order;
+  std::vector<dae::Triple> pending;
+  size_t submitted = 0;
+  bool pass_open = false;
+  gfx::Image noisy, denoised, clean;
+  uint64_t draw = 0;  // R reshuffles
+  Memo<std::string> memo_input;   // which images, the model
+  Memo<uint64_t> memo_model;      // its weights (while training every 2 s: a pass is ten forward
+                                  // passes on the helper, which shares the cores with the run)
+  bool collapsed = false;
+};
+
+struct DrawState {
+  int side = 28, side_w = 28;
+  std::vector<float> drawn;  // side·side_w floats in [0,1]
+  uint64_t drawn_rev = 1;    // bumps on every stroke
+  float brush = 1.3f;        // radius in image pixels
+  bool eraser = false;       // the touch-friendly way to erase (right button also erases)
+  uint64_t noise_key = 1;
+  dae::Triple out;
+  bool has_output = false;
+  gfx::Image img_drawn, img_noisy, img_denoised;
+  Memo<std::string> memo_input;   // the drawing, the noise: recomputed at once
+  Memo<uint64_t> memo_model;      // the model's weights: at most 4×/s while training
+  bool drawing = false;
+  std::vector<float> before_stroke;  // the drawing before the stroke in progress
+  bool gesture = false;              // a second finger came down: nothing is drawn until all are up
+  ImVec2 last{-1, -1};
+  ImVec2 canvas_min{0, 0}, canvas_max{0, 0};  // screen rectangle of the canvas
+  int use_next = 0;
+  // How many frames a stroke takes to show its denoised image (frame of the stroke → frame of
+  // the output; 1 = the next frame), the last and the worst: the smoothness test reads them.
+  int stroke_frame = 0;
+  uint64_t stroke_rev = 0;   // the drawing's revision that stroke made
+  bool stroke_pending = false;
+  int latency_frames = -1, max_latency_frames = -1;
+};
+
+struct InspectState {
+  gfx::Image filters, fmaps;
+  int filters_n = 0, filters_h = 0, filters_w = 0;
+  int layer = 0, fmap_c = 0, fmap_h = 0, fmap_w = 0;
+  int filter_cmap = 2, fmap_cmap = 1;
+  Memo<std::string> memo_input;
+  Memo<uint64_t> memo_model;
+  bool visible = false;  // computed only while shown
+};
+
+struct PlotState {
+  bool log_scale = true;
+  bool show_steps = true;
+  std::set<int> overlay;  // run ids whose curves are overlaid
+};
+
+// An axis the Experiments panel can sweep along: a setting of Data, Model or Training.
+struct SweepAxis {
+  const char* name;      // as shown: "noise level" (and as a sweep records its axis)
+  const char* defaults;  // the values the field starts with
+  bool log_x;            // the chart's x axis
+  bool by_index;         // values are names: the chart places them in their order
+  const char* help;
+  // Sets point `p` (p.config: the current settings) to value `v`: its config, p.x for the chart
+  // unless by_index, p.value if shown otherwise. Throws on a bad value.
+  void (*apply)(const App& a, const std::string& v, dae::SweepPoint& p);
+};
+const std::vector<SweepAxis>& sweep_axes();
+const SweepAxis* sweep_axis(const std::string& name);  // null if none is called so
+// One sweep point per value (comma-separated), each the Data, Model and Training settings with
+// this axis set to it. Throws dae::Error naming a bad value.
+std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values);
+
+struct ExperimentsState {
+  bool sweep_open = false;  // the sweep section is shown
+  bool sweep_closed = false;  // the user closed it (a waiting sweep does not reopen it)
+  int sweep_axis = 0;       // index into sweep_axes()
+  std::string sweep_values; // being typed ("" = the axis' defaults)
+  std::string sweep_error;
+  int sweep_shown = 0;      // the sweep in the chart (0 = the latest)
+  int selected = -1;      // run whose notes are edited
+  std::string notes_edit; // being typed
+  int notes_run = -1;
+  std::string observations_edit;
+  bool observations_loaded = false;
+};
+
+struct FilesState {
+  std::string message, error;
+  bool autosave = true;
+  uint64_t saved_rev = 0;
+  uint64_t seen_rev = 0;
+  double change_time = 0, first_unsaved_time = -1, saved_time = -1;
+  bool saving = false;
+  std::string storage_note;   // runs over the storage budget, quota errors
+  bool restored = false;
+  std::string restore_note;   // what was restored (or why a saved item was ignored)
+  bool pretrained_tried = false;
+  std::string pretrained_loading;  // name of a bundled model being fetched
+};
+
+// How the panels are arranged this frame.
+enum class LayoutMode { Wide, Narrow };
+
+struct LayoutState {
+  LayoutMode mode = LayoutMode::Wide;
+  Panel narrow_tab = Panel::Training;   // the panel shown in the narrow layout
+  Panel wide_left = Panel::Data;        // wide layout: the left column's tab
+  Panel wide_right = Panel::Results;    // wide layout: the lower right tab
+  int force_tab = -1;                   // select this panel's tab on the next frame (tests, keys)
+  int focus_panel = -1;                 // give this panel the keyboard focus on the next frame (F6, Alt+digit)
+  float header_h = 36;
+  // Per panel: its window rectangle and content size, for window.dae.layout().
+  struct Box { ImVec2 pos, size, content; float scroll_max_y = 0, scroll_max_x = 0; bool drawn = false; };
+  Box boxes[int(Panel::Count)];
+};
+
+struct Timing {
+  FrameStats stats;
+  double now = 0;               // seconds (emscripten_get_now / 1000)
+  double last_input = -100, last_render = 0, last_progress = 0;
+  int frames_after_load = 0;
+  bool ready = false;
+  bool idle = false;            // the loop runs at 2 Hz and draws only when something changed
+  std::string busy_because;     // why not idle ("" when idle): wants_fast_loop in main.cpp
+  std::map<std::string, long> renders_by_reason;  // frames drawn, by why (tests read them)
+  int rendered = 0;             // frames drawn (for window.dae.status().fps)
+  std::vector<double> render_times;  // when the last frames were drawn (for fps)
+  // The frame rate the header shows, changed at most once a second: a number that changed every
+  // frame made the header's window redraw (upload, draw) every frame.
+  Memo<int> header_fps;
+  double last_work_ms = 0;
+};
+
+// The helper's slots (core/app/offload.h): the Draw pad's job goes first, then Inspect's feature
+// maps, then a Results pass.
+enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2 };
+
+struct App {
+  dae::Session s;
+  std::unique_ptr<dae::Offload> work;  // model work off the page's thread (main() makes it)
+  dae::Session::Status st;  // this frame's
+  Fonts fonts;
+  Browser browser;
+  Editor ed;
+  Timing t;
+  LayoutState layout;
+  DataState data;
+  ResultsState results;
+  DrawState draw;
+  InspectState inspect;
+  PlotState plot;
+  ExperimentsState exp;
+  FilesState files;
+  Confirm confirm;          // the one modal question of the moment (ui.h)
+  bool hint_dismissed = false;  // the first-run hint (train · watch the loss · draw)
+  int threads = 1;          // the Training panel's choice for the next run
+};
+
+App& the();  // the one App (main.cpp); only main.cpp and bridge.cpp call it
+
+// ---- actions shared by panels, keyboard shortcuts and the JS API (state/actions.cpp) -----------------
+void select_dataset(App& a, const std::string& name);
+// Selects a preset in the Model panel; `with_training` also sets the Training fields to the
+// preset's own settings (best's epochs, batch and lr), as a click on it does.
+void select_preset(App& a, const std::string& name, bool with_training = false);
+void set_rows(App& a, const std::vector<dae::LayerSpec>& rows);  // custom unless they equal a preset
+void refresh_arch(App& a);                                      // check_arch when rows/size change
+std::string arch_for_config(const App& a);                      // preset name or the rows' spec
+bool start_training(App& a, std::string* error = nullptr);      // with a.ed.cfg and a.threads
+void toggle_pause(App& a);
+void start_from_scratch(App& a);                                // asks nothing: nothing is lost
+void select_run(App& a, int id);
+void request_delete_run(App& a, int id);                        // asks when the model exists nowhere else
+void apply_model_config(App& a);                                // the editor follows the current model
+int dataset_side(const App& a, const std::string& name, bool width = false);
+std::string dataset_label(const App& a, const std::string& name);
+void clear_drawing(App& a);
+
+// ---- panels -------------------------------------------------------------------------------------
+void draw_header(App& a, ImVec2 pos, ImVec2 size);
+void draw_data(App& a);
+void draw_model(App& a);
+void draw_files(App& a);
+void draw_training(App& a);
+void draw_loss(App& a);
+void draw_draw(App& a);
+void draw_results(App& a);
+void draw_experiments(App& a);
+void draw_inspect(App& a);
+
+// ---- per-frame updates of derived images --------------------------------------------------------
+// At the start of a frame, before the panels: apply the helper's finished jobs (take_work),
+// then each update_* hands over what its panel now needs. update_drawing is also called by
+// the Draw panel right after a stroke, so the stroke's job runs while this frame is drawn.
+void take_work(App& a);
+void update_results(App& a);
+void update_drawing(App& a);
+void update_inspect(App& a);
+
+// ---- browser side (api/browser.cpp) -------------------------------------------------------------------
+void js_start(App& a);                                  // fetch data, mount IndexedDB
+void js_load_pack(App& a, const std::string& name);     // data/<name>.daepack
+void js_load_pretrained(App& a, const std::string& dataset);  // models/seed-<dataset>.safetensors
+void js_pick_file(const char* kind);                    // "model" | "zip" | "folder"
+void js_download(const std::string& file, const char* mime, const void* data, size_t n);
+void js_set_unsaved_warning(bool on);                   // beforeunload: models that exist nowhere else
+// The screen kept between frames (present.h): asked for before the GL context is made; whether
+// the context keeps it; whether the canvas's size was set (its pixels cleared) since last asked.
+void js_keep_screen();
+bool js_screen_kept();
+bool js_take_screen_reset();
+void js_wake();                                         // leave the idle loop timing
+// The user is working the page: input within the last second, or a widget held (main.cpp).
+bool user_working(const App& a);
+void js_redraw();  // draw the next frame (state changed), without counting as input
+void maybe_autosave(App& a);
+void save_now(App& a);
+void forget_saved(App& a);
+void restore_saved(App& a);
+void announce_ready(App& a);
+void download_current_model(App& a);
+void download_run_model(App& a, int id);
+std::string status_json(App& a);                        // window.dae.status()
+constexpr int kMaxThreads = 8;                          // a batch of 128 has 16 shards of 8 images
+int max_threads(const App& a);                          // the most a run may use here (1 without isolation)
+std::string threads_error(const App& a, int n);         // "" when n threads are possible, else why not
+std::string threads_text(const App& a);                 // the header's "2 threads" / "1 thread: why"
+
+}  // namespace app
