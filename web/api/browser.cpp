@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "state/app.h"
@@ -62,9 +63,21 @@ bool read_saved(const std::string& path, std::string& out) {
 
 std::string run_path(int id) { return std::string(kRuns) + "/" + std::to_string(id) + ".safetensors"; }
 
-// What the last save wrote: which weights each run file holds (to write only what changed).
-std::map<int, const void*> g_saved_weights;
-const void* g_saved_current = nullptr;
+// What the last save wrote, to write only what changed: which weights each run file holds, and
+// the model revision of current.safetensors. The weights are held by weak_ptr, not by address:
+// a run's weights are replaced while it trains, and a new vector may be allocated where the old
+// one was; an address compared equal and the file kept weights of the middle of the run. A
+// weak_ptr keeps its block allocated, so no other weights can share its address, and it expires
+// when the weights it names are gone.
+using Weights = std::shared_ptr<const std::vector<float>>;
+std::map<int, std::weak_ptr<const std::vector<float>>> g_saved_weights;
+constexpr uint64_t kNothingSaved = ~uint64_t(0);
+uint64_t g_saved_current_rev = kNothingSaved;
+
+bool saved_as(int id, const Weights& w) {
+  const auto it = g_saved_weights.find(id);
+  return it != g_saved_weights.end() && w && it->second.lock() == w;
+}
 
 }  // namespace
 
@@ -144,10 +157,10 @@ void save_now(App& a) {
   for (int id : keep) {
     const dae::RunRecord* r = a.s.run(id);
     if (!r || !r->weights) continue;
-    if (g_saved_weights[id] == r->weights.get()) continue;
+    if (saved_as(id, r->weights)) continue;
     try {
       const std::vector<uint8_t> bytes = a.s.run_model_file(id);
-      if (write_bytes(run_path(id), bytes.data(), bytes.size())) g_saved_weights[id] = r->weights.get();
+      if (write_bytes(run_path(id), bytes.data(), bytes.size())) g_saved_weights[id] = r->weights;
       else ok = false;
     } catch (const std::exception& e) {
       std::printf("autosave: run %d: %s\n", id, e.what());
@@ -165,10 +178,10 @@ void save_now(App& a) {
   // never written: autosave never replaces a trained model by an untrained one.
   const dae::ModelInfo& mi = a.s.model_info();
   if ((mi.source == dae::ModelSource::Uploaded || mi.source == dae::ModelSource::Bundled) && a.s.model() &&
-      g_saved_current != a.s.model()) {
+      g_saved_current_rev != a.s.model_revision()) {
     try {
       const std::vector<uint8_t> bytes = a.s.model_file();
-      if (write_bytes(kCurrent, bytes.data(), bytes.size())) g_saved_current = a.s.model();
+      if (write_bytes(kCurrent, bytes.data(), bytes.size())) g_saved_current_rev = a.s.model_revision();
     } catch (const std::exception& e) {
       std::printf("autosave: %s\n", e.what());
     }
@@ -220,7 +233,7 @@ void forget_saved(App& a) {
   for (const char* p : {kState, kUi, kCurrent}) fs::remove(p, ec);
   fs::remove_all(kRuns, ec);
   g_saved_weights.clear();
-  g_saved_current = nullptr;
+  g_saved_current_rev = kNothingSaved;
   a.files.autosave = false;
   a.files.saved_time = -1;
   EM_ASM({ Module.daeJS.syncPersist(); });
@@ -263,7 +276,7 @@ void restore_saved(App& a) {
     if (!read_saved(run_path(r.id), text)) continue;
     try {
       a.s.restore_run_model(r.id, reinterpret_cast<const uint8_t*>(text.data()), text.size());
-      g_saved_weights[r.id] = a.s.run(r.id)->weights.get();
+      g_saved_weights[r.id] = a.s.run(r.id)->weights;
       ++models;
     } catch (const std::exception& e) {
       set_aside(run_path(r.id));
@@ -285,7 +298,7 @@ void restore_saved(App& a) {
       const std::string file = current.contains("file") && current["file"].is_string() ? current["file"].get<std::string>() : "";
       a.s.load_model_file(reinterpret_cast<const uint8_t*>(text.data()), text.size(), file,
                           source == "bundled" ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
-      g_saved_current = a.s.model();
+      g_saved_current_rev = a.s.model_revision();
     } else if (source == "untrained") {
       a.s.start_from_scratch();
     }
