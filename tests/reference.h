@@ -1,4 +1,5 @@
-// reference.h — the plain version of every layer: forward and backward as naive loops over
+// reference.h — the plain version of every layer that has parameters or a fast path (the
+// elementwise activations are plain already): forward and backward as naive loops over
 // the definition, no tricks, nothing to tune. The fast paths (layers.cpp, winograd.cpp, gemm.cpp)
 // are tested against these on random shapes (tests/test_reference.cpp); the reference itself is
 // checked against finite differences and against a PyTorch dump.

@@ -1,21 +1,66 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh Debian 12 machine (README command 2, and CI):
 #   1. tools/setup.sh (apt packages, npm, Debian sources) + test-only extras;
-#   2. native build: the GoogleTest suite (layers, losses, trainer, data, model files, CLI, …);
+#   2. native build: the GoogleTest suite (layers, losses, trainer, data, model files, CLI, the
+#      PyTorch checks, …) and the rooms check;
 #   3. asan build: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang-15),
-#      built as a fresh clone sees it (no ../shared DHCD folder: the bundled subset is used);
+#      built as a fresh clone sees it (no ../shared DHCD folder: the bundled subset is used),
+#      and every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus (built in
+#      the same tree; the PyTorch checks ran natively and are not repeated here);
 #   4. tsan build: the session, trainer and offload tests (background training threads, the
 #      page's model-work helper) under ThreadSanitizer;
-#   5. fuzz build: every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus;
-#   6. wasm build: the same suite compiled to WebAssembly, run under node, then the browser
+#   5. wasm build: the same suite compiled to WebAssembly, run under node, then the browser
 #      end-to-end tests in headless Chromium (tests/e2e).
-# Exits non-zero on the first failure.
+# Prints the time of each stage and a summary at the end. Exits non-zero on the first failure.
+#
+# Usage: tools/test.sh [--all]
+#   --all   also the timing stories (ctest label `perf`: e2e_smooth, e2e_progress) with their
+#           targets asserted (DAE_PERF=1), one at a time after everything else: benchmarks,
+#           meaningful on a quiet machine only (bench/timing.sh runs them alone)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 JOBS="${JOBS:-$(nproc)}"
 
-step() { printf '\n==== %s ====\n' "$*"; }
+all=0
+for arg in "$@"; do
+  case "$arg" in
+    --all) all=1 ;;
+    *) echo "test.sh: unknown option $arg (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+
+# step NAME: starts a stage (and ends the previous one, printing its time).
+stage_name=""; stage_start=0; summary=""; run_start=$(date +%s)
+end_stage() {
+  if [ -n "$stage_name" ]; then
+    local secs=$(( $(date +%s) - stage_start ))
+    printf '==== %s: %d:%02d ====\n' "$stage_name" $((secs / 60)) $((secs % 60))
+    summary+=$(printf '%6d s  %s' "$secs" "$stage_name")$'\n'
+  fi
+  stage_name=""
+}
+step() {
+  end_stage
+  stage_name="$*"; stage_start=$(date +%s)
+  printf '\n==== %s ====\n' "$*"
+}
+
+print_times() {
+  local total=$(( $(date +%s) - run_start )) setup_s
+  setup_s=$(printf '%s' "$summary" | awk '$3 == "setup" {print $1}')
+  printf '\n==== stage times ====\n%s%6d s  in all (%d s after setup)\n' "$summary" "$total" \
+         $(( total - ${setup_s:-0} ))
+}
+on_exit() {
+  local rc=$?
+  if [ $rc -ne 0 ]; then
+    local failed="$stage_name"
+    end_stage; print_times
+    echo "test.sh: FAILED in stage: $failed (exit $rc)"
+  fi
+}
+trap on_exit EXIT
 
 step "setup"
 tools/setup.sh
@@ -39,10 +84,10 @@ cmake --build --preset native -j "$JOBS"
 step "native: tests"
 ctest --preset native -j "$JOBS"
 
-step "asan: build (ASan + UBSan, clang-15)"
+step "asan: build (ASan + UBSan, clang-15; with the fuzz harnesses)"
 cmake --preset asan
 cmake --build --preset asan -j "$JOBS"
-step "asan: native tests under the sanitizers"
+step "asan: native tests and a short run of every fuzz harness, under the sanitizers"
 ctest --preset asan -j "$JOBS"
 
 step "tsan: build (ThreadSanitizer, clang-15)"
@@ -51,16 +96,17 @@ cmake --build --preset tsan -j "$JOBS"
 step "tsan: session, trainer and offload tests"
 ctest --preset tsan -j "$JOBS"
 
-step "fuzz: build the libFuzzer harnesses"
-cmake --preset fuzz
-cmake --build --preset fuzz -j "$JOBS"
-step "fuzz: a short run of every harness (tests/fuzz/smoke.sh)"
-ctest --preset fuzz
-
 step "wasm: build"
 cmake --preset wasm
 cmake --build --preset wasm -j "$JOBS"
 step "wasm: core tests under node, then browser tests"
 ctest --preset wasm -j "$JOBS"
 
-step "all tests passed"
+if [ "$all" = 1 ]; then
+  step "wasm: the timing stories (perf), targets asserted"
+  DAE_PERF=1 ctest --preset wasm-perf
+fi
+
+end_stage
+print_times
+echo "all tests passed"

@@ -2,8 +2,8 @@
 // readable ticks (1-2-5 steps, decades on log axes, or named categories), a legend in its own
 // column beside the data (so it never covers a point), colours from a fixed palette, text in
 // DejaVu Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the
-// noisy / denoised / clean grid of validation images. No UI: the CLI writes these files, and
-// the page can draw the same figures.
+// noisy / denoised / clean grid of validation images. No UI: the CLI (dae grid, dae sweep)
+// writes these files; the page draws its own charts with Dear ImGui.
 #pragma once
 #include <cstdint>
 #include <memory>

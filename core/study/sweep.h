@@ -1,7 +1,8 @@
 // sweep.h — a grid of training runs: the plan (JSON, or the CLI's flags), its expansion into
 // runs, each run's identity (what its result depends on, hashed into a run id), finished
 // results as files, the CSV tables and the figures of a sweep. `dae sweep` (tools/sweep.cpp)
-// trains the runs; the page can queue the same runs (a one-axis sweep) with this header.
+// trains the runs. The page reads sweep values with split_list; its one-axis sweeps are its
+// own (core/app/session.h: Sweep) and do not use plans yet.
 //
 // A plan, as JSON (docs/study/*.json are examples):
 //

@@ -1,4 +1,5 @@
-// Honest progress (issue 8): on a 3-epoch run, samples/s and the ETA are wall-clock values.
+// Honest progress (issue 8): on a 3-epoch run, samples/s and the ETA are wall-clock values. A
+// `perf` story (a timing measurement: bench/timing.sh, `tools/test.sh --all`, not the default run).
 //  * every ETA shown from 10 % to 90 % of the run is within ±25 % of the time that actually
 //    remained (measured here, by the clock of the test);
 //  * the samples/s shown (wall clock, a few seconds' window) average within ±25 % of the

@@ -11,7 +11,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, parkMouse, timer, drawStrokes } from './util.mjs';
+import { assert, waitFor, parkMouse, timer, drawStrokes, strictTiming } from './util.mjs';
 
 const DRAW_SECONDS = 8;
 
@@ -67,20 +67,11 @@ await runE2E('smooth', async (app) => {
   assert.ok(done(st) > stepsBefore && st.samples_per_s > 0, 'training stalled while drawing');
   assert.ok(draw.worst >= 1, 'no stroke was measured');
   assert.ok(draw.worst <= 2, `a stroke took ${draw.worst} frames to show its denoised image`);
-  // Issue 12's targets are main-thread work p95 <= 8 ms and frame p95 <= 50 ms. In headless
-  // Chromium on 2 cores with SwiftShader (software GL: the GPU process rasterises and composites
-  // on the same two cores as the trainer) the page gets frame p95 ~34-41 ms at ~40 frames/s
-  // (partial redraws onto a kept screen), and its main thread does ~1-2 ms of work per frame
-  // (median; the Draw pad's forward pass runs on the helper thread) and ~5-7.5 ms at p95. The
-  // tail is not the page's own work: when a frame's GL commands make the browser flush its
-  // command buffer mid-frame, the woken GPU process may take the core for 3-6 ms (a Chrome trace
-  // shows those flushes at ~0.05 ms of thread time), and on a busy host its slices get longer
-  // (p95 ~9-12 ms was seen in slow hours before the page kept each window's vertices on the
-  // GPU). So the test guards against regressions (the old time-sliced page: frame p95 223 ms
-  // while drawing; before partial redraws: ~20 ms / ~120 ms; before the kept screen: ~13-22 ms /
-  // ~86-110 ms), prints the figures and whether the targets were met; DAE_SMOOTH_STRICT=1
-  // asserts the targets themselves.
-  const strict = process.env.DAE_SMOOTH_STRICT === '1';
+  // Issue 12's targets: main-thread work p95 <= 8 ms, frame p95 <= 50 ms. Measured figures and
+  // where their tail comes from: bench/README.md ("The page while drawing"). This is a `perf`
+  // story (a timing measurement, not run by default): with DAE_PERF=1 (bench/timing.sh) it
+  // asserts the targets; otherwise it guards against gross regressions and prints them.
+  const strict = strictTiming || process.env.DAE_SMOOTH_STRICT === '1';
   const [mainTarget, frameTarget] = [8, 50];
   const [mainMax, frameMax] = strict ? [mainTarget, frameTarget] : [20, 100];
   const met = st.main_work_ms_p95 <= mainTarget && st.frame_ms_p95 <= frameTarget;

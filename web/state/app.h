@@ -223,7 +223,7 @@ struct Timing {
   double last_input = -100, last_render = 0, last_progress = 0;
   int frames_after_load = 0;
   bool ready = false;
-  bool idle = false;            // the loop runs at 2 Hz and draws only when something changed
+  bool idle = false;            // nothing to do: a frame only polls events; the UI is redrawn once a second (main.cpp)
   std::string busy_because;     // why not idle ("" when idle): wants_fast_loop in main.cpp
   std::map<std::string, long> renders_by_reason;  // frames drawn, by why (tests read them)
   int rendered = 0;             // frames drawn (for window.dae.status().fps)
