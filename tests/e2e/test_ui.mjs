@@ -1,12 +1,13 @@
 // The UI by mouse and keyboard alone (issue 3: "the UI must work by mouse and keyboard on its
 // own"): Model panel presets (mouse), the layer spec typed with the keyboard (a valid custom
 // architecture, then an invalid one shown inline), the live parameter count, keyboard
-// shortcuts (L: log scale, Ctrl+Enter: train, P: pause), Reset by mouse.
+// shortcuts (L: log scale, Ctrl+Enter: train, P: pause), Reset by mouse; the Draw panel's
+// Eraser on and off leaves the other buttons their colour.
 //   node tests/e2e/test_ui.mjs [--site build/wasm/site]
 
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, clickWidget, parkMouse, frames, timer } from './util.mjs';
+import { assert, waitFor, clickWidget, parkMouse, frames, timer, rectOf, pixelAt } from './util.mjs';
 
 const t = timer();
 await runE2E('ui', async (app) => {
@@ -92,6 +93,26 @@ await runE2E('ui', async (app) => {
   assert.equal(runs.at(-1).state, 'stopped');
   console.log('shortcuts: L toggled the log scale, Ctrl+Enter trained, P paused; Reset (mouse) stopped the run');
   t.step('shortcuts');
+
+  // The Eraser on and then off, by mouse: the buttons after it keep their colour (a style colour
+  // pushed while the eraser was on was popped only if it was still on after the click, so
+  // switching it off turned every later button orange).
+  await page.evaluate(() => window.dae.showTab('draw'));
+  const clearColour = async () => {
+    await parkMouse(page);
+    await frames(page, 3);
+    const r = await rectOf(page, 'clear_drawing');
+    return pixelAt(page, r.x + 2, r.y + r.height / 2);  // inside the button, left of its label
+  };
+  const before = await clearColour();
+  await clickWidget(page, 'eraser');
+  assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, true, 'the click did not turn the eraser on');
+  await clickWidget(page, 'eraser');
+  assert.equal((await page.evaluate(() => window.dae.drawPanel())).eraser, false, 'the click did not turn the eraser off');
+  const after = await clearColour();
+  console.log(`Clear button colour before the eraser ${before}, after on and off ${after}`);
+  assert.deepEqual(after, before, 'switching the eraser off changed the colour of the Clear button');
+  t.step('eraser');
 
   t.report('e2e_ui');
 }, {

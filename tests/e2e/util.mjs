@@ -1,6 +1,7 @@
 // Helpers shared by the browser tests (not a test itself: only test_*.mjs are registered).
 
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 
 export { assert };
 
@@ -279,4 +280,23 @@ export async function pinch(page, cdp, cx, cy, from = 30, to = 150, steps = 10) 
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await settle(3);
+}
+
+/**
+ * The colour [r, g, b] on screen at page point (x, y), read from a 1×1 screenshot (what a person
+ * sees, after the browser composited the canvas).
+ */
+export async function pixelAt(page, x, y) {
+  const png = await page.screenshot({ clip: { x: Math.floor(x), y: Math.floor(y), width: 1, height: 1 } });
+  let type = 0;
+  const idat = [];
+  for (let o = 8; o < png.length;) {
+    const len = png.readUInt32BE(o), kind = png.toString('latin1', o + 4, o + 8);
+    if (kind === 'IHDR') type = png[o + 8 + 9];
+    if (kind === 'IDAT') idat.push(png.subarray(o + 8, o + 8 + len));
+    o += 12 + len;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  assert.ok(type === 2 || type === 6, `screenshot colour type ${type}`);
+  return [raw[1], raw[2], raw[3]];  // one row: filter byte, then the pixel (no filter changes it)
 }

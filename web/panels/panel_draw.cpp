@@ -95,9 +95,12 @@ void draw_draw(App& a) {
   slider_float("##brush", &d.brush, 0.5f, 3.5f, "%.1f px", 150);
   mark("brush");
   same_line_if_fits("Eraser on");
-  if (d.eraser) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.60f, 0.38f, 0.18f, 1.f));
-  if (ImGui::Button(d.eraser ? "Eraser on" : "Eraser")) d.eraser = !d.eraser;
-  if (d.eraser) ImGui::PopStyleColor();
+  // The colour is pushed and popped on the state the button was drawn with: a click turns the
+  // state over in between (popping on the new state left the colour on every later button).
+  const bool erasing = d.eraser;
+  if (erasing) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.60f, 0.38f, 0.18f, 1.f));
+  if (ImGui::Button(erasing ? "Eraser on" : "Eraser")) d.eraser = !d.eraser;
+  if (erasing) ImGui::PopStyleColor();
   mark("eraser");
   if (ImGui::IsItemHovered()) tooltip("Erase with the finger or the left button (E); the right button always erases");
   same_line_if_fits("Clear");
