@@ -74,6 +74,38 @@ TEST(Cli, BadFlagsAndFilesGiveOneLineErrors) {
   }
 }
 
+// Two outputs, or an output and an input, naming one file: refused before any work, and nothing
+// is written (`train --out m --history m` printed "saved" and left a CSV where the model was).
+TEST(Cli, OutputsThatNameTheSameFileAreRefusedBeforeTraining) {
+  const fs::path d = tmp() / "same";
+  fs::remove_all(d);
+  fs::create_directories(d);
+  const std::string m = (d / "m.safetensors").string(), other = (d / "sub" / ".." / "m.safetensors").string();
+  const std::string model = (d / "kept.safetensors").string();
+  const Result t = run_dae("train --epochs 1 --train 64 --val 16 --arch conv4-pool-up-conv1:sigmoid --quiet --out " +
+                           model);
+  ASSERT_EQ(t.code, 0) << t.out;
+  fs::create_directories(d / "sub");
+  const auto before = fs::last_write_time(model);
+  struct Case { std::string args, expect; };
+  const Case cases[] = {
+      {"train --epochs 1 --out " + m + " --history " + m, "--out and --history name the same file"},
+      {"train --epochs 1 --out " + m + " --history " + other, "--out and --history name the same file"},
+      {"train --epochs 1 --out " + model + " --init " + model, "--out and --init name the same file"},
+      {"train --epochs 1 --history " + model + " --init " + model + " --out " + m, "--history and --init"},
+      {"grid --model " + model + " --out " + model, "--out and --model name the same file"},
+      {"denoise --model " + model + " --in x.png --out " + m + " --noisy-out " + m, "--out and --noisy-out"},
+  };
+  for (const auto& c : cases) {
+    const Result r = run_dae(c.args);
+    EXPECT_EQ(r.code, 1) << c.args << "\n" << r.out;
+    EXPECT_EQ(lines(r.out), 1) << c.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.expect), std::string::npos) << c.args << "\n" << r.out;
+  }
+  EXPECT_FALSE(fs::exists(m)) << "a refused command wrote its output";
+  EXPECT_EQ(fs::last_write_time(model), before) << "a refused command touched the model";
+}
+
 TEST(Cli, SummaryPrintsTheKerasTable) {
   const Result r = run_dae("summary");
   EXPECT_EQ(r.code, 0);

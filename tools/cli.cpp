@@ -17,6 +17,21 @@ std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& mo
   return base;
 }
 
+void check_distinct_files(const std::vector<std::pair<std::string, std::string>>& named) {
+  namespace fs = std::filesystem;
+  auto same = [](const std::string& a, const std::string& b) {
+    std::error_code ea, eb, ec;
+    if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ec) && !ec;
+    return fs::weakly_canonical(fs::absolute(a, ea), ea).lexically_normal() ==
+           fs::weakly_canonical(fs::absolute(b, eb), eb).lexically_normal();
+  };
+  for (size_t i = 0; i < named.size(); ++i)
+    for (size_t j = i + 1; j < named.size(); ++j)
+      if (!named[i].second.empty() && !named[j].second.empty() && same(named[i].second, named[j].second))
+        throw Error("--" + named[i].first + " and --" + named[j].first + " name the same file (" +
+                    printable(named[j].second) + "): one would overwrite the other");
+}
+
 std::string exe_dir() {
   std::error_code ec;
   fs::path p = fs::read_symlink("/proc/self/exe", ec);

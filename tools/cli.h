@@ -108,6 +108,12 @@ class Args {
 std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more);
 
 // ---- data sets -------------------------------------------------------------------------------
+// Fails before any work when two of the named files are one file: an output would overwrite
+// another output or an input (e.g. `train --out m --history m` lost the model to the CSV). Each
+// entry is {flag, path}; entries with an empty path are skipped. An existing file is compared by
+// identity (links and other spellings of it too), a new one by its absolute, normalised path.
+void check_distinct_files(const std::vector<std::pair<std::string, std::string>>& named);
+
 std::string exe_dir();
 // Where the bundled packs are: $DAE_DATA_DIR, else the build's data folder, else <exe dir>/data.
 std::string data_dir();

@@ -104,6 +104,7 @@ int cmd_train(int argc, char** argv) {
   // Fail on an unwritable output before training, not after.
   check_output_path(out);
   if (a.has("history")) check_output_path(a.str("history"));
+  check_distinct_files({{"out", out}, {"history", a.str("history")}, {"init", a.str("init")}});
 
   Dataset ds = load_dataset(cfg.dataset);
   fit_split_sizes(ds, cfg.train, cfg.val, a.has("train"), a.has("val"));
@@ -274,6 +275,8 @@ int cmd_denoise(int argc, char** argv) {
     if (!a.has(k)) throw Error(std::string("--") + k + " is required");
   check_output_path(a.str("out"));
   if (a.has("noisy-out")) check_output_path(a.str("noisy-out"));
+  check_distinct_files({{"out", a.str("out")}, {"noisy-out", a.str("noisy-out")}, {"in", a.str("in")},
+                        {"model", a.str("model")}});
   Model model = Model::load(a.str("model"));
   int h = 0, w = 0;
   std::vector<uint8_t> px = read_gray_png(a.str("in"), h, w);
@@ -309,6 +312,7 @@ int cmd_grid(int argc, char** argv) {
   Args a("grid", "Rows of noisy / denoised / clean validation images (the worksheet's figure).", flags);
   if (!a.parse(argc, argv)) return 0;
   check_output_path(a.str("out"));
+  check_distinct_files({{"out", a.str("out")}, {"model", a.str("model")}});
   ModelData md = load_model_and_config(a);
   const ImageSet val = md.val_set();
   const int count = int(std::min<long long>(a.integer("count", 1, 100), (long long)val.size()));
