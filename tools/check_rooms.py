@@ -19,55 +19,47 @@ WEB = {"platform": 0, "widgets": 0, "state": 1, "panels": 2, "api": 2, "": 3}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
-def room_of_header(path):
-    top = path.split("/")[0]
-    return ("core", top) if top in CORE else None
-
-
-def main():
-    arrows, bad = {}, []
-    for room in CORE:
-        folder = os.path.join(ROOT, "core", room)
+def check_tree(tree, ranks, arrows, bad):
+    """Counts the includes between the rooms of one tree (core or web) into `arrows` and names
+    each one that runs up or sideways in `bad`. In core every include must name a core room; in
+    web, includes of the core and third-party headers (no room: no '/', or not a room) are free."""
+    for room in ranks:
+        folder = os.path.join(ROOT, tree, room)
+        where_room = f"{tree}/{room}" if room else tree
         if not os.path.isdir(folder):
-            bad.append(f"core/{room}: the room is missing")
+            bad.append(f"{where_room}: the room is missing")
             continue
-        for name in sorted(os.listdir(folder)):
-            src = os.path.join(folder, name)
-            with open(src, encoding="utf-8") as f:
-                text = f.read()
-            for inc in INCLUDE.findall(text):
-                target = room_of_header(inc)
-                if target is None:
-                    bad.append(f"core/{room}/{name}: includes \"{inc}\", which is not in a core room")
-                    continue
-                to = target[1]
-                arrows[(room, to)] = arrows.get((room, to), 0) + 1
-                if to != room and CORE[to] >= CORE[room]:
-                    bad.append(f"core/{room}/{name}: includes {inc} ({to} is not below {room})")
-    for room in WEB:
-        folder = os.path.join(ROOT, "web", room)
         for name in sorted(os.listdir(folder)):
             if not name.endswith((".h", ".cpp")):
                 continue
             with open(os.path.join(folder, name), encoding="utf-8") as f:
                 text = f.read()
-            where = f"web/{room}/{name}" if room else f"web/{name}"
             for inc in INCLUDE.findall(text):
                 top = inc.split("/")[0] if "/" in inc else None
-                if top in CORE or top is None:
+                if tree == "web" and (top in CORE or top not in ranks):
                     continue  # the core, or a third-party / generated header
-                if top not in WEB:
-                    bad.append(f"{where}: includes \"{inc}\", which is not in a room")
+                if top not in ranks:
+                    bad.append(f"{where_room}/{name}: includes \"{inc}\", which is not in a {tree} room")
                     continue
-                key = ("web/" + (room or "main"), "web/" + top)
+                key = (label(tree, room), label(tree, top))
                 arrows[key] = arrows.get(key, 0) + 1
-                if top != room and WEB[top] >= WEB[room]:
-                    bad.append(f"{where}: includes {inc} ({top} is not below {room or 'main.cpp'})")
+                if top != room and ranks[top] >= ranks[room]:
+                    bad.append(f"{where_room}/{name}: includes {inc} ({key[1]} is not below {key[0]})")
+
+
+def label(tree, room):
+    return room if tree == "core" else "web/" + (room or "main.cpp")
+
+
+def main():
+    arrows, bad = {}, []
+    check_tree("core", CORE, arrows, bad)
+    check_tree("web", WEB, arrows, bad)
     for name in os.listdir(os.path.join(ROOT, "core")):
         if os.path.isfile(os.path.join(ROOT, "core", name)):
             bad.append(f"core/{name}: a file outside the rooms")
     def rank(room):
-        return CORE[room] if room in CORE else 10 + WEB[room[4:].replace("main", "")]
+        return CORE[room] if room in CORE else 10 + WEB[room[4:].replace("main.cpp", "")]
     print("import map of core/ and web/ (from → to: includes):")
     for (a, b), n in sorted(arrows.items(), key=lambda kv: (rank(kv[0][0]), kv[0])):
         if a != b:
