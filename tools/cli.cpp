@@ -18,7 +18,6 @@ std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& mo
 }
 
 void check_distinct_files(const std::vector<std::pair<std::string, std::string>>& named) {
-  namespace fs = std::filesystem;
   auto same = [](const std::string& a, const std::string& b) {
     std::error_code ea, eb, ec;
     if (fs::exists(a, ea) && fs::exists(b, eb)) return fs::equivalent(a, b, ec) && !ec;
