@@ -8,9 +8,11 @@
 #      and every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus (built in
 #      the same tree; the PyTorch checks ran natively and are not repeated here);
 #   4. tsan build: the session, trainer and offload tests (background training threads, the
-#      page's model-work helper) under ThreadSanitizer;
-#   5. wasm build: the same suite compiled to WebAssembly, run under node, then the browser
-#      end-to-end tests in headless Chromium (tests/e2e).
+#      page's model-work helper) under ThreadSanitizer, built alone (DAE_TEST_FILES);
+#   5. wasm build: the same suite compiled to WebAssembly, run under node (one process per test
+#      file), and the browser end-to-end tests in headless Chromium (tests/e2e), two at a time.
+# The sanitizer trees build at -O1 with line tables only, the test files natively at -O0: the
+# sanitizers catch the same, the build takes half the time.
 # Prints the time of each stage and a summary at the end. Exits non-zero on the first failure.
 #
 # Usage: tools/test.sh [--all]
