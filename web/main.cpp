@@ -146,7 +146,7 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
 
 std::string save_text(const App& a) {
-  if (!a.files.autosave) return "autosave off";
+  if (!a.files.autosave) return unsaved_changes(a) ? "autosave off: unsaved" : "autosave off";
   if (a.files.saving) return "saving…";
   if (!a.files.storage_note.empty()) return "autosave: see Files";
   if (a.files.saved_time >= 0) return "autosaved";

@@ -9,7 +9,12 @@
 //  * "Delete run" asks first when the model exists only here and offers its download (the dialog
 //    is clicked: Cancel keeps the run, "Download its model" downloads it, then Delete deletes);
 //  * "Forget saved" asks, names the runs whose models were never downloaded and offers to
-//    download them all; after forgetting, a reload starts afresh.
+//    download them all; after forgetting, a reload starts afresh;
+//  * with autosave off, a new run is named as unsaved in Files and leaving asks first (Cancel
+//    keeps it); Save now keeps it;
+//  * ?fresh (issue 26) starts without the saved session, with autosave off, and asks before
+//    Save now or autosave would replace the saved session; leaving it keeps that session whole.
+// Screenshot: build/wasm/e2e-unsaved.png (Files, autosave off, a run not saved).
 //   node tests/e2e/test_work_safety.mjs [--site build/wasm/site]
 
 import fs from 'node:fs';
@@ -180,6 +185,54 @@ await runE2E('work_safety', async (app, { tmp }) => {
   console.log(`Forget saved: asked, offered ${files.join(' and ')}; after a reload the page starts afresh`);
   await parkMouse(page);
   t.step('forget');
+
+  // Autosave off: a run made now exists in this tab only. The Files panel says so, and leaving
+  // asks first (the browser's "Leave site?"): Cancel keeps the page and the run.
+  await clickWidget(page, 'tab_files');
+  await clickWidget(page, 'autosave');  // off
+  assert.equal((await page.evaluate(() => window.dae.config())).autosave, false);
+  await trainAndWait(page, { ...RUN, seed: 5 });
+  await clickWidget(page, 'tab_files');
+  await waitForText(page, 'files_unsaved', /^Autosave is off: what changed since the last save is in this tab only/);
+  let asked = null;
+  page.once('dialog', (d) => { asked = d.type(); d.dismiss().catch(() => {}); });
+  await parkMouse(page);
+  await app.screenshot(path.join(buildDir, 'e2e-unsaved.png'));
+  await page.reload({ waitUntil: 'load', timeout: 2000 }).catch(() => {});  // cancelled by the dialog
+  assert.equal(asked, 'beforeunload', 'leaving with an unsaved run did not ask');
+  assert.equal((await runs()).length, 1, 'the run made with autosave off is gone');
+  await clickWidget(page, 'save_now');
+  assert.equal(await dialogTitle(page), null, 'Save now asked a question in a normal tab');
+  await waitFor(page, () => !window.dae.status().saving && !window.dae.texts().files_unsaved, null,
+                { timeout: 15000, what: 'the save' });
+  console.log('autosave off: the unsaved run is named in Files, leaving asks first, Save now keeps it');
+  t.step('autosave off');
+
+  // ?fresh starts without the saved session and keeps it: nothing saved over it unless asked.
+  await page.goto(app.url + '?fresh', { waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  assert.equal((await runs()).length, 0, '?fresh restored the saved session');
+  assert.equal((await page.evaluate(() => window.dae.config())).autosave, false, '?fresh left autosave on');
+  await trainAndWait(page, { ...RUN, seed: 6 });
+  await clickWidget(page, 'tab_files');
+  await waitForText(page, 'files_unsaved', /^Autosave is off/);
+  await clickWidget(page, 'save_now');
+  assert.equal(await dialogTitle(page), 'Save over the saved session?');
+  await clickWidget(page, 'confirm_1');  // Cancel
+  await clickWidget(page, 'autosave');   // on: asks the same
+  assert.equal(await dialogTitle(page), 'Save over the saved session?');
+  await clickWidget(page, 'confirm_1');
+  assert.equal((await page.evaluate(() => window.dae.config())).autosave, false, 'Cancel turned autosave on');
+  let left = null;
+  page.once('dialog', (d) => { left = d.type(); d.accept().catch(() => {}); });  // leave: the fresh tab's run goes
+  await page.goto(app.url, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  assert.equal(left, 'beforeunload', 'leaving the ?fresh tab with a run did not ask');
+  const kept = await runs();
+  assert.equal(kept.length, 1, `the saved session after a ?fresh tab: ${kept.length} runs`);
+  assert.ok(kept[0].has_model, 'the saved run lost its model');
+  console.log('?fresh: autosave off, Save now and autosave ask first; the saved session is kept whole');
+  t.step('fresh');
 
   t.report('e2e_work_safety');
 }, {

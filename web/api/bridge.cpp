@@ -60,6 +60,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
   const std::string n = name;
   if (n == "mnist_done") a.browser.mnist_done = value;
   else if (n == "persist_done") a.browser.persist_done = value;
+  else if (n == "fresh") a.browser.fresh = value;
   else if (n == "dhcd_listed") a.browser.dhcd_listed = value;
   else if (n == "dhcd_bytes") a.browser.dhcd_bytes = value;
   else if (n == "saving") a.files.saving = value;
@@ -343,6 +344,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
                                     {"seed", a.ed.notes.get("seed", a.t.now)}});
     j["files_message"] = a.files.message;
     j["files_error"] = a.files.error;
+    j["autosave"] = a.files.autosave;
     j["hint_shown"] = !a.hint_dismissed && a.s.runs().empty();
     j["confirm"] = a.confirm.open ? dae::Json(a.confirm.title) : dae::Json();
     j["confirm_text"] = a.confirm.open ? dae::Json(a.confirm.text) : dae::Json();

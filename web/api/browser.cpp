@@ -200,7 +200,7 @@ void save_now(App& a) {
                            std::to_string(dae::Session::kSavedModelsBudget >> 20) +
                            " MB) and kept in this tab only: " + ids + ". Download them (Runs) or delete older runs.";
   }
-  js_set_unsaved_warning(!only_here.empty());
+  a.files.over_budget = !only_here.empty();
   if (!ok) {
     a.files.storage_note = "Saving to this browser failed: the storage may be full. Your runs are still here: "
                            "download the models you want to keep.";
@@ -213,15 +213,46 @@ void save_now(App& a) {
   EM_ASM({ Module.daeJS.syncPersist(); });
 }
 
+bool unsaved_changes(const App& a) { return !a.files.autosave && a.s.revision() != a.files.saved_rev; }
+
+// The browser asks before the page is closed while work exists only in this tab.
+static void update_unsaved_warning(App& a) {
+  const bool on = a.files.over_budget || unsaved_changes(a);
+  if (on != a.files.warning_on) js_set_unsaved_warning(on);
+  a.files.warning_on = on;
+}
+
+void save_or_ask(App& a, bool turn_autosave_on) {
+  const auto go = [&a, turn_autosave_on] {
+    a.browser.fresh = false;
+    if (turn_autosave_on) {
+      a.files.autosave = true;
+      a.files.first_unsaved_time = a.t.now;  // maybe_autosave saves at once
+    } else {
+      save_now(a);
+    }
+    return true;
+  };
+  if (!a.browser.fresh) {
+    go();
+    return;
+  }
+  a.confirm.ask("Save over the saved session?",
+                "This tab was opened with ?fresh: it started without the session saved in this browser, which is "
+                "still there. Saving here replaces that session with this tab's runs, models and notes.",
+                {{"Replace it", go, true}, {"Cancel", nullptr}});
+}
+
 void maybe_autosave(App& a) {
-  if (!a.t.ready || !a.files.autosave) return;
+  if (!a.t.ready) return;
   const uint64_t rev = a.s.revision();
   if (rev != a.files.seen_rev) {
     a.files.seen_rev = rev;
     a.files.change_time = a.t.now;
     if (a.files.first_unsaved_time < 0) a.files.first_unsaved_time = a.t.now;
   }
-  if (rev == a.files.saved_rev) return;
+  update_unsaved_warning(a);
+  if (!a.files.autosave || rev == a.files.saved_rev) return;
   // Debounce: save once things have been quiet for 1.5 s, or every 10 s during a long run.
   const bool quiet = a.t.now - a.files.change_time >= 1.5;
   const bool overdue = a.files.first_unsaved_time >= 0 && a.t.now - a.files.first_unsaved_time >= 10.0;
@@ -238,7 +269,9 @@ void forget_saved(App& a) {
   a.files.saved_time = -1;
   EM_ASM({ Module.daeJS.syncPersist(); });
   a.files.message = "saved data removed from this browser; autosave is off until you turn it on again";
-  js_set_unsaved_warning(false);
+  a.files.over_budget = false;
+  a.files.saved_rev = a.s.revision();  // what is on screen was just dismissed: no warning for it
+  update_unsaved_warning(a);
 }
 
 void restore_saved(App& a) {
@@ -246,6 +279,11 @@ void restore_saved(App& a) {
   std::string text;
   std::vector<std::string> notes;
   bool any = false;
+  if (a.browser.fresh) {  // nothing was read (dae_api.js): the saved session stays as it is
+    a.files.autosave = false;
+    notes.push_back("Opened with ?fresh: the session saved in this browser is kept as it is, and this tab does not "
+                    "save over it unless you choose to (Save now, or Save automatically).");
+  }
   if (read_saved(kUi, text)) {
     try {
       const dae::Json ui = dae::parse_json(text);

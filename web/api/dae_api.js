@@ -161,6 +161,7 @@
       return;
     }
     if (params.has('fresh')) {  // ?fresh: start without the saved session (it is kept)
+      flag('fresh', 1);
       flag('persist_done', 1);
       return;
     }
@@ -175,7 +176,8 @@
     }
   }
 
-  // Leaving with models that exist only in this tab (over the storage budget, never downloaded).
+  // Leaving with work that exists only in this tab (autosave off, or models over the storage
+  // budget that were never downloaded).
   var unsavedWarning = false;
   window.addEventListener('beforeunload', function (e) {
     if (!unsavedWarning) return;

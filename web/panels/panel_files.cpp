@@ -60,10 +60,14 @@ void draw_files(App& a) {
 
   section("Autosave", "The runs with their models, notes, observations and settings are kept in this browser's "
                       "IndexedDB and restored when the page is opened again.");
-  if (ImGui::Checkbox("Save automatically", &f.autosave) && f.autosave) f.first_unsaved_time = a.t.now;
+  bool autosave = f.autosave;
+  if (ImGui::Checkbox("Save automatically", &autosave)) {
+    if (autosave) save_or_ask(a, true);
+    else f.autosave = false;
+  }
   mark("autosave");
   ImGui::SameLine();
-  if (ImGui::Button("Save now")) save_now(a);
+  if (ImGui::Button("Save now")) save_or_ask(a, false);
   mark("save_now");
   ImGui::SameLine();
   if (ImGui::Button("Forget saved…")) {
@@ -90,6 +94,12 @@ void draw_files(App& a) {
   mark("forget_saved");
   if (f.saved_time >= 0) ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(a.t.now - f.saved_time).c_str());
   else ImGui::TextColored(kMuted, "nothing saved in this session yet");
+  if (unsaved_changes(a)) {
+    const std::string note = "Autosave is off: what changed since the last save is in this tab only, and lost when "
+                             "the page closes (the browser asks first). Save now keeps it.";
+    wrapped(kWarn, note);
+    shown("files_unsaved", note, kWarn);
+  }
   if (!f.storage_note.empty()) wrapped(kWarn, f.storage_note);
   if (!f.restore_note.empty()) wrapped(kMuted, f.restore_note);
   wrapped(kMuted, "Run models are kept in this browser up to " +

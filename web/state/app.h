@@ -46,6 +46,8 @@ struct Browser {
   float dpr = 1.f;               // devicePixelRatio
   bool mnist_done = false;       // MNIST fetched (or failed)
   bool persist_done = false;     // IndexedDB read (or unavailable)
+  bool fresh = false;            // ?fresh: started without the saved session, which is kept until
+                                 // the user chooses to save over it
   bool dhcd_listed = false;      // datasets.json lists a Devanagari pack
   std::string dhcd_kind;         // "subset" or "full" (datasets.json)
   int dhcd_bytes = 0;
@@ -194,6 +196,8 @@ struct FilesState {
   uint64_t seen_rev = 0;
   double change_time = 0, first_unsaved_time = -1, saved_time = -1;
   bool saving = false;
+  bool over_budget = false;   // run models kept in this tab only (over the budget, not downloaded)
+  bool warning_on = false;    // the browser asks before the page is closed (js_set_unsaved_warning)
   std::string storage_note;   // runs over the storage budget, quota errors
   bool restored = false;
   std::string restore_note;   // what was restored (or why a saved item was ignored)
@@ -306,7 +310,7 @@ void js_load_pack(App& a, const std::string& name);     // data/<name>.daepack
 void js_load_pretrained(App& a, const std::string& dataset);  // models/seed-<dataset>.safetensors
 void js_pick_file(const char* kind);                    // "model" | "zip" | "folder"
 void js_download(const std::string& file, const char* mime, const void* data, size_t n);
-void js_set_unsaved_warning(bool on);                   // beforeunload: models that exist nowhere else
+void js_set_unsaved_warning(bool on);                   // beforeunload: work that exists nowhere else
 // The screen kept between frames (present.h): asked for before the GL context is made; whether
 // the context keeps it; whether the canvas's size was set (its pixels cleared) since last asked.
 void js_keep_screen();
@@ -318,6 +322,8 @@ bool user_working(const App& a);
 void js_redraw();  // draw the next frame (state changed), without counting as input
 void maybe_autosave(App& a);
 void save_now(App& a);
+bool unsaved_changes(const App& a);                // autosave off, and changed since the last save
+void save_or_ask(App& a, bool turn_autosave_on);   // ?fresh tabs ask before saving over the saved session
 void forget_saved(App& a);
 void restore_saved(App& a);
 void announce_ready(App& a);
