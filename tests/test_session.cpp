@@ -195,9 +195,33 @@ TEST(Session, EveryRunKeepsItsModel) {
   s.stop();
   const int last = s.runs().back().id;
   s.select_run(last);
-  s.delete_run(last);
+  const std::vector<float> before = s.denoise(std::vector<float>(784, 0.25f));
+  s.set_notes(last, "mine");
+  std::optional<RunRecord> gone = s.delete_run(last);
   EXPECT_EQ(s.model_info().source, ModelSource::Untrained);
   EXPECT_EQ(s.runs().size(), 3u);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->id, last);
+  EXPECT_FALSE(s.delete_run(12345));  // unknown: nothing
+  // Undo: the run comes back in its place, with its notes, its model current again.
+  const uint64_t rev = s.revision();
+  RunRecord copy = *gone;
+  s.undelete_run(std::move(*gone), true);
+  EXPECT_GT(s.revision(), rev);
+  ASSERT_EQ(s.runs().size(), 4u);
+  EXPECT_EQ(s.runs().back().id, last);
+  EXPECT_EQ(s.run(last)->notes, "mine");
+  EXPECT_EQ(s.model_info().source, ModelSource::Run);
+  EXPECT_EQ(s.model_info().run_id, last);
+  EXPECT_EQ(s.denoise(std::vector<float>(784, 0.25f)), before);
+  EXPECT_THROW(s.undelete_run(copy, false), Error);  // its id is taken: nothing changes
+  EXPECT_EQ(s.runs().size(), 4u);
+  // An earlier run goes back between its neighbours.
+  const int second = s.runs()[1].id;
+  std::optional<RunRecord> mid = s.delete_run(second);
+  s.undelete_run(std::move(*mid), false);
+  EXPECT_EQ(s.runs()[1].id, second);
+  EXPECT_EQ(s.model_info().run_id, last);
 }
 
 TEST(Session, PauseResumeAndSelectingAnotherRunWhileTraining) {

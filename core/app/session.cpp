@@ -1361,17 +1361,32 @@ void Session::set_observations(const std::string& text) {
   ++revision_;
 }
 
-void Session::delete_run(int id) {
+std::optional<RunRecord> Session::delete_run(int id) {
   for (size_t i = 0; i < runs_.size(); ++i) {
     if (runs_[i].id != id) continue;
     if (int(i) == active_) throw Error("cannot delete the run that is training (stop it first)");
     const bool current = info_.source == ModelSource::Run && info_.run_id == id;
+    RunRecord gone = std::move(runs_[i]);
     runs_.erase(runs_.begin() + long(i));
     if (active_ > int(i)) --active_;
     if (current) start_from_scratch();  // its model went with it: an untrained one replaces it
     ++revision_;
-    return;
+    return gone;
   }
+  return std::nullopt;
+}
+
+void Session::undelete_run(RunRecord run, bool make_current) {
+  if (this->run(run.id)) throw Error("run #" + std::to_string(run.id) + " exists already");
+  // Runs are kept in id order: the first with a larger id is where it was.
+  size_t at = 0;
+  while (at < runs_.size() && runs_[at].id < run.id) ++at;
+  const int id = run.id;
+  const bool has_model = bool(run.weights);
+  runs_.insert(runs_.begin() + long(at), std::move(run));
+  if (active_ >= int(at)) ++active_;
+  ++revision_;
+  if (make_current && has_model) select_run(id);
 }
 
 std::string Session::runs_csv() const {

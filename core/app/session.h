@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -314,10 +315,14 @@ class Session {
   const std::vector<RunRecord>& runs() const { return runs_; }
   const RunRecord* run(int id) const;
   void set_notes(int id, const std::string& notes);
-  // Deletes a run and its model (the page asks first when the model exists nowhere else:
-  // !run.downloaded). The run in progress cannot be deleted; deleting the run whose model is
-  // current replaces that model by an untrained one (the screen never shows a deleted model).
-  void delete_run(int id);
+  // Deletes a run and its model and returns them (the page keeps them for Undo; it asks first
+  // when the model exists nowhere else: !run.downloaded). The run in progress cannot be deleted;
+  // deleting the run whose model is current replaces that model by an untrained one (the screen
+  // never shows a deleted model). Nothing (and no change) for an unknown id.
+  std::optional<RunRecord> delete_run(int id);
+  // Puts a deleted run back where it was, with its model and notes (and makes its model current
+  // again with `make_current`). Throws dae::Error, changing nothing, if a run has its id.
+  void undelete_run(RunRecord run, bool make_current);
   std::string runs_csv() const;  // one row per run: config, final losses, PSNR, SSIM, times, notes
   const std::string& observations() const { return observations_; }
   void set_observations(const std::string& text);

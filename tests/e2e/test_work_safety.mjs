@@ -8,13 +8,15 @@
 //    the trained runs come back with their models;
 //  * "Delete run" asks first when the model exists only here and offers its download (the dialog
 //    is clicked: Cancel keeps the run, "Download its model" downloads it, then Delete deletes);
+//    Undo brings the run back with its model (issue 25), also after a Delete that asked nothing;
 //  * "Forget saved" asks, names the runs whose models were never downloaded and offers to
 //    download them all; after forgetting, a reload starts afresh;
 //  * with autosave off, a new run is named as unsaved in Files and leaving asks first (Cancel
 //    keeps it); Save now keeps it;
 //  * ?fresh (issue 26) starts without the saved session, with autosave off, and asks before
 //    Save now or autosave would replace the saved session; leaving it keeps that session whole.
-// Screenshot: build/wasm/e2e-unsaved.png (Files, autosave off, a run not saved).
+// Screenshots: build/wasm/e2e-undo-delete.png (Runs after a delete), e2e-unsaved.png (Files, autosave
+// off, a run not saved).
 //   node tests/e2e/test_work_safety.mjs [--site build/wasm/site]
 
 import fs from 'node:fs';
@@ -157,6 +159,19 @@ await runE2E('work_safety', async (app, { tmp }) => {
   await clickWidget(page, 'confirm_1');  // "Delete run and model"
   assert.equal(await dialogTitle(page), null);
   assert.deepEqual((await runs()).map((r) => r.id), [1, 3, 4], 'run #2 was not deleted');
+  // Undo brings it back in its place, with its model; once downloaded, Delete asks nothing —
+  // and can still be undone.
+  await waitForText(page, 'runs_deleted', /^Run #2 deleted, with its model and notes\.$/);
+  await parkMouse(page);
+  await app.screenshot(path.join(buildDir, 'e2e-undo-delete.png'));
+  await clickWidget(page, 'undo_delete');
+  await waitFor(page, () => window.dae.runs().runs.map((r) => r.id).join() === '1,2,3,4', null, { what: 'Undo' });
+  await allRunsKeepModels('after Undo');
+  await clickWidget(page, 'run_2');
+  await clickWidget(page, 'delete_run');
+  await noDialog('Delete of a downloaded run');
+  assert.deepEqual((await runs()).map((r) => r.id), [1, 3, 4], 'run #2 was not deleted the second time');
+  await waitForText(page, 'runs_deleted', /^Run #2 deleted/);
   await page.evaluate((b) => window.dae.uploadModel(new Uint8Array(b), 'run2.safetensors'), Array.from(d2.bytes));
   assert.equal(maxAbsDiff(await denoise(), y2), 0, 'the file offered by the dialog is not run #2\'s model');
   console.log(`Delete run #2: asked; Cancel kept it; the dialog's download (${d2.name}) is its exact model`);

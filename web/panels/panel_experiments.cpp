@@ -438,6 +438,15 @@ void draw_experiments(App& a) {
   }
   if (clicked_run >= 0) e.selected = clicked_run;
   if (runs.empty()) ImGui::TextColored(kMuted, "No runs yet: every training run is recorded here, with its model.");
+  if (e.deleted) {  // the last deletion can be undone (the run comes back next frame)
+    const std::string text = "Run #" + std::to_string(e.deleted->id) + " deleted, with its model and notes.";
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kWarn, "%s", text.c_str());
+    shown("runs_deleted", text, kWarn);
+    ImGui::SameLine();
+    if (ImGui::Button("Undo")) e.undo_requested = true;
+    mark("undo_delete");
+  }
 
   // The selected run: use its model, download it, delete it, its notes.
   const dae::RunRecord* sel = e.selected >= 0 ? a.s.run(e.selected) : nullptr;
@@ -460,6 +469,8 @@ void draw_experiments(App& a) {
     if (ImGui::Button("Delete run")) request_delete_run(a, sel->id);
     ImGui::EndDisabled();
     mark("delete_run");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      tooltip("Deletes the run, its model and notes (Undo brings them back until the page closes)");
     if (e.notes_run != sel->id) {
       e.notes_run = sel->id;
       e.notes_edit = sel->notes;
@@ -484,6 +495,10 @@ void draw_experiments(App& a) {
   if (ImGui::InputTextMultiline("##observations", &e.observations_edit, ImVec2(-1, std::max(60.f, ImGui::GetContentRegionAvail().y))))
     a.s.set_observations(e.observations_edit);
   mark("observations");
+  if (e.undo_requested) {  // after the panel is drawn: nothing above holds a run any more
+    e.undo_requested = false;
+    undo_delete_run(a);
+  }
 }
 
 }  // namespace app

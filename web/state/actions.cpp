@@ -202,7 +202,11 @@ void request_delete_run(App& a, int id) {
   if (!r) return;
   auto del = [&a, id] {
     try {
-      a.s.delete_run(id);
+      const bool current = a.st.model.source == dae::ModelSource::Run && a.st.model.run_id == id;
+      if (std::optional<dae::RunRecord> gone = a.s.delete_run(id)) {
+        a.exp.deleted = std::move(gone);
+        a.exp.deleted_was_current = current;
+      }
       a.plot.overlay.erase(id);
       if (a.exp.selected == id) a.exp.selected = -1;
     } catch (const std::exception& e) {
@@ -224,6 +228,19 @@ void request_delete_run(App& a, int id) {
                 {{"Download its model", [&a, id] { download_run_model(a, id); return false; }},
                  {"Delete run and model", del, true},
                  {"Cancel", nullptr}});
+}
+
+void undo_delete_run(App& a) {
+  if (!a.exp.deleted) return;
+  const int id = a.exp.deleted->id;
+  try {
+    a.s.undelete_run(std::move(*a.exp.deleted), a.exp.deleted_was_current);
+    a.exp.selected = id;
+    if (a.exp.deleted_was_current) apply_model_config(a);
+  } catch (const std::exception& e) {
+    a.files.error = e.what();
+  }
+  a.exp.deleted.reset();
 }
 
 void clear_drawing(App& a) {

@@ -183,6 +183,9 @@ struct ExperimentsState {
   std::string sweep_error;
   int sweep_shown = 0;      // the sweep in the chart (0 = the latest)
   int selected = -1;      // run whose notes are edited
+  std::optional<dae::RunRecord> deleted;  // the last deleted run, for Undo (until the page closes)
+  bool deleted_was_current = false;       // its model was the one in use
+  bool undo_requested = false;
   std::string notes_edit; // being typed
   int notes_run = -1;
   std::string observations_edit;
@@ -278,6 +281,7 @@ void toggle_pause(App& a);
 void start_from_scratch(App& a);                                // asks nothing: nothing is lost
 void select_run(App& a, int id);
 void request_delete_run(App& a, int id);                        // asks when the model exists nowhere else
+void undo_delete_run(App& a);                                   // puts the last deleted run back
 void apply_model_config(App& a);                                // the editor follows the current model
 int dataset_side(const App& a, const std::string& name, bool width = false);
 std::string dataset_label(const App& a, const std::string& name);
