@@ -619,12 +619,14 @@ TEST(Session, SweepRunsOneAfterAnotherAndSurvivesStopAndReload) {
   EXPECT_DOUBLE_EQ(s.runs()[0].config.lr, 0.001);
   EXPECT_TRUE(s.training());
   EXPECT_DOUBLE_EQ(s.runs()[1].config.lr, 0.003);
-  // Stop: the run is kept, the sweep waits with one run left.
+  // Stop: the run is kept, the sweep waits; the stopped value is not done (two left).
   s.stop();
   EXPECT_EQ(s.going_sweep(), 0);
   ASSERT_NE(s.sweep(id), nullptr);
   EXPECT_TRUE(s.sweep(id)->waiting);
-  EXPECT_EQ(s.sweep(id)->left(), 1u);
+  EXPECT_EQ(s.sweep_left(*s.sweep(id)), 2u);
+  EXPECT_TRUE(s.sweep_point_done(s.sweep(id)->points[0]));
+  EXPECT_FALSE(s.sweep_point_done(s.sweep(id)->points[1]));
   for (int i = 0; i < 5; ++i) s.work(5.0);
   EXPECT_EQ(s.runs().size(), 2u) << "a waiting sweep starts nothing";
 
@@ -646,27 +648,41 @@ TEST(Session, SweepRunsOneAfterAnotherAndSurvivesStopAndReload) {
   EXPECT_DOUBLE_EQ(sw.points[2].config.lr, 0.01);
   EXPECT_FALSE(t.training());
 
-  // Continue: the last run trains, then the sweep is done.
+  EXPECT_EQ(t.sweep_left(sw), 2u);
+  EXPECT_EQ(t.runs()[1].state, RunState::Stopped);
+
+  // Continue: the stopped value trains again from the start, then the last one; the stopped
+  // run stays in the runs as it was.
   t.continue_sweep(sw.id);
   EXPECT_TRUE(t.training());
   for (int i = 0; i < 100000 && (t.training() || t.going_sweep()); ++i) t.work(5.0);
-  ASSERT_EQ(t.runs().size(), 3u);
+  ASSERT_EQ(t.runs().size(), 4u);
+  EXPECT_EQ(t.runs()[1].state, RunState::Stopped);
   EXPECT_EQ(t.runs()[2].state, RunState::Finished);
-  EXPECT_DOUBLE_EQ(t.runs()[2].config.lr, 0.01);
-  EXPECT_EQ(t.sweeps()[0].points[2].run_id, t.runs()[2].id);
-  EXPECT_EQ(t.sweeps()[0].left(), 0u);
+  EXPECT_DOUBLE_EQ(t.runs()[2].config.lr, 0.003);
+  EXPECT_EQ(t.runs()[3].state, RunState::Finished);
+  EXPECT_DOUBLE_EQ(t.runs()[3].config.lr, 0.01);
+  EXPECT_EQ(t.sweeps()[0].points[1].run_id, t.runs()[2].id);
+  EXPECT_EQ(t.sweeps()[0].points[2].run_id, t.runs()[3].id);
+  EXPECT_EQ(t.sweep_left(t.sweeps()[0]), 0u);
   EXPECT_FALSE(t.sweeps()[0].waiting);
   EXPECT_EQ(t.going_sweep(), 0);
+  // Retrained from the start: the same weights as a run of that value trained whole.
+  EXPECT_EQ(t.runs()[2].history.size(), size_t(t.runs()[2].config.epochs));
 
   // Train (a run of its own) while a sweep goes: the sweep waits; drop_sweep_rest forgets
-  // what was left, the finished points stay.
+  // what was not done (the stopped run stays a run), the finished points stay.
+  const size_t before = t.runs().size();
   const int id2 = t.start_sweep("learning rate", true, points({0.001, 0.002}));
+  for (int i = 0; i < 100000 && t.runs().size() < before + 2; ++i) t.work(5.0);
   t.start(tiny());
   EXPECT_TRUE(t.sweep(id2)->waiting);
-  EXPECT_EQ(t.sweep(id2)->left(), 1u);
+  EXPECT_EQ(t.sweep_left(*t.sweep(id2)), 1u);
   t.drop_sweep_rest(id2);
-  EXPECT_EQ(t.sweep(id2)->points.size(), 1u);
+  ASSERT_EQ(t.sweep(id2)->points.size(), 1u);
+  EXPECT_DOUBLE_EQ(t.sweep(id2)->points[0].config.lr, 0.001);
   EXPECT_FALSE(t.sweep(id2)->waiting);
+  EXPECT_EQ(t.runs().size(), before + 3);
   // A malformed saved sweep is an error that changes nothing.
   EXPECT_ERROR_HAS(t.load_state(R"({"format": "dae-session-2", "runs": [], "config": {}, "observations": "",
                                     "next_run_id": 1, "sweeps": [{"id": 1}]})"),

@@ -108,10 +108,6 @@ bool RunRecord::improved() const {
   return !history.empty() && final_val_psnr() > baseline.psnr && final_val_ssim() > baseline.ssim && !collapsed;
 }
 
-static bool not_started(const SweepPoint& p) { return p.run_id == 0; }
-
-size_t Sweep::left() const { return size_t(std::count_if(points.begin(), points.end(), not_started)); }
-
 Json Sweep::to_json() const {
   Json j = Json::object();
   j["id"] = id;
@@ -848,9 +844,19 @@ const Sweep* Session::sweep(int id) const {
 
 Sweep* Session::find_sweep(int id) { return const_cast<Sweep*>(std::as_const(*this).sweep(id)); }
 
+bool Session::sweep_point_done(const SweepPoint& p) const {
+  const RunRecord* r = p.run_id ? run(p.run_id) : nullptr;
+  return r && (r->state == RunState::Finished || r->state == RunState::Failed);
+}
+
+size_t Session::sweep_left(const Sweep& sw) const {
+  return size_t(std::count_if(sw.points.begin(), sw.points.end(),
+                              [this](const SweepPoint& p) { return !sweep_point_done(p); }));
+}
+
 void Session::continue_sweep(int id) {
   Sweep* sw = find_sweep(id);
-  if (!sw || sw->left() == 0) return;
+  if (!sw || sweep_left(*sw) == 0) return;
   if (runner_) stop_active(RunState::Stopped);
   going_sweep_ = id;
   sw->waiting = false;
@@ -861,7 +867,9 @@ void Session::continue_sweep(int id) {
 void Session::drop_sweep_rest(int id) {
   Sweep* sw = find_sweep(id);
   if (!sw) return;
-  sw->points.erase(std::remove_if(sw->points.begin(), sw->points.end(), not_started), sw->points.end());
+  sw->points.erase(std::remove_if(sw->points.begin(), sw->points.end(),
+                                  [this](const SweepPoint& p) { return !sweep_point_done(p); }),
+                   sw->points.end());
   sw->waiting = false;
   if (going_sweep_ == id && !runner_) going_sweep_ = 0;
   ++revision_;
@@ -869,7 +877,7 @@ void Session::drop_sweep_rest(int id) {
 
 void Session::pause_sweep() {
   if (!going_sweep_) return;
-  if (Sweep* sw = find_sweep(going_sweep_); sw && sw->left() > 0) sw->waiting = true;
+  if (Sweep* sw = find_sweep(going_sweep_); sw && sweep_left(*sw) > 0) sw->waiting = true;
   going_sweep_ = 0;
   ++revision_;
 }
@@ -877,7 +885,9 @@ void Session::pause_sweep() {
 void Session::advance_sweep() {
   if (!going_sweep_ || runner_) return;
   Sweep* sw = find_sweep(going_sweep_);
-  const auto next = sw ? std::find_if(sw->points.begin(), sw->points.end(), not_started) : std::vector<SweepPoint>::iterator();
+  const auto next = sw ? std::find_if(sw->points.begin(), sw->points.end(),
+                                      [this](const SweepPoint& p) { return !sweep_point_done(p); })
+                       : std::vector<SweepPoint>::iterator();
   if (!sw || next == sw->points.end()) {  // done
     going_sweep_ = 0;
     ++revision_;
@@ -1427,7 +1437,7 @@ std::string Session::save_state() const {
   j["runs"] = runs;
   Json sweeps = Json::array();
   for (Sweep sw : sweeps_) {
-    if (sw.left() > 0) sw.waiting = true;  // a reload does not start training by itself
+    if (sweep_left(sw) > 0) sw.waiting = true;  // a reload does not start training by itself
     sweeps.push_back(sw.to_json());
   }
   j["sweeps"] = sweeps;

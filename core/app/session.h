@@ -151,7 +151,6 @@ struct Sweep {
   bool log_x = false;     // learning rate, batch, width: a log axis
   std::vector<SweepPoint> points;
   bool waiting = false;   // runs left that wait for continue_sweep (after Stop, Train, a reload)
-  size_t left() const;    // points without a run yet
   Json to_json() const;
   static Sweep from_json(const Json& j);  // throws dae::Error on malformed input
 };
@@ -228,7 +227,12 @@ class Session {
   // sweep there: its runs left wait for continue_sweep(). Returns the sweep's id.
   int start_sweep(const std::string& axis, bool log_x, std::vector<SweepPoint> points);
   void continue_sweep(int id);   // starts the next run of a waiting sweep (the others wait)
-  void drop_sweep_rest(int id);  // forgets the points not started (their runs were never made)
+  void drop_sweep_rest(int id);  // forgets the points not done (their runs, if any, stay in runs())
+  // A point is done when its run finished (or failed: it would fail again). A point whose run
+  // was stopped or deleted, or never made, is trained (again) by the sweep — as `dae sweep`
+  // retrains a half-finished run.
+  bool sweep_point_done(const SweepPoint& p) const;
+  size_t sweep_left(const Sweep& sw) const;  // its points not done
   const std::vector<Sweep>& sweeps() const { return sweeps_; }
   const Sweep* sweep(int id) const;
   int going_sweep() const { return going_sweep_; }  // the sweep being trained, 0 if none

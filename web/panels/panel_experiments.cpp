@@ -63,7 +63,8 @@ void sweep_chart(App& a, const dae::Sweep& sw, float height) {
   const bool by_index = axis && axis->by_index;  // names: placed in their order
   for (const auto& p : sw.points) {
     const dae::RunRecord* r = p.run_id ? a.s.run(p.run_id) : nullptr;
-    if (r && std::isfinite(r->final_val_psnr())) pts.push_back({p.x, r->final_val_psnr(), r, &p});
+    // Finished runs only: a stopped one's PSNR is not the value's result (it trains again).
+    if (r && a.s.sweep_point_done(p) && std::isfinite(r->final_val_psnr())) pts.push_back({p.x, r->final_val_psnr(), r, &p});
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 o = ImGui::GetCursorScreenPos();
@@ -243,13 +244,13 @@ void draw_sweep(App& a) {
   std::string training_value;
   for (const auto& p : sw->points) {
     const dae::RunRecord* r = p.run_id ? a.s.run(p.run_id) : nullptr;
-    if (r && r->finished()) ++done;
-    else if (r) training_value = p.value;
+    if (a.s.sweep_point_done(p)) ++done;
+    else if (r && !r->finished()) training_value = p.value;
   }
   std::string status = "Sweep #" + std::to_string(sw->id) + " along " + sw->axis + ": " + std::to_string(done) + " of " +
                        std::to_string(total) + " runs done";
   if (a.s.going_sweep() == sw->id && !training_value.empty()) status += " · training " + training_value;
-  else if (sw->waiting) status += " · " + std::to_string(sw->left()) + " waiting";
+  else if (sw->waiting) status += " · " + std::to_string(a.s.sweep_left(*sw)) + " waiting";
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(status.c_str());
   shown("sweep_status", status, ImGui::GetStyle().Colors[ImGuiCol_Text]);
