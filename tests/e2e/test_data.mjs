@@ -88,6 +88,18 @@ await runE2E('data', async (app, { tmp }) => {
     await frames(page, 4);
     await app.screenshot(path.join(buildDir, 'screenshot-dhcd.png'));
     console.log('Devanagari: loaded on demand, 32×32 model trained, canvas 32×32');
+    // Saved and reloaded (issue 25): the Data panel names the model's dataset again (it is
+    // fetched again) — not MNIST beside a 32×32 model.
+    await page.evaluate(() => window.dae.saveNow());
+    await waitFor(page, () => { const s = window.dae.status(); return !s.saving && s.saved_revision === s.revision; }, null,
+                  { what: 'the IndexedDB save' });
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+    await waitFor(page, () => window.dae.config().dataset === 'dhcd', null,
+                  { what: 'the restored model\'s dataset (dhcd) chosen again', timeout: 30000 });
+    assert.equal((await config()).side, 32);
+    assert.equal((await page.evaluate(() => window.dae.status())).input, 32);
+    console.log('reloaded: the Data panel is on Devanagari digits again, with the 32×32 model');
   } else {
     console.log('Devanagari digits not bundled in this build: skipped');
   }

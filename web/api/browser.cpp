@@ -346,7 +346,9 @@ void restore_saved(App& a) {
   }
   if (any) {
     apply_model_config(a);
-    if (!a.s.dataset(a.ed.cfg.dataset) && a.s.config().dataset == "dhcd" && a.browser.dhcd_listed) {
+    // The restored model's dataset is fetched and chosen when it arrives (apply_model_config
+    // chose a loaded one meanwhile: checking the editor's choice here never fetched it).
+    if (!a.s.dataset(a.s.config().dataset) && a.s.config().dataset == "dhcd" && a.browser.dhcd_listed) {
       a.browser.pending_dataset = "dhcd";
       js_load_pack(a, "dhcd");
     }
