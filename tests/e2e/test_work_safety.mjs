@@ -10,7 +10,7 @@
 //    is clicked: Cancel keeps the run, "Download its model" downloads it, then Delete deletes);
 //    Undo brings the run back with its model (issue 25), also after a Delete that asked nothing;
 //  * "Forget saved" asks, names the runs whose models were never downloaded and offers to
-//    download them all; after forgetting, a reload starts afresh;
+//    download them all; after forgetting, a reload starts afresh, with autosave still off;
 //  * with autosave off, a new run is named as unsaved in Files and leaving asks first (Cancel
 //    keeps it); Save now keeps it;
 //  * ?fresh (issue 26) starts without the saved session, with autosave off, and asks before
@@ -197,16 +197,14 @@ await runE2E('work_safety', async (app, { tmp }) => {
   await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
   assert.equal((await runs()).length, 0, 'runs restored after Forget saved');
   assert.equal((await status()).model.source, 'bundled');
-  console.log(`Forget saved: asked, offered ${files.join(' and ')}; after a reload the page starts afresh`);
+  assert.equal((await page.evaluate(() => window.dae.config())).autosave, false, 'a reload turned autosave back on');
+  console.log(`Forget saved: asked, offered ${files.join(' and ')}; after a reload the page starts afresh, autosave still off`);
   await parkMouse(page);
   t.step('forget');
 
   // Autosave off: a run made now exists in this tab only. The Files panel says so, and leaving
   // asks first (the browser's "Leave site?"): Cancel keeps the page and the run.
-  await clickWidget(page, 'tab_files');
-  await clickWidget(page, 'autosave');  // off
-  assert.equal((await page.evaluate(() => window.dae.config())).autosave, false);
-  await trainAndWait(page, { ...RUN, seed: 5 });
+  await trainAndWait(page, { ...RUN, seed: 5 });  // autosave is still off (Forget saved)
   await clickWidget(page, 'tab_files');
   await waitForText(page, 'files_unsaved', /^Autosave is off: what changed since the last save is in this tab only/);
   let asked = null;

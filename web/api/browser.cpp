@@ -138,18 +138,23 @@ void download_run_model(App& a, int id) {
 }
 
 // ---- autosave ------------------------------------------------------------------------------------
+// The page's preferences (ui.json): autosave on or off, threads, the first-visit hint.
+static bool write_prefs(const App& a) {
+  dae::Json ui = dae::Json::object();
+  ui["autosave"] = a.files.autosave;
+  ui["threads"] = a.threads;
+  ui["hint_dismissed"] = a.hint_dismissed;
+  const std::string text = dae::dump_json(ui);
+  return write_bytes(kUi, text.data(), text.size());
+}
+
 void save_now(App& a) {
   if (!a.browser.persist_done || a.files.saving) return;
   std::error_code ec;
   fs::create_directories(kRuns, ec);
   const std::string state = a.s.save_state();
   bool ok = write_bytes(kState, state.data(), state.size());
-  dae::Json ui = dae::Json::object();
-  ui["autosave"] = a.files.autosave;
-  ui["threads"] = a.threads;
-  ui["hint_dismissed"] = a.hint_dismissed;
-  const std::string ui_text = dae::dump_json(ui);
-  ok = write_bytes(kUi, ui_text.data(), ui_text.size()) && ok;
+  ok = write_prefs(a) && ok;
   // Run models within the budget, newest first; files of runs no longer kept are removed.
   std::vector<int> skipped;
   const std::vector<int> keep = a.s.runs_to_save(&skipped);
@@ -261,11 +266,12 @@ void maybe_autosave(App& a) {
 
 void forget_saved(App& a) {
   std::error_code ec;
-  for (const char* p : {kState, kUi, kCurrent}) fs::remove(p, ec);
+  for (const char* p : {kState, kCurrent}) fs::remove(p, ec);
   fs::remove_all(kRuns, ec);
   g_saved_weights.clear();
   g_saved_current_rev = kNothingSaved;
   a.files.autosave = false;
+  write_prefs(a);  // "off until you turn it on again" — a reload too (no runs, models or notes in it)
   a.files.saved_time = -1;
   EM_ASM({ Module.daeJS.syncPersist(); });
   a.files.message = "saved data removed from this browser; autosave is off until you turn it on again";
