@@ -144,6 +144,35 @@ TEST(Plot, ManyLongLabelsGrowTheFigureNotOverTheData) {
   EXPECT_GT(off, 5);
 }
 
+// A sweep of 830 runs: the legend names 39 and says how many more, at the figure's usual size
+// (it asked for an image of 960×19,620 pixels and threw). Labels of 40,000 characters are
+// shortened in one pass (fitting them a character at a time took minutes).
+TEST(Plot, ThousandsOfSeriesAndHugeLabelsStillMakeAFigure) {
+  PlotSpec spec;
+  for (int i = 0; i < 830; ++i) spec.series.push_back(series("run " + std::to_string(i), {1, 2}, {1.0 + i, 0.5 + i}));
+  spec.series[5].label = std::string(40000, 'w');
+  spec.title = std::string(40000, 'T');
+  spec.x_label = std::string(20000, 'x') + " " + std::string(20000, 'y');
+  spec.x_categories = {std::string(40000, 'c'), "b " + std::string(40000, 'd')};
+  const Figure f = dae::render_plot(spec, font());
+  EXPECT_EQ(f.image.width(), 960);
+  EXPECT_LT(f.image.height(), 1200);
+  EXPECT_GT(f.legend.h, 39 * 15);  // 39 entries and the "… and 791 more" row
+  EXPECT_LE(f.legend.y + f.legend.h, f.image.height());
+  EXPECT_FALSE(f.legend.intersects(f.plot));
+  // The last row is text, not a swatch: dark pixels at the legend's left edge only above it.
+  int dark_low = 0;
+  for (int y = f.legend.y + f.legend.h - 24; y < f.legend.y + f.legend.h - 4; ++y)
+    for (int x = f.legend.x + 10; x < f.legend.x + 60; ++x) dark_low += f.image.at(x, y).r < 128;
+  EXPECT_GT(dark_low, 10);
+  const auto wrapped = dae::render_plot([] {
+    PlotSpec p;
+    p.series.push_back(series(std::string(40000, 'z'), {1}, {1}));
+    return p;
+  }(), font());
+  EXPECT_LE(wrapped.legend.w, int(960 * 0.32) + 100);
+}
+
 TEST(Plot, LogAndCategoryAxesPlaceValuesEvenly) {
   PlotSpec spec;
   spec.log_x = true;

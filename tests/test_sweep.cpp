@@ -6,6 +6,13 @@
 // and the cross-noise table equals `dae eval` of the same models.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#ifdef DAE_CLI_PATH
+#include <sys/file.h>
+#include <unistd.h>
+#endif
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -16,6 +23,7 @@
 #include "formats/io.h"
 #include "formats/json.h"
 #include "formats/png.h"
+#include "formats/safetensors.h"
 #include "study/sweep.h"
 #include "test_util.h"
 
@@ -137,6 +145,8 @@ TEST(SweepPlan, BadPlansNameTheProblem) {
       {R"({"eval_noise": ["gaussian:0.1", 3]})", "eval_noise[1] must be a string, got a number"},
       {R"({"eval_noise": ["gaussian:0.1", "pink"]})", "eval_noise[1]: "},
       {R"({"eval_noise": "gaussian:0.1"})", "eval_noise must be an array"},
+      {"{\"name\": \"" + std::string(32000, 'n') + "\"}", "name is 32000 bytes long; at most 200"},
+      {"{\"labels\": {\"0.1\": \"" + std::string(101, 'l') + "\"}}", "labels.0.1 is 101 bytes long; at most 100"},
       {R"({"axes": {"seed": [0,1,2,3,4,5,6,7,8,9], "batch": [1,2,3,4,5,6,7,8,9,10], "epochs": [1,2,3,4,5,6,7,8,9,10,11]}})",
        ""},  // parses; expansion refuses it below
   };
@@ -242,6 +252,7 @@ TEST(SweepRun, TablesQuoteAndFiguresFollowTheRuns) {
   EXPECT_EQ(dae::csv_field("plain"), "plain");
   EXPECT_EQ(dae::csv_field("conv32,pool"), "\"conv32,pool\"");
   EXPECT_EQ(dae::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(dae::csv_field("two\nlines\x1b[2J"), "two\\nlines\\x1b[2J");  // no raw control characters
   const dae::Dataset ds = tiny_dataset();
   const SweepPlan plan = plan_of(R"({"settings": {"dataset": "tiny", "arch": "conv1:sigmoid", "epochs": 2},
                                      "axes": {"lr": [0.001, 0.01], "seed": [0, 1]}})");
@@ -543,6 +554,149 @@ TEST(SweepCli, InterruptedRunIsNotFinished) {
   const auto d = run_dae(cmd + " --dry-run");
   EXPECT_NE(d.out.find("1 run (0 finished, 1 to train)"), std::string::npos) << d.out;
   EXPECT_NE(d.out.find(id + "  to train"), std::string::npos) << d.out;
+}
+
+namespace {
+// The id of run `n` (1-based) in the listing of `dae sweep --dry-run` (" 1   <id>  to train").
+std::string listed_id(const std::string& out, int n) {
+  const std::string key = "\n " + std::to_string(n) + std::string(n < 10 ? 3 : 2, ' ');
+  const size_t at = out.find(key);
+  return at == std::string::npos ? "" : out.substr(at + key.size(), 12);
+}
+}  // namespace
+
+// A shared or unpacked sweep folder could hold links with the predictable names of runs: dae
+// refuses them before any work and writes nothing outside the folder.
+TEST(SweepCli, LinksInTheFolderAreRefusedAndNothingOutsideIsWritten) {
+  const fs::path out = sweep_dir("links"), outside = sweep_dir("links_outside");
+  fs::create_directories(outside);
+  const std::string cmd = kTiny + "--seed 0,1 --no-figures --quiet --out " + out.string();
+  const auto d = run_dae(cmd + " --dry-run");
+  const std::string id = listed_id(d.out, 1);
+  ASSERT_EQ(id.size(), 12u) << d.out;
+  fs::create_directories(out / "runs");
+  fs::create_directory_symlink(outside, out / "runs" / id);
+  auto r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(dae_test::lines(r.out), 1) << r.out;
+  EXPECT_NE(r.out.find((out / "runs" / id).string() + " is a symbolic link"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_empty(outside)) << "dae wrote through runs/<id>";
+  fs::remove(out / "runs" / id);
+
+  dae::write_file((outside / "precious.csv").string(), std::string("mine\n"));
+  fs::create_symlink(outside / "precious.csv", out / "runs.csv");
+  r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("runs.csv is a symbolic link"), std::string::npos) << r.out;
+  EXPECT_EQ(text_of(outside / "precious.csv"), "mine\n");
+  fs::remove(out / "runs.csv");
+
+  // A finished sweep whose history.csv became a link: refused, the file outside unchanged.
+  r = run_dae(cmd);
+  ASSERT_EQ(r.code, 0) << r.out;
+  fs::remove(out / "runs" / id / "history.csv");
+  fs::create_symlink(outside / "precious.csv", out / "runs" / id / "history.csv");
+  r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("history.csv is a symbolic link"), std::string::npos) << r.out;
+  EXPECT_EQ(text_of(outside / "precious.csv"), "mine\n");
+}
+
+// A run is finished only when its files are whole and its own: another run's model, a cut
+// model file and another run's cross-noise cache are not taken for this run's.
+TEST(SweepCli, RunFilesCountOnlyWhenWholeAndTheRunsOwn) {
+  const fs::path out = sweep_dir("own");
+  const std::string cmd = kTiny + "--seed 0,1,2 --eval-noise gaussian:0.5 --no-figures --quiet --out " + out.string();
+  auto r = run_dae(cmd);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto rows = csv_rows(out / "runs.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  const fs::path a = out / "runs" / rows[0][0], b = out / "runs" / rows[1][0], c = out / "runs" / rows[2][0];
+  fs::copy_file(a / "model.safetensors", b / "model.safetensors", fs::copy_options::overwrite_existing);
+  fs::copy_file(a / "cross_noise.json", c / "cross_noise.json", fs::copy_options::overwrite_existing);
+  const std::string model = text_of(a / "model.safetensors");
+  dae::write_file((a / "model.safetensors").string(), model.substr(0, model.size() / 2));
+  const auto d = run_dae(cmd + " --dry-run");
+  EXPECT_NE(d.out.find("3 runs (1 finished, 2 to train)"), std::string::npos) << d.out;
+  r = run_dae(cmd);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("[1/2] run " + rows[0][0]), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[2/2] run " + rows[1][0]), std::string::npos) << r.out;
+  for (const auto& row : rows) {
+    const dae::SafeTensors st = dae::load_safetensors((out / "runs" / row[0] / "model.safetensors").string());
+    EXPECT_EQ(st.metadata.at("sweep_run"), row[0]);
+  }
+  // Run c's cross-noise row is its own model's, as dae eval says (not run a's numbers).
+  const auto cross = csv_rows(out / "cross_noise.csv");
+  ASSERT_EQ(cross.size(), 3u);
+  const auto ev = run_dae("eval --json --noise gaussian:0.5 --model " + (c / "model.safetensors").string());
+  ASSERT_EQ(ev.code, 0) << ev.out;
+  EXPECT_EQ(cross[2][0], rows[2][0]);
+  EXPECT_NEAR(std::stod(cross[2][6]), dae::parse_json(ev.out).at("val_psnr").get<double>(), 1e-6);
+  EXPECT_NE(cross[2][6], cross[0][6]);
+  EXPECT_EQ(dae::parse_json(text_of(c / "cross_noise.json")).at("run").get<std::string>(), rows[2][0]);
+}
+
+// Whatever is in the way of a run's files is found before the first run trains; a second sweep
+// on a folder in use refuses; a read-only table is not replaced.
+TEST(SweepCli, ObstaclesAndASecondSweepAreFoundBeforeTraining) {
+  const fs::path out = sweep_dir("obstacles");
+  const std::string cmd = kTiny + "--seed 0,1 --no-figures --quiet --out " + out.string();
+  const auto d = run_dae(cmd + " --dry-run");
+  const std::string id1 = listed_id(d.out, 1), id2 = listed_id(d.out, 2);
+  ASSERT_EQ(id2.size(), 12u) << d.out;
+  fs::create_directories(out / "runs" / id2 / "model.safetensors");  // a folder where the model goes
+  auto r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(dae_test::lines(r.out), 3) << r.out;  // the dataset, the sweep's size, the error
+  EXPECT_NE(r.out.find("run " + id2 + " cannot be saved: cannot write"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("it is a folder, not a regular file (nothing was trained)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("] run "), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out / "runs" / id1));
+  fs::remove_all(out / "runs" / id2);
+  dae::write_file((out / "runs" / id2).string(), std::string("x"));  // a file where the run's folder goes
+  r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("is in the way: it should be the run's folder"), std::string::npos) << r.out;
+  fs::remove(out / "runs" / id2);
+  dae::write_file((out / "runs.csv").string(), std::string("my notes\n"));
+  ASSERT_EQ(chmod((out / "runs.csv").c_str(), 0444), 0);
+  r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("runs.csv: it is read-only"), std::string::npos) << r.out;
+  EXPECT_EQ(text_of(out / "runs.csv"), "my notes\n");
+  ASSERT_EQ(chmod((out / "runs.csv").c_str(), 0644), 0);
+
+  // Another sweep holds the folder's lock.
+  const int fd = ::open((out / ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  ASSERT_EQ(::ftruncate(fd, 0), 0);
+  ASSERT_EQ(::pwrite(fd, "4242", 4, 0), 4);
+  r = run_dae(cmd);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("another dae sweep is working in " + out.string() + " (process 4242)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("] run "), std::string::npos) << r.out;
+  ::close(fd);
+  r = run_dae(cmd);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 runs (0 finished, 2 to train)"), std::string::npos) << r.out;
+}
+
+// Labels reach the terminal escaped and cut between characters.
+TEST(SweepCli, LabelsAreSafeOnATerminal) {
+  const fs::path out = sweep_dir("labels");
+  const fs::path plan = out.parent_path() / "labels_plan.json";
+  std::string name;
+  for (int i = 0; i < 49; ++i) name += "\u00e9";  // é, two bytes each: 98 bytes
+  dae::write_file(plan.string(), "{\"settings\": {\"dataset\": \"mnist\", \"arch\": \"conv1:sigmoid\", \"train\": 32, "
+                                 "\"val\": 16}, \"axes\": {\"seed\": [0, 1]}, \"labels\": {\"0\": \"" + name +
+                                 "\", \"1\": \"gpj.\\u202eexe\"}}");
+  const auto d = run_dae("sweep --dry-run --plan " + plan.string() + " --out " + out.string());
+  ASSERT_EQ(d.code, 0) << d.out;
+  EXPECT_TRUE(dae::valid_utf8(d.out)) << "a label was cut inside a character";
+  EXPECT_EQ(d.out.find("\u202e"), std::string::npos) << "a raw right-to-left override reached the terminal";
+  EXPECT_NE(d.out.find("seed=gpj.\\u202eexe"), std::string::npos) << d.out;
 }
 
 TEST(SweepCli, PlanFileDryRunListsRunsWithoutTraining) {

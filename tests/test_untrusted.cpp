@@ -25,6 +25,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #endif
 
 namespace fs = std::filesystem;
@@ -276,6 +278,57 @@ TEST(Untrusted, AFullDiskIsAnErrorAndKeepsTheOldFile) {
   EXPECT_EQ(dae::read_file(file, 100).size(), 8u);
   EXPECT_EQ(msg.find(".tmp"), std::string::npos) << msg;  // never names the temporary file
 }
+
+// A replaced file keeps its permissions; a read-only one is refused; the temporary file of a
+// writer that was killed is removed by the next write; Links::refuse never writes through a link.
+TEST(Untrusted, WritesKeepPermissionsRefuseReadOnlyAndLinksWhenAsked) {
+  const fs::path d = tmp() / "modes";
+  fs::remove_all(d);
+  fs::create_directories(d);
+  const std::string priv = (d / "private.bin").string(), ro = (d / "readonly.bin").string();
+  dae::write_file(priv, std::string("v1"));
+  ASSERT_EQ(chmod(priv.c_str(), 0600), 0);
+  dae::write_file(priv, std::string("v2"));
+  struct stat st;
+  ASSERT_EQ(stat(priv.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u) << "a private file became readable by others";
+  dae::write_file(ro, std::string("keep"));
+  ASSERT_EQ(chmod(ro.c_str(), 0444), 0);
+  EXPECT_ERROR_HAS(dae::write_file(ro, std::string("new")), "cannot write " + ro + ": it is read-only");
+  EXPECT_ERROR_HAS(dae::check_output_path(ro), "it is read-only");
+  EXPECT_EQ(dae::read_file(ro, 100).size(), 4u);
+
+  // A writer killed between creating its temporary file and the rename: a child process that
+  // has ended. Its file goes with the next write; a file of a running process (init) stays.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  waitpid(child, nullptr, 0);
+  const fs::path dead = d / (".private.bin.tmp-" + std::to_string(long(child)) + "-0");
+  const fs::path alive = d / ".private.bin.tmp-1-0";
+  dae::write_file(dead.string(), std::string("half"));
+  dae::write_file(alive.string(), std::string("busy"));
+  dae::write_file(priv, std::string("v3"));
+  EXPECT_FALSE(fs::exists(dead)) << "a dead writer's temporary file was left";
+  EXPECT_TRUE(fs::exists(alive)) << "a running writer's temporary file was removed";
+
+  // Links::refuse: a link as the file, or as a folder on the way, is an error; nothing outside
+  // changes.
+  const fs::path outside = tmp() / "modes_outside";
+  fs::remove_all(outside);
+  fs::create_directories(outside);
+  dae::write_file((outside / "victim").string(), std::string("mine"));
+  fs::create_symlink(outside / "victim", d / "link");
+  EXPECT_ERROR_HAS(dae::write_file((d / "link").string(), std::string("x"), dae::Links::refuse), "symbolic link");
+  EXPECT_ERROR_HAS(dae::check_output_path((d / "link").string(), dae::Links::refuse), "symbolic link");
+  fs::create_directory_symlink(outside, d / "dir");
+  EXPECT_ERROR_HAS(dae::check_no_links(d.string(), (d / "dir" / "victim").string()), (d / "dir").string() + " is a symbolic link");
+  EXPECT_NO_THROW(dae::check_no_links(d.string(), (d / "private.bin").string()));
+  EXPECT_ERROR_HAS(dae::check_no_links(d.string(), (d / ".." / "x").string()), "is not inside");
+  EXPECT_EQ(dae::read_file((outside / "victim").string(), 100).size(), 4u);
+  dae::write_file((d / "link").string(), std::string("followed"));  // the default follows
+  EXPECT_EQ(dae::read_file((outside / "victim").string(), 100).size(), 8u);
+}
 #endif
 
 // ---- 5. strict metadata and clean messages ---------------------------------------------------------
@@ -312,6 +365,11 @@ TEST(Untrusted, NamesFromArchivesAreEscapedInMessages) {
   EXPECT_EQ(msg.find('\x1b'), std::string::npos) << msg;
   EXPECT_EQ(msg.find('\x07'), std::string::npos) << msg;
   EXPECT_NE(msg.find("evil\\n\\x1b[2Jname.png"), std::string::npos) << msg;
+  // Marks that turn text around are escaped too; a long name is cut between characters.
+  EXPECT_EQ(dae::printable("run\u202Egnp.exe \u2066x\u2069 \u200F"), "run\\u202egnp.exe \\u2066x\\u2069 \\u200f");
+  EXPECT_EQ(dae::printable("\u2010 \u00e9"), "\u2010 \u00e9");  // a hyphen and é are just text
+  const std::string cut = dae::printable(std::string(30, 'a') + "\u00e9\u00e9\u00e9", 31);
+  EXPECT_TRUE(dae::valid_utf8(cut)) << cut;
 }
 
 // ---- 7. the page: damaged saved state leaves a working session ------------------------------------

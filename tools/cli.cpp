@@ -70,7 +70,7 @@ void on_sigint(int) {
   g_cancel = true;
 }
 
-void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) {
+std::string history_csv(const std::vector<EpochStats>& h) {
   std::string csv = "epoch,train_loss,val_loss,val_psnr,val_ssim,seconds\n";
   char b[256];
   for (const auto& e : h) {
@@ -78,7 +78,9 @@ void write_history_csv(const std::string& path, const std::vector<EpochStats>& h
                   e.val_ssim, e.seconds);
     csv += b;
   }
-  write_file(path, csv);
+  return csv;
 }
+
+void write_history_csv(const std::string& path, const std::vector<EpochStats>& h) { write_file(path, history_csv(h)); }
 
 }  // namespace dae::cli

@@ -17,6 +17,14 @@
 namespace dae::cli {
 
 // ---- flags -------------------------------------------------------------------------------------
+// A number as people write it in a message: "0.1", "3600", "1e-07" (not "0.100000").
+inline std::string short_number(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+
+
 struct Flag {
   std::string name, value_name, help, def;
   bool is_switch = false;
@@ -72,7 +80,7 @@ class Args {
     char* end = nullptr;
     const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : std::strtod(s.c_str(), &end);
     if (!std::isfinite(v) || end != s.c_str() + s.size() || v < lo || v > hi)
-      throw Error("--" + k + " must be a number between " + std::to_string(lo) + " and " + std::to_string(hi) +
+      throw Error("--" + k + " must be a number between " + short_number(lo) + " and " + short_number(hi) +
                   ", got '" + printable(s, 40) + "'");
     return v;
   }
@@ -129,6 +137,7 @@ extern std::atomic<bool> g_cancel;
 void on_sigint(int);
 
 // epoch,train_loss,val_loss,val_psnr,val_ssim,seconds — one row per epoch (io.h: atomic).
+std::string history_csv(const std::vector<EpochStats>& h);
 void write_history_csv(const std::string& path, const std::vector<EpochStats>& h);
 
 // ---- commands defined in their own files ----------------------------------------------------------

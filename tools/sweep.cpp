@@ -7,20 +7,36 @@
 // <out>/figures/*.png            loss curves, PSNR against each varied setting, cross-noise PSNR
 // <out>/runs/<id>/               model.safetensors, history.csv, grid.png, cross_noise.json and,
 //                                written last, result.json: a run is finished when its
-//                                result.json is complete and names the same identity (and the
-//                                model is there); anything else is trained (again).
+//                                result.json is complete and names the same identity, its model
+//                                file is whole and says it is this run's, its history has every
+//                                epoch and its grid decodes; anything else is trained (again).
+// <out>/.lock                    held while a sweep writes: a second sweep on the folder refuses.
+//
+// Nothing inside <out> may be a symbolic link (a shared or unpacked folder could point runs/<id>
+// or runs.csv anywhere, and dae would write there): the folder is checked before any work, every
+// write checks its path again and never follows a link. Every obstacle (a folder where a file
+// goes, a read-only file) is found before the first run trains.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <unistd.h>
+#ifndef __EMSCRIPTEN__
+#include <sys/file.h>
+#endif
+
 #include "cli.h"
 #include "formats/io.h"
 #include "formats/json.h"
+#include "formats/png.h"
+#include "formats/safetensors.h"
 #include "nn/model.h"
 #include "study/plot.h"
 #include "study/sweep.h"
@@ -101,28 +117,116 @@ SweepPlan plan_from(const Args& a) {
   return plan;
 }
 
-std::string run_dir(const std::string& out, const ResolvedRun& r) { return (fs::path(out) / "runs" / r.id).string(); }
+// The output folder (see the top of this file): paths inside it, checked writes, the lock.
+class SweepFolder {
+ public:
+  explicit SweepFolder(std::string root) : root_(std::move(root)) {}
+  SweepFolder(const SweepFolder&) = delete;
+  SweepFolder& operator=(const SweepFolder&) = delete;
+  ~SweepFolder() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+  }
+  const std::string& root() const { return root_; }
+  std::string at(const std::string& rel) const { return (fs::path(root_) / rel).string(); }
+
+  // Every path a sweep uses inside the folder: none may be a symbolic link.
+  void check_links() const {
+    for (const char* top : {"runs", "figures", "runs.csv", "cross_noise.csv", "plan.json", ".lock"}) {
+      check_no_links(root_, at(top));
+      const std::string name = top;
+      if (name != "runs" && name != "figures") continue;
+      std::error_code ec, sub;
+      for (fs::directory_iterator it(at(top), ec), end; !ec && it != end; it.increment(ec)) {
+        check_no_links(root_, it->path().string());
+        if (name == "runs" && it->is_directory(sub))
+          for (fs::directory_iterator f(it->path(), sub); !sub && f != end; f.increment(sub))
+            check_no_links(root_, f->path().string());
+      }
+    }
+  }
+
+  // One sweep at a time (flock: the kernel lets go when dae exits, however it ends).
+  void lock() {
+#ifndef __EMSCRIPTEN__
+    const std::string p = at(".lock");
+    check_no_links(root_, p);
+    lock_fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) throw Error("cannot create the lock file " + printable(p) + ": " + std::strerror(errno));
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      char pid[24] = {0};
+      const ssize_t n = ::pread(lock_fd_, pid, sizeof pid - 1, 0);
+      const std::string who = n > 0 && std::string(pid, size_t(n)).find_first_not_of("0123456789") == std::string::npos
+                                  ? " (process " + std::string(pid, size_t(n)) + ")"
+                                  : "";
+      throw Error("another dae sweep is working in " + printable(root_) + who +
+                  ": wait for it to finish, or choose another --out");
+    }
+    const std::string me = std::to_string(long(::getpid()));
+    if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, me.data(), me.size(), 0) != ssize_t(me.size())) {
+      // The lock holds without the number in it; only the message of a second sweep is poorer.
+    }
+#endif
+  }
+
+  void make(const std::string& rel) const {
+    check_no_links(root_, at(rel));
+    std::error_code ec;
+    fs::create_directories(at(rel), ec);
+    if (!fs::is_directory(at(rel))) {
+      std::error_code st;
+      const std::string why = ec ? ec.message() : fs::exists(at(rel), st) ? "a file of that name is in the way" : "unknown reason";
+      throw Error("cannot create the folder " + printable(at(rel)) + ": " + why);
+    }
+  }
+
+  // Would write() of `rel` work? (Before training: an obstacle is found before the work.)
+  void check_writable(const std::string& rel) const {
+    check_no_links(root_, at(rel));
+    std::error_code ec;
+    if (fs::exists(fs::path(at(rel)).parent_path(), ec)) check_output_path(at(rel), Links::refuse);
+  }
+
+  void write(const std::string& rel, const void* p, size_t n) const {
+    check_no_links(root_, at(rel));
+    write_file(at(rel), p, n, Links::refuse);
+  }
+  void write(const std::string& rel, std::string_view text) const { write(rel, text.data(), text.size()); }
+  void write(const std::string& rel, const std::vector<uint8_t>& b) const { write(rel, b.data(), b.size()); }
+
+ private:
+  std::string root_;
+  int lock_fd_ = -1;
+};
+
+std::string run_dir(const ResolvedRun& r) { return "runs/" + r.id; }
+const char* const kRunFiles[] = {"model.safetensors", "history.csv", "grid.png", "cross_noise.json", "result.json"};
 
 // A finished run's result (see the top of this file), or nothing.
-std::optional<RunResult> finished(const std::string& out, const ResolvedRun& r) {
-  std::error_code ec;
-  if (!fs::is_regular_file(fs::path(run_dir(out, r)) / "model.safetensors", ec)) return std::nullopt;
-  return read_result((fs::path(run_dir(out, r)) / "result.json").string(), r);
+std::optional<RunResult> finished(const SweepFolder& f, const ResolvedRun& r) {
+  const std::string dir = run_dir(r) + "/";
+  std::optional<RunResult> res = read_result(f.at(dir + "result.json"), r);
+  if (!res) return std::nullopt;
+  try {
+    const SafeTensors st = load_safetensors(f.at(dir + "model.safetensors"));  // whole, or it throws
+    const auto it = st.metadata.find("sweep_run");
+    if (it == st.metadata.end() || it->second != r.id) return std::nullopt;  // another run's model
+    const auto h = read_file(f.at(dir + "history.csv"), size_t(16) << 20, "a history file");
+    if (std::count(h.begin(), h.end(), '\n') != r.cfg.epochs + 1) return std::nullopt;
+    int gh = 0, gw = 0;
+    read_gray_png(f.at(dir + "grid.png"), gh, gw, 4096);
+  } catch (const Error&) {
+    return std::nullopt;  // missing, damaged or another run's: trained again
+  }
+  return res;
 }
 
-void make_folder(const fs::path& d) {
-  std::error_code ec;
-  fs::create_directories(d, ec);
-  if (!fs::is_directory(d, ec)) throw Error("cannot create the folder " + printable(d.string()));
-}
-
+// The run's label for the terminal: escaped, at most about `width` bytes, cut between characters.
 std::string short_label(const ResolvedRun& r, size_t width) {
-  const std::string s = printable(r.plan.label.empty() ? "(one run)" : r.plan.label, 400);
-  return s.size() <= width ? s : s.substr(0, width - 3) + "...";
+  return printable(r.plan.label.empty() ? "(one run)" : r.plan.label, width - 3);
 }
 
 // Trains one run; returns nothing when Ctrl-C stopped it (nothing of it is kept then).
-std::optional<RunResult> train_run(const ResolvedRun& r, const Dataset& ds, const std::string& out, bool quiet) {
+std::optional<RunResult> train_run(const ResolvedRun& r, const Dataset& ds, const SweepFolder& out, bool quiet) {
   const auto t0 = Clock::now();
   ImageSet train, val;
   make_split(ds, r.cfg.train, r.cfg.val, train, val);
@@ -143,15 +247,18 @@ std::optional<RunResult> train_run(const ResolvedRun& r, const Dataset& ds, cons
   res.history = trainer.history();
   res.noisy = trainer.baseline();
   res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  // The model, its history and its grid first; result.json last: it marks the run finished.
-  const fs::path dir = run_dir(out, r);
-  make_folder(dir);
-  model.save((dir / "model.safetensors").string(), trainer.metadata());
-  write_history_csv((dir / "history.csv").string(), res.history);
+  // The model (saying whose it is), its history and its grid first; result.json last: it marks
+  // the run finished.
+  const std::string dir = run_dir(r) + "/";
+  out.make(dir);
+  std::map<std::string, std::string> meta = trainer.metadata();
+  meta["sweep_run"] = r.id;
+  out.write(dir + "model.safetensors", safetensors_bytes(model.to_safetensors(meta)));
+  out.write(dir + "history.csv", history_csv(res.history));
   int gh = 0, gw = 0;
   const auto grid = denoise_grid(model, val, r.cfg.noise, r.cfg.seed, int(std::min<size_t>(10, val.size())), 3, gh, gw);
-  write_gray_png((dir / "grid.png").string(), grid.data(), gh, gw);
-  write_file((dir / "result.json").string(), dump_json(result_json(r, res), 2) + "\n");
+  out.write(dir + "grid.png", encode_png_gray(grid.data(), gh, gw));
+  out.write(dir + "result.json", dump_json(result_json(r, res), 2) + "\n");
   return res;
 }
 
@@ -159,16 +266,16 @@ std::optional<RunResult> train_run(const ResolvedRun& r, const Dataset& ds, cons
 // read back from its file, so the numbers are those `dae eval --model … --noise …` prints.
 std::vector<CrossEval> cross_evaluate(const SweepPlan& plan, const std::vector<ResolvedRun>& runs,
                                       const std::vector<std::optional<RunResult>>& results,
-                                      std::map<std::string, LoadedData>& data, const std::string& out, int threads) {
+                                      std::map<std::string, LoadedData>& data, const SweepFolder& out, int threads) {
   std::vector<CrossEval> evals;
   if (plan.eval_noise.empty()) return evals;
   for (size_t i = 0; i < runs.size(); ++i) {
     if (!results[i]) continue;
     const ResolvedRun& r = runs[i];
-    const std::string cache_path = (fs::path(run_dir(out, r)) / "cross_noise.json").string();
+    const std::string cache_path = run_dir(r) + "/cross_noise.json";
     Json cache = Json::object();
     try {
-      const auto b = read_file(cache_path, size_t(16) << 20, "a cache file");
+      const auto b = read_file(out.at(cache_path), size_t(16) << 20, "a cache file");
       cache = parse_json(std::string(b.begin(), b.end()));
     } catch (const Error&) {
       cache = Json::object();  // missing or damaged: computed again
@@ -179,11 +286,11 @@ std::vector<CrossEval> cross_evaluate(const SweepPlan& plan, const std::vector<R
     bool computed = false;
     for (const Noise& n : plan.eval_noise) {
       CrossEval e{i, n, {}};
-      if (auto c = cross_from_json(cache, n)) {
+      if (auto c = cross_from_json(cache, r.id, n)) {
         e.result = *c;
       } else {
         if (!model) {
-          model = Model::load((fs::path(run_dir(out, r)) / "model.safetensors").string());
+          model = Model::load(out.at(run_dir(r) + "/model.safetensors"));
           ImageSet train;
           val.emplace();
           make_split(data.at(r.cfg.dataset).ds, 1, r.cfg.val, train, *val);
@@ -193,7 +300,7 @@ std::vector<CrossEval> cross_evaluate(const SweepPlan& plan, const std::vector<R
       }
       mine.push_back(e);
     }
-    if (computed) write_file(cache_path, dump_json(cross_json(mine), 2) + "\n");
+    if (computed) out.write(cache_path, dump_json(cross_json(r.id, mine), 2) + "\n");
     evals.insert(evals.end(), mine.begin(), mine.end());
   }
   return evals;
@@ -264,12 +371,23 @@ int cmd_sweep(int argc, char** argv) {
   defaults.threads = threads;
   const std::vector<PlannedRun> planned = expand(plan, defaults);
 
-  // Before any training: the output folder, the font, every dataset and every run's setup.
+  // Before any training: the output folder (no links in it, ours alone), the font, every
+  // dataset and every run's setup, and every obstacle in the way of a run's files.
+  SweepFolder folder(out);
   if (!dry) {
-    make_folder(fs::path(out) / "runs");
-    check_output_path((fs::path(out) / "runs.csv").string());
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (!fs::is_directory(out))
+      throw Error("cannot create the folder " + printable(out) + ": " +
+                  (ec ? ec.message() : std::string("a file of that name is in the way")));
+  }
+  folder.check_links();
+  if (!dry) {
+    folder.lock();
+    folder.make("runs");
+    for (const char* f : {"runs.csv", "plan.json", "cross_noise.csv"}) folder.check_writable(f);
     if (figures) {
-      make_folder(fs::path(out) / "figures");
+      folder.make("figures");
       Font::default_font();
     }
   }
@@ -304,7 +422,7 @@ int cmd_sweep(int argc, char** argv) {
   std::vector<std::optional<RunResult>> results(runs.size());
   size_t done = 0;
   for (size_t i = 0; i < runs.size(); ++i)
-    if ((results[i] = finished(out, runs[i]))) ++done;
+    if ((results[i] = finished(folder, runs[i]))) ++done;
   std::printf("sweep%s%s: %zu run%s (%zu finished, %zu to train)%s → %s\n", plan.name.empty() ? "" : " ",
               printable(plan.name).c_str(), runs.size(), runs.size() == 1 ? "" : "s", done, runs.size() - done,
               duplicates ? (", " + std::to_string(duplicates) + " duplicate" + (duplicates > 1 ? "s" : "") + " left out").c_str() : "",
@@ -324,11 +442,23 @@ int cmd_sweep(int argc, char** argv) {
     std::printf("work to do: %.2f TFLOP (training, validation and cross-noise tests)\n", flops / 1e12);
     return 0;
   }
+  for (size_t i = 0; i < runs.size(); ++i) {  // a file or folder in the way of a run to train
+    if (results[i]) continue;
+    const std::string dir = run_dir(runs[i]);
+    std::error_code ec;
+    try {
+      if (fs::exists(folder.at(dir), ec) && !fs::is_directory(folder.at(dir), ec))
+        throw Error(printable(folder.at(dir)) + " is in the way: it should be the run's folder");
+      for (const char* f : kRunFiles) folder.check_writable(dir + "/" + f);
+    } catch (const Error& e) {
+      throw Error("run " + runs[i].id + " cannot be saved: " + e.what() + " (nothing was trained)");
+    }
+  }
   {  // the plan as run, beside the results (never over the plan file given)
-    const fs::path p = fs::path(out) / "plan.json";
+    const std::string p = folder.at("plan.json");
     std::error_code ec;
     if (!(a.has("plan") && fs::exists(p, ec) && fs::equivalent(p, a.str("plan"), ec)))
-      write_file(p.string(), dump_json(plan.to_json(), 2) + "\n");
+      folder.write("plan.json", dump_json(plan.to_json(), 2) + "\n");
   }
 
   std::signal(SIGINT, on_sigint);
@@ -341,10 +471,10 @@ int cmd_sweep(int argc, char** argv) {
                 short_label(r, 80).c_str(), printable(r.cfg.dataset).c_str(), thousands(r.params).c_str(), r.cfg.train,
                 r.cfg.val, r.cfg.epochs, r.cfg.epochs > 1 ? "s" : "");
     std::fflush(stdout);
-    results[i] = train_run(r, data.at(r.cfg.dataset).ds, out, quiet);
+    results[i] = train_run(r, data.at(r.cfg.dataset).ds, folder, quiet);
     if (!results[i]) {
       std::signal(SIGINT, SIG_DFL);
-      write_file((fs::path(out) / "runs.csv").string(), runs_csv(runs, results));
+      folder.write("runs.csv", runs_csv(runs, results));
       std::printf("\ncancelled: run %s was not finished and is not kept; the same command resumes the sweep\n",
                   r.id.c_str());
       return 130;
@@ -353,23 +483,23 @@ int cmd_sweep(int argc, char** argv) {
     std::printf("    done in %s: val_loss %.4f, val_psnr %.2f dB (noisy %.2f), val_ssim %.4f (noisy %.4f)\n",
                 fmt_secs(x.seconds).c_str(), x.last().val_loss, x.last().val_psnr, x.noisy.psnr, x.last().val_ssim,
                 x.noisy.ssim);
-    write_file((fs::path(out) / "runs.csv").string(), runs_csv(runs, results));
+    folder.write("runs.csv", runs_csv(runs, results));
   }
   std::signal(SIGINT, SIG_DFL);
-  write_file((fs::path(out) / "runs.csv").string(), runs_csv(runs, results));
+  folder.write("runs.csv", runs_csv(runs, results));
 
-  const std::vector<CrossEval> evals = cross_evaluate(plan, runs, results, data, out, threads);
-  if (!plan.eval_noise.empty()) write_file((fs::path(out) / "cross_noise.csv").string(), cross_csv(runs, evals));
+  const std::vector<CrossEval> evals = cross_evaluate(plan, runs, results, data, folder, threads);
+  if (!plan.eval_noise.empty()) folder.write("cross_noise.csv", cross_csv(runs, evals));
+  print_runs_table(runs, results);
+  print_cross_table(plan, runs, evals);
   size_t nfig = 0;
   if (figures) {
     const auto font = Font::default_font();
     for (const auto& [name, spec] : sweep_figures(plan, runs, results, evals)) {
-      render_plot(spec, *font).image.save_png((fs::path(out) / "figures" / name).string());
+      folder.write("figures/" + name, render_plot(spec, *font).image.png());
       ++nfig;
     }
   }
-  print_runs_table(runs, results);
-  print_cross_table(plan, runs, evals);
   std::printf("\nwrote %s/runs.csv%s, %zu figure%s and runs/<id>/ (model, history, grid)\n", printable(out).c_str(),
               plan.eval_noise.empty() ? "" : ", cross_noise.csv", nfig, nfig == 1 ? "" : "s");
   return 0;

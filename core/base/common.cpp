@@ -48,6 +48,18 @@ std::string printable(std::string_view s, size_t max_len) {
     // U+0080–U+009F (C2 80 – C2 9F) are control characters too.
     if (ok && len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) ok = false;
     if (!ok) { escape(c); ++i; continue; }
+    // Marks that reorder text (U+200E/F, U+202A–E, U+2066–9: "‮" shows what follows backwards)
+    // are written as \u202e: a name can then not disguise itself or what is printed after it.
+    if (len == 3 && c == 0xE2) {
+      const unsigned b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+      if ((b1 == 0x80 && (b2 == 0x8E || b2 == 0x8F || (b2 >= 0xAA && b2 <= 0xAE))) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)) {
+        const unsigned cp = 0x2000u | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+        out += "\\u";
+        for (int sh = 12; sh >= 0; sh -= 4) out += hex[(cp >> sh) & 15];
+        i += 3;
+        continue;
+      }
+    }
     out.append(s.data() + i, size_t(len));
     i += size_t(len);
   }

@@ -20,9 +20,10 @@ struct Error : std::runtime_error {
 };
 
 // A name from a file or archive, safe to print on one line: control characters (and bytes
-// that are not UTF-8, and the C1 controls U+0080–U+009F) become \n, \t, \xNN escapes, so a
-// crafted file name cannot break the one-line error rule or drive the terminal. Long names
-// are shortened to `max_len` bytes with "…".
+// that are not UTF-8, and the C1 controls U+0080–U+009F) become \n, \t, \xNN escapes, and
+// the marks that reorder text (U+200E/F, U+202A–E, U+2066–9) \u202e, so a crafted file name
+// cannot break the one-line error rule, drive the terminal or print backwards. Long names are
+// shortened to `max_len` bytes (whole characters) with "…".
 std::string printable(std::string_view s, size_t max_len = 200);
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points > U+10FFFF).
 bool valid_utf8(std::string_view s);

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,12 +46,57 @@ std::string resolve_links(const std::string& path) {
   throw Error("cannot write " + printable(path) + ": too many levels of symbolic links");
 }
 
-// Refuses anything that exists and is not a regular file.
-void check_target(const std::string& user_path, const std::string& real) {
+// The path a write goes to: `path` with its links followed, or, with Links::refuse, `path`
+// itself when it is not a link.
+std::string target_of(const std::string& path, Links links) {
+  if (links == Links::follow) return resolve_links(path);
+  std::error_code ec;
+  if (fs::is_symlink(fs::symlink_status(path, ec)))
+    throw Error("cannot write " + printable(path) + ": it is a symbolic link, and links are not followed here");
+  return path;
+}
+
+// Refuses anything that exists and is not a regular file, and a read-only file. Returns the
+// permission bits of the file replaced (0 when there is none).
+mode_t check_target(const std::string& user_path, const std::string& real) {
   std::error_code ec;
   const fs::file_status st = fs::status(real, ec);
-  if (!ec && fs::exists(st) && !fs::is_regular_file(st))
+  if (ec || !fs::exists(st)) return 0;
+  if (!fs::is_regular_file(st))
     throw Error("cannot write " + printable(user_path) + ": it is " + kind_of(st) + ", not a regular file");
+  struct stat sb;
+  if (::stat(real.c_str(), &sb) != 0) return 0;
+  if (!(sb.st_mode & S_IWUSR))
+    throw Error("cannot write " + printable(user_path) + ": it is read-only (make it writable, or choose another file)");
+  return sb.st_mode & 07777;
+}
+
+// The temporary file names of a target: ".<name>.tmp-<pid>-<n>" beside it.
+std::string temp_prefix(const fs::path& real) { return "." + real.filename().string() + ".tmp-"; }
+
+// Removes the temporary files of `real` left by writers that no longer run (killed during a
+// write). A file of a running process (its pid answers) is left alone.
+void remove_stray_temps(const fs::path& real) {
+#ifndef __EMSCRIPTEN__
+  const std::string prefix = temp_prefix(real);
+  std::error_code ec;
+  fs::directory_iterator it(real.parent_path().empty() ? fs::path(".") : real.parent_path(), ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string::npos || rest.find_first_not_of("0123456789-") != std::string::npos) continue;
+    const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+    if (pid <= 0 || pid == long(::getpid())) continue;
+    if (::kill(pid_t(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      if (!fs::is_symlink(it->symlink_status(rm))) fs::remove(it->path(), rm);
+    }
+  }
+#else
+  (void)real;
+#endif
 }
 
 std::string folder_of(const std::string& real) {
@@ -100,9 +147,23 @@ std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes, std::s
   return data;
 }
 
-void check_output_path(const std::string& path) {
+void check_no_links(const std::string& root, const std::string& path) {
+  const fs::path r = fs::path(root).lexically_normal(), p = fs::path(path).lexically_normal();
+  const fs::path rel = p.lexically_relative(r);
+  if (rel.empty() || *rel.begin() == "..") throw Error(printable(path) + " is not inside " + printable(root));
+  fs::path at = r;
+  for (const fs::path& part : rel) {
+    at /= part;
+    std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(at, ec)))
+      throw Error(printable(at.string()) + " is a symbolic link; nothing inside " + printable(root) +
+                  " may be one (dae would write where it points): remove it");
+  }
+}
+
+void check_output_path(const std::string& path, Links links) {
   if (path.empty()) throw Error("the output path is empty");
-  const std::string real = resolve_links(path);
+  const std::string real = target_of(path, links);
   check_target(path, real);
   if (!real.empty() && real.back() == '/') throw Error("cannot write " + printable(path) + ": it names a folder");
   const std::string dir = folder_of(real);
@@ -119,19 +180,21 @@ void check_output_path(const std::string& path) {
   ::unlink(probe.c_str());
 }
 
-void write_file(const std::string& path, const void* data, size_t n) {
+void write_file(const std::string& path, const void* data, size_t n, Links links) {
   if (path.empty()) throw Error("the output path is empty");
   const std::string name = printable(path);
-  const std::string real = resolve_links(path);
-  check_target(path, real);
+  const std::string real = target_of(path, links);
+  const mode_t mode = check_target(path, real);
   static std::atomic<unsigned> counter{0};
   const fs::path rp(real);
-  const std::string tmp = (rp.parent_path().empty() ? fs::path(".") : rp.parent_path()).string() + "/." +
-                          rp.filename().string() + ".tmp-" + std::to_string(long(::getpid())) + "-" +
-                          std::to_string(counter++);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  remove_stray_temps(rp);
+  const std::string tmp = (rp.parent_path().empty() ? fs::path(".") : rp.parent_path()).string() + "/" +
+                          temp_prefix(rp) + std::to_string(long(::getpid())) + "-" + std::to_string(counter++);
+  // O_EXCL never follows a link; O_NOFOLLOW says so twice.
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot write " + name + ": " + std::strerror(errno));
   int err = 0;
+  if (mode && ::fchmod(fd, mode) != 0) err = errno;  // the replaced file's permissions
   const uint8_t* p = static_cast<const uint8_t*>(data);
   size_t left = n;
   while (left > 0 && !err) {

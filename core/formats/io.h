@@ -7,8 +7,13 @@
 // write, the flush, fsync and close are checked; then it is renamed over the target. So a
 // full disk or any failure leaves the old file untouched and no half-written one, and the
 // message names the user's path, never the temporary file. It never replaces anything but
-// a regular file: a device (/dev/full), FIFO or folder is refused. A symbolic link is
-// written through: the file it points to is replaced and the link stays a link.
+// a regular file: a device (/dev/full), FIFO or folder is refused. A replaced file keeps its
+// permissions (a private 0600 model stays private); a read-only one (no write bit for its
+// owner) is refused, not replaced. A symbolic link is written through (the file it points to is
+// replaced and the link stays a link) unless the caller says Links::refuse: a sweep folder
+// someone else unpacked or shares must not make dae write outside it. Temporary files a killed
+// writer left beside the target (".name.tmp-PID-N" of a process that no longer runs) are
+// removed by the next write to that path.
 //
 // check_output_path() runs the same checks up front, so a command can refuse a bad --out
 // before a long training run rather than after it.
@@ -26,14 +31,24 @@ namespace dae {
 // `what` names the kind of file in the size message ("a model file", "a PNG image").
 std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes, std::string_view what = "a file");
 
+enum class Links { follow, refuse };
+
 // Atomic replace (see above). Throws dae::Error("cannot write <path>: <reason>").
-void write_file(const std::string& path, const void* data, size_t n);
-inline void write_file(const std::string& path, std::string_view text) { write_file(path, text.data(), text.size()); }
+void write_file(const std::string& path, const void* data, size_t n, Links links = Links::follow);
+inline void write_file(const std::string& path, std::string_view text, Links links = Links::follow) {
+  write_file(path, text.data(), text.size(), links);
+}
 
 // Would write_file(path) be allowed? Checks that the path is not empty, its folder exists
 // and is writable (by creating and removing a scratch file there), and that the path (after
-// following symbolic links) is not a folder or another non-regular file. Throws dae::Error.
-void check_output_path(const std::string& path);
+// following symbolic links) is not a folder, another non-regular file or read-only. Throws
+// dae::Error.
+void check_output_path(const std::string& path, Links links = Links::follow);
+
+// Throws dae::Error("<path> is a symbolic link …") when `path` or any folder between `root`
+// and it is a symbolic link (`root` itself may be one: the user chose it). `path` is under
+// `root` (root / something).
+void check_no_links(const std::string& root, const std::string& path);
 
 // "74 KB", "1.6 MB", "3.2 GB" (binary units) for size messages.
 std::string human_size(double bytes);

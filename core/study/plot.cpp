@@ -154,22 +154,24 @@ Font::~Font() = default;
 
 namespace {
 
-// UTF-8 → code points; a malformed byte becomes U+FFFD.
+// The code point starting at byte i of s, and where the next one starts; a malformed byte is
+// U+FFFD (one byte).
+int next_codepoint(const std::string& s, size_t& i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (len == 0 || i + size_t(len) > s.size() || !valid_utf8(std::string_view(s).substr(i, size_t(len)))) {
+    ++i;
+    return 0xFFFD;
+  }
+  int cp = len == 1 ? c : c & (0x7F >> len);
+  for (int k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[i + size_t(k)]) & 0x3F);
+  i += size_t(len);
+  return cp;
+}
+
 std::vector<int> codepoints(const std::string& s) {
   std::vector<int> out;
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + size_t(len) > s.size() || !valid_utf8(s.substr(i, size_t(len)))) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    int cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>(s[i + size_t(k)]) & 0x3F);
-    out.push_back(cp);
-    i += size_t(len);
-  }
+  for (size_t i = 0; i < s.size();) out.push_back(next_codepoint(s, i));
   return out;
 }
 
@@ -217,16 +219,28 @@ double Font::descent(double size) const {
 }
 
 double Font::width(const std::string& text, double size) const {
-  const float scale = stbtt_ScaleForPixelHeight(&impl_->info, float(size));
-  const std::vector<int> cps = codepoints(text);
+  double w = 0;
+  prefix(text, size, INFINITY, &w);
+  return w;
+}
+
+size_t Font::prefix(const std::string& text, double size, double max_w, double* width) const {
+  const double scale = stbtt_ScaleForPixelHeight(&impl_->info, float(size));
   double x = 0;
-  for (size_t i = 0; i < cps.size(); ++i) {
+  size_t i = 0, fits = 0;
+  int prev = -1;
+  while (i < text.size()) {
+    const int cp = next_codepoint(text, i);
     int adv = 0, lsb = 0;
-    stbtt_GetCodepointHMetrics(&impl_->info, cps[i], &adv, &lsb);
-    x += adv * double(scale);
-    if (i + 1 < cps.size()) x += stbtt_GetCodepointKernAdvance(&impl_->info, cps[i], cps[i + 1]) * double(scale);
+    stbtt_GetCodepointHMetrics(&impl_->info, cp, &adv, &lsb);
+    const double next = x + (prev >= 0 ? stbtt_GetCodepointKernAdvance(&impl_->info, prev, cp) * scale : 0) + adv * scale;
+    if (next > max_w) break;
+    x = next;
+    fits = i;
+    prev = cp;
   }
-  return x;
+  if (width) *width = x;
+  return fits;
 }
 
 void Font::draw(Image& img, const std::string& text, double x, double baseline, double size, Rgb c,
@@ -355,42 +369,42 @@ void axis_range(const std::vector<double>& vals, bool log, double pad, double& l
   hi += span * pad;
 }
 
-// `text` shortened with "…" to at most `max_w` pixels.
+// `text` shortened with "…" to at most `max_w` pixels. Linear in the text's length (a
+// character-by-character search was quadratic: a 32,000-character label took 50 s).
 std::string fit_text(const Font& f, const std::string& text, double size, double max_w) {
-  if (f.width(text, size) <= max_w) return text;
-  std::string s = text;
-  while (!s.empty() && f.width(s + "…", size) > max_w) {
-    // Drop one whole character: its UTF-8 continuation bytes, then its first byte.
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty()) s.pop_back();
-  }
-  return s + "…";
+  const size_t all = f.prefix(text, size, max_w);
+  if (all == text.size()) return text;
+  return text.substr(0, f.prefix(text, size, max_w - f.width("…", size))) + "…";
 }
 
 // `text` in lines of at most `max_w` pixels, broken at spaces; at most `max_lines` lines, the
-// last shortened with "…" when the text does not fit.
+// last shortened with "…" when the text does not fit. Each word is measured once (a line's
+// width is the sum of its words' and spaces' widths, kerning across a space ignored).
 std::vector<std::string> wrap_text(const Font& f, const std::string& text, double size, double max_w, size_t max_lines) {
-  std::vector<std::string> words, lines;
-  std::string cur, line;
-  for (char c : text) {
-    if (c != ' ') cur += c;
-    else if (!cur.empty()) words.push_back(cur), cur.clear();
-  }
-  if (!cur.empty()) words.push_back(cur);
-  for (const auto& w : words) {
-    const std::string next = line.empty() ? w : line + " " + w;
-    if (line.empty() || f.width(next, size) <= max_w) {
-      line = next;
+  std::vector<std::string> lines;
+  std::string line;
+  double line_w = 0;
+  const double space_w = f.width(" ", size);
+  bool more = false;  // words left over after max_lines lines
+  for (size_t i = 0; i < text.size() && !more;) {
+    const size_t start = text.find_first_not_of(' ', i);
+    if (start == std::string::npos) break;
+    const size_t end = std::min(text.find(' ', start), text.size());
+    const std::string word = text.substr(start, end - start);
+    i = end;
+    const double word_w = f.width(word, size);
+    if (line.empty() || line_w + space_w + word_w <= max_w) {
+      line_w += (line.empty() ? 0 : space_w) + word_w;
+      line += (line.empty() ? "" : " ") + word;
       continue;
     }
     lines.push_back(line);
-    line = w;
+    if (lines.size() == max_lines) more = true;
+    line = word;
+    line_w = word_w;
   }
-  if (!line.empty()) lines.push_back(line);
-  if (lines.size() > max_lines) {  // the last line kept says that more was cut
-    lines.resize(max_lines);
-    lines.back() += " …";
-  }
+  if (!more && !line.empty()) lines.push_back(line);
+  if (more) lines.back() += " …";  // the last line kept says that more was cut
   for (auto& l : lines) l = fit_text(f, l, size, max_w);
   return lines;
 }
@@ -451,13 +465,21 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
   for (size_t i = 0; i < spec.series.size(); ++i)
     if (!spec.series[i].label.empty()) entries.push_back(i);
   const double swatch = 28, line_h = kLegendSize * 1.5;
+  // The legend lists as many series as fit beside the plot, or 40 (the figure grows for them);
+  // past that its last row says how many more there are, so a sweep of 800 runs still makes a
+  // figure (it once asked for an image 19,620 pixels tall).
+  const size_t rows_fit = std::max<size_t>(40, size_t(std::max(0.0, (spec.height - top - bottom - 16) / line_h)));
+  const size_t more = entries.size() > rows_fit ? entries.size() - (rows_fit - 1) : 0;
+  if (more) entries.resize(rows_fit - 1);
+  const std::string more_text = more ? "… and " + std::to_string(more) + " more" : "";
   int legend_w = 0;
   if (!entries.empty()) {
-    double text_w = 0;
+    double text_w = more ? font.width(more_text, kLegendSize) : 0;
     for (size_t i : entries) text_w = std::max(text_w, font.width(spec.series[i].label, kLegendSize));
     legend_w = int(std::ceil(std::min(text_w, spec.width * 0.32) + swatch + 8 + 2 * 10));
   }
-  const int legend_h = entries.empty() ? 0 : int(std::ceil(entries.size() * line_h + 2 * 8));
+  const size_t legend_rows = entries.size() + (more ? 1 : 0);
+  const int legend_h = entries.empty() ? 0 : int(std::ceil(double(legend_rows) * line_h + 2 * 8));
   const int width = std::max(spec.width, left + 200 + (legend_w ? legend_w + 2 * pad : pad));
   const int height = std::max(spec.height, top + std::max(legend_h, 150) + bottom);
   fig.image = Image(width, height);
@@ -534,6 +556,8 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
       font.draw(img, t, x1 + 8, y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
       y += line_h;
     }
+    if (more) font.draw(img, fit_text(font, more_text, kLegendSize, L.w - 20), L.x + 10,
+                        y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
   }
   return fig;
 }

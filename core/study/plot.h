@@ -1,9 +1,11 @@
 // plot.h — figures as RGB images, written as PNG (png.h): line plots with markers, axes with
 // readable ticks (1-2-5 steps, decades on log axes, or named categories), a legend in its own
-// column beside the data (so it never covers a point), colours from a fixed palette, text in
-// DejaVu Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the
-// noisy / denoised / clean grid of validation images. No UI: the CLI (dae grid, dae sweep)
-// writes these files; the page draws its own charts with Dear ImGui.
+// column beside the data (so it never covers a point; up to 40 entries or as many as fit,
+// then "… and N more"), colours from a fixed palette, text in DejaVu Sans rendered by
+// stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the noisy / denoised / clean grid
+// of validation images.
+// No UI: the CLI (dae grid, dae sweep) writes these files; the page draws its own charts with
+// Dear ImGui.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -73,6 +75,9 @@ class Font {
   static std::shared_ptr<const Font> default_font();
   ~Font();
   double width(const std::string& text, double size) const;  // advance in pixels at `size` px
+  // The length in bytes of the longest prefix of `text` (whole characters) at most `max_w`
+  // pixels wide, and its width; one pass, stopping where the text leaves the room.
+  size_t prefix(const std::string& text, double size, double max_w, double* width = nullptr) const;
   // Draws with the baseline's left end at (x, baseline); `vertical` turns the text 90° to read
   // upwards from (x, baseline), which is then its bottom-left corner (y-axis labels).
   void draw(Image& img, const std::string& text, double x, double baseline, double size, Rgb c,

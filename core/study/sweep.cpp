@@ -61,6 +61,14 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
+// A string of the plan that titles or names something: at most `max` bytes.
+std::string short_text(const Json& v, const std::string& what, size_t max) {
+  std::string s = json_string(v, what);
+  if (s.size() > max)
+    throw Error(what + " is " + std::to_string(s.size()) + " bytes long; at most " + std::to_string(max) + " (it names something)");
+  return s;
+}
+
 }  // namespace
 
 // ---- plans ----------------------------------------------------------------------------------------
@@ -69,8 +77,8 @@ SweepPlan SweepPlan::from_json(const Json& j) {
   if (!j.is_object()) throw Error("a plan must be a JSON object, got " + json_kind(j));
   SweepPlan p;
   for (const auto& [key, value] : j.items()) {
-    if (key == "name") p.name = json_string(value, "name");
-    else if (key == "description") p.description = json_string(value, "description");
+    if (key == "name") p.name = short_text(value, "name", kMaxPlanName);
+    else if (key == "description") p.description = short_text(value, "description", 10000);
     else if (key == "settings") p.settings = checked_settings(value, "settings");
     else if (key == "runs") {
       if (!value.is_array()) throw Error("runs must be an array of objects, got " + json_kind(value));
@@ -101,7 +109,7 @@ SweepPlan SweepPlan::from_json(const Json& j) {
       }
     } else if (key == "labels") {
       if (!value.is_object()) throw Error("labels must be an object of names, got " + json_kind(value));
-      for (const auto& [v, name] : value.items()) p.labels[v] = json_string(name, "labels." + printable(v, 60));
+      for (const auto& [v, name] : value.items()) p.labels[v] = short_text(name, "labels." + printable(v, 60), kMaxLabelName);
     } else {
       throw Error("unknown plan key '" + printable(key, 60) +
                   "' (name, description, settings, runs, axes, eval_noise, labels)");
@@ -285,8 +293,9 @@ std::optional<RunResult> read_result(const std::string& path, const ResolvedRun&
   }
 }
 
-Json cross_json(const std::vector<CrossEval>& evals) {
+Json cross_json(const std::string& run_id, const std::vector<CrossEval>& evals) {
   Json j = Json::object();
+  j["run"] = run_id;
   for (const auto& e : evals)
     j[e.noise.str()] = Json::object({{"images", uint64_t(e.result.images)},
                                      {"val_loss", e.result.loss},
@@ -298,7 +307,9 @@ Json cross_json(const std::vector<CrossEval>& evals) {
   return j;
 }
 
-std::optional<EvalResult> cross_from_json(const Json& j, const Noise& noise) {
+std::optional<EvalResult> cross_from_json(const Json& j, const std::string& run_id, const Noise& noise) {
+  const Json* run = j.is_object() ? json_find(j, "run") : nullptr;
+  if (!run || !run->is_string() || run->get<std::string>() != run_id) return std::nullopt;  // another run's
   const Json* e = json_find(j, noise.str());
   if (!e) return std::nullopt;
   try {
@@ -318,8 +329,10 @@ std::optional<EvalResult> cross_from_json(const Json& j, const Noise& noise) {
 
 // ---- tables ---------------------------------------------------------------------------------------
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+std::string csv_field(const std::string& raw) {
+  // Control characters (a label's line break, an escape sequence) never reach the file raw.
+  const std::string s = printable(raw, raw.size() * 4 + 1);
+  if (s.find_first_of(",\"") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";

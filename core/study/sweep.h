@@ -36,6 +36,7 @@ namespace dae {
 
 constexpr const char* kSweepFormat = "dae-sweep-1";  // part of every run's identity
 constexpr size_t kMaxSweepRuns = 1000;
+constexpr size_t kMaxPlanName = 200, kMaxLabelName = 100;  // bytes: titles and names, not essays
 
 struct SweepAxis {
   std::string key;
@@ -118,14 +119,16 @@ struct CrossEval {
   Noise noise;
   EvalResult result;
 };
-// Cached evaluations of one run (runs/<id>/cross_noise.json): {"gaussian:0.3": {…}, …}.
-Json cross_json(const std::vector<CrossEval>& evals);
-std::optional<EvalResult> cross_from_json(const Json& j, const Noise& noise);
+// Cached evaluations of one run (runs/<id>/cross_noise.json): {"run": id, "gaussian:0.3": {…}, …}.
+// A cache naming another run (a copied file) gives nothing: its numbers are computed again.
+Json cross_json(const std::string& run_id, const std::vector<CrossEval>& evals);
+std::optional<EvalResult> cross_from_json(const Json& j, const std::string& run_id, const Noise& noise);
 
 // The tables. runs.csv: one row per finished run; cross_noise.csv: one row per (run, noise).
 std::string runs_csv(const std::vector<ResolvedRun>& runs, const std::vector<std::optional<RunResult>>& results);
 std::string cross_csv(const std::vector<ResolvedRun>& runs, const std::vector<CrossEval>& evals);
-// A field for CSV: quoted (with "" for ") when it holds a comma, quote or line break.
+// A field for CSV: control characters escaped as printable() does ("\n", "\x1b"), then quoted
+// (with "" for ") when it holds a comma or quote.
 std::string csv_field(const std::string& s);
 
 // The figures of a sweep, as (file name, plot): loss.png (validation loss per epoch of every
