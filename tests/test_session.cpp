@@ -416,12 +416,47 @@ TEST(Session, ModelFilesRoundTripAndBadFilesChangeNothing) {
   EXPECT_THROW(b.load_model_file(text, sizeof text), Error);
   EXPECT_EQ(b.denoise(probe), a.denoise(probe));
   EXPECT_EQ(b.model_info().file, "mine.safetensors");
-  // A run's own file.
+  // A run's own file (Runs' download) says what Files' download says: the noisy input's scores
+  // too (it lacked them: "noisy nan" after uploading it).
   const std::vector<uint8_t> rf = a.run_model_file(a.runs()[0].id);
   Session c;
   mnist_session(c);
   c.load_model_file(rf.data(), rf.size());
   EXPECT_EQ(c.denoise(probe), a.denoise(probe));
+  EXPECT_EQ(c.model_info().noisy_psnr, a.runs()[0].baseline.psnr);
+  EXPECT_EQ(c.model_info().val_psnr, a.runs()[0].final_val_psnr());
+  const SafeTensors from_runs = parse_safetensors(rf.data(), rf.size()), from_files = parse_safetensors(file.data(), file.size());
+  for (const char* k : {"config", "history", "epochs_done", "baseline"})
+    EXPECT_EQ(from_runs.metadata.at(k), from_files.metadata.at(k)) << k;
+}
+
+// A run stopped in its first epoch is "partly trained", not "untrained", and its rate counts
+// the images it saw (it said "0 images/s").
+TEST(Session, AYoungStoppedRunSaysHowFarItGot) {
+  Session s;
+  mnist_session(s);
+  s.set_background(false);
+  TrainConfig c = tiny();  // 256 images in batches of 32: 8 steps an epoch
+  s.start(c);
+  while (s.runs()[0].step_loss.size() < 3) s.work(1.0);
+  s.stop();
+  const dae::RunRecord& r = s.runs()[0];
+  const int steps = int(r.step_loss.size());
+  ASSERT_GE(steps, 3);
+  ASSERT_LT(steps, 8);
+  EXPECT_TRUE(r.history.empty());
+  EXPECT_EQ(r.steps_into_epoch(), steps);
+  EXPECT_EQ(r.images_trained(), 32.0 * steps);
+  EXPECT_EQ(s.model_info().describe(),
+            "run #1 · custom · partly trained (" + std::to_string(steps) + " of 8 steps of epoch 1) on mnist (gaussian:0.5)");
+  EXPECT_FALSE(s.model_info().validated());  // no verdicts yet
+  // A finished run has no partial epoch.
+  s.start(c);
+  run_to_end(s);
+  EXPECT_EQ(s.runs()[1].steps_into_epoch(), 0);
+  EXPECT_EQ(s.runs()[1].images_trained(), 2 * 256.0);
+  EXPECT_EQ(s.model_info().describe(), "run #2 · custom · 2 epochs on mnist (gaussian:0.5)");
+  EXPECT_TRUE(s.model_info().validated());
 }
 
 TEST(Session, ExperimentsCsvAndSavedState) {

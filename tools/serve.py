@@ -11,9 +11,14 @@ Differences from `python3 -m http.server`:
   * `Cache-Control: no-cache` (the browser revalidates each load, so a rebuilt app is picked
     up at once; unchanged files still answer 304 via Last-Modified);
   * a Content-Security-Policy that allows what the app needs and nothing else (CSP below);
+  * nothing outside the site: a path that resolves (through symbolic links or "..") outside
+    the served folder is 404, folders are never listed, a NUL byte (%00) in a path is 400;
+  * the headers on every response, errors and malformed requests included (a request line
+    without a version is answered as HTTP/1.0, never as header-less HTTP/0.9);
+  * idle keep-alive connections are closed after 30 s;
   * threaded; binds to 127.0.0.1 only.
 
-Usage: tools/serve.py [--port N] [--bind ADDR] [--dir SITE] [--quiet]
+Usage: tools/serve.py [--port N] [--bind ADDR] [--dir SITE] [--quiet] [--idle-timeout S]
        (PORT and DAE_SITE_DIR environment variables give the defaults)
 """
 
@@ -24,6 +29,7 @@ import http.server
 import os
 import sys
 import threading
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -60,6 +66,8 @@ def gzipped(path, st):
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive (Content-Length is always sent)
+    default_request_version = "HTTP/1.0"  # errors before the version is read still carry headers
+    timeout = 30  # seconds an idle connection stays open (--idle-timeout; set on each socket)
     extensions_map = dict(http.server.SimpleHTTPRequestHandler.extensions_map)
     extensions_map.update({
         ".wasm": "application/wasm",
@@ -86,8 +94,27 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if not self.quiet:
             super().log_message(fmt, *args)
 
-    def send_head(self):
+    def list_directory(self, path):
+        self.send_error(404, "File not found")  # never a listing
+        return None
+
+    def site_path(self):
+        """The file the request names, or None (answered) when it is not to be served."""
+        if "\x00" in urllib.parse.unquote(urllib.parse.urlsplit(self.path).path):
+            self.send_error(400, "Bad request: NUL in the path")
+            return None
         path = self.translate_path(self.path)
+        site = os.path.realpath(self.directory)
+        real = os.path.realpath(path)
+        if real != site and not real.startswith(site + os.sep):
+            self.send_error(404, "File not found")  # a link or ".." out of the site
+            return None
+        return path
+
+    def send_head(self):
+        path = self.site_path()
+        if path is None:
+            return None
         if os.path.isdir(path):
             index = os.path.join(path, "index.html")
             if os.path.isfile(index) and self.path.split("?", 1)[0].endswith("/"):
@@ -151,6 +178,8 @@ def main():
                                                     os.path.join(ROOT, "build", "wasm", "site")),
                     help="folder to serve (default build/wasm/site)")
     ap.add_argument("--quiet", action="store_true", help="no request log")
+    ap.add_argument("--idle-timeout", type=float, default=30.0,
+                    help="seconds before an idle connection is closed (default 30)")
     args = ap.parse_args()
 
     site = os.path.abspath(args.dir)
@@ -159,6 +188,7 @@ def main():
               "(cmake --preset wasm && cmake --build --preset wasm)", file=sys.stderr)
         return 1
     Handler.quiet = args.quiet
+    Handler.timeout = args.idle_timeout
 
     def handler(*a, **kw):
         return Handler(*a, directory=site, **kw)

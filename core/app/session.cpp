@@ -85,8 +85,13 @@ const char* model_source_name(ModelSource s) {
 
 std::string ModelInfo::describe() const {
   auto training = [&] {
-    if (epochs_trained <= 0) return std::string("untrained");
+    if (epochs_trained <= 0 && steps_into_epoch <= 0) return std::string("untrained");
     std::string s = std::to_string(epochs_trained) + (epochs_trained == 1 ? " epoch" : " epochs");
+    if (steps_into_epoch > 0) {
+      const std::string part = std::to_string(steps_into_epoch) + " of " + std::to_string(steps_per_epoch) +
+                               " steps of epoch " + std::to_string(epochs_trained + 1);
+      s = epochs_trained > 0 ? s + " and " + part : "partly trained (" + part + ")";
+    }
     if (!dataset.empty()) s += " on " + dataset + " (" + noise.str() + ")";
     return s;
   };
@@ -103,6 +108,26 @@ std::string ModelInfo::describe() const {
 // =================================================================================================
 // RunRecord
 // =================================================================================================
+
+int RunRecord::steps_into_epoch() const {
+  if (steps_per_epoch <= 0 || state == RunState::Finished) return 0;
+  const size_t whole = history.size() * size_t(steps_per_epoch);
+  return step_loss.size() > whole ? int(std::min(step_loss.size() - whole, size_t(steps_per_epoch - 1))) : 0;
+}
+
+double RunRecord::images_trained() const {
+  return double(train_size) * double(history.size()) +
+         std::min(double(train_size), double(steps_into_epoch()) * double(config.batch));
+}
+
+namespace {
+// What a model taken from run `r` has been trained for (ModelInfo's training fields).
+void set_training(ModelInfo& m, const RunRecord& r) {
+  m.epochs_trained = int(r.history.size());
+  m.steps_into_epoch = r.steps_into_epoch();
+  m.steps_per_epoch = r.steps_per_epoch;
+}
+}  // namespace
 
 bool RunRecord::improved() const {
   return !history.empty() && final_val_psnr() > baseline.psnr && final_val_ssim() > baseline.ssim && !collapsed;
@@ -717,7 +742,7 @@ void Session::stop_active(RunState as) {
   if (r.state != RunState::Failed) r.state = as;
   if (follow_active_ && model_) {
     model_->weights() = *r.weights;
-    info_.epochs_trained = int(r.history.size());
+    set_training(info_, r);
     ++model_rev_;
   }
   runner_.reset();
@@ -757,7 +782,7 @@ void Session::take_progress() {
     r.weights = p.weights;
     if (follow_active_ && model_) {
       model_->weights() = *p.weights;
-      info_.epochs_trained = int(r.history.size());
+      set_training(info_, r);
       if (!r.history.empty()) {
         info_.val_psnr = r.final_val_psnr();
         info_.val_ssim = r.final_val_ssim();
@@ -992,7 +1017,7 @@ void Session::set_current_from_run(const RunRecord& r) {
   ModelInfo info;
   info.source = ModelSource::Run;
   info.run_id = r.id;
-  info.epochs_trained = int(r.history.size());
+  set_training(info, r);
   info.dataset = r.config.dataset;
   info.noise = r.config.noise;
   info.val_psnr = r.final_val_psnr();
@@ -1241,20 +1266,28 @@ std::vector<float> ModelSnapshot::feature_maps(const std::vector<float>& image, 
 // Session: model files
 // =================================================================================================
 
+namespace {
+// What the model file of a run says of it, whichever panel downloads it (Files or Runs).
+std::map<std::string, std::string> run_metadata(const RunRecord& r) {
+  return {{"config", dump_json(r.config.to_json())},
+          {"history", dump_json(history_json(r.history))},
+          {"epochs_done", std::to_string(r.history.size())},
+          {"run", std::to_string(r.id)},
+          {"baseline", dump_json(Json::object({{"val_loss", num_or_null(r.baseline.loss)},
+                                               {"val_psnr", num_or_null(r.baseline.psnr)},
+                                               {"val_ssim", num_or_null(r.baseline.ssim)}}))}};
+}
+}  // namespace
+
 std::vector<uint8_t> Session::model_file() const {
   if (!model_) throw Error("no model to save");
   std::map<std::string, std::string> meta;
   meta["config"] = dump_json(cfg_.to_json());
-  meta["source"] = info_.describe();
   meta["epochs_done"] = std::to_string(info_.epochs_trained);
   for (const auto& [k, v] : file_meta_) meta[k] = v;
   if (info_.source == ModelSource::Run)
-    if (const RunRecord* r = run(info_.run_id)) {
-      meta["history"] = dump_json(history_json(r->history));
-      meta["baseline"] = dump_json(Json::object({{"val_loss", num_or_null(r->baseline.loss)},
-                                                 {"val_psnr", num_or_null(r->baseline.psnr)},
-                                                 {"val_ssim", num_or_null(r->baseline.ssim)}}));
-    }
+    if (const RunRecord* r = run(info_.run_id)) meta = run_metadata(*r);
+  meta["source"] = info_.describe();
   return safetensors_bytes(model_->to_safetensors(meta));
 }
 
@@ -1286,11 +1319,7 @@ std::vector<uint8_t> Session::run_model_file(int id) const {
   if (!r || !r->weights) throw Error("run #" + std::to_string(id) + " has no model");
   Model m = build_run_model(*r);
   m.weights() = *r->weights;
-  std::map<std::string, std::string> meta = {{"config", dump_json(r->config.to_json())},
-                                             {"history", dump_json(history_json(r->history))},
-                                             {"epochs_done", std::to_string(r->history.size())},
-                                             {"run", std::to_string(r->id)}};
-  return safetensors_bytes(m.to_safetensors(meta));
+  return safetensors_bytes(m.to_safetensors(run_metadata(*r)));
 }
 
 void Session::mark_downloaded(int run_id) {

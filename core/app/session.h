@@ -71,6 +71,10 @@ struct RunRecord {
   double final_val_psnr() const { return history.empty() ? NAN : history.back().val_psnr; }
   double final_val_ssim() const { return history.empty() ? NAN : history.back().val_ssim; }
   double final_train_loss() const { return history.empty() ? NAN : history.back().train_loss; }
+  // Steps trained of the epoch after the last finished one (a run stopped, or still in it).
+  int steps_into_epoch() const;
+  // Training images the run has seen, the unfinished epoch's included (its rate's numerator).
+  double images_trained() const;
   // Both PSNR and SSIM above the noisy input's: the only result shown as an improvement.
   bool improved() const;
   bool finished() const { return state == RunState::Finished || state == RunState::Stopped || state == RunState::Failed; }
@@ -90,13 +94,18 @@ struct ModelInfo {
   size_t params = 0;
   int input_h = 0, input_w = 0;
   int epochs_trained = 0;
+  int steps_into_epoch = 0, steps_per_epoch = 0;  // of the epoch after them (a stopped or young run)
   std::string dataset;       // what it was trained on ("" if unknown)
   Noise noise;               // the noise it was trained with
   double val_psnr = NAN, val_ssim = NAN, noisy_psnr = NAN, noisy_ssim = NAN;  // its last epoch, if known
   bool collapsed = false;
   // One line for people: "run #3 · seed · 10 epochs on mnist (gaussian:0.5)",
+  // "run #4 · seed · partly trained (30 of 63 steps of epoch 1) on mnist (gaussian:0.5)",
   // "uploaded file m.safetensors · seed · 10 epochs on mnist", "untrained seed model".
   std::string describe() const;
+  // Whether its scores come from a validation pass (a finished epoch, or a file that recorded
+  // them): verdicts such as "collapsed" wait for it.
+  bool validated() const { return epochs_trained > 0 || source == ModelSource::Uploaded || source == ModelSource::Bundled; }
 };
 
 // A noisy / denoised / clean triple with its scores (Results panel, Draw panel).

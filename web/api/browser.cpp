@@ -358,8 +358,11 @@ void restore_saved(App& a) {
       a.browser.pending_dataset = "dhcd";
       js_load_pack(a, "dhcd");
     }
-    notes.insert(notes.begin(), "restored the saved session: " + std::to_string(a.s.runs().size()) + " runs, " +
-                                    std::to_string(models) + " run models");
+    // Said as what happened on opening: it stays true when runs are deleted later.
+    const size_t n = a.s.runs().size();
+    notes.insert(notes.begin(), "On opening, the page restored the saved session: " + std::to_string(n) +
+                                    (n == 1 ? " run, " : " runs, ") + std::to_string(models) +
+                                    (models == 1 ? " run model" : " run models"));
     a.hint_dismissed = a.hint_dismissed || !a.s.runs().empty();
   }
   a.files.restore_note.clear();

@@ -528,6 +528,9 @@
     texts: function () { return ui('texts'); },
     csv: function () { return ui('csv').csv; },
     results: function () { return ui('results').results; },
+    // What the outputs look like to the collapse detector (Results shows its verdict only once
+    // the model has had a validation pass).
+    resultsCollapsed: function () { return ui('results').collapsed; },
     config: function () { return ui('config'); },
     clipboard: function () { return copied; },
     showTab: function (name) { withStrings([String(name).toLowerCase()], function (n) { _dae_show_tab(n); }); return true; },

@@ -31,9 +31,17 @@ void draw_files(App& a) {
     wrapped(ImGui::GetStyle().Colors[ImGuiCol_Text], mi.describe());
     shown("files_model", mi.describe(), ImGui::GetStyle().Colors[ImGuiCol_Text]);
     ImGui::TextColored(kMuted, "%s parameters · input %d×%d", fmt_int((long long)mi.params).c_str(), mi.input_h, mi.input_w);
-    if (std::isfinite(mi.val_psnr))
-      ImGui::TextColored(kMuted, "val PSNR %.2f dB (noisy %.2f), SSIM %.3f (noisy %.3f)", mi.val_psnr, mi.noisy_psnr,
-                         mi.val_ssim, mi.noisy_ssim);
+    if (std::isfinite(mi.val_psnr)) {
+      char sc[160];
+      if (std::isfinite(mi.noisy_psnr))
+        std::snprintf(sc, sizeof sc, "val PSNR %.2f dB (noisy %.2f), SSIM %.3f (noisy %.3f)", mi.val_psnr, mi.noisy_psnr,
+                      mi.val_ssim, mi.noisy_ssim);
+      else  // a file from elsewhere may not record the noisy input's scores: never "noisy nan"
+        std::snprintf(sc, sizeof sc, "val PSNR %.2f dB, SSIM %.3f (the file does not say the noisy input's)",
+                      mi.val_psnr, mi.val_ssim);
+      ImGui::TextColored(kMuted, "%s", sc);
+      shown("files_scores", sc, kMuted);
+    }
   }
   mark("model_description");
   ImGui::BeginDisabled(!a.s.has_model());

@@ -107,7 +107,11 @@ void draw_loss(App& a) {
   ImGui::TextColored(kMuted, "· overlay runs in Runs");
 
   const auto& runs = a.s.runs();
-  const dae::RunRecord* cur = a.st.has_run ? a.s.run(a.st.run_id) : nullptr;
+  // The run plotted: the one training, else the model in memory's — none after From scratch or
+  // with a file's model, whose curves the last run's would misdescribe (overlays stay).
+  const dae::RunRecord* cur = nullptr;
+  if (a.st.has_run && (a.st.training || a.st.paused)) cur = a.s.run(a.st.run_id);
+  else if (a.st.model.source == dae::ModelSource::Run) cur = a.s.run(a.st.model.run_id);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 p1(p0.x + std::max(avail.x, 10.f), p0.y + std::max(avail.y, 10.f));
@@ -193,7 +197,7 @@ void draw_loss(App& a) {
   const float left = 58, bottom = 24, top = 10 + legend_rows * line, right = legend_right ? legend_w + 16 : 14;
   const ImVec2 a0(p0.x + left, p0.y + top), b0(p1.x - right, p1.y - bottom);
   if (!std::isfinite(y_min) || b0.x - a0.x < 40 || b0.y - a0.y < 40) {
-    if (!cur && !a.hint_dismissed) {
+    if (!cur && !a.hint_dismissed && runs.empty()) {
       // The first-run hint, where the curves will be.
       const char* lines[] = {"Three steps:", "1. Train: press ▶ Train (the defaults are the worksheet's).",
                              "2. Watch the loss fall here.", "3. Draw a digit in the Draw panel: it is denoised live."};
@@ -208,9 +212,17 @@ void draw_loss(App& a) {
       mark("first_run_hint");
       return;
     }
-    const char* msg = cur ? "waiting for the first epoch…" : "Train a model to see its loss curves here.";
-    const ImVec2 ts = ImGui::CalcTextSize(msg);
-    dl->AddText(ImVec2((p0.x + p1.x - ts.x) * 0.5f, (p0.y + p1.y - ts.y) * 0.5f), ImGui::GetColorU32(kMuted), msg);
+    const char* msg = cur             ? "waiting for the first epoch…"
+                      : runs.empty() ? "Train a model to see its loss curves here."
+                                     : "The model in memory is not a run (from scratch or from a file): "
+                                       "train it, or overlay runs in Runs.";
+    ImGui::PushClipRect(p0, p1, true);
+    const float wrap = std::max(40.f, p1.x - p0.x - 16);
+    const ImVec2 ts = ImGui::CalcTextSize(msg, nullptr, false, wrap);
+    dl->AddText(nullptr, 0, ImVec2((p0.x + p1.x - ts.x) * 0.5f, (p0.y + p1.y - ts.y) * 0.5f), ImGui::GetColorU32(kMuted),
+                msg, nullptr, wrap);
+    ImGui::PopClipRect();
+    shown("loss_empty", msg, kMuted);
     return;
   }
   auto ty = [&](double v) { return ps.log_scale ? std::log10(std::max(v, 1e-12)) : v; };

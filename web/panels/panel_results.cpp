@@ -142,7 +142,10 @@ void draw_results(App& a) {
   }
   const double n = double(rs.size());
   pn /= n, pd /= n, sn /= n, sd /= n;
-  const bool better = pd > pn && sd > sn && !a.results.collapsed;
+  // No verdict before the model's first validation: a run's first steps look "collapsed" (every
+  // output the same blob) only because the model is young.
+  const bool collapsed = a.results.collapsed && a.st.model.validated();
+  const bool better = pd > pn && sd > sn && !collapsed;
   char means[120];
   std::snprintf(means, sizeof means, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
   same_line_if_fits(ImGui::CalcTextSize(means).x);  // narrow screens: a line of its own
@@ -159,7 +162,7 @@ void draw_results(App& a) {
   mark("results_means");
   shown("results_means", means, better ? kGood : kBad);
   if (ImGui::IsItemHovered()) tooltip("Means of these %d images, noisy → denoised", int(rs.size()));
-  if (a.results.collapsed) {
+  if (collapsed) {
     const char* t = "Collapsed: the denoised images are nearly all the same — the model ignores its input.";
     wrapped(kBad, t);
     shown("results_collapsed", t, kBad);
@@ -205,7 +208,7 @@ void draw_results(App& a) {
   row_label("denoised", y, cell, ImGui::GetStyle().Colors[ImGuiCol_Text]);
   y += cell + 2;
   auto both = [&](const dae::Triple& t) {
-    return t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy && !a.results.collapsed ? good : bad;
+    return t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy && !collapsed ? good : bad;
   };
   number_row("PSNR", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.1f", t.psnr_denoised); }, both);
   y += line;

@@ -120,7 +120,12 @@ void draw_training(App& a) {
   const bool train_clicked = ImGui::Button(busy ? "▶ Train new" : "▶ Train");
   ImGui::PopStyleColor(3);
   mark("train");
-  if (ImGui::IsItemHovered())
+  // No tooltip after the click until the pointer leaves the button: resting where it clicked,
+  // it covered the progress bar and ETA for the whole run.
+  static bool train_tip_off = false;
+  if (train_clicked) train_tip_off = true;
+  if (!ImGui::IsItemHovered()) train_tip_off = false;
+  if (ImGui::IsItemHovered() && !train_tip_off)
     tooltip("Start a new run with these settings (Ctrl+Enter).%s",
                       busy ? "\nThe run in progress stops and is kept, with its model, in Runs." : "");
   if (train_clicked) start_training(a);
@@ -174,9 +179,16 @@ void draw_training(App& a) {
   } else {
     std::snprintf(overlay, sizeof overlay, "%s", mi.describe().c_str());
   }
-  ImGui::ProgressBar(float(std::clamp(progress, 0.0, 1.0)), ImVec2(-1, 0), overlay);
+  // Cut to the bar with "…": wider than the bar, ImGui would start it left of the bar (its
+  // beginning cut off: "ed seed model (bundled) · …"). The whole line is the tooltip.
+  const std::string fitted = elide(overlay, ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::ProgressBar(float(std::clamp(progress, 0.0, 1.0)), ImVec2(-1, 0), fitted.c_str());
   mark("progress");
-  shown("training_progress", overlay, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  shown("training_progress", overlay, ImGui::GetStyle().Colors[ImGuiCol_Text]);  // the sentence, whole
+  if (fitted != overlay) {
+    shown("training_progress_cut", fitted, ImGui::GetStyle().Colors[ImGuiCol_Text]);  // what the bar shows
+    if (ImGui::IsItemHovered()) tooltip("%s", overlay);
+  }
   if (st.training) {
     const std::string rate = fmt_int((long long)std::llround(st.samples_per_s)) + " images/s · ETA " +
                              (std::isfinite(st.eta_s) ? fmt_time(st.eta_s) : "…") + " · " + fmt_time(st.elapsed_s) +
@@ -189,7 +201,7 @@ void draw_training(App& a) {
   } else if (st.paused) {
     ImGui::TextColored(kWarn, "paused · Resume (P) continues where it stopped");
   } else if (run) {
-    const double rate = run->wall_seconds > 0 ? double(run->train_size) * double(run->history.size()) / run->wall_seconds : 0;
+    const double rate = run->wall_seconds > 0 ? run->images_trained() / run->wall_seconds : 0;
     const std::string took = "took " + fmt_time(run->wall_seconds) + " (" + fmt_int((long long)std::llround(rate)) +
                              " images/s)" + (run->seconds > 0 ? " · " + fmt_time(run->seconds) + " computing" : "");
     const ImVec4 col = run->state == dae::RunState::Failed ? kBad : kMuted;

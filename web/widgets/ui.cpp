@@ -253,8 +253,16 @@ bool value_slider(const char* id, T* v, const char* value_fmt, float width, F&& 
 }  // namespace
 
 bool slider_float(const char* id, float* v, float lo, float hi, const char* value_fmt, float width) {
-  return value_slider(id, v, value_fmt, width,
-                      [&](const char* i) { return ImGui::SliderFloat(i, v, lo, hi, "", ImGuiSliderFlags_AlwaysClamp); });
+  const bool changed = value_slider(
+      id, v, value_fmt, width, [&](const char* i) { return ImGui::SliderFloat(i, v, lo, hi, "", ImGuiSliderFlags_AlwaysClamp); });
+  // The value kept is the value shown: "%.2f" keeps 0.49, not the 0.4895911 under the pointer
+  // (which then printed as "sp:0.4895911" in Runs and file names).
+  const char* p = value_fmt ? std::strstr(value_fmt, "%.") : nullptr;
+  if (changed && p && p[2] >= '0' && p[2] <= '6') {
+    const float scale = std::pow(10.f, float(p[2] - '0'));
+    *v = std::clamp(std::round(*v * scale) / scale, lo, hi);
+  }
+  return changed;
 }
 
 bool slider_int(const char* id, int* v, int lo, int hi, const char* value_fmt, float width) {
