@@ -671,6 +671,9 @@ void Session::start_run(const TrainConfig& cfg_in) {
   active_ = int(runs_.size()) - 1;
   error_.clear();
   rate_window_.clear();
+  epoch_end_s_.clear();
+  val_began_s_ = -1;
+  val_total_s_ = 0;
   // The new run's (untrained) model is the current one, and follows its training.
   set_current_from_run(runs_.back());
   follow_active_ = true;
@@ -765,17 +768,23 @@ void Session::take_progress() {
       r.history = p.history;
       r.collapsed = p.collapsed;
       epoch_done = true;
+      while (epoch_end_s_.size() < r.history.size()) epoch_end_s_.push_back(p.wall_s);
     }
     r.step_loss.insert(r.step_loss.end(), p.new_step_losses.begin(), p.new_step_losses.end());
     r.seconds = p.compute_s;
     r.wall_seconds = p.wall_s;
     // From the first trained image on: the set-up before it (the split, the noisy copies, the
     // baseline) is not part of the training rate.
-    if (p.samples > 0) {
-      if (rate_window_.empty()) rate_first_s_ = p.wall_s;
-      rate_window_.emplace_back(p.wall_s, double(p.samples));
+    if (p.validating && val_began_s_ < 0) val_began_s_ = p.wall_s;
+    if (!p.validating && val_began_s_ >= 0) {
+      val_total_s_ += p.wall_s - val_began_s_;
+      val_began_s_ = -1;
     }
-    while (rate_window_.size() > 2 && rate_window_.back().first - rate_window_.front().first > kRateWindowSeconds)
+    if (p.samples > 0 && !p.validating) {
+      if (rate_window_.empty()) rate_first_s_ = p.wall_s;
+      rate_window_.push_back({p.wall_s - val_total_s_, double(p.samples)});
+    }
+    while (rate_window_.size() > 2 && rate_window_.back().wall - rate_window_.front().wall > kRateWindowSeconds)
       rate_window_.erase(rate_window_.begin());
   }
   if (p.weights && p.weights != r.weights) {
@@ -974,20 +983,36 @@ Session::Status Session::status() const {
     if (rate_window_.size() >= 2) {
       // The later half of the training so far, at most the window: early in a run that leaves
       // out the first, slower steps (the browser is still compiling the wasm to optimised code).
-      const auto& b = rate_window_.back();
-      const double span = std::min(kRateWindowSeconds, 0.5 * (b.first - rate_first_s_));
+      const RatePoint& b = rate_window_.back();
+      const double span = std::min(kRateWindowSeconds, 0.5 * (b.wall - (rate_first_s_)));
       auto a = rate_window_.begin();
-      while (a + 1 != rate_window_.end() && b.first - (a + 1)->first >= span) ++a;
-      if (b.first - a->first > 0.2) s.samples_per_s = (b.second - a->second) / (b.first - a->first);
+      while (a + 1 != rate_window_.end() && b.wall - (a + 1)->wall >= span) ++a;
+      if (b.wall - a->wall > 0.2) s.samples_per_s = (b.samples - a->samples) / (b.wall - a->wall);
     }
     // Until the window spans 0.2 s: the whole run's wall-clock rate (set-up included).
     if (s.samples_per_s <= 0 && p.samples > 0 && p.wall_s > 0) s.samples_per_s = double(p.samples) / p.wall_s;
-    // ETA: the training images left at the wall-clock rate of the last few seconds (so the
-    // set-up before the first step — building the trainer, the noisy baseline — does not
-    // count as if it recurred); until there is a rate, from the elapsed time.
-    const double left = (1 - s.progress) * double(std::max(1, r->config.epochs)) * double(s.train_size);
-    if (s.samples_per_s > 0 && s.train_size > 0) s.eta_s = left / s.samples_per_s;
-    else if (s.progress >= 0.01 && s.elapsed_s > 0) s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
+    // ETA, wall clock, validation included. Once an epoch has ended: the epochs left (the
+    // current one's part in Trainer::epoch_progress's units) at the mean pace of the last two
+    // epochs that ended — training, validation and checks as they really took, from the first
+    // trained image (the set-up does not recur). All epochs would lag a machine that speeds up
+    // (the page's first seconds run unoptimised wasm); one alone is noisy. Before:
+    // the training images left at the training rate, each validation left at kValImageCost
+    // training images an image.
+    const double T = double(r->train_size), V = double(r->val_size), units = 3 * T + V;
+    const double epochs_left = std::max(0.0, double(r->config.epochs) - (p.epoch + p.epoch_progress));
+    const size_t ended = epoch_end_s_.size();
+    const size_t back = std::min<size_t>(ended, 2);  // the last two epochs: steadier than one,
+    const double since = ended > back ? epoch_end_s_[ended - back - 1] : rate_first_s_;  // quicker than all
+    const double epoch_s = ended ? (epoch_end_s_.back() - since) / double(back) : 0;
+    if (epoch_s > 0) {
+      s.eta_s = epochs_left * epoch_s;
+    } else if (s.samples_per_s > 0 && T > 0) {
+      const double done = p.epoch_progress * units;  // of this epoch, in units
+      const double train_left = p.validating ? 0 : T - done / 3;
+      const double val_left = p.validating ? std::max(0.0, V - (done - 3 * T)) : V;
+      const double later = double(std::max(0, r->config.epochs - p.epoch - 1)) * (T + kValImageCost * V);
+      s.eta_s = (train_left + kValImageCost * val_left + later) / s.samples_per_s;
+    }    else if (s.progress >= 0.01 && s.elapsed_s > 0) s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
   }
   return s;
 }

@@ -1,7 +1,9 @@
-// Honest progress (issue 8): on a 3-epoch run, samples/s and the ETA are wall-clock values. A
-// `perf` story (a timing measurement: bench/timing.sh, `tools/test.sh --all`, not the default run).
-//  * every ETA shown from 10 % to 90 % of the run is within ±25 % of the time that actually
-//    remained (measured here, by the clock of the test);
+// Honest progress (issues 8 and 25): on a 6-epoch run whose validation set is a third of its
+// training set, samples/s and the ETA are wall-clock values. A `perf` story (a timing
+// measurement: bench/timing.sh, `tools/test.sh --all`, not the default run).
+//  * every ETA shown from 10 % to 90 % of the run is within ±10 % (DAE_PERF=1; ±25 % otherwise)
+//    of the time that actually remained (measured here, by the clock of the test): validation
+//    counts, and the ETA does not jump at epoch boundaries;
 //  * the samples/s shown (wall clock, a few seconds' window) average within ±25 % of the
 //    throughput actually achieved (training images / wall time of the run);
 //  * the run record's wall time equals the measured duration (compute time is a detail, never
@@ -9,9 +11,9 @@
 //   node tests/e2e/test_progress.mjs [--site build/wasm/site]
 
 import { runE2E } from './harness.mjs';
-import { assert, waitFor, parkMouse, timer, waitForText } from './util.mjs';
+import { assert, waitFor, parkMouse, timer, waitForText, strictTiming } from './util.mjs';
 
-const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 3, batch: 64, train: 9000, val: 300, seed: 4 };
+const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 6, batch: 64, train: 7500, val: 2500, seed: 4 };
 
 const t = timer();
 await runE2E('progress', async (app) => {
@@ -52,7 +54,9 @@ await runE2E('progress', async (app) => {
               `${(total - at(0.5).t).toFixed(1)} s); worst error ${(worst.err * 100).toFixed(1)} % at ` +
               `${(worst.at * 100).toFixed(0)} % (ETA ${worst.eta.toFixed(1)} s, actual ${worst.remaining.toFixed(1)} s) ` +
               `over ${judged.length} samples`);
-  assert.ok(Math.abs(worst.err) <= 0.25, `ETA off by ${(worst.err * 100).toFixed(1)} % at ${(worst.at * 100).toFixed(0)} %`);
+  // The target is ±10 % on a quiet machine (DAE_PERF=1 holds it to that); on a shared one the
+  // throughput itself drifts within a run (here 680 → 960 images/s in one run), so ±25 %.
+  assert.ok(Math.abs(worst.err) <= (strictTiming ? 0.10 : 0.25), `ETA off by ${(worst.err * 100).toFixed(1)} % at ${(worst.at * 100).toFixed(0)} %`);
 
   // samples/s against the throughput achieved.
   const run = (await page.evaluate(() => window.dae.runs())).runs.at(-1);
