@@ -206,6 +206,41 @@ TEST(Untrusted, DatasetBudgetCheckedBeforeLoading) {
   EXPECT_ERROR_HAS(dae::load_pack_bytes(pack.data(), pack.size(), "x.daepack"), "the limit for a dataset");
 }
 
+// The page's one memory budget (issue 26): datasets and models together. A pack that is within
+// the per-dataset limit but not within what the page has left is refused before its pixels are
+// read, with both numbers, and the session is unchanged; a model upload likewise.
+TEST(Untrusted, ThePagesMemoryBudgetCoversDatasetsAndModelsTogether) {
+  const fs::path d = tmp() / "budget";
+  fs::create_directories(d);
+  dae::Session s;
+  s.add_dataset(mnist());  // 10,000 images of 28×28: 7.5 MB
+  s.set_memory_budget(size_t(12) << 20);
+  const size_t before = s.memory_in_use();
+  EXPECT_EQ(before, size_t(10000) * 784);
+  auto pack_of = [&](int n, const std::string& name) {
+    dae::Dataset x;
+    x.name = name;
+    x.train.h = x.train.w = x.test.h = x.test.w = 28;
+    std::vector<uint8_t> img(784, 9);
+    for (int i = 0; i < n; ++i) x.train.append(img.data(), uint8_t(i % 10));
+    const std::string path = (d / (name + ".daepack")).string();
+    dae::write_file(path, dae::pack_bytes(x).data(), dae::pack_bytes(x).size());
+    return path;
+  };
+  EXPECT_ERROR_HAS(s.import_dataset(pack_of(8000, "big")), "the page has 4.5 MB left for data, of its 12 MB");
+  EXPECT_EQ(s.dataset_names(), std::vector<std::string>{"mnist"});
+  EXPECT_EQ(s.memory_in_use(), before);
+  EXPECT_EQ(s.import_dataset(pack_of(1000, "small")), "small");
+  // The budget was for that import only: a plain check sees the usual limit again.
+  EXPECT_NO_THROW(dae::check_dataset_budget("x", 0, 20000, 28, 28));
+  // A model file larger than what is left: refused, the model in memory unchanged.
+  const std::vector<uint8_t> m = model_bytes(28, 28, "conv512 conv512 | conv1:sigmoid");  // 2.4 M parameters
+  EXPECT_ERROR_HAS(s.load_model_file(m.data(), m.size(), "huge.safetensors"), "does not fit: the page holds");
+  EXPECT_FALSE(s.has_model());
+  const std::vector<uint8_t> ok = model_bytes(28, 28);
+  EXPECT_NO_THROW(s.load_model_file(ok.data(), ok.size(), "seed.safetensors"));
+}
+
 TEST(Untrusted, SafetensorsHeadersAndTrainingMemoryHaveBudgets) {
   std::vector<uint8_t> f(8 + (100u << 20) + 8, ' ');
   const uint64_t n = 100u << 20;

@@ -14,6 +14,7 @@
 #include <utility>
 #endif
 
+#include "formats/io.h"
 #include "train/metrics.h"
 
 namespace dae {
@@ -570,12 +571,28 @@ void Session::add_dataset(Dataset ds) {
   ++revision_;
 }
 
+size_t Session::memory_in_use() const {
+  size_t bytes = 0;
+  for (const auto& d : datasets_) bytes += d->train.pixels.size() + d->test.pixels.size();
+  for (const auto& r : runs_)
+    if (r.weights) bytes += r.weights->size() * sizeof(float);
+  if (model_) bytes += model_->weights().size() * sizeof(float);
+  return bytes;
+}
+
 std::string Session::import_dataset(const std::string& path) {
   namespace fs = std::filesystem;
-  Dataset ds = load_dataset_path(path);
   std::string name = fs::path(path).stem().string();
   if (name.empty() || canonical_dataset_name(name) == "mnist" || canonical_dataset_name(name) == "dhcd")
     name = "import-" + name;
+  size_t used = memory_in_use();
+  if (const Dataset* same = dataset(name)) used -= same->train.pixels.size() + same->test.pixels.size();  // replaced
+  const size_t left = used < memory_budget_ ? memory_budget_ - used : 0;
+  const DatasetBudget budget(left, "the page has " + human_size(double(left)) + " left for data, of its " +
+                                       human_size(double(memory_budget_)) + " for datasets and models (" +
+                                       human_size(double(used)) + " in use): reload the page to let go of the "
+                                       "datasets imported so far (your saved runs come back)");
+  Dataset ds = load_dataset_path(path);
   ds.name = name;
   add_dataset(std::move(ds));
   return name;
@@ -1355,6 +1372,12 @@ void Session::mark_downloaded(int run_id) {
 }
 
 void Session::load_model_file(const uint8_t* bytes, size_t n, const std::string& name, ModelSource source) {
+  // Its weights are about as large as the file; the model it replaces lets go of its own.
+  const size_t used = memory_in_use() - (model_ ? model_->weights().size() * sizeof(float) : 0);
+  if (used + n > memory_budget_)
+    throw Error("This model file (" + human_size(double(n)) + ") does not fit: the page holds " + human_size(double(used)) +
+                " of datasets and models, of its " + human_size(double(memory_budget_)) +
+                ". Reload the page to let go of imported datasets (your saved runs come back).");
   std::unique_ptr<Model> model;
   SafeTensors st;
   try {

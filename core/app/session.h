@@ -179,8 +179,14 @@ class Session {
   // Adds (or replaces, by name) a dataset; the first one becomes the current one.
   void add_dataset(Dataset ds);
   // Imports a folder, .zip or .daepack (data.h) and adds it under its file name; returns the
-  // name. Throws dae::Error; nothing changes on failure.
+  // name. Throws dae::Error; nothing changes on failure. The datasets and models held stay
+  // within kMemoryBudget, checked from the sizes a file declares before its pixels are read.
   std::string import_dataset(const std::string& path);
+  // The page's heap is at most 2 GB; what is held (datasets, run models, the model in memory)
+  // stays within this, so that a run (its noisy copies and buffers) and the page keep the rest.
+  static constexpr size_t kMemoryBudget = size_t(1280) << 20;
+  size_t memory_in_use() const;  // bytes of datasets' pixels and of every model's weights
+  void set_memory_budget(size_t bytes) { memory_budget_ = bytes; }  // kMemoryBudget unless a test says
   std::vector<std::string> dataset_names() const;
   const Dataset* dataset(const std::string& name) const;
   // Images available for a config's dataset: (train part, validation part) maxima.
@@ -387,6 +393,7 @@ class Session {
   int spare_threads_ = 0;
   bool background_ = false;
   uint64_t revision_ = 0, model_rev_ = 0;
+  size_t memory_budget_ = kMemoryBudget;
   mutable Context ctx_;
   mutable std::shared_ptr<const ModelSnapshot> snapshot_;  // the last snapshot() made
   // Wall-clock training rate of the active run: (wall seconds, training images) points of the

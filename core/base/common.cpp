@@ -1,6 +1,8 @@
 // common.cpp — printable(); the rest of common.h is inline.
 #include "base/common.h"
 
+#include <new>
+
 namespace dae {
 
 namespace {
@@ -26,6 +28,12 @@ bool valid_utf8(std::string_view s) {
     i += size_t(len);
   }
   return true;
+}
+
+std::string message_of(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e))
+    return "not enough memory for this (nothing was changed): free some and try again";
+  return e.what();
 }
 
 std::string printable(std::string_view s, size_t max_len) {

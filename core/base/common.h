@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,8 @@ struct Error : std::runtime_error {
 // cannot break the one-line error rule, drive the terminal or print backwards. Long names are
 // shortened to `max_len` bytes (whole characters) with "…".
 std::string printable(std::string_view s, size_t max_len = 200);
+// An exception's message for people: std::bad_alloc's own says only "std::bad_alloc".
+std::string message_of(const std::exception& e);
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points > U+10FFFF).
 bool valid_utf8(std::string_view s);
 

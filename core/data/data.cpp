@@ -415,8 +415,26 @@ void save_pack(const std::string& path, const Dataset& ds) {
   write_file(path, bytes.data(), bytes.size());
 }
 
+namespace {
+thread_local size_t t_budget_bytes = kMaxDatasetBytes;
+thread_local std::string t_budget_why;
+}  // namespace
+
+DatasetBudget::DatasetBudget(size_t bytes, std::string why) : saved_bytes_(t_budget_bytes), saved_why_(t_budget_why) {
+  t_budget_bytes = std::min(bytes, t_budget_bytes);
+  t_budget_why = std::move(why);
+}
+
+DatasetBudget::~DatasetBudget() {
+  t_budget_bytes = saved_bytes_;
+  t_budget_why = saved_why_;
+}
+
 void check_dataset_budget(const std::string& what, size_t bytes_loaded, size_t images, int h, int w) {
   const double need = double(bytes_loaded) + double(images) * double(h) * double(w);
+  if (t_budget_bytes < kMaxDatasetBytes && need > double(t_budget_bytes))
+    throw Error(printable(what) + " holds " + thousands(images) + " images of " + dims(h, w) + " (" + human_size(need) +
+                " in memory); " + t_budget_why);
   if (need > double(kMaxDatasetBytes))
     throw Error(printable(what) + " holds " + thousands(images) + " images of " + dims(h, w) + " (" +
                 human_size(need) + " in memory); the limit for a dataset is " + human_size(double(kMaxDatasetBytes)));

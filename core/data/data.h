@@ -47,6 +47,20 @@ struct Dataset {
 // (2.3 GB in memory); the limit for a dataset is 512 MB".
 constexpr size_t kMaxDatasetBytes = size_t(512) << 20;
 void check_dataset_budget(const std::string& what, size_t bytes_loaded, size_t images, int h, int w);
+// While one lives, loads on this thread may hold at most `bytes` (below kMaxDatasetBytes), and
+// a load over it says `why` ("the page has 310 MB left for data …"): the page's one memory
+// budget for datasets and models (Session::import_dataset) is checked before anything is read.
+class DatasetBudget {
+ public:
+  DatasetBudget(size_t bytes, std::string why);
+  ~DatasetBudget();
+  DatasetBudget(const DatasetBudget&) = delete;
+  DatasetBudget& operator=(const DatasetBudget&) = delete;
+
+ private:
+  size_t saved_bytes_;
+  std::string saved_why_;
+};
 
 // Packed dataset file (.daepack, written by the build's packers; see assets/README.md):
 // zlib-compressed uint8 pixels, so the bundled data stays small on the wire. Every header

@@ -113,7 +113,8 @@ std::string human_size(double b) {
   if (b >= 1024.0 * 1024 * 1024) { v = b / (1024.0 * 1024 * 1024); unit = "GB"; }
   else if (b >= 1024.0 * 1024) { v = b / (1024.0 * 1024); unit = "MB"; }
   else if (b >= 1024) { v = b / 1024; unit = "KB"; }
-  if (unit[0] == 'b' || unit[0] == 'K' || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f %s", v, unit);
+  // Whole numbers of bytes and KB, and from 100 on ("322 MB", not "322.0 MB"); else one decimal.
+  if (unit[0] == 'b' || unit[0] == 'K' || v >= 99.95 || v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f %s", v, unit);
   else std::snprintf(buf, sizeof buf, "%.1f %s", v, unit);
   return buf;
 }

@@ -44,8 +44,8 @@ EMSCRIPTEN_KEEPALIVE char* dae_add_pack(const uint8_t* bytes, int n, const char*
     return give("");
   } catch (const std::exception& e) {
     if (std::string(what).find("dhcd") != std::string::npos) a.browser.dhcd_loading = false;
-    a.browser.data_error = e.what();
-    return give(e.what());
+    a.browser.data_error = dae::message_of(e);
+    return give(dae::message_of(e));
   }
 }
 
@@ -73,6 +73,8 @@ EMSCRIPTEN_KEEPALIVE void dae_set_text(const char* name, const char* text) {
   if (n == "busy") a.browser.busy = text;
   else if (n == "dhcd_kind") a.browser.dhcd_kind = text;
   else if (n == "single_reason") a.browser.single_reason = text;
+  else if (n == "files_error") a.files.error = text;   // dae_api.js: a file that did not fit the heap
+  else if (n == "data_error") a.browser.data_error = text;
   else if (n == "storage_error")
     a.files.storage_note = std::string("The browser refused to store the autosave (") + text +
                            "). Your runs are still here: download the models you want to keep.";
@@ -92,8 +94,8 @@ EMSCRIPTEN_KEEPALIVE char* dae_import(const char* path) {
     app::select_dataset(a, name);
     return give("");
   } catch (const std::exception& e) {
-    a.browser.data_error = e.what();
-    return give(e.what());
+    a.browser.data_error = dae::message_of(e);
+    return give(dae::message_of(e));
   }
 }
 
@@ -118,8 +120,8 @@ EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const c
     return give("");
   } catch (const std::exception& e) {
     if (bundled) a.files.pretrained_loading.clear();
-    else a.files.error = std::string(e.what()) + " (" + name + ")";
-    return give(e.what());
+    else a.files.error = std::string(dae::message_of(e)) + " (" + name + ")";
+    return give(dae::message_of(e));
   }
 }
 
@@ -181,7 +183,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_configure(const char* json) {
     app::js_wake();
     return give("");
   } catch (const std::exception& e) {
-    return give(e.what());
+    return give(dae::message_of(e));
   }
 }
 
@@ -205,7 +207,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
     a.ed.rows = rows;
     a.threads = threads_before;
     a.ed.check_memo.force();
-    return give(e.what());
+    return give(dae::message_of(e));
   }
 }
 
@@ -228,7 +230,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_denoise(const float* in, int n, float* out) {
     std::copy(y.begin(), y.end(), out);
     return give("");
   } catch (const std::exception& e) {
-    return give(e.what());
+    return give(dae::message_of(e));
   }
 }
 
@@ -393,7 +395,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_select_run(int id, int overlay) {
     }
     return give("");
   } catch (const std::exception& e) {
-    return give(e.what());
+    return give(dae::message_of(e));
   }
 }
 

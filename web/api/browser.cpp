@@ -120,7 +120,7 @@ void download_current_model(App& a) {
                       a.s.model_info().describe();
     a.files.error.clear();
   } catch (const std::exception& e) {
-    a.files.error = e.what();
+    a.files.error = dae::message_of(e);
   }
 }
 
@@ -133,7 +133,7 @@ void download_run_model(App& a, int id) {
     a.s.mark_downloaded(id);  // it now exists outside the page
     a.files.message = "downloaded " + name;
   } catch (const std::exception& e) {
-    a.files.error = e.what();
+    a.files.error = dae::message_of(e);
   }
 }
 

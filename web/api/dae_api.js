@@ -22,8 +22,19 @@
     }
     return { u8: HEAPU8, f32: HEAPF32, i32: HEAP32 };
   }
+  // n bytes of the heap, or a plain error: a full heap returns 0, and copying to address 0
+  // corrupted the page ("memory access out of bounds", then nothing worked).
+  function alloc(n, what) {
+    var p = _malloc(Math.max(1, n));
+    if (!p) {
+      throw new Error('The page has run out of memory (its heap is at most 2 GB): ' + what + ' (' +
+                      (n / 1048576).toFixed(1) + ' MB) did not fit. Nothing was changed; remove an imported ' +
+                      'dataset or reload the page (your saved runs come back).');
+    }
+    return p;
+  }
   function cstr(s) {
-    var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    var n = lengthBytesUTF8(s) + 1, p = alloc(n, 'a text');
     stringToUTF8(s, p, n);
     return p;
   }
@@ -36,14 +47,22 @@
   }
   // Calls f with C strings for the given JS strings (freed afterwards).
   function withStrings(strs, f) {
-    var ps = strs.map(cstr);
-    try { return f.apply(null, ps); } finally { ps.forEach(function (p) { _free(p); }); }
+    var ps = [];
+    try {
+      strs.forEach(function (t) { ps.push(cstr(t)); });
+      return f.apply(null, ps);
+    } finally { ps.forEach(function (p) { _free(p); }); }
   }
-  // Copies bytes into the heap for the duration of fn(ptr, n).
-  function withBytes(bytes, fn) {
-    var ptr = _malloc(Math.max(1, bytes.length));
+  // Copies bytes into the heap for the duration of fn(ptr, n); `what` names them in the error
+  // of a full heap.
+  function withBytes(bytes, fn, what) {
+    var ptr = alloc(bytes.length, what || 'the file');
     heap().u8.set(bytes, ptr);
     try { return fn(ptr, bytes.length); } finally { _free(ptr); }
+  }
+  // An error the app shows where the user acted (Files, Data); the console if even that fails.
+  function report(where, msg) {
+    try { text(where, msg); } catch (e) { console.warn('dae: ' + msg); }
   }
   function flag(name, value) { withStrings([name], function (n) { _dae_set_flag(n, value ? 1 : 0); }); }
   function text(name, value) { withStrings([name, value || ''], function (n, v) { _dae_set_text(n, v); }); }
@@ -215,7 +234,16 @@
       busy('Reading ' + f.name + '…');
       return f.arrayBuffer().then(function (buf) {
         var path = '/import/' + f.name.replace(/[\/\\]/g, '_');
-        FS.writeFile(path, new Uint8Array(buf));
+        try {
+          FS.writeFile(path, new Uint8Array(buf));  // MEMFS: the heap too
+        } catch (e) {
+          rmTree(path);
+          busy('');
+          var msg = 'The page has no memory left to read ' + f.name + ' (its heap is at most 2 GB). Nothing was ' +
+                    'changed; remove an imported dataset or reload the page.';
+          report('data_error', msg);
+          return msg;
+        }
         busy('Importing ' + f.name + '…');
         return new Promise(function (r) { setTimeout(r, 30); }).then(function () {
           var err = importPath(path);
@@ -265,9 +293,15 @@
   }
 
   function uploadModelBytes(bytes, name) {
-    var err = withBytes(bytes, function (ptr, n) {
-      return withStrings([name || 'model.safetensors'], function (nm) { return take(_dae_upload_model(ptr, n, nm, 0)); });
-    });
+    var err;
+    try {
+      err = withBytes(bytes, function (ptr, n) {
+        return withStrings([name || 'model.safetensors'], function (nm) { return take(_dae_upload_model(ptr, n, nm, 0)); });
+      }, 'the model file');
+    } catch (e) {
+      err = String(e && e.message ? e.message : e);
+      report('files_error', err);
+    }
     wake();
     return err;
   }
@@ -464,7 +498,8 @@
     // Model forward pass only (Session::denoise), as the Draw panel uses it.
     denoise: function (image) {
       var x = toFloat32(image), n = x.length;
-      var inp = _malloc(Math.max(4, n * 4)), out = _malloc(Math.max(4, n * 4));
+      var inp = alloc(n * 4, 'an image'), out;
+      try { out = alloc(n * 4, 'an image'); } catch (e) { _free(inp); throw e; }
       try {
         heap().f32.set(x, inp >> 2);
         check(take(_dae_denoise(inp, n, out)));
@@ -498,7 +533,7 @@
     checkRedraw: function () { _dae_check_redraw(); return true; },
     // The current model as .safetensors bytes (the Files panel's button downloads the same bytes).
     downloadModel: function () {
-      var np = _malloc(4);
+      var np = alloc(4, 'a number');
       try {
         var ptr = _dae_model_bytes(np);
         var n = heap().i32[np >> 2];
