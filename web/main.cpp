@@ -145,14 +145,6 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
                                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
 
-std::string save_text(const App& a) {
-  if (!a.files.autosave) return unsaved_changes(a) ? "autosave off: unsaved" : "autosave off";
-  if (a.files.saving) return "saving…";
-  if (!a.files.storage_note.empty()) return "autosave: see Files";
-  if (a.files.saved_time >= 0) return "autosaved";
-  return a.s.runs().empty() ? "autosave on" : "restored";
-}
-
 }  // namespace
 
 void draw_header(App& a, ImVec2 pos, ImVec2 size) {

@@ -63,7 +63,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
   else if (n == "fresh") a.browser.fresh = value;
   else if (n == "dhcd_listed") a.browser.dhcd_listed = value;
   else if (n == "dhcd_bytes") a.browser.dhcd_bytes = value;
-  else if (n == "saving") a.files.saving = value;
+  else if (n == "saved") save_confirmed(a);  // the browser stored the save (FS.syncfs called back)
   app::js_redraw();  // state from the browser is not input: no second of full-rate frames
 }
 
@@ -75,9 +75,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_text(const char* name, const char* text) {
   else if (n == "single_reason") a.browser.single_reason = text;
   else if (n == "files_error") a.files.error = text;   // dae_api.js: a file that did not fit the heap
   else if (n == "data_error") a.browser.data_error = text;
-  else if (n == "storage_error")
-    a.files.storage_note = std::string("The browser refused to store the autosave (") + text +
-                           "). Your runs are still here: download the models you want to keep.";
+  else if (n == "storage_error") save_failed(a, text);  // refused, or never confirmed
   else if (n == "pretrained_failed") {
     a.files.pretrained_loading.clear();
     std::printf("pretrained model not loaded: %s\n", text);

@@ -207,18 +207,45 @@ void save_now(App& a) {
   }
   a.files.over_budget = !only_here.empty();
   if (!ok) {
-    a.files.storage_note = "Saving to this browser failed: the storage may be full. Your runs are still here: "
-                           "download the models you want to keep.";
+    save_failed(a, "the storage may be full");
     return;
   }
-  a.files.saved_rev = a.s.revision();
-  a.files.saved_time = a.t.now;
+  // Saved only when the browser says so (save_confirmed): a refused or lost write stays unsaved.
+  a.files.saving_rev = a.s.revision();
   a.files.first_unsaved_time = -1;
   a.files.saving = true;
   EM_ASM({ Module.daeJS.syncPersist(); });
 }
 
-bool unsaved_changes(const App& a) { return !a.files.autosave && a.s.revision() != a.files.saved_rev; }
+void save_confirmed(App& a) {
+  a.files.saving = false;
+  a.files.saved_rev = a.files.saving_rev;
+  a.files.saved_time = a.t.now;
+  if (a.files.save_failed_time >= 0) a.files.storage_note.clear();  // the failure is over
+  a.files.save_failed_time = -1;
+}
+
+void save_failed(App& a, const std::string& why) {
+  a.files.saving = false;
+  a.files.save_failed_time = a.t.now;
+  a.files.storage_note = "Saving to this browser failed (" + why + "): what changed since the last save is in this tab "
+                         "only. It is tried again every " + std::to_string(int(kSaveRetrySeconds)) +
+                         " s; download the models you want to keep.";
+}
+
+// The header's word on saving.
+std::string save_text(const App& a) {
+  if (!a.files.autosave) return unsaved_changes(a) ? "autosave off: unsaved" : "autosave off";
+  if (unsaved_changes(a)) return "not saved: storage failing";
+  if (a.files.saving) return "saving…";
+  if (!a.files.storage_note.empty()) return "autosave: see Files";
+  if (a.files.saved_time >= 0) return "autosaved";
+  return a.s.runs().empty() ? "autosave on" : "restored";
+}
+
+bool unsaved_changes(const App& a) {
+  return (!a.files.autosave || a.files.save_failed_time >= 0) && a.s.revision() != a.files.saved_rev;
+}
 
 // The browser asks before the page is closed while work exists only in this tab.
 static void update_unsaved_warning(App& a) {
@@ -258,6 +285,7 @@ void maybe_autosave(App& a) {
   }
   update_unsaved_warning(a);
   if (!a.files.autosave || rev == a.files.saved_rev) return;
+  if (a.files.save_failed_time >= 0 && a.t.now - a.files.save_failed_time < kSaveRetrySeconds) return;
   // Debounce: save once things have been quiet for 1.5 s, or every 10 s during a long run.
   const bool quiet = a.t.now - a.files.change_time >= 1.5;
   const bool overdue = a.files.first_unsaved_time >= 0 && a.t.now - a.files.first_unsaved_time >= 10.0;
@@ -276,7 +304,7 @@ void forget_saved(App& a) {
   EM_ASM({ Module.daeJS.syncPersist(); });
   a.files.message = "saved data removed from this browser; autosave is off until you turn it on again";
   a.files.over_budget = false;
-  a.files.saved_rev = a.s.revision();  // what is on screen was just dismissed: no warning for it
+  a.files.saved_rev = a.files.saving_rev = a.s.revision();  // what is on screen was just dismissed: no warning for it
   update_unsaved_warning(a);
 }
 
@@ -470,6 +498,8 @@ std::string status_json(App& a) {
   j["saved_revision"] = a.files.saved_rev;
   j["revision"] = a.s.revision();
   j["storage_note"] = a.files.storage_note;
+  j["save_text"] = save_text(a);               // the header's word on saving
+  j["unsaved_warning"] = a.files.warning_on;   // leaving the tab asks first
   j["restore_note"] = a.files.restore_note;
   j["layout"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
   return dae::dump_json(j);

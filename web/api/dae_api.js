@@ -154,19 +154,40 @@
   }
 
   // ---- IndexedDB ---------------------------------------------------------------------------
-  var syncing = false, syncAgain = false;
+  // One save at a time; the app counts it saved only on flag('saved'). A write the browser
+  // aborts (its storage full) may never call back: after 20 s it is reported as failed, and a
+  // late answer of that save is ignored.
+  var syncing = false, syncAgain = false, syncGen = 0;
   function syncPersist() {
     if (syncing) { syncAgain = true; return; }
     syncing = true;
-    FS.syncfs(false, function (err) {
+    var gen = ++syncGen, failed = false;
+    var fail = function (why) {
+      console.warn('dae: saving to IndexedDB failed: ' + why);
+      failed = true;
+      text('storage_error', why);
+    };
+    var timer = setTimeout(function () {
+      if (gen !== syncGen) return;
+      syncGen++;
       syncing = false;
-      if (err) {
-        console.warn('dae: saving to IndexedDB failed: ' + err);
-        text('storage_error', String(err && err.message ? err.message : err));
-      }
-      if (syncAgain) { syncAgain = false; syncPersist(); return; }
-      flag('saving', 0);
-    });
+      syncAgain = false;
+      fail('the browser did not confirm the write; is its storage full?');
+    }, 20000);
+    try {
+      FS.syncfs(false, function (err) {
+        if (gen !== syncGen) return;  // given up on already
+        clearTimeout(timer);
+        syncing = false;
+        if (err) fail(String(err && err.message ? err.message : err));
+        if (syncAgain) { syncAgain = false; syncPersist(); return; }
+        if (!failed) flag('saved', 1);
+      });
+    } catch (e) {
+      clearTimeout(timer);
+      syncing = false;
+      fail(String(e && e.message ? e.message : e));
+    }
   }
 
   function mountPersist() {

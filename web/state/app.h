@@ -195,10 +195,12 @@ struct ExperimentsState {
 struct FilesState {
   std::string message, error;
   bool autosave = true;
-  uint64_t saved_rev = 0;
+  uint64_t saved_rev = 0;     // the revision the browser confirmed it stored
+  uint64_t saving_rev = 0;    // the revision of the save in progress
   uint64_t seen_rev = 0;
   double change_time = 0, first_unsaved_time = -1, saved_time = -1;
   bool saving = false;
+  double save_failed_time = -1;  // the last save the browser refused or never confirmed (-1: none since)
   bool over_budget = false;   // run models kept in this tab only (over the budget, not downloaded)
   bool warning_on = false;    // the browser asks before the page is closed (js_set_unsaved_warning)
   std::string storage_note;   // runs over the storage budget, quota errors
@@ -326,7 +328,13 @@ bool user_working(const App& a);
 void js_redraw();  // draw the next frame (state changed), without counting as input
 void maybe_autosave(App& a);
 void save_now(App& a);
-bool unsaved_changes(const App& a);                // autosave off, and changed since the last save
+// The browser's answer to a save: stored (the revision saved), or refused / never confirmed
+// (nothing marked saved; autosave tries again after kSaveRetrySeconds).
+constexpr double kSaveRetrySeconds = 10;
+void save_confirmed(App& a);
+void save_failed(App& a, const std::string& why);
+bool unsaved_changes(const App& a);  // autosave off or failing, and changed since the last save
+std::string save_text(const App& a);  // the header's word on saving: "autosaved", "not saved: storage failing", …
 void save_or_ask(App& a, bool turn_autosave_on);   // ?fresh tabs ask before saving over the saved session
 void forget_saved(App& a);
 void restore_saved(App& a);
