@@ -60,6 +60,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
   const std::string n = name;
   if (n == "mnist_done") a.browser.mnist_done = value;
   else if (n == "persist_done") a.browser.persist_done = value;
+  else if (n == "persist_read_failed") a.browser.persist_read_failed = value;
   else if (n == "fresh") a.browser.fresh = value;
   else if (n == "dhcd_listed") a.browser.dhcd_listed = value;
   else if (n == "dhcd_bytes") a.browser.dhcd_bytes = value;

@@ -174,7 +174,9 @@ void save_now(App& a) {
   for (const auto& entry : fs::directory_iterator(kRuns, ec)) {
     const std::string stem = entry.path().stem().string();
     int id = 0;
-    if (std::sscanf(stem.c_str(), "%d", &id) == 1 && !kept.count(id) && entry.path().extension() == ".safetensors") {
+    // Only files this tab read or wrote: a model it could not read is not its to delete.
+    if (std::sscanf(stem.c_str(), "%d", &id) == 1 && !kept.count(id) && g_saved_weights.count(id) &&
+        entry.path().extension() == ".safetensors") {
       fs::remove(entry.path(), ec);
       g_saved_weights.erase(id);
     }
@@ -377,6 +379,16 @@ void restore_saved(App& a) {
   } catch (const std::exception& e) {
     if (source != "run") set_aside(kCurrent);
     notes.push_back(std::string("The saved current model could not be loaded: ") + e.what());
+  }
+  // Part of the saved session could not be read (a record the browser would not give back, or
+  // one set aside as damaged): the next autosave would replace it, and IndexedDB then drops what
+  // this tab does not hold. Autosave pauses in this tab until the user decides.
+  const bool partial = a.browser.persist_read_failed || notes.size() > (a.browser.fresh ? 1u : 0u);
+  if (partial && !a.browser.fresh) {
+    a.files.autosave = false;  // this tab only: the preferences file is not written
+    notes.push_back("Autosave is paused in this tab so that nothing saved is replaced: part of the saved session "
+                    "could not be read" + std::string(a.browser.persist_read_failed ? " (the browser refused a record)" : "") +
+                    ". Download what you want to keep; Save now or Save automatically stores this tab's work over it.");
   }
   if (any) {
     apply_model_config(a);

@@ -207,11 +207,15 @@
     }
     try {
       FS.syncfs(true, function (err) {
-        if (err) console.warn('dae: reading IndexedDB failed: ' + err);
+        if (err) {  // part of it is not here: the app pauses autosave (a save would delete the rest)
+          console.warn('dae: reading IndexedDB failed: ' + err);
+          flag('persist_read_failed', 1);
+        }
         flag('persist_done', 1);
       });
     } catch (e) {
       console.warn('dae: reading IndexedDB failed: ' + e);
+      flag('persist_read_failed', 1);
       flag('persist_done', 1);
     }
   }

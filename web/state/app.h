@@ -46,6 +46,7 @@ struct Browser {
   float dpr = 1.f;               // devicePixelRatio
   bool mnist_done = false;       // MNIST fetched (or failed)
   bool persist_done = false;     // IndexedDB read (or unavailable)
+  bool persist_read_failed = false;  // a record of the saved session could not be read (IDBFS)
   bool fresh = false;            // ?fresh: started without the saved session, which is kept until
                                  // the user chooses to save over it
   bool dhcd_listed = false;      // datasets.json lists a Devanagari pack
