@@ -17,14 +17,6 @@
 namespace dae::cli {
 
 // ---- flags -------------------------------------------------------------------------------------
-// A number as people write it in a message: "0.1", "3600", "1e-07" (not "0.100000").
-inline std::string short_number(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%g", v);
-  return b;
-}
-
-
 struct Flag {
   std::string name, value_name, help, def;
   bool is_switch = false;

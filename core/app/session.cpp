@@ -573,7 +573,7 @@ void Session::add_dataset(Dataset ds) {
 
 size_t Session::memory_in_use() const {
   size_t bytes = 0;
-  for (const auto& d : datasets_) bytes += d->train.pixels.size() + d->test.pixels.size();
+  for (const auto& d : datasets_) bytes += d->pixel_bytes();
   for (const auto& r : runs_)
     if (r.weights) bytes += r.weights->size() * sizeof(float);
   if (model_) bytes += model_->weights().size() * sizeof(float);
@@ -586,7 +586,7 @@ std::string Session::import_dataset(const std::string& path) {
   if (name.empty() || canonical_dataset_name(name) == "mnist" || canonical_dataset_name(name) == "dhcd")
     name = "import-" + name;
   size_t used = memory_in_use();
-  if (const Dataset* same = dataset(name)) used -= same->train.pixels.size() + same->test.pixels.size();  // replaced
+  if (const Dataset* same = dataset(name)) used -= same->pixel_bytes();  // replaced by the import
   const size_t left = used < memory_budget_ ? memory_budget_ - used : 0;
   const DatasetBudget budget(left, "the page has " + human_size(double(left)) + " left for data, of its " +
                                        human_size(double(memory_budget_)) + " for datasets and models (" +
@@ -1001,7 +1001,7 @@ Session::Status Session::status() const {
       // The later half of the training so far, at most the window: early in a run that leaves
       // out the first, slower steps (the browser is still compiling the wasm to optimised code).
       const RatePoint& b = rate_window_.back();
-      const double span = std::min(kRateWindowSeconds, 0.5 * (b.wall - (rate_first_s_)));
+      const double span = std::min(kRateWindowSeconds, 0.5 * (b.wall - rate_first_s_));
       auto a = rate_window_.begin();
       while (a + 1 != rate_window_.end() && b.wall - (a + 1)->wall >= span) ++a;
       if (b.wall - a->wall > 0.2) s.samples_per_s = (b.samples - a->samples) / (b.wall - a->wall);
@@ -1012,14 +1012,14 @@ Session::Status Session::status() const {
     // current one's part in Trainer::epoch_progress's units) at the mean pace of the last two
     // epochs that ended — training, validation and checks as they really took, from the first
     // trained image (the set-up does not recur). All epochs would lag a machine that speeds up
-    // (the page's first seconds run unoptimised wasm); one alone is noisy. Before:
-    // the training images left at the training rate, each validation left at kValImageCost
-    // training images an image.
+    // (the page's first seconds run unoptimised wasm); one alone is noisy. Before: the training
+    // images left at the training rate, each validation left at kValImageCost training images an
+    // image.
     const double T = double(r->train_size), V = double(r->val_size), units = 3 * T + V;
     const double epochs_left = std::max(0.0, double(r->config.epochs) - (p.epoch + p.epoch_progress));
     const size_t ended = epoch_end_s_.size();
-    const size_t back = std::min<size_t>(ended, 2);  // the last two epochs: steadier than one,
-    const double since = ended > back ? epoch_end_s_[ended - back - 1] : rate_first_s_;  // quicker than all
+    const size_t back = std::min<size_t>(ended, 2);  // the last two epochs (or the one)
+    const double since = ended > back ? epoch_end_s_[ended - back - 1] : rate_first_s_;
     const double epoch_s = ended ? (epoch_end_s_.back() - since) / double(back) : 0;
     if (epoch_s > 0) {
       s.eta_s = epochs_left * epoch_s;
@@ -1029,7 +1029,9 @@ Session::Status Session::status() const {
       const double val_left = p.validating ? std::max(0.0, V - (done - 3 * T)) : V;
       const double later = double(std::max(0, r->config.epochs - p.epoch - 1)) * (T + kValImageCost * V);
       s.eta_s = (train_left + kValImageCost * val_left + later) / s.samples_per_s;
-    }    else if (s.progress >= 0.01 && s.elapsed_s > 0) s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
+    } else if (s.progress >= 0.01 && s.elapsed_s > 0) {
+      s.eta_s = s.elapsed_s * (1 - s.progress) / s.progress;
+    }
   }
   return s;
 }

@@ -56,7 +56,7 @@ std::string printable(std::string_view s, size_t max_len) {
     // U+0080–U+009F (C2 80 – C2 9F) are control characters too.
     if (ok && len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) ok = false;
     if (!ok) { escape(c); ++i; continue; }
-    // Marks that reorder text (U+200E/F, U+202A–E, U+2066–9: "‮" shows what follows backwards)
+    // Marks that reorder text (U+200E/F, U+202A–E, U+2066–9: U+202E shows what follows backwards)
     // are written as \u202e: a name can then not disguise itself or what is printed after it.
     if (len == 3 && c == 0xE2) {
       const unsigned b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);

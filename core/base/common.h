@@ -6,6 +6,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <exception>
@@ -26,6 +27,14 @@ struct Error : std::runtime_error {
 // cannot break the one-line error rule, drive the terminal or print backwards. Long names are
 // shortened to `max_len` bytes (whole characters) with "…".
 std::string printable(std::string_view s, size_t max_len = 200);
+// A number as people read it in a message or a table: "0.1", "3600", "1e-07" (%.6g; not
+// "0.100000"), "nan" when it is not finite.
+inline std::string short_number(double v) {
+  if (!std::isfinite(v)) return "nan";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.6g", v);
+  return b;
+}
 // An exception's message for people: std::bad_alloc's own says only "std::bad_alloc".
 std::string message_of(const std::exception& e);
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points > U+10FFFF).

@@ -432,12 +432,11 @@ DatasetBudget::~DatasetBudget() {
 
 void check_dataset_budget(const std::string& what, size_t bytes_loaded, size_t images, int h, int w) {
   const double need = double(bytes_loaded) + double(images) * double(h) * double(w);
-  if (t_budget_bytes < kMaxDatasetBytes && need > double(t_budget_bytes))
+  const bool page = t_budget_bytes < kMaxDatasetBytes;  // a DatasetBudget is the tighter limit
+  if (need > double(page ? t_budget_bytes : kMaxDatasetBytes))
     throw Error(printable(what) + " holds " + thousands(images) + " images of " + dims(h, w) + " (" + human_size(need) +
-                " in memory); " + t_budget_why);
-  if (need > double(kMaxDatasetBytes))
-    throw Error(printable(what) + " holds " + thousands(images) + " images of " + dims(h, w) + " (" +
-                human_size(need) + " in memory); the limit for a dataset is " + human_size(double(kMaxDatasetBytes)));
+                " in memory); " +
+                (page ? t_budget_why : "the limit for a dataset is " + human_size(double(kMaxDatasetBytes))));
 }
 
 // ---- PNG folders and ZIP archives --------------------------------------------------------------

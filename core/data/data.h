@@ -35,6 +35,7 @@ struct Dataset {
   ImageSet train, test;
   int h() const { return train.h; }
   int w() const { return train.w; }
+  size_t pixel_bytes() const { return train.pixels.size() + test.pixels.size(); }  // what it holds in memory
 };
 
 // ---- Loading -------------------------------------------------------------------------------

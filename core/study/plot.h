@@ -3,9 +3,8 @@
 // column beside the data (so it never covers a point; up to 40 entries or as many as fit,
 // then "… and N more"), colours from a fixed palette, text in DejaVu Sans rendered by
 // stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the noisy / denoised / clean grid
-// of validation images.
-// No UI: the CLI (dae grid, dae sweep) writes these files; the page draws its own charts with
-// Dear ImGui.
+// of validation images. No UI: the CLI (dae grid, dae sweep) writes these files; the page draws
+// its own charts with Dear ImGui.
 #pragma once
 #include <cstdint>
 #include <memory>

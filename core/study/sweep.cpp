@@ -78,7 +78,7 @@ SweepPlan SweepPlan::from_json(const Json& j) {
   SweepPlan p;
   for (const auto& [key, value] : j.items()) {
     if (key == "name") p.name = short_text(value, "name", kMaxPlanName);
-    else if (key == "description") p.description = short_text(value, "description", 10000);
+    else if (key == "description") p.description = short_text(value, "description", kMaxPlanDescription);
     else if (key == "settings") p.settings = checked_settings(value, "settings");
     else if (key == "runs") {
       if (!value.is_array()) throw Error("runs must be an array of objects, got " + json_kind(value));

@@ -36,7 +36,7 @@ namespace dae {
 
 constexpr const char* kSweepFormat = "dae-sweep-1";  // part of every run's identity
 constexpr size_t kMaxSweepRuns = 1000;
-constexpr size_t kMaxPlanName = 200, kMaxLabelName = 100;  // bytes: titles and names, not essays
+constexpr size_t kMaxPlanName = 200, kMaxLabelName = 100, kMaxPlanDescription = 10000;  // bytes
 
 struct SweepAxis {
   std::string key;

@@ -18,12 +18,6 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
-std::string fmt_num(double v) {
-  if (!std::isfinite(v)) return "nan";
-  char b[32];
-  std::snprintf(b, sizeof b, "%.6g", v);
-  return b;
-}
 // Scores validation images [s·kValShard, …): the model's reconstructions (when a model is
 // given) and the noisy input (when asked). Shared by the trainer's validation, its baseline,
 // and evaluate(), so all three report the same numbers.
@@ -88,7 +82,7 @@ const Setting& setting(const std::string& key) {
 }
 
 std::string range_of(const Setting& st) {
-  if (st.kind == Kind::Real) return "in (" + fmt_num(st.lo) + ", " + fmt_num(st.hi) + "]";
+  if (st.kind == Kind::Real) return "in (" + short_number(st.lo) + ", " + short_number(st.hi) + "]";
   return "an integer in " + thousands((unsigned long long)st.lo) + ".." + thousands((unsigned long long)st.hi);
 }
 
@@ -161,7 +155,7 @@ void TrainConfig::set(const std::string& key, const Json& v) {
     case Kind::Real: {
       const double d = v.is_number() ? v.get<double>() : NAN;
       if (!(d > st.lo && d <= st.hi))
-        throw Error(st.name() + " must be a number " + range_of(st) + ", got " + (v.is_number() ? fmt_num(d) : json_kind(v)));
+        throw Error(st.name() + " must be a number " + range_of(st) + ", got " + (v.is_number() ? short_number(d) : json_kind(v)));
       store(*this, st, 0, d, "", false);
       return;
     }
@@ -336,7 +330,7 @@ Trainer::Event Trainer::finish_batch() {
   bool finite = std::isfinite(loss);
   for (size_t i = 0; i < N && finite; ++i) finite = std::isfinite(grad_[i]);
   if (!finite)
-    throw Error("training diverged (loss " + fmt_num(loss) + " at epoch " + std::to_string(epoch_ + 1) + ", step " +
+    throw Error("training diverged (loss " + short_number(loss) + " at epoch " + std::to_string(epoch_ + 1) + ", step " +
                 std::to_string(batch_ + 1) + "); the weights were kept from the previous step — lower the learning rate");
   adam_.step(model_.weights().data(), grad_.data(), N);
   if (recent_seconds_ > 4.0) {  // samples_per_s(): a moving window of the last few seconds

@@ -41,9 +41,16 @@ await runE2E('train', async (app) => {
   await clickWidget(page, 'pause');
   await waitFor(page, () => window.dae.status().paused, null, { timeout: 5000, what: 'Pause to take effect' });
   const pauseLatency = Date.now() - tClick;
-  // The step in flight on the worker thread completes (a few tens of ms); then nothing moves.
-  await page.waitForTimeout(400);
-  const stepA = (await page.evaluate(() => window.dae.status())).step;
+  // The step in flight on the worker thread completes (a few tens of ms on a quiet machine, more
+  // when the tests share the cores); then nothing moves.
+  const stepAt = async () => (await page.evaluate(() => window.dae.status())).step;
+  let stepA = await stepAt();
+  for (let settled = Date.now() + 5000; Date.now() < settled;) {
+    await page.waitForTimeout(400);
+    const now = await stepAt();
+    if (now === stepA) break;
+    stepA = now;
+  }
   await page.waitForTimeout(800);
   const stepB = (await page.evaluate(() => window.dae.status())).step;
   assert.equal(stepB, stepA, 'training went on while paused');

@@ -119,7 +119,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const c
     return give("");
   } catch (const std::exception& e) {
     if (bundled) a.files.pretrained_loading.clear();
-    else a.files.error = std::string(dae::message_of(e)) + " (" + name + ")";
+    else a.files.error = dae::message_of(e) + " (" + name + ")";
     return give(dae::message_of(e));
   }
 }

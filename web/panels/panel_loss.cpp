@@ -107,11 +107,9 @@ void draw_loss(App& a) {
   ImGui::TextColored(kMuted, "· overlay runs in Runs");
 
   const auto& runs = a.s.runs();
-  // The run plotted: the one training, else the model in memory's — none after From scratch or
-  // with a file's model, whose curves the last run's would misdescribe (overlays stay).
-  const dae::RunRecord* cur = nullptr;
-  if (a.st.has_run && (a.st.training || a.st.paused)) cur = a.s.run(a.st.run_id);
-  else if (a.st.model.source == dae::ModelSource::Run) cur = a.s.run(a.st.model.run_id);
+  // The run plotted: none after From scratch or with a file's model, whose curves the last
+  // run's would misdescribe (overlays stay).
+  const dae::RunRecord* cur = described_run(a);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 p1(p0.x + std::max(avail.x, 10.f), p0.y + std::max(avail.y, 10.f));

@@ -157,9 +157,7 @@ void draw_training(App& a) {
   // words as the header, Results and Files.
   const dae::ModelInfo& mi = st.model;
   const bool active = st.training || st.paused;
-  const dae::RunRecord* run = active                               ? a.s.run(st.run_id)
-                              : mi.source == dae::ModelSource::Run ? a.s.run(mi.run_id)
-                                                                   : nullptr;
+  const dae::RunRecord* run = described_run(a);
   char overlay[200];
   double progress = 0;
   if (st.training) {

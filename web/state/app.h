@@ -286,6 +286,9 @@ void select_run(App& a, int id);
 void request_delete_run(App& a, int id);                        // asks when the model exists nowhere else
 void undo_delete_run(App& a);                                   // puts the last deleted run back
 void apply_model_config(App& a);                                // the editor follows the current model
+// The run the Train panel and the loss plot describe: the one in progress (or paused), else the
+// model in memory's; null after From scratch or with a file's model.
+const dae::RunRecord* described_run(const App& a);
 int dataset_side(const App& a, const std::string& name, bool width = false);
 std::string dataset_label(const App& a, const std::string& name);
 void clear_drawing(App& a);

@@ -257,9 +257,9 @@ bool slider_float(const char* id, float* v, float lo, float hi, const char* valu
       id, v, value_fmt, width, [&](const char* i) { return ImGui::SliderFloat(i, v, lo, hi, "", ImGuiSliderFlags_AlwaysClamp); });
   // The value kept is the value shown: "%.2f" keeps 0.49, not the 0.4895911 under the pointer
   // (which then printed as "sp:0.4895911" in Runs and file names).
-  const char* p = value_fmt ? std::strstr(value_fmt, "%.") : nullptr;
-  if (changed && p && p[2] >= '0' && p[2] <= '6') {
-    const float scale = std::pow(10.f, float(p[2] - '0'));
+  const int decimals = value_fmt ? ImParseFormatPrecision(value_fmt, -1) : -1;
+  if (changed && decimals >= 0 && decimals <= 6) {
+    const float scale = std::pow(10.f, float(decimals));
     *v = std::clamp(std::round(*v * scale) / scale, lo, hi);
   }
   return changed;
