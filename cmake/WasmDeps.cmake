@@ -85,4 +85,6 @@ function(dae_add_ui_libs suffix threads)
 endfunction()
 
 dae_add_ui_libs("" ON)
-dae_add_ui_libs(_st OFF)
+if(DAE_WASM_FALLBACK)
+  dae_add_ui_libs(_st OFF)
+endif()

@@ -6,17 +6,20 @@
 #   3. asan build: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang-15),
 #      built as a fresh clone sees it (no ../shared DHCD folder: the bundled subset is used),
 #      and every libFuzzer harness (tests/fuzz) for a few seconds from its seed corpus (built in
-#      the same tree; the PyTorch checks ran natively and are not repeated here);
+#      the same tree; the PyTorch checks, the denoising-quality run and the bench report ran
+#      natively and are not repeated: their code paths are covered by the other tests);
 #   4. tsan build: the session, trainer and offload tests (background training threads, the
 #      page's model-work helper) under ThreadSanitizer, built alone (DAE_TEST_FILES);
 #   5. wasm build: the same suite compiled to WebAssembly, run under node (one process per test
-#      file), and the browser end-to-end tests in headless Chromium (tests/e2e), two at a time.
+#      file), and the browser end-to-end tests in headless Chromium (tests/e2e), two at a time;
+#      the page's single-threaded fallback build only with --all.
 # The sanitizer trees build at -O1 with line tables only, the test files natively at -O0: the
 # sanitizers catch the same, the build takes half the time.
 # Prints the time of each stage and a summary at the end. Exits non-zero on the first failure.
 #
 # Usage: tools/test.sh [--all]
-#   --all   also the timing stories (ctest label `perf`: e2e_smooth, e2e_progress) with their
+#   --all   also the page's single-threaded fallback (built, and checked by e2e_hosting), and
+#           the timing stories (ctest label `perf`: e2e_smooth, e2e_progress) with their
 #           targets asserted (DAE_PERF=1), one at a time after everything else: benchmarks,
 #           meaningful on a quiet machine only (bench/timing.sh runs them alone)
 set -euo pipefail
@@ -99,7 +102,10 @@ step "tsan: session, trainer and offload tests"
 ctest --preset tsan -j "$JOBS"
 
 step "wasm: build"
-cmake --preset wasm
+# The page's single-threaded fallback (dae_app_st) is a second build of everything the page
+# links (a third of the wasm build): only with --all (e2e_hosting checks it when it is there).
+fallback=OFF; [ "$all" = 1 ] && fallback=ON
+cmake --preset wasm -DDAE_WASM_FALLBACK=$fallback
 cmake --build --preset wasm -j "$JOBS"
 step "wasm: core tests under node, then browser tests"
 ctest --preset wasm -j "$JOBS"

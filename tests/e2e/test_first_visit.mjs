@@ -118,7 +118,7 @@ await runE2E('first_visit', async (app, { tmp }) => {
   t.step('clamped');
 
   // A good run: green. A collapsed run: red and flagged.
-  const run = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 2, batch: 64, train: 4096, val: 256, seed: 3, lr: 0.001 };
+  const run = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 64, train: 4096, val: 256, seed: 3, lr: 0.002 };
   await trainAndWait(page, run);
   await clickWidget(page, 'tab_results');
   await parkMouse(page);

@@ -9,7 +9,9 @@
 // In both, a stroke drawn with the real mouse shows its denoised image by the next frame or the
 // one after — computed by the helper thread (threaded build) or on the page's own thread
 // (single-threaded build) — and it is exactly the model's output for the noisy drawing.
-// Neither mode may log a console error.
+// Neither mode may log a console error. The second mode needs the fallback build, which
+// tools/test.sh makes only with --all (-DDAE_WASM_FALLBACK=OFF otherwise): without it, it is skipped
+// and says so.
 //   node tests/e2e/test_hosting.mjs [--site build/wasm/site]
 
 import { execFileSync } from 'node:child_process';
@@ -95,41 +97,47 @@ try {
     await app.screenshot(path.join(buildDir, 'screenshot-hosting-sw.png'));
   });
 
-  // 2. Plain host, service workers blocked: the single-threaded build, and it says why.
-  let stModel;
-  await mode('plain-no-sw', { server: 'plain', serviceWorkers: 'block' }, async (app) => {
-    const page = app.page;
-    const st = await page.evaluate(() => window.dae.status());
-    console.log(`plain host, service workers blocked: isolated ${st.isolated}, build ` +
-                `${st.threaded_build ? 'threaded' : 'single-threaded'}, header "${st.threads_text}"`);
-    assert.equal(st.isolated, false);
-    assert.equal(st.threaded_build, false);
-    assert.equal(st.threads, 1);
-    assert.match(st.threads_text, /^1 thread: .*not cross-origin isolated/);
-    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
-    assert.ok(loaded.some((u) => /dae_app_st\.wasm$/.test(u)), 'the single-threaded build was not loaded');
-    assert.ok(!loaded.some((u) => /dae_app\.wasm$/.test(u)), 'the threaded build was fetched too');
-    // Asking for threads here is refused with a reason, not ignored.
-    const refused = await page.evaluate(() => { try { window.dae.setThreads(2); return null; } catch (e) { return e.message; } });
-    assert.ok(refused && /isolated|single|thread/.test(refused), `setThreads(2): ${refused}`);
-    const run = await trainAndWait(page, CONFIG);
-    assert.equal(run.threads, 1);
-    assert.ok(run.history[0].val_psnr > run.noisy_psnr, 'the run did not learn');
-    stModel = Buffer.from(await page.evaluate(() => Array.from(window.dae.downloadModel())));
-    await strokeIsDenoised(page, 'single-threaded build (inline)', false);
-    await frames(page, 3);
-    await app.screenshot(path.join(buildDir, 'screenshot-hosting-st.png'));
-  });
+  // 2. Plain host, service workers blocked: the single-threaded build, and it says why. Built
+  // unless -DDAE_WASM_FALLBACK=OFF (tools/test.sh without --all).
+  if (fs.existsSync(path.join(args.site, 'dae_app_st.wasm'))) {
+    let stModel;
+    await mode('plain-no-sw', { server: 'plain', serviceWorkers: 'block' }, async (app) => {
+      const page = app.page;
+      const st = await page.evaluate(() => window.dae.status());
+      console.log(`plain host, service workers blocked: isolated ${st.isolated}, build ` +
+                  `${st.threaded_build ? 'threaded' : 'single-threaded'}, header "${st.threads_text}"`);
+      assert.equal(st.isolated, false);
+      assert.equal(st.threaded_build, false);
+      assert.equal(st.threads, 1);
+      assert.match(st.threads_text, /^1 thread: .*not cross-origin isolated/);
+      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+      assert.ok(loaded.some((u) => /dae_app_st\.wasm$/.test(u)), 'the single-threaded build was not loaded');
+      assert.ok(!loaded.some((u) => /dae_app\.wasm$/.test(u)), 'the threaded build was fetched too');
+      // Asking for threads here is refused with a reason, not ignored.
+      const refused = await page.evaluate(() => { try { window.dae.setThreads(2); return null; } catch (e) { return e.message; } });
+      assert.ok(refused && /isolated|single|thread/.test(refused), `setThreads(2): ${refused}`);
+      const run = await trainAndWait(page, CONFIG);
+      assert.equal(run.threads, 1);
+      assert.ok(run.history[0].val_psnr > run.noisy_psnr, 'the run did not learn');
+      stModel = Buffer.from(await page.evaluate(() => Array.from(window.dae.downloadModel())));
+      await strokeIsDenoised(page, 'single-threaded build (inline)', false);
+      await frames(page, 3);
+      await app.screenshot(path.join(buildDir, 'screenshot-hosting-st.png'));
+    });
 
-  // The single-threaded page and the CLI (threaded wasm build, 2 threads) agree bit for bit.
-  const cli = path.join(buildDir, 'dae.js');
-  const out = path.join(tmp, 'cli.safetensors');
-  execFileSync('node', [cli, 'train', ...FLAGS, '--threads', '2', '--out', out], { stdio: 'inherit' });
-  const a = tensors(stModel), b = tensors(fs.readFileSync(out));
-  assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
-  for (const k of Object.keys(a)) assert.ok(a[k].equals(b[k]), `${k}: the single-threaded page differs from the CLI`);
-  console.log(`single-threaded page = node dae.js train --threads 2, bit for bit (${Object.keys(a).length} tensors)`);
-  t.step('parity');
+    // The single-threaded page and the CLI (threaded wasm build, 2 threads) agree bit for bit.
+    const cli = path.join(buildDir, 'dae.js');
+    const out = path.join(tmp, 'cli.safetensors');
+    execFileSync('node', [cli, 'train', ...FLAGS, '--threads', '2', '--out', out], { stdio: 'inherit' });
+    const a = tensors(stModel), b = tensors(fs.readFileSync(out));
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
+    for (const k of Object.keys(a)) assert.ok(a[k].equals(b[k]), `${k}: the single-threaded page differs from the CLI`);
+    console.log(`single-threaded page = node dae.js train --threads 2, bit for bit (${Object.keys(a).length} tensors)`);
+    t.step('parity');
+  } else {
+    console.log('the single-threaded fallback was not built (-DDAE_WASM_FALLBACK=OFF): its checks are skipped; ' +
+                'tools/test.sh --all builds and checks it');
+  }
   t.report('e2e_hosting');
   console.log('e2e_hosting: passed');
 } catch (e) {

@@ -17,9 +17,9 @@ const SIZES = [
   { name: 'phone', width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
   { name: 'phone-landscape', width: 844, height: 390, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
   { name: '1024x700', width: 1024, height: 700 },
+  { name: '1920x1080', width: 1920, height: 1080 },
   { name: 'zoom125', width: 1024, height: 640, deviceScaleFactor: 1.25 },
   { name: 'zoom150', width: 853, height: 533, deviceScaleFactor: 1.5 },
-  { name: '1920x1080', width: 1920, height: 1080 },
 ];
 const PANELS = ['Train', 'Loss', 'Draw', 'Results', 'Runs', 'Data', 'Model', 'Files', 'Inspect'];
 const TAB = { Train: 'tab_train', Loss: 'tab_loss', Draw: 'tab_draw', Results: 'tab_results', Runs: 'tab_experiments',
@@ -30,15 +30,29 @@ const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, 
 const args = parseArgs();
 const failures = [];
 const t0 = Date.now();
+// Sizes with the same pixel ratio and input share one page, resized as a phone is turned or a
+// window is dragged (the page must follow); a new page for each other ratio.
+const same = (a, b) => a && (a.deviceScaleFactor || 1) === (b.deviceScaleFactor || 1) && !!a.hasTouch === !!b.hasTouch;
+let app = null, last = null;
 for (const size of SIZES) {
-  const app = await startApp({ site: args.site, timeout: args.timeout, ...size });
-  const page = app.page;
   const problems = [];
   try {
+    if (same(last, size)) {
+      await app.page.setViewportSize({ width: size.width, height: size.height });
+      await waitFor(app.page, ([w, h]) => { const d = window.dae.layout().display; return d.width === w && d.height === h; },
+                    [size.width, size.height], { what: `the page to follow the resize to ${size.width}×${size.height}` });
+      await frames(app.page, 2);  // the layout follows the size the frame after
+    } else {
+      if (app) await app.teardown();
+      app = null;
+      app = await startApp({ site: args.site, timeout: args.timeout, ...size });
+      await app.page.evaluate((c) => window.dae.train(c), RUN);
+      await waitFor(app.page, () => !window.dae.status().training, null, { timeout: 120000, what: 'the short run' });
+    }
+    last = size;
+    const page = app.page;
     const layout = () => page.evaluate(() => window.dae.layout());
     const press = (id) => (size.hasTouch ? tapWidget(page, id) : clickWidget(page, id));
-    await page.evaluate((c) => window.dae.train(c), RUN);
-    await waitFor(page, () => !window.dae.status().training, null, { timeout: 120000, what: 'the short run' });
     let lay = await layout();
     const mode = lay.mode;
     assert.equal(mode, size.width >= 1200 && size.height >= 560 && !size.hasTouch ? 'wide' : 'narrow');
@@ -67,12 +81,12 @@ for (const size of SIZES) {
                 `${PANELS.length} panels checked, ${problems.length} problem(s)`);
   } catch (e) {
     problems.push(`error: ${e.stack || e.message}`);
-    await app.screenshot(path.join(buildDir, `screenshot-failure-layout-${size.name}.png`)).catch(() => {});
-  } finally {
-    await app.teardown();
+    if (app) await app.screenshot(path.join(buildDir, `screenshot-failure-layout-${size.name}.png`)).catch(() => {});
+    last = null;  // a fresh page for the next size
   }
   for (const q of problems) failures.push(`${size.name}: ${q}`);
 }
+if (app) await app.teardown();
 console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 if (failures.length) {
   console.error(`e2e layout FAILED:\n  ${failures.join('\n  ')}`);

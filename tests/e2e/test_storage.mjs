@@ -16,6 +16,7 @@ await runE2E('storage', async (app) => {
   const cdp = await page.context().newCDPSession(page);
   const origin = new URL(page.url()).origin;
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1024 });
+  await page.evaluate(() => window.dae.setSaveConfirmSeconds(3));  // the page waits 20 s
   await trainAndWait(page, { dataset: 'mnist', arch: 'seed', epochs: 1, batch: 64, train: 512, val: 64 });
   const failed = await waitFor(page, () => {
     const s = window.dae.status();

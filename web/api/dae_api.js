@@ -155,9 +155,9 @@
 
   // ---- IndexedDB ---------------------------------------------------------------------------
   // One save at a time; the app counts it saved only on flag('saved'). A write the browser
-  // aborts (its storage full) may never call back: after 20 s it is reported as failed, and a
-  // late answer of that save is ignored.
-  var syncing = false, syncAgain = false, syncGen = 0;
+  // aborts (its storage full) may never call back: after 20 s (saveConfirmMs; the tests shorten
+  // it) it is reported as failed, and a late answer of that save is ignored.
+  var syncing = false, syncAgain = false, syncGen = 0, saveConfirmMs = 20000;
   function syncPersist() {
     if (syncing) { syncAgain = true; return; }
     syncing = true;
@@ -173,7 +173,7 @@
       syncing = false;
       syncAgain = false;
       fail('the browser did not confirm the write; is its storage full?');
-    }, 20000);
+    }, saveConfirmMs);
     try {
       FS.syncfs(false, function (err) {
         if (gen !== syncGen) return;  // given up on already
@@ -596,6 +596,8 @@
     showTab: function (name) { withStrings([String(name).toLowerCase()], function (n) { _dae_show_tab(n); }); return true; },
     selectRun: function (id, overlay) { return check(take(_dae_select_run(id, overlay ? 1 : 0))); },
     saveNow: function () { _dae_save_now(); return true; },
+    // Tests: how long a save may go unconfirmed before it counts as failed (default 20 s).
+    setSaveConfirmSeconds: function (s) { saveConfirmMs = Math.max(0.1, Number(s)) * 1000; return true; },
     // The Runs panel's free-text observations (typed there by people).
     setObservations: function (t) { withStrings([String(t)], function (p) { _dae_set_observations(p); }); return true; },
     // Resolves after n drawn frames (the UI has caught up with API calls); wakes an idle page.
