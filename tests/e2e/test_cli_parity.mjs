@@ -54,9 +54,10 @@ await runE2E('cli_parity', async (app, { tmp }) => {
   console.log(`page = wasm CLI bit for bit: ${Object.keys(a).length} tensors, val_loss ${wasmEval.val_loss}`);
   t.step('wasm cli');
 
-  // The native build: other kernels, same numbers to rounding.
-  const native = path.join(repoRoot, 'build', 'native', 'dae');
-  if (fs.existsSync(native)) {
+  // The native build (or, as tools/test.sh builds it, the sanitizer build): other kernels, same
+  // numbers to rounding.
+  const native = ['native', 'asan'].map((b) => path.join(repoRoot, 'build', b, 'dae')).find((f) => fs.existsSync(f));
+  if (native) {
     const nativeOut = path.join(tmp, 'native.safetensors');
     execFileSync(native, ['train', ...flags, '--threads', '1', '--out', nativeOut], { stdio: 'inherit' });
     const ne = cliEval([native], ['eval', '--json', '--model', nativeOut]);
@@ -65,7 +66,7 @@ await runE2E('cli_parity', async (app, { tmp }) => {
     assert.ok(rel < 1e-3, `native and page differ by ${rel}`);
     assert.ok(Math.abs(ne.val_psnr - wasmEval.val_psnr) < 0.01);
   } else {
-    console.log('build/native/dae not built: native comparison skipped');
+    console.log('neither build/native/dae nor build/asan/dae is built: native comparison skipped');
   }
   t.step('native cli');
   t.report('e2e_cli_parity');
