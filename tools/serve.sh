@@ -7,7 +7,7 @@ cd "$ROOT"
 PORT="${PORT:-8080}"
 
 tools/setup.sh
-cmake --preset wasm
+cmake --preset wasm -DDAE_WASM_FALLBACK=ON  # the site whole, also after tools/test.sh (which leaves it out)
 cmake --build --preset wasm
 
 echo "Serving the app at http://127.0.0.1:${PORT}/ (Ctrl-C to stop)"
