@@ -117,6 +117,16 @@ SweepPlan plan_from(const Args& a) {
   return plan;
 }
 
+// Creates the folder `path` (and those above it), or says why it is not one.
+void create_folder(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (fs::is_directory(path)) return;
+  std::error_code st;
+  const std::string why = ec ? ec.message() : fs::exists(path, st) ? "a file of that name is in the way" : "unknown reason";
+  throw Error("cannot create the folder " + printable(path) + ": " + why);
+}
+
 // The output folder (see the top of this file): paths inside it, checked writes, the lock.
 class SweepFolder {
  public:
@@ -170,13 +180,7 @@ class SweepFolder {
 
   void make(const std::string& rel) const {
     check_no_links(root_, at(rel));
-    std::error_code ec;
-    fs::create_directories(at(rel), ec);
-    if (!fs::is_directory(at(rel))) {
-      std::error_code st;
-      const std::string why = ec ? ec.message() : fs::exists(at(rel), st) ? "a file of that name is in the way" : "unknown reason";
-      throw Error("cannot create the folder " + printable(at(rel)) + ": " + why);
-    }
+    create_folder(at(rel));
   }
 
   // Would write() of `rel` work? (Before training: an obstacle is found before the work.)
@@ -374,13 +378,7 @@ int cmd_sweep(int argc, char** argv) {
   // Before any training: the output folder (no links in it, ours alone), the font, every
   // dataset and every run's setup, and every obstacle in the way of a run's files.
   SweepFolder folder(out);
-  if (!dry) {
-    std::error_code ec;
-    fs::create_directories(out, ec);
-    if (!fs::is_directory(out))
-      throw Error("cannot create the folder " + printable(out) + ": " +
-                  (ec ? ec.message() : std::string("a file of that name is in the way")));
-  }
+  if (!dry) create_folder(out);
   folder.check_links();
   if (!dry) {
     folder.lock();

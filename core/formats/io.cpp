@@ -64,11 +64,10 @@ mode_t check_target(const std::string& user_path, const std::string& real) {
   if (ec || !fs::exists(st)) return 0;
   if (!fs::is_regular_file(st))
     throw Error("cannot write " + printable(user_path) + ": it is " + kind_of(st) + ", not a regular file");
-  struct stat sb;
-  if (::stat(real.c_str(), &sb) != 0) return 0;
-  if (!(sb.st_mode & S_IWUSR))
+  const fs::perms perms = st.permissions();  // from the same status: one look at the file
+  if ((perms & fs::perms::owner_write) == fs::perms::none)
     throw Error("cannot write " + printable(user_path) + ": it is read-only (make it writable, or choose another file)");
-  return sb.st_mode & 07777;
+  return mode_t(perms & fs::perms::mask);
 }
 
 // The temporary file names of a target: ".<name>.tmp-<pid>-<n>" beside it.

@@ -45,7 +45,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_add_pack(const uint8_t* bytes, int n, const char*
   } catch (const std::exception& e) {
     if (std::string(what).find("dhcd") != std::string::npos) a.browser.dhcd_loading = false;
     a.browser.data_error = dae::message_of(e);
-    return give(dae::message_of(e));
+    return give(a.browser.data_error);
   }
 }
 
@@ -94,7 +94,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_import(const char* path) {
     return give("");
   } catch (const std::exception& e) {
     a.browser.data_error = dae::message_of(e);
-    return give(dae::message_of(e));
+    return give(a.browser.data_error);
   }
 }
 
@@ -118,9 +118,10 @@ EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const c
     app::js_wake();
     return give("");
   } catch (const std::exception& e) {
+    const std::string msg = dae::message_of(e);
     if (bundled) a.files.pretrained_loading.clear();
-    else a.files.error = dae::message_of(e) + " (" + name + ")";
-    return give(dae::message_of(e));
+    else a.files.error = msg + " (" + name + ")";
+    return give(msg);
   }
 }
 

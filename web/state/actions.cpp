@@ -116,12 +116,12 @@ void select_dataset(App& a, const std::string& name) {
     js_load_pretrained(a, canon);
 }
 
-// The editor follows the model in memory (after a restore, an upload, selecting a run).
 const dae::RunRecord* described_run(const App& a) {
   if (a.st.has_run && (a.st.training || a.st.paused)) return a.s.run(a.st.run_id);
   return a.st.model.source == dae::ModelSource::Run ? a.s.run(a.st.model.run_id) : nullptr;
 }
 
+// The editor follows the model in memory (after a restore, an upload, selecting a run).
 void apply_model_config(App& a) {
   const dae::TrainConfig& c = a.s.config();
   const int threads = a.threads;
