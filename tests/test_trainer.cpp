@@ -358,3 +358,40 @@ TEST(ModelFile, PyTorchLoadsOurWeightsAndAgrees) {
   }
 #endif
 }
+
+// The settings table describes TrainConfig exactly: one row per key, in keys() order; every
+// default reads back through set() unchanged; the ranges set() enforces are the table's, and
+// clamp() (the page's fields) lands inside them.
+TEST(Settings, TableMatchesTrainConfig) {
+  const dae::TrainConfig defaults;
+  const auto& rows = dae::train_settings();
+  ASSERT_EQ(rows.size(), dae::TrainConfig::keys().size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const dae::SettingInfo& st = rows[i];
+    EXPECT_EQ(st.key, dae::TrainConfig::keys()[i]);
+    EXPECT_EQ(&dae::train_setting(st.flag()), &st) << st.key;  // '-' and '_' name one row
+    EXPECT_NE(std::string(st.help), "") << st.key;
+    dae::TrainConfig c;
+    c.set(st.key, defaults.text(st.key));
+    EXPECT_EQ(dae::dump_json(c.to_json()), dae::dump_json(defaults.to_json())) << st.key;
+    EXPECT_EQ(c.threads, defaults.threads);
+    if (st.kind == dae::SettingKind::Int) {
+      const long long hi = (long long)st.hi;
+      EXPECT_NO_THROW(c.set(st.key, std::to_string(hi))) << st.key;
+      EXPECT_ERROR_HAS(c.set(st.key, std::to_string(hi + 1)), std::string(st.key) + " must be " + st.range());
+      EXPECT_EQ(st.clamp(double(hi) + 5), double(hi));
+      EXPECT_EQ(st.clamp(st.lo - 1), st.lo);
+    }
+  }
+  const dae::SettingInfo& lr = dae::train_setting("lr");
+  EXPECT_EQ(lr.range(), "in (0, 10]");
+  EXPECT_EQ(lr.name(), "learning rate (lr)");
+  EXPECT_EQ(lr.clamp(1000), 10);
+  EXPECT_TRUE(std::isnan(lr.clamp(0)));  // no smallest rate above 0: the caller keeps its own
+  EXPECT_EQ(lr.clamp(0.003), 0.003);
+  EXPECT_EQ(defaults.text("lr"), "0.001");
+  EXPECT_EQ(defaults.text("noise"), "gaussian:0.5");
+  EXPECT_EQ(defaults.text("fresh_noise"), "false");
+  EXPECT_EQ(dae::train_setting("seed").range(), "an integer in 0..9,007,199,254,740,991");
+  EXPECT_ERROR_HAS(dae::train_setting("epoch"), "unknown training setting 'epoch'");
+}

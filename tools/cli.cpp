@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "formats/io.h"
+#include "train/threadpool.h"
 
 namespace fs = std::filesystem;
 
@@ -15,6 +16,25 @@ namespace dae::cli {
 std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more) {
   base.insert(base.end(), more.begin(), more.end());
   return base;
+}
+
+Flag setting_flag(const std::string& key, const std::string& more, bool list) {
+  const SettingInfo& st = train_setting(key);
+  Flag f{st.flag(), st.value_name, st.help + more, TrainConfig().text(key)};
+  if (list) {
+    f.value_name = "LIST";
+    f.def.clear();
+  } else if (st.kind == SettingKind::Bool) {
+    f.is_switch = true;
+    f.def.clear();
+  }
+  return f;
+}
+
+Flag threads_flag() {
+  Flag f = setting_flag("threads");
+  f.def = std::to_string(ThreadPool::hardware_threads());
+  return f;
 }
 
 void check_distinct_files(const std::vector<std::pair<std::string, std::string>>& named) {

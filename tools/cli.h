@@ -76,6 +76,12 @@ class Args {
                   ", got '" + printable(s, 40) + "'");
     return v;
   }
+  // A training setting that is not part of a run (threads, bench's batch), checked against the
+  // settings table's range.
+  long long setting_integer(const std::string& k) const {
+    const SettingInfo& st = train_setting(k);
+    return integer(k, (long long)st.lo, (long long)st.hi);
+  }
   // Sets every training setting given as a flag (TrainConfig::set checks each).
   void apply_to(TrainConfig& cfg) const {
     for (const auto& [k, v] : values_) {
@@ -106,6 +112,11 @@ class Args {
 };
 
 std::vector<Flag> flags_with(std::vector<Flag> base, const std::vector<Flag>& more);
+// The flag of a training setting from the settings table: its name, placeholder, help (with
+// `more` appended) and default (TrainConfig's). With `list`, the sweep's form: a LIST of values.
+Flag setting_flag(const std::string& key, const std::string& more = "", bool list = false);
+// --threads N, by default every core of this machine (results do not depend on it).
+Flag threads_flag();
 
 // ---- data sets -------------------------------------------------------------------------------
 // Fails before any work when two of the named files are one file: an output would overwrite

@@ -27,6 +27,7 @@
 #include "train/metrics.h"
 #include "nn/model.h"
 #include "study/plot.h"
+#include "train/run_setup.h"
 #include "train/threadpool.h"
 #include "train/trainer.h"
 
@@ -51,10 +52,17 @@ std::string arch_help(const std::string& tail, bool training = false) {
   return "preset (" + names + ") or layer spec" + tail + own;
 }
 
+// --arch SPEC with `help` in place of the table's.
+Flag arch_flag(const std::string& help) {
+  Flag f = setting_flag("arch");
+  f.help = help;
+  return f;
+}
+
 // ---- subcommands -------------------------------------------------------------------------------
 int cmd_summary(int argc, char** argv) {
   Args a("summary", "Print the Keras-style table of an architecture (layers, output shapes, parameters).",
-         {{"arch", "SPEC", arch_help(", see README"), "seed"},
+         {arch_flag(arch_help(", see README")),
           {"input", "N", "input size N×N (28 for MNIST, 32 for Devanagari)", "28"},
           {"model", "FILE", "summarise a saved .safetensors model instead", ""}});
   if (!a.parse(argc, argv)) return 0;
@@ -69,26 +77,79 @@ int cmd_summary(int argc, char** argv) {
 }
 
 const std::vector<Flag> kDataFlags = {
-    {"dataset", "NAME|DIR|ZIP", "mnist, dhcd, a folder of PNG class folders, or a .zip of one", "mnist"},
-    {"noise", "KIND:AMOUNT", "gaussian:F (x + F·N(0,1), clipped) or sp:P (salt and pepper)", "gaussian:0.5"},
-    {"val", "N", "validation images (0 = all available; dae train cuts the default to what the dataset holds)", "2000"},
-    {"seed", "S", "random seed (init, noise, shuffling)", "0"},
+    setting_flag("dataset"),
+    setting_flag("noise"),
+    setting_flag("val", "; dae train cuts the default to what the dataset holds"),
+    setting_flag("seed"),
 };
+
+// Keras-style lines while `dae train` runs: "Epoch 2/10", a live bar on a terminal, and each
+// epoch's losses and scores when it ends.
+class EpochPrinter {
+ public:
+  EpochPrinter(const Trainer& t, bool quiet) : t_(t), quiet_(quiet), tty_(is_tty() && !quiet), steps_(t.steps_per_epoch()) {}
+  void on(Trainer::Event ev) {
+    if (quiet_) return;
+    if (ev == Trainer::Event::Batch) batch();
+    else if (ev == Trainer::Event::Epoch) epoch();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void batch() {
+    const int e = t_.epoch();
+    if (shown_epoch_ != e) {
+      std::printf("Epoch %d/%d\n", e + 1, t_.config().epochs);
+      shown_epoch_ = e;
+      epoch_t0_ = Clock::now();
+    }
+    if (!tty_ || Clock::now() - last_draw_ <= std::chrono::milliseconds(100)) return;
+    last_draw_ = Clock::now();
+    const int s = t_.step_in_epoch();
+    const double el = std::chrono::duration<double>(Clock::now() - epoch_t0_).count();
+    const double eta = s ? el / s * (steps_ - s) : 0;
+    std::printf("\r%4d/%d %s - ETA %s - loss: %.4f - %.0f samples/s   ", s, steps_, bar(s, steps_).c_str(),
+                fmt_secs(eta).c_str(), t_.running_train_loss(), t_.samples_per_s());
+    std::fflush(stdout);
+  }
+  void epoch() {
+    const EpochStats& h = t_.history().back();
+    if (tty_) std::printf("\r");
+    std::printf("%4d/%d %s - %s %s/step - loss: %.4f - val_loss: %.4f - val_psnr: %.2f - val_ssim: %.4f\n", steps_,
+                steps_, bar(steps_, steps_).c_str(), fmt_secs(h.seconds).c_str(), fmt_secs(h.seconds / steps_).c_str(),
+                h.train_loss, h.val_loss, h.val_psnr, h.val_ssim);
+    std::fflush(stdout);
+  }
+  const Trainer& t_;
+  const bool quiet_, tty_;
+  const int steps_;
+  Clock::time_point epoch_t0_ = Clock::now(), last_draw_ = Clock::now() - std::chrono::seconds(1);
+  int shown_epoch_ = -1;
+};
+
+// --init: the weights of a saved model of the same architecture, for images like `train`'s.
+void start_from(Model& model, const std::string& path, const ImageSet& train) {
+  Model init = Model::load(path);
+  check_input(init, train.h, train.w, "the dataset");
+  if (init.spec() != model.spec())
+    throw Error("--init model has architecture '" + init.spec() + "', not '" + model.spec() + "'");
+  model.weights() = init.weights();
+}
 
 int cmd_train(int argc, char** argv) {
   Args a("train", "Train a denoising autoencoder (noisy → clean) and save it as .safetensors.",
          {kDataFlags[0],
-          {"arch", "SPEC", arch_help("", true), "seed"},
+          arch_flag(arch_help("", true)),
           kDataFlags[1],
-          {"epochs", "N", "epochs", "10"},
-          {"batch", "N", "batch size", "128"},
-          {"lr", "RATE", "Adam learning rate", "1e-3"},
-          {"loss", "bce|mse", "reconstruction loss", "bce"},
-          {"train", "N", "training images (0 = all available; the default is cut to what the dataset holds)", "8000"},
+          setting_flag("epochs"),
+          setting_flag("batch"),
+          setting_flag("lr"),
+          setting_flag("loss"),
+          setting_flag("train", "; the default is cut to what the dataset holds"),
           kDataFlags[2],
           kDataFlags[3],
-          {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
-          {"fresh-noise", "", "draw new noise every epoch (default: one noisy copy per image, as the worksheet)", "", true},
+          threads_flag(),
+          setting_flag("fresh_noise"),
           {"init", "FILE", "start from the weights of a saved model (same architecture)", ""},
           {"out", "FILE", "where to save the model", "model.safetensors"},
           {"history", "FILE", "write per-epoch CSV: epoch,train_loss,val_loss,val_psnr,val_ssim,seconds", ""},
@@ -106,23 +167,16 @@ int cmd_train(int argc, char** argv) {
   if (a.has("history")) check_output_path(a.str("history"));
   check_distinct_files({{"out", out}, {"history", a.str("history")}, {"init", a.str("init")}});
 
-  Dataset ds = load_dataset(cfg.dataset);
-  fit_split_sizes(ds, cfg.train, cfg.val, a.has("train"), a.has("val"));
-  ImageSet train, val;
-  make_split(ds, cfg.train, cfg.val, train, val);
-  Model model = Model::build(cfg.arch, 1, train.h, train.w);
-  model.init(cfg.seed);
-  if (a.has("init")) {
-    Model init = Model::load(a.str("init"));
-    check_input(init, train.h, train.w, "the dataset");
-    if (init.spec() != model.spec())
-      throw Error("--init model has architecture '" + init.spec() + "', not '" + model.spec() + "'");
-    model.weights() = init.weights();
-  }
-  cfg.arch = model.spec();
+  const std::string dataset_as_given = cfg.dataset;  // "Devanagari"; the run records "dhcd"
+  const Dataset ds = load_dataset(cfg.dataset);
+  PreparedRun run = prepare_run(cfg, ds, [&](const std::string& k) { return a.has(k); });
+  cfg = run.cfg;
+  const ImageSet &train = *run.train, &val = *run.val;
+  Model& model = *run.model;
+  if (a.has("init")) start_from(model, a.str("init"), train);
   if (!quiet)
     std::printf("dataset %s: %s\nusing %zu train / %zu val images; noise %s; model %s, %s params; %d thread%s\n",
-                printable(cfg.dataset).c_str(), describe_dataset(ds).c_str(), train.size(), val.size(),
+                printable(dataset_as_given).c_str(), describe_dataset(ds).c_str(), train.size(), val.size(),
                 cfg.noise.str().c_str(), model.name().c_str(), thousands(model.num_params()).c_str(), cfg.threads,
                 cfg.threads > 1 ? "s" : "");
 
@@ -132,41 +186,9 @@ int cmd_train(int argc, char** argv) {
     std::printf("noisy input baseline: val_loss %.4f - val_psnr %.2f dB - val_ssim %.4f\n", base.loss, base.psnr, base.ssim);
 
   std::signal(SIGINT, on_sigint);
-  const bool tty = is_tty() && !quiet;
-  using Clock = std::chrono::steady_clock;
-  auto epoch_t0 = Clock::now();
-  auto last_draw = Clock::now() - std::chrono::seconds(1);
-  int shown_epoch = -1;
   const int steps = trainer.steps_per_epoch();
-  trainer.run(
-      [&](Trainer::Event ev) {
-        if (quiet) return;
-        const int e = trainer.epoch();
-        if (ev == Trainer::Event::Batch) {
-          if (shown_epoch != e) {
-            std::printf("Epoch %d/%d\n", e + 1, cfg.epochs);
-            shown_epoch = e;
-            epoch_t0 = Clock::now();
-          }
-          if (tty && Clock::now() - last_draw > std::chrono::milliseconds(100)) {
-            last_draw = Clock::now();
-            const int s = trainer.step_in_epoch();
-            const double el = std::chrono::duration<double>(Clock::now() - epoch_t0).count();
-            const double eta = s ? el / s * (steps - s) : 0;
-            std::printf("\r%4d/%d %s - ETA %s - loss: %.4f - %.0f samples/s   ", s, steps, bar(s, steps).c_str(),
-                        fmt_secs(eta).c_str(), trainer.running_train_loss(), trainer.samples_per_s());
-            std::fflush(stdout);
-          }
-        } else if (ev == Trainer::Event::Epoch) {
-          const EpochStats& h = trainer.history().back();
-          if (tty) std::printf("\r");
-          std::printf("%4d/%d %s - %s %s/step - loss: %.4f - val_loss: %.4f - val_psnr: %.2f - val_ssim: %.4f\n",
-                      steps, steps, bar(steps, steps).c_str(), fmt_secs(h.seconds).c_str(),
-                      fmt_secs(h.seconds / steps).c_str(), h.train_loss, h.val_loss, h.val_psnr, h.val_ssim);
-          std::fflush(stdout);
-        }
-      },
-      &g_cancel);
+  EpochPrinter printer(trainer, quiet);
+  trainer.run([&](Trainer::Event ev) { printer.on(ev); }, &g_cancel);
   std::signal(SIGINT, SIG_DFL);
   const bool cancelled = !trainer.done();
   if (cancelled)
@@ -234,13 +256,13 @@ std::vector<Flag> model_data_flags() {
 
 int cmd_eval(int argc, char** argv) {
   std::vector<Flag> flags = model_data_flags();
-  flags.push_back({"threads", "N", "worker threads", std::to_string(ThreadPool::hardware_threads())});
+  flags.push_back(threads_flag());
   flags.push_back({"json", "", "print one JSON object", "", true});
   Args a("eval", "Score a model on the validation set: loss, PSNR, SSIM, next to the noisy input's.", flags);
   if (!a.parse(argc, argv)) return 0;
   ModelData md = load_model_and_config(a);
   const ImageSet val = md.val_set();
-  const EvalResult r = evaluate(md.model, val, md.cfg.noise, md.cfg.seed, md.cfg.loss, int(a.integer("threads", 1, 256)));
+  const EvalResult r = evaluate(md.model, val, md.cfg.noise, md.cfg.seed, md.cfg.loss, int(a.setting_integer("threads")));
   if (a.has("json")) {
     Json j = Json::object();
     j["images"] = r.images;
@@ -289,7 +311,7 @@ int cmd_denoise(int argc, char** argv) {
   if (a.has("noise")) {
     std::vector<float> clean = x;
     apply_noise(clean.data(), x.data(), P, Noise::parse(a.str("noise")),
-                noise_key(uint64_t(a.integer("seed", 0, (long long)TrainConfig::kMaxSeed)), 0));
+                noise_key(uint64_t(a.setting_integer("seed")), 0));
   }
   Context ctx;
   model.predict(x.data(), 1, y.data(), ctx);
@@ -335,15 +357,15 @@ double peak_rss_mb() {
 int cmd_bench(int argc, char** argv) {
   Args a("bench", "Training throughput of an architecture (batch 128) and single-image forward latency.\n"
                   "The last line is one JSON object.",
-         {{"threads", "N", "worker threads", std::to_string(ThreadPool::hardware_threads())},
-          {"arch", "SPEC", "architecture", "seed"},
+         {threads_flag(),
+          arch_flag(arch_help("")),
           {"input", "N", "input size", "28"},
-          {"batch", "N", "batch size", "128"},
+          setting_flag("batch"),
           {"seconds", "S", "how long to measure training", "5"}});
   if (!a.parse(argc, argv)) return 0;
-  const int threads = int(a.integer("threads", 1, 256));
+  const int threads = int(a.setting_integer("threads"));
   const int n = int(a.integer("input", 2, 512));
-  const int batch = int(a.integer("batch", 1, 8192));
+  const int batch = int(a.setting_integer("batch"));
   const double seconds = a.number("seconds", 0.1, 3600);
   Model model = Model::build(a.str("arch"), 1, n, n);
   model.init(0);
@@ -413,7 +435,7 @@ int cmd_bench(int argc, char** argv) {
 // another framework can train on identical data: bench/pytorch_reference.py uses it.
 int cmd_export(int argc, char** argv) {
   Args a("export", "Write a run's data as raw float32 files (train_noisy, train_clean, val_noisy, val_clean) + meta.json.",
-         flags_with(kDataFlags, {{"train", "N", "training images (0 = all)", "8000"},
+         flags_with(kDataFlags, {setting_flag("train"),
                                  {"out", "DIR", "output folder", "export"}}));
   if (!a.parse(argc, argv)) return 0;
   TrainConfig cfg;

@@ -21,8 +21,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,7 @@
 #include "nn/model.h"
 #include "study/plot.h"
 #include "study/sweep.h"
+#include "train/run_setup.h"
 #include "train/threadpool.h"
 
 namespace fs = std::filesystem;
@@ -54,35 +57,20 @@ struct LoadedData {
   std::string fingerprint;
 };
 
-// The flag of a run setting: fresh_noise → fresh-noise.
-std::string flag_of(const std::string& key) {
-  std::string f = key;
-  for (char& c : f)
-    if (c == '_') c = '-';
-  return f;
-}
-
 std::vector<Flag> sweep_flags() {
   std::vector<Flag> f = {
       {"plan", "FILE", "a JSON plan: settings, runs, axes, eval_noise (README, docs/study/*.json)", ""},
-      {"out", "DIR", "output folder (created; finished runs in it are kept and skipped)", "sweep"},
-      {"dataset", "LIST", "mnist, dhcd, folders or .zip files", ""},
-      {"arch", "LIST", "presets or specs (inside a list, separate a spec's tokens by spaces or '-')", ""},
-      {"noise", "LIST", "gaussian:F, sp:P", ""},
-      {"loss", "LIST", "bce, mse", ""},
-      {"lr", "LIST", "Adam learning rates", ""},
-      {"batch", "LIST", "batch sizes", ""},
-      {"epochs", "LIST", "epochs", ""},
-      {"train", "LIST", "training images (0 = all available)", ""},
-      {"val", "LIST", "validation images (0 = all available)", ""},
-      {"seed", "LIST", "seeds", ""},
-      {"fresh-noise", "LIST", "false (one noisy copy per image) and/or true (new noise every epoch)", ""},
-      {"eval-noise", "LIST", "also test every model on these noises (train on one level, test on others)", ""},
-      {"threads", "N", "worker threads (results do not depend on it)", std::to_string(ThreadPool::hardware_threads())},
-      {"no-figures", "", "skip the PNG figures", "", true},
-      {"dry-run", "", "list the runs and which are finished, train nothing", "", true},
-      {"quiet", "", "no per-epoch lines", "", true}};
-  return f;
+      {"out", "DIR", "output folder (created; finished runs in it are kept and skipped)", "sweep"}};
+  // Every run setting but threads, as a list: several values make an axis.
+  for (const std::string& key : TrainConfig::keys())
+    if (key != "threads")
+      f.push_back(setting_flag(key, key == "arch" ? "; inside a list, separate a spec's tokens by spaces or '-'" : "",
+                               true));
+  return flags_with(f, {{"eval-noise", "LIST", "also test every model on these noises (train on one level, test on others)", ""},
+                        threads_flag(),
+                        {"no-figures", "", "skip the PNG figures", "", true},
+                        {"dry-run", "", "list the runs and which are finished, train nothing", "", true},
+                        {"quiet", "", "no per-epoch lines", "", true}});
 }
 
 // The plan: --plan's file, then every setting flag (a list of several values is an axis).
@@ -99,13 +87,13 @@ SweepPlan plan_from(const Args& a) {
     if (plan.name.empty()) plan.name = fs::path(path).stem().string();
   }
   for (const std::string& key : TrainConfig::keys()) {
-    if (key == "threads" || !a.has(flag_of(key))) continue;
+    if (key == "threads" || !a.has(train_setting(key).flag())) continue;
     std::vector<Json> values;
-    for (const std::string& v : split_list(a.str(flag_of(key)), "--" + flag_of(key))) {
+    for (const std::string& v : split_list(a.str(train_setting(key).flag()), "--" + train_setting(key).flag())) {
       try {
         values.push_back(setting_value(key, v));
       } catch (const Error& e) {
-        throw Error("--" + flag_of(key) + ": " + e.what());
+        throw Error("--" + train_setting(key).flag() + ": " + e.what());
       }
     }
     plan.set(key, values);
@@ -232,11 +220,9 @@ std::string short_label(const ResolvedRun& r, size_t width) {
 // Trains one run; returns nothing when Ctrl-C stopped it (nothing of it is kept then).
 std::optional<RunResult> train_run(const ResolvedRun& r, const Dataset& ds, const SweepFolder& out, bool quiet) {
   const auto t0 = Clock::now();
-  ImageSet train, val;
-  make_split(ds, r.cfg.train, r.cfg.val, train, val);
-  Model model = Model::build(r.cfg.arch, 1, train.h, train.w);
-  model.init(r.cfg.seed);
-  Trainer trainer(model, train, val, r.cfg);
+  PreparedRun p = prepare_run(r.cfg, ds, [](const std::string&) { return true; });  // sizes as resolved
+  Model& model = *p.model;
+  Trainer trainer(model, *p.train, *p.val, r.cfg);
   trainer.run(
       [&](Trainer::Event ev) {
         if (quiet || ev != Trainer::Event::Epoch) return;
@@ -260,7 +246,7 @@ std::optional<RunResult> train_run(const ResolvedRun& r, const Dataset& ds, cons
   out.write(dir + "model.safetensors", safetensors_bytes(model.to_safetensors(meta)));
   out.write(dir + "history.csv", history_csv(res.history));
   int gh = 0, gw = 0;
-  const auto grid = denoise_grid(model, val, r.cfg.noise, r.cfg.seed, int(std::min<size_t>(10, val.size())), 3, gh, gw);
+  const auto grid = denoise_grid(model, *p.val, r.cfg.noise, r.cfg.seed, int(std::min<size_t>(10, p.val->size())), 3, gh, gw);
   out.write(dir + "grid.png", encode_png_gray(grid.data(), gh, gw));
   out.write(dir + "result.json", dump_json(result_json(r, res), 2) + "\n");
   return res;
@@ -357,43 +343,31 @@ void print_cross_table(const SweepPlan& plan, const std::vector<ResolvedRun>& ru
   }
 }
 
-}  // namespace
-
-int cmd_sweep(int argc, char** argv) {
-  Args a("sweep",
-         "Train a grid of runs and compare them. Every setting flag takes a comma-separated list; two or more\n"
-         "values make it an axis (all combinations are run). Finished runs in --out are skipped, so the same\n"
-         "command resumes, and a changed plan trains only its new runs.\n"
-         "Writes runs.csv, cross_noise.csv (with --eval-noise), figures/*.png and runs/<id>/ under --out.",
-         sweep_flags());
-  if (!a.parse(argc, argv)) return 0;
-  SweepPlan plan = plan_from(a);
-  const int threads = int(a.integer("threads", 1, 256));
-  const std::string out = a.str("out");
-  const bool quiet = a.has("quiet"), figures = !a.has("no-figures"), dry = a.has("dry-run");
-  TrainConfig defaults;
-  defaults.threads = threads;
-  const std::vector<PlannedRun> planned = expand(plan, defaults);
-
-  // Before any training: the output folder (no links in it, ours alone), the font, every
-  // dataset and every run's setup, and every obstacle in the way of a run's files.
-  SweepFolder folder(out);
+// Before any training: the output folder (no links in it, ours alone), its subfolders, the
+// font, and the files every sweep writes.
+void prepare_folder(SweepFolder& folder, const std::string& out, bool dry, bool figures) {
   if (!dry) create_folder(out);
   folder.check_links();
-  if (!dry) {
-    folder.lock();
-    folder.make("runs");
-    for (const char* f : {"runs.csv", "plan.json", "cross_noise.csv"}) folder.check_writable(f);
-    if (figures) {
-      folder.make("figures");
-      Font::default_font();
-    }
+  if (dry) return;
+  folder.lock();
+  folder.make("runs");
+  for (const char* f : {"runs.csv", "plan.json", "cross_noise.csv"}) folder.check_writable(f);
+  if (figures) {
+    folder.make("figures");
+    Font::default_font();
   }
-  std::map<std::string, LoadedData> data;
+}
+
+// Every planned run bound to its data (each dataset loaded once and described), runs that are
+// the same run (same id) left out.
+struct Resolved {
   std::vector<ResolvedRun> runs;
-  std::map<std::string, size_t> seen;  // id → run, for duplicates in the plan
-  std::vector<std::string> loaded;     // what each dataset is, printed once every run resolved
   size_t duplicates = 0;
+};
+Resolved resolve_all(const std::vector<PlannedRun>& planned, std::map<std::string, LoadedData>& data) {
+  Resolved out;
+  std::set<std::string> seen;       // ids, for duplicates in the plan
+  std::vector<std::string> loaded;  // what each dataset is, printed once every run resolved
   for (size_t i = 0; i < planned.size(); ++i) {
     const std::string name = canonical_dataset_name(planned[i].cfg.dataset);
     if (!data.count(name)) {
@@ -409,38 +383,36 @@ int cmd_sweep(int argc, char** argv) {
       throw Error("run " + std::to_string(i + 1) + (planned[i].label.empty() ? "" : " (" + planned[i].label + ")") + ": " +
                   e.what());
     }
-    if (seen.count(r.id)) {
-      ++duplicates;
+    if (!seen.insert(r.id).second) {
+      ++out.duplicates;
       continue;
     }
-    seen[r.id] = runs.size();
-    runs.push_back(std::move(r));
+    out.runs.push_back(std::move(r));
   }
   for (const auto& line : loaded) std::printf("%s\n", line.c_str());
-  std::vector<std::optional<RunResult>> results(runs.size());
-  size_t done = 0;
+  return out;
+}
+
+// --dry-run: the runs, which are finished, and the work left.
+void print_dry_run(const SweepPlan& plan, const std::vector<ResolvedRun>& runs,
+                   const std::vector<std::optional<RunResult>>& results) {
   for (size_t i = 0; i < runs.size(); ++i)
-    if ((results[i] = finished(folder, runs[i]))) ++done;
-  std::printf("sweep%s%s: %zu run%s (%zu finished, %zu to train)%s → %s\n", plan.name.empty() ? "" : " ",
-              printable(plan.name).c_str(), runs.size(), runs.size() == 1 ? "" : "s", done, runs.size() - done,
-              duplicates ? (", " + std::to_string(duplicates) + " duplicate" + (duplicates > 1 ? "s" : "") + " left out").c_str() : "",
-              printable(out).c_str());
-  if (dry) {
-    for (size_t i = 0; i < runs.size(); ++i)
-      std::printf(" %-3zu %-12s  %-8s  %s  (%s, %s, %s params, %zu train / %zu val, %d epoch%s)\n", i + 1,
-                  runs[i].id.c_str(), results[i] ? "finished" : "to train", short_label(runs[i], 60).c_str(),
-                  printable(runs[i].cfg.dataset).c_str(), runs[i].cfg.noise.str().c_str(),
-                  thousands(runs[i].params).c_str(), runs[i].cfg.train, runs[i].cfg.val, runs[i].cfg.epochs,
-                  runs[i].cfg.epochs > 1 ? "s" : "");
-    // The work left, for estimates: divide by the GFLOP/s `dae bench --input <size>` reports.
-    double flops = 0;
-    for (size_t i = 0; i < runs.size(); ++i)
-      if (!results[i])
-        flops += runs[i].train_flops() + 2 * runs[i].macs * double(runs[i].cfg.val * plan.eval_noise.size());
-    std::printf("work to do: %.2f TFLOP (training, validation and cross-noise tests)\n", flops / 1e12);
-    return 0;
-  }
-  for (size_t i = 0; i < runs.size(); ++i) {  // a file or folder in the way of a run to train
+    std::printf(" %-3zu %-12s  %-8s  %s  (%s, %s, %s params, %zu train / %zu val, %d epoch%s)\n", i + 1,
+                runs[i].id.c_str(), results[i] ? "finished" : "to train", short_label(runs[i], 60).c_str(),
+                printable(runs[i].cfg.dataset).c_str(), runs[i].cfg.noise.str().c_str(),
+                thousands(runs[i].params).c_str(), runs[i].cfg.train, runs[i].cfg.val, runs[i].cfg.epochs,
+                runs[i].cfg.epochs > 1 ? "s" : "");
+  // The work left, for estimates: divide by the GFLOP/s `dae bench --input <size>` reports.
+  double flops = 0;
+  for (size_t i = 0; i < runs.size(); ++i)
+    if (!results[i]) flops += runs[i].train_flops() + 2 * runs[i].macs * double(runs[i].cfg.val * plan.eval_noise.size());
+  std::printf("work to do: %.2f TFLOP (training, validation and cross-noise tests)\n", flops / 1e12);
+}
+
+// A file or folder in the way of a run to train is an error before anything trains.
+void check_run_folders(const SweepFolder& folder, const std::vector<ResolvedRun>& runs,
+                       const std::vector<std::optional<RunResult>>& results) {
+  for (size_t i = 0; i < runs.size(); ++i) {
     if (results[i]) continue;
     const std::string dir = run_dir(runs[i]);
     std::error_code ec;
@@ -452,16 +424,15 @@ int cmd_sweep(int argc, char** argv) {
       throw Error("run " + runs[i].id + " cannot be saved: " + e.what() + " (nothing was trained)");
     }
   }
-  {  // the plan as run, beside the results (never over the plan file given)
-    const std::string p = folder.at("plan.json");
-    std::error_code ec;
-    if (!(a.has("plan") && fs::exists(p, ec) && fs::equivalent(p, a.str("plan"), ec)))
-      folder.write("plan.json", dump_json(plan.to_json(), 2) + "\n");
-  }
+}
 
+// Trains the unfinished runs one after another, runs.csv rewritten after each. False when
+// Ctrl-C stopped one (it is not kept; the same command resumes).
+bool train_all(const std::vector<ResolvedRun>& runs, std::vector<std::optional<RunResult>>& results,
+               const std::map<std::string, LoadedData>& data, const SweepFolder& folder, bool quiet) {
   std::signal(SIGINT, on_sigint);
   size_t k = 0;
-  const size_t todo = runs.size() - done;
+  const size_t todo = size_t(std::count(results.begin(), results.end(), std::nullopt));
   for (size_t i = 0; i < runs.size(); ++i) {
     if (results[i]) continue;
     const ResolvedRun& r = runs[i];
@@ -475,7 +446,7 @@ int cmd_sweep(int argc, char** argv) {
       folder.write("runs.csv", runs_csv(runs, results));
       std::printf("\ncancelled: run %s was not finished and is not kept; the same command resumes the sweep\n",
                   r.id.c_str());
-      return 130;
+      return false;
     }
     const RunResult& x = *results[i];
     std::printf("    done in %s: val_loss %.4f, val_psnr %.2f dB (noisy %.2f), val_ssim %.4f (noisy %.4f)\n",
@@ -485,19 +456,72 @@ int cmd_sweep(int argc, char** argv) {
   }
   std::signal(SIGINT, SIG_DFL);
   folder.write("runs.csv", runs_csv(runs, results));
+  return true;
+}
+
+// The figures of the sweep under figures/; returns how many.
+size_t write_figures(const SweepPlan& plan, const std::vector<ResolvedRun>& runs,
+                     const std::vector<std::optional<RunResult>>& results, const std::vector<CrossEval>& evals,
+                     const SweepFolder& folder) {
+  size_t n = 0;
+  const auto font = Font::default_font();
+  for (const auto& [name, spec] : sweep_figures(plan, runs, results, evals)) {
+    folder.write("figures/" + name, render_plot(spec, *font).image.png());
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+  Args a("sweep",
+         "Train a grid of runs and compare them. Every setting flag takes a comma-separated list; two or more\n"
+         "values make it an axis (all combinations are run). Finished runs in --out are skipped, so the same\n"
+         "command resumes, and a changed plan trains only its new runs.\n"
+         "Writes runs.csv, cross_noise.csv (with --eval-noise), figures/*.png and runs/<id>/ under --out.",
+         sweep_flags());
+  if (!a.parse(argc, argv)) return 0;
+  SweepPlan plan = plan_from(a);
+  const int threads = int(a.setting_integer("threads"));
+  const std::string out = a.str("out");
+  const bool quiet = a.has("quiet"), figures = !a.has("no-figures"), dry = a.has("dry-run");
+  TrainConfig defaults;
+  defaults.threads = threads;
+  const std::vector<PlannedRun> planned = expand(plan, defaults);
+
+  SweepFolder folder(out);
+  prepare_folder(folder, out, dry, figures);
+  std::map<std::string, LoadedData> data;
+  const Resolved resolved = resolve_all(planned, data);
+  const std::vector<ResolvedRun>& runs = resolved.runs;
+  std::vector<std::optional<RunResult>> results(runs.size());
+  size_t done = 0;
+  for (size_t i = 0; i < runs.size(); ++i)
+    if ((results[i] = finished(folder, runs[i]))) ++done;
+  const size_t dup = resolved.duplicates;
+  std::printf("sweep%s%s: %zu run%s (%zu finished, %zu to train)%s → %s\n", plan.name.empty() ? "" : " ",
+              printable(plan.name).c_str(), runs.size(), runs.size() == 1 ? "" : "s", done, runs.size() - done,
+              dup ? (", " + std::to_string(dup) + " duplicate" + (dup > 1 ? "s" : "") + " left out").c_str() : "",
+              printable(out).c_str());
+  if (dry) {
+    print_dry_run(plan, runs, results);
+    return 0;
+  }
+  check_run_folders(folder, runs, results);
+  {  // the plan as run, beside the results (never over the plan file given)
+    const std::string p = folder.at("plan.json");
+    std::error_code ec;
+    if (!(a.has("plan") && fs::exists(p, ec) && fs::equivalent(p, a.str("plan"), ec)))
+      folder.write("plan.json", dump_json(plan.to_json(), 2) + "\n");
+  }
+  if (!train_all(runs, results, data, folder, quiet)) return 130;
 
   const std::vector<CrossEval> evals = cross_evaluate(plan, runs, results, data, folder, threads);
   if (!plan.eval_noise.empty()) folder.write("cross_noise.csv", cross_csv(runs, evals));
   print_runs_table(runs, results);
   print_cross_table(plan, runs, evals);
-  size_t nfig = 0;
-  if (figures) {
-    const auto font = Font::default_font();
-    for (const auto& [name, spec] : sweep_figures(plan, runs, results, evals)) {
-      folder.write("figures/" + name, render_plot(spec, *font).image.png());
-      ++nfig;
-    }
-  }
+  const size_t nfig = figures ? write_figures(plan, runs, results, evals, folder) : 0;
   std::printf("\nwrote %s/runs.csv%s, %zu figure%s and runs/<id>/ (model, history, grid)\n", printable(out).c_str(),
               plan.eval_noise.empty() ? "" : ", cross_noise.csv", nfig, nfig == 1 ? "" : "s");
   return 0;

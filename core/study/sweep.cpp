@@ -11,6 +11,7 @@
 #include "formats/io.h"
 #include "nn/model.h"
 #include "formats/sha256.h"
+#include "train/run_setup.h"
 
 namespace dae {
 namespace {
@@ -228,20 +229,12 @@ std::vector<std::string> varying_keys(const std::vector<PlannedRun>& runs) {
 ResolvedRun resolve_run(const PlannedRun& run, const Dataset& ds, const std::string& fingerprint) {
   ResolvedRun r;
   r.plan = run;
-  r.cfg = run.cfg;
-  r.cfg.dataset = canonical_dataset_name(r.cfg.dataset);
-  fit_split_sizes(ds, r.cfg.train, r.cfg.val, run.written.contains("train"), run.written.contains("val"));
-  ImageSet train, val;
-  make_split(ds, r.cfg.train, r.cfg.val, train, val);
-  r.cfg.train = train.size();
-  r.cfg.val = val.size();
-  const Model m = Model::build(r.cfg.arch, 1, train.h, train.w);
-  check_training_memory(m, r.cfg.threads);
-  r.cfg.arch = m.spec();
-  r.params = m.num_params();
-  r.macs = m.macs_per_image();
-  r.h = train.h;
-  r.w = train.w;
+  const PreparedRun p = prepare_run(run.cfg, ds, [&](const std::string& k) { return run.written.contains(k); });
+  r.cfg = p.cfg;
+  r.params = p.model->num_params();
+  r.macs = p.model->macs_per_image();
+  r.h = p.train->h;
+  r.w = p.train->w;
   r.identity = Json::object();
   r.identity["format"] = kSweepFormat;
   const Json cfg = r.cfg.to_json();  // (a loop over a temporary's items() would dangle)

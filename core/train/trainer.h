@@ -26,6 +26,7 @@
 #include "formats/json.h"
 #include "nn/loss.h"
 #include "nn/model.h"
+#include "train/settings.h"
 #include "train/threadpool.h"
 
 namespace dae {
@@ -36,43 +37,6 @@ constexpr int kMaxGradSlots = 16;  // gradient buffers of a batch (at most this 
 // Memory a training run may take (weights, Adam's moments, gradient slots, activations of every
 // thread); a larger model × threads is refused up front with what it would need.
 constexpr size_t kTrainMemoryBudget = size_t(1) << 30;
-
-// A run's settings. Every setting has one name — the CLI flag (with '-') and the JSON key
-// (with '_') of model files, saved sessions and window.dae.train — and one range, checked in
-// one place: set() from text (a CLI flag) or from JSON (a file, the page).
-struct TrainConfig {
-  std::string dataset = "mnist";  // mnist | dhcd | a folder or .zip (only recorded here)
-  std::string arch = "seed";
-  Noise noise;                    // gaussian:0.5 by default
-  LossKind loss = LossKind::BCE;
-  int epochs = 10;                // 1..10000
-  int batch = 128;                // 1..8192
-  double lr = 1e-3;               // (0, 10]
-  size_t train = 8000, val = 2000;  // 0..10,000,000 (0 = all available)
-  uint64_t seed = 0;              // 0..2^53−1 (exact in JSON and JavaScript)
-  int threads = 1;                // 1..256 (results do not depend on it)
-  bool fresh_noise = false;  // false: each image keeps one noisy version (the worksheet); true: new noise every epoch
-
-  static constexpr uint64_t kMaxSeed = (uint64_t(1) << 53) - 1;
-  // The names set() accepts: dataset arch noise loss epochs batch lr train val seed threads fresh_noise.
-  static const std::vector<std::string>& keys();
-  // One setting from a CLI flag's text (strict: "12x" or " 12" is not a number) or from a JSON
-  // value. Throws dae::Error naming the setting and its range ("epochs must be an integer in
-  // 1..10000, got 0"; "unknown training setting 'epoch'"); the config is unchanged then.
-  void set(const std::string& key, const std::string& text);
-  void set(const std::string& key, const Json& value);
-  // Throws dae::Error naming the first value out of range.
-  void validate() const;
-  Json to_json() const;  // every key but threads
-  // The keys present in `j` set over `defaults`; unknown keys are an error.
-  static TrainConfig from_json(const Json& j, const TrainConfig& defaults);
-  static TrainConfig from_json(const Json& j);
-};
-
-// When `preset` names a preset with training settings of its own (`best`), sets cfg's epochs,
-// batch and lr to them — each one unless `given(key)` says the user chose it (a CLI flag, a plan entry, a key of window.dae.train).
-void apply_preset_training(TrainConfig& cfg, const std::string& preset,
-                           const std::function<bool(const std::string&)>& given);
 
 struct EpochStats {
   int epoch = 0;                 // 1-based

@@ -1,7 +1,7 @@
-// panel_training.cpp — the Training panel: settings (values out of range are clamped and say
-// so), threads, Train / Pause / Resume / Stop / Start from scratch, wall-clock progress, the
-// run's scores (green only when both PSNR and SSIM improved; a collapse is flagged), and the
-// first-run hint.
+// panel_training.cpp — the Training panel: settings (values out of range are clamped to the
+// settings table's range and say so), threads, Train / Pause / Resume / Stop / From scratch,
+// wall-clock progress, the run's scores (green only when both PSNR and SSIM improved; a
+// collapse is flagged), and what to try next.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,49 +13,79 @@ namespace app {
 
 namespace {
 
-// An integer field whose out-of-range values are clamped with a note beside it.
-void int_field(App& a, const char* field, const char* id, int* v, int lo, int hi, int step, float width,
-               const char* why) {
+// The settings' two columns (one when the panel is narrow): where labels and fields start.
+struct Columns {
+  bool two = false;
+  float lab = 0, col2 = 0, field = 0;
+  Columns() {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    two = avail >= 370;
+    lab = ImGui::CalcTextSize("Threads").x + 14;
+    col2 = two ? std::floor(avail * 0.5f) + 6 : 0;
+    field = two ? col2 - lab - 18 : avail - lab;
+  }
+  void first(const char* text) const {
+    label(text, 0);
+    ImGui::SetCursorPosX(lab);
+  }
+  void next(const char* text) const {
+    if (two) ImGui::SameLine();
+    label(text, two ? col2 : 0);
+    ImGui::SetCursorPosX((two ? col2 : 0) + lab);
+  }
+};
+
+// The field of an integer setting (`key` in the settings table): a value out of the table's
+// range is clamped, with a note beside it.
+void integer_field(App& a, const char* key, int64_t* v, float width) {
+  const dae::SettingInfo& st = dae::train_setting(key);
   ImGui::SetNextItemWidth(width);
-  int x = *v;
-  if (ImGui::InputInt(id, &x, step, step * 10)) {
-    const int c = std::clamp(x, lo, hi);
+  int64_t x = *v;
+  const int64_t step = 1, fast = 10;
+  if (ImGui::InputScalar((std::string("##") + key).c_str(), ImGuiDataType_S64, &x, &step, &fast)) {
+    const int64_t c = int64_t(st.clamp(double(x)));
     if (c != x) {
-      char b[160];
-      std::snprintf(b, sizeof b, "%s %d is out of range: set to %d (%s)", field, x, c, why);
-      a.ed.notes.set(field, b, a.t.now);
+      char b[200];
+      std::snprintf(b, sizeof b, "%s %lld is out of range: set to %lld (%s)", st.label, (long long)x, (long long)c,
+                    st.range().c_str());
+      a.ed.notes.set(key, b, a.t.now);
     }
     *v = c;
   }
 }
 
-}  // namespace
-
-void draw_training(App& a) {
+// The learning rate: applied on Enter or when the field is left; above the range it is
+// clamped, at or below zero (or not a number) the rate in use is kept — both say so.
+void rate_field(App& a, float width) {
   dae::TrainConfig& c = a.ed.cfg;
-  const dae::Session::Status& st = a.st;
+  const dae::SettingInfo& st = dae::train_setting("lr");
+  ImGui::SetNextItemWidth(width);
+  double lr = c.lr;
+  if (ImGui::InputDouble("##lr", &lr, 0, 0, "%.2g", ImGuiInputTextFlags_EnterReturnsTrue) ||
+      (ImGui::IsItemDeactivatedAfterEdit())) {
+    const double cl = st.clamp(lr);
+    if (cl != lr) {
+      char b[200];
+      std::snprintf(b, sizeof b, "%s %g is out of range: %s %g (a number %s)", st.label, lr,
+                    std::isnan(cl) ? "kept" : "set to", std::isnan(cl) ? c.lr : cl, st.range().c_str());
+      a.ed.notes.set("lr", b, a.t.now);
+    }
+    if (!std::isnan(cl)) c.lr = cl;
+  }
+  mark("field_lr");
+  if (ImGui::IsItemHovered()) tooltip("%s; Enter applies it", st.help);
+}
 
-  // Settings in two columns when there is room, else one.
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const bool two = avail >= 370;
-  const float lab = ImGui::CalcTextSize("Threads").x + 14;
-  const float col2 = two ? std::floor(avail * 0.5f) + 6 : 0;
-  const float field = two ? col2 - lab - 18 : avail - lab;
-  auto next_col = [&](const char* text) {
-    if (two) ImGui::SameLine();
-    label(text, two ? col2 : 0);
-    ImGui::SetCursorPosX((two ? col2 : 0) + lab);
-  };
-  auto first_col = [&](const char* text) {
-    label(text, 0);
-    ImGui::SetCursorPosX(lab);
-  };
-
-  first_col("Epochs");
-  int_field(a, "epochs", "##epochs", &c.epochs, 1, 10000, 1, field, "1 to 10,000");
+// Epochs, batch, rate, loss, seed and fresh noise.
+void settings_section(App& a, const Columns& col) {
+  dae::TrainConfig& c = a.ed.cfg;
+  col.first("Epochs");
+  int64_t epochs = c.epochs;
+  integer_field(a, "epochs", &epochs, col.field);
+  c.epochs = int(epochs);
   mark("field_epochs");
-  next_col("Batch");
-  ImGui::SetNextItemWidth(two ? -1 : field);
+  col.next("Batch");
+  ImGui::SetNextItemWidth(col.two ? -1 : col.field);
   static const int batches[] = {8, 16, 32, 64, 128, 256, 512};
   if (ImGui::BeginCombo("##batch", std::to_string(c.batch).c_str())) {
     for (int b : batches)
@@ -64,41 +94,30 @@ void draw_training(App& a) {
   }
   a.ed.notes.show("epochs", a.t.now);
 
-  first_col("Rate");
-  ImGui::SetNextItemWidth(field);
-  double lr = c.lr;
-  if (ImGui::InputDouble("##lr", &lr, 0, 0, "%.2g", ImGuiInputTextFlags_EnterReturnsTrue) ||
-      (ImGui::IsItemDeactivatedAfterEdit())) {
-    const double cl = std::clamp(std::isfinite(lr) ? lr : 1e-3, 1e-7, 10.0);
-    if (cl != lr) {
-      char b[160];
-      std::snprintf(b, sizeof b, "learning rate %g is out of range: set to %g (Adam needs 1e-7 to 10)", lr, cl);
-      a.ed.notes.set("lr", b, a.t.now);
-    }
-    c.lr = cl;
-  }
-  mark("field_lr");
-  if (ImGui::IsItemHovered()) tooltip("Adam learning rate (Keras default 1e-3); Enter applies it");
-  next_col("Loss");
+  col.first("Rate");
+  rate_field(a, col.field);
+  col.next("Loss");
   int loss = c.loss == dae::LossKind::BCE ? 0 : 1;
   if (ImGui::RadioButton("BCE", &loss, 0)) c.loss = dae::LossKind::BCE;
   ImGui::SameLine();
   if (ImGui::RadioButton("MSE", &loss, 1)) c.loss = dae::LossKind::MSE;
   a.ed.notes.show("lr", a.t.now);
 
-  first_col("Seed");
-  int seed = int(std::min<uint64_t>(c.seed, 1000000000));
-  int_field(a, "seed", "##seed", &seed, 0, 1000000000, 1, field, "0 to 1,000,000,000");
+  col.first("Seed");
+  int64_t seed = int64_t(c.seed);
+  integer_field(a, "seed", &seed, col.field);
   c.seed = uint64_t(seed);
-  if (two) ImGui::SameLine(col2);
+  if (col.two) ImGui::SameLine(col.col2);
   ImGui::Checkbox("new noise each epoch", &c.fresh_noise);
   a.ed.notes.show("seed", a.t.now);
+}
 
-  // Threads (between runs).
-  first_col("Threads");
+// Threads for the next run (fixed while one runs).
+void threads_section(App& a, const Columns& col) {
+  col.first("Threads");
   const int most = max_threads(a);
   ImGui::BeginDisabled(most == 1 || a.s.training() || a.s.paused());
-  slider_int("##threads", &a.threads, 1, std::max(2, most), most == 1 ? "1" : "%d", field);
+  slider_int("##threads", &a.threads, 1, std::max(2, most), most == 1 ? "1" : "%d", col.field);
   a.threads = std::clamp(a.threads, 1, most);
   ImGui::EndDisabled();
   mark("field_threads");
@@ -110,8 +129,10 @@ void draw_training(App& a) {
       tooltip("Worker threads for the next run (this device has %d cores); results do not depend on it.",
                         a.browser.hardware_threads);
   }
+}
 
-  // Buttons.
+// Train, Pause/Resume, Stop, From scratch.
+void buttons_section(App& a) {
   ImGui::Spacing();
   const bool busy = a.s.training() || a.s.paused();
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.45f, 0.30f, 1.f));
@@ -151,13 +172,14 @@ void draw_training(App& a) {
   mark("reset");
   if (ImGui::IsItemHovered())
     tooltip("An untrained model of this architecture. Every run keeps its own model in Runs:\nnothing is lost.");
+}
 
-  // What the panel reports: the run in progress; otherwise the model in memory — its run's
-  // record, or the model itself (untrained, an uploaded file, the bundled one), in the same
-  // words as the header, Results and Files.
+// The progress bar: the run in progress; otherwise the model in memory — its run's record, or
+// the model itself (untrained, an uploaded file, the bundled one), in the same words as the
+// header, Results and Files.
+void progress_section(const App& a, const dae::RunRecord* run) {
+  const dae::Session::Status& st = a.st;
   const dae::ModelInfo& mi = st.model;
-  const bool active = st.training || st.paused;
-  const dae::RunRecord* run = described_run(a);
   char overlay[200];
   double progress = 0;
   if (st.training) {
@@ -187,6 +209,12 @@ void draw_training(App& a) {
     shown("training_progress_cut", fitted, ImGui::GetStyle().Colors[ImGuiCol_Text]);  // what the bar shows
     if (ImGui::IsItemHovered()) tooltip("%s", overlay);
   }
+}
+
+// Under the bar: speed and ETA while training, what the finished run took, or what to do.
+void rate_section(const App& a, const dae::RunRecord* run) {
+  const dae::Session::Status& st = a.st;
+  const dae::ModelInfo& mi = st.model;
   if (st.training) {
     const std::string rate = fmt_int((long long)std::llround(st.samples_per_s)) + " images/s · ETA " +
                              (std::isfinite(st.eta_s) ? fmt_time(st.eta_s) : "…") + " · " + fmt_time(st.elapsed_s) +
@@ -213,9 +241,12 @@ void draw_training(App& a) {
   } else {
     ImGui::TextColored(kMuted, "Press Train: the page stays responsive while it trains.");
   }
+}
 
-  // Scores against the noisy input: the run's, or the model file's (when it recorded them).
-  // Green only when both PSNR and SSIM improved and the outputs did not collapse.
+// Scores against the noisy input: the run's, or the model file's (when it recorded them).
+// Green only when both PSNR and SSIM improved and the outputs did not collapse.
+void scores_section(const App& a, const dae::RunRecord* run) {
+  const dae::ModelInfo& mi = a.st.model;
   const double vp = run ? run->final_val_psnr() : mi.val_psnr, vs = run ? run->final_val_ssim() : mi.val_ssim;
   const double np = run ? run->baseline.psnr : mi.noisy_psnr, ns = run ? run->baseline.ssim : mi.noisy_ssim;
   const bool collapsed = run ? run->collapsed : mi.collapsed;
@@ -257,9 +288,15 @@ void draw_training(App& a) {
   } else if (run && std::isfinite(np) && np > 0) {
     ImGui::TextColored(kMuted, "noisy input: PSNR %.2f dB, SSIM %.3f (validation set)", np, ns);
   }
+}
 
-  // After a finished run of another architecture: the preset measured to do better in less
-  // time (docs/experiments.md, "A better default").
+// After a finished run of another architecture: the preset measured to do better in less
+// time (docs/experiments.md, "A better default"); then errors, and which model Draw, Results
+// and Inspect use while a run trains another.
+void advice_section(App& a, const dae::RunRecord* run) {
+  const dae::Session::Status& st = a.st;
+  const dae::ModelInfo& mi = st.model;
+  const bool active = st.training || st.paused;
   if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.ed.preset != "best") {
     // The button first: the sentence may run below the panel's edge, the button should not.
     if (ImGui::SmallButton("Use best")) select_preset(a, "best", true);
@@ -282,6 +319,20 @@ void draw_training(App& a) {
     wrapped(kMuted, t);
     shown("training_model", t, kMuted);
   }
+}
+
+}  // namespace
+
+void draw_training(App& a) {
+  const Columns col;
+  settings_section(a, col);
+  threads_section(a, col);
+  buttons_section(a);
+  const dae::RunRecord* run = described_run(a);
+  progress_section(a, run);
+  rate_section(a, run);
+  scores_section(a, run);
+  advice_section(a, run);
 }
 
 }  // namespace app

@@ -297,17 +297,17 @@ const std::vector<SweepAxis>& sweep_axes() {
          p.config.set("noise", std::string(kind == dae::Noise::Gaussian ? "gaussian:" : "sp:") + v);
          p.x = p.config.noise.amount;
        }},
-      {"learning rate", "0.0003, 0.001, 0.003", true, false, "Adam's learning rate",
+      {"learning rate", "0.0003, 0.001, 0.003", true, false, dae::train_setting("lr").help,
        [](const App&, const std::string& v, P& p) {
          p.config.set("lr", v);
          p.x = p.config.lr;
        }},
-      {"batch size", "16, 32, 64, 128", true, false, "images per Adam step",
+      {"batch size", "16, 32, 64, 128", true, false, dae::train_setting("batch").help,
        [](const App&, const std::string& v, P& p) {
          p.config.set("batch", v);
          p.x = p.config.batch;
        }},
-      {"epochs", "1, 2, 4", false, false, "passes over the training images",
+      {"epochs", "1, 2, 4", false, false, dae::train_setting("epochs").help,
        [](const App&, const std::string& v, P& p) {
          p.config.set("epochs", v);
          p.x = p.config.epochs;
