@@ -261,8 +261,6 @@ void js_wake() {
 
 }  // namespace app
 
-extern "C" EMSCRIPTEN_KEEPALIVE void dae_wake() { app::js_wake(); }
-
 int main() {
   using namespace app;
   g_app = new App();
