@@ -1,9 +1,11 @@
-// bridge.cpp — the C functions behind window.dae and the browser glue (web/api/dae_api.js, linked
-// with --post-js). JSON crosses this boundary and nowhere else. Strings and byte buffers are
+// bridge.cpp — window.dae's C side, in one file: the C functions behind window.dae and the
+// browser glue (web/api/dae_api.js, linked with --post-js), the JSON of status() and ui(), and
+// window.dae.ready. JSON crosses this boundary and nowhere else. Strings and byte buffers are
 // returned as malloc'ed memory that the JS side reads and frees (no shared return slots);
 // errors come back as a string ("" when the call worked).
 #include <emscripten.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -24,6 +26,285 @@ char* give(const std::string& s) {
 App& A() { return app::the(); }
 
 }  // namespace
+
+namespace app {
+
+// ---- window.dae.status() and window.dae.ready ------------------------------------------------------
+// "2 threads", "1 thread: why": the header shows it, status() reports it.
+std::string threads_text(const App& a) {
+  const int t = a.st.threads;
+  if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
+  std::string s = std::to_string(t) + (t == 1 ? " thread" : " threads");
+  // While the user draws or types, a run leaves one core to the page (same results).
+  if (a.s.training() && t > 1 && a.s.spare_threads() > 0)
+    s += " (" + std::to_string(std::max(1, t - a.s.spare_threads())) + " while you work)";
+  return s;
+}
+
+namespace {
+
+dae::Json finite_or_null(double v) { return std::isfinite(v) ? dae::Json(v) : dae::Json(); }
+
+// The model in memory.
+void status_model(const dae::Session::Status& st, dae::Json& j) {
+  j["dataset"] = st.dataset;
+  j["arch"] = st.model.arch;
+  j["arch_name"] = st.model.arch_name;
+  j["params"] = uint64_t(st.model.params);
+  j["input"] = st.model.input_h;
+  j["model"] = dae::Json::object({{"source", dae::model_source_name(st.model.source)},
+                                  {"run_id", st.model.run_id},
+                                  {"file", st.model.file},
+                                  {"description", st.model.describe()},
+                                  {"epochs", st.model.epochs_trained},
+                                  {"val_psnr", finite_or_null(st.model.val_psnr)},
+                                  {"val_ssim", finite_or_null(st.model.val_ssim)},
+                                  {"noisy_psnr", finite_or_null(st.model.noisy_psnr)},
+                                  {"noisy_ssim", finite_or_null(st.model.noisy_ssim)},
+                                  {"collapsed", st.model.collapsed}});
+}
+
+// The run in progress (or the last one): where it is, its losses, its pace.
+void status_run(const dae::Session::Status& st, dae::Json& j) {
+  j["run_id"] = st.run_id;
+  j["state"] = st.has_run ? dae::run_state_name(st.state) : "idle";
+  j["training"] = st.training;
+  j["paused"] = st.paused;
+  j["validating"] = st.validating;
+  j["epoch"] = st.epoch;
+  j["epochs"] = st.epochs;
+  j["step"] = st.step;
+  j["steps"] = st.steps;
+  j["progress"] = st.progress;
+  j["train_size"] = uint64_t(st.train_size);
+  j["val_size"] = uint64_t(st.val_size);
+  j["train_loss"] = finite_or_null(st.train_loss);
+  j["val_loss"] = finite_or_null(st.val_loss);
+  j["val_psnr"] = finite_or_null(st.val_psnr);
+  j["val_ssim"] = finite_or_null(st.val_ssim);
+  j["noisy_loss"] = finite_or_null(st.noisy_loss);
+  j["noisy_psnr"] = finite_or_null(st.noisy_psnr);
+  j["noisy_ssim"] = finite_or_null(st.noisy_ssim);
+  j["samples_per_s"] = st.samples_per_s;
+  j["eta_s"] = finite_or_null(st.eta_s);
+  j["elapsed_s"] = st.elapsed_s;
+  j["compute_s"] = st.compute_s;
+  j["error"] = st.error;
+  j["history"] = dae::history_json(st.history);
+}
+
+// Threads, and what this build and page allow.
+void status_threads(App& a, dae::Json& j) {
+  j["threads"] = a.st.threads;
+  j["threads_next"] = a.threads;
+  j["spare_threads"] = a.s.spare_threads();
+  j["threads_text"] = threads_text(a);  // as the header shows it
+  j["isolated"] = a.browser.isolated;
+  j["threaded_build"] = a.browser.threaded_build;
+  j["simd"] = a.browser.simd;
+  // The Draw pad's, Results' and Inspect's forward passes: on the helper thread, or inline.
+  j["model_work"] = {{"on_helper", a.work->threaded()}, {"jobs", a.work->jobs_run()}};
+}
+
+// The frame loop: main-thread time, what was redrawn, the frame rate, idling.
+void status_frames(const App& a, dae::Json& j) {
+  j["frame_ms_p95"] = a.t.stats.interval_p95();
+  j["main_work_ms_p95"] = a.t.stats.main_p95();
+  j["main_work_ms_p50"] = a.t.stats.main_p50();
+  dae::Json parts = dae::Json::object();
+  for (const auto& [part, ms] : a.t.stats.parts_p95()) parts[part] = ms;
+  j["main_work_parts_ms_p95"] = parts;
+  const present::Stats& ps = present::stats();
+  j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
+                 {"drawn_area", ps.drawn_area}, {"uploads", ps.uploads}, {"checks", ps.checks},
+                 {"check_differing", ps.check_differing}, {"screen_kept", ps.screen_kept}};
+  j["fps"] = double(a.t.render_times.size()) / 3.0;
+  j["rendered_frames"] = a.t.rendered;
+  j["idle"] = a.t.idle;
+  j["busy_because"] = a.t.busy_because;
+  dae::Json why = dae::Json::object();
+  for (const auto& [k, v] : a.t.renders_by_reason) why[k] = v;
+  j["renders_by_reason"] = why;
+}
+
+// Saving in this browser, and what was restored on opening.
+void status_saving(const App& a, dae::Json& j) {
+  j["runs"] = uint64_t(a.s.runs().size());
+  j["saving"] = a.files.saving;
+  j["saved_revision"] = a.files.saved_rev;
+  j["revision"] = a.s.revision();
+  j["storage_note"] = a.files.storage_note;
+  j["save_text"] = save_text(a);               // the header's word on saving
+  j["unsaved_warning"] = a.files.warning_on;   // leaving the tab asks first
+  j["restore_note"] = a.files.restore_note;
+}
+
+}  // namespace
+
+std::string status_json(App& a) {
+  dae::Json j = dae::Json::object();
+  status_model(a.st, j);
+  status_run(a.st, j);
+  status_threads(a, j);
+  status_frames(a, j);
+  status_saving(a, j);
+  j["layout"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
+  return dae::dump_json(j);
+}
+
+// The page is usable: the shell's loading line goes, and window.dae.ready turns true.
+void announce_ready(App& a) {
+  a.t.ready = true;
+  EM_ASM({
+    if (window.daeShell) window.daeShell.setStatus("");
+    window.dae.ready = true;
+  });
+}
+
+// ---- window.dae.ui(what) -------------------------------------------------------------------------
+namespace {
+
+dae::Json floats_json(const std::vector<float>& v) {
+  dae::Json x = dae::Json::array();
+  for (float f : v) x.push_back(double(f));
+  return x;
+}
+
+// The Draw canvas, within the app's canvas (CSS px).
+dae::Json ui_canvas(const App& a) {
+  dae::Json j = dae::Json::object();
+  j["x"] = a.draw.canvas_min.x;
+  j["y"] = a.draw.canvas_min.y;
+  j["width"] = a.draw.canvas_max.x - a.draw.canvas_min.x;
+  j["height"] = a.draw.canvas_max.y - a.draw.canvas_min.y;
+  j["side"] = a.draw.side;
+  return j;
+}
+
+// The Draw panel: the drawing, its noisy and denoised images, and how many frames they lagged.
+dae::Json ui_draw(const App& a) {
+  dae::Json j = dae::Json::object();
+  j["side"] = a.draw.side;
+  j["drawn"] = floats_json(a.draw.drawn);
+  j["noisy"] = floats_json(a.draw.out.noisy);
+  j["denoised"] = floats_json(a.draw.has_output ? a.draw.out.denoised : std::vector<float>());
+  j["psnr_noisy"] = a.draw.out.psnr_noisy;
+  j["psnr_denoised"] = a.draw.out.psnr_denoised;
+  j["eraser"] = a.draw.eraser;
+  j["rendered_frames"] = a.t.rendered;
+  j["latency_frames"] = a.draw.latency_frames;
+  j["max_latency_frames"] = a.draw.max_latency_frames;
+  return j;
+}
+
+dae::Json ui_runs(App& a) {
+  dae::Json j = dae::Json::object();
+  dae::Json x = dae::Json::array();
+  for (const auto& r : a.s.runs()) {
+    dae::Json rj = r.to_json();
+    rj["has_model"] = bool(r.weights);
+    rj["improved"] = r.improved();
+    x.push_back(rj);
+  }
+  j["runs"] = x;
+  dae::Json sw = dae::Json::array();
+  for (const auto& s : a.s.sweeps()) sw.push_back(s.to_json());
+  j["sweeps"] = sw;
+  j["observations"] = a.s.observations();
+  return j;
+}
+
+dae::Json ui_results(const App& a) {
+  dae::Json j = dae::Json::object();
+  dae::Json x = dae::Json::array();
+  for (const auto& t : a.results.rows)
+    x.push_back(dae::Json::object({{"index", uint64_t(t.index)}, {"psnr_noisy", t.psnr_noisy},
+                                   {"psnr_denoised", t.psnr_denoised}, {"ssim_noisy", t.ssim_noisy},
+                                   {"ssim_denoised", t.ssim_denoised}}));
+  j["results"] = x;
+  j["collapsed"] = a.results.collapsed;
+  return j;
+}
+
+// Where the keyboard focus is (Tab, arrows): its panel window, the marked widget under it,
+// and whether its highlight shows (it hides when the mouse is used).
+dae::Json ui_focus() {
+  dae::Json j = dae::Json::object();
+  const ImGuiContext& g = *GImGui;
+  j["window"] = g.NavWindow ? g.NavWindow->RootWindow->Name : "";
+  j["visible"] = g.NavId != 0 && !g.NavDisableHighlight;
+  j["mark"] = "";
+  if (g.NavWindow && g.NavId) {
+    const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+    j["mark"] = mark_containing(r.GetCenter());
+    j["rect"] = dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
+  }
+  return j;
+}
+
+// The layout: its mode, each panel's window as drawn, the marked items and windows, the focus
+// and the tabs chosen.
+dae::Json ui_layout(const App& a) {
+  dae::Json j = dae::Json::object();
+  j["mode"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
+  j["display"] = dae::Json::object({{"width", ImGui::GetIO().DisplaySize.x}, {"height", ImGui::GetIO().DisplaySize.y}});
+  dae::Json panels = dae::Json::object();
+  for (int p = 0; p < int(Panel::Count); ++p) {
+    const auto& b = a.layout.boxes[p];
+    if (!b.drawn) continue;
+    panels[panel_title(Panel(p))] = dae::Json::object(
+        {{"x", b.pos.x}, {"y", b.pos.y}, {"width", b.size.x}, {"height", b.size.y}, {"content_width", b.content.x},
+         {"content_height", b.content.y}, {"scroll_max_x", b.scroll_max_x}, {"scroll_max_y", b.scroll_max_y}});
+  }
+  j["panels"] = panels;
+  j["items"] = items_json();
+  j["windows"] = windows_json();
+  const ImGuiContext& g = *GImGui;
+  j["nav"] = dae::Json::object({{"id", g.NavId},
+                                {"window", g.NavWindow ? std::string(g.NavWindow->RootWindow->Name) : ""},
+                                {"visible", g.NavId != 0 && !g.NavDisableHighlight}});
+  j["narrow_tab"] = panel_title(a.layout.narrow_tab);
+  j["wide_left"] = panel_title(a.layout.wide_left);
+  j["wide_right"] = panel_title(a.layout.wide_right);
+  return j;
+}
+
+// The settings of the Data, Model and Training panels, and the messages the page shows.
+dae::Json ui_config(App& a) {
+  dae::Json j = a.ed.cfg.to_json();
+  j["preset"] = a.ed.preset;
+  j["spec"] = dae::format_spec(a.ed.rows);
+  j["params"] = uint64_t(a.ed.check.params);
+  j["arch_ok"] = a.ed.check.ok;
+  j["arch_error"] = a.ed.check.error;
+  dae::Json names = dae::Json::array();
+  for (const auto& n : a.s.dataset_names()) names.push_back(n);
+  j["datasets"] = names;
+  j["side"] = dataset_side(a, a.ed.cfg.dataset);
+  const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
+  j["dataset_description"] = ds ? dae::describe_dataset(*ds) : std::string();
+  j["data_error"] = a.browser.data_error;
+  j["busy"] = a.browser.busy;
+  j["train_error"] = a.ed.train_error;
+  j["spec_error"] = a.ed.spec_error;
+  j["log_scale"] = a.plot.log_scale;
+  j["threads"] = a.threads;
+  j["notes"] = dae::Json::object({{"epochs", a.ed.notes.get("epochs", a.t.now)},
+                                  {"lr", a.ed.notes.get("lr", a.t.now)},
+                                  {"seed", a.ed.notes.get("seed", a.t.now)}});
+  j["files_message"] = a.files.message;
+  j["files_error"] = a.files.error;
+  j["autosave"] = a.files.autosave;
+  j["hint_shown"] = !a.hint_dismissed && a.s.runs().empty();
+  j["confirm"] = a.confirm.open ? dae::Json(a.confirm.title) : dae::Json();
+  j["confirm_text"] = a.confirm.open ? dae::Json(a.confirm.text) : dae::Json();
+  j["clipboard"] = last_copied();
+  return j;
+}
+
+}  // namespace
+
+}  // namespace app
 
 extern "C" {
 
@@ -235,123 +516,21 @@ EMSCRIPTEN_KEEPALIVE char* dae_denoise(const float* in, int n, float* out) {
 }
 
 // ---- the UI, for tests and people -----------------------------------------------------------------------
-// UI facts as JSON.
+// UI facts as JSON (window.dae's rects, focus, layout, texts, config, …); {} for an unknown `what`.
 EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
   App& a = A();
   const std::string w = what;
   dae::Json j = dae::Json::object();
-  auto arr = [](const std::vector<float>& v) {
-    dae::Json x = dae::Json::array();
-    for (float f : v) x.push_back(double(f));
-    return x;
-  };
-  if (w == "canvas") {
-    j["x"] = a.draw.canvas_min.x;
-    j["y"] = a.draw.canvas_min.y;
-    j["width"] = a.draw.canvas_max.x - a.draw.canvas_min.x;
-    j["height"] = a.draw.canvas_max.y - a.draw.canvas_min.y;
-    j["side"] = a.draw.side;
-  } else if (w == "draw") {
-    j["side"] = a.draw.side;
-    j["drawn"] = arr(a.draw.drawn);
-    j["noisy"] = arr(a.draw.out.noisy);
-    j["denoised"] = arr(a.draw.has_output ? a.draw.out.denoised : std::vector<float>());
-    j["psnr_noisy"] = a.draw.out.psnr_noisy;
-    j["psnr_denoised"] = a.draw.out.psnr_denoised;
-    j["eraser"] = a.draw.eraser;
-    j["rendered_frames"] = a.t.rendered;
-    j["latency_frames"] = a.draw.latency_frames;
-    j["max_latency_frames"] = a.draw.max_latency_frames;
-  } else if (w == "runs") {
-    dae::Json x = dae::Json::array();
-    for (const auto& r : a.s.runs()) {
-      dae::Json rj = r.to_json();
-      rj["has_model"] = bool(r.weights);
-      rj["improved"] = r.improved();
-      x.push_back(rj);
-    }
-    j["runs"] = x;
-    dae::Json sw = dae::Json::array();
-    for (const auto& s : a.s.sweeps()) sw.push_back(s.to_json());
-    j["sweeps"] = sw;
-    j["observations"] = a.s.observations();
-  } else if (w == "csv") {
-    j["csv"] = a.s.runs_csv();
-  } else if (w == "results") {
-    dae::Json x = dae::Json::array();
-    for (const auto& t : a.results.rows)
-      x.push_back(dae::Json::object({{"index", uint64_t(t.index)}, {"psnr_noisy", t.psnr_noisy},
-                                     {"psnr_denoised", t.psnr_denoised}, {"ssim_noisy", t.ssim_noisy},
-                                     {"ssim_denoised", t.ssim_denoised}}));
-    j["results"] = x;
-    j["collapsed"] = a.results.collapsed;
-  } else if (w == "rects") {
-    j = app::marks_json();
-  } else if (w == "focus") {
-    // Where the keyboard focus is (Tab, arrows): its panel window, the marked widget under it,
-    // and whether its highlight shows (it hides when the mouse is used).
-    const ImGuiContext& g = *GImGui;
-    j["window"] = g.NavWindow ? g.NavWindow->RootWindow->Name : "";
-    j["visible"] = g.NavId != 0 && !g.NavDisableHighlight;
-    j["mark"] = "";
-    if (g.NavWindow && g.NavId) {
-      const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
-      j["mark"] = app::mark_containing(r.GetCenter());
-      j["rect"] = dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
-    }
-  } else if (w == "layout") {
-    j["mode"] = a.layout.mode == app::LayoutMode::Wide ? "wide" : "narrow";
-    j["display"] = dae::Json::object({{"width", ImGui::GetIO().DisplaySize.x}, {"height", ImGui::GetIO().DisplaySize.y}});
-    dae::Json panels = dae::Json::object();
-    for (int p = 0; p < int(app::Panel::Count); ++p) {
-      const auto& b = a.layout.boxes[p];
-      if (!b.drawn) continue;
-      panels[app::panel_title(app::Panel(p))] = dae::Json::object(
-          {{"x", b.pos.x}, {"y", b.pos.y}, {"width", b.size.x}, {"height", b.size.y}, {"content_width", b.content.x},
-           {"content_height", b.content.y}, {"scroll_max_x", b.scroll_max_x}, {"scroll_max_y", b.scroll_max_y}});
-    }
-    j["panels"] = panels;
-    j["items"] = app::items_json();
-    j["windows"] = app::windows_json();
-    const ImGuiContext& g = *GImGui;
-    j["nav"] = dae::Json::object({{"id", g.NavId},
-                                  {"window", g.NavWindow ? std::string(g.NavWindow->RootWindow->Name) : ""},
-                                  {"visible", g.NavId != 0 && !g.NavDisableHighlight}});
-    j["narrow_tab"] = app::panel_title(a.layout.narrow_tab);
-    j["wide_left"] = app::panel_title(a.layout.wide_left);
-    j["wide_right"] = app::panel_title(a.layout.wide_right);
-  } else if (w == "texts") {
-    j = app::texts_json();
-  } else if (w == "config") {
-    j = a.ed.cfg.to_json();
-    j["preset"] = a.ed.preset;
-    j["spec"] = dae::format_spec(a.ed.rows);
-    j["params"] = uint64_t(a.ed.check.params);
-    j["arch_ok"] = a.ed.check.ok;
-    j["arch_error"] = a.ed.check.error;
-    dae::Json names = dae::Json::array();
-    for (const auto& n : a.s.dataset_names()) names.push_back(n);
-    j["datasets"] = names;
-    j["side"] = app::dataset_side(a, a.ed.cfg.dataset);
-    const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
-    j["dataset_description"] = ds ? dae::describe_dataset(*ds) : std::string();
-    j["data_error"] = a.browser.data_error;
-    j["busy"] = a.browser.busy;
-    j["train_error"] = a.ed.train_error;
-    j["spec_error"] = a.ed.spec_error;
-    j["log_scale"] = a.plot.log_scale;
-    j["threads"] = a.threads;
-    j["notes"] = dae::Json::object({{"epochs", a.ed.notes.get("epochs", a.t.now)},
-                                    {"lr", a.ed.notes.get("lr", a.t.now)},
-                                    {"seed", a.ed.notes.get("seed", a.t.now)}});
-    j["files_message"] = a.files.message;
-    j["files_error"] = a.files.error;
-    j["autosave"] = a.files.autosave;
-    j["hint_shown"] = !a.hint_dismissed && a.s.runs().empty();
-    j["confirm"] = a.confirm.open ? dae::Json(a.confirm.title) : dae::Json();
-    j["confirm_text"] = a.confirm.open ? dae::Json(a.confirm.text) : dae::Json();
-    j["clipboard"] = app::last_copied();
-  }
+  if (w == "canvas") j = app::ui_canvas(a);
+  else if (w == "draw") j = app::ui_draw(a);
+  else if (w == "runs") j = app::ui_runs(a);
+  else if (w == "csv") j["csv"] = a.s.runs_csv();
+  else if (w == "results") j = app::ui_results(a);
+  else if (w == "rects") j = app::marks_json();
+  else if (w == "focus") j = app::ui_focus();
+  else if (w == "layout") j = app::ui_layout(a);
+  else if (w == "texts") j = app::texts_json();
+  else if (w == "config") j = app::ui_config(a);
   return give(dae::dump_json(j));
 }
 
@@ -408,5 +587,8 @@ EMSCRIPTEN_KEEPALIVE void dae_paste(const char* text) {
   if (ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) ImGui::GetIO().AddInputCharactersUTF8(text);
   app::js_wake();
 }
+
+// Input on the page (dae_api.js listens for it): the idle loop draws again at once.
+EMSCRIPTEN_KEEPALIVE void dae_wake() { app::js_wake(); }
 
 }  // extern "C"

@@ -1,5 +1,7 @@
-// browser.cpp — the app's side of the browser: fetching the bundled data and pretrained models,
-// file pickers and downloads, and the IndexedDB autosave (Emscripten's IDBFS at /persist):
+// browser.cpp — the app's calls to the browser (Module.daeJS in dae_api.js: fetching the bundled
+// data and pretrained models, file pickers, downloads, the screen kept between frames; its
+// answers come back through bridge.cpp), and the IndexedDB autosave and restore (Emscripten's
+// IDBFS at /persist):
 //   /persist/state.json             runs (without weights), observations, settings, the current model
 //   /persist/ui.json                page preferences (autosave on/off, threads, first-run hint)
 //   /persist/runs/<id>.safetensors  each run's model, newest first, within the storage budget
@@ -15,7 +17,6 @@
 
 #include "state/app.h"
 #include "formats/io.h"
-#include "platform/present.h"
 
 namespace fs = std::filesystem;
 
@@ -310,29 +311,29 @@ void forget_saved(App& a) {
   update_unsaved_warning(a);
 }
 
-void restore_saved(App& a) {
-  a.files.restored = true;
+namespace {
+
+// ui.json: the page's preferences (autosave on or off, threads, the first-visit hint).
+void restore_prefs(App& a, std::vector<std::string>& notes) {
   std::string text;
-  std::vector<std::string> notes;
+  if (!read_saved(kUi, text)) return;
+  try {
+    const dae::Json ui = dae::parse_json(text);
+    if (const dae::Json* v = dae::json_find(ui, "autosave")) a.files.autosave = dae::json_bool(*v, "autosave");
+    if (const dae::Json* v = dae::json_find(ui, "threads"))
+      a.threads = std::min(int(dae::json_int(*v, "threads", 1, dae::Session::kMaxThreads)), max_threads(a));
+    if (const dae::Json* v = dae::json_find(ui, "hint_dismissed")) a.hint_dismissed = dae::json_bool(*v, "hint");
+  } catch (const std::exception& e) {
+    set_aside(kUi);
+    notes.push_back(std::string("page preferences ignored (") + e.what() + ")");
+  }
+}
+
+// state.json: runs, observations, settings; true when the session was loaded. `current`: its
+// record of the current model.
+bool restore_state(App& a, dae::Json& current, std::vector<std::string>& notes) {
+  std::string text;
   bool any = false;
-  if (a.browser.fresh) {  // nothing was read (dae_api.js): the saved session stays as it is
-    a.files.autosave = false;
-    notes.push_back("Opened with ?fresh: the session saved in this browser is kept as it is, and this tab does not "
-                    "save over it unless you choose to (Save now, or Save automatically).");
-  }
-  if (read_saved(kUi, text)) {
-    try {
-      const dae::Json ui = dae::parse_json(text);
-      if (const dae::Json* v = dae::json_find(ui, "autosave")) a.files.autosave = dae::json_bool(*v, "autosave");
-      if (const dae::Json* v = dae::json_find(ui, "threads"))
-        a.threads = std::min(int(dae::json_int(*v, "threads", 1, dae::Session::kMaxThreads)), max_threads(a));
-      if (const dae::Json* v = dae::json_find(ui, "hint_dismissed")) a.hint_dismissed = dae::json_bool(*v, "hint");
-    } catch (const std::exception& e) {
-      set_aside(kUi);
-      notes.push_back(std::string("page preferences ignored (") + e.what() + ")");
-    }
-  }
-  dae::Json current;
   if (read_saved(kState, text)) {
     try {
       a.s.load_state(text);
@@ -345,6 +346,12 @@ void restore_saved(App& a) {
                       e.what());
     }
   }
+  return any;
+}
+
+// runs/<id>.safetensors: the models of the restored runs; returns how many were restored.
+int restore_run_models(App& a, std::vector<std::string>& notes) {
+  std::string text;
   int models = 0, bad = 0;
   for (const auto& r : std::vector<dae::RunRecord>(a.s.runs())) {
     if (!read_saved(run_path(r.id), text)) continue;
@@ -360,7 +367,12 @@ void restore_saved(App& a) {
   }
   if (bad) notes.push_back(std::to_string(bad) + " saved run model" + (bad == 1 ? " was" : "s were") +
                            " damaged and set aside; those runs keep their records without a model.");
-  // The current model: a run's, or a saved upload.
+  return models;
+}
+
+// The current model (state.json's record of it): a run's, or a saved upload.
+void restore_current(App& a, const dae::Json& current, std::vector<std::string>& notes) {
+  std::string text;
   const std::string source = current.is_object() && dae::json_find(current, "source") && current["source"].is_string()
                                  ? current["source"].get<std::string>()
                                  : "";
@@ -380,9 +392,12 @@ void restore_saved(App& a) {
     if (source != "run") set_aside(kCurrent);
     notes.push_back(std::string("The saved current model could not be loaded: ") + e.what());
   }
-  // Part of the saved session could not be read (a record the browser would not give back, or
-  // one set aside as damaged): the next autosave would replace it, and IndexedDB then drops what
-  // this tab does not hold. Autosave pauses in this tab until the user decides.
+}
+
+// Part of the saved session could not be read (a record the browser would not give back, or
+// one set aside as damaged): the next autosave would replace it, and IndexedDB then drops what
+// this tab does not hold. Autosave pauses in this tab until the user decides.
+void pause_autosave_if_partial(App& a, std::vector<std::string>& notes) {
   const bool partial = a.browser.persist_read_failed || notes.size() > (a.browser.fresh ? 1u : 0u);
   if (partial && !a.browser.fresh) {
     a.files.autosave = false;  // this tab only: the preferences file is not written
@@ -390,21 +405,43 @@ void restore_saved(App& a) {
                     "could not be read" + std::string(a.browser.persist_read_failed ? " (the browser refused a record)" : "") +
                     ". Download what you want to keep; Save now or Save automatically stores this tab's work over it.");
   }
-  if (any) {
-    apply_model_config(a);
-    // The restored model's dataset is fetched and chosen when it arrives (apply_model_config
-    // chose a loaded one meanwhile: checking the editor's choice here never fetched it).
-    if (!a.s.dataset(a.s.config().dataset) && a.s.config().dataset == "dhcd" && a.browser.dhcd_listed) {
-      a.browser.pending_dataset = "dhcd";
-      js_load_pack(a, "dhcd");
-    }
-    // Said as what happened on opening: it stays true when runs are deleted later.
-    const size_t n = a.s.runs().size();
-    notes.insert(notes.begin(), "On opening, the page restored the saved session: " + std::to_string(n) +
-                                    (n == 1 ? " run, " : " runs, ") + std::to_string(models) +
-                                    (models == 1 ? " run model" : " run models"));
-    a.hint_dismissed = a.hint_dismissed || !a.s.runs().empty();
+}
+
+// A session was restored: the editor follows its model, its dataset is fetched, and the first
+// note says what came back.
+void session_restored(App& a, int models, std::vector<std::string>& notes) {
+  apply_model_config(a);
+  // The restored model's dataset is fetched and chosen when it arrives (apply_model_config
+  // chose a loaded one meanwhile: checking the editor's choice here never fetched it).
+  if (!a.s.dataset(a.s.config().dataset) && a.s.config().dataset == "dhcd" && a.browser.dhcd_listed) {
+    a.browser.pending_dataset = "dhcd";
+    js_load_pack(a, "dhcd");
   }
+  // Said as what happened on opening: it stays true when runs are deleted later.
+  const size_t n = a.s.runs().size();
+  notes.insert(notes.begin(), "On opening, the page restored the saved session: " + std::to_string(n) +
+                                  (n == 1 ? " run, " : " runs, ") + std::to_string(models) +
+                                  (models == 1 ? " run model" : " run models"));
+  a.hint_dismissed = a.hint_dismissed || !a.s.runs().empty();
+}
+
+}  // namespace
+
+void restore_saved(App& a) {
+  a.files.restored = true;
+  std::vector<std::string> notes;
+  if (a.browser.fresh) {  // nothing was read (dae_api.js): the saved session stays as it is
+    a.files.autosave = false;
+    notes.push_back("Opened with ?fresh: the session saved in this browser is kept as it is, and this tab does not "
+                    "save over it unless you choose to (Save now, or Save automatically).");
+  }
+  restore_prefs(a, notes);
+  dae::Json current;
+  const bool any = restore_state(a, current, notes);
+  const int models = restore_run_models(a, notes);
+  restore_current(a, current, notes);
+  pause_autosave_if_partial(a, notes);
+  if (any) session_restored(a, models, notes);
   a.files.restore_note.clear();
   for (const auto& n : notes) a.files.restore_note += (a.files.restore_note.empty() ? "" : "\n") + n;
   if (!notes.empty() && notes.size() > size_t(any ? 1 : 0)) std::printf("restore: %s\n", a.files.restore_note.c_str());
@@ -414,107 +451,6 @@ void restore_saved(App& a) {
     a.files.pretrained_tried = true;
     js_load_pretrained(a, "mnist");
   }
-}
-
-void announce_ready(App& a) {
-  a.t.ready = true;
-  EM_ASM({
-    if (window.daeShell) window.daeShell.setStatus("");
-    window.dae.ready = true;
-  });
-}
-
-// ---- window.dae.status() -------------------------------------------------------------------------------
-std::string threads_text(const App& a) {
-  const int t = a.st.threads;
-  if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
-  std::string s = std::to_string(t) + (t == 1 ? " thread" : " threads");
-  // While the user draws or types, a run leaves one core to the page (same results).
-  if (a.s.training() && t > 1 && a.s.spare_threads() > 0)
-    s += " (" + std::to_string(std::max(1, t - a.s.spare_threads())) + " while you work)";
-  return s;
-}
-
-std::string status_json(App& a) {
-  const dae::Session::Status& st = a.st;
-  dae::Json j = dae::Json::object();
-  auto num = [](double v) { return std::isfinite(v) ? dae::Json(v) : dae::Json(); };
-  j["dataset"] = st.dataset;
-  j["arch"] = st.model.arch;
-  j["arch_name"] = st.model.arch_name;
-  j["params"] = uint64_t(st.model.params);
-  j["input"] = st.model.input_h;
-  j["model"] = dae::Json::object({{"source", dae::model_source_name(st.model.source)},
-                                  {"run_id", st.model.run_id},
-                                  {"file", st.model.file},
-                                  {"description", st.model.describe()},
-                                  {"epochs", st.model.epochs_trained},
-                                  {"val_psnr", num(st.model.val_psnr)},
-                                  {"val_ssim", num(st.model.val_ssim)},
-                                  {"noisy_psnr", num(st.model.noisy_psnr)},
-                                  {"noisy_ssim", num(st.model.noisy_ssim)},
-                                  {"collapsed", st.model.collapsed}});
-  j["run_id"] = st.run_id;
-  j["state"] = st.has_run ? dae::run_state_name(st.state) : "idle";
-  j["training"] = st.training;
-  j["paused"] = st.paused;
-  j["validating"] = st.validating;
-  j["epoch"] = st.epoch;
-  j["epochs"] = st.epochs;
-  j["step"] = st.step;
-  j["steps"] = st.steps;
-  j["progress"] = st.progress;
-  j["train_size"] = uint64_t(st.train_size);
-  j["val_size"] = uint64_t(st.val_size);
-  j["train_loss"] = num(st.train_loss);
-  j["val_loss"] = num(st.val_loss);
-  j["val_psnr"] = num(st.val_psnr);
-  j["val_ssim"] = num(st.val_ssim);
-  j["noisy_loss"] = num(st.noisy_loss);
-  j["noisy_psnr"] = num(st.noisy_psnr);
-  j["noisy_ssim"] = num(st.noisy_ssim);
-  j["samples_per_s"] = st.samples_per_s;
-  j["eta_s"] = num(st.eta_s);
-  j["elapsed_s"] = st.elapsed_s;
-  j["compute_s"] = st.compute_s;
-  j["error"] = st.error;
-  j["history"] = dae::history_json(st.history);
-  j["threads"] = st.threads;
-  j["threads_next"] = a.threads;
-  j["spare_threads"] = a.s.spare_threads();
-  j["threads_text"] = threads_text(a);  // as the header shows it
-  j["isolated"] = a.browser.isolated;
-  j["threaded_build"] = a.browser.threaded_build;
-  j["simd"] = a.browser.simd;
-  // The Draw pad's, Results' and Inspect's forward passes: on the helper thread, or inline.
-  j["model_work"] = {{"on_helper", a.work->threaded()}, {"jobs", a.work->jobs_run()}};
-  j["frame_ms_p95"] = a.t.stats.interval_p95();
-  j["main_work_ms_p95"] = a.t.stats.main_p95();
-  j["main_work_ms_p50"] = a.t.stats.main_p50();
-  dae::Json parts = dae::Json::object();
-  for (const auto& [part, ms] : a.t.stats.parts_p95()) parts[part] = ms;
-  j["main_work_parts_ms_p95"] = parts;
-  const present::Stats& ps = present::stats();
-  j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
-                 {"drawn_area", ps.drawn_area}, {"uploads", ps.uploads}, {"checks", ps.checks},
-                 {"check_differing", ps.check_differing}, {"screen_kept", ps.screen_kept}};
-  j["fps"] = double(a.t.render_times.size()) / 3.0;
-  j["rendered_frames"] = a.t.rendered;
-  j["idle"] = a.t.idle;
-  j["busy_because"] = a.t.busy_because;
-  dae::Json why = dae::Json::object();
-  for (const auto& [k, v] : a.t.renders_by_reason) why[k] = v;
-  j["renders_by_reason"] = why;
-  j["runs"] = uint64_t(a.s.runs().size());
-  j["saving"] = a.files.saving;
-  j["saved_revision"] = a.files.saved_rev;
-  j["revision"] = a.s.revision();
-  j["storage_note"] = a.files.storage_note;
-  j["save_text"] = save_text(a);               // the header's word on saving
-  j["unsaved_warning"] = a.files.warning_on;   // leaving the tab asks first
-  j["restore_note"] = a.files.restore_note;
-  j["layout"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
-  return dae::dump_json(j);
 }
 
 }  // namespace app

@@ -2,9 +2,10 @@
 // _malloc, the exported _dae_* functions are in scope). Three parts:
 //   the heap  — reads and writes through views that are refreshed first: with threads, a
 //               worker may grow the memory and leave this thread's views stale;
-//   Module.daeJS — what the C++ app calls: fonts, data packs, pretrained models, file pickers
-//               (imports written into MEMFS), downloads, IndexedDB sync, the clipboard, the
-//               warning before closing with unsaved models, the screen kept between frames;
+//   Module.daeJS — what the C++ app calls (web/api/browser.cpp): fonts, data packs, pretrained
+//               models, file pickers (imports written into MEMFS), downloads, IndexedDB sync, the
+//               clipboard, the warning before closing with unsaved models, the screen kept
+//               between frames; its answers go to the C functions of web/api/bridge.cpp;
 //   window.dae — the automation contract tests use (status, train, denoise, rectangles, …), on
 //               the C functions of web/api/bridge.cpp: JSON and bytes in, malloc'ed results out.
 /* global Module, FS, IDBFS, HEAPU8, HEAPF32, HEAP32, _malloc, _free, UTF8ToString, stringToUTF8,

@@ -1,0 +1,64 @@
+// header.cpp — the header bar: the model in memory, threads, frame rate and autosave, and the
+// keyboard help.
+#include <cmath>
+#include <cstdio>
+
+#include "page.h"
+
+namespace app {
+
+void draw_header(App& a, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos);
+  ImGui::SetNextWindowSize(size);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.086f, 0.094f, 0.114f, 1.f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 4));
+  ImGui::Begin("##header", nullptr, ImGuiWindowFlags_NoDecoration | kFixed | ImGuiWindowFlags_NoNav);
+  const bool narrow = a.layout.mode == LayoutMode::Narrow;
+  ImGui::PushFont(a.fonts.title);
+  ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.f, 1.f), "dae");
+  ImGui::PopFont();
+  ImGui::SameLine(0, 8);
+  const std::string model = a.st.model.source == dae::ModelSource::None ? "no model yet" : a.st.model.describe();
+  shown("header_model", model, kMuted);
+  a.t.header_fps.update(int(std::lround(a.t.stats.fps())), a.t.now, 1.0);
+  char right[200];
+  std::snprintf(right, sizeof right, "%s · %d fps · %s", threads_text(a).c_str(), a.t.header_fps.key(), save_text(a).c_str());
+  const float rw = ImGui::CalcTextSize(right).x;
+  const float avail = ImGui::GetContentRegionAvail().x - 24;
+  ImGui::AlignTextToFramePadding();
+  if (!narrow && avail > rw + 200) {
+    // One line: the model in memory on the left, runtime facts on the right.
+    const std::string line = "model: " + model;
+    ImGui::TextColored(kMuted, "%s", elide(line, avail - rw - 16).c_str());
+    mark("header_model");
+    if (ImGui::IsItemHovered()) tooltip("%s", line.c_str());
+    ImGui::SameLine(size.x - rw - 34);
+    ImGui::TextColored(kMuted, "%s", right);
+  } else {
+    // Two short lines, each cut with "…" before the "(?)" (the whole model text on hover).
+    const float w = pos.x + size.x - 40 - ImGui::GetCursorScreenPos().x;
+    ImGui::BeginGroup();
+    ImGui::TextColored(kMuted, "%s", elide(model, w).c_str());
+    ImGui::TextColored(kMuted, "%s", elide(right, w).c_str());
+    ImGui::EndGroup();
+    mark("header_model");
+    if (ImGui::IsItemHovered()) tooltip("%s", model.c_str());
+  }
+  ImGui::SameLine(size.x - 30);
+  help_marker(
+      "Keyboard: Tab / Shift+Tab move between fields and buttons, Space or Enter activates, arrows adjust.\n"
+      "F6 (or Alt+1…9) moves to the next panel.\n"
+      "Shortcuts (when no text field is active):\n"
+      "  Ctrl+Enter  train with the current settings\n"
+      "  P           pause / resume training\n"
+      "  C           clear the drawing,  E  eraser on/off\n"
+      "  R           reshuffle the Results images\n"
+      "  L           toggle the loss plot's log scale\n"
+      "Everything is saved in this browser (IndexedDB) and restored on reload.",
+      "keys");
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace app
