@@ -392,7 +392,9 @@ EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const c
   }
   try {
     a.s.load_model_file(bytes, size_t(n), name, bundled ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
-    app::apply_model_config(a);
+    // The editor follows a model the user chose; a bundled one only fills in the settings of a
+    // first visit (never settings restored from the saved session).
+    if (!bundled || !a.ed.restored) app::apply_model_config(a);
     a.files.error.clear();
     a.files.message = bundled ? "" : std::string("loaded ") + name + ": " + a.s.model_info().describe();
     if (bundled) a.files.pretrained_loading.clear();

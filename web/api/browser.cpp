@@ -139,12 +139,27 @@ void download_run_model(App& a, int id) {
 }
 
 // ---- autosave ------------------------------------------------------------------------------------
-// The page's preferences (ui.json): autosave on or off, threads, the first-visit hint.
-static bool write_prefs(const App& a) {
+// What the Data, Model, Training and Experiments panels are set to: a reload brings back these
+// settings, not those the model in memory was trained with (a sweep's last run, say).
+static dae::Json editor_json(const App& a) {
+  dae::Json e = dae::Json::object();
+  e["config"] = a.ed.cfg.to_json();
+  e["preset"] = a.ed.preset;
+  e["layers"] = dae::format_spec(a.ed.rows);
+  e["sweep_axis"] = sweep_axes()[size_t(a.exp.sweep_axis)].name;
+  e["sweep_values"] = a.exp.sweep_values;
+  return e;
+}
+
+// The page's preferences and settings (ui.json): autosave on or off, threads, the first-visit
+// hint, the editor's settings.
+static bool write_prefs(App& a) {
   dae::Json ui = dae::Json::object();
   ui["autosave"] = a.files.autosave;
   ui["threads"] = a.threads;
   ui["hint_dismissed"] = a.hint_dismissed;
+  ui["editor"] = editor_json(a);
+  a.files.saved_editor = dae::dump_json(ui["editor"]);
   const std::string text = dae::dump_json(ui);
   return write_bytes(kUi, text.data(), text.size());
 }
@@ -281,13 +296,15 @@ void save_or_ask(App& a, bool turn_autosave_on) {
 void maybe_autosave(App& a) {
   if (!a.t.ready) return;
   const uint64_t rev = a.s.revision();
-  if (rev != a.files.seen_rev) {
+  std::string editor = dae::dump_json(editor_json(a));
+  if (rev != a.files.seen_rev || editor != a.files.seen_editor) {
     a.files.seen_rev = rev;
+    a.files.seen_editor = std::move(editor);
     a.files.change_time = a.t.now;
     if (a.files.first_unsaved_time < 0) a.files.first_unsaved_time = a.t.now;
   }
   update_unsaved_warning(a);
-  if (!a.files.autosave || rev == a.files.saved_rev) return;
+  if (!a.files.autosave || (rev == a.files.saved_rev && a.files.seen_editor == a.files.saved_editor)) return;
   if (a.files.save_failed_time >= 0 && a.t.now - a.files.save_failed_time < kSaveRetrySeconds) return;
   // Debounce: save once things have been quiet for 1.5 s, or every 10 s during a long run.
   const bool quiet = a.t.now - a.files.change_time >= 1.5;
@@ -313,8 +330,9 @@ void forget_saved(App& a) {
 
 namespace {
 
-// ui.json: the page's preferences (autosave on or off, threads, the first-visit hint).
-void restore_prefs(App& a, std::vector<std::string>& notes) {
+// ui.json: the page's preferences (autosave on or off, threads, the first-visit hint); `editor`:
+// its record of the panels' settings (restore_editor applies it once the session is back).
+void restore_prefs(App& a, dae::Json& editor, std::vector<std::string>& notes) {
   std::string text;
   if (!read_saved(kUi, text)) return;
   try {
@@ -323,9 +341,50 @@ void restore_prefs(App& a, std::vector<std::string>& notes) {
     if (const dae::Json* v = dae::json_find(ui, "threads"))
       a.threads = std::min(int(dae::json_int(*v, "threads", 1, dae::Session::kMaxThreads)), max_threads(a));
     if (const dae::Json* v = dae::json_find(ui, "hint_dismissed")) a.hint_dismissed = dae::json_bool(*v, "hint");
+    if (const dae::Json* v = dae::json_find(ui, "editor")) editor = *v;
   } catch (const std::exception& e) {
     set_aside(kUi);
     notes.push_back(std::string("page preferences ignored (") + e.what() + ")");
+  }
+}
+
+// The saved settings back in the panels (after the session, whose model the editor followed
+// meanwhile). Strict: a damaged record leaves the panels as they are and says so. A saved
+// dataset that is not loaded is fetched when it is DHCD, else the loaded one stays chosen.
+void restore_editor(App& a, const dae::Json& e, std::vector<std::string>& notes) {
+  if (e.is_null()) return;
+  try {
+    dae::TrainConfig cfg = dae::TrainConfig::from_json(dae::json_at(e, "config", "editor"), a.ed.cfg);
+    const std::string preset = dae::json_string(dae::json_at(e, "preset", "editor"), "editor.preset");
+    const std::vector<dae::LayerSpec> rows =
+        dae::parse_spec(dae::json_string(dae::json_at(e, "layers", "editor"), "editor.layers"));
+    const std::string axis = dae::json_string(dae::json_at(e, "sweep_axis", "editor"), "editor.sweep_axis");
+    const std::string values = dae::json_string(dae::json_at(e, "sweep_values", "editor"), "editor.sweep_values");
+    if (!preset.empty() && !dae::Model::preset(preset)) throw dae::Error("unknown preset '" + preset + "'");
+    cfg.threads = a.threads;
+    const std::string dataset = cfg.dataset;
+    if (!a.s.dataset(dataset)) cfg.dataset = a.ed.cfg.dataset;
+    a.ed.cfg = cfg;
+    a.ed.preset = preset;
+    a.ed.rows = rows;
+    for (size_t i = 0; i < sweep_axes().size(); ++i)
+      if (axis == sweep_axes()[i].name) a.exp.sweep_axis = int(i);
+    a.exp.sweep_values = values;
+    a.ed.restored = true;
+    if (a.s.dataset(dataset)) {
+      select_dataset(a, dataset);
+      a.ed.cfg.train = cfg.train;  // as saved, not as select_dataset fits them
+      a.ed.cfg.val = cfg.val;
+    } else if (dataset == "dhcd" && a.browser.dhcd_listed) {
+      a.browser.pending_dataset = "dhcd";
+      js_load_pack(a, "dhcd");
+    }
+    if (!a.ed.preset.empty()) select_preset(a, a.ed.preset);  // its layers at the chosen dataset's size
+    a.ed.check_memo.force();
+    refresh_arch(a);
+  } catch (const std::exception& e) {
+    notes.push_back(std::string("The saved settings of the panels could not be read and were left as they are (") +
+                    e.what() + ")");
   }
 }
 
@@ -435,17 +494,20 @@ void restore_saved(App& a) {
     notes.push_back("Opened with ?fresh: the session saved in this browser is kept as it is, and this tab does not "
                     "save over it unless you choose to (Save now, or Save automatically).");
   }
-  restore_prefs(a, notes);
+  dae::Json editor;
+  restore_prefs(a, editor, notes);
   dae::Json current;
   const bool any = restore_state(a, current, notes);
   const int models = restore_run_models(a, notes);
   restore_current(a, current, notes);
   pause_autosave_if_partial(a, notes);
   if (any) session_restored(a, models, notes);
+  restore_editor(a, editor, notes);
   a.files.restore_note.clear();
   for (const auto& n : notes) a.files.restore_note += (a.files.restore_note.empty() ? "" : "\n") + n;
   if (!notes.empty() && notes.size() > size_t(any ? 1 : 0)) std::printf("restore: %s\n", a.files.restore_note.c_str());
   a.files.saved_rev = a.files.seen_rev = a.s.revision();
+  a.files.saved_editor = a.files.seen_editor = dae::dump_json(editor_json(a));  // as read: nothing to save
   // First visit (nothing saved): a small pretrained model, so the Draw pad works at once.
   if (!any && !a.s.has_model() && !a.files.pretrained_tried) {
     a.files.pretrained_tried = true;

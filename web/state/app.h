@@ -72,6 +72,9 @@ struct Editor {
   std::string train_error;            // the last Train click failed
   // Values typed out of range were clamped: the message stays next to the field a while.
   FieldNotes notes;
+  // The settings came back from the saved session (ui.json): a bundled model arriving later
+  // does not replace them with its own.
+  bool restored = false;
 };
 
 enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Count };
@@ -199,6 +202,9 @@ struct FilesState {
   uint64_t saved_rev = 0;     // the revision the browser confirmed it stored
   uint64_t saving_rev = 0;    // the revision of the save in progress
   uint64_t seen_rev = 0;
+  // The editor's settings (editor_json) as last seen and as last written: a change is saved
+  // like a change of the session.
+  std::string seen_editor, saved_editor;
   double change_time = 0, first_unsaved_time = -1, saved_time = -1;
   bool saving = false;
   double save_failed_time = -1;  // the last save the browser refused or never confirmed (-1: none since)
