@@ -130,14 +130,18 @@ int pick(Rng& rng, int lo, int hi) {
 
 // ---- 1. the reference against finite differences ---------------------------------------------
 
-TEST(Reference, BackwardMatchesFiniteDifferences) {
-  struct Case {
-    const char* what;
-    RefLayer ref;
-    Shape in;
-    size_t np;
-  };
-  const Case cases[] = {
+namespace {
+
+// A reference layer with its input shape and parameter count.
+struct FdCase {
+  const char* what;
+  RefLayer ref;
+  Shape in;
+  size_t np;
+};
+
+std::vector<FdCase> fd_cases() {
+  return {
       {"conv3 same", ref_conv(3, 3, true), {2, 2, 5, 4}, 3 * 2 * 9 + 3},
       {"conv2 same (even)", ref_conv(2, 2, true), {1, 3, 4, 5}, 2 * 3 * 4 + 2},
       {"conv4 same (even)", ref_conv(2, 4, true), {1, 2, 6, 5}, 2 * 2 * 16 + 2},
@@ -169,49 +173,63 @@ TEST(Reference, BackwardMatchesFiniteDifferences) {
         }},
        {3, 7, 1, 1}, 4 * 7 + 4},
   };
-  Rng rng(2024);
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.what);
-    // Inputs with distinct magnitudes ≥ 0.1 apart from each other by ≥ 1e-3: the max-pool
-    // argmax cannot flip under the ±h steps.
-    Tensor x(c.in);
-    std::vector<float> mags(x.size());
-    for (size_t i = 0; i < x.size(); ++i) mags[i] = 0.1f + 0.9f * float(i) / float(x.size());
-    rng.shuffle(mags.begin(), mags.end());
-    for (size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform() < 0.5f ? -mags[i] : mags[i];
-    auto p = uniform_vec(c.np, rng, 0.5f);
-    Tensor y;
-    c.ref.fwd(x, p.data(), y);
-    Tensor r(y.shape());
-    fill_uniform(r, rng);
-    auto loss = [&](const Tensor& xi, const std::vector<float>& pi) {  // Σ r ⊙ f(x; p)
-      Tensor yi;
-      c.ref.fwd(xi, pi.data(), yi);
-      double s = 0;
-      for (size_t i = 0; i < yi.size(); ++i) s += double(r[i]) * yi[i];
-      return s;
-    };
-    Tensor dx;
-    std::vector<float> dp(c.np, 0.f);
-    c.ref.bwd(x, p.data(), r, &dx, dp.data());
-    ASSERT_EQ(dx.shape(), c.in);
-    const double h = 1e-3;
-    auto close = [](double num, double ana) { return std::abs(num - ana) <= 1e-3 + 1e-3 * std::abs(num); };
-    int checked = 0;
-    for (size_t i = 0; i < x.size(); ++i, ++checked) {
-      Tensor xp = x, xm = x;
-      xp[i] += float(h);
-      xm[i] -= float(h);
-      EXPECT_PRED2(close, (loss(xp, p) - loss(xm, p)) / (2 * h), dx[i]) << "input " << i;
-    }
-    for (size_t i = 0; i < c.np; ++i, ++checked) {
-      auto pp = p, pm = p;
-      pp[i] += float(h);
-      pm[i] -= float(h);
-      EXPECT_PRED2(close, (loss(x, pp) - loss(x, pm)) / (2 * h), dp[i]) << "parameter " << i;
-    }
-    EXPECT_GT(checked, 20);
+}
+
+// Inputs with distinct magnitudes ≥ 0.1 apart from each other by ≥ 1e-3: the max-pool
+// argmax cannot flip under the ±h steps.
+Tensor distinct_magnitudes(const Shape& in, Rng& rng) {
+  Tensor x(in);
+  std::vector<float> mags(x.size());
+  for (size_t i = 0; i < x.size(); ++i) mags[i] = 0.1f + 0.9f * float(i) / float(x.size());
+  rng.shuffle(mags.begin(), mags.end());
+  for (size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform() < 0.5f ? -mags[i] : mags[i];
+  return x;
+}
+
+// The case's backward against central differences of Σ r ⊙ f(x; p), for every input and
+// parameter.
+void check_finite_differences(const FdCase& c, Rng& rng) {
+  SCOPED_TRACE(c.what);
+  const Tensor x = distinct_magnitudes(c.in, rng);
+  auto p = uniform_vec(c.np, rng, 0.5f);
+  Tensor y;
+  c.ref.fwd(x, p.data(), y);
+  Tensor r(y.shape());
+  fill_uniform(r, rng);
+  auto loss = [&](const Tensor& xi, const std::vector<float>& pi) {  // Σ r ⊙ f(x; p)
+    Tensor yi;
+    c.ref.fwd(xi, pi.data(), yi);
+    double s = 0;
+    for (size_t i = 0; i < yi.size(); ++i) s += double(r[i]) * yi[i];
+    return s;
+  };
+  Tensor dx;
+  std::vector<float> dp(c.np, 0.f);
+  c.ref.bwd(x, p.data(), r, &dx, dp.data());
+  ASSERT_EQ(dx.shape(), c.in);
+  const double h = 1e-3;
+  auto close = [](double num, double ana) { return std::abs(num - ana) <= 1e-3 + 1e-3 * std::abs(num); };
+  int checked = 0;
+  for (size_t i = 0; i < x.size(); ++i, ++checked) {
+    Tensor xp = x, xm = x;
+    xp[i] += float(h);
+    xm[i] -= float(h);
+    EXPECT_PRED2(close, (loss(xp, p) - loss(xm, p)) / (2 * h), dx[i]) << "input " << i;
   }
+  for (size_t i = 0; i < c.np; ++i, ++checked) {
+    auto pp = p, pm = p;
+    pp[i] += float(h);
+    pm[i] -= float(h);
+    EXPECT_PRED2(close, (loss(x, pp) - loss(x, pm)) / (2 * h), dp[i]) << "parameter " << i;
+  }
+  EXPECT_GT(checked, 20);
+}
+
+}  // namespace
+
+TEST(Reference, BackwardMatchesFiniteDifferences) {
+  Rng rng(2024);
+  for (const FdCase& c : fd_cases()) ASSERT_NO_FATAL_FAILURE(check_finite_differences(c, rng));
 }
 
 TEST(Reference, HandWorkedConvolutions) {

@@ -372,6 +372,9 @@ class Session {
   void make_val_set();
   RunRecord* find_run(int id);
   const RunRecord* active_run() const;
+  // What a model taken from run `r` has been trained for (ModelInfo's training fields).
+  static void set_training(ModelInfo& m, const RunRecord& r);
+  static Model build_run_model(const RunRecord& r);  // untrained, of the run's architecture and size
 
   std::vector<std::unique_ptr<Dataset>> datasets_;
   TrainConfig cfg_;                   // of the current model (its data, noise, seed)

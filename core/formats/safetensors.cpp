@@ -144,10 +144,13 @@ void save_safetensors(const std::string& path, const SafeTensors& st) {
 
 // ---- reading -------------------------------------------------------------------------------
 
-SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
+namespace {
+
+// The header's JSON object, after checking its length against the file and the limit; hlen
+// gets its length in bytes.
+Json read_header(const uint8_t* bytes, size_t n, uint64_t& hlen) {
   if (n < 8)
     fail("file is " + std::to_string(n) + " bytes, too short for the 8-byte header length");
-  uint64_t hlen = 0;
   hlen = get_le64(bytes);
   if (hlen > uint64_t(n) - 8)
     fail("header length " + with_commas(hlen) + " exceeds file size " + with_commas(n));
@@ -167,75 +170,85 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
     fail("header of " + with_commas(hlen) + " bytes is too large to parse in memory");
   }
   if (!header.is_object()) fail("header is " + a_type(header) + ", not a JSON object");
+  return header;
+}
 
-  const uint8_t* data = bytes + 8 + hlen;
-  const uint64_t data_size = uint64_t(n) - 8 - hlen;
-
-  SafeTensors st;
-  std::vector<Span> spans;
-  for (const auto& [name, v] : header.items()) {
-    if (name == "__metadata__") {
-      if (v.is_null()) continue;
-      if (!v.is_object())
-        fail("__metadata__ is " + a_type(v) + ", not an object");
-      for (const auto& [k, val] : v.items()) {
-        if (!val.is_string())
-          fail("__metadata__ value for " + quote(k) + " is " + a_type(val) + ", not a string");
-        st.metadata[k] = val.get<std::string>();
-      }
-      continue;
-    }
-    const std::string what = "tensor " + quote(name);
-    if (!v.is_object()) fail(what + " is described by " + a_type(v) + ", not an object");
-    for (const auto& field : v.items())
-      if (field.key() != "dtype" && field.key() != "shape" && field.key() != "data_offsets")
-        fail(what + " has an unexpected field " + quote(field.key()));
-    const Json* dtype = json_find(v, "dtype");
-    const Json* shape = json_find(v, "shape");
-    const Json* offsets = json_find(v, "data_offsets");
-    if (!dtype) fail(what + " has no \"dtype\"");
-    if (!shape) fail(what + " has no \"shape\"");
-    if (!offsets) fail(what + " has no \"data_offsets\"");
-
-    if (!dtype->is_string()) fail(what + " has a dtype that is not a string");
-    const std::string& dt = dtype->get_ref<const std::string&>();
-    if (dt != "F32") {
-      if (known_dtype(dt)) fail(what + " has dtype " + dt + "; only F32 is supported");
-      fail(what + " has unknown dtype " + quote(dt));
-    }
-
-    NamedTensor t;
-    t.name = name;
-    if (!shape->is_array()) fail(what + " has a shape that is not a list");
-    for (const Json& d : *shape) {
-      uint64_t dim = 0;
-      if (!non_negative(d, dim) || dim > uint64_t(INT64_MAX))
-        fail(what + " has shape " + dump_json(*shape) + "; dimensions must be non-negative integers");
-      t.shape.push_back(int64_t(dim));
-    }
-    uint64_t count = 0;
-    if (!element_count(t.shape, count)) fail(what + " has a shape " + shape_str(t.shape) +
-                                             " too large to address");
-
-    uint64_t begin = 0, end = 0;
-    if (!offsets->is_array() || offsets->size() != 2 || !non_negative((*offsets)[0], begin) ||
-        !non_negative((*offsets)[1], end))
-      fail(what + " has data_offsets " + dump_json(*offsets) +
-           "; expected [begin, end] with non-negative integers");
-    const std::string range = "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
-    if (begin > end) fail(what + " has data_offsets " + range + " with begin > end");
-    if (end > data_size)
-      fail(what + " has data_offsets " + range + " past the end of the " +
-           with_commas(data_size) + "-byte data section");
-    if (end - begin != 4 * count)
-      fail(what + " has shape " + shape_str(t.shape) + " (" + std::to_string(4 * count) +
-           " bytes of F32) but data_offsets " + range + " span " + std::to_string(end - begin) +
-           " bytes");
-    spans.push_back({begin, end, st.tensors.size()});
-    st.tensors.push_back(std::move(t));
+// "__metadata__": an object of strings (or null).
+void read_metadata(const Json& v, SafeTensors& st) {
+  if (v.is_null()) return;
+  if (!v.is_object())
+    fail("__metadata__ is " + a_type(v) + ", not an object");
+  for (const auto& [k, val] : v.items()) {
+    if (!val.is_string())
+      fail("__metadata__ value for " + quote(k) + " is " + a_type(val) + ", not a string");
+    st.metadata[k] = val.get<std::string>();
   }
+}
 
-  // The tensors must tile the data section exactly: no overlaps, no gaps, nothing after.
+// A tensor entry `v` has exactly the fields dtype (F32), shape and data_offsets: returns the
+// last two. `what` names it in messages.
+struct Entry {
+  const Json *shape, *offsets;
+};
+Entry entry_fields(const Json& v, const std::string& what) {
+  if (!v.is_object()) fail(what + " is described by " + a_type(v) + ", not an object");
+  for (const auto& field : v.items())
+    if (field.key() != "dtype" && field.key() != "shape" && field.key() != "data_offsets")
+      fail(what + " has an unexpected field " + quote(field.key()));
+  const Json* dtype = json_find(v, "dtype");
+  const Json* shape = json_find(v, "shape");
+  const Json* offsets = json_find(v, "data_offsets");
+  if (!dtype) fail(what + " has no \"dtype\"");
+  if (!shape) fail(what + " has no \"shape\"");
+  if (!offsets) fail(what + " has no \"data_offsets\"");
+
+  if (!dtype->is_string()) fail(what + " has a dtype that is not a string");
+  const std::string& dt = dtype->get_ref<const std::string&>();
+  if (dt != "F32") {
+    if (known_dtype(dt)) fail(what + " has dtype " + dt + "; only F32 is supported");
+    fail(what + " has unknown dtype " + quote(dt));
+  }
+  return {shape, offsets};
+}
+
+// A tensor entry of the header: its name and shape into `t` (no data yet), and where its data
+// lies in the data section of data_size bytes.
+Span read_tensor_entry(const std::string& name, const Json& v, uint64_t data_size, NamedTensor& t) {
+  const std::string what = "tensor " + quote(name);
+  const auto [shape, offsets] = entry_fields(v, what);
+
+  t.name = name;
+  if (!shape->is_array()) fail(what + " has a shape that is not a list");
+  for (const Json& d : *shape) {
+    uint64_t dim = 0;
+    if (!non_negative(d, dim) || dim > uint64_t(INT64_MAX))
+      fail(what + " has shape " + dump_json(*shape) + "; dimensions must be non-negative integers");
+    t.shape.push_back(int64_t(dim));
+  }
+  uint64_t count = 0;
+  if (!element_count(t.shape, count)) fail(what + " has a shape " + shape_str(t.shape) +
+                                           " too large to address");
+
+  uint64_t begin = 0, end = 0;
+  if (!offsets->is_array() || offsets->size() != 2 || !non_negative((*offsets)[0], begin) ||
+      !non_negative((*offsets)[1], end))
+    fail(what + " has data_offsets " + dump_json(*offsets) +
+         "; expected [begin, end] with non-negative integers");
+  const std::string range = "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
+  if (begin > end) fail(what + " has data_offsets " + range + " with begin > end");
+  if (end > data_size)
+    fail(what + " has data_offsets " + range + " past the end of the " +
+         with_commas(data_size) + "-byte data section");
+  if (end - begin != 4 * count)
+    fail(what + " has shape " + shape_str(t.shape) + " (" + std::to_string(4 * count) +
+         " bytes of F32) but data_offsets " + range + " span " + std::to_string(end - begin) +
+         " bytes");
+  return {begin, end, 0};
+}
+
+// The tensors must tile the data section exactly: no overlaps, no gaps, nothing after. Sorts
+// `spans` by position.
+void check_tiling(std::vector<Span>& spans, const SafeTensors& st, uint64_t data_size) {
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });
@@ -255,6 +268,30 @@ SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
   }
   if (pos != data_size)
     fail(with_commas(data_size - pos) + " bytes of unreferenced data after the last tensor");
+}
+
+}  // namespace
+
+SafeTensors parse_safetensors(const uint8_t* bytes, size_t n) {
+  uint64_t hlen = 0;
+  const Json header = read_header(bytes, n, hlen);
+  const uint8_t* data = bytes + 8 + hlen;
+  const uint64_t data_size = uint64_t(n) - 8 - hlen;
+
+  SafeTensors st;
+  std::vector<Span> spans;
+  for (const auto& [name, v] : header.items()) {
+    if (name == "__metadata__") {
+      read_metadata(v, st);
+      continue;
+    }
+    NamedTensor t;
+    Span s = read_tensor_entry(name, v, data_size, t);
+    s.index = st.tensors.size();
+    spans.push_back(s);
+    st.tensors.push_back(std::move(t));
+  }
+  check_tiling(spans, st, data_size);
 
   // Everything is consistent; the allocations below are bounded by the input size.
   for (const Span& s : spans) {

@@ -391,6 +391,80 @@ void winograd3x3_forward(const float* x, int n, int C, int H, int W, const float
   }
 }
 
+namespace {
+
+// ---- the steps of backward ----------------------------------------------------------------------
+
+// The chunk's dy (n, O, H, W) → dyh (n, Hq rows of Wq pixels, Op lanes; row stride drs),
+// zero-padded to whole tiles.
+void dy_to_tiles(const float* dy, const Geometry& g, int Hq, int Wq, size_t drs, float* dyh) {
+  const size_t img_out = size_t(g.O) * g.H * g.W;
+  zero_frame(dyh, g.n, Hq, drs, Wq, g.Op, g.O, 0, g.H, 0, g.W);
+  for (int i = 0; i < g.n; ++i)
+    to_channels_last(dy + i * img_out, size_t(g.H) * g.W, g.O, g.H * g.W, {dyh + size_t(i) * Hq * drs, drs, g.W, g.Op});
+}
+
+// Σ of lanes ov.. over rows × cols pixels of dyh (the zero padding adds nothing).
+vf sum_pixels(const float* dyh, int rows, int cols, size_t drs, int Op, int ov) {
+  vf s = zero();
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) s = add(s, load(dyh + r * drs + c * Op + ov));
+  return s;
+}
+
+// db[ov + l] += lane l of s, for the lanes that are channels (ov + l < O).
+void add_lanes(float* db, vf s, int ov, int O) {
+  float lanes[L];
+  store(lanes, s);
+  for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
+}
+
+// dM[ξ][t][o] = (A dy_tile Aᵀ)[ξ]
+void output_grad_transform(const float* dyh, const Geometry& g, int Hq, size_t drs, float* dM) {
+  g.for_tiles([&](int t, int i, int ty, int tx) {
+    const float* patch = dyh + (size_t(i) * Hq + 4 * ty) * drs + size_t(4 * tx) * g.Op;
+    float* m = dM + size_t(t) * g.Op;
+    for (int ov = 0; ov < g.Op; ov += L)
+      transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + r * drs + c * g.Op + ov); },
+                        [&](int p, int q, vf v) { store(m + (p * 6 + q) * g.ms + ov, v); });
+  });
+}
+
+// dxp patches += B dV Bᵀ (dxp laid out as the padded input). Patches of neighbouring tiles
+// overlap by 2 pixels. In tile order, a patch's first two rows (columns) were written by the
+// tile above (to the left) unless it is the first tile row (column): those entries are added,
+// all others stored, so dxp needs no clearing (the tiles cover all of it).
+void input_grad_transform(const float* dV, const Geometry& g, float* dxp) {
+  const ptrdiff_t rs = ptrdiff_t(g.xrs);
+  g.for_tiles([&](int t, int i, int ty, int tx) {
+    float* patch = dxp + (size_t(i) * g.Hp + 4 * ty) * g.xrs + size_t(4 * tx) * g.Cp;
+    const float* v = dV + size_t(t) * g.Cp;
+    const int p_fresh = ty > 0 ? 2 : 0, q_fresh = tx > 0 ? 2 : 0;
+    for (int cv = 0; cv < g.Cp; cv += L)
+      transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * g.vs + cv); },
+                        [&](int p, int q, vf u) {
+                          float* d = patch + p * rs + q * g.Cp + cv;
+                          store(d, p < p_fresh || q < q_fresh ? add(load(d), u) : u);
+                        });
+  });
+}
+
+// dw[o][c] += Gᵀ dU[·][o][c] G  (dU: 36 planes of O × Cp, plane stride dus)
+void filter_grad_transform(const float* dU, const Geometry& g, size_t dus, float* dw) {
+  for (int o = 0; o < g.O; ++o)
+    for (int cv = 0; cv < g.Cp; cv += L) {
+      float taps[9][L];
+      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + (r * 6 + c) * dus + size_t(o) * g.Cp + cv); },
+                        [&](int a, int b, vf v) { store(taps[a * 3 + b], v); });
+      for (int l = 0; l < L && cv + l < g.C; ++l) {
+        float* d = dw + (size_t(o) * g.C + cv + l) * 9;
+        for (int k = 0; k < 9; ++k) d[k] += taps[k][l];
+      }
+    }
+}
+
+}  // namespace
+
 void winograd3x3_backward(const float* x, int n, int C, int H, int W, const float* w, int O, const float* dy,
                           float* dx, float* dw, float* db, Workspace& ws) {
   const int q = chunk_images(n, H, W);
@@ -414,29 +488,16 @@ void winograd3x3_backward(const float* x, int n, int C, int H, int W, const floa
     const Geometry g(std::min(q, n - i0), C, O, H, W);
     const size_t img_in = size_t(C) * H * W, img_out = size_t(O) * H * W;
     // dy → channels-last, zero-padded to whole tiles; db += Σ dy over pixels.
-    zero_frame(dyh, g.n, Hq, drs, Wq, g.Op, O, 0, H, 0, W);
-    for (int i = 0; i < g.n; ++i)
-      to_channels_last(dy + (i0 + i) * img_out, size_t(H) * W, O, H * W, {dyh + size_t(i) * Hq * drs, drs, W, g.Op});
+    dy_to_tiles(dy + i0 * img_out, g, Hq, Wq, drs, dyh);
     for (int ov = 0; ov < g.Op; ov += L) {
-      vf s = zero();
-      for (int r = 0; r < g.n * Hq; ++r)
-        for (int c = 0; c < Wq; ++c) s = add(s, load(dyh + r * drs + c * g.Op + ov));
+      const vf s = sum_pixels(dyh, g.n * Hq, Wq, drs, g.Op, ov);
       if (db_in_regs) {
         dbv[ov / L] = add(dbv[ov / L], s);
       } else {
-        float lanes[L];
-        store(lanes, s);
-        for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
+        add_lanes(db, s, ov, O);
       }
     }
-    // dM[ξ][t][o] = (A dy_tile Aᵀ)[ξ]
-    g.for_tiles([&](int t, int i, int ty, int tx) {
-      const float* patch = dyh + (size_t(i) * Hq + 4 * ty) * drs + size_t(4 * tx) * g.Op;
-      float* m = dM + size_t(t) * g.Op;
-      for (int ov = 0; ov < g.Op; ov += L)
-        transform2d<4, 6>(a_adj, [&](int r, int c) { return load(patch + r * drs + c * g.Op + ov); },
-                          [&](int p, int q, vf v) { store(m + (p * 6 + q) * g.ms + ov, v); });
-    });
+    output_grad_transform(dyh, g, Hq, drs, dM);
     // dU[ξ] (O × C) += dM[ξ]ᵀ (O × T) · V[ξ] (T × C)
     to_padded_hwc(x + i0 * img_in, g, xp);
     input_transform(xp, g, V);
@@ -446,45 +507,16 @@ void winograd3x3_backward(const float* x, int n, int C, int H, int W, const floa
     // dV[ξ] (T × C) = dM[ξ] (T × O) · Ub[ξ] (O × C), then dx patches += B dV Bᵀ.
     for (int xi = 0; xi < 36; ++xi)
       gemm_rowmajor(g.T, g.Cp, O, dM + xi * g.ms, g.Op, 1, Ub + xi * dus, g.Cp, dV + xi * g.vs, g.Cp, false);
-    // Patches of neighbouring tiles overlap by 2 pixels. In tile order, a patch's first two
-    // rows (columns) were written by the tile above (to the left) unless it is the first tile
-    // row (column): those entries are added, all others stored, so dxp needs no clearing (the
-    // tiles cover all of it).
     float* dxp = xp;  // reused, same layout
-    const ptrdiff_t rs = ptrdiff_t(g.xrs);
-    g.for_tiles([&](int t, int i, int ty, int tx) {
-      float* patch = dxp + (size_t(i) * g.Hp + 4 * ty) * g.xrs + size_t(4 * tx) * g.Cp;
-      const float* v = dV + size_t(t) * g.Cp;
-      const int p_fresh = ty > 0 ? 2 : 0, q_fresh = tx > 0 ? 2 : 0;
-      for (int cv = 0; cv < g.Cp; cv += L)
-        transform2d<6, 6>(b_adj, [&](int r, int c) { return load(v + (r * 6 + c) * g.vs + cv); },
-                          [&](int p, int q, vf u) {
-                            float* d = patch + p * rs + q * g.Cp + cv;
-                            store(d, p < p_fresh || q < q_fresh ? add(load(d), u) : u);
-                          });
-    });
+    input_grad_transform(dV, g, dxp);
     float* dxc = dx + i0 * img_in;
     for (int i = 0; i < g.n; ++i)  // the image's part of dxp → NCHW
       from_channels_last({dxp + (size_t(i) * g.Hp + 1) * g.xrs + g.Cp, g.xrs, W, g.Cp}, C, H * W,
                          dxc + size_t(i) * C * H * W, size_t(H) * W);
   }
   if (db_in_regs)
-    for (int ov = 0; ov < gq.Op; ov += L) {
-      float lanes[L];
-      store(lanes, dbv[ov / L]);
-      for (int l = 0; l < L && ov + l < O; ++l) db[ov + l] += lanes[l];
-    }
-  // dw[o][c] += Gᵀ dU[·][o][c] G
-  for (int o = 0; o < O; ++o)
-    for (int cv = 0; cv < gq.Cp; cv += L) {
-      float taps[9][L];
-      transform2d<6, 3>(g_adj, [&](int r, int c) { return load(dU + (r * 6 + c) * dus + size_t(o) * gq.Cp + cv); },
-                        [&](int a, int b, vf v) { store(taps[a * 3 + b], v); });
-      for (int l = 0; l < L && cv + l < C; ++l) {
-        float* d = dw + (size_t(o) * C + cv + l) * 9;
-        for (int k = 0; k < 9; ++k) d[k] += taps[k][l];
-      }
-    }
+    for (int ov = 0; ov < gq.Op; ov += L) add_lanes(db, dbv[ov / L], ov, O);
+  filter_grad_transform(dU, gq, dus, dw);
 }
 
 }  // namespace dae

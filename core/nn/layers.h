@@ -19,6 +19,7 @@
 
 #include "base/tensor.h"
 #include "base/workspace.h"
+#include "nn/spec.h"
 
 namespace dae {
 
@@ -29,30 +30,6 @@ struct ParamSpec {
   size_t size() const { size_t s = 1; for (auto d : shape) s *= size_t(d); return s; }
   // Glorot-uniform limit sqrt(6 / (fan_in + fan_out)) as Keras computes it; 0 → zeros (biases).
   float glorot_limit = 0.f;
-};
-
-enum class Padding { Same, Valid };
-
-// Every kind of layer. Identity is this enum, never a name; everything else about a kind (its
-// spec token, Keras class, editor hints, factory) is its entry in layer_table() (layers.cpp).
-enum class LayerKind { Conv2D, Conv2DTranspose, Dense, MaxPool, UpSample, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid };
-
-constexpr float kLeakyAlpha = 0.3f;  // LeakyReLU's default slope (Keras' default; PyTorch's is 0.01)
-
-// One layer as the architecture spec writes it: its kind and its arguments (model.h has the
-// grammar). The page's layer list edits these; Layer::spec() gives one back for a built layer.
-struct LayerSpec {
-  LayerKind kind = LayerKind::Conv2D;
-  int units = 32;                   // filters (conv, convt) or units (dense)
-  int kernel = 3;                   // conv, convt: K×K
-  Padding pad = Padding::Same;      // conv
-  int c = 1, h = 28, w = 28;        // reshape
-  // conv/convt/dense: the activation layer that follows it (the ':act' suffix), none = linear.
-  bool has_act = true;
-  LayerKind act = LayerKind::ReLU;
-  float alpha = kLeakyAlpha;        // LeakyReLU's slope: of this layer, or of its ':lrelu' suffix
-  bool bar_before = false;          // a '|' (end of the encoder) precedes this layer
-  bool operator==(const LayerSpec& o) const;
 };
 
 class Layer;
@@ -85,16 +62,6 @@ struct LayerDef {
 const std::vector<LayerDef>& layer_table();
 const LayerDef& layer_def(LayerKind kind);
 std::unique_ptr<Layer> make_layer(const LayerSpec& s, const Shape& in);  // layer_def(s.kind).make
-
-constexpr int kMaxUnits = 4096, kMaxKernel = 15;
-
-// The spec grammar, one parser and one printer (model.h documents it). A token is one layer
-// with its activation suffix ("conv32:sigmoid"); a spec is tokens and at most one '|'.
-LayerSpec parse_layer(const std::string& token);           // throws dae::Error naming the token
-std::string format_layer(const LayerSpec& s);              // canonical token (no bar)
-std::vector<LayerSpec> parse_spec(const std::string& spec);  // presets are not expanded
-std::string format_spec(const std::vector<LayerSpec>& rows);  // round-trips through parse_spec
-std::string layer_grammar();  // every kind's grammar, e.g. for "unknown layer" messages
 
 class Layer {
  public:
