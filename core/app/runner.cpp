@@ -14,6 +14,7 @@
 #endif
 
 #include "train/metrics.h"
+#include "train/run_setup.h"
 
 namespace dae {
 namespace {
@@ -301,18 +302,17 @@ void Session::start(const TrainConfig& cfg) {
 }
 
 void Session::start_run(const TrainConfig& cfg_in) {
-  TrainConfig cfg = cfg_in;
-  cfg.threads = threads_;
-  cfg.validate();
-  const Dataset* ds = dataset(cfg.dataset);
-  if (!ds) throw Error("dataset '" + printable(cfg.dataset) + "' is not loaded");
-  cfg.dataset = ds->name;
-  auto train = std::make_unique<ImageSet>(), val = std::make_unique<ImageSet>();
-  make_split(*ds, cfg.train, cfg.val, *train, *val);
-  auto model = std::make_unique<Model>(Model::build(cfg.arch, 1, train->h, train->w));
-  model->init(cfg.seed);
-  check_training_memory(*model, cfg.threads);
-  cfg.arch = model->spec();
+  TrainConfig asked = cfg_in;
+  asked.threads = threads_;
+  asked.validate();
+  const Dataset* ds = dataset(asked.dataset);
+  if (!ds) throw Error("dataset '" + printable(asked.dataset) + "' is not loaded");
+  // The sizes as the Data panel shows them (it fits them to the dataset when one is chosen).
+  PreparedRun run = prepare_run(asked, *ds, [](const std::string&) { return true; });
+  TrainConfig& cfg = run.cfg;
+  cfg.dataset = ds->name;  // the name it is loaded under (an imported folder's own)
+  std::unique_ptr<ImageSet> train = std::move(run.train), val = std::move(run.val);
+  std::unique_ptr<Model> model = std::move(run.model);
   // Everything that can fail has been checked: from here the old run is stopped (and kept).
   if (runner_) stop_active(RunState::Stopped);
   RunRecord r;
@@ -475,11 +475,9 @@ int Session::start_sweep(const std::string& axis, bool log_x, std::vector<SweepP
     p.run_id = 0;
     try {
       p.config.threads = threads_;
-      p.config.validate();
       const Dataset* ds = dataset(p.config.dataset);
       if (!ds) throw Error("dataset '" + printable(p.config.dataset) + "' is not loaded");
-      const Model m = Model::build(p.config.arch, 1, ds->h(), ds->w());
-      check_training_memory(m, p.config.threads);
+      prepare_run(p.config, *ds, [](const std::string&) { return true; });  // every check its run will meet
     } catch (const Error& e) {
       throw Error(axis + " " + p.value + ": " + e.what());
     }
