@@ -50,7 +50,7 @@ void show_denoised(App& a, dae::Triple t, uint64_t rev) {
     d.latency_frames = a.t.rendered - d.stroke_frame;
     d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
   }
-  a.inspect.memo_input.force();
+  a.inspect.refresh.force();
 }
 
 }  // namespace
@@ -65,23 +65,23 @@ void update_drawing(App& a) {
     d.has_output = false;
   }
   const dae::Noise& noise = a.ed.cfg.noise;
-  const bool input = d.memo_input.update(key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
-  const bool model = d.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.25 : 0);
-  if (!input && !model) return;
+  const Refresh::Due due =
+      d.refresh.due(a.s, a.t.now, key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
+  if (!due) return;
   // The drawing and its noise at once (cheap); the denoised image from the helper.
   d.img_drawn.set(d.drawn, side_w, side);
   d.out.noisy = dae::Session::with_noise(d.drawn, noise, d.noise_key);
   d.img_noisy.set(d.out.noisy, side_w, side);
-  const auto snap = a.s.snapshot();
-  if (!snap) {
+  if (!due.snap) {
     d.has_output = false;
     return;
   }
-  a.work->submit(kDrawWork, [&a, snap, image = d.drawn, key = d.noise_key, noise, rev = d.drawn_rev](
-                                dae::Context& ctx) -> dae::Offload::Apply {
-    dae::Triple t = snap->denoise_drawing(image, key, noise, ctx);  // an error: take_work prints it
-    return [&a, t = std::move(t), rev]() mutable { show_denoised(a, std::move(t), rev); };
-  });
+  offload(
+      *a.work, kDrawWork, due.snap,
+      [image = d.drawn, key = d.noise_key, noise](const dae::ModelSnapshot& snap, dae::Context& ctx) {
+        return snap.denoise_drawing(image, key, noise, ctx);  // an error: take_work prints it
+      },
+      [&a, rev = d.drawn_rev](dae::Triple t) { show_denoised(a, std::move(t), rev); });
 }
 
 void draw_draw(App& a) {

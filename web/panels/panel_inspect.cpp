@@ -30,15 +30,29 @@ const std::vector<float>* source(const App& a, const char** what) {
   return nullptr;
 }
 
+struct FeatureMaps {
+  std::vector<float> values;  // c maps of h×w
+  int c = 0, h = 0, w = 0;
+};
+
+// The helper's maps of `layer`: shown unless another layer was chosen meanwhile (its maps follow).
+void show_maps(App& a, const FeatureMaps& m, int layer) {
+  InspectState& in = a.inspect;
+  if (layer != in.layer) return;
+  in.fmap_c = m.c;
+  in.fmap_h = m.h;
+  in.fmap_w = m.w;
+  in.fmaps.set_tiles(m.values.data(), m.c, m.w, m.h, std::min(m.c, 8));
+}
+
 }  // namespace
 
 void update_inspect(App& a) {
   InspectState& in = a.inspect;
   if (!in.visible) return;  // computed only while shown
   in.visible = false;
-  const bool input = in.memo_input.update(key(in.layer, a.draw.drawn_rev, a.results.rows.size()));
-  const bool model = in.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
-  if (!input && !model) return;
+  const Refresh::Due due = in.refresh.due(a.s, a.t.now, key(in.layer, a.draw.drawn_rev, a.results.rows.size()));
+  if (!due) return;
   in.filters.clear();
   if (!a.s.has_model()) {
     in.fmaps.clear();
@@ -54,24 +68,19 @@ void update_inspect(App& a) {
   const std::vector<float>* src = source(a, &what);
   const int layers = int(a.s.model()->layers().size());
   in.layer = std::clamp(in.layer, -1, layers - 1);
-  const auto snap = a.s.snapshot();
-  if (!src || src->size() != a.s.model()->input_shape().per_image() || !snap) {
+  if (!src || src->size() != a.s.model()->input_shape().per_image() || !due.snap) {
     in.fmaps.clear();
     return;
   }
   // The feature maps from the helper (a forward pass); the ones on screen stay until they come.
-  a.work->submit(kInspectWork, [&a, snap, image = *src, layer = in.layer](dae::Context& ctx) -> dae::Offload::Apply {
-    int c = 0, mh = 0, mw = 0;
-    std::vector<float> maps = snap->feature_maps(image, layer, c, mh, mw, ctx);  // an error: take_work prints it
-    return [&a, maps = std::move(maps), c, mh, mw, layer] {
-      InspectState& in = a.inspect;
-      if (layer != in.layer) return;  // another layer was chosen meanwhile: its maps follow
-      in.fmap_c = c;
-      in.fmap_h = mh;
-      in.fmap_w = mw;
-      in.fmaps.set_tiles(maps.data(), c, mw, mh, std::min(c, 8));
-    };
-  });
+  offload(
+      *a.work, kInspectWork, due.snap,
+      [image = *src, layer = in.layer](const dae::ModelSnapshot& snap, dae::Context& ctx) {
+        FeatureMaps m;
+        m.values = snap.feature_maps(image, layer, m.c, m.h, m.w, ctx);  // an error: take_work prints it
+        return m;
+      },
+      [&a, layer = in.layer](const FeatureMaps& m) { show_maps(a, m, layer); });
 }
 
 void draw_inspect(App& a) {

@@ -30,18 +30,24 @@ void show_rows(App& a) {
   r.clean.set_tiles(c.data(), k, w, h, k);
 }
 
+// Some rows of a pass, from the helper (or why they failed).
+struct Rows {
+  std::vector<dae::Triple> rows;
+  std::string error;
+};
+
 // The helper's rows for pass `pass`: kept if that pass is still the one in progress; shown
 // when it is complete.
-void take_rows(App& a, uint64_t pass, std::vector<dae::Triple> rows, const std::string& error) {
+void take_rows(App& a, uint64_t pass, Rows got) {
   ResultsState& r = a.results;
   if (pass != r.pass || !r.pass_open) return;
-  if (!error.empty()) {
-    std::printf("results: %s\n", error.c_str());
+  if (!got.error.empty()) {
+    std::printf("results: %s\n", got.error.c_str());
     r.pending.clear();
     r.pass_open = false;
     return;
   }
-  for (auto& t : rows) r.pending.push_back(std::move(t));
+  for (auto& t : got.rows) r.pending.push_back(std::move(t));
   if (r.pending.size() < r.order.size()) return;
   r.pass_open = false;
   r.snap = nullptr;
@@ -60,21 +66,20 @@ void take_rows(App& a, uint64_t pass, std::vector<dae::Triple> rows, const std::
 // of an older pass are dropped.
 void update_results(App& a) {
   ResultsState& r = a.results;
-  const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
-                                             a.st.model.run_id, a.st.model.file, a.s.config().dataset,
-                                             a.s.config().noise, a.s.dataset_names().size()));
-  const bool model =
-      r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 2.0 : 0);
-  if (input) {
+  const Refresh::Due due =
+      r.refresh.due(a.s, a.t.now,
+                    key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1, a.st.model.run_id,
+                        a.st.model.file, a.s.config().dataset, a.s.config().noise, a.s.dataset_names().size()));
+  if (due.input) {
     r.rows.clear();
     r.noisy.clear();
     r.denoised.clear();
     r.clean.clear();
     r.collapsed = false;
   }
-  if (input || model) {
+  if (due) {
     ++r.pass;
-    r.snap = a.s.snapshot();
+    r.snap = due.snap;
     r.order = a.s.result_order(10, r.draw);
     r.pending.clear();
     r.submitted = 0;
@@ -84,16 +89,18 @@ void update_results(App& a) {
   const size_t n = a.work->threaded() || !a.s.training() ? r.order.size() - r.submitted : 1;
   std::vector<size_t> images(r.order.begin() + long(r.submitted), r.order.begin() + long(r.submitted + n));
   r.submitted += n;
-  a.work->submit(kResultsWork, [&a, snap = r.snap, images, pass = r.pass](dae::Context& ctx) -> dae::Offload::Apply {
-    std::vector<dae::Triple> rows;
-    std::string error;
-    try {
-      for (size_t i : images) rows.push_back(snap->result_row(i, ctx));
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    return [&a, rows = std::move(rows), error, pass]() mutable { take_rows(a, pass, std::move(rows), error); };
-  });
+  offload(
+      *a.work, kResultsWork, r.snap,
+      [images](const dae::ModelSnapshot& snap, dae::Context& ctx) {
+        Rows got;
+        try {
+          for (size_t i : images) got.rows.push_back(snap.result_row(i, ctx));
+        } catch (const std::exception& e) {
+          got.error = e.what();
+        }
+        return got;
+      },
+      [&a, pass = r.pass](Rows got) { take_rows(a, pass, std::move(got)); });
 }
 
 namespace {
