@@ -3,13 +3,13 @@
 // of the model when either changed, the forward passes handed to the helper (App::work), and
 // their result applied on the page's thread at the start of a later frame.
 //
-//   const Refresh::Due due = d.refresh.due(a.s, a.t.now, key(d.drawn_rev, noise));  // every frame
-//   if (!due || !due.snap) return;  // nothing changed; no model
+//   const Refresh::Due due = d.refresh.due(a.s, a.t.now, key(d.drawn_rev, noise));  // each frame
+//   if (!due || !due.snap) return;  // nothing new; no model
 //   offload(*a.work, kDrawWork, due.snap,
-//           [image, noise](const dae::ModelSnapshot& snap, dae::Context& ctx) {       // on the helper
+//           [image, noise](const dae::ModelSnapshot& snap, dae::Context& ctx) {  // on the helper
 //             return snap.denoise_drawing(image, 1, noise, ctx);
 //           },
-//           [&a](dae::Triple t) { show_denoised(a, std::move(t)); });               // back here
+//           [&a](dae::Triple t) { a.draw.out = std::move(t); });  // on the page's thread, later
 //
 // What each panel does between the two (images computed at once, a pass in pieces) and which
 // late results it drops stays the panel's.
