@@ -48,14 +48,35 @@ const char* noise_kind_name(dae::Noise::Kind k) {
   return k == dae::Noise::Gaussian ? "Gaussian" : k == dae::Noise::SaltPepper ? "salt & pepper" : "none";
 }
 
-}  // namespace
-
-void draw_data(App& a) {
-  dae::TrainConfig& c = a.ed.cfg;
+// The Devanagari digits in the dataset list while not loaded: listed by datasets.json (a click
+// loads them), or not in this build.
+void dhcd_entries(App& a) {
   Browser& b = a.browser;
-  section("Dataset");
+  if (b.dhcd_listed && !a.s.dataset("dhcd")) {
+    char label[120];
+    if (b.dhcd_loading)
+      std::snprintf(label, sizeof label, "Devanagari digits (loading…)");
+    else
+      std::snprintf(label, sizeof label, "Devanagari digits%s  (32×32, %.1f MB)",
+                    b.dhcd_kind == "subset" ? ", bundled subset" : "", b.dhcd_bytes / 1048576.0);
+    if (ImGui::Selectable(label)) {
+      b.pending_dataset = "dhcd";
+      js_load_pack(a, "dhcd");
+    }
+    mark("dataset_dhcd");
+  }
+  if (!b.dhcd_listed && !a.s.dataset("dhcd")) {
+    ImGui::BeginDisabled();
+    ImGui::Selectable("Devanagari digits: not in this build, use Import");
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("%s", kDhcdCitation);
+  }
+}
+
+// The dataset list (`cur`: the dataset selected as the frame began).
+void dataset_combo(App& a, const dae::Dataset* cur) {
+  const dae::TrainConfig& c = a.ed.cfg;
   ImGui::SetNextItemWidth(-1);
-  const dae::Dataset* cur = a.s.dataset(c.dataset);
   std::string preview = dataset_label(a, c.dataset);
   if (cur) preview += "  (" + std::to_string(cur->h()) + "×" + std::to_string(cur->w()) + ")";
   if (ImGui::BeginCombo("##dataset", preview.c_str())) {
@@ -65,28 +86,14 @@ void draw_data(App& a) {
       if (ImGui::Selectable(label.c_str(), name == c.dataset)) select_dataset(a, name);
       mark("dataset_" + name);
     }
-    if (b.dhcd_listed && !a.s.dataset("dhcd")) {
-      char label[120];
-      if (b.dhcd_loading)
-        std::snprintf(label, sizeof label, "Devanagari digits (loading…)");
-      else
-        std::snprintf(label, sizeof label, "Devanagari digits%s  (32×32, %.1f MB)",
-                      b.dhcd_kind == "subset" ? ", bundled subset" : "", b.dhcd_bytes / 1048576.0);
-      if (ImGui::Selectable(label)) {
-        b.pending_dataset = "dhcd";
-        js_load_pack(a, "dhcd");
-      }
-      mark("dataset_dhcd");
-    }
-    if (!b.dhcd_listed && !a.s.dataset("dhcd")) {
-      ImGui::BeginDisabled();
-      ImGui::Selectable("Devanagari digits: not in this build, use Import");
-      ImGui::EndDisabled();
-      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("%s", kDhcdCitation);
-    }
+    dhcd_entries(a);
     ImGui::EndCombo();
   }
   mark("dataset");
+}
+
+// Import buttons, and what importing is doing or why it failed.
+void dataset_import(const App& a) {
   if (ImGui::Button("Import .zip…")) js_pick_file("zip");
   mark("import_zip");
   ImGui::SameLine();
@@ -99,28 +106,37 @@ void draw_data(App& a) {
       "  or the original DHCD layout (Train/digit_<k>/, Test/digit_<k>/).\n"
       "Images must all have the same size (28×28 or 32×32 work best). Importing the full DHCD\n"
       "folder or zip replaces the bundled Devanagari subset.");
+  const Browser& b = a.browser;
   if (!b.busy.empty()) ImGui::TextColored(kWarn, "%s", b.busy.c_str());
   if (!b.data_error.empty()) wrapped(kBad, b.data_error);
-  if (cur) {
-    wrapped(kMuted, dae::describe_dataset(*cur));  // which DHCD: the bundled subset or the full set
-    if (cur->name == "dhcd") {
-      wrapped(kMuted, "Acharya, Pant & Gyawali, SKIMA 2015 · UCI ML Repository #389 · CC BY 4.0");
-      mark("dhcd_attribution");
-    }
-    const auto avail = a.s.available(c.dataset);
-    int tr = int(c.train), va = int(c.val);
-    const float lw = ImGui::CalcTextSize("Validation ").x + 8;
-    label("Train", 0);
-    ImGui::SetCursorPosX(lw);
-    if (slider_int("##train", &tr, 1, std::max<int>(1, int(avail.first)), "%d images")) c.train = size_t(std::max(1, tr));
-    label("Validation", 0);
-    ImGui::SetCursorPosX(lw);
-    if (slider_int("##val", &va, 1, std::max<int>(1, int(avail.second)), "%d images")) c.val = size_t(std::max(1, va));
-  } else if (b.busy.empty()) {
-    ImGui::TextColored(kMuted, "No dataset loaded yet.");
-  }
+}
 
-  section("Noise");
+// The dataset `cur` described, and how many of its images train and validate.
+void dataset_sizes(App& a, const dae::Dataset* cur) {
+  dae::TrainConfig& c = a.ed.cfg;
+  if (!cur) {
+    if (a.browser.busy.empty()) ImGui::TextColored(kMuted, "No dataset loaded yet.");
+    return;
+  }
+  wrapped(kMuted, dae::describe_dataset(*cur));  // which DHCD: the bundled subset or the full set
+  if (cur->name == "dhcd") {
+    wrapped(kMuted, "Acharya, Pant & Gyawali, SKIMA 2015 · UCI ML Repository #389 · CC BY 4.0");
+    mark("dhcd_attribution");
+  }
+  const auto avail = a.s.available(c.dataset);
+  int tr = int(c.train), va = int(c.val);
+  const float lw = ImGui::CalcTextSize("Validation ").x + 8;
+  label("Train", 0);
+  ImGui::SetCursorPosX(lw);
+  if (slider_int("##train", &tr, 1, std::max<int>(1, int(avail.first)), "%d images")) c.train = size_t(std::max(1, tr));
+  label("Validation", 0);
+  ImGui::SetCursorPosX(lw);
+  if (slider_int("##val", &va, 1, std::max<int>(1, int(avail.second)), "%d images")) c.val = size_t(std::max(1, va));
+}
+
+// The noise's kind (a new kind starts at its usual amount) and amount.
+void noise_choice(App& a) {
+  dae::TrainConfig& c = a.ed.cfg;
   int kind = int(c.noise.kind);
   bool changed = false;
   ImGui::BeginGroup();
@@ -148,30 +164,49 @@ void draw_data(App& a) {
     mark("noise_amount");
   }
   wrapped(kMuted, "noise " + c.noise.str() + ": used by the next run and the Draw panel");
+}
+
+// The preview's rows (original, weak, strong, current noise), labelled, and Other images.
+void preview_grid(App& a) {
+  const DataState& d = a.data;
+  if (d.preview.empty()) return;
+  const float label_w = ImGui::CalcTextSize("current").x + 10;
+  const float avail = ImGui::GetContentRegionAvail().x - label_w;
+  const float gap = 3;
+  const float cell = std::max(8.f, std::floor(std::min(48.f, (avail - gap * 7) / 8)));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(p0.x + label_w, p0.y));
+  gfx::grid(d.preview, cell, gap);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float ch = cell * float(d.preview.tile_h()) / float(d.preview.tile_w());
+  const dae::Noise& noise = a.ed.cfg.noise;
+  const bool sp = noise.kind == dae::Noise::SaltPepper;
+  const char* labels[4] = {"original", sp ? "0.05" : "0.1", sp ? "0.2" : "0.5", "current"};
+  for (int r = 0; r < 4; ++r) {
+    const float y = p0.y + float(r) * (ch + gap) + (ch - ImGui::GetFontSize()) * 0.5f;
+    dl->AddText(ImVec2(p0.x, y), ImGui::GetColorU32(r == 3 ? kAccent : kMuted), labels[r]);
+  }
+  if (ImGui::Button("Other images")) ++a.data.preview_draw;
+  ImGui::SameLine();
+  ImGui::TextColored(kMuted, "rows 2–3: %s noise",
+                     noise_kind_name(noise.kind == dae::Noise::None ? dae::Noise::Gaussian : noise.kind));
+}
+
+}  // namespace
+
+void draw_data(App& a) {
+  section("Dataset");
+  const dae::Dataset* cur = a.s.dataset(a.ed.cfg.dataset);
+  dataset_combo(a, cur);
+  dataset_import(a);
+  dataset_sizes(a, cur);
+
+  section("Noise");
+  noise_choice(a);
 
   section("Preview", "Like the worksheet's Figure 7: original digits, weak and strong noise, and the noise chosen above.");
   update_preview(a);
-  if (!a.data.preview.empty()) {
-    const float label_w = ImGui::CalcTextSize("current").x + 10;
-    const float avail = ImGui::GetContentRegionAvail().x - label_w;
-    const float gap = 3;
-    const float cell = std::max(8.f, std::floor(std::min(48.f, (avail - gap * 7) / 8)));
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    ImGui::SetCursorScreenPos(ImVec2(p0.x + label_w, p0.y));
-    gfx::grid(a.data.preview, cell, gap);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float ch = cell * float(a.data.preview.tile_h()) / float(a.data.preview.tile_w());
-    const bool sp = c.noise.kind == dae::Noise::SaltPepper;
-    const char* labels[4] = {"original", sp ? "0.05" : "0.1", sp ? "0.2" : "0.5", "current"};
-    for (int r = 0; r < 4; ++r) {
-      const float y = p0.y + float(r) * (ch + gap) + (ch - ImGui::GetFontSize()) * 0.5f;
-      dl->AddText(ImVec2(p0.x, y), ImGui::GetColorU32(r == 3 ? kAccent : kMuted), labels[r]);
-    }
-    if (ImGui::Button("Other images")) ++a.data.preview_draw;
-    ImGui::SameLine();
-    ImGui::TextColored(kMuted, "rows 2–3: %s noise",
-                       noise_kind_name(c.noise.kind == dae::Noise::None ? dae::Noise::Gaussian : c.noise.kind));
-  }
+  preview_grid(a);
 }
 
 }  // namespace app

@@ -50,7 +50,7 @@ void show_denoised(App& a, dae::Triple t, uint64_t rev) {
     d.latency_frames = a.t.rendered - d.stroke_frame;
     d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
   }
-  a.inspect.memo_input.force();
+  a.inspect.refresh.force();
 }
 
 }  // namespace
@@ -65,30 +65,30 @@ void update_drawing(App& a) {
     d.has_output = false;
   }
   const dae::Noise& noise = a.ed.cfg.noise;
-  const bool input = d.memo_input.update(key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
-  const bool model = d.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.25 : 0);
-  if (!input && !model) return;
+  const Refresh::Due due =
+      d.refresh.due(a.s, a.t.now, key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
+  if (!due) return;
   // The drawing and its noise at once (cheap); the denoised image from the helper.
   d.img_drawn.set(d.drawn, side_w, side);
   d.out.noisy = dae::Session::with_noise(d.drawn, noise, d.noise_key);
   d.img_noisy.set(d.out.noisy, side_w, side);
-  const auto snap = a.s.snapshot();
-  if (!snap) {
+  if (!due.snap) {
     d.has_output = false;
     return;
   }
-  a.work->submit(kDrawWork, [&a, snap, image = d.drawn, key = d.noise_key, noise, rev = d.drawn_rev](
-                                dae::Context& ctx) -> dae::Offload::Apply {
-    dae::Triple t = snap->denoise_drawing(image, key, noise, ctx);  // an error: take_work prints it
-    return [&a, t = std::move(t), rev]() mutable { show_denoised(a, std::move(t), rev); };
-  });
+  offload(
+      *a.work, kDrawWork, due.snap,
+      [image = d.drawn, key = d.noise_key, noise](const dae::ModelSnapshot& snap, dae::Context& ctx) {
+        return snap.denoise_drawing(image, key, noise, ctx);  // an error: take_work prints it
+      },
+      [&a, rev = d.drawn_rev](dae::Triple t) { show_denoised(a, std::move(t), rev); });
 }
 
-void draw_draw(App& a) {
+namespace {
+
+// The tools above the pad: brush, eraser, clear, a validation digit, new noise.
+void draw_tools(App& a) {
   DrawState& d = a.draw;
-  const int side = d.side, side_w = d.side_w;
-  const double now = a.t.now;
-  // Tools.
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Brush");
   ImGui::SameLine();
@@ -121,46 +121,67 @@ void draw_draw(App& a) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("Copy a validation digit onto the canvas");
   same_line_if_fits("New noise");
   if (ImGui::Button("New noise")) ++d.noise_key;
+}
 
-  // The canvas is the largest image; noisy and denoised beside it when there is room, else below.
+// Where the pad's parts go this frame (screen pixels).
+struct PadLayout {
+  int side, side_w;    // the image's size as the frame began (Clear may resize the drawing)
+  float label_h;       // a caption's line
+  float per_px;        // the image's longer side, in image pixels
+  float cw, ch;        // the canvas
+  float sw, sh;        // the noisy and the denoised image
+  ImVec2 origin;       // the canvas' caption
+  float y;             // the canvas' top
+  ImVec2 noisy_at, den_at;
+  float score_y;       // the scores under the small images
+};
+
+// The canvas is the largest image; noisy and denoised beside it when there is room, else below.
+PadLayout pad_layout(const App& a, int side, int side_w) {
+  PadLayout L;
+  L.side = side, L.side_w = side_w;
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = 12;
-  const float label_h = ImGui::GetTextLineHeightWithSpacing();
+  L.label_h = ImGui::GetTextLineHeightWithSpacing();
   const bool narrow = a.layout.mode == LayoutMode::Narrow;
-  const float avail_h = ImGui::GetContentRegionAvail().y - label_h * 3 - 8;
+  const float avail_h = ImGui::GetContentRegionAvail().y - L.label_h * 3 - 8;
   const bool stacked = narrow && avail < 520;  // phones: canvas on top, the two results below
-  const float per_px = float(std::max(side, side_w));
+  L.per_px = float(std::max(side, side_w));
+  const float per_px = L.per_px;
   float canvas;
   if (stacked) canvas = std::floor(std::min(avail, std::max(avail_h * 0.62f, per_px * 4)) / per_px) * per_px;
   else canvas = std::floor(std::min(avail * 0.46f, std::max(avail_h, per_px * 3)) / per_px) * per_px;
   canvas = std::max(canvas, per_px * 3);
-  const float cw = canvas * side_w / per_px, ch = canvas * side / per_px;
+  L.cw = canvas * side_w / per_px, L.ch = canvas * side / per_px;
   float small = stacked ? std::floor(std::min((avail - gap) * 0.5f, canvas * 0.7f))
-                        : std::floor(std::min((avail - cw - 2 * gap) * 0.5f, canvas));
+                        : std::floor(std::min((avail - L.cw - 2 * gap) * 0.5f, canvas));
   small = std::max(small, per_px * 2);
+  L.sw = small * side_w / per_px, L.sh = small * side / per_px;
 
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  L.origin = ImGui::GetCursorScreenPos();
+  L.y = L.origin.y + L.label_h;
+  L.noisy_at = stacked ? ImVec2(L.origin.x, L.y + L.ch + L.label_h + 6) : ImVec2(L.origin.x + L.cw + gap, L.y);
+  L.den_at = stacked ? ImVec2(L.origin.x + small + gap, L.noisy_at.y) : ImVec2(L.noisy_at.x + small + gap, L.y);
+  L.score_y = std::max(L.noisy_at.y, L.den_at.y) + L.sh + 6;
+  return L;
+}
+
+// The captions over the three images.
+void pad_captions(const PadLayout& L) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   auto caption = [&](ImVec2 p, const char* text, const ImVec4& col) { dl->AddText(p, ImGui::GetColorU32(col), text); };
   char cap[64];
-  std::snprintf(cap, sizeof cap, "draw here (%d×%d)", side_w, side);
-  caption(origin, cap, ImGui::GetStyle().Colors[ImGuiCol_Text]);
-  const float y = origin.y + label_h;
-  const ImVec2 noisy_at = stacked ? ImVec2(origin.x, y + ch + label_h + 6) : ImVec2(origin.x + cw + gap, y);
-  const ImVec2 den_at = stacked ? ImVec2(origin.x + small + gap, noisy_at.y) : ImVec2(noisy_at.x + small + gap, y);
-  caption(ImVec2(noisy_at.x, noisy_at.y - label_h), "noisy", kMuted);
-  caption(ImVec2(den_at.x, den_at.y - label_h), "denoised", kMuted);
+  std::snprintf(cap, sizeof cap, "draw here (%d×%d)", L.side_w, L.side);
+  caption(L.origin, cap, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  caption(ImVec2(L.noisy_at.x, L.noisy_at.y - L.label_h), "noisy", kMuted);
+  caption(ImVec2(L.den_at.x, L.den_at.y - L.label_h), "denoised", kMuted);
+}
 
-  // Canvas: an invisible button that takes the pointer (mouse, pen or a finger).
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
-  ImGui::InvisibleButton("canvas", ImVec2(cw, ch), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  const bool active = ImGui::IsItemActive();
-  const ImVec2 cmin = ImGui::GetItemRectMin(), cmax = ImGui::GetItemRectMax();
-  d.canvas_min = cmin;
-  d.canvas_max = cmax;
-  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-  // Two fingers are a gesture (a pinch), not a stroke: the stroke the first finger began is
-  // taken back, and nothing is drawn until every finger is up.
+// The pointer on the canvas (`active`: held there): a stroke paints, and the drawing's denoised
+// image is asked for at once. Two fingers are a gesture (a pinch), not a stroke: the stroke the
+// first finger began is taken back, and nothing is drawn until every finger is up.
+void canvas_strokes(App& a, const PadLayout& L, bool active) {
+  DrawState& d = a.draw;
   if (a.browser.fingers >= 2 && !d.gesture) {
     d.gesture = true;
     if (d.drawing && d.before_stroke.size() == d.drawn.size()) {
@@ -173,7 +194,7 @@ void draw_draw(App& a) {
   if (active && !d.gesture) {
     if (!d.drawing) d.before_stroke = d.drawn;
     const ImVec2 mp = ImGui::GetIO().MousePos;
-    const ImVec2 p((mp.x - cmin.x) / cw * side_w, (mp.y - cmin.y) / ch * side);
+    const ImVec2 p((mp.x - d.canvas_min.x) / L.cw * L.side_w, (mp.y - d.canvas_min.y) / L.ch * L.side);
     const bool erase = d.eraser || ImGui::IsMouseDown(ImGuiMouseButton_Right);
     if (!d.drawing) d.last = p;
     paint(d, d.last, p, erase);
@@ -188,36 +209,60 @@ void draw_draw(App& a) {
   } else if (!active) {
     d.drawing = false;
   }
+}
+
+// Canvas: an invisible button that takes the pointer (mouse, pen or a finger).
+void pad_canvas(App& a, const PadLayout& L) {
+  DrawState& d = a.draw;
+  ImGui::SetCursorScreenPos(ImVec2(L.origin.x, L.y));
+  ImGui::InvisibleButton("canvas", ImVec2(L.cw, L.ch), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool active = ImGui::IsItemActive();
+  const ImVec2 cmin = ImGui::GetItemRectMin(), cmax = ImGui::GetItemRectMax();
+  d.canvas_min = cmin;
+  d.canvas_max = cmax;
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  canvas_strokes(a, L, active);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(cmin, cmax, IM_COL32(0, 0, 0, 255));
-  gfx::draw(dl, d.img_drawn, cmin, ImVec2(cw, ch), 0);
+  gfx::draw(dl, d.img_drawn, cmin, ImVec2(L.cw, L.ch), 0);
   dl->AddRect(ImVec2(cmin.x - 1, cmin.y - 1), ImVec2(cmax.x + 1, cmax.y + 1),
               ImGui::GetColorU32(d.eraser ? kWarn : kAccent), 0, 0, 1.5f);
+}
 
-  const float sw = small * side_w / per_px, sh = small * side / per_px;
-  ImGui::SetCursorScreenPos(noisy_at);
-  gfx::image(d.img_noisy, ImVec2(sw, sh));
-  ImGui::SetCursorScreenPos(den_at);
+// The noisy and the denoised image (a frame saying "no model" until there is one).
+void pad_outputs(const DrawState& d, const PadLayout& L) {
+  ImGui::SetCursorScreenPos(L.noisy_at);
+  gfx::image(d.img_noisy, ImVec2(L.sw, L.sh));
+  ImGui::SetCursorScreenPos(L.den_at);
   if (d.has_output) {
-    gfx::image(d.img_denoised, ImVec2(sw, sh));
+    gfx::image(d.img_denoised, ImVec2(L.sw, L.sh));
   } else {
-    ImGui::Dummy(ImVec2(sw, sh));
-    dl->AddRect(den_at, ImVec2(den_at.x + sw, den_at.y + sh), ImGui::GetColorU32(ImGuiCol_Border));
-    dl->AddText(ImVec2(den_at.x + 6, den_at.y + sh * 0.5f - 8), ImGui::GetColorU32(kMuted), "no model");
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 at = L.den_at;
+    ImGui::Dummy(ImVec2(L.sw, L.sh));
+    dl->AddRect(at, ImVec2(at.x + L.sw, at.y + L.sh), ImGui::GetColorU32(ImGuiCol_Border));
+    dl->AddText(ImVec2(at.x + 6, at.y + L.sh * 0.5f - 8), ImGui::GetColorU32(kMuted), "no model");
   }
-  // Scores under the small images.
-  const float ty = std::max(noisy_at.y, den_at.y) + sh + 6;
-  if (d.has_output && has_ink(d)) {
-    const dae::Triple& t = d.out;
-    char s1[64], s2[64];
-    std::snprintf(s1, sizeof s1, "%.1f dB · %.2f", t.psnr_noisy, t.ssim_noisy);
-    std::snprintf(s2, sizeof s2, "%.1f dB · %.2f", t.psnr_denoised, t.ssim_denoised);
-    const bool better = t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy;
-    dl->AddText(ImVec2(noisy_at.x, ty), ImGui::GetColorU32(kMuted), s1);
-    dl->AddText(ImVec2(den_at.x, ty), ImGui::GetColorU32(better ? kGood : kBad), s2);
-    dl->AddText(ImVec2(noisy_at.x, ty + label_h), ImGui::GetColorU32(kMuted), "PSNR · SSIM vs the drawing");
-  }
-  const float bottom = std::max(y + ch, ty + 2 * label_h) + 4;
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom));
+}
+
+// Scores under the small images.
+void pad_scores(const DrawState& d, const PadLayout& L) {
+  if (!d.has_output || !has_ink(d)) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const dae::Triple& t = d.out;
+  char s1[64], s2[64];
+  std::snprintf(s1, sizeof s1, "%.1f dB · %.2f", t.psnr_noisy, t.ssim_noisy);
+  std::snprintf(s2, sizeof s2, "%.1f dB · %.2f", t.psnr_denoised, t.ssim_denoised);
+  const bool better = t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy;
+  dl->AddText(ImVec2(L.noisy_at.x, L.score_y), ImGui::GetColorU32(kMuted), s1);
+  dl->AddText(ImVec2(L.den_at.x, L.score_y), ImGui::GetColorU32(better ? kGood : kBad), s2);
+  dl->AddText(ImVec2(L.noisy_at.x, L.score_y + L.label_h), ImGui::GetColorU32(kMuted), "PSNR · SSIM vs the drawing");
+}
+
+// Under the pad: which model denoises, with which noise.
+void pad_footer(const App& a, const PadLayout& L) {
+  const float bottom = std::max(L.y + L.ch, L.score_y + 2 * L.label_h) + 4;
+  ImGui::SetCursorScreenPos(ImVec2(L.origin.x, bottom));
   const dae::ModelInfo& mi = a.st.model;
   const std::string by = mi.source == dae::ModelSource::None ? "no model yet: train one or upload one"
                                                              : "denoised by " + mi.describe();
@@ -227,7 +272,19 @@ void draw_draw(App& a) {
   if (mi.source != dae::ModelSource::None && mi.epochs_trained > 0 && mi.noise.str() != a.ed.cfg.noise.str())
     line += "; the model was trained with " + mi.noise.str();
   wrapped(kMuted, line);
-  (void)now;
+}
+
+}  // namespace
+
+void draw_draw(App& a) {
+  const int side = a.draw.side, side_w = a.draw.side_w;
+  draw_tools(a);
+  const PadLayout L = pad_layout(a, side, side_w);
+  pad_captions(L);
+  pad_canvas(a, L);
+  pad_outputs(a.draw, L);
+  pad_scores(a.draw, L);
+  pad_footer(a, L);
 }
 
 }  // namespace app

@@ -19,11 +19,8 @@ std::vector<int> unsaved_runs(const App& a) {
   return ids;
 }
 
-}  // namespace
-
-void draw_files(App& a) {
-  FilesState& f = a.files;
-  section("The model in memory");
+// What the model in memory is, with its scores when known.
+void model_description(const App& a) {
   const dae::ModelInfo& mi = a.st.model;
   if (mi.source == dae::ModelSource::None) {
     ImGui::TextColored(kMuted, "No model yet: train one or upload a .safetensors file.");
@@ -44,13 +41,18 @@ void draw_files(App& a) {
     }
   }
   mark("model_description");
+}
+
+// Download and Upload, what the last of them did, and the files' format.
+void model_files(App& a) {
+  const FilesState& f = a.files;
   ImGui::BeginDisabled(!a.s.has_model());
   const bool download = ImGui::Button("Download .safetensors");
   mark("download_model");
   ImGui::EndDisabled();
   if (download) download_current_model(a);
   if (a.s.has_model() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    tooltip("Saves %s as %s", mi.describe().c_str(), a.s.model_file_name().c_str());
+    tooltip("Saves %s as %s", a.st.model.describe().c_str(), a.s.model_file_name().c_str());
   ImGui::SameLine();
   if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
   mark("upload_model");
@@ -65,9 +67,34 @@ void draw_files(App& a) {
   wrapped(kMuted,
           "The files are the command line's format: `dae denoise --model FILE` uses a model trained here, and a model "
           "trained with `dae train --out FILE` can be uploaded here. Uploading keeps every run and its model.");
+}
 
-  section("Autosave", "The runs with their models, notes, observations and settings are kept in this browser's "
-                      "IndexedDB and restored when the page is opened again.");
+// Forget saved…: asks first, offering to download the run models that exist nowhere else.
+void ask_forget_saved(App& a) {
+  const std::vector<int> ids = unsaved_runs(a);
+  std::string text = "This deletes the runs, models, notes and observations saved in this browser. What is on the "
+                     "screen stays until you close the page; autosave turns off.";
+  if (!ids.empty()) {
+    text += "\n\n" + std::to_string(ids.size()) + " run model" + (ids.size() == 1 ? "" : "s") +
+            " exist nowhere else (never downloaded): ";
+    for (size_t i = 0; i < ids.size() && i < 8; ++i) text += (i ? ", #" : "#") + std::to_string(ids[i]);
+    if (ids.size() > 8) text += ", …";
+    text += ". Download them first, or they are lost when the page closes.";
+  }
+  std::vector<Confirm::Button> buttons;
+  if (!ids.empty())
+    buttons.push_back({"Download all", [&a, ids] {
+                         for (int id : ids) download_run_model(a, id);
+                         return false;
+                       }});
+  buttons.push_back({"Forget saved", [&a] { forget_saved(a); return true; }, true});
+  buttons.push_back({"Cancel", nullptr});
+  a.confirm.ask("Forget what this browser saved?", text, buttons);
+}
+
+// Save automatically, Save now, Forget saved….
+void autosave_controls(App& a) {
+  FilesState& f = a.files;
   bool autosave = f.autosave;
   if (ImGui::Checkbox("Save automatically", &autosave)) {
     if (autosave) save_or_ask(a, true);
@@ -78,28 +105,13 @@ void draw_files(App& a) {
   if (ImGui::Button("Save now")) save_or_ask(a, false);
   mark("save_now");
   ImGui::SameLine();
-  if (ImGui::Button("Forget saved…")) {
-    const std::vector<int> ids = unsaved_runs(a);
-    std::string text = "This deletes the runs, models, notes and observations saved in this browser. What is on the "
-                       "screen stays until you close the page; autosave turns off.";
-    if (!ids.empty()) {
-      text += "\n\n" + std::to_string(ids.size()) + " run model" + (ids.size() == 1 ? "" : "s") +
-              " exist nowhere else (never downloaded): ";
-      for (size_t i = 0; i < ids.size() && i < 8; ++i) text += (i ? ", #" : "#") + std::to_string(ids[i]);
-      if (ids.size() > 8) text += ", …";
-      text += ". Download them first, or they are lost when the page closes.";
-    }
-    std::vector<Confirm::Button> buttons;
-    if (!ids.empty())
-      buttons.push_back({"Download all", [&a, ids] {
-                           for (int id : ids) download_run_model(a, id);
-                           return false;
-                         }});
-    buttons.push_back({"Forget saved", [&a] { forget_saved(a); return true; }, true});
-    buttons.push_back({"Cancel", nullptr});
-    a.confirm.ask("Forget what this browser saved?", text, buttons);
-  }
+  if (ImGui::Button("Forget saved…")) ask_forget_saved(a);
   mark("forget_saved");
+}
+
+// When it last saved, what is not saved, and the storage notes.
+void autosave_status(const App& a) {
+  const FilesState& f = a.files;
   if (f.saved_time >= 0) ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(a.t.now - f.saved_time).c_str());
   else ImGui::TextColored(kMuted, "nothing saved in this session yet");
   if (unsaved_changes(a)) {
@@ -112,8 +124,10 @@ void draw_files(App& a) {
   if (!f.restore_note.empty()) wrapped(kMuted, f.restore_note);
   wrapped(kMuted, "Run models are kept in this browser up to " +
                       fmt_int(long(dae::Session::kSavedModelsBudget >> 20)) + " MB (newest first).");
+}
 
-  section("Experiment log");
+// Export runs as CSV, and how many there are.
+void experiment_log(const App& a) {
   const bool export_csv = ImGui::Button("Export runs as CSV");
   mark("export_csv_files");
   if (export_csv) {
@@ -122,6 +136,22 @@ void draw_files(App& a) {
   }
   ImGui::SameLine();
   ImGui::TextColored(kMuted, "%zu run%s recorded", a.s.runs().size(), a.s.runs().size() == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void draw_files(App& a) {
+  section("The model in memory");
+  model_description(a);
+  model_files(a);
+
+  section("Autosave", "The runs with their models, notes, observations and settings are kept in this browser's "
+                      "IndexedDB and restored when the page is opened again.");
+  autosave_controls(a);
+  autosave_status(a);
+
+  section("Experiment log");
+  experiment_log(a);
 }
 
 }  // namespace app

@@ -30,15 +30,29 @@ const std::vector<float>* source(const App& a, const char** what) {
   return nullptr;
 }
 
+struct FeatureMaps {
+  std::vector<float> values;  // c maps of h×w
+  int c = 0, h = 0, w = 0;
+};
+
+// The helper's maps of `layer`: shown unless another layer was chosen meanwhile (its maps follow).
+void show_maps(App& a, const FeatureMaps& m, int layer) {
+  InspectState& in = a.inspect;
+  if (layer != in.layer) return;
+  in.fmap_c = m.c;
+  in.fmap_h = m.h;
+  in.fmap_w = m.w;
+  in.fmaps.set_tiles(m.values.data(), m.c, m.w, m.h, std::min(m.c, 8));
+}
+
 }  // namespace
 
 void update_inspect(App& a) {
   InspectState& in = a.inspect;
   if (!in.visible) return;  // computed only while shown
   in.visible = false;
-  const bool input = in.memo_input.update(key(in.layer, a.draw.drawn_rev, a.results.rows.size()));
-  const bool model = in.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 0.5 : 0);
-  if (!input && !model) return;
+  const Refresh::Due due = in.refresh.due(a.s, a.t.now, key(in.layer, a.draw.drawn_rev, a.results.rows.size()));
+  if (!due) return;
   in.filters.clear();
   if (!a.s.has_model()) {
     in.fmaps.clear();
@@ -54,35 +68,28 @@ void update_inspect(App& a) {
   const std::vector<float>* src = source(a, &what);
   const int layers = int(a.s.model()->layers().size());
   in.layer = std::clamp(in.layer, -1, layers - 1);
-  const auto snap = a.s.snapshot();
-  if (!src || src->size() != a.s.model()->input_shape().per_image() || !snap) {
+  if (!src || src->size() != a.s.model()->input_shape().per_image() || !due.snap) {
     in.fmaps.clear();
     return;
   }
   // The feature maps from the helper (a forward pass); the ones on screen stay until they come.
-  a.work->submit(kInspectWork, [&a, snap, image = *src, layer = in.layer](dae::Context& ctx) -> dae::Offload::Apply {
-    int c = 0, mh = 0, mw = 0;
-    std::vector<float> maps = snap->feature_maps(image, layer, c, mh, mw, ctx);  // an error: take_work prints it
-    return [&a, maps = std::move(maps), c, mh, mw, layer] {
-      InspectState& in = a.inspect;
-      if (layer != in.layer) return;  // another layer was chosen meanwhile: its maps follow
-      in.fmap_c = c;
-      in.fmap_h = mh;
-      in.fmap_w = mw;
-      in.fmaps.set_tiles(maps.data(), c, mw, mh, std::min(c, 8));
-    };
-  });
+  offload(
+      *a.work, kInspectWork, due.snap,
+      [image = *src, layer = in.layer](const dae::ModelSnapshot& snap, dae::Context& ctx) {
+        FeatureMaps m;
+        m.values = snap.feature_maps(image, layer, m.c, m.h, m.w, ctx);  // an error: take_work prints it
+        return m;
+      },
+      [&a, layer = in.layer](const FeatureMaps& m) { show_maps(a, m, layer); });
 }
 
-void draw_inspect(App& a) {
+namespace {
+
+const char* const kColormaps[] = {"gray", "heat", "blue–white–red"};
+
+// The first layer's weights: a convolution's filters, or a Dense layer's units as images.
+void inspect_filters(App& a) {
   InspectState& in = a.inspect;
-  in.visible = true;
-  if (!a.s.has_model()) {
-    ImGui::Spacing();
-    wrapped(kMuted, "Train or upload a model to inspect its filters and feature maps.");
-    return;
-  }
-  static const char* cmaps[] = {"gray", "heat", "blue–white–red"};
   const dae::Model* m = a.s.model();
   const bool dense_first = in.filters_n > 0 && in.filters_h == m->input_shape().h && in.filters_h > 8;
   const char* title = dense_first ? "First Dense layer: each unit's weights" : "First-layer filters";
@@ -93,26 +100,28 @@ void draw_inspect(App& a) {
                                "×" + std::to_string(in.filters_w), kMuted);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(130);
-  ImGui::Combo("##fcmap", &in.filter_cmap, cmaps, 3);
+  ImGui::Combo("##fcmap", &in.filter_cmap, kColormaps, 3);
   if (in.filters.empty()) {
     ImGui::TextColored(kMuted, "The first layer with weights is neither a convolution nor a Dense layer on the image.");
-  } else {
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const float gap = 3;
-    const int cols = in.filters.cols();
-    const float cell = std::floor(std::min(dense_first ? 40.f : 30.f, (avail - gap * float(cols - 1)) / float(cols)));
-    // Many Dense units: show the first rows only, in a scrolling child.
-    const float rows_h = std::min(float(in.filters.rows()), dense_first ? 4.f : 8.f) * (cell + gap);
-    ImGui::BeginChild("filters", ImVec2(0, rows_h + 4), false);
-    gfx::grid(in.filters, cell, gap, gfx::Colormap(in.filter_cmap));
-    if (ImGui::IsItemHovered()) tooltip("Each one scaled to its largest |w|: grey/white = 0");
-    ImGui::EndChild();
-    mark("inspect_filter_tiles");
+    return;
   }
-  ImGui::Spacing();
-  ImGui::Separator();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float gap = 3;
+  const int cols = in.filters.cols();
+  const float cell = std::floor(std::min(dense_first ? 40.f : 30.f, (avail - gap * float(cols - 1)) / float(cols)));
+  // Many Dense units: show the first rows only, in a scrolling child.
+  const float rows_h = std::min(float(in.filters.rows()), dense_first ? 4.f : 8.f) * (cell + gap);
+  ImGui::BeginChild("filters", ImVec2(0, rows_h + 4), false);
+  gfx::grid(in.filters, cell, gap, gfx::Colormap(in.filter_cmap));
+  if (ImGui::IsItemHovered()) tooltip("Each one scaled to its largest |w|: grey/white = 0");
+  ImGui::EndChild();
+  mark("inspect_filter_tiles");
+}
 
-  const auto& layers = m->layers();
+// Which layer's feature maps, their colours, and for which image.
+void fmaps_controls(App& a) {
+  InspectState& in = a.inspect;
+  const auto& layers = a.s.model()->layers();
   auto layer_name = [&](int i) {
     if (i < 0) return std::string("input");
     const auto& l = layers[size_t(i)];
@@ -130,40 +139,65 @@ void draw_inspect(App& a) {
   mark("inspect_layer");
   same_line_if_fits(130);
   ImGui::SetNextItemWidth(130);
-  ImGui::Combo("##mcmap", &in.fmap_cmap, cmaps, 3);
+  ImGui::Combo("##mcmap", &in.fmap_cmap, kColormaps, 3);
   const char* what = nullptr;
   source(a, &what);
   wrapped(kMuted, std::string("for ") + what);
+}
+
+// A vector of units (e.g. the dense autoencoder's code): one strip, a cell per unit.
+void fmaps_strip(const InspectState& in, float avail) {
+  const float cell = std::max(3.f, std::floor(std::min(24.f, avail / float(in.fmap_w))));
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  gfx::draw(ImGui::GetWindowDrawList(), in.fmaps, p, ImVec2(cell * float(in.fmap_w), cell * 2),
+            0, gfx::Colormap(in.fmap_cmap));
+  ImGui::Dummy(ImVec2(cell * float(in.fmap_w), cell * 2));
+  mark("fmap_strip");
+  const std::string t = "a vector of " + std::to_string(in.fmap_w) + " units, scaled to its min..max";
+  ImGui::TextColored(kMuted, "%s", t.c_str());
+  shown("inspect_fmaps", t, kMuted);
+}
+
+// Channels: a tile each.
+void fmaps_tiles(const InspectState& in, float avail) {
+  const float gap = 3;
+  const int cols = in.fmaps.cols();
+  const float cell = std::floor(std::min(64.f, (avail - gap * float(cols - 1)) / float(cols)));
+  gfx::grid(in.fmaps, std::max(cell, 8.f), gap, gfx::Colormap(in.fmap_cmap));
+  mark("fmap_tiles");
+  char t[96];
+  std::snprintf(t, sizeof t, "%d channel%s of %d×%d, each scaled to its own min..max", in.fmap_c,
+                in.fmap_c == 1 ? "" : "s", in.fmap_h, in.fmap_w);
+  ImGui::TextColored(kMuted, "%s", t);
+  shown("inspect_fmaps", t, kMuted);
+}
+
+void inspect_fmaps(const InspectState& in) {
   if (in.fmaps.empty()) {
     ImGui::TextColored(kMuted, "Draw a digit in the Draw panel.");
     return;
   }
   ImGui::BeginChild("fmaps", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float gap = 3;
-  if (in.fmaps.count() == 1 && in.fmaps.tile_h() == 1) {
-    // A vector of units (e.g. the dense autoencoder's code): one strip, a cell per unit.
-    const float cell = std::max(3.f, std::floor(std::min(24.f, avail / float(in.fmap_w))));
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    gfx::draw(ImGui::GetWindowDrawList(), in.fmaps, p, ImVec2(cell * float(in.fmap_w), cell * 2),
-              0, gfx::Colormap(in.fmap_cmap));
-    ImGui::Dummy(ImVec2(cell * float(in.fmap_w), cell * 2));
-    mark("fmap_strip");
-    const std::string t = "a vector of " + std::to_string(in.fmap_w) + " units, scaled to its min..max";
-    ImGui::TextColored(kMuted, "%s", t.c_str());
-    shown("inspect_fmaps", t, kMuted);
-  } else {
-    const int cols = in.fmaps.cols();
-    const float cell = std::floor(std::min(64.f, (avail - gap * float(cols - 1)) / float(cols)));
-    gfx::grid(in.fmaps, std::max(cell, 8.f), gap, gfx::Colormap(in.fmap_cmap));
-    mark("fmap_tiles");
-    char t[96];
-    std::snprintf(t, sizeof t, "%d channel%s of %d×%d, each scaled to its own min..max", in.fmap_c,
-                  in.fmap_c == 1 ? "" : "s", in.fmap_h, in.fmap_w);
-    ImGui::TextColored(kMuted, "%s", t);
-    shown("inspect_fmaps", t, kMuted);
-  }
+  if (in.fmaps.count() == 1 && in.fmaps.tile_h() == 1) fmaps_strip(in, avail);
+  else fmaps_tiles(in, avail);
   ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_inspect(App& a) {
+  a.inspect.visible = true;
+  if (!a.s.has_model()) {
+    ImGui::Spacing();
+    wrapped(kMuted, "Train or upload a model to inspect its filters and feature maps.");
+    return;
+  }
+  inspect_filters(a);
+  ImGui::Spacing();
+  ImGui::Separator();
+  fmaps_controls(a);
+  inspect_fmaps(a.inspect);
 }
 
 }  // namespace app

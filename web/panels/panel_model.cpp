@@ -40,14 +40,10 @@ bool alpha_input(dae::LayerSpec& r) {
   return true;
 }
 
-}  // namespace
-
-void draw_model(App& a) {
-  Editor& ed = a.ed;
-  refresh_arch(a);
-  section("Presets");
+// The preset buttons (the one in use coloured), wrapped to the panel's width.
+void preset_buttons(App& a) {
   for (const std::string& p : dae::Model::preset_names()) {
-    const bool active = ed.preset == p;
+    const bool active = a.ed.preset == p;
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
     const float w = ImGui::CalcTextSize(p.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
     if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x &&
@@ -62,158 +58,200 @@ void draw_model(App& a) {
     if (active) ImGui::PopStyleColor();
     ImGui::SameLine();
   }
-  ImGui::TextColored(kMuted, "%s", ed.preset.empty() ? "custom" : "");
+  ImGui::TextColored(kMuted, "%s", a.ed.preset.empty() ? "custom" : "");
+}
 
-  static const std::string help = layers_help();
-  section("Layers", help.c_str());
-  std::vector<dae::LayerSpec> rows = ed.rows;
+// The layer list as edited this frame: a copy of the editor's rows, and what was done to it.
+struct RowEdit {
+  std::vector<dae::LayerSpec> rows;
   bool changed = false;
   int move_from = -1, move_to = -1, remove = -1;
-  const float table_h = std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, 140.f),
-                                 (ImGui::GetFrameHeight() + 4) * float(rows.size() + 1) + 8);
-  if (ImGui::BeginTable("layers", 6,
-                        ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                            ImGuiTableFlags_BordersInnerH,
-                        ImVec2(0, std::max(table_h, 120.f)))) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 16);
-    ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 72);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 112);
-    ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
-    ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
-    // Up, down, remove: fixed, so that a narrow screen scrolls the table instead of squeezing them.
-    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
-                            2 * ImGui::GetFrameHeight() + ImGui::CalcTextSize("✕").x +
-                                ImGui::GetStyle().FramePadding.x * 2 + 8);
-    ImGui::TableHeadersRow();
-    for (size_t i = 0; i < rows.size(); ++i) {
-      dae::LayerSpec& r = rows[i];
-      ImGui::PushID(int(i));
-      ImGui::TableNextRow();
-      if (r.bar_before)
-        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImVec4(0.55f, 0.40f, 0.20f, 0.25f)));
-      ImGui::TableNextColumn();
-      ImGui::AlignTextToFramePadding();
-      ImGui::TextColored(kMuted, "%zu", i + 1);
-      ImGui::TableNextColumn();
-      const Def& def = dae::layer_def(r.kind);
-      ImGui::SetNextItemWidth(-1);
-      if (ImGui::BeginCombo("##kind", def.token)) {
-        for (const Def& d : dae::layer_table()) {
-          if (ImGui::Selectable(d.token, d.kind == r.kind) && d.kind != r.kind) {
-            const bool bar = r.bar_before;
-            r = new_row(d.kind);
-            r.bar_before = bar;
-            changed = true;
-          }
-          if (ImGui::IsItemHovered()) tooltip("%s: %s", d.grammar, d.help);
-        }
-        ImGui::EndCombo();
+};
+
+// The row's kind (`def`: the kind it was drawn with): another kind makes a fresh row, which keeps
+// the decoder mark. True when changed.
+bool kind_cell(dae::LayerSpec& r, const Def& def) {
+  bool changed = false;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##kind", def.token)) {
+    for (const Def& d : dae::layer_table()) {
+      if (ImGui::Selectable(d.token, d.kind == r.kind) && d.kind != r.kind) {
+        const bool bar = r.bar_before;
+        r = new_row(d.kind);
+        r.bar_before = bar;
+        changed = true;
       }
-      if (ImGui::IsItemHovered()) tooltip("%s", def.help);
-      ImGui::TableNextColumn();
-      if (def.has(Def::kUnits)) {
-        ImGui::SetNextItemWidth(def.has(Def::kKernel) ? 52 : -1);
-        int u = r.units;
-        if (ImGui::InputInt("##units", &u, 0, 0)) {
-          r.units = std::clamp(u, 1, dae::kMaxUnits);
-          changed = true;
-        }
-        if (ImGui::IsItemHovered()) tooltip("%s", def.units_name);
-        if (def.has(Def::kKernel)) {
-          ImGui::SameLine(0, 4);
-          ImGui::SetNextItemWidth(-1);
-          int k = r.kernel;
-          if (ImGui::InputInt("##kernel", &k, 0, 0)) {
-            r.kernel = std::clamp(k, 1, dae::kMaxKernel);
-            changed = true;
-          }
-          if (ImGui::IsItemHovered()) tooltip("kernel size (K×K)");
-        }
-      } else if (def.has(Def::kAlpha)) {
-        ImGui::SetNextItemWidth(-1);
-        if (alpha_input(r)) changed = true;
-        if (ImGui::IsItemHovered()) tooltip("slope for x < 0 (0..1)");
-      } else if (def.has(Def::kShape)) {
-        int chw[3] = {r.c, r.h, r.w};
-        ImGui::SetNextItemWidth(-1);
-        if (ImGui::InputInt3("##chw", chw)) {
-          r.c = std::max(1, chw[0]);
-          r.h = std::max(1, chw[1]);
-          r.w = std::max(1, chw[2]);
-          changed = true;
-        }
-        if (ImGui::IsItemHovered()) tooltip("channels × height × width");
-      }
-      ImGui::TableNextColumn();
-      if (def.has(Def::kTakesAct)) {
-        ImGui::SetNextItemWidth(-1);
-        if (ImGui::BeginCombo("##act", act_name(r).c_str())) {
-          if (ImGui::Selectable("linear", !r.has_act)) {
-            r.has_act = false;
-            changed = true;
-          }
-          for (const Def& d : dae::layer_table()) {
-            if (!d.has(Def::kIsActivation)) continue;
-            if (ImGui::Selectable(d.token, r.has_act && r.act == d.kind)) {
-              r.has_act = true;
-              r.act = d.kind;
-              changed = true;
-            }
-            if (ImGui::IsItemHovered()) tooltip("%s", d.help);
-          }
-          if (r.has_act && dae::layer_def(r.act).has(Def::kAlpha)) {
-            ImGui::Separator();
-            ImGui::TextUnformatted("slope");
-            ImGui::SameLine();
-            ImGui::SetNextItemWidth(70);
-            if (alpha_input(r)) changed = true;
-          }
-          if (def.has(Def::kPadding)) {
-            ImGui::Separator();
-            bool valid = r.pad == dae::Padding::Valid;
-            if (ImGui::Checkbox("'valid' padding", &valid)) {
-              r.pad = valid ? dae::Padding::Valid : dae::Padding::Same;
-              changed = true;
-            }
-          }
-          ImGui::EndCombo();
-        }
-      }
-      ImGui::TableNextColumn();
-      if (i > 0) {
-        bool bar = r.bar_before;
-        if (ImGui::Checkbox("##bar", &bar)) {
-          for (auto& o : rows) o.bar_before = false;
-          r.bar_before = bar;
-          changed = true;
-        }
-        if (ImGui::IsItemHovered()) tooltip("the decoder starts here");
-      }
-      ImGui::TableNextColumn();
-      if (ImGui::ArrowButton("##up", ImGuiDir_Up) && i > 0) {
-        move_from = int(i);
-        move_to = int(i) - 1;
-      }
-      ImGui::SameLine(0, 2);
-      if (ImGui::ArrowButton("##down", ImGuiDir_Down) && i + 1 < rows.size()) {
-        move_from = int(i);
-        move_to = int(i) + 1;
-      }
-      ImGui::SameLine(0, 2);
-      if (ImGui::Button("✕")) remove = int(i);
-      ImGui::PopID();
+      if (ImGui::IsItemHovered()) tooltip("%s: %s", d.grammar, d.help);
     }
-    ImGui::EndTable();
+    ImGui::EndCombo();
   }
-  if (move_from >= 0) {
-    std::swap(rows[size_t(move_from)], rows[size_t(move_to)]);
-    changed = true;
+  if (ImGui::IsItemHovered()) tooltip("%s", def.help);
+  return changed;
+}
+
+// The row's size: units (and a kernel), a slope, or a shape, as its kind takes. True when changed.
+bool size_cell(dae::LayerSpec& r, const Def& def) {
+  bool changed = false;
+  if (def.has(Def::kUnits)) {
+    ImGui::SetNextItemWidth(def.has(Def::kKernel) ? 52 : -1);
+    int u = r.units;
+    if (ImGui::InputInt("##units", &u, 0, 0)) {
+      r.units = std::clamp(u, 1, dae::kMaxUnits);
+      changed = true;
+    }
+    if (ImGui::IsItemHovered()) tooltip("%s", def.units_name);
+    if (def.has(Def::kKernel)) {
+      ImGui::SameLine(0, 4);
+      ImGui::SetNextItemWidth(-1);
+      int k = r.kernel;
+      if (ImGui::InputInt("##kernel", &k, 0, 0)) {
+        r.kernel = std::clamp(k, 1, dae::kMaxKernel);
+        changed = true;
+      }
+      if (ImGui::IsItemHovered()) tooltip("kernel size (K×K)");
+    }
+  } else if (def.has(Def::kAlpha)) {
+    ImGui::SetNextItemWidth(-1);
+    if (alpha_input(r)) changed = true;
+    if (ImGui::IsItemHovered()) tooltip("slope for x < 0 (0..1)");
+  } else if (def.has(Def::kShape)) {
+    int chw[3] = {r.c, r.h, r.w};
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputInt3("##chw", chw)) {
+      r.c = std::max(1, chw[0]);
+      r.h = std::max(1, chw[1]);
+      r.w = std::max(1, chw[2]);
+      changed = true;
+    }
+    if (ImGui::IsItemHovered()) tooltip("channels × height × width");
   }
-  if (remove >= 0) {
-    rows.erase(rows.begin() + remove);
-    changed = true;
+  return changed;
+}
+
+// Inside the activation's list, under the activations: LeakyReLU's slope, and a convolution's
+// padding. True when changed.
+bool act_options(dae::LayerSpec& r, const Def& def) {
+  bool changed = false;
+  if (r.has_act && dae::layer_def(r.act).has(Def::kAlpha)) {
+    ImGui::Separator();
+    ImGui::TextUnformatted("slope");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(70);
+    if (alpha_input(r)) changed = true;
   }
+  if (def.has(Def::kPadding)) {
+    ImGui::Separator();
+    bool valid = r.pad == dae::Padding::Valid;
+    if (ImGui::Checkbox("'valid' padding", &valid)) {
+      r.pad = valid ? dae::Padding::Valid : dae::Padding::Same;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+// The row's activation, for kinds that take one. True when changed.
+bool act_cell(dae::LayerSpec& r, const Def& def) {
+  if (!def.has(Def::kTakesAct)) return false;
+  bool changed = false;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##act", act_name(r).c_str())) {
+    if (ImGui::Selectable("linear", !r.has_act)) {
+      r.has_act = false;
+      changed = true;
+    }
+    for (const Def& d : dae::layer_table()) {
+      if (!d.has(Def::kIsActivation)) continue;
+      if (ImGui::Selectable(d.token, r.has_act && r.act == d.kind)) {
+        r.has_act = true;
+        r.act = d.kind;
+        changed = true;
+      }
+      if (ImGui::IsItemHovered()) tooltip("%s", d.help);
+    }
+    if (act_options(r, def)) changed = true;
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// Where the decoder starts (one row at most; not the first).
+void decoder_cell(RowEdit& e, size_t i) {
+  if (i == 0) return;
+  dae::LayerSpec& r = e.rows[i];
+  bool bar = r.bar_before;
+  if (ImGui::Checkbox("##bar", &bar)) {
+    for (auto& o : e.rows) o.bar_before = false;
+    r.bar_before = bar;
+    e.changed = true;
+  }
+  if (ImGui::IsItemHovered()) tooltip("the decoder starts here");
+}
+
+// Up, down, remove.
+void move_cell(RowEdit& e, size_t i) {
+  if (ImGui::ArrowButton("##up", ImGuiDir_Up) && i > 0) {
+    e.move_from = int(i);
+    e.move_to = int(i) - 1;
+  }
+  ImGui::SameLine(0, 2);
+  if (ImGui::ArrowButton("##down", ImGuiDir_Down) && i + 1 < e.rows.size()) {
+    e.move_from = int(i);
+    e.move_to = int(i) + 1;
+  }
+  ImGui::SameLine(0, 2);
+  if (ImGui::Button("✕")) e.remove = int(i);
+}
+
+void layer_row(RowEdit& e, size_t i) {
+  dae::LayerSpec& r = e.rows[i];
+  ImGui::PushID(int(i));
+  ImGui::TableNextRow();
+  if (r.bar_before)
+    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImVec4(0.55f, 0.40f, 0.20f, 0.25f)));
+  ImGui::TableNextColumn();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(kMuted, "%zu", i + 1);
+  ImGui::TableNextColumn();
+  const Def& def = dae::layer_def(r.kind);  // the cells of a row whose kind changes follow next frame
+  if (kind_cell(r, def)) e.changed = true;
+  ImGui::TableNextColumn();
+  if (size_cell(r, def)) e.changed = true;
+  ImGui::TableNextColumn();
+  if (act_cell(r, def)) e.changed = true;
+  ImGui::TableNextColumn();
+  decoder_cell(e, i);
+  ImGui::TableNextColumn();
+  move_cell(e, i);
+  ImGui::PopID();
+}
+
+// The layer table: a row per layer; it scrolls, down to 120 px high.
+void layers_table(RowEdit& e) {
+  const float table_h = std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, 140.f),
+                                 (ImGui::GetFrameHeight() + 4) * float(e.rows.size() + 1) + 8);
+  if (!ImGui::BeginTable("layers", 6,
+                         ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                             ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH,
+                         ImVec2(0, std::max(table_h, 120.f))))
+    return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 16);
+  ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 72);
+  ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 112);
+  ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
+  ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
+  // Up, down, remove: fixed, so that a narrow screen scrolls the table instead of squeezing them.
+  ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
+                          2 * ImGui::GetFrameHeight() + ImGui::CalcTextSize("✕").x +
+                              ImGui::GetStyle().FramePadding.x * 2 + 8);
+  ImGui::TableHeadersRow();
+  for (size_t i = 0; i < e.rows.size(); ++i) layer_row(e, i);
+  ImGui::EndTable();
+}
+
+// A kind to add, and + Add layer (before the output layer).
+void add_layer(RowEdit& e) {
   static dae::LayerKind add_kind = dae::LayerKind::Conv2D;
   ImGui::SetNextItemWidth(90);
   if (ImGui::BeginCombo("##addkind", dae::layer_def(add_kind).token)) {
@@ -224,12 +262,31 @@ void draw_model(App& a) {
   ImGui::SameLine();
   if (ImGui::Button("+ Add layer")) {
     dae::LayerSpec r = new_row(add_kind);
-    const size_t at = rows.empty() ? 0 : rows.size() - 1;  // before the output layer
-    rows.insert(rows.begin() + long(at), r);
-    changed = true;
+    const size_t at = e.rows.empty() ? 0 : e.rows.size() - 1;  // before the output layer
+    e.rows.insert(e.rows.begin() + long(at), r);
+    e.changed = true;
   }
-  if (changed) set_rows(a, rows);
+}
 
+// The editable layer list; the editor takes the rows when something changed.
+void layer_editor(App& a) {
+  RowEdit e{a.ed.rows};
+  layers_table(e);
+  if (e.move_from >= 0) {
+    std::swap(e.rows[size_t(e.move_from)], e.rows[size_t(e.move_to)]);
+    e.changed = true;
+  }
+  if (e.remove >= 0) {
+    e.rows.erase(e.rows.begin() + e.remove);
+    e.changed = true;
+  }
+  add_layer(e);
+  if (e.changed) set_rows(a, e.rows);
+}
+
+// The layer list as a spec, editable (Enter takes it).
+void spec_field(App& a) {
+  Editor& ed = a.ed;
   ImGui::SetNextItemWidth(-1);
   const bool spec_entered = ImGui::InputText("##spec", &ed.spec_text, ImGuiInputTextFlags_EnterReturnsTrue);
   mark("spec");
@@ -241,14 +298,18 @@ void draw_model(App& a) {
     }
   }
   if (ImGui::IsItemHovered()) tooltip("The architecture as a spec (the CLI's --arch); edit and press Enter");
+}
 
-  section("Summary");
+// What is wrong with the spec or the layers, else the parameters, the FLOPs and the Keras
+// summary's button. False when the layers do not make a model.
+bool summary_line(const App& a) {
+  const Editor& ed = a.ed;
   if (!ed.spec_error.empty()) wrapped(kBad, "spec: " + ed.spec_error);
   const dae::ArchCheck& ch = ed.check;
   const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
   if (!ch.ok) {
     wrapped(kBad, ch.error);
-    return;
+    return false;
   }
   ImGui::TextColored(kGood, "%s parameters", fmt_int((long long)ch.params).c_str());
   ImGui::SameLine();
@@ -262,51 +323,77 @@ void draw_model(App& a) {
   const bool open = ImGui::SmallButton(label_text);
   mark("keras_summary");
   if (open) ImGui::OpenPopup("Keras summary");
-  // The layer table (compact), then the full Keras-style text in a popup.
-  if (ed.arch_model &&
-      ImGui::BeginTable("summary", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersOuter |
-                                          ImGuiTableFlags_SizingStretchProp,
-                        ImVec2(0, std::max(120.f, ImGui::GetContentRegionAvail().y)))) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 18);
-    ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-    ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("params", ImGuiTableColumnFlags_WidthFixed, 58);
-    ImGui::TableHeadersRow();
-    const auto& layers = ed.arch_model->layers();
-    const int enc = ed.arch_model->encoder_layers();
-    for (size_t i = 0; i < layers.size(); ++i) {
-      ImGui::TableNextRow();
-      if (int(i) == enc)
-        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImVec4(0.55f, 0.40f, 0.20f, 0.25f)));
-      ImGui::TableNextColumn();
-      ImGui::TextColored(kMuted, "%zu", i);
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(layers[i].layer->type().c_str());
-      if (ImGui::IsItemHovered()) tooltip("%s", layers[i].layer->torch().c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(layers[i].out.keras_str().c_str());
-      ImGui::TableNextColumn();
-      if (layers[i].num_params) ImGui::TextUnformatted(fmt_int((long long)layers[i].num_params).c_str());
-      else ImGui::TextDisabled("0");
-    }
-    ImGui::EndTable();
+  return true;
+}
+
+// The layer table (compact): kind, output shape, parameters; the decoder's first row coloured.
+void summary_table(const Editor& ed) {
+  if (!ed.arch_model ||
+      !ImGui::BeginTable("summary", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersOuter |
+                                           ImGuiTableFlags_SizingStretchProp,
+                         ImVec2(0, std::max(120.f, ImGui::GetContentRegionAvail().y))))
+    return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 18);
+  ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("output", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("params", ImGuiTableColumnFlags_WidthFixed, 58);
+  ImGui::TableHeadersRow();
+  const auto& layers = ed.arch_model->layers();
+  const int enc = ed.arch_model->encoder_layers();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    ImGui::TableNextRow();
+    if (int(i) == enc)
+      ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImVec4(0.55f, 0.40f, 0.20f, 0.25f)));
+    ImGui::TableNextColumn();
+    ImGui::TextColored(kMuted, "%zu", i);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(layers[i].layer->type().c_str());
+    if (ImGui::IsItemHovered()) tooltip("%s", layers[i].layer->torch().c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(layers[i].out.keras_str().c_str());
+    ImGui::TableNextColumn();
+    if (layers[i].num_params) ImGui::TextUnformatted(fmt_int((long long)layers[i].num_params).c_str());
+    else ImGui::TextDisabled("0");
   }
+  ImGui::EndTable();
+}
+
+// The full Keras-style text, selectable and copyable, in a popup.
+void keras_popup(const App& a) {
+  const std::string& summary = a.ed.check.summary;
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowPos(ImVec2(d.x * 0.5f, d.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 16, 700.f), std::min(d.y - 40, 560.f)), ImGuiCond_Appearing);
-  if (ImGui::BeginPopupModal("Keras summary", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
-    ImGui::PushFont(a.fonts.mono);
-    selectable_text("##keras_text", ch.summary, ImVec2(-1, -ImGui::GetFrameHeightWithSpacing() - 4));
-    ImGui::PopFont();
-    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
-    mark("keras_close");
-    ImGui::SameLine();
-    copy_button("keras_summary", ch.summary, a.t.now);
-    ImGui::SameLine();
-    ImGui::TextColored(kMuted, "the same table as `dae summary`");
-    ImGui::EndPopup();
-  }
+  if (!ImGui::BeginPopupModal("Keras summary", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  ImGui::PushFont(a.fonts.mono);
+  selectable_text("##keras_text", summary, ImVec2(-1, -ImGui::GetFrameHeightWithSpacing() - 4));
+  ImGui::PopFont();
+  if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+  mark("keras_close");
+  ImGui::SameLine();
+  copy_button("keras_summary", summary, a.t.now);
+  ImGui::SameLine();
+  ImGui::TextColored(kMuted, "the same table as `dae summary`");
+  ImGui::EndPopup();
+}
+
+}  // namespace
+
+void draw_model(App& a) {
+  refresh_arch(a);
+  section("Presets");
+  preset_buttons(a);
+
+  static const std::string help = layers_help();
+  section("Layers", help.c_str());
+  layer_editor(a);
+  spec_field(a);
+
+  section("Summary");
+  if (!summary_line(a)) return;
+  summary_table(a.ed);
+  keras_popup(a);
 }
 
 }  // namespace app

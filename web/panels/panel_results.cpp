@@ -30,18 +30,24 @@ void show_rows(App& a) {
   r.clean.set_tiles(c.data(), k, w, h, k);
 }
 
+// Some rows of a pass, from the helper (or why they failed).
+struct Rows {
+  std::vector<dae::Triple> rows;
+  std::string error;
+};
+
 // The helper's rows for pass `pass`: kept if that pass is still the one in progress; shown
 // when it is complete.
-void take_rows(App& a, uint64_t pass, std::vector<dae::Triple> rows, const std::string& error) {
+void take_rows(App& a, uint64_t pass, Rows got) {
   ResultsState& r = a.results;
   if (pass != r.pass || !r.pass_open) return;
-  if (!error.empty()) {
-    std::printf("results: %s\n", error.c_str());
+  if (!got.error.empty()) {
+    std::printf("results: %s\n", got.error.c_str());
     r.pending.clear();
     r.pass_open = false;
     return;
   }
-  for (auto& t : rows) r.pending.push_back(std::move(t));
+  for (auto& t : got.rows) r.pending.push_back(std::move(t));
   if (r.pending.size() < r.order.size()) return;
   r.pass_open = false;
   r.snap = nullptr;
@@ -60,21 +66,20 @@ void take_rows(App& a, uint64_t pass, std::vector<dae::Triple> rows, const std::
 // of an older pass are dropped.
 void update_results(App& a) {
   ResultsState& r = a.results;
-  const bool input = r.memo_input.update(key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1,
-                                             a.st.model.run_id, a.st.model.file, a.s.config().dataset,
-                                             a.s.config().noise, a.s.dataset_names().size()));
-  const bool model =
-      r.memo_model.update(a.s.model_revision(), a.t.now, a.s.training() ? 2.0 : 0);
-  if (input) {
+  const Refresh::Due due =
+      r.refresh.due(a.s, a.t.now,
+                    key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1, a.st.model.run_id,
+                        a.st.model.file, a.s.config().dataset, a.s.config().noise, a.s.dataset_names().size()));
+  if (due.input) {
     r.rows.clear();
     r.noisy.clear();
     r.denoised.clear();
     r.clean.clear();
     r.collapsed = false;
   }
-  if (input || model) {
+  if (due) {
     ++r.pass;
-    r.snap = a.s.snapshot();
+    r.snap = due.snap;
     r.order = a.s.result_order(10, r.draw);
     r.pending.clear();
     r.submitted = 0;
@@ -84,16 +89,18 @@ void update_results(App& a) {
   const size_t n = a.work->threaded() || !a.s.training() ? r.order.size() - r.submitted : 1;
   std::vector<size_t> images(r.order.begin() + long(r.submitted), r.order.begin() + long(r.submitted + n));
   r.submitted += n;
-  a.work->submit(kResultsWork, [&a, snap = r.snap, images, pass = r.pass](dae::Context& ctx) -> dae::Offload::Apply {
-    std::vector<dae::Triple> rows;
-    std::string error;
-    try {
-      for (size_t i : images) rows.push_back(snap->result_row(i, ctx));
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    return [&a, rows = std::move(rows), error, pass]() mutable { take_rows(a, pass, std::move(rows), error); };
-  });
+  offload(
+      *a.work, kResultsWork, r.snap,
+      [images](const dae::ModelSnapshot& snap, dae::Context& ctx) {
+        Rows got;
+        try {
+          for (size_t i : images) got.rows.push_back(snap.result_row(i, ctx));
+        } catch (const std::exception& e) {
+          got.error = e.what();
+        }
+        return got;
+      },
+      [&a, pass = r.pass](Rows got) { take_rows(a, pass, std::move(got)); });
 }
 
 namespace {
@@ -110,21 +117,20 @@ std::string results_text(const App& a) {
   return s;
 }
 
-}  // namespace
+// Before there are rows: why.
+void results_waiting(const App& a) {
+  ImGui::Spacing();
+  const std::string t = a.s.has_model() && a.results.pass_open ? "Denoising the validation digits…"
+                        : a.s.has_model() ? "No validation images of the model's size are loaded (it takes " +
+                                              std::to_string(a.s.model()->input_shape().h) + "×" +
+                                              std::to_string(a.s.model()->input_shape().w) + " images)."
+                                        : "Train a model (or upload one) to see noisy / denoised / clean digits here.";
+  wrapped(kMuted, t);
+  shown("results_model", t, kMuted);
+}
 
-void draw_results(App& a) {
-  const auto& rs = a.results.rows;
-  if (!a.s.has_model() || rs.empty()) {
-    ImGui::Spacing();
-    const std::string t = a.s.has_model() && a.results.pass_open ? "Denoising the validation digits…"
-                          : a.s.has_model() ? "No validation images of the model's size are loaded (it takes " +
-                                                std::to_string(a.s.model()->input_shape().h) + "×" +
-                                                std::to_string(a.s.model()->input_shape().w) + " images)."
-                                          : "Train a model (or upload one) to see noisy / denoised / clean digits here.";
-    wrapped(kMuted, t);
-    shown("results_model", t, kMuted);
-    return;
-  }
+// The model, Reshuffle and Copy.
+void results_toolbar(App& a) {
   wrapped(kMuted, a.st.model.describe());
   shown("results_model", a.st.model.describe(), kMuted);
   const bool reshuffle = ImGui::Button("Reshuffle");
@@ -133,6 +139,12 @@ void draw_results(App& a) {
   if (ImGui::IsItemHovered()) tooltip("Ten other validation images (R)");
   ImGui::SameLine();
   copy_button("results", results_text(a), a.t.now);
+}
+
+// The means of the rows, noisy → denoised: green only where both scores improved and the model
+// did not collapse (then said under them). Returns whether it did.
+bool results_means(const App& a) {
+  const auto& rs = a.results.rows;
   double pn = 0, pd = 0, sn = 0, sd = 0;
   for (const auto& t : rs) {
     pn += t.psnr_noisy;
@@ -167,73 +179,97 @@ void draw_results(App& a) {
     wrapped(kBad, t);
     shown("results_collapsed", t, kBad);
   }
+  return collapsed;
+}
 
+// The grid: a column per image, rows of images and of their scores (screen pixels).
+struct Grid {
+  const std::vector<dae::Triple>& rs;
+  bool collapsed;
+  float label_w;  // the row labels' column
+  float gap;
+  float cell;     // an image's side
+  float line;     // a row of scores
+  ImVec2 o;       // top left
+};
+
+void row_label(const Grid& g, const char* text, float y, float h, const ImVec4& col) {
+  ImGui::GetWindowDrawList()->AddText(ImVec2(g.o.x, y + (h - g.line) * 0.5f), ImGui::GetColorU32(col), text);
+}
+
+// A row of one score with `decimals`: muted under the noisy images; under the denoised ones
+// green where both scores improved. Too narrow for numbers: the hover shows them.
+void number_row(const Grid& g, const char* text, float y, double dae::Triple::*score, int decimals, bool denoised) {
+  row_label(g, text, y, g.line, kMuted);
+  if (g.cell < 26) return;
+  const bool wide = g.cell >= 40;
+  for (size_t i = 0; i < g.rs.size(); ++i) {
+    const dae::Triple& t = g.rs[i];
+    char b[16];
+    std::snprintf(b, sizeof b, "%.*f", decimals, t.*score);
+    if (std::strcmp(b, "-0.00") == 0) std::strcpy(b, "0.00");  // a tiny negative SSIM
+    char* digits = b + (b[0] == '-');
+    if (!wide && digits[0] == '0' && digits[1] == '.') std::memmove(digits, digits + 1, std::strlen(digits));  // ".42"
+    const float w = ImGui::CalcTextSize(b).x;
+    const bool both = t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy && !g.collapsed;
+    const ImU32 color = ImGui::GetColorU32(!denoised ? kMuted : both ? kGood : kBad);
+    ImGui::GetWindowDrawList()->AddText(ImVec2(g.o.x + g.label_w + float(i) * (g.cell + g.gap) + (g.cell - w) * 0.5f, y),
+                                        color, b);
+  }
+}
+
+// Noisy, denoised (each with its PSNR and SSIM) and clean. Returns the grid's bottom.
+float grid_rows(const App& a, const Grid& g) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float y = g.o.y + 2;
+  gfx::draw(dl, a.results.noisy, ImVec2(g.o.x + g.label_w, y), ImVec2(g.cell, g.cell), g.gap);
+  row_label(g, "noisy", y, g.cell, kMuted);
+  y += g.cell + 2;
+  number_row(g, "PSNR", y, &dae::Triple::psnr_noisy, 1, false);
+  y += g.line;
+  number_row(g, "SSIM", y, &dae::Triple::ssim_noisy, 2, false);
+  y += g.line + 6;
+  gfx::draw(dl, a.results.denoised, ImVec2(g.o.x + g.label_w, y), ImVec2(g.cell, g.cell), g.gap);
+  row_label(g, "denoised", y, g.cell, ImGui::GetStyle().Colors[ImGuiCol_Text]);
+  y += g.cell + 2;
+  number_row(g, "PSNR", y, &dae::Triple::psnr_denoised, 1, true);
+  y += g.line;
+  number_row(g, "SSIM", y, &dae::Triple::ssim_denoised, 2, true);
+  y += g.line + 6;
+  gfx::draw(dl, a.results.clean, ImVec2(g.o.x + g.label_w, y), ImVec2(g.cell, g.cell), g.gap);
+  row_label(g, "clean", y, g.cell, kMuted);
+  return y + g.cell;
+}
+
+// Hover (or a tap): the numbers of one column.
+void grid_hover(const Grid& g, float bottom) {
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  const ImVec2 top_left(g.o.x + g.label_w, g.o.y + 2);
+  if (!(ImGui::IsWindowHovered() && m.x >= top_left.x && m.y >= top_left.y && m.y < bottom)) return;
+  const int col = int((m.x - top_left.x) / (g.cell + g.gap));
+  if (col < 0 || col >= int(g.rs.size())) return;
+  const auto& t = g.rs[size_t(col)];
+  ImGui::BeginTooltip();
+  ImGui::Text("validation image %zu", t.index);
+  ImGui::Text("noisy:    PSNR %.2f dB, SSIM %.3f", t.psnr_noisy, t.ssim_noisy);
+  ImGui::Text("denoised: PSNR %.2f dB, SSIM %.3f", t.psnr_denoised, t.ssim_denoised);
+  ImGui::EndTooltip();
+}
+
+void results_grid(const App& a, bool collapsed) {
+  const auto& rs = a.results.rows;
   const float label_w = ImGui::CalcTextSize("denoised").x + 10;
   const float avail = ImGui::GetContentRegionAvail().x - label_w;
   const float gap = 4;
   const float cell = std::max(12.f, std::floor(std::min(52.f, (avail - gap * (float(rs.size()) - 1)) / float(rs.size()))));
-  const float line = ImGui::GetTextLineHeight();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 o = ImGui::GetCursorScreenPos();
-  float y = o.y + 2;
-  auto row_label = [&](const char* text, float yy, float h, const ImVec4& col) {
-    dl->AddText(ImVec2(o.x, yy + (h - line) * 0.5f), ImGui::GetColorU32(col), text);
-  };
-  const bool wide = cell >= 40;
-  auto number_row = [&](const char* text, float yy, auto value, auto color) {
-    row_label(text, yy, line, kMuted);
-    if (cell < 26) return;  // too narrow for numbers: the hover shows them
-    for (size_t i = 0; i < rs.size(); ++i) {
-      char b[16];
-      value(rs[i], b);
-      if (std::strcmp(b, "-0.00") == 0) std::strcpy(b, "0.00");  // a tiny negative SSIM
-      char* digits = b + (b[0] == '-');
-      if (!wide && digits[0] == '0' && digits[1] == '.') std::memmove(digits, digits + 1, std::strlen(digits));  // ".42"
-      const float w = ImGui::CalcTextSize(b).x;
-      dl->AddText(ImVec2(o.x + label_w + float(i) * (cell + gap) + (cell - w) * 0.5f, yy), color(rs[i]), b);
-    }
-  };
-  const ImU32 muted = ImGui::GetColorU32(kMuted), good = ImGui::GetColorU32(kGood), bad = ImGui::GetColorU32(kBad);
-  const ImVec2 grid_origin(o.x + label_w, y);
-  gfx::draw(dl, a.results.noisy, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
-  row_label("noisy", y, cell, kMuted);
-  y += cell + 2;
-  number_row("PSNR", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.1f", t.psnr_noisy); },
-             [&](const dae::Triple&) { return muted; });
-  y += line;
-  number_row("SSIM", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.2f", t.ssim_noisy); },
-             [&](const dae::Triple&) { return muted; });
-  y += line + 6;
-  gfx::draw(dl, a.results.denoised, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
-  row_label("denoised", y, cell, ImGui::GetStyle().Colors[ImGuiCol_Text]);
-  y += cell + 2;
-  auto both = [&](const dae::Triple& t) {
-    return t.psnr_denoised > t.psnr_noisy && t.ssim_denoised > t.ssim_noisy && !collapsed ? good : bad;
-  };
-  number_row("PSNR", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.1f", t.psnr_denoised); }, both);
-  y += line;
-  number_row("SSIM", y, [&](const dae::Triple& t, char* b) { std::snprintf(b, 16, "%.2f", t.ssim_denoised); }, both);
-  y += line + 6;
-  gfx::draw(dl, a.results.clean, ImVec2(o.x + label_w, y), ImVec2(cell, cell), gap);
-  row_label("clean", y, cell, kMuted);
-  y += cell;
-  ImGui::Dummy(ImVec2(label_w + float(rs.size()) * (cell + gap) - gap, y - o.y));  // no gap after the last column
+  const Grid g{rs, collapsed, label_w, gap, cell, ImGui::GetTextLineHeight(), ImGui::GetCursorScreenPos()};
+  const float bottom = grid_rows(a, g);
+  ImGui::Dummy(ImVec2(label_w + float(rs.size()) * (cell + gap) - gap, bottom - g.o.y));  // no gap after the last column
+  grid_hover(g, bottom);
+}
 
-  // Hover (or a tap): the numbers of one column.
-  const ImVec2 m = ImGui::GetIO().MousePos;
-  if (ImGui::IsWindowHovered() && m.x >= grid_origin.x && m.y >= grid_origin.y && m.y < y) {
-    const int col = int((m.x - grid_origin.x) / (cell + gap));
-    if (col >= 0 && col < int(rs.size())) {
-      const auto& t = rs[size_t(col)];
-      ImGui::BeginTooltip();
-      ImGui::Text("validation image %zu", t.index);
-      ImGui::Text("noisy:    PSNR %.2f dB, SSIM %.3f", t.psnr_noisy, t.ssim_noisy);
-      ImGui::Text("denoised: PSNR %.2f dB, SSIM %.3f", t.psnr_denoised, t.ssim_denoised);
-      ImGui::EndTooltip();
-    }
-  }
-
-  ImGui::Spacing();
+// The model's scores on the whole validation set, and the noise.
+void results_whole(const App& a) {
   const dae::ModelInfo& mi = a.st.model;
   const std::string whole =
       std::isfinite(mi.val_psnr)
@@ -245,6 +281,20 @@ void draw_results(App& a) {
   wrapped(kMuted, whole);
   shown("results_whole", whole, kMuted);
   wrapped(kMuted, "Noise " + a.s.config().noise.str() + " (the model's); validation digits are never trained on.");
+}
+
+}  // namespace
+
+void draw_results(App& a) {
+  if (!a.s.has_model() || a.results.rows.empty()) {
+    results_waiting(a);
+    return;
+  }
+  results_toolbar(a);
+  const bool collapsed = results_means(a);
+  results_grid(a, collapsed);
+  ImGui::Spacing();
+  results_whole(a);
 }
 
 }  // namespace app

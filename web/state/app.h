@@ -23,6 +23,7 @@
 #include "imgui.h"
 #include "app/offload.h"
 #include "app/session.h"
+#include "state/refresh.h"
 #include "widgets/ui.h"
 
 struct ImFont;
@@ -114,9 +115,9 @@ struct ResultsState {
   bool pass_open = false;
   gfx::Image noisy, denoised, clean;
   uint64_t draw = 0;  // R reshuffles
-  Memo<std::string> memo_input;   // which images, the model
-  Memo<uint64_t> memo_model;      // its weights (while training every 2 s: a pass is ten forward
-                                  // passes on the helper, which shares the cores with the run)
+  // Which images, the model: at once; its weights while training every 2 s (a pass is ten
+  // forward passes on the helper, which shares the cores with the run).
+  Refresh refresh{2.0};
   bool collapsed = false;
 };
 
@@ -130,8 +131,7 @@ struct DrawState {
   dae::Triple out;
   bool has_output = false;
   gfx::Image img_drawn, img_noisy, img_denoised;
-  Memo<std::string> memo_input;   // the drawing, the noise: recomputed at once
-  Memo<uint64_t> memo_model;      // the model's weights: at most 4×/s while training
+  Refresh refresh{0.25};  // the drawing, the noise: at once; the model's weights: at most 4×/s while training
   bool drawing = false;
   std::vector<float> before_stroke;  // the drawing before the stroke in progress
   bool gesture = false;              // a second finger came down: nothing is drawn until all are up
@@ -151,8 +151,7 @@ struct InspectState {
   int filters_n = 0, filters_h = 0, filters_w = 0;
   int layer = 0, fmap_c = 0, fmap_h = 0, fmap_w = 0;
   int filter_cmap = 2, fmap_cmap = 1;
-  Memo<std::string> memo_input;
-  Memo<uint64_t> memo_model;
+  Refresh refresh{0.5};  // the layer, the image: at once; the model's weights: at most 2×/s while training
   bool visible = false;  // computed only while shown
 };
 
