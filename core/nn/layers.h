@@ -13,6 +13,7 @@
 // - Each layer names its PyTorch equivalent; parameter layouts are PyTorch's, so a model
 //   file loads into the equivalent torch.nn.Sequential (README: "Model files").
 #pragma once
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,9 @@ struct LayerDef {
 const std::vector<LayerDef>& layer_table();
 const LayerDef& layer_def(LayerKind kind);
 std::unique_ptr<Layer> make_layer(const LayerSpec& s, const Shape& in);  // layer_def(s.kind).make
+
+// The Glorot-uniform limit for the weights of a layer with these fans (Keras' default initialiser).
+inline float glorot(double fan_in, double fan_out) { return float(std::sqrt(6.0 / (fan_in + fan_out))); }
 
 class Layer {
  public:
