@@ -1,6 +1,6 @@
-// Figures (core/study/plot.h): tick positions and labels, lines drawn in their colour along their
-// path, the legend beside the data (never over a point), log and category axes, text really
-// drawn, the RGB PNG encoder (decoded again by stb_image), and the noisy/denoised/clean grid.
+// Figures (core/study/plot.h): tick positions and labels (core/base/chart.h), lines drawn in
+// their colour along their path, the legend beside the data (never over a point), log and
+// category axes, text really drawn, the RGB PNG encoder (decoded again by stb_image), and the noisy/denoised/clean grid.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +10,7 @@
 
 #include <stb_image.h>  // the implementation is compiled in test_data.cpp
 
+#include "base/chart.h"
 #include "data/data.h"
 #include "nn/model.h"
 #include "study/plot.h"
@@ -57,14 +58,27 @@ TEST(Plot, TicksAreOneTwoFiveStepsWithReadableLabels) {
   EXPECT_NEAR(few[0], std::log10(1e-3), 1e-12);
   EXPECT_NEAR(few[1], std::log10(2e-3), 1e-12);
   EXPECT_NEAR(few[2], std::log10(5e-3), 1e-12);
-  EXPECT_EQ(dae::tick_label(0.2, 0.2), "0.2");
-  EXPECT_EQ(dae::tick_label(0.25, 0.05), "0.25");
-  EXPECT_EQ(dae::tick_label(1500, 500), "1500");
-  EXPECT_EQ(dae::tick_label(-1e-17, 0.1), "0.0");
-  EXPECT_EQ(dae::tick_label(0, 500), "0");
-  EXPECT_EQ(dae::tick_label(-3, 1, true), "0.001");
-  EXPECT_EQ(dae::tick_label(-4, 1, true), "1e-4");
-  EXPECT_EQ(dae::tick_label(std::log10(2e-4), 1, true), "2e-4");
+  // At least three ticks when the next finer step gives them (the step 5 gave 0.5 and 1 here).
+  EXPECT_EQ(dae::nice_ticks(0.1, 1.12), (std::vector<double>{0.2, 0.4, 0.6000000000000001, 0.8, 1}));
+  // On a log axis 1, 2, 5 giving fewer than three: linear ticks on the values.
+  const auto lin = dae::nice_ticks(std::log10(0.9e-3), std::log10(3.3e-3), true);
+  ASSERT_EQ(lin.size(), 5u);
+  EXPECT_NEAR(std::pow(10.0, lin[1]), 1.5e-3, 1e-15);
+  EXPECT_EQ(dae::tick_labels(lin, true), (std::vector<std::string>{"0.0010", "0.0015", "0.0020", "0.0025", "0.0030"}));
+  EXPECT_EQ(dae::whole_ticks(0.92, 5.08), (std::vector<double>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(dae::whole_ticks(-0.1, 2.1), (std::vector<double>{0, 1, 2}));
+  // Labels: one format for the whole axis.
+  EXPECT_EQ(dae::tick_labels({0, 0.2, 0.4}), (std::vector<std::string>{"0.0", "0.2", "0.4"}));
+  EXPECT_EQ(dae::tick_labels({0.2, 0.25, 0.3}), (std::vector<std::string>{"0.20", "0.25", "0.30"}));
+  EXPECT_EQ(dae::tick_labels({1000, 1500}), (std::vector<std::string>{"1000", "1500"}));
+  EXPECT_EQ(dae::tick_labels({-1e-17, 0.1}), (std::vector<std::string>{"0.0", "0.1"}));
+  EXPECT_EQ(dae::tick_labels({0, 500}), (std::vector<std::string>{"0", "500"}));
+  EXPECT_EQ(dae::tick_labels({std::log10(0.05), -1, std::log10(0.2)}, true),
+            (std::vector<std::string>{"0.05", "0.10", "0.20"}));
+  EXPECT_EQ(dae::tick_labels({-3, -2, -1, 0}, true), (std::vector<std::string>{"0.001", "0.010", "0.100", "1.000"}));
+  EXPECT_EQ(dae::tick_labels({-4, std::log10(2e-4), std::log10(5e-4), -3}, true),
+            (std::vector<std::string>{"1e-4", "2e-4", "5e-4", "1e-3"}));  // one below 0.001: all as m×10^e
+  EXPECT_EQ(dae::tick_labels({3, 4, 5}, true), (std::vector<std::string>{"1e3", "1e4", "1e5"}));
   EXPECT_TRUE(dae::nice_ticks(1, 1).empty());
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "data/data.h"
+#include "formats/csv.h"
 #include "formats/io.h"
 #include "formats/json.h"
 #include "formats/png.h"
@@ -269,7 +270,14 @@ TEST(SweepRun, TablesQuoteAndFiguresFollowTheRuns) {
   }
   const std::string csv = dae::runs_csv(runs, results);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // header + 3 finished runs
-  EXPECT_NE(csv.find(runs[2].id + ",lr=0.01 seed=0,tiny,conv1:sigmoid,10,gaussian:0.5,bce,0.01,128,2,40,20,false,0,0.25,22,0.5,"),
+  // The page's columns (train/runs_table.h); what a sweep does not know is empty.
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "run,dataset,arch,arch_name,label,params,input,noise,loss,epochs,batch,lr,train,val,fresh_noise,seed,"
+            "threads,state,epochs_done,final_train_loss,final_val_loss,final_val_psnr,final_val_ssim,noisy_val_loss,"
+            "noisy_val_psnr,noisy_val_ssim,improved,collapsed,compute_seconds,wall_seconds,notes");
+  const std::string input = std::to_string(runs[2].h) + "x" + std::to_string(runs[2].w);
+  EXPECT_NE(csv.find("\n" + runs[2].id + ",tiny,conv1:sigmoid,custom,lr=0.01 seed=0,10," + input +
+                     ",gaussian:0.5,bce,2,128,0.01,40,20,false,0,,finished,2,0.3,0.25,22,0.5,0.8,9.5,0.2,,,,0.00,\n"),
             std::string::npos)
       << csv;
   const auto figs = dae::sweep_figures(plan, runs, results, {});
@@ -382,6 +390,9 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
   return rows;
 }
 
+// Columns of runs.csv (train/runs_table.h).
+constexpr size_t kColumns = 31, kLabelColumn = 4, kValColumn = 13, kFinalValLossColumn = 20, kFinalValPsnrColumn = 21;
+
 const std::string kTiny =
     "sweep --dataset mnist --arch 'conv4 pool | up conv1:sigmoid' --epochs 1 --train 64 --val 32 --batch 16 --threads 2 ";
 
@@ -397,12 +408,12 @@ TEST(SweepCli, TwoByTwoWritesEverythingThenResumesAndExtends) {
   EXPECT_NE(r.out.find("[4/4] run "), std::string::npos);
   const auto rows = csv_rows(out / "runs.csv");
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0][1], "noise=gaussian:0.3 lr=0.001");  // the first axis (noise) outermost
-  EXPECT_EQ(rows[1][1], "noise=gaussian:0.3 lr=0.003");
-  EXPECT_EQ(rows[3][1], "noise=sp:0.1 lr=0.003");
+  EXPECT_EQ(rows[0][kLabelColumn], "noise=gaussian:0.3 lr=0.001");  // the first axis (noise) outermost
+  EXPECT_EQ(rows[1][kLabelColumn], "noise=gaussian:0.3 lr=0.003");
+  EXPECT_EQ(rows[3][kLabelColumn], "noise=sp:0.1 lr=0.003");
   std::set<std::string> ids;
   for (const auto& row : rows) {
-    ASSERT_EQ(row.size(), 21u);
+    ASSERT_EQ(row.size(), kColumns);
     ids.insert(row[0]);
     const fs::path d = out / "runs" / row[0];
     for (const char* f : {"model.safetensors", "history.csv", "grid.png", "result.json", "cross_noise.json"})
@@ -410,13 +421,13 @@ TEST(SweepCli, TwoByTwoWritesEverythingThenResumesAndExtends) {
     // The row's final val_loss is the run's last epoch, and what `dae eval` says of its model.
     const Json res = dae::parse_json(text_of(d / "result.json"));
     EXPECT_EQ(res.at("history").size(), 1u);
-    EXPECT_NEAR(std::stod(row[14]), res.at("val_loss").get<double>(), 1e-8);
+    EXPECT_NEAR(std::stod(row[kFinalValLossColumn]), res.at("val_loss").get<double>(), 1e-8);
     const auto ev = run_dae("eval --json --model " + (d / "model.safetensors").string());
     ASSERT_EQ(ev.code, 0) << ev.out;
     const Json e = dae::parse_json(ev.out);
     EXPECT_EQ(e.at("val_loss").get<double>(), res.at("val_loss").get<double>());
     EXPECT_EQ(e.at("noisy_psnr").get<double>(), res.at("noisy_psnr").get<double>());
-    EXPECT_EQ(std::stod(row[11]), 32);  // val images
+    EXPECT_EQ(std::stod(row[kValColumn]), 32);  // val images
   }
   EXPECT_EQ(ids.size(), 4u);
   for (const char* f : {"loss.png", "psnr_vs_lr.png", "psnr_vs_noise.png", "cross_noise_gaussian.png", "cross_noise_sp.png"}) {
@@ -489,7 +500,7 @@ TEST(SweepCli, CrossNoiseTableEqualsDaeEval) {
     EXPECT_NEAR(std::stod(row[9]), e.at("noisy_psnr").get<double>(), 1e-6);
   }
   // The model trained on gaussian:0.3 scores on gaussian:0.3 exactly as its own validation did.
-  EXPECT_EQ(rows[1][6], csv_rows(out / "runs.csv")[0][15]);
+  EXPECT_EQ(rows[1][6], csv_rows(out / "runs.csv")[0][kFinalValPsnrColumn]);
   // The printed table: a noisy-input row and one row per model with three numbers.
   EXPECT_NE(r.out.find("noisy input (mnist)"), std::string::npos) << r.out;
 }

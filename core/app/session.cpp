@@ -10,24 +10,9 @@
 #include <filesystem>
 
 #include "formats/io.h"
+#include "train/runs_table.h"
 
 namespace dae {
-namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char ch : s) o += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return o + "\"";
-}
-std::string csv_num(double v, const char* fmt = "%.6g") {
-  if (!std::isfinite(v)) return "";
-  char b[40];
-  std::snprintf(b, sizeof b, fmt, v);
-  return b;
-}
-
-}  // namespace
 
 // =================================================================================================
 // names
@@ -409,25 +394,29 @@ void Session::undelete_run(RunRecord run, bool make_current) {
 }
 
 std::string Session::runs_csv() const {
-  std::string s =
-      "run,dataset,arch,arch_name,params,input,noise,loss,epochs,batch,lr,train,val,seed,threads,state,epochs_done,"
-      "final_train_loss,final_val_loss,final_val_psnr,final_val_ssim,noisy_val_loss,noisy_val_psnr,noisy_val_ssim,"
-      "improved,collapsed,compute_seconds,wall_seconds,notes\n";
+  std::vector<RunRow> rows;
   for (const auto& r : runs_) {
-    const TrainConfig& c = r.config;
-    s += std::to_string(r.id) + "," + csv_field(c.dataset) + "," + csv_field(c.arch) + "," + csv_field(r.arch_name) +
-         "," + std::to_string(r.params) + "," + std::to_string(r.input_h) + "x" + std::to_string(r.input_w) + "," +
-         csv_field(c.noise.str()) + "," + loss_name(c.loss) + "," + std::to_string(c.epochs) + "," +
-         std::to_string(c.batch) + "," + csv_num(c.lr) + "," + std::to_string(r.train_size) + "," +
-         std::to_string(r.val_size) + "," + std::to_string(c.seed) + "," + std::to_string(c.threads) + "," +
-         run_state_name(r.state) + "," + std::to_string(r.history.size()) + "," + csv_num(r.final_train_loss()) +
-         "," + csv_num(r.final_val_loss()) + "," + csv_num(r.final_val_psnr(), "%.4f") + "," +
-         csv_num(r.final_val_ssim(), "%.5f") + "," + csv_num(r.baseline.loss) + "," +
-         csv_num(r.baseline.psnr, "%.4f") + "," + csv_num(r.baseline.ssim, "%.5f") + "," +
-         (r.improved() ? "yes" : "no") + "," + (r.collapsed ? "yes" : "no") + "," + csv_num(r.seconds, "%.2f") +
-         "," + csv_num(r.wall_seconds, "%.2f") + "," + csv_field(r.notes) + "\n";
+    RunRow row;
+    row.run = std::to_string(r.id);
+    row.config = r.config;
+    row.arch_name = r.arch_name;
+    row.params = r.params;
+    row.input_h = r.input_h;
+    row.input_w = r.input_w;
+    row.train = r.train_size;
+    row.val = r.val_size;
+    row.threads = r.config.threads;
+    row.state = run_state_name(r.state);
+    row.set_history(r.history);
+    row.noisy = r.baseline;
+    row.improved = r.improved();
+    row.collapsed = r.collapsed;
+    row.compute_seconds = r.seconds;
+    row.wall_seconds = r.wall_seconds;
+    row.notes = r.notes;
+    rows.push_back(std::move(row));
   }
-  return s;
+  return dae::runs_csv(rows);  // qualified: the member hides the free function
 }
 
 }  // namespace dae

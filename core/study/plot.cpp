@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -30,14 +29,6 @@
 #endif
 
 namespace dae {
-
-const std::vector<Rgb>& palette() {
-  // Ten hues that stay apart for most readers and on gray print.
-  static const std::vector<Rgb> p = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
-                                     {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
-                                     {188, 189, 34},  {23, 190, 207}};
-  return p;
-}
 
 // ---- Image ----------------------------------------------------------------------------------------
 
@@ -268,66 +259,6 @@ void Font::draw(Image& img, const std::string& text, double x, double baseline, 
   }
 }
 
-// ---- ticks ----------------------------------------------------------------------------------------
-
-namespace {
-
-double nice_step(double raw) {
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0})
-    if (m * p >= raw * 0.999) return m * p;
-  return 10 * p;
-}
-
-}  // namespace
-
-std::vector<double> nice_ticks(double lo, double hi, bool log, int target) {
-  std::vector<double> t;
-  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return t;
-  if (log) {
-    for (double k = std::ceil(lo - 1e-9); k <= hi + 1e-9; ++k) t.push_back(k);
-    if (t.size() < 3) {  // few decades: 2× and 5× between them too
-      t.clear();
-      for (double k = std::floor(lo); k <= std::ceil(hi); ++k)
-        for (double m : {1.0, 2.0, 5.0}) {
-          const double v = k + std::log10(m);
-          if (v >= lo - 1e-9 && v <= hi + 1e-9) t.push_back(v);
-        }
-    }
-    if (t.size() >= 2) return t;
-    t.clear();  // within one decade: linear ticks on the values, placed logarithmically
-    for (double v : nice_ticks(std::pow(10.0, lo), std::pow(10.0, hi), false, target)) t.push_back(std::log10(v));
-    return t;
-  }
-  const double step = nice_step((hi - lo) / std::max(1, target - 1));
-  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; ++k)
-    t.push_back(std::fabs(k) < 0.5 ? 0.0 : k * step);  // an exact 0, never -0
-  return t;
-}
-
-std::string tick_label(double v, double step, bool log) {
-  char b[48];
-  if (log) {
-    const double real = std::pow(10.0, v);
-    if (real >= 1e-3 && real < 1e5) {
-      std::snprintf(b, sizeof b, "%.4g", real);
-      return b;
-    }
-    const int e = int(std::floor(v + 1e-9));
-    const double m = std::round(real / std::pow(10.0, e));
-    std::snprintf(b, sizeof b, "%.0fe%d", m, e);
-    return b;
-  }
-  if (std::fabs(v) < step * 1e-9) v = 0;  // never "-0.0"
-  if (std::fabs(v) >= 1e6 || std::fabs(step) < 1e-4) {
-    std::snprintf(b, sizeof b, "%.3g", v);
-    return b;
-  }
-  const int decimals = std::max(0, int(std::ceil(-std::log10(step) - 1e-9)));
-  std::snprintf(b, sizeof b, "%.*f", decimals, v);
-  return b;
-}
-
 // ---- plots ----------------------------------------------------------------------------------------
 
 double Figure::px(double x) const {
@@ -412,13 +343,16 @@ std::vector<std::string> wrap_text(const Font& f, const std::string& text, doubl
 Rgb series_color(const Series& s, size_t i) { return palette()[size_t(s.color >= 0 ? s.color : int(i)) % palette().size()]; }
 bool series_dashed(const Series& s, size_t i) { return s.dashed || (s.color < 0 && i >= palette().size()); }
 
-}  // namespace
+// The ticks of both axes and their labels (no x labels on a category axis: its names are).
+struct Ticks {
+  std::vector<double> x, y;
+  std::vector<std::string> x_labels, y_labels;
+};
 
-Figure render_plot(const PlotSpec& spec, const Font& font) {
-  Figure fig;
+// Sets the figure's data range and ticks from the spec; returns the ticks with their labels.
+Ticks plot_ticks(const PlotSpec& spec, Figure& fig) {
   fig.log_x = spec.log_x && spec.x_categories.empty();
   fig.log_y = spec.log_y;
-  // Data ranges.
   std::vector<double> xs, ys;
   for (const auto& s : spec.series) {
     xs.insert(xs.end(), s.x.begin(), s.x.end());
@@ -431,100 +365,130 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
     axis_range(xs, fig.log_x, 0.04, fig.x0, fig.x1);
   }
   axis_range(ys, fig.log_y, 0.07, fig.y0, fig.y1);
-  const std::vector<double> yt = nice_ticks(fig.y0, fig.y1, fig.log_y);
-  std::vector<double> xt;
-  if (spec.x_categories.empty()) xt = nice_ticks(fig.x0, fig.x1, fig.log_x);
-  if (spec.integer_x && !fig.log_x && spec.x_categories.empty()) {  // whole numbers only (epochs)
-    std::vector<double> whole;
-    const double step = std::max(1.0, xt.size() > 1 ? std::round(xt[1] - xt[0]) : 1.0);
-    for (double v = std::ceil(fig.x0 / step) * step; v <= fig.x1 + 1e-9; v += step) whole.push_back(v);
-    xt = whole;
+  Ticks t;
+  t.y = nice_ticks(fig.y0, fig.y1, fig.log_y);
+  t.y_labels = tick_labels(t.y, fig.log_y);
+  if (!spec.x_categories.empty()) {
+    for (size_t i = 0; i < spec.x_categories.size(); ++i) t.x.push_back(double(i));
+  } else {
+    t.x = spec.integer_x && !fig.log_x ? whole_ticks(fig.x0, fig.x1) : nice_ticks(fig.x0, fig.x1, fig.log_x);
+    t.x_labels = tick_labels(t.x, fig.log_x);
   }
-  else for (size_t i = 0; i < spec.x_categories.size(); ++i) xt.push_back(double(i));
-  fig.x_ticks = xt;
-  fig.y_ticks = yt;
-  const double ystep = yt.size() > 1 ? yt[1] - yt[0] : 1, xstep = xt.size() > 1 ? xt[1] - xt[0] : 1;
+  fig.x_ticks = t.x;
+  fig.y_ticks = t.y;
+  return t;
+}
 
-  // Layout: title on top, y label and tick labels on the left, x tick labels and label below,
-  // the legend in a column of its own on the right.
-  const int pad = 12;
+constexpr int kPad = 12;  // around the figure and between the plot and the legend
+constexpr double kTickLineH = kTickSize * 1.3, kLegendLineH = kLegendSize * 1.5, kSwatch = 28;
+
+// The legend's rows: as many series as fit beside the plot, or 40 (the figure grows for them);
+// past that its last row says how many more there are, so a sweep of 800 runs still makes a
+// figure (it once asked for an image 19,620 pixels tall).
+struct Legend {
+  std::vector<size_t> entries;  // the series listed
+  size_t more = 0;              // the labelled series left out
+  std::string more_text;        // "… and N more"
+  int w = 0, h = 0;             // 0 without entries
+};
+
+Legend plot_legend(const PlotSpec& spec, const Font& font, int top, int bottom) {
+  Legend g;
+  for (size_t i = 0; i < spec.series.size(); ++i)
+    if (!spec.series[i].label.empty()) g.entries.push_back(i);
+  const size_t rows_fit = std::max<size_t>(40, size_t(std::max(0.0, (spec.height - top - bottom - 16) / kLegendLineH)));
+  g.more = g.entries.size() > rows_fit ? g.entries.size() - (rows_fit - 1) : 0;
+  if (g.more) g.entries.resize(rows_fit - 1);
+  g.more_text = g.more ? "… and " + std::to_string(g.more) + " more" : "";
+  if (g.entries.empty()) return g;
+  double text_w = g.more ? font.width(g.more_text, kLegendSize) : 0;
+  for (size_t i : g.entries) text_w = std::max(text_w, font.width(spec.series[i].label, kLegendSize));
+  g.w = int(std::ceil(std::min(text_w, spec.width * 0.32) + kSwatch + 8 + 2 * 10));
+  const size_t rows = g.entries.size() + (g.more ? 1 : 0);
+  g.h = int(std::ceil(double(rows) * kLegendLineH + 2 * 8));
+  return g;
+}
+
+// Where the parts go: title on top, y label and tick labels on the left, x tick labels and
+// label below, the legend in a column of its own on the right. Makes the figure's image.
+struct Layout {
+  size_t tick_lines = 1;  // lines of the longest category name under its tick
+  Legend legend;
+};
+
+Layout plot_layout(const PlotSpec& spec, const Font& font, const Ticks& t, Figure& fig) {
+  Layout l;
   double ytick_w = 0;
-  for (double v : yt) ytick_w = std::max(ytick_w, font.width(tick_label(v, ystep, fig.log_y), kTickSize));
-  const int left = pad + (spec.y_label.empty() ? 0 : int(kLabelSize * 1.4)) + int(std::ceil(ytick_w)) + 10;
-  const int top = pad + (spec.title.empty() ? 0 : int(kTitleSize * 1.6));
+  for (const auto& s : t.y_labels) ytick_w = std::max(ytick_w, font.width(s, kTickSize));
+  const int left = kPad + (spec.y_label.empty() ? 0 : int(kLabelSize * 1.4)) + int(std::ceil(ytick_w)) + 10;
+  const int top = kPad + (spec.title.empty() ? 0 : int(kTitleSize * 1.6));
   // Category names wrap onto up to 3 lines under their tick (estimated on the full width; the
   // legend column is at most a third of it).
-  size_t tick_lines = 1;
   const double slot_guess = spec.x_categories.empty() ? 0 : spec.width * 0.6 / double(spec.x_categories.size());
   for (const auto& c : spec.x_categories)
-    tick_lines = std::max(tick_lines, wrap_text(font, c, kTickSize, slot_guess - 6, 3).size());
-  const double tick_line_h = kTickSize * 1.3;
-  const int bottom = pad + int(kTickSize * 0.3 + tick_line_h * double(tick_lines)) + 8 +
+    l.tick_lines = std::max(l.tick_lines, wrap_text(font, c, kTickSize, slot_guess - 6, 3).size());
+  const int bottom = kPad + int(kTickSize * 0.3 + kTickLineH * double(l.tick_lines)) + 8 +
                      (spec.x_label.empty() ? 0 : int(kLabelSize * 1.6));
-  std::vector<size_t> entries;
-  for (size_t i = 0; i < spec.series.size(); ++i)
-    if (!spec.series[i].label.empty()) entries.push_back(i);
-  const double swatch = 28, line_h = kLegendSize * 1.5;
-  // The legend lists as many series as fit beside the plot, or 40 (the figure grows for them);
-  // past that its last row says how many more there are, so a sweep of 800 runs still makes a
-  // figure (it once asked for an image 19,620 pixels tall).
-  const size_t rows_fit = std::max<size_t>(40, size_t(std::max(0.0, (spec.height - top - bottom - 16) / line_h)));
-  const size_t more = entries.size() > rows_fit ? entries.size() - (rows_fit - 1) : 0;
-  if (more) entries.resize(rows_fit - 1);
-  const std::string more_text = more ? "… and " + std::to_string(more) + " more" : "";
-  int legend_w = 0;
-  if (!entries.empty()) {
-    double text_w = more ? font.width(more_text, kLegendSize) : 0;
-    for (size_t i : entries) text_w = std::max(text_w, font.width(spec.series[i].label, kLegendSize));
-    legend_w = int(std::ceil(std::min(text_w, spec.width * 0.32) + swatch + 8 + 2 * 10));
-  }
-  const size_t legend_rows = entries.size() + (more ? 1 : 0);
-  const int legend_h = entries.empty() ? 0 : int(std::ceil(double(legend_rows) * line_h + 2 * 8));
-  const int width = std::max(spec.width, left + 200 + (legend_w ? legend_w + 2 * pad : pad));
-  const int height = std::max(spec.height, top + std::max(legend_h, 150) + bottom);
+  l.legend = plot_legend(spec, font, top, bottom);
+  const int legend_w = l.legend.w, right = legend_w ? legend_w + 2 * kPad : kPad;
+  const int width = std::max(spec.width, left + 200 + right);
+  const int height = std::max(spec.height, top + std::max(l.legend.h, 150) + bottom);
   fig.image = Image(width, height);
-  fig.plot = Rect{left, top, width - left - (legend_w ? legend_w + 2 * pad : pad), height - top - bottom};
-  if (legend_w) fig.legend = Rect{fig.plot.x + fig.plot.w + pad, top, legend_w, legend_h};
+  fig.plot = Rect{left, top, width - left - right, height - top - bottom};
+  if (legend_w) fig.legend = Rect{fig.plot.x + fig.plot.w + kPad, top, legend_w, l.legend.h};
+  return l;
+}
+
+// Grid lines, tick marks and their labels (category names wrapped under their tick), the frame.
+void draw_axes(Figure& fig, const PlotSpec& spec, const Font& font, const Ticks& t, size_t tick_lines) {
   Image& img = fig.image;
   const Rect& P = fig.plot;
-
-  // Grid, frame, ticks and their labels.
-  for (double v : yt) {
-    const double y = P.y + P.h - (v - fig.y0) / (fig.y1 - fig.y0) * P.h;
+  for (size_t i = 0; i < t.y.size(); ++i) {
+    const double y = P.y + P.h - (t.y[i] - fig.y0) / (fig.y1 - fig.y0) * P.h;
     img.line(P.x, y, P.x + P.w, y, kGrid, 1);
     img.line(P.x - 5, y, P.x, y, kAxis, 1);
-    const std::string s = tick_label(v, ystep, fig.log_y);
+    const std::string& s = t.y_labels[i];
     font.draw(img, s, P.x - 8 - font.width(s, kTickSize), y + font.ascent(kTickSize) * 0.35, kTickSize, kText);
   }
-  const double slot = xt.empty() ? P.w : double(P.w) / std::max<size_t>(1, xt.size());
-  for (size_t i = 0; i < xt.size(); ++i) {
-    const double x = P.x + (xt[i] - fig.x0) / (fig.x1 - fig.x0) * P.w;
+  const double slot = t.x.empty() ? P.w : double(P.w) / std::max<size_t>(1, t.x.size());
+  for (size_t i = 0; i < t.x.size(); ++i) {
+    const double x = P.x + (t.x[i] - fig.x0) / (fig.x1 - fig.x0) * P.w;
     img.line(x, P.y, x, P.y + P.h, kGrid, 1);
     img.line(x, P.y + P.h, x, P.y + P.h + 5, kAxis, 1);
-    const std::vector<std::string> lines =
-        spec.x_categories.empty() ? std::vector<std::string>{tick_label(xt[i], xstep, fig.log_x)}
-                                  : wrap_text(font, spec.x_categories[i], kTickSize, slot - 6, tick_lines);
+    const std::vector<std::string> lines = spec.x_categories.empty()
+                                               ? std::vector<std::string>{t.x_labels[i]}
+                                               : wrap_text(font, spec.x_categories[i], kTickSize, slot - 6, tick_lines);
     for (size_t l = 0; l < lines.size(); ++l)
       font.draw(img, lines[l], x - font.width(lines[l], kTickSize) / 2,
-                P.y + P.h + 8 + font.ascent(kTickSize) + tick_line_h * double(l), kTickSize, kText);
+                P.y + P.h + 8 + font.ascent(kTickSize) + kTickLineH * double(l), kTickSize, kText);
   }
   img.outline(Rect{P.x - 1, P.y - 1, P.w + 2, P.h + 2}, kFrame);
+}
+
+// The title (centred on the figure), the x label under the plot, the y label up its left side.
+void draw_titles(Figure& fig, const PlotSpec& spec, const Font& font) {
+  Image& img = fig.image;
+  const Rect& P = fig.plot;
+  const int width = img.width(), height = img.height();
   if (!spec.title.empty()) {
-    const std::string t = fit_text(font, spec.title, kTitleSize, width - 2 * pad);
-    font.draw(img, t, (width - font.width(t, kTitleSize)) / 2, pad + font.ascent(kTitleSize), kTitleSize, kText);
+    const std::string t = fit_text(font, spec.title, kTitleSize, width - 2 * kPad);
+    font.draw(img, t, (width - font.width(t, kTitleSize)) / 2, kPad + font.ascent(kTitleSize), kTitleSize, kText);
   }
   if (!spec.x_label.empty()) {
     const std::string t = fit_text(font, spec.x_label, kLabelSize, P.w);
-    font.draw(img, t, P.x + (P.w - font.width(t, kLabelSize)) / 2, height - pad - font.descent(kLabelSize), kLabelSize, kText);
+    font.draw(img, t, P.x + (P.w - font.width(t, kLabelSize)) / 2, height - kPad - font.descent(kLabelSize), kLabelSize, kText);
   }
   if (!spec.y_label.empty()) {
     const std::string t = fit_text(font, spec.y_label, kLabelSize, P.h);
-    font.draw(img, t, pad + font.ascent(kLabelSize) - kLabelSize * 0.1, P.y + (P.h + font.width(t, kLabelSize)) / 2,
+    font.draw(img, t, kPad + font.ascent(kLabelSize) - kLabelSize * 0.1, P.y + (P.h + font.width(t, kLabelSize)) / 2,
               kLabelSize, kText, true);
   }
+}
 
-  // The data, clipped to the plot area: lines first, then markers on top.
-  img.set_clip(P);
+// The data, clipped to the plot area: lines first, then markers on top.
+void draw_series(Figure& fig, const PlotSpec& spec) {
+  Image& img = fig.image;
+  img.set_clip(fig.plot);
   for (int pass = 0; pass < 2; ++pass)
     for (size_t i = 0; i < spec.series.size(); ++i) {
       const Series& s = spec.series[i];
@@ -539,26 +503,39 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
         for (size_t k = 0; k < px.size(); ++k) img.disc(px[k], py[k], 3.2, series_color(s, i));
     }
   img.reset_clip();
+}
 
-  // The legend: a swatch of each series' line and marker, and its label.
-  if (legend_w) {
-    const Rect& L = fig.legend;
-    img.fill(L, kWhite);
-    img.outline(L, kFrame);
-    double y = L.y + 8 + line_h / 2;
-    for (size_t i : entries) {
-      const Series& s = spec.series[i];
-      const Rgb c = series_color(s, i);
-      const double x0 = L.x + 10, x1 = x0 + swatch;
-      if (s.line) img.polyline({x0, x1}, {y, y}, c, 2.0, series_dashed(s, i));
-      if (s.markers) img.disc((x0 + x1) / 2, y, 3.2, c);
-      const std::string t = fit_text(font, s.label, kLegendSize, L.w - swatch - 8 - 20);
-      font.draw(img, t, x1 + 8, y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
-      y += line_h;
-    }
-    if (more) font.draw(img, fit_text(font, more_text, kLegendSize, L.w - 20), L.x + 10,
-                        y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
+// The legend: a swatch of each series' line and marker, and its label.
+void draw_legend(Figure& fig, const PlotSpec& spec, const Font& font, const Legend& g) {
+  Image& img = fig.image;
+  const Rect& L = fig.legend;
+  img.fill(L, kWhite);
+  img.outline(L, kFrame);
+  double y = L.y + 8 + kLegendLineH / 2;
+  for (size_t i : g.entries) {
+    const Series& s = spec.series[i];
+    const Rgb c = series_color(s, i);
+    const double x0 = L.x + 10, x1 = x0 + kSwatch;
+    if (s.line) img.polyline({x0, x1}, {y, y}, c, 2.0, series_dashed(s, i));
+    if (s.markers) img.disc((x0 + x1) / 2, y, 3.2, c);
+    const std::string t = fit_text(font, s.label, kLegendSize, L.w - kSwatch - 8 - 20);
+    font.draw(img, t, x1 + 8, y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
+    y += kLegendLineH;
   }
+  if (g.more) font.draw(img, fit_text(font, g.more_text, kLegendSize, L.w - 20), L.x + 10,
+                        y + font.ascent(kLegendSize) * 0.38, kLegendSize, kText);
+}
+
+}  // namespace
+
+Figure render_plot(const PlotSpec& spec, const Font& font) {
+  Figure fig;
+  const Ticks t = plot_ticks(spec, fig);
+  const Layout l = plot_layout(spec, font, t, fig);
+  draw_axes(fig, spec, font, t, l.tick_lines);
+  draw_titles(fig, spec, font);
+  draw_series(fig, spec);
+  if (l.legend.w) draw_legend(fig, spec, font, l.legend);
   return fig;
 }
 

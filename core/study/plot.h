@@ -1,29 +1,23 @@
 // plot.h — figures as RGB images, written as PNG (png.h): line plots with markers, axes with
-// readable ticks (1-2-5 steps, decades on log axes, or named categories), a legend in its own
-// column beside the data (so it never covers a point; up to 40 entries or as many as fit,
-// then "… and N more"), colours from a fixed palette, text in DejaVu Sans rendered by
-// stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the noisy / denoised / clean grid
-// of validation images. No UI: the CLI (dae grid, dae sweep) writes these files; the page draws
-// its own charts with Dear ImGui.
+// readable ticks (base/chart.h: 1-2-5 steps, decades on log axes; or named categories), a
+// legend in its own column beside the data (so it never covers a point; up to 40 entries or as
+// many as fit, then "… and N more"), colours from the palette (base/chart.h), text in DejaVu
+// Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the noisy /
+// denoised / clean grid of validation images. No UI: the CLI (dae grid, dae sweep) writes these
+// files; the page draws its own charts with Dear ImGui, with the same palette and ticks.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/chart.h"
 #include "data/data.h"
 #include "nn/model.h"
 
 namespace dae {
 
-struct Rgb {
-  uint8_t r = 0, g = 0, b = 0;
-  bool operator==(const Rgb& o) const { return r == o.r && g == o.g && b == o.b; }
-  bool operator!=(const Rgb& o) const { return !(*this == o); }
-};
 constexpr Rgb kWhite{255, 255, 255}, kBlack{0, 0, 0};
-// The series colours, in order (10 distinct hues; series 10 reuses colour 0, dashed).
-const std::vector<Rgb>& palette();
 
 struct Rect {
   int x = 0, y = 0, w = 0, h = 0;
@@ -95,7 +89,7 @@ class Font {
 struct Series {
   std::string label;           // shown in the legend (no legend entry when empty)
   std::vector<double> x, y;    // points with a non-finite coordinate (or ≤ 0 on a log axis) are skipped
-  int color = -1;              // palette index; -1: the series' own index
+  int color = -1;              // palette index; -1: the series' own index (from the 11th on, dashed)
   bool dashed = false;
   bool line = true, markers = true;
 };
@@ -122,13 +116,6 @@ struct Figure {
   double py(double y) const;
 };
 Figure render_plot(const PlotSpec& spec, const Font& font);
-
-// Tick positions for an axis from lo to hi: multiples of a 1-2-5 step giving about `target`
-// ticks, all within [lo, hi]. On a log axis (`log`: lo/hi are log10 values) the decades, with
-// 2 and 5 between them when fewer than three decades are shown.
-std::vector<double> nice_ticks(double lo, double hi, bool log = false, int target = 6);
-// A tick's label with as many decimals as the step needs ("0.25", "1500", "1e-4" on log axes).
-std::string tick_label(double v, double step, bool log = false);
 
 // ---- images of images -----------------------------------------------------------------------------
 // Rows of noisy / denoised / clean validation images (the first `count`, noise from

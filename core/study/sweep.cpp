@@ -8,10 +8,12 @@
 #include <map>
 #include <set>
 
+#include "formats/csv.h"
 #include "formats/io.h"
 #include "nn/model.h"
 #include "formats/sha256.h"
 #include "train/run_setup.h"
+#include "train/runs_table.h"
 
 namespace dae {
 namespace {
@@ -231,6 +233,7 @@ ResolvedRun resolve_run(const PlannedRun& run, const Dataset& ds, const std::str
   r.plan = run;
   const PreparedRun p = prepare_run(run.cfg, ds, [&](const std::string& k) { return run.written.contains(k); });
   r.cfg = p.cfg;
+  r.arch_name = p.model->name();
   r.params = p.model->num_params();
   r.macs = p.model->macs_per_image();
   r.h = p.train->h;
@@ -322,33 +325,28 @@ std::optional<EvalResult> cross_from_json(const Json& j, const std::string& run_
 
 // ---- tables ---------------------------------------------------------------------------------------
 
-std::string csv_field(const std::string& raw) {
-  // Control characters (a label's line break, an escape sequence) never reach the file raw.
-  const std::string s = printable(raw, raw.size() * 4 + 1);
-  if (s.find_first_of(",\"") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 std::string runs_csv(const std::vector<ResolvedRun>& runs, const std::vector<std::optional<RunResult>>& results) {
-  std::string s =
-      "id,label,dataset,arch,params,noise,loss,lr,batch,epochs,train,val,fresh_noise,seed,"
-      "val_loss,val_psnr,val_ssim,noisy_loss,noisy_psnr,noisy_ssim,seconds\n";
+  std::vector<RunRow> rows;
   for (size_t i = 0; i < runs.size() && i < results.size(); ++i) {
     if (!results[i]) continue;
     const ResolvedRun& r = runs[i];
-    const RunResult& x = *results[i];
-    const TrainConfig& c = r.cfg;
-    s += r.id + "," + csv_field(r.plan.label) + "," + csv_field(c.dataset) + "," + csv_field(c.arch) + "," +
-         std::to_string(r.params) + "," + csv_field(c.noise.str()) + "," + loss_name(c.loss) + "," + fmt("%.6g", c.lr) +
-         "," + std::to_string(c.batch) + "," + std::to_string(c.epochs) + "," + std::to_string(c.train) + "," +
-         std::to_string(c.val) + "," + (c.fresh_noise ? "true" : "false") + "," + std::to_string(c.seed) + "," +
-         fmt("%.9g", x.last().val_loss) + "," + fmt("%.9g", x.last().val_psnr) + "," + fmt("%.9g", x.last().val_ssim) +
-         "," + fmt("%.9g", x.noisy.loss) + "," + fmt("%.9g", x.noisy.psnr) + "," + fmt("%.9g", x.noisy.ssim) + "," +
-         fmt("%.2f", x.seconds) + "\n";
+    RunRow row;
+    row.run = r.id;
+    row.label = r.plan.label;
+    row.config = r.cfg;
+    row.arch_name = r.arch_name;
+    row.params = r.params;
+    row.input_h = r.h;
+    row.input_w = r.w;
+    row.train = r.cfg.train;
+    row.val = r.cfg.val;
+    row.state = "finished";  // only finished runs have a result
+    row.set_history(results[i]->history);
+    row.noisy = results[i]->noisy;
+    row.wall_seconds = results[i]->seconds;
+    rows.push_back(std::move(row));
   }
-  return s;
+  return runs_csv(rows);
 }
 
 std::string cross_csv(const std::vector<ResolvedRun>& runs, const std::vector<CrossEval>& evals) {
@@ -373,9 +371,9 @@ std::string kind_of(const Noise& n) { return n.kind == Noise::SaltPepper ? "sp" 
 
 std::string title(const SweepPlan& plan, const std::string& what) { return plan.name.empty() ? what : plan.name + ": " + what; }
 
-// The noisy input's line is gray (palette 7); the k-th model's line takes the other hues in
+// The noisy input's line is the palette's gray; the k-th model's line takes the other hues in
 // turn, dashed in their second round, so up to 18 lines stay apart and none looks like the input.
-constexpr int kNoisyColor = 7;
+constexpr int kNoisyColor = kGrayHue;
 void model_style(Series& s, size_t k) {
   static const int hues[] = {0, 1, 2, 3, 4, 5, 6, 8, 9};
   const size_t n = sizeof hues / sizeof hues[0];

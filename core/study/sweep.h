@@ -85,6 +85,7 @@ std::vector<std::string> varying_keys(const std::vector<PlannedRun>& runs);
 struct ResolvedRun {
   PlannedRun plan;
   TrainConfig cfg;
+  std::string arch_name;  // the architecture's preset name or "custom"
   Json identity;   // {"format", every TrainConfig key but threads, "data": dataset_fingerprint}
   std::string id;  // the first 12 hex digits of SHA-256(dump_json(identity))
   size_t params = 0;
@@ -124,12 +125,11 @@ struct CrossEval {
 Json cross_json(const std::string& run_id, const std::vector<CrossEval>& evals);
 std::optional<EvalResult> cross_from_json(const Json& j, const std::string& run_id, const Noise& noise);
 
-// The tables. runs.csv: one row per finished run; cross_noise.csv: one row per (run, noise).
+// The tables. runs.csv: one row per finished run, in the columns of the page's runs table
+// (train/runs_table.h; a sweep leaves threads, improved, collapsed, compute_seconds and notes
+// empty); cross_noise.csv: one row per (run, noise).
 std::string runs_csv(const std::vector<ResolvedRun>& runs, const std::vector<std::optional<RunResult>>& results);
 std::string cross_csv(const std::vector<ResolvedRun>& runs, const std::vector<CrossEval>& evals);
-// A field for CSV: control characters escaped as printable() does ("\n", "\x1b"), then quoted
-// (with "" for ") when it holds a comma or quote.
-std::string csv_field(const std::string& s);
 
 // The figures of a sweep, as (file name, plot): loss.png (validation loss per epoch of every
 // run, training loss dashed), psnr_vs_<key>.png for each varying key (final PSNR against its
