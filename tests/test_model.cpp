@@ -127,3 +127,13 @@ TEST(Adam, MatchesHandComputedSteps) {
   EXPECT_NEAR(w, 0.8654403, 5e-6);
   EXPECT_EQ(adam.t(), 2);
 }
+
+// widened(): every conv/convt/dense layer but the output one gets factor × its filters
+// (rounded, at least 1); the rest of the network is unchanged.
+TEST(Model, WidenedScalesEveryLayerButTheOutput) {
+  const auto rows = dae::parse_spec("conv32 pool conv64 | up conv32 up conv1:sigmoid");
+  EXPECT_EQ(dae::format_spec(dae::widened(rows, 2)), "conv64 pool conv128 | up conv64 up conv1:sigmoid");
+  EXPECT_EQ(dae::format_spec(dae::widened(rows, 0.5)), "conv16 pool conv32 | up conv16 up conv1:sigmoid");
+  EXPECT_EQ(dae::format_spec(dae::widened(dae::parse_spec("conv3 | conv1:sigmoid"), 0.125)), "conv1 | conv1:sigmoid");
+  EXPECT_EQ(dae::format_spec(dae::widened(rows, 1)), dae::format_spec(rows));
+}

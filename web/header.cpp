@@ -18,11 +18,11 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.f, 1.f), "dae");
   ImGui::PopFont();
   ImGui::SameLine(0, 8);
-  const std::string model = a.st.model.source == dae::ModelSource::None ? "no model yet" : a.st.model.describe();
+  const std::string model = a.status.model.source == dae::ModelSource::None ? "no model yet" : a.status.model.describe();
   shown("header_model", model, kMuted);
-  a.t.header_fps.update(int(std::lround(a.t.stats.fps())), a.t.now, 1.0);
+  a.timing.header_fps.update(int(std::lround(a.timing.stats.fps())), a.timing.now, 1.0);
   char right[200];
-  std::snprintf(right, sizeof right, "%s · %d fps · %s", threads_text(a).c_str(), a.t.header_fps.key(), save_text(a).c_str());
+  std::snprintf(right, sizeof right, "%s · %d fps · %s", threads_text(a).c_str(), a.timing.header_fps.key(), save_text(a).c_str());
   const float rw = ImGui::CalcTextSize(right).x;
   const float avail = ImGui::GetContentRegionAvail().x - 24;
   ImGui::AlignTextToFramePadding();

@@ -74,7 +74,7 @@ void tabbed_window(App& a, Slot slot, Panel& current, ImVec2 pos, ImVec2 size) {
       const Panel p = d.panel;
       const int flags = a.layout.force_tab == int(p) ? ImGuiTabItemFlags_SetSelected : 0;
       std::string label = d.title;
-      if (p == Panel::Experiments) label += " (" + std::to_string(a.s.runs().size()) + ")";
+      if (p == Panel::Experiments) label += " (" + std::to_string(a.session.runs().size()) + ")";
       label += "###tab" + std::to_string(int(p));
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
       mark(std::string("tab_") + d.id);
@@ -143,8 +143,8 @@ void layout_narrow(App& a, float W, float H) {
     const bool on = a.layout.narrow_tab == p;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
     std::string label = order[size_t(i)].title;
-    if (p == Panel::Experiments && !a.s.runs().empty()) label += " " + std::to_string(a.s.runs().size());
-    if (p == Panel::Training && a.st.training) label += " ▶";
+    if (p == Panel::Experiments && !a.session.runs().empty()) label += " " + std::to_string(a.session.runs().size());
+    if (p == Panel::Training && a.status.training) label += " ▶";
     if (ImGui::Button(label.c_str(), ImVec2(bw, button_h))) a.layout.narrow_tab = p;
     if (on) ImGui::PopStyleColor();
     mark(std::string("tab_") + order[size_t(i)].id);

@@ -39,25 +39,25 @@ constexpr float kWideMin = 1200;  // CSS px: below this (or on touch screens) th
 // between, so only what the user works on is drawn again (present.h) and the page's thread stays
 // with the user. A change of state (paused, finished, another epoch) shows at once (`update_training`).
 bool progress_due(const App& a) {
-  return !(a.s.background() && a.s.training() && user_working(a)) || a.t.now - a.t.last_progress >= 0.25;
+  return !(a.session.background() && a.session.training() && user_working(a)) || a.timing.now - a.timing.last_progress >= 0.25;
 }
 
 void take_progress(App& a) {
-  a.s.work(0);
-  a.t.last_progress = a.t.now;
+  a.session.work(0);
+  a.timing.last_progress = a.timing.now;
 }
 
 // Why the page draws at full rate ("" = it may idle): shown as status().busy_because.
 const char* wants_fast_loop(const App& a) {
-  if (!a.t.ready) return "starting";
-  if (a.s.training()) return "training";
+  if (!a.timing.ready) return "starting";
+  if (a.session.training()) return "training";
   if (!a.browser.busy.empty()) return "browser task";
   if (a.browser.dhcd_loading) return "loading dhcd";
   if (!a.files.pretrained_loading.empty()) return "loading pretrained model";
   if (a.files.saving) return "saving";
   if (a.work->busy()) return "model work";  // its result is shown by the next frame
   if (!GImGui->InputEventsQueue.empty()) return "input";  // keys still trickling in, a few per frame
-  if (user_working(a)) return a.t.now - a.t.last_input < 1.0 ? "input" : "active widget";
+  if (user_working(a)) return a.timing.now - a.timing.last_input < 1.0 ? "input" : "active widget";
   if (a.confirm.open) return "dialog";
   return "";
 }
@@ -74,15 +74,15 @@ bool take_events(App& a) {
     ImGui_ImplSDL2_ProcessEvent(&event);  // ImGui ≥ 1.87: an ordered input queue
     if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
       touch_event(a, event, float(win_w), float(win_h));
-    if (event.type == SDL_KEYDOWN && a.t.ready) shortcut(a, event.key);
+    if (event.type == SDL_KEYDOWN && a.timing.ready) shortcut(a, event.key);
     if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }
-  if (input) a.t.last_input = a.t.now;
+  if (input) a.timing.last_input = a.timing.now;
   // While the user works the page (draws, types, drags), a run leaves one of its threads idle:
   // this thread then has a core of its own and answers at once. The same results either way.
   const int spare = user_working(a) ? 1 : 0;
-  if (spare != a.s.spare_threads()) a.s.set_spare_threads(spare);
-  set_touch_hold(a.browser.touch, touch_hold(a.t.now));
+  if (spare != a.session.spare_threads()) a.session.set_spare_threads(spare);
+  set_touch_hold(a.browser.touch, touch_hold(a.timing.now));
   return input;
 }
 
@@ -90,8 +90,8 @@ bool take_events(App& a) {
 bool frame_draws(App& a, bool input) {
   // Idle: nothing to draw unless a second has passed (the clock in the header, debounced
   // autosave).
-  if (a.t.idle && !input && a.t.now - a.t.last_render < 1.0 && !a.s.training()) {
-    a.s.work(0);
+  if (a.timing.idle && !input && a.timing.now - a.timing.last_render < 1.0 && !a.session.training()) {
+    a.session.work(0);
     return false;
   }
   // Training on worker threads while nobody touches the page: 4 frames a second show the
@@ -101,9 +101,9 @@ bool frame_draws(App& a, bool input) {
   // brings the full rate back at once, for a third of a second after the last event (hover
   // effects; a key or a move wakes it again): a click on Train does not slow the run's first
   // second down, which made its early ETA ~45 % high.
-  const double alone_every = a.st.threads >= a.browser.hardware_threads ? 0.5 : 0.25;
-  if (a.s.background() && a.s.training() && !input && a.t.now - a.t.last_input > 0.3 &&
-      a.t.now - a.t.last_render < alone_every && !ImGui::IsAnyItemActive() && !a.draw.drawing) {
+  const double alone_every = a.status.threads >= a.browser.hardware_threads ? 0.5 : 0.25;
+  if (a.session.background() && a.session.training() && !input && a.timing.now - a.timing.last_input > 0.3 &&
+      a.timing.now - a.timing.last_render < alone_every && !ImGui::IsAnyItemActive() && !a.draw.drawing) {
     if (progress_due(a)) take_progress(a);
     return false;
   }
@@ -116,16 +116,16 @@ bool frame_draws(App& a, bool input) {
 void update_training(App& a, FrameStats::Frame& stats) {
   const bool due = progress_due(a);
   try {
-    if (!a.s.background()) stats.work = a.s.work(12.0);
+    if (!a.session.background()) stats.work = a.session.work(12.0);
     else if (due) take_progress(a);
   } catch (const std::exception& e) {
-    a.ed.train_error = e.what();
+    a.editor.train_error = e.what();
   }
-  a.t.last_work_ms = stats.work;
-  dae::Session::Status st = a.s.status();
-  if (due || st.training != a.st.training || st.state != a.st.state || st.run_id != a.st.run_id ||
-      st.paused != a.st.paused || st.epoch != a.st.epoch || st.validating != a.st.validating)
-    a.st = std::move(st);
+  a.timing.last_work_ms = stats.work;
+  dae::Session::Status st = a.session.status();
+  if (due || st.training != a.status.training || st.state != a.status.state || st.run_id != a.status.run_id ||
+      st.paused != a.status.paused || st.epoch != a.status.epoch || st.validating != a.status.validating)
+    a.status = std::move(st);
 }
 
 // The layout mode follows the window (layout.cpp); returns the display's size in CSS px.
@@ -170,12 +170,12 @@ void present_ui() {
 
 // The frame drawn, for status(): fps over the last 3 s, and why it was drawn.
 void count_render(App& a, bool input) {
-  a.t.last_render = a.t.now;
-  ++a.t.rendered;
-  ++a.t.renders_by_reason[input ? "input" : a.t.idle ? "idle tick" : a.t.busy_because];
-  a.t.render_times.push_back(a.t.now);
-  while (!a.t.render_times.empty() && a.t.now - a.t.render_times.front() > 3.0)
-    a.t.render_times.erase(a.t.render_times.begin());
+  a.timing.last_render = a.timing.now;
+  ++a.timing.rendered;
+  ++a.timing.renders_by_reason[input ? "input" : a.timing.idle ? "idle tick" : a.timing.busy_because];
+  a.timing.render_times.push_back(a.timing.now);
+  while (!a.timing.render_times.empty() && a.timing.now - a.timing.render_times.front() > 3.0)
+    a.timing.render_times.erase(a.timing.render_times.begin());
 }
 
 // ---- the frame ------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ void frame() {
   const double t0 = emscripten_get_now();
   const double interval = last_frame_start < 0 ? 16.7 : t0 - last_frame_start;
   last_frame_start = t0;
-  a.t.now = t0 / 1000.0;
+  a.timing.now = t0 / 1000.0;
 
   // Decide.
   const bool events = take_events(a);
@@ -219,17 +219,17 @@ void frame() {
 
   maybe_autosave(a);
   stats.main = emscripten_get_now() - t0;
-  a.t.stats.add(stats);
+  a.timing.stats.add(stats);
 
-  if (!a.t.ready && a.browser.mnist_done && a.browser.persist_done) {
+  if (!a.timing.ready && a.browser.mnist_done && a.browser.persist_done) {
     if (!a.files.restored) restore_saved(a);
     // Ready once a first-visit pretrained model (if any) has arrived: the page is then usable as is.
-    if (a.files.pretrained_loading.empty() && ++a.t.frames_after_load >= 3) announce_ready(a);
+    if (a.files.pretrained_loading.empty() && ++a.timing.frames_after_load >= 3) announce_ready(a);
   }
 
   // Quiet when idle (see the top): input or activity ends it at once (js_wake).
-  a.t.busy_because = wants_fast_loop(a);
-  a.t.idle = a.t.busy_because.empty();
+  a.timing.busy_because = wants_fast_loop(a);
+  a.timing.idle = a.timing.busy_because.empty();
 }
 
 }  // namespace
@@ -247,7 +247,7 @@ void take_work(App& a) {
   }
 }
 
-bool user_working(const App& a) { return a.t.now - a.t.last_input < 1.0 || ImGui::IsAnyItemActive(); }
+bool user_working(const App& a) { return a.timing.now - a.timing.last_input < 1.0 || ImGui::IsAnyItemActive(); }
 
 void js_redraw() {
   if (g_app) g_app->t.idle = false;  // one frame; the loop then decides again (wants_fast_loop)
@@ -280,8 +280,8 @@ int main() {
   a.threads = max_threads(a);
   a.work = std::make_unique<dae::Offload>(a.browser.threaded_build);
   try {
-    a.s.set_background(a.browser.threaded_build);
-    a.s.set_threads(a.threads);
+    a.session.set_background(a.browser.threaded_build);
+    a.session.set_threads(a.threads);
   } catch (const std::exception& e) {
     std::printf("threads: %s\n", e.what());
   }

@@ -39,7 +39,7 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
     touch_scroll = TouchScroll();
     touch_scroll.active = true;
     touch_scroll.start = touch_scroll.last = p;
-    touch_scroll.resting_since = a.t.now;
+    touch_scroll.resting_since = a.timing.now;
     return;
   }
   if (e.type == SDL_FINGERUP) {

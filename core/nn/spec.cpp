@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -198,6 +199,18 @@ std::string format_spec(const std::vector<LayerSpec>& rows) {
     s += (s.empty() ? "" : " ") + format_layer(r);
   }
   return s;
+}
+
+std::vector<LayerSpec> widened(const std::vector<LayerSpec>& rows, double factor) {
+  std::vector<LayerSpec> out = rows;
+  int last = -1;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (layer_def(out[i].kind).has(LayerDef::kUnits)) last = int(i);
+  for (int i = 0; i < last; ++i) {
+    LayerSpec& r = out[size_t(i)];
+    if (layer_def(r.kind).has(LayerDef::kUnits)) r.units = std::max(1, int(std::lround(r.units * factor)));
+  }
+  return out;
 }
 
 }  // namespace dae

@@ -39,6 +39,9 @@ LayerSpec parse_layer(const std::string& token);           // throws dae::Error 
 std::string format_layer(const LayerSpec& s);              // canonical token (no bar)
 std::vector<LayerSpec> parse_spec(const std::string& spec);  // presets are not expanded
 std::string format_spec(const std::vector<LayerSpec>& rows);  // round-trips through parse_spec
+// The rows with the filters (units) of every conv, convt and dense layer but the last one
+// multiplied by `factor` (rounded, at least 1): a wider or narrower network of the same shape.
+std::vector<LayerSpec> widened(const std::vector<LayerSpec>& rows, double factor);
 std::string layer_grammar();  // every kind's grammar, e.g. for "unknown layer" messages
 // The shortest text that reads back as the same float ("0.3", not "0.300000012"): a slope as
 // specs and PyTorch modules write it.

@@ -32,12 +32,12 @@ namespace app {
 // ---- window.dae.status() and window.dae.ready ------------------------------------------------------
 // "2 threads", "1 thread: why": the header shows it, status() reports it.
 std::string threads_text(const App& a) {
-  const int t = a.st.threads;
+  const int t = a.status.threads;
   if (!a.browser.threaded_build) return "1 thread: " + a.browser.single_reason;
   std::string s = std::to_string(t) + (t == 1 ? " thread" : " threads");
   // While the user draws or types, a run leaves one core to the page (same results).
-  if (a.s.training() && t > 1 && a.s.spare_threads() > 0)
-    s += " (" + std::to_string(std::max(1, t - a.s.spare_threads())) + " while you work)";
+  if (a.session.training() && t > 1 && a.session.spare_threads() > 0)
+    s += " (" + std::to_string(std::max(1, t - a.session.spare_threads())) + " while you work)";
   return s;
 }
 
@@ -95,9 +95,9 @@ void status_run(const dae::Session::Status& st, dae::Json& j) {
 
 // Threads, and what this build and page allow.
 void status_threads(App& a, dae::Json& j) {
-  j["threads"] = a.st.threads;
+  j["threads"] = a.status.threads;
   j["threads_next"] = a.threads;
-  j["spare_threads"] = a.s.spare_threads();
+  j["spare_threads"] = a.session.spare_threads();
   j["threads_text"] = threads_text(a);  // as the header shows it
   j["isolated"] = a.browser.isolated;
   j["threaded_build"] = a.browser.threaded_build;
@@ -108,31 +108,31 @@ void status_threads(App& a, dae::Json& j) {
 
 // The frame loop: main-thread time, what was redrawn, the frame rate, idling.
 void status_frames(const App& a, dae::Json& j) {
-  j["frame_ms_p95"] = a.t.stats.interval_p95();
-  j["main_work_ms_p95"] = a.t.stats.main_p95();
-  j["main_work_ms_p50"] = a.t.stats.main_p50();
+  j["frame_ms_p95"] = a.timing.stats.interval_p95();
+  j["main_work_ms_p95"] = a.timing.stats.main_p95();
+  j["main_work_ms_p50"] = a.timing.stats.main_p50();
   dae::Json parts = dae::Json::object();
-  for (const auto& [part, ms] : a.t.stats.parts_p95()) parts[part] = ms;
+  for (const auto& [part, ms] : a.timing.stats.parts_p95()) parts[part] = ms;
   j["main_work_parts_ms_p95"] = parts;
   const present::Stats& ps = present::stats();
   j["redraw"] = {{"frames", ps.frames}, {"full", ps.full}, {"partial", ps.partial}, {"skipped", ps.skipped},
                  {"drawn_area", ps.drawn_area}, {"uploads", ps.uploads}, {"checks", ps.checks},
                  {"check_differing", ps.check_differing}, {"screen_kept", ps.screen_kept}};
-  j["fps"] = double(a.t.render_times.size()) / 3.0;
-  j["rendered_frames"] = a.t.rendered;
-  j["idle"] = a.t.idle;
-  j["busy_because"] = a.t.busy_because;
+  j["fps"] = double(a.timing.render_times.size()) / 3.0;
+  j["rendered_frames"] = a.timing.rendered;
+  j["idle"] = a.timing.idle;
+  j["busy_because"] = a.timing.busy_because;
   dae::Json why = dae::Json::object();
-  for (const auto& [k, v] : a.t.renders_by_reason) why[k] = v;
+  for (const auto& [k, v] : a.timing.renders_by_reason) why[k] = v;
   j["renders_by_reason"] = why;
 }
 
 // Saving in this browser, and what was restored on opening.
 void status_saving(const App& a, dae::Json& j) {
-  j["runs"] = uint64_t(a.s.runs().size());
+  j["runs"] = uint64_t(a.session.runs().size());
   j["saving"] = a.files.saving;
   j["saved_revision"] = a.files.saved_rev;
-  j["revision"] = a.s.revision();
+  j["revision"] = a.session.revision();
   j["storage_note"] = a.files.storage_note;
   j["save_text"] = save_text(a);               // the header's word on saving
   j["unsaved_warning"] = a.files.warning_on;   // leaving the tab asks first
@@ -143,8 +143,8 @@ void status_saving(const App& a, dae::Json& j) {
 
 std::string status_json(App& a) {
   dae::Json j = dae::Json::object();
-  status_model(a.st, j);
-  status_run(a.st, j);
+  status_model(a.status, j);
+  status_run(a.status, j);
   status_threads(a, j);
   status_frames(a, j);
   status_saving(a, j);
@@ -154,7 +154,7 @@ std::string status_json(App& a) {
 
 // The page is usable: the shell's loading line goes, and window.dae.ready turns true.
 void announce_ready(App& a) {
-  a.t.ready = true;
+  a.timing.ready = true;
   EM_ASM({
     if (window.daeShell) window.daeShell.setStatus("");
     window.dae.ready = true;
@@ -191,7 +191,7 @@ dae::Json ui_draw(const App& a) {
   j["psnr_noisy"] = a.draw.out.psnr_noisy;
   j["psnr_denoised"] = a.draw.out.psnr_denoised;
   j["eraser"] = a.draw.eraser;
-  j["rendered_frames"] = a.t.rendered;
+  j["rendered_frames"] = a.timing.rendered;
   j["latency_frames"] = a.draw.latency_frames;
   j["max_latency_frames"] = a.draw.max_latency_frames;
   return j;
@@ -200,7 +200,7 @@ dae::Json ui_draw(const App& a) {
 dae::Json ui_runs(App& a) {
   dae::Json j = dae::Json::object();
   dae::Json x = dae::Json::array();
-  for (const auto& r : a.s.runs()) {
+  for (const auto& r : a.session.runs()) {
     dae::Json rj = r.to_json();
     rj["has_model"] = bool(r.weights);
     rj["improved"] = r.improved();
@@ -208,9 +208,9 @@ dae::Json ui_runs(App& a) {
   }
   j["runs"] = x;
   dae::Json sw = dae::Json::array();
-  for (const auto& s : a.s.sweeps()) sw.push_back(s.to_json());
+  for (const auto& s : a.session.sweeps()) sw.push_back(s.to_json());
   j["sweeps"] = sw;
-  j["observations"] = a.s.observations();
+  j["observations"] = a.session.observations();
   return j;
 }
 
@@ -271,31 +271,31 @@ dae::Json ui_layout(const App& a) {
 
 // The settings of the Data, Model and Training panels, and the messages the page shows.
 dae::Json ui_config(App& a) {
-  dae::Json j = a.ed.cfg.to_json();
-  j["preset"] = a.ed.preset;
-  j["spec"] = dae::format_spec(a.ed.rows);
-  j["params"] = uint64_t(a.ed.check.params);
-  j["arch_ok"] = a.ed.check.ok;
-  j["arch_error"] = a.ed.check.error;
+  dae::Json j = a.editor.cfg.to_json();
+  j["preset"] = a.editor.preset;
+  j["spec"] = dae::format_spec(a.editor.rows);
+  j["params"] = uint64_t(a.editor.check.params);
+  j["arch_ok"] = a.editor.check.ok;
+  j["arch_error"] = a.editor.check.error;
   dae::Json names = dae::Json::array();
-  for (const auto& n : a.s.dataset_names()) names.push_back(n);
+  for (const auto& n : a.session.dataset_names()) names.push_back(n);
   j["datasets"] = names;
-  j["side"] = dataset_side(a, a.ed.cfg.dataset);
-  const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
+  j["side"] = dataset_side(a, a.editor.cfg.dataset);
+  const dae::Dataset* ds = a.session.dataset(a.editor.cfg.dataset);
   j["dataset_description"] = ds ? dae::describe_dataset(*ds) : std::string();
   j["data_error"] = a.browser.data_error;
   j["busy"] = a.browser.busy;
-  j["train_error"] = a.ed.train_error;
-  j["spec_error"] = a.ed.spec_error;
+  j["train_error"] = a.editor.train_error;
+  j["spec_error"] = a.editor.spec_error;
   j["log_scale"] = a.plot.log_scale;
   j["threads"] = a.threads;
-  j["notes"] = dae::Json::object({{"epochs", a.ed.notes.get("epochs", a.t.now)},
-                                  {"lr", a.ed.notes.get("lr", a.t.now)},
-                                  {"seed", a.ed.notes.get("seed", a.t.now)}});
+  j["notes"] = dae::Json::object({{"epochs", a.editor.notes.get("epochs", a.timing.now)},
+                                  {"lr", a.editor.notes.get("lr", a.timing.now)},
+                                  {"seed", a.editor.notes.get("seed", a.timing.now)}});
   j["files_message"] = a.files.message;
   j["files_error"] = a.files.error;
   j["autosave"] = a.files.autosave;
-  j["hint_shown"] = !a.hint_dismissed && a.s.runs().empty();
+  j["hint_shown"] = !a.hint_dismissed && a.session.runs().empty();
   j["confirm"] = a.confirm.open ? dae::Json(a.confirm.title) : dae::Json();
   j["confirm_text"] = a.confirm.open ? dae::Json(a.confirm.text) : dae::Json();
   j["clipboard"] = last_copied();
@@ -315,8 +315,8 @@ EMSCRIPTEN_KEEPALIVE char* dae_add_pack(const uint8_t* bytes, int n, const char*
   try {
     dae::Dataset ds = dae::load_pack_bytes(bytes, size_t(n), what);
     const std::string name = ds.name;
-    const bool first = a.s.dataset_names().empty();
-    a.s.add_dataset(std::move(ds));
+    const bool first = a.session.dataset_names().empty();
+    a.session.add_dataset(std::move(ds));
     if (name == "dhcd") a.browser.dhcd_loading = false;
     if (first || select || a.browser.pending_dataset == name) {
       a.browser.pending_dataset.clear();
@@ -369,7 +369,7 @@ EMSCRIPTEN_KEEPALIVE void dae_set_text(const char* name, const char* text) {
 EMSCRIPTEN_KEEPALIVE char* dae_import(const char* path) {
   App& a = A();
   try {
-    const std::string name = a.s.import_dataset(path);
+    const std::string name = a.session.import_dataset(path);
     a.browser.data_error.clear();
     app::select_dataset(a, name);
     return give("");
@@ -386,17 +386,17 @@ EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const c
   App& a = A();
   // A bundled model only replaces nothing or another bundled model (never one the user made or
   // chose: a run's, an upload; runs keep their own models).
-  if (bundled && a.s.has_model() && a.s.model_info().source != dae::ModelSource::Bundled) {
+  if (bundled && a.session.has_model() && a.session.model_info().source != dae::ModelSource::Bundled) {
     a.files.pretrained_loading.clear();
     return give("");
   }
   try {
-    a.s.load_model_file(bytes, size_t(n), name, bundled ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
+    a.session.load_model_file(bytes, size_t(n), name, bundled ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
     // The editor follows a model the user chose; a bundled one only fills in the settings of a
     // first visit (never settings restored from the saved session).
-    if (!bundled || !a.ed.restored) app::apply_model_config(a);
+    if (!bundled || !a.editor.restored) app::apply_model_config(a);
     a.files.error.clear();
-    a.files.message = bundled ? "" : std::string("loaded ") + name + ": " + a.s.model_info().describe();
+    a.files.message = bundled ? "" : std::string("loaded ") + name + ": " + a.session.model_info().describe();
     if (bundled) a.files.pretrained_loading.clear();
     app::js_wake();
     return give("");
@@ -411,7 +411,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_upload_model(const uint8_t* bytes, int n, const c
 // The current model's file: bytes (JS frees them), *n its length (-1 without a model).
 EMSCRIPTEN_KEEPALIVE uint8_t* dae_model_bytes(int* n) {
   try {
-    const std::vector<uint8_t> b = A().s.model_file();
+    const std::vector<uint8_t> b = A().session.model_file();
     uint8_t* p = static_cast<uint8_t*>(std::malloc(std::max<size_t>(1, b.size())));
     std::memcpy(p, b.data(), b.size());
     *n = int(b.size());
@@ -422,13 +422,13 @@ EMSCRIPTEN_KEEPALIVE uint8_t* dae_model_bytes(int* n) {
   }
 }
 
-EMSCRIPTEN_KEEPALIVE char* dae_model_file_name() { return give(A().s.model_file_name()); }
+EMSCRIPTEN_KEEPALIVE char* dae_model_file_name() { return give(A().session.model_file_name()); }
 
 // ---- training -------------------------------------------------------------------------------------------
 // Fresh, not the frame's copy: a call right after train() or stop() sees its effect.
 EMSCRIPTEN_KEEPALIVE char* dae_status() {
   App& a = A();
-  a.st = a.s.status();
+  a.status = a.session.status();
   return give(app::status_json(a));
 }
 
@@ -439,9 +439,9 @@ namespace {
 void configure(App& a, const char* json) {
   const dae::Json j = dae::parse_json(json);
   dae::TrainConfig c = dae::TrainConfig::from_json(j, dae::TrainConfig());
-  if (!a.s.dataset(c.dataset) && dae::canonical_dataset_name(c.dataset) == "dhcd" && a.browser.dhcd_listed)
+  if (!a.session.dataset(c.dataset) && dae::canonical_dataset_name(c.dataset) == "dhcd" && a.browser.dhcd_listed)
     throw dae::Error("dataset 'dhcd' is not loaded yet: await dae.loadDataset('dhcd') first");
-  if (const dae::Dataset* d = a.s.dataset(c.dataset)) c.dataset = d->name;
+  if (const dae::Dataset* d = a.session.dataset(c.dataset)) c.dataset = d->name;
   const int h = app::dataset_side(a, c.dataset), w = app::dataset_side(a, c.dataset, true);
   // The Model panel shows the architecture: a preset name selects the preset.
   const bool preset = !dae::Model::preset_spec(c.arch, h, w).empty();
@@ -450,7 +450,7 @@ void configure(App& a, const char* json) {
   if (dae::json_find(j, "threads")) {
     if (const std::string err = app::threads_error(a, c.threads); !err.empty()) throw dae::Error(err);
   }
-  a.ed.cfg = c;
+  a.editor.cfg = c;
   if (preset) app::select_preset(a, c.arch);
   else app::set_rows(a, rows);
   if (dae::json_find(j, "threads")) a.threads = c.threads;
@@ -474,9 +474,9 @@ EMSCRIPTEN_KEEPALIVE char* dae_configure(const char* json) {
 // settings as they were).
 EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
   App& a = A();
-  const dae::TrainConfig before = a.ed.cfg;
-  const std::string preset = a.ed.preset;
-  const auto rows = a.ed.rows;
+  const dae::TrainConfig before = a.editor.cfg;
+  const std::string preset = a.editor.preset;
+  const auto rows = a.editor.rows;
   const int threads_before = a.threads;
   try {
     configure(a, json);
@@ -485,18 +485,18 @@ EMSCRIPTEN_KEEPALIVE char* dae_train(const char* json) {
     app::js_wake();
     return give("");
   } catch (const std::exception& e) {
-    a.ed.cfg = before;
-    a.ed.preset = preset;
-    a.ed.rows = rows;
+    a.editor.cfg = before;
+    a.editor.preset = preset;
+    a.editor.rows = rows;
     a.threads = threads_before;
-    a.ed.check_memo.force();
+    a.editor.check_memo.force();
     return give(dae::message_of(e));
   }
 }
 
-EMSCRIPTEN_KEEPALIVE void dae_pause() { A().s.pause(); }
-EMSCRIPTEN_KEEPALIVE void dae_resume() { A().s.resume(); }
-EMSCRIPTEN_KEEPALIVE void dae_stop() { A().s.stop(); }
+EMSCRIPTEN_KEEPALIVE void dae_pause() { A().session.pause(); }
+EMSCRIPTEN_KEEPALIVE void dae_resume() { A().session.resume(); }
+EMSCRIPTEN_KEEPALIVE void dae_stop() { A().session.stop(); }
 EMSCRIPTEN_KEEPALIVE void dae_reset() { app::start_from_scratch(A()); }
 
 EMSCRIPTEN_KEEPALIVE char* dae_set_threads(int n) {
@@ -509,7 +509,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_set_threads(int n) {
 // window.dae.denoise: in → out (n floats each). "" or an error message.
 EMSCRIPTEN_KEEPALIVE char* dae_denoise(const float* in, int n, float* out) {
   try {
-    const std::vector<float> y = A().s.denoise(std::vector<float>(in, in + n));
+    const std::vector<float> y = A().session.denoise(std::vector<float>(in, in + n));
     std::copy(y.begin(), y.end(), out);
     return give("");
   } catch (const std::exception& e) {
@@ -526,7 +526,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
   if (w == "canvas") j = app::ui_canvas(a);
   else if (w == "draw") j = app::ui_draw(a);
   else if (w == "runs") j = app::ui_runs(a);
-  else if (w == "csv") j["csv"] = a.s.runs_csv();
+  else if (w == "csv") j["csv"] = a.session.runs_csv();
   else if (w == "results") j = app::ui_results(a);
   else if (w == "rects") j = app::marks_json();
   else if (w == "focus") j = app::ui_focus();
@@ -571,7 +571,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_select_run(int id, int overlay) {
   if (overlay) a.plot.overlay.insert(id);
   try {
     if (!overlay) {
-      a.s.select_run(id);
+      a.session.select_run(id);
       app::apply_model_config(a);
     }
     return give("");
@@ -582,7 +582,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_select_run(int id, int overlay) {
 
 EMSCRIPTEN_KEEPALIVE void dae_save_now() { app::save_now(A()); }
 
-EMSCRIPTEN_KEEPALIVE void dae_set_observations(const char* text) { A().s.set_observations(text); }
+EMSCRIPTEN_KEEPALIVE void dae_set_observations(const char* text) { A().session.set_observations(text); }
 
 // Text pasted in the page (the browser's paste event) goes to the focused text field.
 EMSCRIPTEN_KEEPALIVE void dae_paste(const char* text) {

@@ -113,12 +113,12 @@ bool js_take_screen_reset() { return EM_ASM_INT({ return Module.daeJS.takeScreen
 
 void download_current_model(App& a) {
   try {
-    const std::vector<uint8_t> bytes = a.s.model_file();
-    const std::string name = a.s.model_file_name();
+    const std::vector<uint8_t> bytes = a.session.model_file();
+    const std::string name = a.session.model_file_name();
     js_download(name, "application/octet-stream", bytes.data(), bytes.size());
-    if (a.s.model_info().source == dae::ModelSource::Run) a.s.mark_downloaded(a.s.model_info().run_id);
+    if (a.session.model_info().source == dae::ModelSource::Run) a.session.mark_downloaded(a.session.model_info().run_id);
     a.files.message = "downloaded " + name + " (" + fmt_int((long long)bytes.size()) + " bytes): " +
-                      a.s.model_info().describe();
+                      a.session.model_info().describe();
     a.files.error.clear();
   } catch (const std::exception& e) {
     a.files.error = dae::message_of(e);
@@ -127,11 +127,11 @@ void download_current_model(App& a) {
 
 void download_run_model(App& a, int id) {
   try {
-    const std::vector<uint8_t> bytes = a.s.run_model_file(id);
-    const dae::RunRecord* r = a.s.run(id);
+    const std::vector<uint8_t> bytes = a.session.run_model_file(id);
+    const dae::RunRecord* r = a.session.run(id);
     const std::string name = "dae-run" + std::to_string(id) + "-" + r->arch_name + "-" + r->config.dataset + ".safetensors";
     js_download(name, "application/octet-stream", bytes.data(), bytes.size());
-    a.s.mark_downloaded(id);  // it now exists outside the page
+    a.session.mark_downloaded(id);  // it now exists outside the page
     a.files.message = "downloaded " + name;
   } catch (const std::exception& e) {
     a.files.error = dae::message_of(e);
@@ -143,9 +143,9 @@ void download_run_model(App& a, int id) {
 // settings, not those the model in memory was trained with (a sweep's last run, say).
 static dae::Json editor_json(const App& a) {
   dae::Json e = dae::Json::object();
-  e["config"] = a.ed.cfg.to_json();
-  e["preset"] = a.ed.preset;
-  e["layers"] = dae::format_spec(a.ed.rows);
+  e["config"] = a.editor.cfg.to_json();
+  e["preset"] = a.editor.preset;
+  e["layers"] = dae::format_spec(a.editor.rows);
   e["sweep_axis"] = sweep_axes()[size_t(a.exp.sweep_axis)].name;
   e["sweep_values"] = a.exp.sweep_values;
   return e;
@@ -168,19 +168,19 @@ void save_now(App& a) {
   if (!a.browser.persist_done || a.files.saving) return;
   std::error_code ec;
   fs::create_directories(kRuns, ec);
-  const std::string state = a.s.save_state();
+  const std::string state = a.session.save_state();
   bool ok = write_bytes(kState, state.data(), state.size());
   ok = write_prefs(a) && ok;
   // Run models within the budget, newest first; files of runs no longer kept are removed.
   std::vector<int> skipped;
-  const std::vector<int> keep = a.s.runs_to_save(&skipped);
+  const std::vector<int> keep = a.session.runs_to_save(&skipped);
   std::set<int> kept(keep.begin(), keep.end());
   for (int id : keep) {
-    const dae::RunRecord* r = a.s.run(id);
+    const dae::RunRecord* r = a.session.run(id);
     if (!r || !r->weights) continue;
     if (saved_as(id, r->weights)) continue;
     try {
-      const std::vector<uint8_t> bytes = a.s.run_model_file(id);
+      const std::vector<uint8_t> bytes = a.session.run_model_file(id);
       if (write_bytes(run_path(id), bytes.data(), bytes.size())) g_saved_weights[id] = r->weights;
       else ok = false;
     } catch (const std::exception& e) {
@@ -199,12 +199,12 @@ void save_now(App& a) {
   }
   // An uploaded or bundled current model (a run's is in its run file). An untrained one is
   // never written: autosave never replaces a trained model by an untrained one.
-  const dae::ModelInfo& mi = a.s.model_info();
-  if ((mi.source == dae::ModelSource::Uploaded || mi.source == dae::ModelSource::Bundled) && a.s.model() &&
-      g_saved_current_rev != a.s.model_revision()) {
+  const dae::ModelInfo& mi = a.session.model_info();
+  if ((mi.source == dae::ModelSource::Uploaded || mi.source == dae::ModelSource::Bundled) && a.session.model() &&
+      g_saved_current_rev != a.session.model_revision()) {
     try {
-      const std::vector<uint8_t> bytes = a.s.model_file();
-      if (write_bytes(kCurrent, bytes.data(), bytes.size())) g_saved_current_rev = a.s.model_revision();
+      const std::vector<uint8_t> bytes = a.session.model_file();
+      if (write_bytes(kCurrent, bytes.data(), bytes.size())) g_saved_current_rev = a.session.model_revision();
     } catch (const std::exception& e) {
       std::printf("autosave: %s\n", e.what());
     }
@@ -213,7 +213,7 @@ void save_now(App& a) {
   a.files.storage_note.clear();
   std::vector<int> only_here;
   for (int id : skipped)
-    if (const dae::RunRecord* r = a.s.run(id); r && !r->downloaded) only_here.push_back(id);
+    if (const dae::RunRecord* r = a.session.run(id); r && !r->downloaded) only_here.push_back(id);
   if (!only_here.empty()) {
     std::string ids;
     for (size_t i = 0; i < only_here.size() && i < 6; ++i) ids += (i ? ", #" : "#") + std::to_string(only_here[i]);
@@ -229,7 +229,7 @@ void save_now(App& a) {
     return;
   }
   // Saved only when the browser says so (save_confirmed): a refused or lost write stays unsaved.
-  a.files.saving_rev = a.s.revision();
+  a.files.saving_rev = a.session.revision();
   a.files.first_unsaved_time = -1;
   a.files.saving = true;
   EM_ASM({ Module.daeJS.syncPersist(); });
@@ -238,14 +238,14 @@ void save_now(App& a) {
 void save_confirmed(App& a) {
   a.files.saving = false;
   a.files.saved_rev = a.files.saving_rev;
-  a.files.saved_time = a.t.now;
+  a.files.saved_time = a.timing.now;
   if (a.files.save_failed_time >= 0) a.files.storage_note.clear();  // the failure is over
   a.files.save_failed_time = -1;
 }
 
 void save_failed(App& a, const std::string& why) {
   a.files.saving = false;
-  a.files.save_failed_time = a.t.now;
+  a.files.save_failed_time = a.timing.now;
   a.files.storage_note = "Saving to this browser failed (" + why + "): what changed since the last save is in this tab "
                          "only. It is tried again every " + std::to_string(int(kSaveRetrySeconds)) +
                          " s; download the models you want to keep.";
@@ -258,11 +258,11 @@ std::string save_text(const App& a) {
   if (a.files.saving) return "saving…";
   if (!a.files.storage_note.empty()) return "autosave: see Files";
   if (a.files.saved_time >= 0) return "autosaved";
-  return a.s.runs().empty() ? "autosave on" : "restored";
+  return a.session.runs().empty() ? "autosave on" : "restored";
 }
 
 bool unsaved_changes(const App& a) {
-  return (!a.files.autosave || a.files.save_failed_time >= 0) && a.s.revision() != a.files.saved_rev;
+  return (!a.files.autosave || a.files.save_failed_time >= 0) && a.session.revision() != a.files.saved_rev;
 }
 
 // The browser asks before the page is closed while work exists only in this tab.
@@ -277,7 +277,7 @@ void save_or_ask(App& a, bool turn_autosave_on) {
     a.browser.fresh = false;
     if (turn_autosave_on) {
       a.files.autosave = true;
-      a.files.first_unsaved_time = a.t.now;  // maybe_autosave saves at once
+      a.files.first_unsaved_time = a.timing.now;  // maybe_autosave saves at once
     } else {
       save_now(a);
     }
@@ -294,21 +294,21 @@ void save_or_ask(App& a, bool turn_autosave_on) {
 }
 
 void maybe_autosave(App& a) {
-  if (!a.t.ready) return;
-  const uint64_t rev = a.s.revision();
+  if (!a.timing.ready) return;
+  const uint64_t rev = a.session.revision();
   std::string editor = dae::dump_json(editor_json(a));
   if (rev != a.files.seen_rev || editor != a.files.seen_editor) {
     a.files.seen_rev = rev;
     a.files.seen_editor = std::move(editor);
-    a.files.change_time = a.t.now;
-    if (a.files.first_unsaved_time < 0) a.files.first_unsaved_time = a.t.now;
+    a.files.change_time = a.timing.now;
+    if (a.files.first_unsaved_time < 0) a.files.first_unsaved_time = a.timing.now;
   }
   update_unsaved_warning(a);
   if (!a.files.autosave || (rev == a.files.saved_rev && a.files.seen_editor == a.files.saved_editor)) return;
-  if (a.files.save_failed_time >= 0 && a.t.now - a.files.save_failed_time < kSaveRetrySeconds) return;
+  if (a.files.save_failed_time >= 0 && a.timing.now - a.files.save_failed_time < kSaveRetrySeconds) return;
   // Debounce: save once things have been quiet for 1.5 s, or every 10 s during a long run.
-  const bool quiet = a.t.now - a.files.change_time >= 1.5;
-  const bool overdue = a.files.first_unsaved_time >= 0 && a.t.now - a.files.first_unsaved_time >= 10.0;
+  const bool quiet = a.timing.now - a.files.change_time >= 1.5;
+  const bool overdue = a.files.first_unsaved_time >= 0 && a.timing.now - a.files.first_unsaved_time >= 10.0;
   if (quiet || overdue) save_now(a);
 }
 
@@ -324,7 +324,7 @@ void forget_saved(App& a) {
   EM_ASM({ Module.daeJS.syncPersist(); });
   a.files.message = "saved data removed from this browser; autosave is off until you turn it on again";
   a.files.over_budget = false;
-  a.files.saved_rev = a.files.saving_rev = a.s.revision();  // what is on screen was just dismissed: no warning for it
+  a.files.saved_rev = a.files.saving_rev = a.session.revision();  // what is on screen was just dismissed: no warning for it
   update_unsaved_warning(a);
 }
 
@@ -354,7 +354,7 @@ void restore_prefs(App& a, dae::Json& editor, std::vector<std::string>& notes) {
 void restore_editor(App& a, const dae::Json& e, std::vector<std::string>& notes) {
   if (e.is_null()) return;
   try {
-    dae::TrainConfig cfg = dae::TrainConfig::from_json(dae::json_at(e, "config", "editor"), a.ed.cfg);
+    dae::TrainConfig cfg = dae::TrainConfig::from_json(dae::json_at(e, "config", "editor"), a.editor.cfg);
     const std::string preset = dae::json_string(dae::json_at(e, "preset", "editor"), "editor.preset");
     const std::vector<dae::LayerSpec> rows =
         dae::parse_spec(dae::json_string(dae::json_at(e, "layers", "editor"), "editor.layers"));
@@ -363,24 +363,24 @@ void restore_editor(App& a, const dae::Json& e, std::vector<std::string>& notes)
     if (!preset.empty() && !dae::Model::preset(preset)) throw dae::Error("unknown preset '" + preset + "'");
     cfg.threads = a.threads;
     const std::string dataset = cfg.dataset;
-    if (!a.s.dataset(dataset)) cfg.dataset = a.ed.cfg.dataset;
-    a.ed.cfg = cfg;
-    a.ed.preset = preset;
-    a.ed.rows = rows;
+    if (!a.session.dataset(dataset)) cfg.dataset = a.editor.cfg.dataset;
+    a.editor.cfg = cfg;
+    a.editor.preset = preset;
+    a.editor.rows = rows;
     for (size_t i = 0; i < sweep_axes().size(); ++i)
       if (axis == sweep_axes()[i].name) a.exp.sweep_axis = int(i);
     a.exp.sweep_values = values;
-    a.ed.restored = true;
-    if (a.s.dataset(dataset)) {
+    a.editor.restored = true;
+    if (a.session.dataset(dataset)) {
       select_dataset(a, dataset);
-      a.ed.cfg.train = cfg.train;  // as saved, not as select_dataset fits them
-      a.ed.cfg.val = cfg.val;
+      a.editor.cfg.train = cfg.train;  // as saved, not as select_dataset fits them
+      a.editor.cfg.val = cfg.val;
     } else if (dataset == "dhcd" && a.browser.dhcd_listed) {
       a.browser.pending_dataset = "dhcd";
       js_load_pack(a, "dhcd");
     }
-    if (!a.ed.preset.empty()) select_preset(a, a.ed.preset);  // its layers at the chosen dataset's size
-    a.ed.check_memo.force();
+    if (!a.editor.preset.empty()) select_preset(a, a.editor.preset);  // its layers at the chosen dataset's size
+    a.editor.check_memo.force();
     refresh_arch(a);
   } catch (const std::exception& e) {
     notes.push_back(std::string("The saved settings of the panels could not be read and were left as they are (") +
@@ -395,7 +395,7 @@ bool restore_state(App& a, dae::Json& current, std::vector<std::string>& notes) 
   bool any = false;
   if (read_saved(kState, text)) {
     try {
-      a.s.load_state(text);
+      a.session.load_state(text);
       any = true;
       const dae::Json j = dae::parse_json(text);
       if (const dae::Json* c = dae::json_find(j, "current")) current = *c;
@@ -412,11 +412,11 @@ bool restore_state(App& a, dae::Json& current, std::vector<std::string>& notes) 
 int restore_run_models(App& a, std::vector<std::string>& notes) {
   std::string text;
   int models = 0, bad = 0;
-  for (const auto& r : std::vector<dae::RunRecord>(a.s.runs())) {
+  for (const auto& r : std::vector<dae::RunRecord>(a.session.runs())) {
     if (!read_saved(run_path(r.id), text)) continue;
     try {
-      a.s.restore_run_model(r.id, reinterpret_cast<const uint8_t*>(text.data()), text.size());
-      g_saved_weights[r.id] = a.s.run(r.id)->weights;
+      a.session.restore_run_model(r.id, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      g_saved_weights[r.id] = a.session.run(r.id)->weights;
       ++models;
     } catch (const std::exception& e) {
       set_aside(run_path(r.id));
@@ -438,14 +438,14 @@ void restore_current(App& a, const dae::Json& current, std::vector<std::string>&
   try {
     if (source == "run") {
       const int id = int(dae::json_int(dae::json_at(current, "run_id", "current"), "run_id", 1, 1000000000));
-      if (a.s.run(id) && a.s.run(id)->weights) a.s.select_run(id);
+      if (a.session.run(id) && a.session.run(id)->weights) a.session.select_run(id);
     } else if ((source == "uploaded" || source == "bundled") && read_saved(kCurrent, text)) {
       const std::string file = current.contains("file") && current["file"].is_string() ? current["file"].get<std::string>() : "";
-      a.s.load_model_file(reinterpret_cast<const uint8_t*>(text.data()), text.size(), file,
+      a.session.load_model_file(reinterpret_cast<const uint8_t*>(text.data()), text.size(), file,
                           source == "bundled" ? dae::ModelSource::Bundled : dae::ModelSource::Uploaded);
-      g_saved_current_rev = a.s.model_revision();
+      g_saved_current_rev = a.session.model_revision();
     } else if (source == "untrained") {
-      a.s.start_from_scratch();
+      a.session.start_from_scratch();
     }
   } catch (const std::exception& e) {
     if (source != "run") set_aside(kCurrent);
@@ -472,16 +472,16 @@ void session_restored(App& a, int models, std::vector<std::string>& notes) {
   apply_model_config(a);
   // The restored model's dataset is fetched and chosen when it arrives (apply_model_config
   // chose a loaded one meanwhile: checking the editor's choice here never fetched it).
-  if (!a.s.dataset(a.s.config().dataset) && a.s.config().dataset == "dhcd" && a.browser.dhcd_listed) {
+  if (!a.session.dataset(a.session.config().dataset) && a.session.config().dataset == "dhcd" && a.browser.dhcd_listed) {
     a.browser.pending_dataset = "dhcd";
     js_load_pack(a, "dhcd");
   }
   // Said as what happened on opening: it stays true when runs are deleted later.
-  const size_t n = a.s.runs().size();
+  const size_t n = a.session.runs().size();
   notes.insert(notes.begin(), "On opening, the page restored the saved session: " + std::to_string(n) +
                                   (n == 1 ? " run, " : " runs, ") + std::to_string(models) +
                                   (models == 1 ? " run model" : " run models"));
-  a.hint_dismissed = a.hint_dismissed || !a.s.runs().empty();
+  a.hint_dismissed = a.hint_dismissed || !a.session.runs().empty();
 }
 
 }  // namespace
@@ -506,10 +506,10 @@ void restore_saved(App& a) {
   a.files.restore_note.clear();
   for (const auto& n : notes) a.files.restore_note += (a.files.restore_note.empty() ? "" : "\n") + n;
   if (!notes.empty() && notes.size() > size_t(any ? 1 : 0)) std::printf("restore: %s\n", a.files.restore_note.c_str());
-  a.files.saved_rev = a.files.seen_rev = a.s.revision();
+  a.files.saved_rev = a.files.seen_rev = a.session.revision();
   a.files.saved_editor = a.files.seen_editor = dae::dump_json(editor_json(a));  // as read: nothing to save
   // First visit (nothing saved): a small pretrained model, so the Draw pad works at once.
-  if (!any && !a.s.has_model() && !a.files.pretrained_tried) {
+  if (!any && !a.session.has_model() && !a.files.pretrained_tried) {
     a.files.pretrained_tried = true;
     js_load_pretrained(a, "mnist");
   }

@@ -17,8 +17,8 @@ constexpr const char* kDhcdCitation =
 
 void update_preview(App& a) {
   DataState& d = a.data;
-  const dae::Dataset* ds = a.s.dataset(a.ed.cfg.dataset);
-  if (!d.preview_memo.update(key(ds ? ds->name : "", ds ? ds->train.size() : 0, a.ed.cfg.noise, d.preview_draw, a.ed.cfg.seed)))
+  const dae::Dataset* ds = a.session.dataset(a.editor.cfg.dataset);
+  if (!d.preview_memo.update(key(ds ? ds->name : "", ds ? ds->train.size() : 0, a.editor.cfg.noise, d.preview_draw, a.editor.cfg.seed)))
     return;
   d.preview.clear();
   if (!ds || ds->train.size() == 0) return;
@@ -28,16 +28,16 @@ void update_preview(App& a) {
   std::vector<size_t> idx;
   dae::Rng rng(0x70726576ull + d.preview_draw);
   for (int i = 0; i < cols; ++i) idx.push_back(size_t(rng.below(ds->train.size())));
-  dae::Noise lo = a.ed.cfg.noise, hi = a.ed.cfg.noise;
+  dae::Noise lo = a.editor.cfg.noise, hi = a.editor.cfg.noise;
   if (lo.kind == dae::Noise::None) lo.kind = hi.kind = dae::Noise::Gaussian;
   lo.amount = lo.kind == dae::Noise::Gaussian ? 0.1f : 0.05f;
   hi.amount = lo.kind == dae::Noise::Gaussian ? 0.5f : 0.2f;
   std::vector<float> tiles(size_t(4) * cols * n), clean(n);
   for (int c = 0; c < cols; ++c) {
     dae::to_float(ds->train.image(idx[size_t(c)]), clean.data(), n);
-    const uint64_t k = dae::noise_key(a.ed.cfg.seed, idx[size_t(c)]);
+    const uint64_t k = dae::noise_key(a.editor.cfg.seed, idx[size_t(c)]);
     const auto rows = {clean, dae::Session::with_noise(clean, lo, k), dae::Session::with_noise(clean, hi, k),
-                       dae::Session::with_noise(clean, a.ed.cfg.noise, k)};
+                       dae::Session::with_noise(clean, a.editor.cfg.noise, k)};
     int r = 0;
     for (const auto& img : rows) std::copy(img.begin(), img.end(), tiles.begin() + long((size_t(r++) * cols + c) * n));
   }
@@ -52,7 +52,7 @@ const char* noise_kind_name(dae::Noise::Kind k) {
 // loads them), or not in this build.
 void dhcd_entries(App& a) {
   Browser& b = a.browser;
-  if (b.dhcd_listed && !a.s.dataset("dhcd")) {
+  if (b.dhcd_listed && !a.session.dataset("dhcd")) {
     char label[120];
     if (b.dhcd_loading)
       std::snprintf(label, sizeof label, "Devanagari digits (loading…)");
@@ -65,7 +65,7 @@ void dhcd_entries(App& a) {
     }
     mark("dataset_dhcd");
   }
-  if (!b.dhcd_listed && !a.s.dataset("dhcd")) {
+  if (!b.dhcd_listed && !a.session.dataset("dhcd")) {
     ImGui::BeginDisabled();
     ImGui::Selectable("Devanagari digits: not in this build, use Import");
     ImGui::EndDisabled();
@@ -75,13 +75,13 @@ void dhcd_entries(App& a) {
 
 // The dataset list (`cur`: the dataset selected as the frame began).
 void dataset_combo(App& a, const dae::Dataset* cur) {
-  const dae::TrainConfig& c = a.ed.cfg;
+  const dae::TrainConfig& c = a.editor.cfg;
   ImGui::SetNextItemWidth(-1);
   std::string preview = dataset_label(a, c.dataset);
   if (cur) preview += "  (" + std::to_string(cur->h()) + "×" + std::to_string(cur->w()) + ")";
   if (ImGui::BeginCombo("##dataset", preview.c_str())) {
-    for (const std::string& name : a.s.dataset_names()) {
-      const dae::Dataset* d = a.s.dataset(name);
+    for (const std::string& name : a.session.dataset_names()) {
+      const dae::Dataset* d = a.session.dataset(name);
       const std::string label = dataset_label(a, name) + "  (" + std::to_string(d->h()) + "×" + std::to_string(d->w()) + ")";
       if (ImGui::Selectable(label.c_str(), name == c.dataset)) select_dataset(a, name);
       mark("dataset_" + name);
@@ -113,7 +113,7 @@ void dataset_import(const App& a) {
 
 // The dataset `cur` described, and how many of its images train and validate.
 void dataset_sizes(App& a, const dae::Dataset* cur) {
-  dae::TrainConfig& c = a.ed.cfg;
+  dae::TrainConfig& c = a.editor.cfg;
   if (!cur) {
     if (a.browser.busy.empty()) ImGui::TextColored(kMuted, "No dataset loaded yet.");
     return;
@@ -123,7 +123,7 @@ void dataset_sizes(App& a, const dae::Dataset* cur) {
     wrapped(kMuted, "Acharya, Pant & Gyawali, SKIMA 2015 · UCI ML Repository #389 · CC BY 4.0");
     mark("dhcd_attribution");
   }
-  const auto avail = a.s.available(c.dataset);
+  const auto avail = a.session.available(c.dataset);
   int tr = int(c.train), va = int(c.val);
   const float lw = ImGui::CalcTextSize("Validation ").x + 8;
   label("Train", 0);
@@ -136,7 +136,7 @@ void dataset_sizes(App& a, const dae::Dataset* cur) {
 
 // The noise's kind (a new kind starts at its usual amount) and amount.
 void noise_choice(App& a) {
-  dae::TrainConfig& c = a.ed.cfg;
+  dae::TrainConfig& c = a.editor.cfg;
   int kind = int(c.noise.kind);
   bool changed = false;
   ImGui::BeginGroup();
@@ -179,7 +179,7 @@ void preview_grid(App& a) {
   gfx::grid(d.preview, cell, gap);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float ch = cell * float(d.preview.tile_h()) / float(d.preview.tile_w());
-  const dae::Noise& noise = a.ed.cfg.noise;
+  const dae::Noise& noise = a.editor.cfg.noise;
   const bool sp = noise.kind == dae::Noise::SaltPepper;
   const char* labels[4] = {"original", sp ? "0.05" : "0.1", sp ? "0.2" : "0.5", "current"};
   for (int r = 0; r < 4; ++r) {
@@ -196,7 +196,7 @@ void preview_grid(App& a) {
 
 void draw_data(App& a) {
   section("Dataset");
-  const dae::Dataset* cur = a.s.dataset(a.ed.cfg.dataset);
+  const dae::Dataset* cur = a.session.dataset(a.editor.cfg.dataset);
   dataset_combo(a, cur);
   dataset_import(a);
   dataset_sizes(a, cur);

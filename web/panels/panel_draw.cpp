@@ -41,13 +41,13 @@ bool has_ink(const DrawState& d) {
 // on screen is always the current drawing's, from update_drawing).
 void show_denoised(App& a, dae::Triple t, uint64_t rev) {
   DrawState& d = a.draw;
-  if (t.clean.size() != d.drawn.size() || !a.s.has_model()) return;
+  if (t.clean.size() != d.drawn.size() || !a.session.has_model()) return;
   d.out = std::move(t);
   d.img_denoised.set(d.out.denoised, d.side_w, d.side);
   d.has_output = true;
   if (d.stroke_pending && rev >= d.stroke_rev) {
     d.stroke_pending = false;
-    d.latency_frames = a.t.rendered - d.stroke_frame;
+    d.latency_frames = a.timing.rendered - d.stroke_frame;
     d.max_latency_frames = std::max(d.max_latency_frames, d.latency_frames);
   }
   a.inspect.refresh.force();
@@ -57,16 +57,16 @@ void show_denoised(App& a, dae::Triple t, uint64_t rev) {
 
 void update_drawing(App& a) {
   DrawState& d = a.draw;
-  const dae::Model* m = a.s.model();
-  const int side = m ? m->input_shape().h : dataset_side(a, a.ed.cfg.dataset);
-  const int side_w = m ? m->input_shape().w : dataset_side(a, a.ed.cfg.dataset, true);
+  const dae::Model* m = a.session.model();
+  const int side = m ? m->input_shape().h : dataset_side(a, a.editor.cfg.dataset);
+  const int side_w = m ? m->input_shape().w : dataset_side(a, a.editor.cfg.dataset, true);
   if (side != d.side || side_w != d.side_w || d.drawn.size() != size_t(side) * size_t(side_w)) {
     clear_drawing(a);
     d.has_output = false;
   }
-  const dae::Noise& noise = a.ed.cfg.noise;
+  const dae::Noise& noise = a.editor.cfg.noise;
   const Refresh::Due due =
-      d.refresh.due(a.s, a.t.now, key(d.drawn_rev, noise, d.noise_key, side, side_w, a.ed.cfg.dataset));
+      d.refresh.due(a.session, a.timing.now, key(d.drawn_rev, noise, d.noise_key, side, side_w, a.editor.cfg.dataset));
   if (!due) return;
   // The drawing and its noise at once (cheap); the denoised image from the helper.
   d.img_drawn.set(d.drawn, side_w, side);
@@ -200,7 +200,7 @@ void canvas_strokes(App& a, const PadLayout& L, bool active) {
     paint(d, d.last, p, erase);
     if (!d.stroke_pending) {
       d.stroke_pending = true;
-      d.stroke_frame = a.t.rendered;
+      d.stroke_frame = a.timing.rendered;
       d.stroke_rev = d.drawn_rev;
     }
     update_drawing(a);  // the canvas now; its denoised image computed while this frame is drawn
@@ -263,13 +263,13 @@ void pad_scores(const DrawState& d, const PadLayout& L) {
 void pad_footer(const App& a, const PadLayout& L) {
   const float bottom = std::max(L.y + L.ch, L.score_y + 2 * L.label_h) + 4;
   ImGui::SetCursorScreenPos(ImVec2(L.origin.x, bottom));
-  const dae::ModelInfo& mi = a.st.model;
+  const dae::ModelInfo& mi = a.status.model;
   const std::string by = mi.source == dae::ModelSource::None ? "no model yet: train one or upload one"
                                                              : "denoised by " + mi.describe();
   wrapped(kMuted, by);
   shown("draw_model", by, kMuted);
-  std::string line = "noise " + a.ed.cfg.noise.str() + " (Data panel)";
-  if (mi.source != dae::ModelSource::None && mi.epochs_trained > 0 && mi.noise.str() != a.ed.cfg.noise.str())
+  std::string line = "noise " + a.editor.cfg.noise.str() + " (Data panel)";
+  if (mi.source != dae::ModelSource::None && mi.epochs_trained > 0 && mi.noise.str() != a.editor.cfg.noise.str())
     line += "; the model was trained with " + mi.noise.str();
   wrapped(kMuted, line);
 }

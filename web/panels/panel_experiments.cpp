@@ -65,8 +65,8 @@ struct SweepResult {
 std::vector<SweepResult> sweep_results(const App& a, const dae::Sweep& sw) {
   std::vector<SweepResult> pts;
   for (const auto& p : sw.points) {
-    const dae::RunRecord* r = p.run_id ? a.s.run(p.run_id) : nullptr;
-    if (r && a.s.sweep_point_done(p) && std::isfinite(r->final_val_psnr())) pts.push_back({r->final_val_psnr(), r, &p});
+    const dae::RunRecord* r = p.run_id ? a.session.run(p.run_id) : nullptr;
+    if (r && a.session.sweep_point_done(p) && std::isfinite(r->final_val_psnr())) pts.push_back({r->final_val_psnr(), r, &p});
   }
   return pts;
 }
@@ -242,10 +242,10 @@ void sweep_queue(App& a, const SweepAxis& axis) {
   ImGui::BeginDisabled(n == 0);
   if (ImGui::Button(label)) {
     try {
-      const int id = a.s.start_sweep(axis.name, axis.log_x, sweep_points(a, axis, e.sweep_values));
+      const int id = a.session.start_sweep(axis.name, axis.log_x, sweep_points(a, axis, e.sweep_values));
       e.sweep_shown = id;
       e.sweep_error.clear();
-      a.ed.train_error.clear();
+      a.editor.train_error.clear();
       a.hint_dismissed = true;
     } catch (const std::exception& ex) {
       e.sweep_error = ex.what();
@@ -264,7 +264,7 @@ void sweep_queue(App& a, const SweepAxis& axis) {
 
 // Which sweep to show, when there are several.
 void sweep_picker(App& a, const dae::Sweep& sw) {
-  const auto& sweeps = a.s.sweeps();
+  const auto& sweeps = a.session.sweeps();
   if (sweeps.size() <= 1) return;
   char cur[64];
   std::snprintf(cur, sizeof cur, "Sweep #%d", sw.id);
@@ -287,23 +287,23 @@ void sweep_progress(App& a, const dae::Sweep& sw) {
   size_t done = 0;
   std::string training_value;
   for (const auto& p : sw.points) {
-    const dae::RunRecord* r = p.run_id ? a.s.run(p.run_id) : nullptr;
-    if (a.s.sweep_point_done(p)) ++done;
+    const dae::RunRecord* r = p.run_id ? a.session.run(p.run_id) : nullptr;
+    if (a.session.sweep_point_done(p)) ++done;
     else if (r && !r->finished()) training_value = p.value;
   }
   std::string status = "Sweep #" + std::to_string(sw.id) + " along " + sw.axis + ": " + std::to_string(done) + " of " +
                        std::to_string(total) + " runs done";
-  if (a.s.going_sweep() == sw.id && !training_value.empty()) status += " · training " + training_value;
-  else if (sw.waiting) status += " · " + std::to_string(a.s.sweep_left(sw)) + " waiting";
+  if (a.session.going_sweep() == sw.id && !training_value.empty()) status += " · training " + training_value;
+  else if (sw.waiting) status += " · " + std::to_string(a.session.sweep_left(sw)) + " waiting";
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(status.c_str());
   shown("sweep_status", status, ImGui::GetStyle().Colors[ImGuiCol_Text]);
   if (sw.waiting) {
     same_line_if_fits("Continue");
-    if (ImGui::Button("Continue")) a.s.continue_sweep(sw.id);
+    if (ImGui::Button("Continue")) a.session.continue_sweep(sw.id);
     mark("sweep_continue");
     same_line_if_fits("Drop the rest");
-    if (ImGui::Button("Drop the rest")) a.s.drop_sweep_rest(sw.id);
+    if (ImGui::Button("Drop the rest")) a.session.drop_sweep_rest(sw.id);
     mark("sweep_drop");
     if (ImGui::IsItemHovered()) tooltip("Forget the values not trained yet (the runs done stay).");
   }
@@ -313,7 +313,7 @@ void sweep_progress(App& a, const dae::Sweep& sw) {
 void sweep_words(const App& a, const dae::Sweep& sw) {
   std::string words = sw.axis + ":";
   for (const auto& p : sw.points) {
-    const dae::RunRecord* r = p.run_id ? a.s.run(p.run_id) : nullptr;
+    const dae::RunRecord* r = p.run_id ? a.session.run(p.run_id) : nullptr;
     char b[64];
     if (r && r->finished() && std::isfinite(r->final_val_psnr()))
       std::snprintf(b, sizeof b, " %s → %.2f dB", p.value.c_str(), r->final_val_psnr());
@@ -335,8 +335,8 @@ void draw_sweep(App& a) {
   sweep_queue(a, axis);
 
   // The sweep shown: the one picked, else the latest.
-  const auto& sweeps = a.s.sweeps();
-  const dae::Sweep* sw = e.sweep_shown ? a.s.sweep(e.sweep_shown) : nullptr;
+  const auto& sweeps = a.session.sweeps();
+  const dae::Sweep* sw = e.sweep_shown ? a.session.sweep(e.sweep_shown) : nullptr;
   if (!sw && !sweeps.empty()) sw = &sweeps.back();
   if (!sw) {
     wrapped(kMuted, "A sweep trains one run per value and plots each run's final validation PSNR against the value: "
@@ -355,14 +355,14 @@ void runs_toolbar(App& a) {
   const bool export_csv = ImGui::Button("Export CSV");
   mark("export_csv");
   if (export_csv) {
-    const std::string csv = a.s.runs_csv();
+    const std::string csv = a.session.runs_csv();
     js_download("dae-runs.csv", "text/csv", csv.data(), csv.size());
   }
   ImGui::SameLine();
-  copy_button("runs", a.s.runs_csv(), a.t.now);
+  copy_button("runs", a.session.runs_csv(), a.timing.now);
   ImGui::SameLine();
   if (ImGui::Button("Overlay all"))
-    for (const auto& r : a.s.runs()) a.plot.overlay.insert(r.id);
+    for (const auto& r : a.session.runs()) a.plot.overlay.insert(r.id);
   mark("overlay_all");
   ImGui::SameLine();
   if (ImGui::Button("None")) a.plot.overlay.clear();
@@ -386,8 +386,8 @@ void runs_toolbar(App& a) {
 // user closed it.
 void sweep_section(App& a) {
   ExperimentsState& e = a.exp;
-  const bool waiting = std::any_of(a.s.sweeps().begin(), a.s.sweeps().end(), [](const dae::Sweep& w) { return w.waiting; });
-  if (!(e.sweep_open || a.s.going_sweep() || (waiting && !e.sweep_closed))) return;
+  const bool waiting = std::any_of(a.session.sweeps().begin(), a.session.sweeps().end(), [](const dae::Sweep& w) { return w.waiting; });
+  if (!(e.sweep_open || a.session.going_sweep() || (waiting && !e.sweep_closed))) return;
   e.sweep_open = true;
   ImGui::Separator();
   draw_sweep(a);
@@ -494,7 +494,7 @@ void run_setting_cells(const dae::RunRecord& r) {
 bool run_row(App& a, const dae::RunRecord& r) {
   ImGui::PushID(r.id);
   ImGui::TableNextRow();
-  if (a.st.model.source == dae::ModelSource::Run && a.st.model.run_id == r.id)
+  if (a.status.model.source == dae::ModelSource::Run && a.status.model.run_id == r.id)
     ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImVec4(0.25f, 0.40f, 0.65f, 0.30f)));
   ImGui::TableSetColumnIndex(ColShow);
   bool on = a.plot.overlay.count(r.id) > 0;
@@ -521,7 +521,7 @@ bool run_row(App& a, const dae::RunRecord& r) {
 
 // The runs, sortable. Returns the id of the run clicked (-1: none).
 int runs_table(App& a) {
-  const auto& runs = a.s.runs();
+  const auto& runs = a.session.runs();
   const float table_h = std::max(140.f, ImGui::GetContentRegionAvail().y - 200);
   const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerV |
@@ -551,14 +551,14 @@ void deleted_run(App& a) {
 // The selected run: use its model, download it, delete it, its notes.
 void selected_run(App& a) {
   ExperimentsState& e = a.exp;
-  const dae::RunRecord* sel = e.selected >= 0 ? a.s.run(e.selected) : nullptr;
+  const dae::RunRecord* sel = e.selected >= 0 ? a.session.run(e.selected) : nullptr;
   if (!sel) {
     wrapped(kMuted, "Select a run (click its row) to use its model or write notes about it.");
     return;
   }
   ImGui::Text("Run #%d", sel->id);
   ImGui::SameLine();
-  const bool is_current = a.st.model.source == dae::ModelSource::Run && a.st.model.run_id == sel->id;
+  const bool is_current = a.status.model.source == dae::ModelSource::Run && a.status.model.run_id == sel->id;
   ImGui::BeginDisabled(!sel->weights || is_current);
   if (ImGui::Button(is_current ? "Its model is in use" : "Use model")) select_run(a, sel->id);
   ImGui::EndDisabled();
@@ -582,7 +582,7 @@ void selected_run(App& a) {
   }
   ImGui::TextColored(kMuted, "notes (%s, %s, %s)", sel->arch_name.c_str(), sel->config.noise.str().c_str(),
                      sel->config.dataset.c_str());
-  if (ImGui::InputTextMultiline("##notes", &e.notes_edit, ImVec2(-1, 44))) a.s.set_notes(sel->id, e.notes_edit);
+  if (ImGui::InputTextMultiline("##notes", &e.notes_edit, ImVec2(-1, 44))) a.session.set_notes(sel->id, e.notes_edit);
   mark("run_notes");
 }
 
@@ -594,13 +594,13 @@ void observations(App& a) {
   help_marker("The worksheet's 'record your observations': what changed when you changed the noise, the model, "
               "the epochs… Saved with the runs.");
   ImGui::SameLine();
-  copy_button("observations", a.s.observations(), a.t.now);
-  if (!e.observations_loaded || (!ImGui::IsAnyItemActive() && e.observations_edit != a.s.observations())) {
-    e.observations_edit = a.s.observations();
+  copy_button("observations", a.session.observations(), a.timing.now);
+  if (!e.observations_loaded || (!ImGui::IsAnyItemActive() && e.observations_edit != a.session.observations())) {
+    e.observations_edit = a.session.observations();
     e.observations_loaded = true;
   }
   if (ImGui::InputTextMultiline("##observations", &e.observations_edit, ImVec2(-1, std::max(60.f, ImGui::GetContentRegionAvail().y))))
-    a.s.set_observations(e.observations_edit);
+    a.session.set_observations(e.observations_edit);
   mark("observations");
 }
 
@@ -612,7 +612,7 @@ void draw_experiments(App& a) {
   sweep_section(a);
   const int clicked_run = runs_table(a);
   if (clicked_run >= 0) e.selected = clicked_run;
-  if (a.s.runs().empty()) ImGui::TextColored(kMuted, "No runs yet: every training run is recorded here, with its model.");
+  if (a.session.runs().empty()) ImGui::TextColored(kMuted, "No runs yet: every training run is recorded here, with its model.");
   deleted_run(a);
   selected_run(a);
   observations(a);

@@ -14,14 +14,14 @@ namespace {
 // Runs whose models exist only in this page (not downloaded).
 std::vector<int> unsaved_runs(const App& a) {
   std::vector<int> ids;
-  for (const auto& r : a.s.runs())
+  for (const auto& r : a.session.runs())
     if (r.weights && !r.downloaded && (!r.history.empty() || !r.step_loss.empty())) ids.push_back(r.id);  // trained at least a step
   return ids;
 }
 
 // What the model in memory is, with its scores when known.
 void model_description(const App& a) {
-  const dae::ModelInfo& mi = a.st.model;
+  const dae::ModelInfo& mi = a.status.model;
   if (mi.source == dae::ModelSource::None) {
     ImGui::TextColored(kMuted, "No model yet: train one or upload a .safetensors file.");
   } else {
@@ -46,13 +46,13 @@ void model_description(const App& a) {
 // Download and Upload, what the last of them did, and the files' format.
 void model_files(App& a) {
   const FilesState& f = a.files;
-  ImGui::BeginDisabled(!a.s.has_model());
+  ImGui::BeginDisabled(!a.session.has_model());
   const bool download = ImGui::Button("Download .safetensors");
   mark("download_model");
   ImGui::EndDisabled();
   if (download) download_current_model(a);
-  if (a.s.has_model() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    tooltip("Saves %s as %s", a.st.model.describe().c_str(), a.s.model_file_name().c_str());
+  if (a.session.has_model() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    tooltip("Saves %s as %s", a.status.model.describe().c_str(), a.session.model_file_name().c_str());
   ImGui::SameLine();
   if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
   mark("upload_model");
@@ -112,7 +112,7 @@ void autosave_controls(App& a) {
 // When it last saved, what is not saved, and the storage notes.
 void autosave_status(const App& a) {
   const FilesState& f = a.files;
-  if (f.saved_time >= 0) ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(a.t.now - f.saved_time).c_str());
+  if (f.saved_time >= 0) ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(a.timing.now - f.saved_time).c_str());
   else ImGui::TextColored(kMuted, "nothing saved in this session yet");
   if (unsaved_changes(a)) {
     const std::string note = "Autosave is off: what changed since the last save is in this tab only, and lost when "
@@ -131,11 +131,11 @@ void experiment_log(const App& a) {
   const bool export_csv = ImGui::Button("Export runs as CSV");
   mark("export_csv_files");
   if (export_csv) {
-    const std::string csv = a.s.runs_csv();
+    const std::string csv = a.session.runs_csv();
     js_download("dae-runs.csv", "text/csv", csv.data(), csv.size());
   }
   ImGui::SameLine();
-  ImGui::TextColored(kMuted, "%zu run%s recorded", a.s.runs().size(), a.s.runs().size() == 1 ? "" : "s");
+  ImGui::TextColored(kMuted, "%zu run%s recorded", a.session.runs().size(), a.session.runs().size() == 1 ? "" : "s");
 }
 
 }  // namespace

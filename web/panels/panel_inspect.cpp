@@ -51,24 +51,24 @@ void update_inspect(App& a) {
   InspectState& in = a.inspect;
   if (!in.visible) return;  // computed only while shown
   in.visible = false;
-  const Refresh::Due due = in.refresh.due(a.s, a.t.now, key(in.layer, a.draw.drawn_rev, a.results.rows.size()));
+  const Refresh::Due due = in.refresh.due(a.session, a.timing.now, key(in.layer, a.draw.drawn_rev, a.results.rows.size()));
   if (!due) return;
   in.filters.clear();
-  if (!a.s.has_model()) {
+  if (!a.session.has_model()) {
     in.fmaps.clear();
     return;
   }
   int n = 0, h = 0, w = 0;
-  const std::vector<float> f = a.s.first_layer_filters(n, h, w);  // the weights only: no forward pass
+  const std::vector<float> f = a.session.first_layer_filters(n, h, w);  // the weights only: no forward pass
   in.filters_n = n;
   in.filters_h = h;
   in.filters_w = w;
   if (n > 0) in.filters.set_tiles(f.data(), n, w, h, std::min(n, h > 8 ? 8 : 16));
   const char* what = nullptr;
   const std::vector<float>* src = source(a, &what);
-  const int layers = int(a.s.model()->layers().size());
+  const int layers = int(a.session.model()->layers().size());
   in.layer = std::clamp(in.layer, -1, layers - 1);
-  if (!src || src->size() != a.s.model()->input_shape().per_image() || !due.snap) {
+  if (!src || src->size() != a.session.model()->input_shape().per_image() || !due.snap) {
     in.fmaps.clear();
     return;
   }
@@ -90,7 +90,7 @@ const char* const kColormaps[] = {"gray", "heat", "blue–white–red"};
 // The first layer's weights: a convolution's filters, or a Dense layer's units as images.
 void inspect_filters(App& a) {
   InspectState& in = a.inspect;
-  const dae::Model* m = a.s.model();
+  const dae::Model* m = a.session.model();
   const bool dense_first = in.filters_n > 0 && in.filters_h == m->input_shape().h && in.filters_h > 8;
   const char* title = dense_first ? "First Dense layer: each unit's weights" : "First-layer filters";
   ImGui::TextUnformatted(title);
@@ -121,7 +121,7 @@ void inspect_filters(App& a) {
 // Which layer's feature maps, their colours, and for which image.
 void fmaps_controls(App& a) {
   InspectState& in = a.inspect;
-  const auto& layers = a.s.model()->layers();
+  const auto& layers = a.session.model()->layers();
   auto layer_name = [&](int i) {
     if (i < 0) return std::string("input");
     const auto& l = layers[size_t(i)];
@@ -188,7 +188,7 @@ void inspect_fmaps(const InspectState& in) {
 
 void draw_inspect(App& a) {
   a.inspect.visible = true;
-  if (!a.s.has_model()) {
+  if (!a.session.has_model()) {
     ImGui::Spacing();
     wrapped(kMuted, "Train or upload a model to inspect its filters and feature maps.");
     return;

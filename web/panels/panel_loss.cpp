@@ -220,7 +220,7 @@ void loss_layout(LossPlot& v) {
 // missing. False when there is a plot to draw.
 bool loss_placeholder(LossPlot& v) {
   if (std::isfinite(v.y_min) && v.b0.x - v.a0.x >= 40 && v.b0.y - v.a0.y >= 40) return false;
-  const auto& runs = v.a.s.runs();
+  const auto& runs = v.a.session.runs();
   const ImVec2 p0 = v.p0, p1 = v.p1;
   if (!v.cur && !v.a.hint_dismissed && runs.empty()) {
     // The first-run hint, where the curves will be.
@@ -378,7 +378,7 @@ void loss_hover(const LossPlot& v) {
     ImGui::TextColored(kStepColor, "step %ld: loss %.4f (smoothed %.4f)", step + 1,
                        double(cur->step_loss[size_t(step)]), double(sm[size_t(step)]));
   }
-  for (const auto& r : v.a.s.runs()) {
+  for (const auto& r : v.a.session.runs()) {
     if (&r != cur && !v.a.plot.overlay.count(r.id)) continue;
     if (r.history.empty()) continue;
     const int e = std::clamp(int(std::lround(xe)), 1, int(r.history.size()));
@@ -396,7 +396,7 @@ void draw_loss(App& a) {
   loss_toolbar(a.plot);
   LossPlot v(a, described_run(a));
   loss_canvas(v);
-  for (const auto& r : a.s.runs())
+  for (const auto& r : a.session.runs())
     if (a.plot.overlay.count(r.id) && &r != v.cur) add_run(v, r, false);
   if (v.cur) add_run(v, *v.cur, true);
   loss_data_range(v);

@@ -43,7 +43,7 @@ bool alpha_input(dae::LayerSpec& r) {
 // The preset buttons (the one in use coloured), wrapped to the panel's width.
 void preset_buttons(App& a) {
   for (const std::string& p : dae::Model::preset_names()) {
-    const bool active = a.ed.preset == p;
+    const bool active = a.editor.preset == p;
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
     const float w = ImGui::CalcTextSize(p.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
     if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x &&
@@ -58,7 +58,7 @@ void preset_buttons(App& a) {
     if (active) ImGui::PopStyleColor();
     ImGui::SameLine();
   }
-  ImGui::TextColored(kMuted, "%s", a.ed.preset.empty() ? "custom" : "");
+  ImGui::TextColored(kMuted, "%s", a.editor.preset.empty() ? "custom" : "");
 }
 
 // The layer list as edited this frame: a copy of the editor's rows, and what was done to it.
@@ -270,7 +270,7 @@ void add_layer(RowEdit& e) {
 
 // The editable layer list; the editor takes the rows when something changed.
 void layer_editor(App& a) {
-  RowEdit e{a.ed.rows};
+  RowEdit e{a.editor.rows};
   layers_table(e);
   if (e.move_from >= 0) {
     std::swap(e.rows[size_t(e.move_from)], e.rows[size_t(e.move_to)]);
@@ -286,7 +286,7 @@ void layer_editor(App& a) {
 
 // The layer list as a spec, editable (Enter takes it).
 void spec_field(App& a) {
-  Editor& ed = a.ed;
+  Editor& ed = a.editor;
   ImGui::SetNextItemWidth(-1);
   const bool spec_entered = ImGui::InputText("##spec", &ed.spec_text, ImGuiInputTextFlags_EnterReturnsTrue);
   mark("spec");
@@ -303,10 +303,10 @@ void spec_field(App& a) {
 // What is wrong with the spec or the layers, else the parameters, the FLOPs and the Keras
 // summary's button. False when the layers do not make a model.
 bool summary_line(const App& a) {
-  const Editor& ed = a.ed;
+  const Editor& ed = a.editor;
   if (!ed.spec_error.empty()) wrapped(kBad, "spec: " + ed.spec_error);
   const dae::ArchCheck& ch = ed.check;
-  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const int h = dataset_side(a, a.editor.cfg.dataset), w = dataset_side(a, a.editor.cfg.dataset, true);
   if (!ch.ok) {
     wrapped(kBad, ch.error);
     return false;
@@ -361,7 +361,7 @@ void summary_table(const Editor& ed) {
 
 // The full Keras-style text, selectable and copyable, in a popup.
 void keras_popup(const App& a) {
-  const std::string& summary = a.ed.check.summary;
+  const std::string& summary = a.editor.check.summary;
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowPos(ImVec2(d.x * 0.5f, d.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 16, 700.f), std::min(d.y - 40, 560.f)), ImGuiCond_Appearing);
@@ -372,7 +372,7 @@ void keras_popup(const App& a) {
   if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
   mark("keras_close");
   ImGui::SameLine();
-  copy_button("keras_summary", summary, a.t.now);
+  copy_button("keras_summary", summary, a.timing.now);
   ImGui::SameLine();
   ImGui::TextColored(kMuted, "the same table as `dae summary`");
   ImGui::EndPopup();
@@ -392,7 +392,7 @@ void draw_model(App& a) {
 
   section("Summary");
   if (!summary_line(a)) return;
-  summary_table(a.ed);
+  summary_table(a.editor);
   keras_popup(a);
 }
 

@@ -16,8 +16,8 @@ namespace {
 void show_rows(App& a) {
   ResultsState& r = a.results;
   r.collapsed = dae::outputs_collapsed(r.rows);
-  if (r.rows.empty() || !a.s.has_model()) return;
-  const int h = a.s.model()->input_shape().h, w = a.s.model()->input_shape().w;
+  if (r.rows.empty() || !a.session.has_model()) return;
+  const int h = a.session.model()->input_shape().h, w = a.session.model()->input_shape().w;
   std::vector<float> n, d, c;
   for (const auto& t : r.rows) {
     n.insert(n.end(), t.noisy.begin(), t.noisy.end());
@@ -67,9 +67,9 @@ void take_rows(App& a, uint64_t pass, Rows got) {
 void update_results(App& a) {
   ResultsState& r = a.results;
   const Refresh::Due due =
-      r.refresh.due(a.s, a.t.now,
-                    key(a.results.draw, a.st.model.source == dae::ModelSource::None ? 0 : 1, a.st.model.run_id,
-                        a.st.model.file, a.s.config().dataset, a.s.config().noise, a.s.dataset_names().size()));
+      r.refresh.due(a.session, a.timing.now,
+                    key(a.results.draw, a.status.model.source == dae::ModelSource::None ? 0 : 1, a.status.model.run_id,
+                        a.status.model.file, a.session.config().dataset, a.session.config().noise, a.session.dataset_names().size()));
   if (due.input) {
     r.rows.clear();
     r.noisy.clear();
@@ -80,13 +80,13 @@ void update_results(App& a) {
   if (due) {
     ++r.pass;
     r.snap = due.snap;
-    r.order = a.s.result_order(10, r.draw);
+    r.order = a.session.result_order(10, r.draw);
     r.pending.clear();
     r.submitted = 0;
     r.pass_open = r.snap != nullptr && !r.order.empty();  // no images of the model's size: nothing to do
   }
   if (!r.pass_open || r.submitted >= r.order.size() || a.work->pending(kResultsWork)) return;
-  const size_t n = a.work->threaded() || !a.s.training() ? r.order.size() - r.submitted : 1;
+  const size_t n = a.work->threaded() || !a.session.training() ? r.order.size() - r.submitted : 1;
   std::vector<size_t> images(r.order.begin() + long(r.submitted), r.order.begin() + long(r.submitted + n));
   r.submitted += n;
   offload(
@@ -113,17 +113,17 @@ std::string results_text(const App& a) {
                   t.ssim_denoised);
     s += b;
   }
-  s += "model: " + a.st.model.describe() + "\n";
+  s += "model: " + a.status.model.describe() + "\n";
   return s;
 }
 
 // Before there are rows: why.
 void results_waiting(const App& a) {
   ImGui::Spacing();
-  const std::string t = a.s.has_model() && a.results.pass_open ? "Denoising the validation digits…"
-                        : a.s.has_model() ? "No validation images of the model's size are loaded (it takes " +
-                                              std::to_string(a.s.model()->input_shape().h) + "×" +
-                                              std::to_string(a.s.model()->input_shape().w) + " images)."
+  const std::string t = a.session.has_model() && a.results.pass_open ? "Denoising the validation digits…"
+                        : a.session.has_model() ? "No validation images of the model's size are loaded (it takes " +
+                                              std::to_string(a.session.model()->input_shape().h) + "×" +
+                                              std::to_string(a.session.model()->input_shape().w) + " images)."
                                         : "Train a model (or upload one) to see noisy / denoised / clean digits here.";
   wrapped(kMuted, t);
   shown("results_model", t, kMuted);
@@ -131,14 +131,14 @@ void results_waiting(const App& a) {
 
 // The model, Reshuffle and Copy.
 void results_toolbar(App& a) {
-  wrapped(kMuted, a.st.model.describe());
-  shown("results_model", a.st.model.describe(), kMuted);
+  wrapped(kMuted, a.status.model.describe());
+  shown("results_model", a.status.model.describe(), kMuted);
   const bool reshuffle = ImGui::Button("Reshuffle");
   mark("reshuffle");
   if (reshuffle) ++a.results.draw;
   if (ImGui::IsItemHovered()) tooltip("Ten other validation images (R)");
   ImGui::SameLine();
-  copy_button("results", results_text(a), a.t.now);
+  copy_button("results", results_text(a), a.timing.now);
 }
 
 // The means of the rows, noisy → denoised: green only where both scores improved and the model
@@ -156,7 +156,7 @@ bool results_means(const App& a) {
   pn /= n, pd /= n, sn /= n, sd /= n;
   // No verdict before the model's first validation: a run's first steps look "collapsed" (every
   // output the same blob) only because the model is young.
-  const bool collapsed = a.results.collapsed && a.st.model.validated();
+  const bool collapsed = a.results.collapsed && a.status.model.validated();
   const bool better = pd > pn && sd > sn && !collapsed;
   char means[120];
   std::snprintf(means, sizeof means, "PSNR %.2f → %.2f dB · SSIM %.3f → %.3f", pn, pd, sn, sd);
@@ -270,7 +270,7 @@ void results_grid(const App& a, bool collapsed) {
 
 // The model's scores on the whole validation set, and the noise.
 void results_whole(const App& a) {
-  const dae::ModelInfo& mi = a.st.model;
+  const dae::ModelInfo& mi = a.status.model;
   const std::string whole =
       std::isfinite(mi.val_psnr)
           ? "Whole validation set (" + std::string(mi.source == dae::ModelSource::Run ? "its run" : "its file") +
@@ -280,13 +280,13 @@ void results_whole(const App& a) {
                                   : "Scores on the whole validation set come with the model's first epoch.";
   wrapped(kMuted, whole);
   shown("results_whole", whole, kMuted);
-  wrapped(kMuted, "Noise " + a.s.config().noise.str() + " (the model's); validation digits are never trained on.");
+  wrapped(kMuted, "Noise " + a.session.config().noise.str() + " (the model's); validation digits are never trained on.");
 }
 
 }  // namespace
 
 void draw_results(App& a) {
-  if (!a.s.has_model() || a.results.rows.empty()) {
+  if (!a.session.has_model() || a.results.rows.empty()) {
     results_waiting(a);
     return;
   }

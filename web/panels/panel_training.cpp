@@ -48,7 +48,7 @@ void integer_field(App& a, const char* key, int64_t* v, float width) {
       char b[200];
       std::snprintf(b, sizeof b, "%s %lld is out of range: set to %lld (%s)", st.label, (long long)x, (long long)c,
                     st.range().c_str());
-      a.ed.notes.set(key, b, a.t.now);
+      a.editor.notes.set(key, b, a.timing.now);
     }
     *v = c;
   }
@@ -57,7 +57,7 @@ void integer_field(App& a, const char* key, int64_t* v, float width) {
 // The learning rate: applied on Enter or when the field is left; above the range it is
 // clamped, at or below zero (or not a number) the rate in use is kept — both say so.
 void rate_field(App& a, float width) {
-  dae::TrainConfig& c = a.ed.cfg;
+  dae::TrainConfig& c = a.editor.cfg;
   const dae::SettingInfo& st = dae::train_setting("lr");
   ImGui::SetNextItemWidth(width);
   double lr = c.lr;
@@ -68,7 +68,7 @@ void rate_field(App& a, float width) {
       char b[200];
       std::snprintf(b, sizeof b, "%s %g is out of range: %s %g (a number %s)", st.label, lr,
                     std::isnan(cl) ? "kept" : "set to", std::isnan(cl) ? c.lr : cl, st.range().c_str());
-      a.ed.notes.set("lr", b, a.t.now);
+      a.editor.notes.set("lr", b, a.timing.now);
     }
     if (!std::isnan(cl)) c.lr = cl;
   }
@@ -78,7 +78,7 @@ void rate_field(App& a, float width) {
 
 // Epochs, batch, rate, loss, seed and fresh noise.
 void settings_section(App& a, const Columns& col) {
-  dae::TrainConfig& c = a.ed.cfg;
+  dae::TrainConfig& c = a.editor.cfg;
   col.first("Epochs");
   int64_t epochs = c.epochs;
   integer_field(a, "epochs", &epochs, col.field);
@@ -92,7 +92,7 @@ void settings_section(App& a, const Columns& col) {
       if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch)) c.batch = b;
     ImGui::EndCombo();
   }
-  a.ed.notes.show("epochs", a.t.now);
+  a.editor.notes.show("epochs", a.timing.now);
 
   col.first("Rate");
   rate_field(a, col.field);
@@ -101,7 +101,7 @@ void settings_section(App& a, const Columns& col) {
   if (ImGui::RadioButton("BCE", &loss, 0)) c.loss = dae::LossKind::BCE;
   ImGui::SameLine();
   if (ImGui::RadioButton("MSE", &loss, 1)) c.loss = dae::LossKind::MSE;
-  a.ed.notes.show("lr", a.t.now);
+  a.editor.notes.show("lr", a.timing.now);
 
   col.first("Seed");
   int64_t seed = int64_t(c.seed);
@@ -109,14 +109,14 @@ void settings_section(App& a, const Columns& col) {
   c.seed = uint64_t(seed);
   if (col.two) ImGui::SameLine(col.col2);
   ImGui::Checkbox("new noise each epoch", &c.fresh_noise);
-  a.ed.notes.show("seed", a.t.now);
+  a.editor.notes.show("seed", a.timing.now);
 }
 
 // Threads for the next run (fixed while one runs).
 void threads_section(App& a, const Columns& col) {
   col.first("Threads");
   const int most = max_threads(a);
-  ImGui::BeginDisabled(most == 1 || a.s.training() || a.s.paused());
+  ImGui::BeginDisabled(most == 1 || a.session.training() || a.session.paused());
   slider_int("##threads", &a.threads, 1, std::max(2, most), most == 1 ? "1" : "%d", col.field);
   a.threads = std::clamp(a.threads, 1, most);
   ImGui::EndDisabled();
@@ -134,7 +134,7 @@ void threads_section(App& a, const Columns& col) {
 // Train, Pause/Resume, Stop, From scratch.
 void buttons_section(App& a) {
   ImGui::Spacing();
-  const bool busy = a.s.training() || a.s.paused();
+  const bool busy = a.session.training() || a.session.paused();
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.45f, 0.30f, 1.f));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.26f, 0.56f, 0.37f, 1.f));
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.30f, 0.63f, 0.42f, 1.f));
@@ -151,18 +151,18 @@ void buttons_section(App& a) {
                       busy ? "\nThe run in progress stops and is kept, with its model, in Runs." : "");
   if (train_clicked) start_training(a);
   ImGui::SameLine();
-  if (a.s.paused()) {
-    if (ImGui::Button("Resume")) a.s.resume();
+  if (a.session.paused()) {
+    if (ImGui::Button("Resume")) a.session.resume();
     mark("resume");
   } else {
-    ImGui::BeginDisabled(!a.s.training());
-    if (ImGui::Button("Pause")) a.s.pause();
+    ImGui::BeginDisabled(!a.session.training());
+    if (ImGui::Button("Pause")) a.session.pause();
     mark("pause");
     ImGui::EndDisabled();
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(!busy);
-  if (ImGui::Button("Stop")) a.s.stop();
+  if (ImGui::Button("Stop")) a.session.stop();
   mark("stop");
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
@@ -178,7 +178,7 @@ void buttons_section(App& a) {
 // the model itself (untrained, an uploaded file, the bundled one), in the same words as the
 // header, Results and Files.
 void progress_section(const App& a, const dae::RunRecord* run) {
-  const dae::Session::Status& st = a.st;
+  const dae::Session::Status& st = a.status;
   const dae::ModelInfo& mi = st.model;
   char overlay[200];
   double progress = 0;
@@ -213,7 +213,7 @@ void progress_section(const App& a, const dae::RunRecord* run) {
 
 // Under the bar: speed and ETA while training, what the finished run took, or what to do.
 void rate_section(const App& a, const dae::RunRecord* run) {
-  const dae::Session::Status& st = a.st;
+  const dae::Session::Status& st = a.status;
   const dae::ModelInfo& mi = st.model;
   if (st.training) {
     const std::string rate = fmt_int((long long)std::llround(st.samples_per_s)) + " images/s · ETA " +
@@ -246,7 +246,7 @@ void rate_section(const App& a, const dae::RunRecord* run) {
 // Scores against the noisy input: the run's, or the model file's (when it recorded them).
 // Green only when both PSNR and SSIM improved and the outputs did not collapse.
 void scores_section(const App& a, const dae::RunRecord* run) {
-  const dae::ModelInfo& mi = a.st.model;
+  const dae::ModelInfo& mi = a.status.model;
   const double vp = run ? run->final_val_psnr() : mi.val_psnr, vs = run ? run->final_val_ssim() : mi.val_ssim;
   const double np = run ? run->baseline.psnr : mi.noisy_psnr, ns = run ? run->baseline.ssim : mi.noisy_ssim;
   const bool collapsed = run ? run->collapsed : mi.collapsed;
@@ -294,10 +294,10 @@ void scores_section(const App& a, const dae::RunRecord* run) {
 // time (docs/experiments.md, "A better default"); then errors, and which model Draw, Results
 // and Inspect use while a run trains another.
 void advice_section(App& a, const dae::RunRecord* run) {
-  const dae::Session::Status& st = a.st;
+  const dae::Session::Status& st = a.status;
   const dae::ModelInfo& mi = st.model;
   const bool active = st.training || st.paused;
-  if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.ed.preset != "best") {
+  if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.editor.preset != "best") {
     // The button first: the sentence may run below the panel's edge, the button should not.
     if (ImGui::SmallButton("Use best")) select_preset(a, "best", true);
     mark("use_best");
@@ -308,7 +308,7 @@ void advice_section(App& a, const dae::RunRecord* run) {
     shown("training_next", t, kMuted);
   }
 
-  const std::string err = !a.ed.train_error.empty() ? a.ed.train_error : st.error;
+  const std::string err = !a.editor.train_error.empty() ? a.editor.train_error : st.error;
   if (!err.empty()) {
     wrapped(kBad, err);
     shown("training_error", err, kBad);

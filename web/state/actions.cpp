@@ -32,7 +32,7 @@ const PanelDef& panel_def(Panel p) {
 }
 
 int dataset_side(const App& a, const std::string& name, bool width) {
-  if (const dae::Dataset* d = a.s.dataset(name)) return width ? d->w() : d->h();
+  if (const dae::Dataset* d = a.session.dataset(name)) return width ? d->w() : d->h();
   return dae::canonical_dataset_name(name) == "dhcd" ? 32 : 28;
 }
 
@@ -40,7 +40,7 @@ std::string dataset_label(const App& a, const std::string& name) {
   const std::string n = dae::canonical_dataset_name(name);
   if (n == "mnist") return "MNIST digits";
   if (n == "dhcd") {
-    const dae::Dataset* d = a.s.dataset("dhcd");
+    const dae::Dataset* d = a.session.dataset("dhcd");
     if (d) return std::string("Devanagari digits") + (d->train.size() < 17000 ? " (bundled subset)" : " (full DHCD)");
     return "Devanagari digits";
   }
@@ -48,68 +48,68 @@ std::string dataset_label(const App& a, const std::string& name) {
 }
 
 void refresh_arch(App& a) {
-  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
-  const std::string spec = dae::format_spec(a.ed.rows);
-  if (!a.ed.check_memo.update(key(spec, h, w, a.ed.preset))) return;
+  const int h = dataset_side(a, a.editor.cfg.dataset), w = dataset_side(a, a.editor.cfg.dataset, true);
+  const std::string spec = dae::format_spec(a.editor.rows);
+  if (!a.editor.check_memo.update(key(spec, h, w, a.editor.preset))) return;
   // A preset by its name, so the summary is titled with it.
-  const std::string what = a.ed.preset.empty() ? spec : a.ed.preset;
-  a.ed.check = a.s.check_arch(what, h, w);
-  a.ed.arch_model.reset();
-  if (a.ed.check.ok) {
+  const std::string what = a.editor.preset.empty() ? spec : a.editor.preset;
+  a.editor.check = a.session.check_arch(what, h, w);
+  a.editor.arch_model.reset();
+  if (a.editor.check.ok) {
     try {
-      a.ed.arch_model = std::make_unique<dae::Model>(dae::Model::build(what, 1, h, w));
+      a.editor.arch_model = std::make_unique<dae::Model>(dae::Model::build(what, 1, h, w));
     } catch (const std::exception&) {
     }
   }
-  a.ed.spec_text = a.ed.check.ok ? a.ed.check.spec : spec;
-  a.ed.spec_error.clear();
+  a.editor.spec_text = a.editor.check.ok ? a.editor.check.spec : spec;
+  a.editor.spec_error.clear();
 }
 
 void select_preset(App& a, const std::string& name, bool with_training) {
-  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  const int h = dataset_side(a, a.editor.cfg.dataset), w = dataset_side(a, a.editor.cfg.dataset, true);
   const std::string spec = dae::Model::preset_spec(name, h, w);
   if (spec.empty()) return;
-  if (with_training) dae::apply_preset_training(a.ed.cfg, name, [](const std::string&) { return false; });
+  if (with_training) dae::apply_preset_training(a.editor.cfg, name, [](const std::string&) { return false; });
   try {
-    a.ed.rows = dae::parse_spec(spec);
-    a.ed.preset = name;
+    a.editor.rows = dae::parse_spec(spec);
+    a.editor.preset = name;
   } catch (const std::exception& e) {
-    a.ed.spec_error = e.what();
+    a.editor.spec_error = e.what();
   }
   refresh_arch(a);
 }
 
 void set_rows(App& a, const std::vector<dae::LayerSpec>& rows) {
-  a.ed.rows = rows;
-  a.ed.preset.clear();
-  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
+  a.editor.rows = rows;
+  a.editor.preset.clear();
+  const int h = dataset_side(a, a.editor.cfg.dataset), w = dataset_side(a, a.editor.cfg.dataset, true);
   const std::string spec = dae::format_spec(rows);
-  const std::string canon = a.s.check_arch(spec, h, w).spec;
+  const std::string canon = a.session.check_arch(spec, h, w).spec;
   for (const std::string& p : dae::Model::preset_names()) {
     const std::string ps = dae::Model::preset_spec(p, h, w);
-    if (ps == spec || (!canon.empty() && a.s.check_arch(ps, h, w).spec == canon)) {
-      a.ed.preset = p;
+    if (ps == spec || (!canon.empty() && a.session.check_arch(ps, h, w).spec == canon)) {
+      a.editor.preset = p;
       break;
     }
   }
   refresh_arch(a);
 }
 
-std::string arch_for_config(const App& a) { return a.ed.preset.empty() ? dae::format_spec(a.ed.rows) : a.ed.preset; }
+std::string arch_for_config(const App& a) { return a.editor.preset.empty() ? dae::format_spec(a.editor.rows) : a.editor.preset; }
 
 void select_dataset(App& a, const std::string& name) {
-  if (!a.s.dataset(name)) return;
-  dae::TrainConfig& c = a.ed.cfg;
-  c.dataset = a.s.dataset(name)->name;
+  if (!a.session.dataset(name)) return;
+  dae::TrainConfig& c = a.editor.cfg;
+  c.dataset = a.session.dataset(name)->name;
   a.browser.data_error.clear();
-  const auto avail = a.s.available(name);
+  const auto avail = a.session.available(name);
   if (avail.first > 0) c.train = std::min<size_t>(c.train ? c.train : avail.first, avail.first);
   if (avail.second > 0) c.val = std::min<size_t>(c.val ? c.val : avail.second, avail.second);
-  if (!a.ed.preset.empty()) select_preset(a, a.ed.preset);  // e.g. dense depends on the size
+  if (!a.editor.preset.empty()) select_preset(a, a.editor.preset);  // e.g. dense depends on the size
   refresh_arch(a);
   // A bundled pretrained model follows the dataset (MNIST's model cannot denoise Devanagari's
   // 32×32 digits). It is a copy of a file on the site: replacing it loses nothing.
-  const dae::ModelInfo& mi = a.s.model_info();
+  const dae::ModelInfo& mi = a.session.model_info();
   const std::string canon = dae::canonical_dataset_name(c.dataset);
   if (mi.source == dae::ModelSource::Bundled && mi.dataset != canon && (canon == "mnist" || canon == "dhcd") &&
       a.files.pretrained_loading.empty())
@@ -117,33 +117,33 @@ void select_dataset(App& a, const std::string& name) {
 }
 
 const dae::RunRecord* described_run(const App& a) {
-  if (a.st.has_run && (a.st.training || a.st.paused)) return a.s.run(a.st.run_id);
-  return a.st.model.source == dae::ModelSource::Run ? a.s.run(a.st.model.run_id) : nullptr;
+  if (a.status.has_run && (a.status.training || a.status.paused)) return a.session.run(a.status.run_id);
+  return a.status.model.source == dae::ModelSource::Run ? a.session.run(a.status.model.run_id) : nullptr;
 }
 
 // The editor follows the model in memory (after a restore, an upload, selecting a run).
 void apply_model_config(App& a) {
-  const dae::TrainConfig& c = a.s.config();
+  const dae::TrainConfig& c = a.session.config();
   const int threads = a.threads;
-  a.ed.cfg = c;
-  a.ed.cfg.threads = threads;
-  if (!a.s.dataset(c.dataset)) a.ed.cfg.dataset = a.s.dataset_names().empty() ? "mnist" : a.s.dataset_names()[0];
-  const int h = dataset_side(a, a.ed.cfg.dataset), w = dataset_side(a, a.ed.cfg.dataset, true);
-  const std::string spec = a.s.model() ? a.s.model()->spec() : c.arch;
-  const std::string canon = a.s.check_arch(spec, h, w).spec;
-  a.ed.preset.clear();
+  a.editor.cfg = c;
+  a.editor.cfg.threads = threads;
+  if (!a.session.dataset(c.dataset)) a.editor.cfg.dataset = a.session.dataset_names().empty() ? "mnist" : a.session.dataset_names()[0];
+  const int h = dataset_side(a, a.editor.cfg.dataset), w = dataset_side(a, a.editor.cfg.dataset, true);
+  const std::string spec = a.session.model() ? a.session.model()->spec() : c.arch;
+  const std::string canon = a.session.check_arch(spec, h, w).spec;
+  a.editor.preset.clear();
   for (const std::string& p : dae::Model::preset_names())
-    if (p == spec || (!canon.empty() && a.s.check_arch(dae::Model::preset_spec(p, h, w), h, w).spec == canon)) {
-      a.ed.preset = p;
+    if (p == spec || (!canon.empty() && a.session.check_arch(dae::Model::preset_spec(p, h, w), h, w).spec == canon)) {
+      a.editor.preset = p;
       break;
     }
   try {
-    a.ed.rows = dae::parse_spec(a.ed.preset.empty() ? (canon.empty() ? spec : canon)
-                                                      : dae::Model::preset_spec(a.ed.preset, h, w));
+    a.editor.rows = dae::parse_spec(a.editor.preset.empty() ? (canon.empty() ? spec : canon)
+                                                      : dae::Model::preset_spec(a.editor.preset, h, w));
   } catch (const std::exception& e) {
-    a.ed.spec_error = e.what();
+    a.editor.spec_error = e.what();
   }
-  a.ed.check_memo.force();
+  a.editor.check_memo.force();
   refresh_arch(a);
 }
 
@@ -160,41 +160,41 @@ std::string threads_error(const App& a, int n) {
 }
 
 bool start_training(App& a, std::string* error) {
-  a.ed.cfg.arch = arch_for_config(a);
+  a.editor.cfg.arch = arch_for_config(a);
   try {
-    a.s.set_threads(a.threads);
-    a.s.start(a.ed.cfg);
-    a.ed.train_error.clear();
+    a.session.set_threads(a.threads);
+    a.session.start(a.editor.cfg);
+    a.editor.train_error.clear();
     a.hint_dismissed = true;
     return true;
   } catch (const std::exception& e) {
-    a.ed.train_error = e.what();
+    a.editor.train_error = e.what();
     if (error) *error = e.what();
     return false;
   }
 }
 
 void toggle_pause(App& a) {
-  if (a.s.training())
-    a.s.pause();
-  else if (a.s.paused())
-    a.s.resume();
+  if (a.session.training())
+    a.session.pause();
+  else if (a.session.paused())
+    a.session.resume();
 }
 
 void start_from_scratch(App& a) {
   // Nothing is lost: a run in progress is stopped and kept with its model, like every run.
-  a.ed.cfg.arch = arch_for_config(a);
+  a.editor.cfg.arch = arch_for_config(a);
   try {
-    a.s.start_from_scratch();
-    a.ed.train_error.clear();
+    a.session.start_from_scratch();
+    a.editor.train_error.clear();
   } catch (const std::exception& e) {
-    a.ed.train_error = e.what();
+    a.editor.train_error = e.what();
   }
 }
 
 void select_run(App& a, int id) {
   try {
-    a.s.select_run(id);
+    a.session.select_run(id);
     a.exp.selected = id;
     apply_model_config(a);
   } catch (const std::exception& e) {
@@ -203,12 +203,12 @@ void select_run(App& a, int id) {
 }
 
 void request_delete_run(App& a, int id) {
-  const dae::RunRecord* r = a.s.run(id);
+  const dae::RunRecord* r = a.session.run(id);
   if (!r) return;
   auto del = [&a, id] {
     try {
-      const bool current = a.st.model.source == dae::ModelSource::Run && a.st.model.run_id == id;
-      if (std::optional<dae::RunRecord> gone = a.s.delete_run(id)) {
+      const bool current = a.status.model.source == dae::ModelSource::Run && a.status.model.run_id == id;
+      if (std::optional<dae::RunRecord> gone = a.session.delete_run(id)) {
         a.exp.deleted = std::move(gone);
         a.exp.deleted_was_current = current;
       }
@@ -239,7 +239,7 @@ void undo_delete_run(App& a) {
   if (!a.exp.deleted) return;
   const int id = a.exp.deleted->id;
   try {
-    a.s.undelete_run(std::move(*a.exp.deleted), a.exp.deleted_was_current);
+    a.session.undelete_run(std::move(*a.exp.deleted), a.exp.deleted_was_current);
     a.exp.selected = id;
     if (a.exp.deleted_was_current) apply_model_config(a);
   } catch (const std::exception& e) {
@@ -250,12 +250,12 @@ void undo_delete_run(App& a) {
 
 void clear_drawing(App& a) {
   int side = 28, w = 28;
-  if (const dae::Model* m = a.s.model()) {
+  if (const dae::Model* m = a.session.model()) {
     side = m->input_shape().h;
     w = m->input_shape().w;
   } else {
-    side = dataset_side(a, a.ed.cfg.dataset);
-    w = dataset_side(a, a.ed.cfg.dataset, true);
+    side = dataset_side(a, a.editor.cfg.dataset);
+    w = dataset_side(a, a.editor.cfg.dataset, true);
   }
   a.draw.side = side;
   a.draw.side_w = w;
@@ -268,23 +268,6 @@ void clear_drawing(App& a) {
 // ---- sweeps along one axis (Experiments) -------------------------------------------------------
 
 namespace app {
-
-namespace {
-
-// The rows with every conv/convt/dense layer but the last one widened by `factor`.
-std::string widened(const std::vector<dae::LayerSpec>& rows, double factor) {
-  std::vector<dae::LayerSpec> out = rows;
-  int last = -1;
-  for (size_t i = 0; i < out.size(); ++i)
-    if (dae::layer_def(out[i].kind).has(dae::LayerDef::kUnits)) last = int(i);
-  for (int i = 0; i < last; ++i) {
-    dae::LayerSpec& r = out[size_t(i)];
-    if (dae::layer_def(r.kind).has(dae::LayerDef::kUnits)) r.units = std::max(1, int(std::lround(r.units * factor)));
-  }
-  return dae::format_spec(out);
-}
-
-}  // namespace
 
 const std::vector<SweepAxis>& sweep_axes() {
   using P = dae::SweepPoint;
@@ -319,7 +302,7 @@ const std::vector<SweepAxis>& sweep_axes() {
          char* end = nullptr;
          const double f = std::strtod(v.c_str(), &end);
          if (v.empty() || *end || !(f >= 0.125 && f <= 8)) throw dae::Error("a factor in 0.125..8");
-         p.config.arch = widened(a.ed.rows, f);
+         p.config.arch = dae::format_spec(dae::widened(a.editor.rows, f));
          p.value = "×" + v;
          p.x = f;
        }},
@@ -339,7 +322,7 @@ const SweepAxis* sweep_axis(const std::string& name) {
 }
 
 std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values) {
-  dae::TrainConfig base = a.ed.cfg;
+  dae::TrainConfig base = a.editor.cfg;
   base.arch = arch_for_config(a);
   base.threads = a.threads;
   const std::string name = axis.name;

@@ -254,13 +254,13 @@ struct Timing {
 enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2 };
 
 struct App {
-  dae::Session s;
+  dae::Session session;
   std::unique_ptr<dae::Offload> work;  // model work off the page's thread (main() makes it)
-  dae::Session::Status st;  // this frame's
+  dae::Session::Status status;  // this frame's
   Fonts fonts;
   Browser browser;
-  Editor ed;
-  Timing t;
+  Editor editor;
+  Timing timing;
   LayoutState layout;
   DataState data;
   ResultsState results;
@@ -284,7 +284,7 @@ void select_preset(App& a, const std::string& name, bool with_training = false);
 void set_rows(App& a, const std::vector<dae::LayerSpec>& rows);  // custom unless they equal a preset
 void refresh_arch(App& a);                                      // check_arch when rows/size change
 std::string arch_for_config(const App& a);                      // preset name or the rows' spec
-bool start_training(App& a, std::string* error = nullptr);      // with a.ed.cfg and a.threads
+bool start_training(App& a, std::string* error = nullptr);      // with a.editor.cfg and a.threads
 void toggle_pause(App& a);
 void start_from_scratch(App& a);                                // asks nothing: nothing is lost
 void select_run(App& a, int id);

@@ -3,7 +3,7 @@
 // of the model when either changed, the forward passes handed to the helper (App::work), and
 // their result applied on the page's thread at the start of a later frame.
 //
-//   const Refresh::Due due = d.refresh.due(a.s, a.t.now, key(d.drawn_rev, noise));  // each frame
+//   const Refresh::Due due = d.refresh.due(a.session, a.timing.now, key(d.drawn_rev, noise));  // each frame
 //   if (!due || !due.snap) return;  // nothing new; no model
 //   offload(*a.work, kDrawWork, due.snap,
 //           [image, noise](const dae::ModelSnapshot& snap, dae::Context& ctx) {  // on the helper
