@@ -250,13 +250,13 @@ void take_work(App& a) {
 bool user_working(const App& a) { return a.timing.now - a.timing.last_input < 1.0 || ImGui::IsAnyItemActive(); }
 
 void js_redraw() {
-  if (g_app) g_app->t.idle = false;  // one frame; the loop then decides again (wants_fast_loop)
+  if (g_app) g_app->timing.idle = false;  // one frame; the loop then decides again (wants_fast_loop)
 }
 
 void js_wake() {
   if (!g_app) return;
-  g_app->t.last_input = emscripten_get_now() / 1000.0;
-  g_app->t.idle = false;
+  g_app->timing.last_input = emscripten_get_now() / 1000.0;
+  g_app->timing.idle = false;
 }
 
 }  // namespace app
