@@ -7,6 +7,8 @@
 //  * a second sweep (epochs) stopped with the Training panel's Stop waits with its runs left;
 //    after autosave + reload it is still there, waiting, the stopped value not counted as done;
 //    "Continue" trains that value again, then the rest;
+//  * the sweeps never change the Training settings, and a reload brings back the panel's
+//    settings and the sweep's axis and values (not the last sweep run's settings);
 //  * a bad value is a plain error next to the field and starts nothing.
 // Screenshots: build/wasm/e2e-sweep-*.png.
 //   node tests/e2e/test_sweep.mjs [--site build/wasm/site]
@@ -46,6 +48,14 @@ await runE2E('sweep', async (app) => {
   const runs = async () => (await page.evaluate(() => window.dae.runs())).runs;
   const psnr = (r) => r.history.at(-1).val_psnr;
   await page.evaluate((c) => window.dae.configure(c), BASE);
+  // The Training settings a sweep must leave alone (issue 25 item 4): it sets its runs' values,
+  // never the panel's — neither while it trains nor after a reload (where the model in memory,
+  // the sweep's last run, used to set them).
+  const trainSettings = async () => {
+    const c = await page.evaluate(() => window.dae.config());
+    return { lr: c.lr, epochs: c.epochs, batch: c.batch, noise: c.noise, seed: c.seed };
+  };
+  const settings = await trainSettings();
   await clickWidget(page, 'tab_experiments');
   await clickWidget(page, 'sweep_toggle');
   await parkMouse(page);
@@ -129,6 +139,7 @@ await runE2E('sweep', async (app) => {
   const sw = (await page.evaluate(() => window.dae.runs())).sweeps;
   assert.deepEqual(sw.map((x) => [x.axis, x.points.map((p) => p.run_id)]), [['learning rate', [1, 2]], ['epochs', [3, 4, 0]]]);
   assert.equal(rs[3].state, 'stopped');
+  assert.deepEqual(await trainSettings(), settings, 'the sweeps changed the Training settings');
 
   // Autosave, reload: the sweep is there, waiting (nothing trains by itself); Continue finishes it.
   await page.evaluate(() => window.dae.saveNow());
@@ -140,6 +151,9 @@ await runE2E('sweep', async (app) => {
   await waitForText(page, 'sweep_status', /Sweep #2 along epochs: 1 of 3 runs done · 2 waiting/);
   assert.equal((await page.evaluate(() => window.dae.status())).training, false, 'the reload started training');
   assert.equal((await runs())[1].notes, 'lr 0.003 learns faster', 'the notes were lost by the reload');
+  assert.deepEqual(await trainSettings(), settings, 'after the reload the Training settings are the sweep\'s last run\'s');
+  const cfg = await page.evaluate(() => window.dae.config());
+  assert.deepEqual([cfg.sweep_axis, cfg.sweep_values], ['epochs', '1, 2, 3'], 'the sweep\'s axis and values were not restored');
   await clickWidget(page, 'sweep_continue');
   await parkMouse(page);
   const fin = await waitForText(page, 'sweep_status', /3 of 3 runs done$/, 180000);

@@ -289,6 +289,8 @@ dae::Json ui_config(App& a) {
   j["spec_error"] = a.editor.spec_error;
   j["log_scale"] = a.plot.log_scale;
   j["threads"] = a.threads;
+  j["sweep_axis"] = sweep_axes()[size_t(a.exp.sweep_axis)].name;
+  j["sweep_values"] = a.exp.sweep_values;
   j["notes"] = dae::Json::object({{"epochs", a.editor.notes.get("epochs", a.timing.now)},
                                   {"lr", a.editor.notes.get("lr", a.timing.now)},
                                   {"seed", a.editor.notes.get("seed", a.timing.now)}});
