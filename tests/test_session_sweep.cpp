@@ -110,11 +110,20 @@ void expect_train_makes_a_sweep_wait_and_drop_forgets_the_rest(Session& t) {
   t.start(tiny());
   EXPECT_TRUE(t.sweep(id2)->waiting);
   EXPECT_EQ(t.sweep_left(*t.sweep(id2)), 1u);
+  const Sweep whole = *t.sweep(id2);
   t.drop_sweep_rest(id2);
   ASSERT_EQ(t.sweep(id2)->points.size(), 1u);
   EXPECT_DOUBLE_EQ(t.sweep(id2)->points[0].config.lr, 0.001);
   EXPECT_FALSE(t.sweep(id2)->waiting);
   EXPECT_EQ(t.runs().size(), before + 3);
+  // Undo (the page's): the sweep as it was, its value left waiting again.
+  const uint64_t rev = t.revision();
+  t.restore_sweep(whole);
+  ASSERT_EQ(t.sweep(id2)->points.size(), 2u);
+  EXPECT_DOUBLE_EQ(t.sweep(id2)->points[1].config.lr, 0.002);
+  EXPECT_TRUE(t.sweep(id2)->waiting);
+  EXPECT_EQ(t.sweep_left(*t.sweep(id2)), 1u);
+  EXPECT_GT(t.revision(), rev);  // saved by the next autosave
 }
 
 }  // namespace

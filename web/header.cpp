@@ -50,6 +50,7 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
       "F6 (or Alt+1…9) moves to the next panel.\n"
       "Shortcuts (when no text field is active):\n"
       "  Ctrl+Enter  train with the current settings\n"
+      "  Ctrl+Z      undo the last delete, drop, forget or edit of the observations\n"
       "  P           pause / resume training\n"
       "  C           clear the drawing,  E  eraser on/off\n"
       "  R           reshuffle the Results images\n"

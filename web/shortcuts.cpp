@@ -44,6 +44,7 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
   const bool ctrl = (k.keysym.mod & KMOD_CTRL) != 0;
   if (ctrl) {
     if (sc == SDL_SCANCODE_RETURN || sc == SDL_SCANCODE_KP_ENTER) start_training(a);
+    if (sc == SDL_SCANCODE_Z) undo_last(a);
     return;
   }
   if (k.keysym.mod & (KMOD_ALT | KMOD_GUI)) return;

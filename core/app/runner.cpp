@@ -536,6 +536,17 @@ void Session::drop_sweep_rest(int id) {
   ++revision_;
 }
 
+void Session::restore_sweep(const Sweep& sw) {
+  Sweep* s = find_sweep(sw.id);
+  if (!s) {
+    auto at = std::find_if(sweeps_.begin(), sweeps_.end(), [&](const Sweep& x) { return x.id > sw.id; });
+    s = &*sweeps_.insert(at, sw);
+  }
+  *s = sw;
+  s->waiting = going_sweep_ != sw.id && sweep_left(*s) > 0;
+  ++revision_;
+}
+
 void Session::pause_sweep() {
   if (!going_sweep_) return;
   if (Sweep* sw = find_sweep(going_sweep_); sw && sweep_left(*sw) > 0) sw->waiting = true;

@@ -243,6 +243,9 @@ class Session {
   int start_sweep(const std::string& axis, bool log_x, std::vector<SweepPoint> points);
   void continue_sweep(int id);   // starts the next run of a waiting sweep (the others wait)
   void drop_sweep_rest(int id);  // forgets the points not done (their runs, if any, stay in runs())
+  // Puts back a sweep as it was before drop_sweep_rest (Undo): the same id, its points; those
+  // not done wait for continue_sweep. Unknown ids are added back in id order.
+  void restore_sweep(const Sweep& sw);
   // A point is done when its run finished (or failed: it would fail again). A point whose run
   // was stopped or deleted, or never made, is trained (again) by the sweep — as `dae sweep`
   // retrains a half-finished run.

@@ -122,6 +122,27 @@ await runE2E('sweep', async (app) => {
                 { what: 'the notes typed into the clicked point\'s run', timeout: 10000 });
   rs = await runs();
   assert.equal(rs[0].notes, '', 'the notes went to another run');
+  // The observations: typed, then cleared; Ctrl+Z (outside the field) brings them back.
+  const typeObservations = async (text) => {
+    for (let i = 0; i < 12; i++) {  // the field in view (the Undo line above it comes and goes)
+      const o = await rectOf(page, 'observations');
+      if (o.y >= 0 && o.y + 20 <= viewH - 4) break;
+      await scrollRuns(page, 120);
+    }
+    await typeInto(page, 'observations', text, { enter: false });
+    await clickWidget(page, 'run_notes');  // leaves the field
+  };
+  await typeObservations('lr 0.003 wins');
+  await waitFor(page, () => window.dae.runs().observations === 'lr 0.003 wins', null, { what: 'the observations typed' });
+  await typeObservations('');
+  await waitFor(page, () => window.dae.runs().observations === '', null, { what: 'the observations cleared' });
+  await page.keyboard.press('Escape');  // the notes field lets go of the keys
+  await parkMouse(page);
+  await frames(page, 3);
+  await page.keyboard.press('Control+z');
+  await waitFor(page, () => window.dae.runs().observations === 'lr 0.003 wins', null,
+                { what: 'Ctrl+Z bringing back the cleared observations' });
+  console.log('observations cleared, then Ctrl+Z: back');
   await app.screenshot(path.join(buildDir, 'e2e-sweep-notes.png'));
   t.step('notes');
 
@@ -140,6 +161,14 @@ await runE2E('sweep', async (app) => {
   assert.deepEqual(sw.map((x) => [x.axis, x.points.map((p) => p.run_id)]), [['learning rate', [1, 2]], ['epochs', [3, 4, 0]]]);
   assert.equal(rs[3].state, 'stopped');
   assert.deepEqual(await trainSettings(), settings, 'the sweeps changed the Training settings');
+  // "Drop the rest" forgets the values left; Ctrl+Z brings them back, waiting (issue 25).
+  await clickWidget(page, 'sweep_drop');
+  await waitFor(page, () => window.dae.runs().sweeps[1].points.length === 1, null, { what: 'Drop the rest' });
+  await waitForText(page, 'undo_what', /^Sweep #2: its 2 values left dropped\.$/);
+  await parkMouse(page);
+  await page.keyboard.press('Control+z');
+  await waitForText(page, 'sweep_status', /1 of 3 runs done · 2 waiting/);
+  console.log('Drop the rest, then Ctrl+Z: the sweep waits again with its 2 values');
 
   // Autosave, reload: the sweep is there, waiting (nothing trains by itself); Continue finishes it.
   await page.evaluate(() => window.dae.saveNow());

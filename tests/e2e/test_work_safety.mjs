@@ -8,9 +8,11 @@
 //    the trained runs come back with their models;
 //  * "Delete run" asks first when the model exists only here and offers its download (the dialog
 //    is clicked: Cancel keeps the run, "Download its model" downloads it, then Delete deletes);
-//    Undo brings the run back with its model (issue 25), also after a Delete that asked nothing;
+//    Undo (the button, then Ctrl+Z) brings the run back with its model (issue 25), also after a
+//    Delete that asked nothing;
 //  * "Forget saved" asks, names the runs whose models were never downloaded and offers to
-//    download them all; after forgetting, a reload starts afresh, with autosave still off;
+//    download them all; Undo puts the saved session back (a reload restores it, autosave on);
+//    after forgetting again, a reload starts afresh, with autosave still off;
 //  * with autosave off, a new run is named as unsaved in Files and leaving asks first (Cancel
 //    keeps it); Save now keeps it;
 //  * ?fresh (issue 26) starts without the saved session, with autosave off, and asks before
@@ -161,23 +163,35 @@ await runE2E('work_safety', async (app, { tmp }) => {
   assert.deepEqual((await runs()).map((r) => r.id), [1, 3, 4], 'run #2 was not deleted');
   // Undo brings it back in its place, with its model; once downloaded, Delete asks nothing —
   // and can still be undone.
-  await waitForText(page, 'runs_deleted', /^Run #2 deleted, with its model and notes\.$/);
+  await waitForText(page, 'undo_what', /^Run #2 deleted, with its model and notes\.$/);
   await parkMouse(page);
   await app.screenshot(path.join(buildDir, 'e2e-undo-delete.png'));
-  await clickWidget(page, 'undo_delete');
+  await clickWidget(page, 'undo');
   await waitFor(page, () => window.dae.runs().runs.map((r) => r.id).join() === '1,2,3,4', null, { what: 'Undo' });
   await allRunsKeepModels('after Undo');
   await clickWidget(page, 'run_2');
   await clickWidget(page, 'delete_run');
   await noDialog('Delete of a downloaded run');
   assert.deepEqual((await runs()).map((r) => r.id), [1, 3, 4], 'run #2 was not deleted the second time');
-  await waitForText(page, 'runs_deleted', /^Run #2 deleted/);
+  await waitForText(page, 'undo_what', /^Run #2 deleted/);
+  // Ctrl+Z undoes it too (no text field active), bit for bit; then it is deleted again.
+  await parkMouse(page);
+  await page.keyboard.press('Control+z');
+  await waitFor(page, () => window.dae.runs().runs.map((r) => r.id).join() === '1,2,3,4', null, { what: 'Ctrl+Z' });
+  await allRunsKeepModels('after Ctrl+Z');
+  await clickWidget(page, 'run_2');
+  await clickWidget(page, 'delete_run');
+  await noDialog('Delete of a downloaded run');
+  assert.deepEqual((await runs()).map((r) => r.id), [1, 3, 4], 'run #2 was not deleted the third time');
   await page.evaluate((b) => window.dae.uploadModel(new Uint8Array(b), 'run2.safetensors'), Array.from(d2.bytes));
   assert.equal(maxAbsDiff(await denoise(), y2), 0, 'the file offered by the dialog is not run #2\'s model');
   console.log(`Delete run #2: asked; Cancel kept it; the dialog's download (${d2.name}) is its exact model`);
   t.step('delete');
 
   // Forget saved: asks, names the models that exist only here (#3, #4), offers them all.
+  await page.evaluate(() => window.dae.saveNow());
+  await waitFor(page, () => { const s = window.dae.status(); return !s.saving && s.saved_revision === s.revision; }, null,
+                { what: 'the IndexedDB save' });
   await clickWidget(page, 'tab_files');
   await clickWidget(page, 'forget_saved');
   assert.equal(await dialogTitle(page), 'Forget what this browser saved?');
@@ -193,6 +207,20 @@ await runE2E('work_safety', async (app, { tmp }) => {
   await clickWidget(page, 'confirm_1');  // "Forget saved"
   assert.equal(await dialogTitle(page), null);
   assert.match((await page.evaluate(() => window.dae.config())).files_message, /saved data removed/);
+  // Undo puts the saved session back in the browser: a reload restores it; then forget again.
+  await waitForText(page, 'undo_what', /^The saved session was forgotten/);
+  await clickWidget(page, 'undo');
+  assert.match((await page.evaluate(() => window.dae.config())).files_message, /the saved session is back/);
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  assert.deepEqual((await runs()).map((r) => r.id), [1, 3, 4], 'Undo of Forget saved did not bring the saved runs back');
+  assert.equal((await page.evaluate(() => window.dae.config())).autosave, true, 'Undo of Forget saved left autosave off');
+  await clickWidget(page, 'tab_files');
+  await clickWidget(page, 'forget_saved');
+  assert.equal(await dialogTitle(page), 'Forget what this browser saved?');
+  const forgetText = (await page.evaluate(() => window.dae.config())).confirm_text;
+  await clickWidget(page, /exist nowhere else/.test(forgetText) ? 'confirm_1' : 'confirm_0');  // "Forget saved"
+  assert.equal(await dialogTitle(page), null);
   await page.reload({ waitUntil: 'load' });
   await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
   assert.equal((await runs()).length, 0, 'runs restored after Forget saved');

@@ -312,8 +312,35 @@ void maybe_autosave(App& a) {
   if (quiet || overdue) save_now(a);
 }
 
+namespace {
+
+// The saved session's files as they are (state, current model, run models), for Undo: forgetting
+// keeps them in this tab's memory until the page closes.
+struct SavedFiles {
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> files;
+  std::map<int, std::weak_ptr<const std::vector<float>>> weights;
+  uint64_t current_rev = 0;
+  bool autosave = false;
+};
+SavedFiles saved_files(const App& a) {
+  SavedFiles s;
+  std::error_code ec;
+  std::vector<std::string> paths = {kState, kCurrent};
+  for (const auto& entry : fs::directory_iterator(kRuns, ec))
+    if (entry.is_regular_file(ec)) paths.push_back(entry.path().string());
+  for (const std::string& p : paths)
+    if (fs::is_regular_file(p, ec)) s.files.emplace_back(p, dae::read_file(p, size_t(1) << 30, "a saved file"));
+  s.weights = g_saved_weights;
+  s.current_rev = g_saved_current_rev;
+  s.autosave = a.files.autosave;
+  return s;
+}
+
+}  // namespace
+
 void forget_saved(App& a) {
   std::error_code ec;
+  auto kept = std::make_shared<SavedFiles>(saved_files(a));
   for (const char* p : {kState, kCurrent}) fs::remove(p, ec);
   fs::remove_all(kRuns, ec);
   g_saved_weights.clear();
@@ -326,6 +353,19 @@ void forget_saved(App& a) {
   a.files.over_budget = false;
   a.files.saved_rev = a.files.saving_rev = a.session.revision();  // what is on screen was just dismissed: no warning for it
   update_unsaved_warning(a);
+  push_undo(a, "The saved session was forgotten (kept in this tab until it closes).", [kept](App& b) {
+    std::error_code e2;
+    fs::create_directories(kRuns, e2);
+    bool ok = true;
+    for (const auto& [path, bytes] : kept->files) ok = write_bytes(path, bytes.data(), bytes.size()) && ok;
+    g_saved_weights = kept->weights;
+    g_saved_current_rev = kept->current_rev;
+    b.files.autosave = kept->autosave;
+    ok = write_prefs(b) && ok;
+    EM_ASM({ Module.daeJS.syncPersist(); });
+    b.files.message = ok ? "the saved session is back in this browser" : "";
+    if (!ok) save_failed(b, "the storage may be full");
+  });
 }
 
 namespace {

@@ -303,9 +303,9 @@ void sweep_progress(App& a, const dae::Sweep& sw) {
     if (ImGui::Button("Continue")) a.session.continue_sweep(sw.id);
     mark("sweep_continue");
     same_line_if_fits("Drop the rest");
-    if (ImGui::Button("Drop the rest")) a.session.drop_sweep_rest(sw.id);
+    if (ImGui::Button("Drop the rest")) drop_sweep_rest(a, sw.id);
     mark("sweep_drop");
-    if (ImGui::IsItemHovered()) tooltip("Forget the values not trained yet (the runs done stay).");
+    if (ImGui::IsItemHovered()) tooltip("Forget the values not trained yet (the runs done stay; Undo brings them back).");
   }
 }
 
@@ -535,18 +535,24 @@ int runs_table(App& a) {
   return clicked_run;
 }
 
-// The last deletion, which can be undone (the run comes back next frame).
-void deleted_run(App& a) {
-  ExperimentsState& e = a.exp;
-  if (!e.deleted) return;
-  const std::string text = "Run #" + std::to_string(e.deleted->id) + " deleted, with its model and notes.";
+}  // namespace
+
+// The newest step that can be undone and its Undo button (Ctrl+Z does the same): a deleted run,
+// a sweep's dropped rest, an edit of the observations, a forgotten saved session.
+void draw_undo_bar(App& a) {
+  if (a.undo.empty()) return;
+  const std::string text = a.undo.back().what;
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kWarn, "%s", text.c_str());
-  shown("runs_deleted", text, kWarn);
-  ImGui::SameLine();
-  if (ImGui::Button("Undo")) e.undo_requested = true;
-  mark("undo_delete");
+  shown("undo_what", text, kWarn);
+  same_line_if_fits("Undo");
+  if (ImGui::Button("Undo")) undo_last(a);
+  mark("undo");
+  if (ImGui::IsItemHovered())
+    tooltip("Undo: %s (Ctrl+Z). Steps are kept until the page closes: %zu now.", text.c_str(), a.undo.size());
 }
+
+namespace {
 
 // The selected run: use its model, download it, delete it, its notes.
 void selected_run(App& a) {
@@ -602,6 +608,13 @@ void observations(App& a) {
   if (ImGui::InputTextMultiline("##observations", &e.observations_edit, ImVec2(-1, std::max(60.f, ImGui::GetContentRegionAvail().y))))
     a.session.set_observations(e.observations_edit);
   mark("observations");
+  // An edit (clearing them too) can be undone once the field is left.
+  if (ImGui::IsItemActivated()) e.observations_before = a.session.observations();
+  if (ImGui::IsItemDeactivatedAfterEdit() && e.observations_before != a.session.observations())
+    push_undo(a, "Observations changed.", [before = e.observations_before](App& b) {
+      b.session.set_observations(before);
+      b.exp.observations_loaded = false;
+    });
 }
 
 }  // namespace
@@ -613,13 +626,9 @@ void draw_experiments(App& a) {
   const int clicked_run = runs_table(a);
   if (clicked_run >= 0) e.selected = clicked_run;
   if (a.session.runs().empty()) ImGui::TextColored(kMuted, "No runs yet: every training run is recorded here, with its model.");
-  deleted_run(a);
+  draw_undo_bar(a);
   selected_run(a);
   observations(a);
-  if (e.undo_requested) {  // after the panel is drawn: nothing above holds a run any more
-    e.undo_requested = false;
-    undo_delete_run(a);
-  }
 }
 
 }  // namespace app

@@ -149,6 +149,7 @@ void draw_files(App& a) {
                       "IndexedDB and restored when the page is opened again.");
   autosave_controls(a);
   autosave_status(a);
+  draw_undo_bar(a);
 
   section("Experiment log");
   experiment_log(a);

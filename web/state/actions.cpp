@@ -209,8 +209,12 @@ void request_delete_run(App& a, int id) {
     try {
       const bool current = a.status.model.source == dae::ModelSource::Run && a.status.model.run_id == id;
       if (std::optional<dae::RunRecord> gone = a.session.delete_run(id)) {
-        a.exp.deleted = std::move(gone);
-        a.exp.deleted_was_current = current;
+        auto run = std::make_shared<dae::RunRecord>(std::move(*gone));
+        push_undo(a, "Run #" + std::to_string(id) + " deleted, with its model and notes.", [run, current](App& b) {
+          b.session.undelete_run(*run, current);
+          b.exp.selected = run->id;
+          if (current) apply_model_config(b);
+        });
       }
       a.plot.overlay.erase(id);
       if (a.exp.selected == id) a.exp.selected = -1;
@@ -235,17 +239,31 @@ void request_delete_run(App& a, int id) {
                  {"Cancel", nullptr}});
 }
 
-void undo_delete_run(App& a) {
-  if (!a.exp.deleted) return;
-  const int id = a.exp.deleted->id;
+void push_undo(App& a, std::string what, std::function<void(App&)> undo) {
+  a.undo.push_back({std::move(what), std::move(undo)});
+}
+
+bool undo_last(App& a) {
+  if (a.undo.empty()) return false;
+  App::UndoStep step = std::move(a.undo.back());
+  a.undo.pop_back();
   try {
-    a.session.undelete_run(std::move(*a.exp.deleted), a.exp.deleted_was_current);
-    a.exp.selected = id;
-    if (a.exp.deleted_was_current) apply_model_config(a);
+    step.undo(a);
   } catch (const std::exception& e) {
-    a.files.error = e.what();
+    a.files.error = "Undo failed: " + dae::message_of(e);
   }
-  a.exp.deleted.reset();
+  return true;
+}
+
+void drop_sweep_rest(App& a, int id) {
+  const dae::Sweep* sw = a.session.sweep(id);
+  if (!sw) return;
+  const dae::Sweep before = *sw;
+  const size_t left = a.session.sweep_left(before);
+  a.session.drop_sweep_rest(id);
+  push_undo(a, "Sweep #" + std::to_string(id) + ": its " + std::to_string(left) + " value" + (left == 1 ? "" : "s") +
+                   " left dropped.",
+            [before](App& b) { b.session.restore_sweep(before); });
 }
 
 void clear_drawing(App& a) {

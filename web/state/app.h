@@ -186,12 +186,10 @@ struct ExperimentsState {
   std::string sweep_error;
   int sweep_shown = 0;      // the sweep in the chart (0 = the latest)
   int selected = -1;      // run whose notes are edited
-  std::optional<dae::RunRecord> deleted;  // the last deleted run, for Undo (until the page closes)
-  bool deleted_was_current = false;       // its model was the one in use
-  bool undo_requested = false;
   std::string notes_edit; // being typed
   int notes_run = -1;
   std::string observations_edit;
+  std::string observations_before;  // as they were when the field was clicked (for Undo)
   bool observations_loaded = false;
 };
 
@@ -269,6 +267,14 @@ struct App {
   PlotState plot;
   ExperimentsState exp;
   FilesState files;
+  // What can be undone, newest last: a deleted run, a sweep's dropped rest, an edit of the
+  // observations, a forgotten saved session. Undo (the buttons, Ctrl+Z) takes the newest; the
+  // steps are kept until the page closes.
+  struct UndoStep {
+    std::string what;  // "Run #2 deleted, with its model and notes."
+    std::function<void(App&)> undo;
+  };
+  std::vector<UndoStep> undo;
   Confirm confirm;          // the one modal question of the moment (ui.h)
   bool hint_dismissed = false;  // the first-run hint (train · watch the loss · draw)
   int threads = 1;          // the Training panel's choice for the next run
@@ -289,7 +295,9 @@ void toggle_pause(App& a);
 void start_from_scratch(App& a);                                // asks nothing: nothing is lost
 void select_run(App& a, int id);
 void request_delete_run(App& a, int id);                        // asks when the model exists nowhere else
-void undo_delete_run(App& a);                                   // puts the last deleted run back
+void push_undo(App& a, std::string what, std::function<void(App&)> undo);
+bool undo_last(App& a);                                         // false when there is nothing to undo
+void drop_sweep_rest(App& a, int id);                           // undoable
 void apply_model_config(App& a);                                // the editor follows the current model
 // The run the Train panel and the loss plot describe: the one in progress (or paused), else the
 // model in memory's; null after From scratch or with a file's model.
@@ -308,6 +316,7 @@ void draw_loss(App& a);
 void draw_draw(App& a);
 void draw_results(App& a);
 void draw_experiments(App& a);
+void draw_undo_bar(App& a);  // the newest undoable step and its Undo button (Runs, Files)
 void draw_inspect(App& a);
 
 // ---- per-frame updates of derived images --------------------------------------------------------
