@@ -69,10 +69,12 @@ void tabbed_window(App& a, Slot slot, Panel& current, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowSize(size);
   ImGui::Begin(id, nullptr, kFixed | ImGuiWindowFlags_NoTitleBar);
   if (ImGui::BeginTabBar((std::string(id) + "_tabs").c_str())) {
+    const Panel wanted = current;  // the loop sets `current` to the tab ImGui shows
     for (const PanelDef& d : panel_table()) {
       if (d.slot != slot) continue;
       const Panel p = d.panel;
-      const int flags = a.layout.force_tab == int(p) ? ImGuiTabItemFlags_SetSelected : 0;
+      const bool select = a.layout.force_tab == int(p) || (a.layout.select_current && p == wanted);
+      const int flags = select ? ImGuiTabItemFlags_SetSelected : 0;
       std::string label = d.title;
       if (p == Panel::Experiments) label += " (" + std::to_string(a.session.runs().size()) + ")";
       label += "###tab" + std::to_string(int(p));

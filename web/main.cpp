@@ -158,6 +158,7 @@ void build_ui(App& a, ImVec2 display) {
   if (a.layout.mode == LayoutMode::Wide) layout_wide(a, display.x, display.y);
   else layout_narrow(a, display.x, display.y);
   a.layout.force_tab = -1;
+  a.layout.select_current = false;
   a.confirm.draw();
   ImGui::Render();
 }

@@ -8,7 +8,8 @@
 //    after autosave + reload it is still there, waiting, the stopped value not counted as done;
 //    "Continue" trains that value again, then the rest;
 //  * the sweeps never change the Training settings, and a reload brings back the panel's
-//    settings and the sweep's axis and values (not the last sweep run's settings);
+//    settings, the open tab and the sweep's axis and values (not the last sweep run's settings);
+//  * Drop the rest, and clearing the observations, are undone by Ctrl+Z;
 //  * a bad value is a plain error next to the field and starts nothing.
 // Screenshots: build/wasm/e2e-sweep-*.png.
 //   node tests/e2e/test_sweep.mjs [--site build/wasm/site]
@@ -176,7 +177,7 @@ await runE2E('sweep', async (app) => {
                 { what: 'the IndexedDB save' });
   await page.reload({ waitUntil: 'load' });
   await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
-  await clickWidget(page, 'tab_experiments');
+  // The Runs tab comes back open (no click): its sweep status is drawn.
   await waitForText(page, 'sweep_status', /Sweep #2 along epochs: 1 of 3 runs done · 2 waiting/);
   assert.equal((await page.evaluate(() => window.dae.status())).training, false, 'the reload started training');
   assert.equal((await runs())[1].notes, 'lr 0.003 learns faster', 'the notes were lost by the reload');

@@ -148,7 +148,25 @@ static dae::Json editor_json(const App& a) {
   e["layers"] = dae::format_spec(a.editor.rows);
   e["sweep_axis"] = sweep_axes()[size_t(a.exp.sweep_axis)].name;
   e["sweep_values"] = a.exp.sweep_values;
+  e["panels"] = {{"narrow", panel_def(a.layout.narrow_tab).id},
+                 {"setup", panel_def(a.layout.wide_left).id},
+                 {"views", panel_def(a.layout.wide_right).id}};
   return e;
+}
+
+// The open panels of a saved "panels" record ({"narrow": "training", "setup": "data", "views":
+// "experiments"}), each only if it names a panel of that place; unknown names are ignored.
+static void restore_panels(App& a, const dae::Json& p) {
+  auto find = [&](const char* key, bool ok(const PanelDef&), Panel& into) {
+    const dae::Json* v = dae::json_find(p, key);
+    if (!v || !v->is_string()) return;
+    for (const PanelDef& d : panel_table())
+      if (v->get<std::string>() == d.id && ok(d)) into = d.panel;
+  };
+  find("narrow", [](const PanelDef&) { return true; }, a.layout.narrow_tab);
+  find("setup", [](const PanelDef& d) { return d.slot == Slot::Setup; }, a.layout.wide_left);
+  find("views", [](const PanelDef& d) { return d.slot == Slot::Views; }, a.layout.wide_right);
+  a.layout.select_current = true;
 }
 
 // The page's preferences and settings (ui.json): autosave on or off, threads, the first-visit
@@ -410,6 +428,7 @@ void restore_editor(App& a, const dae::Json& e, std::vector<std::string>& notes)
     for (size_t i = 0; i < sweep_axes().size(); ++i)
       if (axis == sweep_axes()[i].name) a.exp.sweep_axis = int(i);
     a.exp.sweep_values = values;
+    if (const dae::Json* p = dae::json_find(e, "panels"); p && p->is_object()) restore_panels(a, *p);
     a.editor.restored = true;
     if (a.session.dataset(dataset)) {
       select_dataset(a, dataset);

@@ -223,6 +223,7 @@ struct LayoutState {
   Panel wide_left = Panel::Data;        // wide layout: the left column's tab
   Panel wide_right = Panel::Results;    // wide layout: the lower right tab
   int force_tab = -1;                   // select this panel's tab on the next frame (tests, keys)
+  bool select_current = false;          // select wide_left's and wide_right's tabs on the next frame (a reload)
   int focus_panel = -1;                 // give this panel the keyboard focus on the next frame (F6, Alt+digit)
   float header_h = 36;
   // Per panel: its window rectangle and content size, for window.dae.layout().
