@@ -3,6 +3,8 @@
 //    folders) adds the dataset, selects it, and a short run trains on it;
 //  * "Import .zip…" does the same for a .zip of class folders; a corrupt .zip is refused with a
 //    message in the panel and no console error;
+//  * reloaded with an imported dataset chosen: the panel says plainly that the browser does not
+//    keep imported images and asks for the import again (MNIST meanwhile);
 //  * Devanagari digits (when bundled): fetched on demand, 32×32, the Draw canvas follows the
 //    image size, and a short run trains on them.
 //   node tests/e2e/test_data.mjs [--site build/wasm/site]
@@ -69,6 +71,20 @@ await runE2E('data', async (app, { tmp }) => {
   await frames(page, 4);
   await app.screenshot(path.join(buildDir, 'screenshot-import.png'));
   t.step('zip');
+
+  // Reloaded with the imported dataset chosen (issue 25): the browser does not keep imported
+  // images, and the Data panel says so plainly instead of switching silently.
+  await page.evaluate(() => window.dae.saveNow());
+  await waitFor(page, () => { const s = window.dae.status(); return !s.saving && s.saved_revision === s.revision; }, null,
+                { what: 'the IndexedDB save' });
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  c = await config();
+  assert.match(c.data_error, /^The dataset 'zipshapes' of the last session was imported and is not stored in this browser: import it again/,
+               c.data_error);
+  assert.equal(c.dataset, 'mnist');
+  console.log(`reloaded after an import: "${c.data_error}"`);
+  t.step('import reload');
 
   // Devanagari digits, fetched on demand.
   const bundled = await page.evaluate(() => fetch('datasets.json').then((r) => r.json()));

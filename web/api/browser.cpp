@@ -437,6 +437,11 @@ void restore_editor(App& a, const dae::Json& e, std::vector<std::string>& notes)
     } else if (dataset == "dhcd" && a.browser.dhcd_listed) {
       a.browser.pending_dataset = "dhcd";
       js_load_pack(a, "dhcd");
+    } else if (dataset != "dhcd") {  // an imported dataset: the browser keeps runs and models, not images
+      a.browser.data_error = "The dataset '" + dae::printable(dataset, 60) + "' of the last session was imported and "
+                             "is not stored in this browser: import it again (Import .zip… or Import folder…). " +
+                             a.editor.cfg.dataset + " is chosen meanwhile.";
+      notes.push_back(a.browser.data_error);
     }
     if (!a.editor.preset.empty()) select_preset(a, a.editor.preset);  // its layers at the chosen dataset's size
     a.editor.check_memo.force();
