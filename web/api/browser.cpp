@@ -276,7 +276,7 @@ std::string save_text(const App& a) {
   if (a.files.saving) return "saving…";
   if (!a.files.storage_note.empty()) return "autosave: see Files";
   if (a.files.saved_time >= 0) return "autosaved";
-  return a.session.runs().empty() ? "autosave on" : "restored";
+  return a.files.session_back ? "restored" : "autosave on";
 }
 
 bool unsaved_changes(const App& a) {
@@ -566,6 +566,7 @@ void restore_saved(App& a) {
   restore_current(a, current, notes);
   pause_autosave_if_partial(a, notes);
   if (any) session_restored(a, models, notes);
+  a.files.session_back = any;
   restore_editor(a, editor, notes);
   a.files.restore_note.clear();
   for (const auto& n : notes) a.files.restore_note += (a.files.restore_note.empty() ? "" : "\n") + n;

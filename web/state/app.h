@@ -209,6 +209,7 @@ struct FilesState {
   bool warning_on = false;    // the browser asks before the page is closed (js_set_unsaved_warning)
   std::string storage_note;   // runs over the storage budget, quota errors
   bool restored = false;
+  bool session_back = false;  // a saved session was read on opening (the header's "restored")
   std::string restore_note;   // what was restored (or why a saved item was ignored)
   bool pretrained_tried = false;
   std::string pretrained_loading;  // name of a bundled model being fetched
