@@ -346,8 +346,14 @@ SavedFiles saved_files(const App& a) {
   std::vector<std::string> paths = {kState, kCurrent};
   for (const auto& entry : fs::directory_iterator(kRuns, ec))
     if (entry.is_regular_file(ec)) paths.push_back(entry.path().string());
-  for (const std::string& p : paths)
-    if (fs::is_regular_file(p, ec)) s.files.emplace_back(p, dae::read_file(p, size_t(1) << 30, "a saved file"));
+  for (const std::string& p : paths) {
+    if (!fs::is_regular_file(p, ec)) continue;
+    try {
+      s.files.emplace_back(p, dae::read_file(p, size_t(1) << 30, "a saved file"));
+    } catch (const std::exception& e) {  // unreadable: forgotten like the rest, not kept for Undo
+      std::printf("forget: %s not kept for Undo: %s\n", p.c_str(), e.what());
+    }
+  }
   s.weights = g_saved_weights;
   s.current_rev = g_saved_current_rev;
   s.autosave = a.files.autosave;
