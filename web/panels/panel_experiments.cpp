@@ -476,7 +476,8 @@ void run_score_cells(const dae::RunRecord& r) {
 void run_setting_cells(const dae::RunRecord& r) {
   if (ImGui::TableSetColumnIndex(ColTime)) ImGui::TextUnformatted(fmt_time(r.wall_seconds).c_str());
   if (ImGui::TableSetColumnIndex(ColState)) {
-    const ImVec4 col = r.state == dae::RunState::Finished ? kGood
+    // Green only for a finished run that learnt something: a collapsed one is a warning.
+    const ImVec4 col = r.state == dae::RunState::Finished ? (r.collapsed ? kWarn : kGood)
                        : r.state == dae::RunState::Failed ? kBad
                        : r.state == dae::RunState::Running ? kAccent
                                                            : kMuted;
