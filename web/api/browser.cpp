@@ -412,6 +412,15 @@ void restore_prefs(App& a, dae::Json& editor, std::vector<std::string>& notes) {
   }
 }
 
+// A saved choice of DHCD that is not loaded yet: fetched, and chosen when it arrives. False for
+// any other dataset, or on a site without DHCD.
+bool fetch_saved_dhcd(App& a, const std::string& name) {
+  if (name != "dhcd" || !a.browser.dhcd_listed) return false;
+  a.browser.pending_dataset = "dhcd";
+  js_load_pack(a, "dhcd");
+  return true;
+}
+
 // The saved settings back in the panels (after the session, whose model the editor followed
 // meanwhile). Strict: a damaged record leaves the panels as they are and says so. A saved
 // dataset that is not loaded is fetched when it is DHCD, else the loaded one stays chosen.
@@ -440,10 +449,8 @@ void restore_editor(App& a, const dae::Json& e, std::vector<std::string>& notes)
       select_dataset(a, dataset);
       a.editor.cfg.train = cfg.train;  // as saved, not as select_dataset fits them
       a.editor.cfg.val = cfg.val;
-    } else if (dataset == "dhcd" && a.browser.dhcd_listed) {
-      a.browser.pending_dataset = "dhcd";
-      js_load_pack(a, "dhcd");
-    } else if (dataset != "dhcd") {  // an imported dataset: the browser keeps runs and models, not images
+    } else if (!fetch_saved_dhcd(a, dataset) && dataset != "dhcd") {
+      // an imported dataset: the browser keeps runs and models, not images
       a.browser.data_error = "The dataset '" + dae::printable(dataset, 60) + "' of the last session was imported and "
                              "is not stored in this browser: import it again (Import .zip… or Import folder…). " +
                              a.editor.cfg.dataset + " is chosen meanwhile.";
@@ -542,10 +549,7 @@ void session_restored(App& a, int models, std::vector<std::string>& notes) {
   apply_model_config(a);
   // The restored model's dataset is fetched and chosen when it arrives (apply_model_config
   // chose a loaded one meanwhile: checking the editor's choice here never fetched it).
-  if (!a.session.dataset(a.session.config().dataset) && a.session.config().dataset == "dhcd" && a.browser.dhcd_listed) {
-    a.browser.pending_dataset = "dhcd";
-    js_load_pack(a, "dhcd");
-  }
+  if (!a.session.dataset(a.session.config().dataset)) fetch_saved_dhcd(a, a.session.config().dataset);
   // Said as what happened on opening: it stays true when runs are deleted later.
   const size_t n = a.session.runs().size();
   notes.insert(notes.begin(), "On opening, the page restored the saved session: " + std::to_string(n) +
