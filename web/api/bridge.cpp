@@ -136,6 +136,7 @@ void status_saving(const App& a, dae::Json& j) {
   j["storage_note"] = a.files.storage_note;
   j["save_text"] = save_text(a);               // the header's word on saving
   j["unsaved_warning"] = a.files.warning_on;   // leaving the tab asks first
+  j["other_tab"] = a.browser.other_tab;        // another tab holds the saved session: this one saves nothing
   j["restore_note"] = a.files.restore_note;
 }
 
@@ -345,6 +346,10 @@ EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {
   else if (n == "persist_done") a.browser.persist_done = value;
   else if (n == "persist_read_failed") a.browser.persist_read_failed = value;
   else if (n == "fresh") a.browser.fresh = value;
+  else if (n == "other_tab") a.browser.other_tab = value;
+  else if (n == "took_over") a.browser.took_over = value;
+  else if (n == "session_taken") session_taken(a);
+  else if (n == "session_lost") session_lost(a);
   else if (n == "dhcd_listed") a.browser.dhcd_listed = value;
   else if (n == "dhcd_bytes") a.browser.dhcd_bytes = value;
   else if (n == "saved") save_confirmed(a);  // the browser stored the save (FS.syncfs called back)
@@ -583,6 +588,13 @@ EMSCRIPTEN_KEEPALIVE char* dae_select_run(int id, int overlay) {
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_save_now() { app::save_now(A()); }
+// Another tab asked for the session (dae_api.js, BroadcastChannel): called outside a frame, so a
+// hidden tab whose frames are paused still hands over.
+EMSCRIPTEN_KEEPALIVE void dae_hand_over() {
+  A().browser.handing_over = true;
+  app::hand_over(A());
+  app::js_redraw();
+}
 
 EMSCRIPTEN_KEEPALIVE void dae_set_observations(const char* text) { A().session.set_observations(text); }
 

@@ -183,7 +183,7 @@ static bool write_prefs(App& a) {
 }
 
 void save_now(App& a) {
-  if (!a.browser.persist_done || a.files.saving) return;
+  if (!a.browser.persist_done || a.files.saving || a.browser.other_tab) return;
   std::error_code ec;
   fs::create_directories(kRuns, ec);
   const std::string state = a.session.save_state();
@@ -259,6 +259,7 @@ void save_confirmed(App& a) {
   a.files.saved_time = a.timing.now;
   if (a.files.save_failed_time >= 0) a.files.storage_note.clear();  // the failure is over
   a.files.save_failed_time = -1;
+  hand_over(a);
 }
 
 void save_failed(App& a, const std::string& why) {
@@ -267,10 +268,12 @@ void save_failed(App& a, const std::string& why) {
   a.files.storage_note = "Saving to this browser failed (" + why + "): what changed since the last save is in this tab "
                          "only. It is tried again every " + std::to_string(int(kSaveRetrySeconds)) +
                          " s; download the models you want to keep.";
+  hand_over(a);
 }
 
 // The header's word on saving.
 std::string save_text(const App& a) {
+  if (a.browser.other_tab) return unsaved_changes(a) ? "another tab has the session: unsaved" : "another tab has the session";
   if (!a.files.autosave) return unsaved_changes(a) ? "autosave off: unsaved" : "autosave off";
   if (unsaved_changes(a)) return "not saved: storage failing";
   if (a.files.saving) return "saving…";
@@ -280,7 +283,8 @@ std::string save_text(const App& a) {
 }
 
 bool unsaved_changes(const App& a) {
-  return (!a.files.autosave || a.files.save_failed_time >= 0) && a.session.revision() != a.files.saved_rev;
+  return (!a.files.autosave || a.files.save_failed_time >= 0 || a.browser.other_tab) &&
+         a.session.revision() != a.files.saved_rev;
 }
 
 // The browser asks before the page is closed while work exists only in this tab.
@@ -290,7 +294,77 @@ static void update_unsaved_warning(App& a) {
   a.files.warning_on = on;
 }
 
+// What saving over the saved session does to this tab's unsaved work, for the dialogs.
+static std::string unsaved_here(const App& a) {
+  return unsaved_changes(a) ? " This tab's changes since it opened (runs, notes, settings) are not kept: download the "
+                              "models you want first (Runs)."
+                            : "";
+}
+
+void take_over_or_ask(App& a) {
+  a.confirm.ask("Take over the session here?",
+                "Another tab has this session and saves it. Taking over asks it to save and stop saving; this page "
+                "then reloads with the session as that tab left it, and saves from now on." + unsaved_here(a),
+                {{"Take over", [] { EM_ASM({ Module.daeJS.takeSession(true); }); return true; }, true},
+                 {"Cancel", nullptr}});
+}
+
+void session_taken(App& a) {
+  a.browser.other_tab = false;
+  const int then = a.browser.after_take;
+  a.browser.after_take = 0;
+  a.files.message = "this tab now has the session and saves it";
+  if (then == 0) return;
+  a.browser.fresh = false;
+  if (then == 2) {
+    a.files.autosave = true;
+    a.files.first_unsaved_time = a.timing.now;  // maybe_autosave saves at once
+  } else {
+    save_now(a);
+  }
+}
+
+void hand_over(App& a) {
+  if (a.browser.other_tab) return;
+  if (!a.browser.handing_over) return;
+  if (a.files.saving) return;  // save_confirmed or save_failed come back here
+  const bool changed = a.session.revision() != a.files.saved_rev ||
+                       dae::dump_json(editor_json(a)) != a.files.saved_editor;
+  if (a.files.autosave && changed && a.files.save_failed_time < 0) {
+    save_now(a);
+    if (a.files.saving) return;
+  }
+  a.browser.handing_over = false;
+  a.browser.other_tab = true;
+  EM_ASM({ Module.daeJS.releaseSession(); });
+  a.files.storage_note = "Another tab took over the session" +
+                         std::string(unsaved_changes(a) ? "; what changed here since the last save is in this tab only"
+                                                        : " after this tab saved") +
+                         ". This tab saves nothing now: Take over here brings the session back.";
+}
+
+void session_lost(App& a) {
+  a.browser.other_tab = true;
+  a.browser.handing_over = false;
+  a.files.storage_note = "Another tab took over the session without waiting (this tab did not answer in time): "
+                         "what changed here since the last save is in this tab only. This tab saves nothing now.";
+}
+
 void save_or_ask(App& a, bool turn_autosave_on) {
+  if (a.browser.other_tab) {
+    a.confirm.ask("Save over the session of another tab?",
+                  "Another tab has this session and saves it. Saving here replaces the saved session with this tab's "
+                  "runs, models and notes; the other tab stops saving. To continue the other tab's work here "
+                  "instead, Take over.",
+                  {{"Replace it", [&a, turn_autosave_on] {
+                      a.browser.after_take = turn_autosave_on ? 2 : 1;
+                      EM_ASM({ Module.daeJS.takeSession(false); });
+                      return true;
+                    }, true},
+                   {"Take over", [&a] { take_over_or_ask(a); return false; }},
+                   {"Cancel", nullptr}});
+    return;
+  }
   const auto go = [&a, turn_autosave_on] {
     a.browser.fresh = false;
     if (turn_autosave_on) {
@@ -322,6 +396,7 @@ void maybe_autosave(App& a) {
     if (a.files.first_unsaved_time < 0) a.files.first_unsaved_time = a.timing.now;
   }
   update_unsaved_warning(a);
+  if (a.browser.other_tab) return;
   if (!a.files.autosave || (rev == a.files.saved_rev && a.files.seen_editor == a.files.saved_editor)) return;
   if (a.files.save_failed_time >= 0 && a.timing.now - a.files.save_failed_time < kSaveRetrySeconds) return;
   // Debounce: save once things have been quiet for 1.5 s, or every 10 s during a long run.
@@ -363,6 +438,7 @@ SavedFiles saved_files(const App& a) {
 }  // namespace
 
 void forget_saved(App& a) {
+  if (a.browser.other_tab) return;  // the button is disabled: the session is another tab's
   std::error_code ec;
   auto kept = std::make_shared<SavedFiles>(saved_files(a));
   for (const char* p : {kState, kCurrent}) fs::remove(p, ec);
@@ -533,9 +609,10 @@ void restore_current(App& a, const dae::Json& current, std::vector<std::string>&
 // Part of the saved session could not be read (a record the browser would not give back, or
 // one set aside as damaged): the next autosave would replace it, and IndexedDB then drops what
 // this tab does not hold. Autosave pauses in this tab until the user decides.
-void pause_autosave_if_partial(App& a, std::vector<std::string>& notes) {
-  const bool partial = a.browser.persist_read_failed || notes.size() > (a.browser.fresh ? 1u : 0u);
-  if (partial && !a.browser.fresh) {
+// `problems`: how many notes say a record could not be read.
+void pause_autosave_if_partial(App& a, size_t problems, std::vector<std::string>& notes) {
+  const bool partial = a.browser.persist_read_failed || problems > 0;
+  if (partial && !a.browser.fresh && !a.browser.other_tab) {
     a.files.autosave = false;  // this tab only: the preferences file is not written
     notes.push_back("Autosave is paused in this tab so that nothing saved is replaced: part of the saved session "
                     "could not be read" + std::string(a.browser.persist_read_failed ? " (the browser refused a record)" : "") +
@@ -568,13 +645,19 @@ void restore_saved(App& a) {
     notes.push_back("Opened with ?fresh: the session saved in this browser is kept as it is, and this tab does not "
                     "save over it unless you choose to (Save now, or Save automatically).");
   }
+  if (a.browser.other_tab)
+    notes.push_back("This session is open in another tab, which saves it: this tab shows it as last saved and saves "
+                    "nothing (the browser asks before it closes with changes). Take over here moves the session to "
+                    "this tab.");
+  if (a.browser.took_over) notes.push_back("This tab took over the session from another tab, which saved it first.");
+  const size_t said = notes.size();  // the notes after this one name records that could not be read
   dae::Json editor;
   restore_prefs(a, editor, notes);
   dae::Json current;
   const bool any = restore_state(a, current, notes);
   const int models = restore_run_models(a, notes);
   restore_current(a, current, notes);
-  pause_autosave_if_partial(a, notes);
+  pause_autosave_if_partial(a, notes.size() - said, notes);
   if (any) session_restored(a, models, notes);
   a.files.session_back = any;
   restore_editor(a, editor, notes);

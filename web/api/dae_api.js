@@ -160,6 +160,10 @@
   // it) it is reported as failed, and a late answer of that save is ignored.
   var syncing = false, syncAgain = false, syncGen = 0, saveConfirmMs = 20000;
   function syncPersist() {
+    if (locks && !session.release) {  // never reached through the app (save_now): a last guard
+      text('storage_error', 'another tab has the session');
+      return;
+    }
     if (syncing) { syncAgain = true; return; }
     syncing = true;
     var gen = ++syncGen, failed = false;
@@ -191,7 +195,82 @@
     }
   }
 
+  // ---- one writer: the tab holding the Web Lock 'dae-session' -----------------------------------
+  // IDBFS saves a mirror of the tab: each save deletes every record the tab does not hold, so two
+  // tabs saving destroyed each other's runs. One tab at a time holds the session and saves; a
+  // second tab shows the session as last saved and saves nothing until it takes over: the
+  // holder is asked (BroadcastChannel) to save and let go; one that does not answer in 8 s (a
+  // frozen tab) loses the lock (steal) and says so. Browsers without Web Locks save as before.
+  var session = { release: null, channel: null, queued: null };
+  var locks = typeof navigator !== 'undefined' && navigator.locks && navigator.locks.request ? navigator.locks : null;
+  // Requests the lock with `options`; resolves to whether it was granted. Held until
+  // releaseSession() (a hand-over) or until another tab steals it (sessionLost).
+  function holdSession(options) {
+    return new Promise(function (granted) {
+      locks.request('dae-session', options, function (lock) {
+        if (!lock) { granted(false); return null; }
+        granted(true);
+        return new Promise(function (release) { session.release = release; });
+      }).catch(function (e) {
+        if (e && e.name === 'AbortError' && session.release) sessionLost();
+        granted(false);
+      });
+    });
+  }
+  function sessionLost() {
+    session.release = null;
+    flag('session_lost', 1);
+  }
+  function releaseSession() {
+    var r = session.release;
+    session.release = null;
+    if (r) r();
+  }
+  function listenForTakeover() {
+    if (typeof BroadcastChannel === 'undefined') return;
+    session.channel = new BroadcastChannel('dae-session');
+    session.channel.onmessage = function (m) {
+      if (m.data && m.data.type === 'take' && session.release) _dae_hand_over();  // saves, then releaseSession()
+    };
+  }
+  // This tab takes the session: then reloads (it reads the session as the other tab left it), or
+  // tells the app (it saves its own work over the saved session, as the user chose).
+  function takeSession(reload) {
+    if (!locks) { flag('session_taken', 1); return; }
+    var done = false, queued = new AbortController();
+    var got = function (ok) {
+      if (!ok || done) return;
+      done = true;
+      if (reload) {
+        try { sessionStorage.setItem('dae-took-over', '1'); } catch (e) { /* private mode */ }
+        location.reload();
+      } else {
+        flag('session_taken', 1);
+      }
+    };
+    if (session.channel) session.channel.postMessage({ type: 'take' });
+    holdSession({ signal: queued.signal }).then(got);
+    setTimeout(function () {
+      if (done) return;
+      queued.abort();
+      holdSession({ steal: true }).then(got);
+    }, 8000);
+  }
+
   function mountPersist() {
+    if (!locks) { readPersist(); return; }
+    listenForTakeover();
+    holdSession({ ifAvailable: true }).then(function (mine) {
+      if (!mine) flag('other_tab', 1);
+      try {
+        if (sessionStorage.getItem('dae-took-over')) flag('took_over', 1);
+        sessionStorage.removeItem('dae-took-over');
+      } catch (e) { /* private mode */ }
+      readPersist();
+    });
+  }
+
+  function readPersist() {
     var params = new URLSearchParams(location.search);
     try {
       FS.mkdir('/persist');
@@ -490,7 +569,7 @@
     keepScreen: keepScreen, screenKept: screenKept,
     takeScreenReset: function () { var r = screenReset; screenReset = false; return r; },
     start: start, loadPack: loadPack, loadPretrained: loadPretrained, pickFile: pickFile, download: download,
-    syncPersist: syncPersist,
+    syncPersist: syncPersist, takeSession: takeSession, releaseSession: releaseSession,
     setUnsavedWarning: function (on) { unsavedWarning = !!on; },
     copied: function (s) { copied = s; },
   };

@@ -95,7 +95,17 @@ void ask_forget_saved(App& a) {
 // Save automatically, Save now, Forget saved….
 void autosave_controls(App& a) {
   FilesState& f = a.files;
-  bool autosave = f.autosave;
+  if (a.browser.other_tab) {
+    const std::string note = std::string("Another tab has this session and saves it; this tab saves nothing.") +
+                             (unsaved_changes(a) ? " What changed here is lost when the page closes (the browser asks "
+                                                   "first): download the models you want, or Take over."
+                                                 : "");
+    wrapped(kWarn, note);
+    shown("files_other_tab", note, kWarn);
+    if (ImGui::Button("Take over here…")) take_over_or_ask(a);
+    mark("take_over");
+  }
+  bool autosave = f.autosave && !a.browser.other_tab;  // a tab without the session saves nothing
   if (ImGui::Checkbox("Save automatically", &autosave)) {
     if (autosave) save_or_ask(a, true);
     else f.autosave = false;
@@ -105,8 +115,10 @@ void autosave_controls(App& a) {
   if (ImGui::Button("Save now")) save_or_ask(a, false);
   mark("save_now");
   ImGui::SameLine();
+  ImGui::BeginDisabled(a.browser.other_tab);  // the saved session is another tab's
   if (ImGui::Button("Forget saved…")) ask_forget_saved(a);
   mark("forget_saved");
+  ImGui::EndDisabled();
 }
 
 // When it last saved, what is not saved, and the storage notes.
@@ -114,7 +126,7 @@ void autosave_status(const App& a) {
   const FilesState& f = a.files;
   if (f.saved_time >= 0) ImGui::TextColored(kMuted, "last saved %s ago", fmt_time(a.timing.now - f.saved_time).c_str());
   else ImGui::TextColored(kMuted, "nothing saved in this session yet");
-  if (unsaved_changes(a)) {
+  if (unsaved_changes(a) && !a.browser.other_tab) {
     const std::string note = "Autosave is off: what changed since the last save is in this tab only, and lost when "
                              "the page closes (the browser asks first). Save now keeps it.";
     wrapped(kWarn, note);

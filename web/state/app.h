@@ -50,6 +50,12 @@ struct Browser {
   bool persist_read_failed = false;  // a record of the saved session could not be read (IDBFS)
   bool fresh = false;            // ?fresh: started without the saved session, which is kept until
                                  // the user chooses to save over it
+  // One tab at a time holds the saved session and saves it (a Web Lock, dae_api.js). Another
+  // tab shows the session as last saved and writes nothing until it takes over.
+  bool other_tab = false;        // another tab holds the session: this one never writes the store
+  bool took_over = false;        // this page was opened by "Take over here" (said in Files)
+  bool handing_over = false;     // another tab asked for the session: saving, then letting go
+  int after_take = 0;            // what to do once the session is ours: 1 save now, 2 autosave on
   bool dhcd_listed = false;      // datasets.json lists a Devanagari pack
   std::string dhcd_kind;         // "subset" or "full" (datasets.json)
   int dhcd_bytes = 0;
@@ -356,6 +362,11 @@ void save_failed(App& a, const std::string& why);
 bool unsaved_changes(const App& a);  // autosave off or failing, and changed since the last save
 std::string save_text(const App& a);  // the header's word on saving: "autosaved", "not saved: storage failing", …
 void save_or_ask(App& a, bool turn_autosave_on);   // ?fresh tabs ask before saving over the saved session
+                                                   // and a tab without the session asks to take it
+void take_over_or_ask(App& a);   // "Take over here": the session moves to this tab (it reloads)
+void hand_over(App& a);          // another tab asked for the session: save what changed, then let go
+void session_taken(App& a);      // this tab now holds the session (after save_or_ask's take-over)
+void session_lost(App& a);       // another tab took the session without waiting (this one was frozen)
 void forget_saved(App& a);
 void restore_saved(App& a);
 void announce_ready(App& a);
