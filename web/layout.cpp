@@ -79,6 +79,7 @@ void tabbed_window(App& a, Slot slot, Panel& current, ImVec2 pos, ImVec2 size) {
       if (p == Panel::Experiments) label += " (" + std::to_string(a.session.runs().size()) + ")";
       label += "###tab" + std::to_string(int(p));
       const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+      item_role("tab", open, d.title);
       mark(std::string("tab_") + d.id);
       if (open) {
         current = p;

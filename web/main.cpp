@@ -213,6 +213,7 @@ void frame() {
 
   // Draw.
   build_ui(a, display);
+  publish_access(a);
   stats.build = laps.lap();
   present_ui();
   stats.gl = laps.lap();

@@ -564,8 +564,119 @@
     return !!(gl && gl.getContextAttributes() && gl.getContextAttributes().preserveDrawingBuffer);
   }
 
+  // ---- the accessible mirror (web/api/access.cpp) -------------------------------------------------
+  // Hidden DOM elements of the canvas's widgets, by panel, for screen readers: rebuilt when the
+  // set of items changes, else updated in place. Activating one acts on the canvas through
+  // dae_access_act (the pointer and keys a person would use); keys pressed on the mirror do not
+  // also reach the canvas.
+  var mirrorShape = '', mirrorNodes = [];
+  function accessAct(i, edit, value) {
+    withStrings([value || ''], function (v) { _dae_access_act(i, edit ? 1 : 0, v); });
+    var n = 12;  // the queued pointer and keys take a frame each
+    (function tick() { wake(); if (--n > 0) requestAnimationFrame(tick); })();
+  }
+  function mirrorElement(e) {
+    var el;
+    if (e.role === 'text') {
+      el = document.createElement('p');
+    } else if (e.role === 'textbox') {
+      el = document.createElement('input');
+      el.type = 'text';
+      el.setAttribute('inputmode', /^-?[0-9.eE+-]+$/.test(e.value || '') ? 'decimal' : 'text');
+      el.addEventListener('change', function () { accessAct(Number(el.dataset.item), true, el.value); });
+    } else if (e.role === 'button') {
+      el = document.createElement('button');
+      el.type = 'button';
+    } else {
+      el = document.createElement('div');
+      el.setAttribute('role', e.role);
+      el.tabIndex = -1;
+    }
+    if (e.role !== 'textbox' && e.role !== 'text') {
+      el.addEventListener('click', function () { accessAct(Number(el.dataset.item), false); });
+      el.addEventListener('keydown', function (k) {
+        if (el.tagName !== 'BUTTON' && (k.key === 'Enter' || k.key === ' ')) {
+          k.preventDefault();
+          accessAct(Number(el.dataset.item), false);
+        }
+      });
+    }
+    if (e.role !== 'text') el.setAttribute('aria-label', e.name);
+    if (e.mark) el.dataset.mark = e.mark;
+    return el;
+  }
+  function mirrorUpdate(el, e) {
+    if (e.role === 'text') { if (el.textContent !== e.name) el.textContent = e.name; return; }
+    if (e.role === 'textbox') { if (document.activeElement !== el) el.value = e.value || ''; return; }
+    if (e.role === 'button') el.textContent = e.name;
+    if (e.value !== undefined) {
+      if (e.role === 'slider') el.setAttribute('aria-valuetext', e.value);
+      else el.textContent = e.value;
+    }
+    if (e.checked !== undefined) el.setAttribute(e.role === 'tab' ? 'aria-selected' : 'aria-checked', String(e.checked));
+  }
+  function mirror(json) {
+    var list = JSON.parse(json), root = document.getElementById('dae-access');
+    if (!root) return;
+    var shape = list.map(function (e) { return e.panel + '\u0001' + e.role + '\u0001' + (e.role === 'text' ? e.mark : e.name); }).join('\u0002');
+    if (shape !== mirrorShape) {  // rebuilt: panels as regions with a heading, items in order
+      mirrorShape = shape;
+      root.textContent = '';
+      mirrorNodes = [];
+      var region = null, panel = null, group = null;
+      list.forEach(function (e) {
+        if (e.panel !== panel) {
+          panel = e.panel;
+          region = document.createElement('section');
+          region.setAttribute('aria-label', panel);
+          var h = document.createElement('h2');
+          h.textContent = panel;
+          region.appendChild(h);
+          root.appendChild(region);
+          group = null;
+        }
+        if (e.role === 'tab' || e.role === 'radio') {  // tabs in a tab list, radios in a group
+          var kind = e.role === 'tab' ? 'tablist' : 'radiogroup';
+          if (!group || group.getAttribute('role') !== kind) {
+            group = document.createElement('div');
+            group.setAttribute('role', kind);
+            region.appendChild(group);
+          }
+        } else {
+          group = null;
+        }
+        var el = mirrorElement(e);
+        (group || region).appendChild(el);
+        mirrorNodes.push(el);
+      });
+    }
+    list.forEach(function (e, k) {
+      var el = mirrorNodes[k];
+      el.dataset.item = e.i;  // the item's index in this frame (dae_access_act)
+      mirrorUpdate(el, e);
+    });
+  }
+  // The live region keeps the last few messages (several may come in one frame: an epoch and
+  // the run's end); a screen reader reads each one added.
+  function announce(text) {
+    var live = document.getElementById('dae-live');
+    if (!live) return;
+    var p = document.createElement('p');
+    p.textContent = text;
+    live.appendChild(p);
+    while (live.childNodes.length > 5) live.removeChild(live.firstChild);
+  }
+  // Keys pressed on the mirror are the mirror's: the canvas (SDL listens on window) never sees them.
+  var accessRoot = document.getElementById('dae-access');
+  if (accessRoot) {
+    ['keydown', 'keyup', 'keypress'].forEach(function (t) {
+      accessRoot.addEventListener(t, function (k) { k.stopPropagation(); });
+    });
+  }
+
   var copied = '';
   Module.daeJS = {
+    mirror: mirror, announce: announce,
     keepScreen: keepScreen, screenKept: screenKept,
     takeScreenReset: function () { var r = screenReset; screenReset = false; return r; },
     start: start, loadPack: loadPack, loadPretrained: loadPretrained, pickFile: pickFile, download: download,

@@ -79,6 +79,7 @@ void dataset_combo(App& a, const dae::Dataset* cur) {
   ImGui::SetNextItemWidth(-1);
   std::string preview = dataset_label(a, c.dataset);
   if (cur) preview += "  (" + std::to_string(cur->h()) + "×" + std::to_string(cur->w()) + ")";
+  next_item_role("combobox", preview, "Dataset");
   if (ImGui::BeginCombo("##dataset", preview.c_str())) {
     for (const std::string& name : a.session.dataset_names()) {
       const dae::Dataset* d = a.session.dataset(name);
@@ -141,12 +142,15 @@ void noise_choice(App& a) {
   bool changed = false;
   ImGui::BeginGroup();
   changed |= ImGui::RadioButton("Gaussian", &kind, int(dae::Noise::Gaussian));
+  item_role("radio", kind == int(dae::Noise::Gaussian));
   mark("noise_gaussian");
   ImGui::SameLine();
   changed |= ImGui::RadioButton("Salt & pepper", &kind, int(dae::Noise::SaltPepper));
+  item_role("radio", kind == int(dae::Noise::SaltPepper));
   mark("noise_sp");
   ImGui::SameLine();
   changed |= ImGui::RadioButton("None", &kind, int(dae::Noise::None));
+  item_role("radio", kind == int(dae::Noise::None));
   mark("noise_none");
   ImGui::EndGroup();
   mark("noise_kind");

@@ -42,6 +42,7 @@ void integer_field(App& a, const char* key, int64_t* v, float width) {
   ImGui::SetNextItemWidth(width);
   int64_t x = *v;
   const int64_t step = 1, fast = 10;
+  next_item_role("textbox", std::to_string(x));
   if (ImGui::InputScalar((std::string("##") + key).c_str(), ImGuiDataType_S64, &x, &step, &fast)) {
     const int64_t c = int64_t(st.clamp(double(x)));
     if (c != x) {
@@ -61,6 +62,9 @@ void rate_field(App& a, float width) {
   const dae::SettingInfo& st = dae::train_setting("lr");
   ImGui::SetNextItemWidth(width);
   double lr = c.lr;
+  char shown_lr[32];
+  std::snprintf(shown_lr, sizeof shown_lr, "%.2g", lr);
+  next_item_role("textbox", shown_lr);
   if (ImGui::InputDouble("##lr", &lr, 0, 0, "%.2g", ImGuiInputTextFlags_EnterReturnsTrue) ||
       (ImGui::IsItemDeactivatedAfterEdit())) {
     const double cl = st.clamp(lr);
@@ -87,6 +91,7 @@ void settings_section(App& a, const Columns& col) {
   col.next("Batch");
   ImGui::SetNextItemWidth(col.two ? -1 : col.field);
   static const int batches[] = {8, 16, 32, 64, 128, 256, 512};
+  next_item_role("combobox", std::to_string(c.batch));
   if (ImGui::BeginCombo("##batch", std::to_string(c.batch).c_str())) {
     for (int b : batches)
       if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch)) c.batch = b;
@@ -99,8 +104,10 @@ void settings_section(App& a, const Columns& col) {
   col.next("Loss");
   int loss = c.loss == dae::LossKind::BCE ? 0 : 1;
   if (ImGui::RadioButton("BCE", &loss, 0)) c.loss = dae::LossKind::BCE;
+  item_role("radio", loss == 0);
   ImGui::SameLine();
   if (ImGui::RadioButton("MSE", &loss, 1)) c.loss = dae::LossKind::MSE;
+  item_role("radio", loss == 1);
   a.editor.notes.show("lr", a.timing.now);
 
   col.first("Seed");

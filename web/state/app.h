@@ -352,6 +352,7 @@ void js_wake();                                         // leave the idle loop t
 // The user is working the page: input within the last second, or a widget held (main.cpp).
 bool user_working(const App& a);
 void js_redraw();  // draw the next frame (state changed), without counting as input
+void publish_access(App& a);  // after a frame: the accessible mirror and the live region (api/access.cpp)
 void maybe_autosave(App& a);
 void save_now(App& a);
 // The browser's answer to a save: stored (the revision saved), or refused / never confirmed

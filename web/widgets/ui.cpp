@@ -14,6 +14,11 @@
 
 namespace app {
 
+namespace {
+void note_mark(const std::string& id);                               // items: the last item has this mark
+void add_sentence(const std::string& id, const std::string& text);  // items: a sentence shown
+}  // namespace
+
 const ImVec4 kAccent(0.31f, 0.56f, 0.90f, 1.f);
 const ImVec4 kTrainColor(0.36f, 0.62f, 0.98f, 1.f);
 const ImVec4 kValColor(0.98f, 0.60f, 0.22f, 1.f);
@@ -238,6 +243,7 @@ bool value_slider(const char* id, T* v, const char* value_fmt, float width, F&& 
   const float avail = width > 0 ? width : ImGui::GetContentRegionAvail().x;
   ImGui::BeginGroup();  // one item for mark() and hover checks: the slider and its value
   ImGui::SetNextItemWidth(std::max(40.f, avail - text_w - ImGui::GetStyle().ItemInnerSpacing.x));
+  next_item_role("slider", text);
   const bool changed = slider(id);
   const std::string name = std::string("slider_") + (std::strncmp(id, "##", 2) == 0 ? id + 2 : id);
   mark(name);  // the slider's frame (its grab moves inside it)
@@ -349,6 +355,7 @@ void mark(const std::string& id) {
   // The part a person can click: the item clipped to its window's visible area (a table row
   // that spans all columns may reach past the window's right edge).
   ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  note_mark(id);
   ImRect visible = r;
   visible.ClipWithFull(GImGui->CurrentWindow->InnerClipRect);
   if (visible.GetWidth() > 0 && visible.GetHeight() > 0) r = visible;
@@ -402,6 +409,7 @@ const char* colour_name(const ImVec4& c) {
 
 void shown(const std::string& id, const std::string& text, const ImVec4& color) {
   texts[id] = {text, color, ImGui::GetFrameCount()};
+  add_sentence(id, text);
 }
 
 dae::Json texts_json() {
@@ -424,8 +432,15 @@ struct Item {
   bool overlap_ok;      // drawn under other widgets on purpose (a selectable row)
   std::string label;
   bool input = false;   // a field one types into (or a slider that takes typed values)
+  // For the accessible mirror (access_json): what the item is, its value and state, its mark.
+  std::string role;     // button, checkbox, radio, tab, slider, combobox, textbox; "text": a sentence
+  std::string value;    // a field's or a combo's value, when the panel says it (item_value)
+  int checked = -1;     // checkbox, radio, tab: 1 on / selected, 0 off; -1 not a state
+  std::string mark;     // its mark() id, if any
 };
 std::vector<Item> items;
+Item pending{0, ImRect(), nullptr, ImRect(), false, "", false, "", "", -1, ""};  // next_item_role: for the next widget added
+
 
 // The window's own parts (title bar, scrollbars) and a table's column borders are items to
 // Dear ImGui too; they are not widgets of ours, and lie outside the content area by design.
@@ -443,7 +458,13 @@ bool decoration(ImGuiContext& g, ImGuiWindow* w, ImGuiID id) {
 void add_item(ImGuiContext& g, ImGuiID id, const ImRect& bb, bool overlap_ok, const char* label) {
   ImGuiWindow* w = g.CurrentWindow;
   if (!w || decoration(g, w, id)) return;
-  Item it{id, bb, w, ImRect(), overlap_ok, label ? label : ""};
+  Item it{id, bb, w, ImRect(), overlap_ok, label ? label : "", false, "", "", -1, ""};
+  if (id != 0 && !pending.role.empty()) {
+    it.role = pending.role;
+    it.value = pending.value;
+    if (!pending.label.empty()) it.label = pending.label;
+    pending.role.clear();
+  }
   // The cell's whole width (a column scrolled partly out of view still has all of it; its clip
   // rectangle would only be the visible part).
   if (ImGuiTable* t = g.CurrentTable; t && t->InnerWindow == w && t->CurrentColumn >= 0) {
@@ -501,14 +522,115 @@ void add_text_item(const char* text) {
   add_item(g, 0, g.LastItemData.Rect, false, text);
 }
 
+void item_role(const char* role, int checked, const std::string& name) {
+  if (items.empty() || items.back().id != GImGui->LastItemData.ID) return;
+  items.back().role = role;
+  items.back().checked = checked;
+  if (!name.empty()) items.back().label = name;
+}
+
+void next_item_role(const char* role, const std::string& value, const std::string& name) {
+  pending.role = role;
+  pending.value = value;
+  pending.label = name;
+}
+
+void item_value(const std::string& value) {
+  if (!items.empty() && items.back().id == GImGui->LastItemData.ID) items.back().value = value;
+}
+
+namespace {
+void note_mark(const std::string& id) {
+  if (!items.empty() && items.back().id != 0 && items.back().id == GImGui->LastItemData.ID) items.back().mark = id;
+}
+
+// A sentence a panel drew (shown()): the mirror reads it in its place among the widgets.
+void add_sentence(const std::string& id, const std::string& text) {
+  ImGuiContext& g = *GImGui;
+  if (!g.CurrentWindow) return;
+  items.push_back(Item{0, g.LastItemData.Rect, g.CurrentWindow, ImRect(), false, text, false, "", "", -1, ""});
+  items.back().role = "text";
+  items.back().mark = id;
+}
+
+// What a label says: "Train##run" → "Train", "##lr" → "", "▶ Train" → "Train" (a symbol
+// drawn before a word is not read).
+std::string shown_label(const std::string& label) {
+  const size_t k = label.find("##");
+  std::string s = k == std::string::npos ? label : label.substr(0, k);
+  const size_t sp = s.find(' ');
+  if (!s.empty() && static_cast<unsigned char>(s[0]) >= 0x80 && sp != std::string::npos && sp <= 4) s.erase(0, sp + 1);
+  return s;
+}
+
+// The accessible name of items[i]: its label, else the field label on its left in the same row
+// ("Rate" for "##lr"); the step buttons of a number field are "<field> minus" and "plus".
+std::string access_name(size_t i) {
+  const Item& it = items[i];
+  std::string name = shown_label(it.label);
+  if (name == "-" || name == "+") {
+    for (size_t j = i; j-- > 0;)
+      if (items[j].window == it.window && items[j].role == "textbox")
+        return access_name(j) + (name == "-" ? " minus" : " plus");
+  }
+  if (!name.empty()) return name;
+  for (size_t j = i; j-- > 0;) {
+    const Item& t = items[j];
+    if (t.window != it.window || t.bb.Max.y <= it.bb.Min.y || t.bb.Min.y >= it.bb.Max.y) continue;
+    if (t.id == 0 && t.role.empty() && t.bb.Max.x <= it.bb.Min.x + 1) return shown_label(t.label);
+  }
+  const size_t k = it.label.rfind('#');  // "##sweep_values" → "sweep values"
+  std::string id = k == std::string::npos ? it.label : it.label.substr(k + 1);
+  std::replace(id.begin(), id.end(), '_', ' ');
+  return id;
+}
+
+// Checkable widgets say so to the hook; the rest are buttons unless a panel said otherwise.
+void set_role_from_flags(Item& it, ImGuiItemStatusFlags flags) {
+  if (!it.role.empty()) return;
+  if (flags & ImGuiItemStatusFlags_Checkable) {
+    it.role = "checkbox";
+    it.checked = (flags & ImGuiItemStatusFlags_Checked) ? 1 : 0;
+  } else if (flags & ImGuiItemStatusFlags_Inputable) {
+    it.role = "textbox";
+  } else {
+    it.role = "button";
+  }
+}
+}  // namespace
+
+dae::Json access_json() {
+  dae::Json list = dae::Json::array();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Item& it = items[i];
+    if (it.role.empty() || (it.role == "text" && it.label.empty())) continue;  // a field label: named by its field
+    const std::string name = it.role == "text" ? it.label : access_name(i);
+    if (name.empty() && it.role == "button") continue;  // a bare drag area, a row under its cells
+    dae::Json j = rect_json(it.bb);
+    j["i"] = i;
+    j["role"] = it.role;
+    j["name"] = name;
+    std::string panel = window_name(it.window->RootWindow);  // "##header" → "header"
+    panel.erase(0, panel.find_first_not_of('#'));
+    j["panel"] = panel;
+    if (!it.value.empty()) j["value"] = it.value;
+    if (it.checked >= 0) j["checked"] = it.checked == 1;
+    if (!it.mark.empty()) j["mark"] = it.mark;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
 void items_new_frame() {
   items.clear();
+  pending.role.clear();
   GImGui->TestEngineHookItems = true;
 }
 
 dae::Json items_json() {
   dae::Json list = dae::Json::array();
   for (const Item& it : items) {
+    if (it.role == "text") continue;  // a sentence (shown()): the mirror's, not a widget
     const ImGuiWindow* w = it.window;
     dae::Json j = rect_json(it.bb);
     j["id"] = it.id;
@@ -535,8 +657,9 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
   if (app::items.empty() || app::items.back().id != id) return;
-  if (label) app::items.back().label = label;  // "##lr" stays as it is: tests name fields by it
+  if (label && app::items.back().label.empty()) app::items.back().label = label;  // "##lr" stays: tests name fields by it
   app::items.back().input = (flags & ImGuiItemStatusFlags_Inputable) != 0;
+  app::set_role_from_flags(app::items.back(), flags);
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}

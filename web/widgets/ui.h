@@ -180,5 +180,14 @@ void items_new_frame();
 void add_text_item(const char* text);  // the last item, a text, joins the list (field labels)
 dae::Json items_json();
 dae::Json windows_json();  // every window drawn: rectangle, visible area, content size, scrolling
+// The accessible mirror (web/api/access.cpp): every widget and shown() sentence of the last frame
+// in drawing order with its role, name, value and state, its panel and rectangle. Panels say
+// what the hook cannot see: item_role("radio", on), item_role("tab", open),
+// next_item_role("combobox", "64") before a combo.
+// `name`: for a widget whose label does not say it (a combo's, a tab's id).
+void item_role(const char* role, int checked = -1, const std::string& name = "");
+void next_item_role(const char* role, const std::string& value, const std::string& name = "");  // a combo, before it
+void item_value(const std::string& value);
+dae::Json access_json();
 
 }  // namespace app

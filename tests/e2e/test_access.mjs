@@ -1,0 +1,103 @@
+// A screen reader's view of the page (issue 27, item 1). The canvas has no accessibility of its
+// own; the page keeps a hidden DOM mirror of its widgets (web/api/access.cpp). Through
+// Chromium's accessibility tree alone (CDP Accessibility.getFullAXTree), with DOM focus and key
+// presses on the mirror only:
+//   - the panels are regions with headings, and every control of the Training panel has a role
+//     and a name (its Train button, the Epochs field, the Loss radios, the Batch combo…);
+//   - the epochs are typed into the mirrored Epochs field, Train is pressed with Enter, the live
+//     region speaks each epoch's validation loss and PSNR and the end of the run, and the final
+//     PSNR read there is the run's.
+//   node tests/e2e/test_access.mjs [--site build/wasm/site]
+
+import { runE2E } from './harness.mjs';
+import { assert, waitFor, timer } from './util.mjs';
+
+const controlRoles = new Set(['button', 'checkbox', 'radio', 'tab', 'slider', 'combobox', 'textbox']);
+
+const t = timer();
+await runE2E('access', async (app) => {
+  const page = app.page;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Accessibility.enable');
+  const tree = async () => {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const named = (n) => (n.name && n.name.value) || '';
+    const role = (n) => (n.role && n.role.value) || '';
+    // The region (panel) each node is in.
+    const regionOf = (n) => {
+      for (let p = n; p; p = byId.get(p.parentId)) if (role(p) === 'region') return named(p);
+      return '';
+    };
+    return { nodes: nodes.filter((n) => !n.ignored), named, role, regionOf };
+  };
+  const find = async (region, r, name) => {
+    const tr = await tree();
+    const n = tr.nodes.find((x) => tr.role(x) === r && tr.named(x) === name && tr.regionOf(x) === region);
+    assert.ok(n, `no ${r} '${name}' in the ${region} region`);
+    return n;
+  };
+  const focus = async (n) => cdp.send('DOM.focus', { backendNodeId: n.backendDOMNodeId });
+  await page.evaluate(() => window.dae.configure({ dataset: 'mnist', arch: 'conv8-pool-up-conv1:sigmoid', train: 512,
+                                                   val: 64, batch: 64 }));
+  await page.evaluate(() => window.dae.frames(4));
+
+  // Regions with headings; every control of the Training panel named, with its role.
+  const tr = await tree();
+  const regions = tr.nodes.filter((n) => tr.role(n) === 'region').map(tr.named);
+  for (const r of ['Train', 'Draw', 'Loss']) assert.ok(regions.includes(r), `no region '${r}': ${regions}`);
+  assert.ok(tr.nodes.some((n) => tr.role(n) === 'heading' && tr.named(n) === 'Train'), 'no heading Train');
+  const controls = tr.nodes.filter((n) => controlRoles.has(tr.role(n)) && tr.regionOf(n) === 'Train');
+  const unnamed = controls.filter((n) => !tr.named(n).trim());
+  console.log(`Train region: ${controls.length} controls: ` +
+              controls.map((n) => `${tr.role(n)} "${tr.named(n)}"`).join(', '));
+  assert.deepEqual(unnamed.map(tr.role), [], 'controls without a name');
+  for (const [r, name] of [['button', 'Train'], ['textbox', 'Epochs'], ['textbox', 'Rate'], ['textbox', 'Seed'],
+                           ['combobox', 'Batch'], ['radio', 'BCE'], ['radio', 'MSE'], ['slider', 'Threads'],
+                           ['button', 'Epochs plus']]) {
+    assert.ok(controls.some((n) => tr.role(n) === r && tr.named(n) === name), `no ${r} '${name}' in Train`);
+  }
+  // The layout's widgets of the Training panel are all in the mirror.
+  const widgets = (await page.evaluate(() => window.dae.layout().items))
+    .filter((i) => i.window === 'Train' && !i.popup && i.id !== 0 && i.label && !i.label.startsWith('#'));
+  assert.ok(controls.length >= widgets.length, `${widgets.length} labelled widgets, ${controls.length} mirrored`);
+  t.step('named');
+
+  // Epochs typed in the mirrored field, Train pressed with Enter, the run followed by ear.
+  const epochs = await find('Train', 'textbox', 'Epochs');
+  await focus(epochs);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('2');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.dae.config().epochs === 2, null, { what: 'the epochs typed in the mirror' });
+  const train = await find('Train', 'button', 'Train');
+  await focus(train);
+  await page.keyboard.press('Enter');
+  const heard = [];
+  // The live region (role log): its messages as the tree has them (its static texts).
+  const live = async () => {
+    const t2 = await tree();
+    const log = t2.nodes.find((x) => t2.role(x) === 'log');
+    assert.ok(log, 'no live region in the tree');
+    const inLog = (n) => { for (let p = n; p; p = t2.nodes.find((q) => q.nodeId === p.parentId)) if (p === log) return true; return false; };
+    return t2.nodes.filter((n) => t2.role(n) === 'StaticText' && inLog(n)).map(t2.named);
+  };
+  const deadline = Date.now() + 180000;
+  for (;;) {
+    const said = await live();
+    for (const s of said) if (!heard.includes(s)) heard.push(s);
+    if (heard.some((s) => /finished/.test(s))) break;
+    if (Date.now() > deadline) throw new Error(`the run's end was never announced: ${heard.join(' | ')}`);
+    await page.waitForTimeout(100);
+  }
+  console.log(`heard: ${heard.join(' | ')}`);
+  assert.ok(heard.some((s) => /started: 2 epochs/.test(s)), 'the start was not announced');
+  for (const e of [1, 2]) assert.ok(heard.some((s) => new RegExp(`epoch ${e} of 2: validation loss [0-9.]+, PSNR [0-9.]+ dB`).test(s)),
+                                    `epoch ${e} was not announced`);
+  const said = Number(heard.find((s) => /finished/.test(s)).match(/validation PSNR ([0-9.]+) dB/)[1]);
+  const st = await page.evaluate(() => window.dae.status());
+  assert.equal(st.state, 'finished');
+  assert.ok(Math.abs(said - st.val_psnr) < 0.006, `said ${said} dB, the run's PSNR is ${st.val_psnr}`);
+  t.step('run by ear');
+  t.report('access');
+});
