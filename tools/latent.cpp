@@ -88,15 +88,17 @@ int interpolate(const Args& a, ModelData& md, const ImageSet& val) {
   Context ctx;
   encode(m, x.data(), 2, z.data(), ctx);
   std::vector<std::vector<uint8_t>> imgs = {std::vector<uint8_t>(val.image(size_t(ia)), val.image(size_t(ia)) + P)};
-  std::vector<std::string> caps = {"A (#" + std::to_string(ia) + ")"};
+  std::vector<std::string> caps = {"A: #" + std::to_string(ia)};
   for (int s = 0; s < steps; ++s) {
     const float t = float(s) / float(steps - 1);
     decode(m, mix_codes(z.data(), z.data() + dim, dim, t).data(), 1, y.data(), ctx);
     imgs.push_back(to_u8(y));
-    caps.push_back("t=" + short_number(double(t)));
+    char cap[32];
+    std::snprintf(cap, sizeof cap, "t=%.2f", double(t));
+    caps.push_back(cap);
   }
   imgs.emplace_back(val.image(size_t(ib)), val.image(size_t(ib)) + P);
-  caps.push_back("B (#" + std::to_string(ib) + ")");
+  caps.push_back("B: #" + std::to_string(ib));
   const std::string title = "decoded (1-t)·code(A) + t·code(B), " + md.dataset_name + " validation images " +
                             std::to_string(ia) + " (class " + std::to_string(val.labels[size_t(ia)]) + ") and " +
                             std::to_string(ib) + " (class " + std::to_string(val.labels[size_t(ib)]) + ")";
