@@ -241,3 +241,32 @@ TEST(Latent, TsneIsDeterministicAndSeparatesBlobs) {
   EXPECT_FALSE(same_bits(a, tsne(c, opt, pool)));
   EXPECT_ERROR_HAS(tsne(c, TsneOptions{200}, pool), "perplexity");
 }
+
+// kNN accuracy against scikit-learn's KNeighborsClassifier (k = 5) with each point left out, on
+// overlapping classes (so that it is neither 0 nor 1).
+TEST(Latent, KnnAccuracyMatchesScikitLearn) {
+  std::vector<int> label;
+  Codes c = blobs(70, 12, 8, label);
+  for (int i = 0; i < c.n; ++i) c.z[size_t(i) * 12 + size_t(label[i])] -= 8.5f;  // centres 1.5 apart, not 10: overlapping
+  const std::vector<uint8_t> labels(label.begin(), label.end());
+  const double ours = knn_accuracy(c.z.data(), c.n, c.dim, labels, 5);
+  EXPECT_GT(ours, 0.3);
+  EXPECT_LT(ours, 1.0);
+  if (!dae_test::python_has("sklearn")) GTEST_SKIP() << "scikit-learn not installed";
+  const fs::path dir = fs::path(DAE_TEST_TMP_DIR) / "latent_knn";
+  fs::create_directories(dir);
+  std::ofstream(dir / "z.f32", std::ios::binary).write(reinterpret_cast<const char*>(c.z.data()), std::streamsize(c.z.size() * 4));
+  std::ofstream py(dir / "check.py");
+  py.precision(17);
+  py << "import sys, numpy as np\nfrom sklearn.neighbors import KNeighborsClassifier\n"
+        "z = np.fromfile(sys.argv[1] + '/z.f32', dtype='<f4').reshape(" << c.n << ", " << c.dim << ").astype(np.float64)\n"
+        "y = np.repeat(np.arange(3), 70)\nright = 0\n"
+        "for i in range(len(y)):\n"
+        "    keep = np.arange(len(y)) != i\n"
+        "    right += KNeighborsClassifier(5).fit(z[keep], y[keep]).predict(z[i:i + 1])[0] == y[i]\n"
+        "print('sklearn', right / len(y), 'ours', " << ours << ")\n"
+        "sys.exit(0 if abs(right / len(y) - " << ours << ") < 1e-12 else 1)\n";
+  py.close();
+  const std::string cmd = "/usr/bin/python3 " + (dir / "check.py").string() + " " + dir.string();
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}

@@ -109,7 +109,8 @@ int interpolate(const Args& a, ModelData& md, const ImageSet& val) {
 
 std::vector<Flag> latent_flags() {
   std::vector<Flag> f = model_data_flags();
-  f.insert(f.end(), {{"method", "pca|tsne", "how the codes are laid out in 2-D", "pca"},
+  f.insert(f.end(), {{"method", "pca|tsne", "how the codes are laid out in 2-D (t-SNE's time grows with the square of --images: "
+                      "~2 s for 2,000 on 2 cores)", "pca"},
                      {"images", "N", "validation images on the map (at most the split's)", "2000"},
                      {"out", "PNG", "the map (or with --interpolate, the strip)", "latent.png"},
                      {"codes", "CSV", "also write index,class,x,y of each image", ""},
@@ -158,6 +159,8 @@ int cmd_latent(int argc, char** argv) {
               fmt_secs(std::chrono::duration<double>(t1 - t0).count()).c_str(), map_method_name(method),
               fmt_secs(std::chrono::duration<double>(t2 - t1).count()).c_str(), pool.size());
   if (method == MapMethod::Pca) std::printf("axes: %s; %s\n", map.axis_label(0).c_str(), map.axis_label(1).c_str());
+  std::printf("kNN (k=5, each image left out) accuracy of the class: from the code %.4f, from the map %.4f\n",
+              knn_accuracy(codes.z.data(), n, codes.dim, val.labels, 5), knn_accuracy(map.xy.data(), n, 2, val.labels, 5));
   std::printf("wrote %s%s%s\n", printable(a.str("out")).c_str(), a.has("codes") ? " and " : "",
               a.has("codes") ? printable(a.str("codes")).c_str() : "");
   return 0;

@@ -62,6 +62,31 @@ std::vector<float> mix_codes(const float* a, const float* b, int dim, float t) {
   return z;
 }
 
+double knn_accuracy(const float* rows, int n, int dim, const std::vector<uint8_t>& labels, int k) {
+  if (n < 2 || k < 1 || labels.size() < size_t(n)) throw Error("kNN accuracy needs 2 or more labelled rows");
+  k = std::min(k, n - 1);
+  const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> x(rows, n, dim);
+  const Eigen::VectorXf sq = x.rowwise().squaredNorm();
+  constexpr int kBlock = 256;  // rows of distances at a time (n² would not fit for large n)
+  int right = 0;
+  std::vector<std::pair<float, int>> d(n);
+  for (int b0 = 0; b0 < n; b0 += kBlock) {
+    const int bn = std::min(kBlock, n - b0);
+    const Eigen::MatrixXf g = x.middleRows(b0, bn) * x.transpose();  // bn × n dot products
+    for (int r = 0; r < bn; ++r) {
+      const int i = b0 + r;
+      for (int j = 0; j < n; ++j) d[j] = {j == i ? INFINITY : std::max(0.f, sq[i] + sq[j] - 2 * g(r, j)), j};
+      std::partial_sort(d.begin(), d.begin() + k, d.end());
+      int votes[256] = {}, best = 0;
+      for (int a = 0; a < k; ++a) ++votes[labels[size_t(d[a].second)]];
+      for (int c = 1; c < 256; ++c)
+        if (votes[c] > votes[best]) best = c;
+      right += best == labels[size_t(i)];
+    }
+  }
+  return double(right) / n;
+}
+
 // ---- PCA -------------------------------------------------------------------------------------------
 
 void Pca::project(const float* row, double* p) const {

@@ -39,6 +39,11 @@ Codes encode_set(const Model& m, const ImageSet& set, int count, ThreadPool& poo
 // (1 − t)·a + t·b for t in [0, 1]: t = 0 gives a and t = 1 gives b exactly.
 std::vector<float> mix_codes(const float* a, const float* b, int dim, float t);
 
+// How well codes (or map points) tell the classes apart: the share of rows whose class is the
+// majority class of their k nearest other rows (Euclidean; ties of distance by index, ties of
+// votes to the smaller class, as scikit-learn's KNeighborsClassifier). rows: n × dim.
+double knn_accuracy(const float* rows, int n, int dim, const std::vector<uint8_t>& labels, int k = 5);
+
 // ---- PCA -------------------------------------------------------------------------------------------
 // The top principal axes of the rows of a matrix (centred; components as unit rows). Each
 // component's sign makes its largest-|value| entry positive. Exact (eigenvectors of the
