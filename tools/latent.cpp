@@ -155,9 +155,9 @@ int cmd_latent(int argc, char** argv) {
                             std::to_string(codes.dim) + " values each, model " + md.model.name() + ")";
   map_figure(val, map, n, title).save_png(a.str("out"));
   if (a.has("codes")) write_file(a.str("codes"), map_csv(val, codes, map, a.has("codes-full")));
-  std::printf("%d codes of %d values: encoded in %s, %s map in %s (%d threads)\n", n, codes.dim,
-              fmt_secs(std::chrono::duration<double>(t1 - t0).count()).c_str(), map_method_name(method),
-              fmt_secs(std::chrono::duration<double>(t2 - t1).count()).c_str(), pool.size());
+  std::printf("%d codes of %d values: encoded in %.2f s, %s map in %.2f s (%d threads)\n", n, codes.dim,
+              std::chrono::duration<double>(t1 - t0).count(), map_method_name(method),
+              std::chrono::duration<double>(t2 - t1).count(), pool.size());
   if (method == MapMethod::Pca) std::printf("axes: %s; %s\n", map.axis_label(0).c_str(), map.axis_label(1).c_str());
   std::printf("kNN (k=5, each image left out) accuracy of the class: from the code %.4f, from the map %.4f\n",
               knn_accuracy(codes.z.data(), n, codes.dim, val.labels, 5), knn_accuracy(map.xy.data(), n, 2, val.labels, 5));

@@ -3,6 +3,9 @@
 // back from codes, from points of the map and from mixes of two codes. For `dae latent` and the
 // page's Latent panel: every function is deterministic (same inputs → same bits, for any thread
 // count) and touches no shared state, so it can run on a helper thread with its own Context.
+// Costs natively, 2,000 MNIST codes of `seed` on 2 (shared) cores: encode_set 0.2–0.4 s, a PCA
+// map ~0.5 s, a t-SNE map 2–3 s (its time grows with n²); code_at + decode of one point is one
+// image's forward pass of the decoder.
 #pragma once
 #include <cstdint>
 #include <string>
