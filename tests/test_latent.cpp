@@ -2,6 +2,7 @@
 // the points behind them; the CLI's `dae latent` is in test_cli.cpp.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -242,6 +243,17 @@ TEST(Latent, TsneIsDeterministicAndSeparatesBlobs) {
   opt.seed = 1;
   EXPECT_FALSE(same_bits(a, tsne(c, opt, pool)));
   EXPECT_ERROR_HAS(tsne(c, TsneOptions{200}, pool), "perplexity");
+  // A caller on another thread sees the iterations done and can stop the descent.
+  std::atomic<int> done{0};
+  std::atomic<bool> stop{true};
+  opt.seed = 0, opt.progress = &done;
+  tsne(c, opt, pool);
+  EXPECT_EQ(done.load(), opt.iterations);
+  opt.stop = &stop;
+  const std::vector<float> stopped = tsne(c, opt, pool);
+  EXPECT_EQ(done.load(), 1);
+  EXPECT_EQ(stopped.size(), a.size());
+  EXPECT_FALSE(same_bits(stopped, a));
 }
 
 // kNN accuracy against scikit-learn's KNeighborsClassifier (k = 5) with each point left out, on

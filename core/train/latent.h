@@ -7,6 +7,7 @@
 // map ~0.5 s, a t-SNE map 2–3 s (its time grows with n²); code_at + decode of one point is one
 // image's forward pass of the decoder.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -80,6 +81,10 @@ struct TsneOptions {
   double exaggeration = 12;
   double learning_rate = 0;  // 0: max(n / exaggeration / 4, 50), as openTSNE and sklearn's "auto"
   uint64_t seed = 0;         // breaks ties of the start
+  // For a caller on another thread (the page): iterations done so far, and a flag that stops the
+  // descent after the current iteration (the result is then the embedding so far).
+  std::atomic<int>* progress = nullptr;
+  const std::atomic<bool>* stop = nullptr;
 };
 std::vector<float> tsne(const Codes& codes, const TsneOptions& opt, ThreadPool& pool);  // n × 2
 

@@ -191,6 +191,8 @@ std::vector<float> tsne(const Codes& codes, const TsneOptions& opt, ThreadPool& 
       (i % 2 ? my : mx) += y;
     }
     for (int i = 0; i < n; ++i) yx[i] -= float(mx / n), yy[i] -= float(my / n);
+    if (opt.progress) opt.progress->store(it + 1);
+    if (opt.stop && opt.stop->load()) break;
   }
   std::vector<float> out(2 * size_t(n));
   for (int i = 0; i < n; ++i) out[2 * i] = yx[i], out[2 * i + 1] = yy[i];
