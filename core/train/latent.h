@@ -2,7 +2,8 @@
 // layers before the spec's '|'), a 2-D map of many codes (PCA, or t-SNE), and images decoded
 // back from codes, from points of the map and from mixes of two codes. For `dae latent` and the
 // page's Latent panel: every function is deterministic (same inputs → same bits, for any thread
-// count) and touches no shared state, so it can run on a helper thread with its own Context.
+// count) and touches no shared state, so it can run on a helper thread with its own Context (on
+// a model that does not change meanwhile: the page's snapshot).
 // Costs natively, 2,000 MNIST codes of `seed` on 2 (shared) cores: encode_set 0.2–0.4 s, a PCA
 // map ~0.5 s, a t-SNE map 2–3 s (its time grows with n²); code_at + decode of one point is one
 // image's forward pass of the decoder.
@@ -52,7 +53,7 @@ double knn_accuracy(const float* rows, int n, int dim, const std::vector<uint8_t
 // The top principal axes of the rows of a matrix (centred; components as unit rows). Each
 // component's sign makes its largest-|value| entry positive. Exact (eigenvectors of the
 // covariance) for at most kPcaExactDim columns; otherwise `iterations` rounds of block subspace
-// iteration from a fixed start (16 give the top components to double precision on codes).
+// iteration from a fixed start, in float (16 rounds: components within 1e-6 of scikit-learn's).
 constexpr int kPcaExactDim = 256;
 struct Pca {
   int dim = 0, k = 0;
@@ -79,7 +80,7 @@ struct TsneOptions {
   int iterations = 750;  // as openTSNE: 250 exaggerated + 500
   int exaggeration_iterations = 250;
   double exaggeration = 12;
-  double learning_rate = 0;  // 0: max(n / exaggeration / 4, 50), as openTSNE and sklearn's "auto"
+  double learning_rate = 0;  // 0: max(n / exaggeration / 4, 50), as scikit-learn's "auto"
   uint64_t seed = 0;         // breaks ties of the start
   // For a caller on another thread (the page): iterations done so far, and a flag that stops the
   // descent after the current iteration (the result is then the embedding so far).
