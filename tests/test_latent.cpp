@@ -284,3 +284,31 @@ TEST(Latent, KnnAccuracyMatchesScikitLearn) {
   const std::string cmd = "/usr/bin/python3 " + (dir / "check.py").string() + " " + dir.string();
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
+
+// t-SNE against scikit-learn's exact one (same perplexity, PCA start) on overlapping classes: how well each
+// keeps the 10 nearest neighbours (sklearn.manifold.trustworthiness), ours at most 0.02 below.
+TEST(Latent, TsneKeepsNeighboursLikeScikitLearn) {
+  if (!dae_test::python_has("sklearn")) GTEST_SKIP() << "scikit-learn not installed";
+  std::vector<int> label;
+  Codes c = blobs(70, 12, 5, label);
+  for (int i = 0; i < c.n; ++i) c.z[size_t(i) * 12 + size_t(label[i])] -= 7.f;  // centres 3 apart
+  ThreadPool pool(2);
+  TsneOptions opt;
+  opt.perplexity = 20;
+  const std::vector<float> ours = tsne(c, opt, pool);
+  const fs::path dir = fs::path(DAE_TEST_TMP_DIR) / "latent_tsne";
+  fs::create_directories(dir);
+  std::ofstream(dir / "z.f32", std::ios::binary).write(reinterpret_cast<const char*>(c.z.data()), std::streamsize(c.z.size() * 4));
+  std::ofstream(dir / "y.f32", std::ios::binary).write(reinterpret_cast<const char*>(ours.data()), std::streamsize(ours.size() * 4));
+  std::ofstream py(dir / "check.py");
+  py << "import sys, numpy as np\nfrom sklearn.manifold import TSNE, trustworthiness\n"
+        "d = sys.argv[1]\nz = np.fromfile(d + '/z.f32', dtype='<f4').reshape(" << c.n << ", 12).astype(np.float64)\n"
+        "ours = np.fromfile(d + '/y.f32', dtype='<f4').reshape(" << c.n << ", 2)\n"
+        "theirs = TSNE(perplexity=20, init='pca', learning_rate='auto', method='exact', random_state=0).fit_transform(z)\n"
+        "t_ours, t_theirs = trustworthiness(z, ours, n_neighbors=10), trustworthiness(z, theirs, n_neighbors=10)\n"
+        "print('trustworthiness: ours', t_ours, 'scikit-learn', t_theirs)\n"
+        "sys.exit(0 if t_ours >= t_theirs - 0.02 and t_ours < 1 else 1)\n";
+  py.close();
+  const std::string cmd = "/usr/bin/python3 " + (dir / "check.py").string() + " " + dir.string();
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
