@@ -5,14 +5,19 @@
 #ifdef DAE_CLI_PATH
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <string>
 
 #include "data/data.h"
 #include "formats/json.h"
 #include "nn/model.h"
+#include "train/latent.h"
+#include "train/threadpool.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -34,7 +39,7 @@ fs::path tmp() {
 TEST(Cli, HelpEverywhere) {
   const Result top = run_dae("--help");
   EXPECT_EQ(top.code, 0);
-  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export", "sweep"}) {
+  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export", "sweep", "latent"}) {
     EXPECT_NE(top.out.find(c), std::string::npos) << c;
     const Result h = run_dae(std::string(c) + " --help");
     EXPECT_EQ(h.code, 0) << c;
@@ -173,6 +178,86 @@ TEST(Cli, TrainEvalDenoiseGridOnMnist) {
   EXPECT_EQ(h, 3 * (28 * 3 + 2) + 2);
   // summary of the saved model.
   EXPECT_NE(run_dae("summary --model " + model).out.find("Total params"), std::string::npos);
+}
+
+// Reads a CSV of numbers: the header's fields and the rows.
+static std::vector<std::vector<double>> read_csv(const std::string& path, std::vector<std::string>& header) {
+  std::ifstream f(path);
+  std::string line;
+  std::vector<std::vector<double>> rows;
+  header.clear();
+  for (bool first = true; std::getline(f, line); first = false) {
+    std::stringstream ss(line);
+    std::string cell;
+    std::vector<double> row;
+    while (std::getline(ss, cell, ',')) {
+      if (first) header.push_back(cell);
+      else row.push_back(std::stod(cell));
+    }
+    if (!first) rows.push_back(row);
+  }
+  return rows;
+}
+
+// dae latent on a tiny model: the CSV has a row per image with its validation class, a centred
+// PCA position and its whole code (equal to the core's encode of that image); the map and the
+// interpolation strip are PNGs of the expected size; bad indices and models without '|' are
+// one-line errors.
+TEST(Cli, LatentMapCsvAndInterpolation) {
+  const fs::path d = tmp() / "latent";
+  fs::create_directories(d);
+  const std::string model = (d / "m.safetensors").string(), csv = (d / "c.csv").string(), map = (d / "map.png").string();
+  const Result t = run_dae("train --dataset mnist --arch 'conv4 pool | up conv1:sigmoid' --epochs 1 --train 200 --val 80 "
+                           "--batch 32 --threads 1 --out " + model);
+  ASSERT_EQ(t.code, 0) << t.out;
+  const Result r = run_dae("latent --model " + model + " --images 60 --out " + map + " --codes " + csv + " --codes-full");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("60 codes of 784 values"), std::string::npos) << r.out;
+  std::vector<std::string> header;
+  const auto rows = read_csv(csv, header);
+  ASSERT_EQ(rows.size(), 60u);
+  ASSERT_EQ(header.size(), 4u + 784u);
+  EXPECT_EQ(header[0] + header[1] + header[2] + header[3] + header[4], "indexclassxyz0");
+  dae::Dataset ds = dae::load_pack(std::string(DAE_TEST_DATA_DIR) + "/mnist.daepack");
+  dae::ImageSet train, val;
+  dae::make_split(ds, 1, 80, train, val);
+  dae::ThreadPool pool(1);
+  const dae::Model m = dae::Model::load(model);
+  const dae::Codes codes = dae::encode_set(m, val, 60, pool);
+  double sx = 0, spread = 0;
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_EQ(rows[i].size(), header.size());
+    EXPECT_EQ(rows[i][0], i);
+    EXPECT_EQ(rows[i][1], val.labels[i]);
+    sx += rows[i][2];
+    spread += std::abs(rows[i][2]);
+    for (int j = 0; j < 784; ++j) ASSERT_NEAR(rows[i][4 + j], codes.row(i)[j], 1e-6 * (1 + std::abs(codes.row(i)[j])));
+  }
+  EXPECT_NEAR(sx / 60, 0.0, 1e-3 * spread / 60);  // PCA positions are centred
+  EXPECT_GT(spread, 0.0);
+  int h = 0, w = 0;
+  EXPECT_EQ(dae::read_gray_png(map, h, w, 4096).size(), size_t(900) * 720);
+  // t-SNE map: a row per image.
+  const Result ts = run_dae("latent --model " + model + " --method tsne --perplexity 10 --images 40 --out " + map +
+                            " --codes " + csv);
+  ASSERT_EQ(ts.code, 0) << ts.out;
+  EXPECT_EQ(read_csv(csv, header).size(), 40u);
+  EXPECT_EQ(header.size(), 4u);
+  // The strip: clean A, 6 mixes, clean B at zoom 3 with 6-pixel gaps.
+  const std::string strip = (d / "strip.png").string();
+  const Result s = run_dae("latent --model " + model + " --interpolate 3,7 --steps 6 --out " + strip);
+  ASSERT_EQ(s.code, 0) << s.out;
+  dae::read_gray_png(strip, h, w, 4096);
+  EXPECT_EQ(w, 8 * (28 * 3 + 6) + 6);
+  const Result bad = run_dae("latent --model " + model + " --interpolate 3,80 --out " + strip);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(lines(bad.out), 1);
+  EXPECT_NE(bad.out.find("two validation indices A,B below 80"), std::string::npos) << bad.out;
+  const std::string flat = (d / "flat.safetensors").string();
+  ASSERT_EQ(run_dae("train --dataset mnist --arch 'conv4 conv1:sigmoid' --epochs 1 --train 64 --val 16 --out " + flat).code, 0);
+  const Result nobar = run_dae("latent --model " + flat + " --out " + map);
+  EXPECT_EQ(nobar.code, 1);
+  EXPECT_NE(nobar.out.find("has no '|'"), std::string::npos) << nobar.out;
 }
 
 // `dae train --dataset dhcd` works in every build and says which DHCD it loaded: the full set

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "formats/io.h"
+#include "formats/json.h"
 #include "train/threadpool.h"
 
 namespace fs = std::filesystem;
@@ -49,6 +50,50 @@ void check_distinct_files(const std::vector<std::pair<std::string, std::string>>
       if (!named[i].second.empty() && !named[j].second.empty() && same(named[i].second, named[j].second))
         throw Error("--" + named[i].first + " and --" + named[j].first + " name the same file (" +
                     printable(named[j].second) + "): one would overwrite the other");
+}
+
+std::vector<Flag> data_flags() {
+  return {setting_flag("dataset"), setting_flag("noise"),
+          setting_flag("val", "; dae train cuts the default to what the dataset holds"), setting_flag("seed")};
+}
+
+ImageSet ModelData::val_set() {
+  Dataset ds = load_dataset(cfg.dataset);
+  dataset_name = printable(ds.name);
+  ImageSet train, val;
+  make_split(ds, 1, cfg.val, train, val);
+  check_input(model, val.h, val.w, dataset_name);
+  return val;
+}
+
+ModelData load_model_and_config(const Args& a) {
+  if (!a.has("model")) throw Error("--model FILE is required");
+  ModelData md;
+  md.model = Model::load(a.str("model"), &md.meta);
+  auto it = md.meta.find("config");
+  if (it != md.meta.end()) {
+    try {
+      md.cfg = TrainConfig::from_json(parse_json(it->second));
+    } catch (const Error& e) {
+      const bool all_given = a.has("dataset") && a.has("noise") && a.has("val") && a.has("seed");
+      if (!all_given)
+        throw Error("model file " + printable(a.str("model")) + ": its training config is damaged (" + e.what() +
+                    "); pass --dataset, --noise, --val and --seed yourself");
+    }
+  }
+  for (const char* k : {"dataset", "noise", "val", "seed"})
+    if (a.has(k)) md.cfg.set(k, a.str(k));
+  return md;
+}
+
+std::vector<Flag> model_data_flags() {
+  std::vector<Flag> f = {{"model", "FILE", "a model saved by dae train or the web app", ""}};
+  for (Flag d : data_flags()) {
+    d.help += "; default: the model's training config";
+    d.def.clear();
+    f.push_back(d);
+  }
+  return f;
 }
 
 std::string exe_dir() {

@@ -125,6 +125,25 @@ Flag threads_flag();
 // identity (links and other spellings of it too), a new one by its absolute, normalised path.
 void check_distinct_files(const std::vector<std::pair<std::string, std::string>>& named);
 
+// --dataset, --noise, --val, --seed: what picks a run's validation images.
+std::vector<Flag> data_flags();
+
+// Dataset, noise and split for commands that use a trained model: defaults come from the
+// model file's training config (parsed strictly, like any config), so `dae eval --model
+// m.safetensors` scores the run's own validation set; flags override them.
+struct ModelData {
+  Model model;
+  std::map<std::string, std::string> meta;
+  TrainConfig cfg;
+  std::string dataset_name;
+  // The run's validation images (the split's validation part depends only on its size),
+  // checked against the model's input.
+  ImageSet val_set();
+};
+ModelData load_model_and_config(const Args& a);
+// --model and data_flags() with "default: the model's training config".
+std::vector<Flag> model_data_flags();
+
 std::string exe_dir();
 // Where the bundled packs are: $DAE_DATA_DIR, else the build's data folder, else <exe dir>/data.
 std::string data_dir();
@@ -144,6 +163,7 @@ std::string history_csv(const std::vector<EpochStats>& h);
 void write_history_csv(const std::string& path, const std::vector<EpochStats>& h);
 
 // ---- commands defined in their own files ----------------------------------------------------------
-int cmd_sweep(int argc, char** argv);  // sweep.cpp
+int cmd_sweep(int argc, char** argv);   // sweep.cpp
+int cmd_latent(int argc, char** argv);  // latent.cpp
 
 }  // namespace dae::cli

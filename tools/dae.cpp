@@ -1,5 +1,5 @@
 // dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export,
-// sweep (tools/sweep.cpp).
+// sweep (tools/sweep.cpp), latent (tools/latent.cpp).
 // Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
 #include <atomic>
 #include <chrono>
@@ -60,6 +60,8 @@ Flag arch_flag(const std::string& help) {
 }
 
 // ---- subcommands -------------------------------------------------------------------------------
+
+const std::vector<Flag> kDataFlags = data_flags();
 int cmd_summary(int argc, char** argv) {
   Args a("summary", "Print the Keras-style table of an architecture (layers, output shapes, parameters).",
          {arch_flag(arch_help(", see README")),
@@ -76,12 +78,6 @@ int cmd_summary(int argc, char** argv) {
   return 0;
 }
 
-const std::vector<Flag> kDataFlags = {
-    setting_flag("dataset"),
-    setting_flag("noise"),
-    setting_flag("val", "; dae train cuts the default to what the dataset holds"),
-    setting_flag("seed"),
-};
 
 // Keras-style lines while `dae train` runs: "Epoch 2/10", a live bar on a terminal, and each
 // epoch's losses and scores when it ends.
@@ -203,55 +199,6 @@ int cmd_train(int argc, char** argv) {
   std::printf("saved %s: val_loss %.4f (noisy %.4f), val_psnr %.2f dB (noisy %.2f), val_ssim %.4f (noisy %.4f)\n",
               printable(out).c_str(), last.val_loss, base.loss, last.val_psnr, base.psnr, last.val_ssim, base.ssim);
   return 0;
-}
-
-// Dataset, noise and split for commands that use a trained model: defaults come from the
-// model file's training config (parsed strictly, like any config), so `dae eval --model
-// m.safetensors` scores the run's own validation set; flags override them.
-struct ModelData {
-  Model model;
-  std::map<std::string, std::string> meta;
-  TrainConfig cfg;
-  std::string dataset_name;
-  // The run's validation images (the split's validation part depends only on its size),
-  // checked against the model's input.
-  ImageSet val_set() {
-    Dataset ds = load_dataset(cfg.dataset);
-    dataset_name = printable(ds.name);
-    ImageSet train, val;
-    make_split(ds, 1, cfg.val, train, val);
-    check_input(model, val.h, val.w, dataset_name);
-    return val;
-  }
-};
-ModelData load_model_and_config(const Args& a) {
-  if (!a.has("model")) throw Error("--model FILE is required");
-  ModelData md;
-  md.model = Model::load(a.str("model"), &md.meta);
-  auto it = md.meta.find("config");
-  if (it != md.meta.end()) {
-    try {
-      md.cfg = TrainConfig::from_json(parse_json(it->second));
-    } catch (const Error& e) {
-      const bool all_given = a.has("dataset") && a.has("noise") && a.has("val") && a.has("seed");
-      if (!all_given)
-        throw Error("model file " + printable(a.str("model")) + ": its training config is damaged (" + e.what() +
-                    "); pass --dataset, --noise, --val and --seed yourself");
-    }
-  }
-  for (const char* k : {"dataset", "noise", "val", "seed"})
-    if (a.has(k)) md.cfg.set(k, a.str(k));
-  return md;
-}
-
-std::vector<Flag> model_data_flags() {
-  std::vector<Flag> f = {{"model", "FILE", "a model saved by dae train or the web app", ""}};
-  for (Flag d : kDataFlags) {
-    d.help += "; default: the model's training config";
-    d.def.clear();
-    f.push_back(d);
-  }
-  return f;
 }
 
 int cmd_eval(int argc, char** argv) {
@@ -488,7 +435,8 @@ void usage(FILE* to) {
       "  grid      save noisy / denoised / clean rows as a PNG\n"
       "  bench     training samples/s and forward latency\n"
       "  export    write a run's exact training data as raw float32 (for other frameworks)\n"
-      "  sweep     train a grid of runs (flags or a JSON plan), resumable; tables and figures\n");
+      "  sweep     train a grid of runs (flags or a JSON plan), resumable; tables and figures\n"
+      "  latent    map the codes of validation images (PCA, t-SNE); decode between two codes\n");
 }
 
 }  // namespace
@@ -505,7 +453,8 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
       {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
-      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep}};
+      {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep},
+      {"latent", cmd_latent}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
     std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());

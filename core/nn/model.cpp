@@ -261,10 +261,11 @@ const Tensor& Model::activation(const Context& ctx, int i) const {
   return ctx.acts.at(i == 0 ? 0 : layers_.at(i - 1).act_out);
 }
 
-void Model::forward(int n, Context& ctx) const {
-  (void)n;
-  for (const auto& l : layers_)
+void Model::forward_range(int first, int last, Context& ctx) const {
+  for (int i = first; i < last; ++i) {
+    const LayerInfo& l = layers_[i];
     l.layer->forward(ctx.acts[l.act_in], ctx.acts[l.act_out], weights_.data() + l.offset, ctx.ws);
+  }
 }
 
 static void load_input(Context& ctx, int buffers, const Shape& in, const float* x, int n) {
@@ -275,9 +276,26 @@ static void load_input(Context& ctx, int buffers, const Shape& in, const float* 
 
 void Model::predict(const float* x, int n, float* y, Context& ctx) const {
   load_input(ctx, num_buffers_, input_, x, n);
-  forward(n, ctx);
+  forward(ctx);
   const Tensor& out = activation(ctx, num_activations() - 1);
   std::copy(out.data(), out.data() + out.size(), y);
+}
+
+void Model::run_layers(int first, int last, const float* x, int n, float* y, Context& ctx) const {
+  if (first < 0 || first > last || last > int(layers_.size())) throw Error("model: no layers " + std::to_string(first) + ".." + std::to_string(last));
+  const Shape in = first < int(layers_.size()) ? layers_[first].in : layers_.back().out;
+  const Shape out = last > 0 ? layers_[last - 1].out : input_;
+  if (first == last) {
+    std::copy(x, x + in.per_image() * n, y);
+    return;
+  }
+  if (int(ctx.acts.size()) < num_buffers_) ctx.acts.resize(num_buffers_);
+  Tensor& t = ctx.acts[layers_[first].act_in];
+  t.resize(in.with_n(n));
+  std::copy(x, x + in.per_image() * n, t.data());
+  forward_range(first, last, ctx);
+  const Tensor& o = ctx.acts[layers_[last - 1].act_out];
+  std::copy(o.data(), o.data() + out.per_image() * n, y);
 }
 
 double Model::loss_and_grad(const float* target, int n, LossKind loss, float scale, Tensor* g, Context& ctx,
@@ -298,7 +316,7 @@ double Model::loss_and_grad(const float* target, int n, LossKind loss, float sca
 double Model::train_shard(const float* x, const float* target, int n, LossKind loss, float scale, float* grad,
                           Context& ctx) const {
   load_input(ctx, num_buffers_, input_, x, n);
-  forward(n, ctx);
+  forward(ctx);
   bool fused = false;
   Tensor* g = &ctx.ga;
   const double sum = loss_and_grad(target, n, loss, scale, g, ctx, &fused);
@@ -317,7 +335,7 @@ double Model::train_shard(const float* x, const float* target, int n, LossKind l
 double Model::eval_shard(const float* x, const float* target, int n, LossKind loss, float* pred,
                          Context& ctx) const {
   load_input(ctx, num_buffers_, input_, x, n);
-  forward(n, ctx);
+  forward(ctx);
   bool fused = false;
   const double sum = loss_and_grad(target, n, loss, 0.f, nullptr, ctx, &fused);
   if (pred) {

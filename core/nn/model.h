@@ -114,6 +114,10 @@ class Model {
 
   // ---- running it (n images of input_shape, contiguous NCHW) --------------------------------
   void predict(const float* x, int n, float* y, Context& ctx) const;
+  // Runs layers [first, last) on n inputs of layers()[first].in, contiguous, into y (n outputs
+  // of layers()[last - 1].out): the encoder is [0, encoder_layers()), the decoder the rest. The
+  // same passes as predict, so decoding the encoder's output gives predict's output bit for bit.
+  void run_layers(int first, int last, const float* x, int n, float* y, Context& ctx) const;
   // Forward + loss + backward. Returns the loss *sum* over the n images' pixels; adds
   // scale·∂sum/∂θ into grad (num_params values). With BCE and a final Sigmoid, the loss is
   // taken from the logits (loss.h: bce_logits).
@@ -137,7 +141,8 @@ class Model {
   static Model load(const std::string& path, std::map<std::string, std::string>* metadata = nullptr);
 
  private:
-  void forward(int n, Context& ctx) const;
+  void forward(Context& ctx) const { forward_range(0, int(layers_.size()), ctx); }
+  void forward_range(int first, int last, Context& ctx) const;  // layers [first, last) on ctx.acts
   double loss_and_grad(const float* target, int n, LossKind loss, float scale, Tensor* g,
                        Context& ctx, bool* fused) const;
 

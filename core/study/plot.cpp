@@ -500,7 +500,7 @@ void draw_series(Figure& fig, const PlotSpec& spec) {
       }
       if (pass == 0 && s.line) img.polyline(px, py, series_color(s, i), 2.0, series_dashed(s, i));
       if (pass == 1 && s.markers)
-        for (size_t k = 0; k < px.size(); ++k) img.disc(px[k], py[k], 3.2, series_color(s, i));
+        for (size_t k = 0; k < px.size(); ++k) img.disc(px[k], py[k], s.marker_radius, series_color(s, i));
     }
   img.reset_clip();
 }
@@ -569,6 +569,25 @@ std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const
   }
   H = int(gh);
   W = int(gw);
+  return img;
+}
+
+Image image_strip(const std::vector<std::vector<uint8_t>>& images, int h, int w, const std::vector<std::string>& captions,
+                  int scale, const std::string& title, const Font& font) {
+  const int n = int(images.size()), cell = w * scale, gap = 6;
+  const long long width = std::max<long long>(n * (cell + gap) + gap, 2 * kPad + 1);
+  if (n < 1 || width > 16384) throw Error("a strip needs 1 to " + std::to_string(16384 / (cell + gap)) + " images");
+  const int top = kPad + int(kTitleSize * 1.6), caption = int(kTickLineH) + 8;
+  Image img(int(width), top + h * scale + caption + kPad);
+  font.draw(img, fit_text(font, title, kTitleSize, double(width) - 2 * kPad), kPad, kPad + font.ascent(kTitleSize),
+            kTitleSize, kText);
+  for (int i = 0; i < n; ++i) {
+    const int x = gap + i * (cell + gap);
+    img.gray(images[size_t(i)].data(), h, w, x, top, scale);
+    const std::string t = fit_text(font, i < int(captions.size()) ? captions[size_t(i)] : "", kTickSize, cell);
+    font.draw(img, t, x + (cell - font.width(t, kTickSize)) / 2, top + h * scale + 4 + font.ascent(kTickSize),
+              kTickSize, kText);
+  }
   return img;
 }
 

@@ -92,6 +92,7 @@ struct Series {
   int color = -1;              // palette index; -1: the series' own index (from the 11th on, dashed)
   bool dashed = false;
   bool line = true, markers = true;
+  double marker_radius = 3.2;  // pixels (scatter plots of many points use smaller ones)
 };
 
 struct PlotSpec {
@@ -123,5 +124,10 @@ Figure render_plot(const PlotSpec& spec, const Font& font);
 // background: the worksheet's figure. Returns 8-bit gray pixels of h×w.
 std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
                                   int count, int scale, int& h, int& w);
+
+// A row of 8-bit gray images (each h×w, `scale`× per pixel) on white with a caption under each
+// and a title above: the images decoded between two codes (dae latent --interpolate).
+Image image_strip(const std::vector<std::vector<uint8_t>>& images, int h, int w, const std::vector<std::string>& captions,
+                  int scale, const std::string& title, const Font& font);
 
 }  // namespace dae
