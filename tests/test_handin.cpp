@@ -37,11 +37,12 @@ std::string slurp(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
-// Runs `args` with /usr/bin/python3 in `dir`; returns its stdout (stderr goes to the log).
+// Runs `args` with /usr/bin/python3 in `dir`; returns its stdout, and its stderr too when it fails.
 std::string python_in(const fs::path& dir, const std::string& args, int* code) {
-  const std::string cmd = "cd '" + dir.string() + "' && /usr/bin/python3 " + args + " > py_out.txt";
+  const std::string cmd = "cd '" + dir.string() + "' && PYDEVD_DISABLE_FILE_VALIDATION=1 /usr/bin/python3 " + args +
+                          " > py_out.txt 2> py_err.txt";
   *code = std::system(cmd.c_str());
-  return slurp(dir / "py_out.txt");
+  return slurp(dir / "py_out.txt") + (*code ? slurp(dir / "py_err.txt") : "");
 }
 
 std::string standin_path() { return (fs::path(DAE_TEST_SOURCE_DATA_DIR) / ".." / "keras_standin.py").string(); }
@@ -199,5 +200,66 @@ TEST(CodeView, CliErrors) {
   r = run_dae("code --arch dense --input 32");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("layers.Reshape((32, 32, 1))"), std::string::npos) << r.out;
+}
+// `dae notebook` on a sweep folder (two runs, its figures, notes.md): the notebook is valid
+// nbformat, embeds every figure (the Data preview, each run's loss and grid, the sweep's charts),
+// names the dataset with its citation and carries the notes; executed by nbclient next to its
+// files, each run's PyTorch cell prints the validation PSNR `dae eval` gives for the run's model
+// (within 0.05 dB) and the same line the notebook was written with; nbconvert renders it.
+TEST(Notebook, SweepFolderValidatesRunsAndRenders) {
+  for (const char* m : {"nbformat", "nbclient", "ipykernel", "torch"})
+    if (!dae_test::python_has(m)) GTEST_SKIP() << m << " not installed";
+  if (std::system("jupyter nbconvert --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "jupyter nbconvert not installed";
+  const fs::path dir = fresh_dir("handin_notebook");
+  const fs::path sweep = dir / "sweep", nb = dir / "hand in";
+  auto r = run_dae("sweep --quiet --arch seed --lr 0.001,0.004 --epochs 2 --train 256 --val 48 --batch 32 --out " +
+                   sweep.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  write_file((sweep / "notes.md").string(), std::string("The higher learning rate *learns faster* here.\n"));
+  r = run_dae("notebook --runs " + sweep.string() + " --out '" + nb.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  int sweep_figures = 0;
+  for (const auto& e : fs::directory_iterator(sweep / "figures")) sweep_figures += e.path().extension() == ".png";
+  ASSERT_GT(sweep_figures, 1);
+  int code = 0;
+  const std::string out = python_in(dir, std::string(DAE_TEST_SOURCE_DATA_DIR) + "/../notebook_check.py '" +
+                                             (nb / "study.ipynb").string() + "'", &code);
+  ASSERT_EQ(code, 0) << out;
+  const Json j = parse_json(out.substr(out.rfind("\n{") == std::string::npos ? 0 : out.rfind("\n{") + 1));
+  EXPECT_EQ(j["images"].get<int>(), 1 + 2 * 2 + sweep_figures);
+  EXPECT_EQ(j["executed_images"].get<int>(), j["images"].get<int>());  // the cells show the same files again
+  const std::string md = j["markdown"].get<std::string>();
+  EXPECT_NE(md.find("# Representation Learning and Autoencoder — MNIST"), std::string::npos) << md;
+  EXPECT_NE(md.find("LeCun"), std::string::npos);
+  EXPECT_NE(md.find("The higher learning rate *learns faster* here."), std::string::npos);
+  EXPECT_NE(md.find("lr=0.004"), std::string::npos);  // the sweep's label of the run
+  ASSERT_EQ(j["executed"].size(), 2u) << out;
+  EXPECT_EQ(j["written"], j["executed"]);
+  for (int k = 0; k < 2; ++k) {
+    r = run_dae("eval --json --model '" + (nb / "models" / ("run" + std::to_string(k + 1) + ".safetensors")).string() + "'");
+    ASSERT_EQ(r.code, 0) << r.out;
+    const Json e = parse_json(r.out);
+    EXPECT_NEAR(j["executed"][k][0].get<double>(), e["val_psnr"].get<double>(), 0.05);
+    EXPECT_NEAR(j["executed"][k][1].get<double>(), e["noisy_psnr"].get<double>(), 0.05);
+    std::printf("run %d: notebook PSNR %.2f dB, dae eval %.4f dB (noisy %.2f / %.4f)\n", k + 1,
+                j["executed"][k][0].get<double>(), e["val_psnr"].get<double>(), j["executed"][k][1].get<double>(),
+                e["noisy_psnr"].get<double>());
+  }
+  const std::string html = (dir / "study.html").string();
+  EXPECT_EQ(std::system(("cd '" + nb.string() + "' && jupyter nbconvert --to html study.ipynb --output '" + html +
+                         "' >/dev/null 2>&1").c_str()), 0);
+  EXPECT_GT(fs::file_size(html), 10000u);
+}
+
+// `dae notebook` refuses bad input in one line and writes nothing then.
+TEST(Notebook, CliErrors) {
+  const fs::path dir = fresh_dir("handin_notebook_errors");
+  auto r = run_dae("notebook --out " + (dir / "nb").string());
+  EXPECT_EQ(r.out, "dae: error: --runs is required: a sweep folder or model files\n");
+  write_file((dir / "junk.safetensors").string(), std::string("junk"));
+  r = run_dae("notebook --runs " + (dir / "junk.safetensors").string() + " --out " + (dir / "nb").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(dae_test::lines(r.out), 1) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "nb" / "study.ipynb"));
 }
 #endif

@@ -1,5 +1,5 @@
 // dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export,
-// code, sweep (tools/sweep.cpp).
+// code, notebook (tools/notebook.cpp), sweep (tools/sweep.cpp).
 // Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
 #include <atomic>
 #include <chrono>
@@ -497,19 +497,8 @@ int cmd_export(int argc, char** argv) {
   Dataset ds = load_dataset(cfg.dataset);
   ImageSet train, val;
   make_split(ds, cfg.train, cfg.val, train, val);
-  const size_t P = train.pixels_per_image();
-  auto dump = [&](const ImageSet& s, bool is_val) {
-    std::vector<float> noisy(s.size() * P), clean(s.size() * P);
-    for (size_t i = 0; i < s.size(); ++i) {
-      to_float(s.image(i), &clean[i * P], P);
-      apply_noise(&clean[i * P], &noisy[i * P], P, noise, is_val ? val_noise_key(seed, i) : noise_key(seed, i));
-    }
-    const std::string part = is_val ? "val" : "train";
-    write_file((dir / (part + "_noisy.f32")).string(), noisy.data(), noisy.size() * 4);
-    write_file((dir / (part + "_clean.f32")).string(), clean.data(), clean.size() * 4);
-  };
-  dump(train, false);
-  dump(val, true);
+  export_images(dir.string(), "train", train, noise, seed);
+  export_images(dir.string(), "val", val, noise, seed);
   Json meta = Json::object();
   meta["dataset"] = ds.name;
   meta["h"] = train.h;
@@ -537,6 +526,7 @@ void usage(FILE* to) {
       "  bench     training samples/s and forward latency\n"
       "  export    write a run's exact training data as raw float32 (for other frameworks)\n"
       "  code      print the model as Keras or PyTorch code\n"
+      "  notebook  hand runs in as a Jupyter notebook (figures, code, scores) with their models\n"
       "  sweep     train a grid of runs (flags or a JSON plan), resumable; tables and figures\n");
 }
 
@@ -555,7 +545,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
       {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
       {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep},
-      {"code", cmd_code}};
+      {"code", cmd_code}, {"notebook", cmd_notebook}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
     std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());

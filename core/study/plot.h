@@ -123,5 +123,9 @@ Figure render_plot(const PlotSpec& spec, const Font& font);
 // background: the worksheet's figure. Returns 8-bit gray pixels of h×w.
 std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
                                   int count, int scale, int& h, int& w);
+// Rows of the same images clean and then with `noise`'s kind at each of `amounts` (the page's
+// Data preview: original / 0.1 / 0.5), noise from val_noise_key(seed, i); the same layout.
+std::vector<uint8_t> noise_grid(const ImageSet& val, const Noise& noise, const std::vector<float>& amounts,
+                                uint64_t seed, int count, int scale, int& h, int& w);
 
 }  // namespace dae

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "base/common.h"
+#include "formats/io.h"
+#include "train/trainer.h"
 
 namespace dae {
 namespace {
@@ -83,6 +85,24 @@ std::string py_str(const std::string& s) {
   return q + "'";
 }
 
+void export_images(const std::string& dir, const std::string& part, const ImageSet& s, const Noise& noise,
+                   uint64_t seed) {
+  const size_t P = s.pixels_per_image();
+  std::vector<float> noisy(s.size() * P), clean(s.size() * P);
+  for (size_t i = 0; i < s.size(); ++i) {
+    to_float(s.image(i), &clean[i * P], P);
+    apply_noise(&clean[i * P], &noisy[i * P], P, noise, part == "val" ? val_noise_key(seed, i) : noise_key(seed, i));
+  }
+  write_file(dir + "/" + part + "_noisy.f32", noisy.data(), noisy.size() * 4);
+  write_file(dir + "/" + part + "_clean.f32", clean.data(), clean.size() * 4);
+}
+
+std::string torch_run_line(double psnr, double noisy_psnr, size_t images, size_t params) {
+  char b[160];
+  std::snprintf(b, sizeof b, "validation PSNR %.2f dB (noisy input %.2f dB), %zu images, ", psnr, noisy_psnr, images);
+  return b + thousands(params) + " parameters";
+}
+
 std::string export_command(const TrainConfig& cfg, const std::string& dir) {
   std::string cmd = "dae export";
   for (const char* k : {"dataset", "noise", "train", "val", "seed"}) cmd += std::string(" --") + k + " " + shell_word(cfg.text(k));
@@ -114,7 +134,8 @@ std::string keras_code(const Model& m, const TrainConfig& cfg, const std::string
 
 TorchCode torch_code(const Model& m, const TrainConfig& cfg, const std::string& model_file, const std::string& data_dir) {
   TorchCode c;
-  c.helpers = banner(m, "PyTorch code") +
+  c.title = banner(m, "PyTorch code");
+  c.helpers =
       "import json, struct\nimport numpy as np\nimport torch\nfrom torch import nn\n\n\n"
       "def load_dae(model, path):\n"
       "    \"\"\"Copies the weights of a dae .safetensors file into `model`: tensors layers.<i>.weight and\n"
