@@ -251,6 +251,37 @@ TEST(Notebook, SweepFolderValidatesRunsAndRenders) {
   EXPECT_GT(fs::file_size(html), 10000u);
 }
 
+// `dae notebook` on model files: one section per file (named by it), --notes as the
+// observations, the run's Keras code and its scores; the files the cells read are next to it.
+TEST(Notebook, ModelFilesAndNotes) {
+  const fs::path dir = fresh_dir("handin_notebook_files");
+  const std::string run = " --quiet --epochs 1 --train 64 --val 16 --batch 16";
+  auto r = run_dae("train" + run + " --out " + (dir / "first.safetensors").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = run_dae("train" + run + " --arch dense --noise sp:0.2 --out " + (dir / "second.safetensors").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  write_file((dir / "obs.md").string(), std::string("Dense *blurs*; conv keeps strokes.\n"));
+  r = run_dae("notebook --runs " + (dir / "first.safetensors").string() + "," + (dir / "second.safetensors").string() +
+              " --notes " + (dir / "obs.md").string() + " --out " + (dir / "nb").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const Json nb = parse_json(slurp(dir / "nb" / "study.ipynb"));
+  EXPECT_EQ(nb["nbformat"], 4);
+  std::string md, code;
+  for (const Json& c : nb["cells"]) (c["cell_type"] == "markdown" ? md : code) += c["source"].get<std::string>() + "\n";
+  EXPECT_NE(md.find("## Run 1: first"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Run 2: second"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Observations\n\nDense *blurs*; conv keeps strokes."), std::string::npos);
+  EXPECT_NE(md.find("layers.Dense(64, activation='relu')"), std::string::npos);  // dense's Keras code
+  EXPECT_NE(md.find("`sp:0.2`"), std::string::npos);
+  EXPECT_NE(code.find("load_dae(model, 'models/run2.safetensors')"), std::string::npos) << code;
+  for (const char* f : {"models/run1.safetensors", "models/run2.safetensors", "data/1/val_noisy.f32", "data/2/val_clean.f32",
+                        "figures/data_preview.png", "figures/run2_grid.png", "figures/run2_loss.png"})
+    EXPECT_TRUE(fs::is_regular_file(dir / "nb" / f)) << f;
+  EXPECT_EQ(fs::file_size(dir / "nb" / "data/2/val_clean.f32"), 16u * 784 * 4);
+  EXPECT_EQ(Model::load((dir / "nb" / "models/run2.safetensors").string()).weights(),
+            Model::load((dir / "second.safetensors").string()).weights());
+}
+
 // `dae notebook` refuses bad input in one line and writes nothing then.
 TEST(Notebook, CliErrors) {
   const fs::path dir = fresh_dir("handin_notebook_errors");

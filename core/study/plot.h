@@ -2,9 +2,10 @@
 // readable ticks (base/chart.h: 1-2-5 steps, decades on log axes; or named categories), a
 // legend in its own column beside the data (so it never covers a point; up to 40 entries or as
 // many as fit, then "… and N more"), colours from the palette (base/chart.h), text in DejaVu
-// Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the noisy /
-// denoised / clean grid of validation images. No UI: the CLI (dae grid, dae sweep) writes these
-// files; the page draws its own charts with Dear ImGui, with the same palette and ticks.
+// Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and rows of validation
+// images (noisy / denoised / clean; clean / noise 0.1 / noise 0.5). No UI: the CLI (dae grid,
+// dae sweep, dae notebook) writes these files; the page draws its own charts with Dear ImGui,
+// with the same palette and ticks.
 #pragma once
 #include <cstdint>
 #include <memory>

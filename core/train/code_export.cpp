@@ -30,9 +30,23 @@ std::string keras_shape(const Shape& s) {
 
 const char* keras_loss(LossKind k) { return k == LossKind::BCE ? "binary_crossentropy" : "mean_squared_error"; }
 
-// "# Model "seed" (conv32 pool …): 74,497 parameters." — the first lines of both programs.
+// The preset the model is, also when it was built from its spec (a sweep's runs), else "custom".
+std::string preset_of(const Model& m) {
+  if (m.name() != "custom") return m.name();
+  const Shape in = m.input_shape();
+  for (const Preset& p : Model::presets()) {
+    try {
+      if (Model::build(p.name, 1, in.h, in.w).spec() == m.spec()) return p.name;
+    } catch (const Error&) {  // a preset that does not fit these images
+    }
+  }
+  return m.name();
+}
+
+// "# Keras code of the dae model "seed" (conv32 pool …): 74,497 parameters, input 28×28." — the
+// first line of both programs.
 std::string banner(const Model& m, const char* what) {
-  return "# " + std::string(what) + " of the dae model \"" + printable(m.name()) + "\" (" + m.spec() + "): " +
+  return "# " + std::string(what) + " of the dae model \"" + printable(preset_of(m)) + "\" (" + m.spec() + "): " +
          thousands(m.num_params()) + " parameters, input " + dims(m.input_shape().h, m.input_shape().w) + ".\n";
 }
 
