@@ -45,6 +45,8 @@ StudyRun run_from_model(const fs::path& path, const std::string& label) {
 // A dae sweep folder: its finished runs in runs.csv's order (labelled as the sweep labels them),
 // its figures (loss, then PSNR against each setting, then cross-noise) and its notes.md.
 void read_sweep(const fs::path& dir, Study& s, std::string& notes) {
+  if (!fs::is_regular_file(dir / "runs.csv"))
+    throw Error(printable(dir.string()) + " is not a dae sweep folder (it has no runs.csv)");
   const std::string csv = read_text(dir / "runs.csv", size_t(64) << 20);
   size_t pos = csv.find('\n');  // skip the header
   while (pos != std::string::npos && pos + 1 < csv.size()) {
