@@ -292,5 +292,9 @@ TEST(Notebook, CliErrors) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(dae_test::lines(r.out), 1) << r.out;
   EXPECT_FALSE(fs::exists(dir / "nb" / "study.ipynb"));
+  r = run_dae("notebook --runs " + dir.string() + " --out " + dir.string());
+  EXPECT_EQ(r.out, "dae: error: --out must be another folder than the sweep's (e.g. " + (dir / "handin").string() + ")\n");
+  r = run_dae("notebook --runs " + dir.string() + " --out " + (dir / "nb").string());
+  EXPECT_EQ(r.out, "dae: error: " + dir.string() + " is not a dae sweep folder (it has no runs.csv)\n");
 }
 #endif

@@ -97,6 +97,9 @@ int cmd_notebook(int argc, char** argv) {
   std::string notes;
   const std::vector<std::string> items = split_list(a.str("runs"), "--runs");
   if (items.size() == 1 && fs::is_directory(items[0])) {
+    std::error_code same;
+    if (fs::equivalent(items[0], out, same))  // its figures/ would mix with the sweep's
+      throw Error("--out must be another folder than the sweep's (e.g. " + printable((out / "handin").string()) + ")");
     read_sweep(items[0], s, notes);
   } else {
     for (const std::string& m : items) s.runs.push_back(run_from_model(m, fs::path(m).stem().string()));
