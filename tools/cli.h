@@ -163,7 +163,8 @@ std::string history_csv(const std::vector<EpochStats>& h);
 void write_history_csv(const std::string& path, const std::vector<EpochStats>& h);
 
 // ---- commands defined in their own files ----------------------------------------------------------
-int cmd_sweep(int argc, char** argv);   // sweep.cpp
-int cmd_latent(int argc, char** argv);  // latent.cpp
+int cmd_sweep(int argc, char** argv);     // sweep.cpp
+int cmd_latent(int argc, char** argv);    // latent.cpp
+int cmd_notebook(int argc, char** argv);  // notebook.cpp
 
 }  // namespace dae::cli

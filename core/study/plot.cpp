@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 
 #include "formats/io.h"
@@ -541,35 +542,67 @@ Figure render_plot(const PlotSpec& spec, const Font& font) {
 
 // ---- grids of images ------------------------------------------------------------------------------
 
-std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
-                                  int count, int scale, int& H, int& W) {
-  if (count < 1 || size_t(count) > val.size() || scale < 1)
-    throw Error("a grid needs 1.." + std::to_string(val.size()) + " images and a scale ≥ 1");
-  check_input(model, val.h, val.w, "the validation data");
-  const int h = val.h, w = val.w, gap = 2;
+namespace {
+
+// Rows of `count` images of h×w each, every pixel `scale`× and 2-pixel gaps on a mid-gray
+// background; fill(c, rows) sets rows[r] (h·w floats in [0, 1]) to column c's image of row r.
+std::vector<uint8_t> image_rows(int nrows, int count, int h, int w, int scale,
+                                const std::function<void(int, std::vector<std::vector<float>>&)>& fill, int& H, int& W) {
+  const int gap = 2;
   const size_t P = size_t(h) * size_t(w);
-  const long long gw = count * (w * scale + gap) + gap, gh = 3 * (h * scale + gap) + gap;
+  const long long gw = count * (w * scale + gap) + gap, gh = nrows * (h * scale + gap) + gap;
   if (gw > 16384 || gh > 16384)
     throw Error("the grid would be " + std::to_string(gw) + "×" + std::to_string(gh) +
                 " pixels (over 16384 on a side): use fewer images or a smaller scale");
   std::vector<uint8_t> img(size_t(gw) * size_t(gh), 128);
-  std::vector<float> noisy(P), clean(P), out(P);
-  Context ctx;
+  std::vector<std::vector<float>> rows(static_cast<size_t>(nrows), std::vector<float>(P));
   auto to_u8 = [](float v) { return uint8_t(std::lround(std::clamp(v, 0.f, 1.f) * 255.f)); };
   for (int c = 0; c < count; ++c) {
-    to_float(val.image(size_t(c)), clean.data(), P);
-    apply_noise(clean.data(), noisy.data(), P, noise, val_noise_key(seed, size_t(c)));
-    model.predict(noisy.data(), 1, out.data(), ctx);
-    const float* rows[3] = {noisy.data(), out.data(), clean.data()};
-    for (int r = 0; r < 3; ++r)
+    fill(c, rows);
+    for (int r = 0; r < nrows; ++r)
       for (int y = 0; y < h * scale; ++y)
         for (int x = 0; x < w * scale; ++x)
           img[size_t(gap + r * (h * scale + gap) + y) * size_t(gw) + size_t(gap + c * (w * scale + gap) + x)] =
-              to_u8(rows[r][size_t(y / scale) * size_t(w) + size_t(x / scale)]);
+              to_u8(rows[size_t(r)][size_t(y / scale) * size_t(w) + size_t(x / scale)]);
   }
   H = int(gh);
   W = int(gw);
   return img;
+}
+
+void check_grid(const ImageSet& val, int count, int scale) {
+  if (count < 1 || size_t(count) > val.size() || scale < 1)
+    throw Error("a grid needs 1.." + std::to_string(val.size()) + " images and a scale ≥ 1");
+}
+
+}  // namespace
+
+std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
+                                  int count, int scale, int& H, int& W) {
+  check_grid(val, count, scale);
+  check_input(model, val.h, val.w, "the validation data");
+  const size_t P = val.pixels_per_image();
+  Context ctx;
+  return image_rows(3, count, val.h, val.w, scale, [&](int c, std::vector<std::vector<float>>& rows) {
+    // rows: noisy, denoised, clean
+    to_float(val.image(size_t(c)), rows[2].data(), P);
+    apply_noise(rows[2].data(), rows[0].data(), P, noise, val_noise_key(seed, size_t(c)));
+    model.predict(rows[0].data(), 1, rows[1].data(), ctx);
+  }, H, W);
+}
+
+std::vector<uint8_t> noise_grid(const ImageSet& val, const Noise& noise, const std::vector<float>& amounts,
+                                uint64_t seed, int count, int scale, int& H, int& W) {
+  check_grid(val, count, scale);
+  const size_t P = val.pixels_per_image();
+  return image_rows(int(amounts.size()) + 1, count, val.h, val.w, scale, [&](int c, std::vector<std::vector<float>>& rows) {
+    to_float(val.image(size_t(c)), rows[0].data(), P);
+    for (size_t a = 0; a < amounts.size(); ++a) {
+      Noise n = noise;
+      n.amount = amounts[a];
+      apply_noise(rows[0].data(), rows[a + 1].data(), P, n, val_noise_key(seed, size_t(c)));
+    }
+  }, H, W);
 }
 
 Image image_strip(const std::vector<std::vector<uint8_t>>& images, int h, int w, const std::vector<std::string>& captions,

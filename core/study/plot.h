@@ -2,9 +2,10 @@
 // readable ticks (base/chart.h: 1-2-5 steps, decades on log axes; or named categories), a
 // legend in its own column beside the data (so it never covers a point; up to 40 entries or as
 // many as fit, then "… and N more"), colours from the palette (base/chart.h), text in DejaVu
-// Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and the noisy /
-// denoised / clean grid of validation images. No UI: the CLI (dae grid, dae sweep) writes these
-// files; the page draws its own charts with Dear ImGui, with the same palette and ticks.
+// Sans rendered by stb_truetype (Debian libstb-dev + fonts-dejavu-core); and rows of validation
+// images (noisy / denoised / clean; clean / noise 0.1 / noise 0.5). No UI: the CLI (dae grid,
+// dae sweep, dae notebook) writes these files; the page draws its own charts with Dear ImGui,
+// with the same palette and ticks.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -124,6 +125,10 @@ Figure render_plot(const PlotSpec& spec, const Font& font);
 // background: the worksheet's figure. Returns 8-bit gray pixels of h×w.
 std::vector<uint8_t> denoise_grid(const Model& model, const ImageSet& val, const Noise& noise, uint64_t seed,
                                   int count, int scale, int& h, int& w);
+// Rows of the same images clean and then with `noise`'s kind at each of `amounts` (the page's
+// Data preview: original / 0.1 / 0.5), noise from val_noise_key(seed, i); the same layout.
+std::vector<uint8_t> noise_grid(const ImageSet& val, const Noise& noise, const std::vector<float>& amounts,
+                                uint64_t seed, int count, int scale, int& h, int& w);
 
 // A row of 8-bit gray images (each h×w, `scale`× per pixel) on white with a caption under each
 // and a title above: the images decoded between two codes (dae latent --interpolate).

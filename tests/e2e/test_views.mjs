@@ -84,6 +84,30 @@ await runE2E('views', async (app) => {
   await clickWidget(page, 'keras_close');
   t.step('summary');
 
+  // The Code section: the model in memory (the bundled seed model) as Keras and PyTorch code,
+  // copied with the mouse (the panel scrolled down to it by the wheel).
+  const box = await rectOf(page, 'preset_seed');
+  await page.mouse.move(box.x + 5, box.y + 5);
+  for (let i = 0; i < 30; i++) {
+    const r = await page.evaluate(() => window.dae.rect('copy_code'));
+    if (r && r.height > 10 && r.y + r.height < page.viewportSize?.().height) break;
+    await page.mouse.wheel(0, 120);
+    await frames(page, 2);
+  }
+  await clickWidget(page, 'copy_code');
+  const keras = await page.evaluate(() => window.dae.clipboard());
+  assert.equal((keras.match(/layers\.Conv2D\(/g) || []).length, 5, `Keras code:\n${keras}`);
+  assert.match(keras, /Conv2D\(32, \(3, 3\), activation='relu', padding='same'\)/);
+  assert.match(keras, /compile\(optimizer=keras\.optimizers\.Adam\(learning_rate=0\.001\), loss='binary_crossentropy'\)/);
+  await clickWidget(page, 'code_pytorch');
+  await clickWidget(page, 'copy_code');
+  const torch = await page.evaluate(() => window.dae.clipboard());
+  assert.match(torch, /nn\.Sequential\(/);
+  assert.match(torch, /nn\.Conv2d\(1, 32, 3, padding=1\)/);
+  assert.match(torch, /seed-mnist\.safetensors|\.safetensors/);
+  console.log(`code: Keras ${keras.split('\n').length} lines, PyTorch ${torch.split('\n').length} lines`);
+  t.step('code');
+
   // The Draw panel re-noises when the noise changes.
   await clickWidget(page, 'tab_data');
   const stroke = new Array(784).fill(0).map((_, i) => ((i % 28) > 9 && (i % 28) < 15 && i > 150 && i < 650 ? 1 : 0.4 * ((i % 28) === 20)));

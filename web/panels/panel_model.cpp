@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "state/app.h"
+#include "train/code_export.h"
 #include "imgui_stdlib.h"
 
 namespace app {
@@ -378,6 +379,34 @@ void keras_popup(const App& a) {
   ImGui::EndPopup();
 }
 
+// The model in memory as code (core/train/code_export.h, as `dae code` prints it), with Copy.
+void code_section(App& a) {
+  Editor& ed = a.editor;
+  const dae::Model* m = a.session.model();
+  if (!m) {
+    ImGui::TextColored(kMuted, "No model in memory yet: train one or upload a file.");
+    return;
+  }
+  ImGui::RadioButton("Keras", &ed.code_framework, 0);
+  item_role("radio", ed.code_framework == 0);
+  mark("code_keras");
+  ImGui::SameLine();
+  ImGui::RadioButton("PyTorch", &ed.code_framework, 1);
+  item_role("radio", ed.code_framework == 1);
+  mark("code_pytorch");
+  ImGui::SameLine();
+  if (ed.code_memo.update(std::to_string(a.session.model_revision()) + "/" + std::to_string(ed.code_framework))) {
+    ed.code = ed.code_framework == 0 ? dae::keras_code(*m, a.session.config())
+                                     : dae::torch_code(*m, a.session.config(), a.session.model_file_name()).all();
+  }
+  copy_button("code", ed.code, a.timing.now);
+  wrapped(kMuted, "Of " + a.status.model.describe() + ". Both read the run's images as `dae export` writes them (the "
+                  "command is at the top); the PyTorch code loads the model's downloaded .safetensors file (Files).");
+  ImGui::PushFont(a.fonts.mono);
+  selectable_text("##code_text", ed.code, ImVec2(-1, 320));
+  ImGui::PopFont();
+}
+
 }  // namespace
 
 void draw_model(App& a) {
@@ -391,9 +420,15 @@ void draw_model(App& a) {
   spec_field(a);
 
   section("Summary");
-  if (!summary_line(a)) return;
-  summary_table(a.editor);
-  keras_popup(a);
+  if (summary_line(a)) {
+    summary_table(a.editor);
+    keras_popup(a);
+  }
+
+  section("Code", "The model in memory written as Keras code in the worksheet's style, or as PyTorch code that "
+                  "loads its .safetensors file and prints its validation PSNR. The command line writes the same: "
+                  "dae code --model FILE --framework keras|pytorch.");
+  code_section(a);
 }
 
 }  // namespace app

@@ -82,6 +82,11 @@ struct Editor {
   // The settings came back from the saved session (ui.json): a bundled model arriving later
   // does not replace them with its own.
   bool restored = false;
+  // The Model panel's Code section: the model in memory as Keras (0) or PyTorch (1) code,
+  // generated again when the model or the choice changes.
+  int code_framework = 0;
+  std::string code;
+  Memo<std::string> code_memo;
 };
 
 enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Count };
