@@ -7,6 +7,29 @@
 
 namespace app {
 
+namespace {
+
+// The "(?)" of the header: every key, and which Alt+digit opens which panel (the panel table's order).
+std::string keys_help() {
+  std::string panels;
+  int n = 0;
+  for (const PanelDef& d : panel_table()) panels += std::string(n % 3 ? ",  " : "\n  ") + "Alt+" + std::to_string(++n) + " " + d.title;
+  return "Keyboard: Tab / Shift+Tab move between fields and buttons, Space or Enter activates, arrows adjust.\n"
+         "F6 / Shift+F6 move to the next / previous panel; Alt+digit opens one:" + panels + "\n"
+         "Shortcuts (when no text field is active):\n"
+         "  Ctrl+Enter      train with the current settings\n"
+         "  Esc or Ctrl+.   stop the run (it keeps its model)\n"
+         "  Ctrl+Z          undo the last delete, drop, forget or edit of the observations\n"
+         "  P               pause / resume training\n"
+         "  C               clear the drawing,  E  eraser on/off\n"
+         "  R               reshuffle the Results images\n"
+         "  L               toggle the loss plot's log scale\n"
+         "Everything is saved in this browser (IndexedDB) and restored on reload. Screen readers: the page lists "
+         "its controls and says each epoch and the end of a run.";
+}
+
+}  // namespace
+
 void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
@@ -45,18 +68,8 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
     if (ImGui::IsItemHovered()) tooltip("%s", model.c_str());
   }
   ImGui::SameLine(size.x - 30);
-  help_marker(
-      "Keyboard: Tab / Shift+Tab move between fields and buttons, Space or Enter activates, arrows adjust.\n"
-      "F6 (or Alt+1…9) moves to the next panel.\n"
-      "Shortcuts (when no text field is active):\n"
-      "  Ctrl+Enter  train with the current settings\n"
-      "  Ctrl+Z      undo the last delete, drop, forget or edit of the observations\n"
-      "  P           pause / resume training\n"
-      "  C           clear the drawing,  E  eraser on/off\n"
-      "  R           reshuffle the Results images\n"
-      "  L           toggle the loss plot's log scale\n"
-      "Everything is saved in this browser (IndexedDB) and restored on reload.",
-      "keys");
+  static const std::string keys = keys_help();
+  help_marker(keys.c_str(), "keys");
   ImGui::End();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();

@@ -42,6 +42,11 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
   }
   if (ImGui::GetIO().WantTextInput) return;
   const bool ctrl = (k.keysym.mod & KMOD_CTRL) != 0;
+  // Esc (when no dialog is open: there it closes the dialog) or Ctrl+. stops the run.
+  if ((sc == SDL_SCANCODE_ESCAPE && !ctrl && !ImGui::GetTopMostPopupModal()) || (ctrl && sc == SDL_SCANCODE_PERIOD)) {
+    if (a.session.training() || a.session.paused()) a.session.stop();
+    return;
+  }
   if (ctrl) {
     if (sc == SDL_SCANCODE_RETURN || sc == SDL_SCANCODE_KP_ENTER) start_training(a);
     if (sc == SDL_SCANCODE_Z) undo_last(a);

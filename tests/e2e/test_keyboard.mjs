@@ -54,11 +54,27 @@ await runE2E('keyboard', async (app) => {
   await page.keyboard.press('Space');
   await frames(page, 3);
   assert.ok((await page.evaluate(() => window.dae.status())).training, 'Space on the focused Train button started nothing');
+  // The button now says "Train new": the focus stays on it, visible (it was lost when its label changed).
+  f = await focus();
+  assert.equal(f.mark, 'train', `the focus left Train when it relabelled (on '${f.mark}')`);
+  assert.ok(f.visible, 'the focus ring vanished when Train relabelled');
   const st = await waitFor(page, () => { const s = window.dae.status(); return !s.training && s.state === 'finished' ? s : null; }, null,
                            { timeout: 120000, interval: 300, what: 'the run started with Space to finish' });
   assert.equal(st.state, 'finished');
   console.log(`Space on Train: run #${st.run_id} ${st.state}, val PSNR ${st.val_psnr.toFixed(2)} dB`);
   t.step('train by keyboard');
+
+  // Esc stops a run (Space on Train again: a new run; Esc ends it, and it keeps its model).
+  await page.evaluate(() => window.dae.configure({ epochs: 50 }));
+  await page.keyboard.press('Space');
+  await waitFor(page, () => window.dae.status().training, null, { what: 'the second run to start' });
+  await page.keyboard.press('Escape');
+  const stopped = await waitFor(page, () => { const s = window.dae.status(); return !s.training ? s : null; }, null,
+                                { what: 'Esc to stop the run', timeout: 30000 });
+  assert.equal(stopped.state, 'stopped', `Esc left the run ${stopped.state}`);
+  assert.equal(stopped.run_id, st.run_id + 1);
+  await page.evaluate(() => window.dae.configure({ epochs: 1 }));
+  t.step('Esc stops');
 
   // Alt+digit shows a panel and puts the focus in it, tabbed panels too; in Draw, Tab moves
   // past the Brush slider.

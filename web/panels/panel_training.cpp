@@ -145,7 +145,8 @@ void buttons_section(App& a) {
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.45f, 0.30f, 1.f));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.26f, 0.56f, 0.37f, 1.f));
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.30f, 0.63f, 0.42f, 1.f));
-  const bool train_clicked = ImGui::Button(busy ? "▶ Train new" : "▶ Train");
+  // One id for both labels: the keyboard focus stays on the button when it relabels.
+  const bool train_clicked = ImGui::Button(busy ? "▶ Train new###train" : "▶ Train###train");
   ImGui::PopStyleColor(3);
   mark("train");
   // No tooltip after the click until the pointer leaves the button: resting where it clicked,
@@ -159,11 +160,11 @@ void buttons_section(App& a) {
   if (train_clicked) start_training(a);
   ImGui::SameLine();
   if (a.session.paused()) {
-    if (ImGui::Button("Resume")) a.session.resume();
+    if (ImGui::Button("Resume###pause")) a.session.resume();  // Pause's id: the focus stays
     mark("resume");
   } else {
     ImGui::BeginDisabled(!a.session.training());
-    if (ImGui::Button("Pause")) a.session.pause();
+    if (ImGui::Button("Pause###pause")) a.session.pause();
     mark("pause");
     ImGui::EndDisabled();
   }
@@ -173,7 +174,7 @@ void buttons_section(App& a) {
   mark("stop");
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    tooltip("End the run here; it keeps the model it has trained so far");
+    tooltip("End the run here; it keeps the model it has trained so far (Esc or Ctrl+.)");
   ImGui::SameLine();
   if (ImGui::Button("From scratch")) start_from_scratch(a);
   mark("reset");
