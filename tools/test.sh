@@ -72,13 +72,13 @@ trap on_exit EXIT
 step "setup"
 tools/setup.sh
 # Test-only: PyTorch (model files must load into the equivalent torch.nn.Sequential; `dae code`'s
-# PyTorch code must reproduce dae's outputs) and numpy (an independent SSIM reference); nbformat,
+# PyTorch code must reproduce dae's outputs) and numpy (an independent SSIM reference); scikit-learn (PCA, t-SNE and kNN references of `dae latent`); nbformat,
 # nbclient, ipykernel and nbconvert (`dae notebook` must validate, run and render); clang-15 with
 # libFuzzer and its sanitizer runtimes, and llvm-15 (llvm-symbolizer, for readable sanitizer
 # reports). Never needed to build or run dae.
 if [ "$(id -u)" -eq 0 ]; then
   extras=()
-  for p in python3-torch python3-numpy python3-nbformat python3-nbclient python3-ipykernel jupyter-nbconvert \
+  for p in python3-torch python3-numpy python3-sklearn python3-nbformat python3-nbclient python3-ipykernel jupyter-nbconvert \
            clang-15 libfuzzer-15-dev llvm-15; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || extras+=("$p")
   done
