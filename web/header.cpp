@@ -13,7 +13,11 @@ namespace {
 std::string keys_help() {
   std::string panels;
   int n = 0;
-  for (const PanelDef& d : panel_table()) panels += std::string(n % 3 ? ",  " : "\n  ") + "Alt+" + std::to_string(++n) + " " + d.title;
+  for (const PanelDef& d : panel_table()) {
+    if (n == 9) break;  // Alt+1…9; the rest by F6
+    panels += std::string(n % 3 ? ",  " : "\n  ") + "Alt+" + std::to_string(n + 1) + " " + d.title;
+    ++n;
+  }
   return "Keyboard: Tab / Shift+Tab move between fields and buttons, Space or Enter activates, arrows adjust.\n"
          "F6 / Shift+F6 move to the next / previous panel; Alt+digit opens one:" + panels + "\n"
          "Shortcuts (when no text field is active):\n"

@@ -142,6 +142,7 @@ void update_views(App& a) {
   update_results(a);
   update_drawing(a);
   update_inspect(a);
+  update_latent(a);
 }
 
 // ---- draw ---------------------------------------------------------------------------------------

@@ -161,6 +161,10 @@ await runE2E('phone', async (app) => {
   const rects = Object.values(await page.evaluate(() => window.dae.rects()));
   const canvas = await page.evaluate(() => window.dae.drawCanvasRect && window.dae.drawCanvasRect());
   if (canvas) rects.push(canvas);
+  // A child region of the panel that scrolls on its own (a table, a text box) takes the swipe itself.
+  const wins = (await page.evaluate(() => window.dae.layout())).windows.filter((x) => x.root === best.title);
+  const panelWin = wins.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+  for (const win of wins) if (win !== panelWin && win.width < panelWin.width - 1) rects.push(win);
   const free = (x, y) => !rects.some((r) => x >= r.x - 4 && x <= r.x + r.width + 4 && y >= r.y - 4 && y <= r.y + r.height + 4);
   const x0 = w * 0.5;
   let y0 = lay.display.height - 30;

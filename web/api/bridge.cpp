@@ -215,6 +215,32 @@ dae::Json ui_runs(App& a) {
   return j;
 }
 
+// The Latent panel: its map (map coordinates; the screen rectangle is mark 'latent_map'), the
+// points of its first images, and what the point job computed.
+dae::Json ui_latent(const App& a) {
+  const LatentState& l = a.latent;
+  dae::Json j = dae::Json::object();
+  j["maps"] = l.maps;
+  j["error"] = l.error;
+  if (!l.view) return j;
+  const LatentView& v = *l.view;
+  j["n"] = v.codes.n;
+  j["dim"] = v.codes.dim;
+  j["extent"] = {v.x0, v.x1, v.y0, v.y1};
+  j["axes"] = {v.map.axis_label(0), v.map.axis_label(1)};
+  dae::Json pts = dae::Json::array();
+  for (int i = 0; i < std::min(v.codes.n, 50); ++i)
+    pts.push_back({v.map.xy[size_t(2 * i)], v.map.xy[size_t(2 * i + 1)], int(v.labels[size_t(i)])});
+  j["points"] = pts;
+  j["drawn"] = l.points.drawn_xy.size() == 2 ? dae::Json(l.points.drawn_xy) : dae::Json();
+  j["decoded"] = l.points.decoded;
+  j["mixed"] = l.points.mixed;
+  j["a"] = l.a;
+  j["b"] = l.b;
+  j["t"] = l.t;
+  return j;
+}
+
 dae::Json ui_results(const App& a) {
   dae::Json j = dae::Json::object();
   dae::Json x = dae::Json::array();
@@ -540,6 +566,7 @@ EMSCRIPTEN_KEEPALIVE char* dae_ui(const char* what) {
   else if (w == "layout") j = app::ui_layout(a);
   else if (w == "texts") j = app::texts_json();
   else if (w == "config") j = app::ui_config(a);
+  else if (w == "latent") j = app::ui_latent(a);
   return give(dae::dump_json(j));
 }
 

@@ -783,6 +783,9 @@
     // the model has had a validation pass).
     resultsCollapsed: function () { return ui('results').collapsed; },
     config: function () { return ui('config'); },
+    // The Latent panel: maps made, its extent and first points (map coordinates), the drawing's
+    // place, the decoded and mixed images (web/api/bridge.cpp ui_latent).
+    latent: function () { return ui('latent'); },
     clipboard: function () { return copied; },
     showTab: function (name) { withStrings([String(name).toLowerCase()], function (n) { _dae_show_tab(n); }); return true; },
     selectRun: function (id, overlay) { return check(take(_dae_select_run(id, overlay ? 1 : 0))); },

@@ -21,6 +21,7 @@ const std::vector<PanelDef>& panel_table() {
       {Panel::Results, "Results", "results", Slot::Views, 3, draw_results},
       {Panel::Experiments, "Runs", "experiments", Slot::Views, 4, draw_experiments},
       {Panel::Inspect, "Inspect", "inspect", Slot::Views, 8, draw_inspect},
+      {Panel::Latent, "Latent", "latent", Slot::Views, 9, draw_latent},
   };
   return table;
 }

@@ -24,6 +24,7 @@
 #include "app/offload.h"
 #include "app/session.h"
 #include "state/refresh.h"
+#include "train/latent.h"
 #include "widgets/ui.h"
 
 struct ImFont;
@@ -89,7 +90,7 @@ struct Editor {
   Memo<std::string> code_memo;
 };
 
-enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Count };
+enum class Panel { Data, Model, Files, Training, Loss, Draw, Results, Experiments, Inspect, Latent, Count };
 
 struct App;
 // Where the wide layout puts a panel: Setup and Views are tab bars, the others windows of their own.
@@ -164,6 +165,39 @@ struct InspectState {
   int filter_cmap = 2, fmap_cmap = 1;
   Refresh refresh{0.5};  // the layer, the image: at once; the model's weights: at most 2×/s while training
   bool visible = false;  // computed only while shown
+};
+
+// The Latent panel (panels/panel_latent.cpp): the map of the validation images' codes, and the
+// images decoded from the places one clicks or picks.
+struct LatentView {  // a map as the helper made it, with what it was made from
+  std::shared_ptr<const dae::ModelSnapshot> snap;
+  dae::Codes codes;
+  dae::LatentMap map;
+  std::vector<uint8_t> labels;
+  float x0 = 0, x1 = 1, y0 = 0, y1 = 1;  // the points' extent, with a margin
+};
+struct LatentPoints {  // what the point job computed for a view
+  std::vector<float> drawn_xy;          // the drawing's place on the map (empty: no drawing)
+  std::vector<float> decoded, mixed;    // the clicked place decoded; A and B mixed at t
+  dae::Triple hover;                    // the hovered validation image: noisy, denoised, clean
+  int hover_index = -1;
+};
+struct LatentState {
+  std::shared_ptr<const LatentView> view;
+  std::vector<std::vector<float>> trail;  // the points of earlier maps of this model, oldest first
+  bool trails = false;
+  Refresh refresh{2.0};   // the model's weights: at most every 2 s while training
+  Memo<std::string> points_memo;
+  bool visible = false;   // computed only while shown
+  int maps = 0;           // maps made (window.dae.ui('latent'))
+  std::string error;
+  int click_sets = 0;     // a click on the map sets: 0 the decoded place, 1 A, 2 B
+  double px = NAN, py = NAN;  // the clicked place
+  int a = -1, b = -1;     // the validation images whose codes are mixed
+  float t = 0.5f;
+  int hover = -1;
+  LatentPoints points;
+  gfx::Image decoded, mixed, hover_images;
 };
 
 struct PlotState {
@@ -262,7 +296,7 @@ struct Timing {
 
 // The helper's slots (core/app/offload.h): the Draw pad's job goes first, then Inspect's feature
 // maps, then a Results pass.
-enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2 };
+enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2, kLatentPointWork = 3, kLatentMapWork = 4 };
 
 struct App {
   dae::Session session;
@@ -277,6 +311,7 @@ struct App {
   ResultsState results;
   DrawState draw;
   InspectState inspect;
+  LatentState latent;
   PlotState plot;
   ExperimentsState exp;
   FilesState files;
@@ -331,6 +366,7 @@ void draw_results(App& a);
 void draw_experiments(App& a);
 void draw_undo_bar(App& a);  // the newest undoable step and its Undo button (Runs, Files)
 void draw_inspect(App& a);
+void draw_latent(App& a);
 
 // ---- per-frame updates of derived images --------------------------------------------------------
 // At the start of a frame, before the panels: apply the helper's finished jobs (take_work),
@@ -340,6 +376,7 @@ void take_work(App& a);
 void update_results(App& a);
 void update_drawing(App& a);
 void update_inspect(App& a);
+void update_latent(App& a);
 
 // ---- browser side (api/browser.cpp) -------------------------------------------------------------------
 void js_start(App& a);                                  // fetch data, mount IndexedDB
