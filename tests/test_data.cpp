@@ -33,7 +33,9 @@
 #include "base/common.h"
 #include "data/data.h"
 #include "data_test_util.h"
+#include "formats/io.h"
 #include "formats/zip.h"
+#include "test_util.h"
 
 // Defined (with C linkage) in stb_image_write's implementation, not declared by its header.
 extern "C" unsigned char* stbi_zlib_compress(unsigned char* data, int data_len, int* out_len, int quality);
@@ -322,6 +324,31 @@ TEST(ZipReader, StoredAndDeflatedEntries) {
   EXPECT_EQ(zr.read(zr.entries()[2]), b);
   EXPECT_EQ(zr.read(zr.entries()[3]), b);
   EXPECT_TRUE(zr.read(zr.entries()[4]).empty());
+}
+
+// The page's notebook export: write_zip's archive reads back here and in Python's zipfile.
+TEST(ZipWriter, ArchiveReadsBackHereAndInPython) {
+  std::vector<uint8_t> big(70000);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = uint8_t(i * 7 % 256);
+  const std::vector<std::pair<std::string, std::vector<uint8_t>>> files = {
+      {"study/study.ipynb", {'{', '}'}}, {"study/models/run1.safetensors", big}, {"study/empty.txt", {}},
+      {"study/naïve.md", {'x'}}};
+  const auto zip = dae::write_zip(files);
+  const dae::ZipReader zr(zip.data(), zip.size(), "t.zip");
+  ASSERT_EQ(zr.entries().size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(zr.entries()[i].name, files[i].first);
+    EXPECT_EQ(zr.read(zr.entries()[i]), files[i].second);
+  }
+  EXPECT_EQ(dae::write_zip(files), zip);  // the same bytes every time
+  EXPECT_THROW(dae::write_zip({{"", {}}}), dae::Error);
+  if (!dae_test::python_has("zipfile")) GTEST_SKIP() << "no python3";
+  const std::string path = ::testing::TempDir() + "dae_write_zip.zip";
+  dae::write_file(path, zip.data(), zip.size());
+  const std::string cmd = "/usr/bin/python3 -c \"import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); "
+                          "assert z.testzip() is None; assert z.namelist()[3]=='study/naïve.md'; "
+                          "assert len(z.read('study/models/run1.safetensors'))==70000\" " + path;
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
 }
 
 TEST(ZipReader, CorruptArchivesRejected) {

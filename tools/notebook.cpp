@@ -24,24 +24,6 @@ std::string read_text(const fs::path& p, size_t max_bytes) {
   return std::string(b.begin(), b.end());
 }
 
-// A run from a model file saved by dae train, dae sweep or the page: its weights, settings and history.
-StudyRun run_from_model(const fs::path& path, const std::string& label) {
-  StudyRun r;
-  r.label = label;
-  r.model = Model::load(path.string(), &r.metadata);
-  const auto cfg = r.metadata.find("config");
-  if (cfg == r.metadata.end())
-    throw Error("model file " + printable(path.string()) + " has no training config (not saved by dae train, dae sweep or the page)");
-  try {
-    r.cfg = TrainConfig::from_json(parse_json(cfg->second));
-    const auto h = r.metadata.find("history");
-    if (h != r.metadata.end()) r.history = history_from_json(parse_json(h->second), true);
-  } catch (const Error& e) {
-    throw Error("model file " + printable(path.string()) + ": its training record is damaged (" + e.what() + ")");
-  }
-  return r;
-}
-
 // A dae sweep folder: its finished runs in runs.csv's order (labelled as the sweep labels them),
 // its figures (loss, then PSNR against each setting, then cross-noise) and its notes.md.
 void read_sweep(const fs::path& dir, Study& s, std::string& notes) {
@@ -58,7 +40,7 @@ void read_sweep(const fs::path& dir, Study& s, std::string& notes) {
     const fs::path run = dir / "runs" / id;
     const Json result = parse_json(read_text(run / "result.json", size_t(16) << 20));
     const Json* label = json_find(result, "label");
-    s.runs.push_back(run_from_model(run / "model.safetensors", label && label->is_string() && !label->get<std::string>().empty()
+    s.runs.push_back(study_run_from_file((run / "model.safetensors").string(), label && label->is_string() && !label->get<std::string>().empty()
                                                                    ? label->get<std::string>() : id));
   }
   if (s.runs.empty()) throw Error("the sweep folder " + printable(dir.string()) + " has no finished runs (runs.csv)");
@@ -102,7 +84,7 @@ int cmd_notebook(int argc, char** argv) {
       throw Error("--out must be another folder than the sweep's (e.g. " + printable((out / "handin").string()) + ")");
     read_sweep(items[0], s, notes);
   } else {
-    for (const std::string& m : items) s.runs.push_back(run_from_model(m, fs::path(m).stem().string()));
+    for (const std::string& m : items) s.runs.push_back(study_run_from_file(m, fs::path(m).stem().string()));
   }
   if (a.has("notes")) notes = read_text(a.str("notes"), size_t(1) << 20);
   s.observations = notes;
@@ -113,16 +95,10 @@ int cmd_notebook(int argc, char** argv) {
   if (ec) throw Error("cannot create the folder " + printable(out.string()));
   // The validation images of each run (datasets loaded once).
   std::map<std::string, Dataset> datasets;
-  std::map<std::string, ImageSet> vals;
-  auto val = [&](const TrainConfig& cfg) -> const ImageSet& {
-    const std::string key = cfg.dataset + "|" + std::to_string(cfg.val);
-    auto it = vals.find(key);
-    if (it != vals.end()) return it->second;
-    if (!datasets.count(cfg.dataset)) datasets.emplace(cfg.dataset, load_dataset(cfg.dataset));
-    ImageSet train, v;
-    make_split(datasets.at(cfg.dataset), 1, cfg.val, train, v);
-    return vals.emplace(key, std::move(v)).first->second;
-  };
+  const StudyValSet val = study_val_sets([&datasets](const std::string& name) -> const Dataset& {
+    if (!datasets.count(name)) datasets.emplace(name, load_dataset(name));
+    return datasets.at(name);
+  });
   for (const StudyRun& r : s.runs) check_input(r.model, val(r.cfg).h, val(r.cfg).w, printable(r.cfg.dataset));
   const std::string path = write_study(out.string(), s, val, int(a.setting_integer("threads")));
   std::printf("wrote %s: %zu run%s, with models/, data/ and figures/ next to it\n", printable(path).c_str(), s.runs.size(),

@@ -179,4 +179,42 @@ std::vector<uint8_t> ZipReader::read(const ZipEntry& z) const {
   return out;
 }
 
+// ---- writing ---------------------------------------------------------------------------------------
+namespace {
+void put16(std::vector<uint8_t>& o, uint32_t v) { o.push_back(uint8_t(v)), o.push_back(uint8_t(v >> 8)); }
+void put32(std::vector<uint8_t>& o, uint32_t v) { put16(o, v & 0xFFFF), put16(o, v >> 16); }
+
+// The fields a local header and a central-directory entry share, from "version needed" on:
+// version, flags (bit 11: the name is UTF-8), method 0, time and date (1980-01-01: the same
+// bytes every time), CRC, sizes, name length.
+void common_fields(std::vector<uint8_t>& o, uint32_t crc, uint32_t size, size_t name) {
+  put16(o, 20), put16(o, 1u << 11), put16(o, 0), put16(o, 0), put16(o, (0u << 9) | (1u << 5) | 1u);
+  put32(o, crc), put32(o, size), put32(o, size), put16(o, uint32_t(name));
+}
+}  // namespace
+
+std::vector<uint8_t> write_zip(const std::vector<std::pair<std::string, std::vector<uint8_t>>>& files) {
+  if (files.size() > 0xFFFF) throw Error("a ZIP archive holds at most 65,535 files");
+  std::vector<uint8_t> out, dir;
+  for (const auto& [name, bytes] : files) {
+    if (name.empty() || name.size() > 0xFFFF || bytes.size() >= 0xFFFFFFFFu || out.size() >= 0xFFFFFFFFu)
+      throw Error("cannot put " + printable(name, 80) + " in a ZIP archive (a name or size out of range)");
+    const uint32_t crc = crc32(bytes.data(), bytes.size()), size = uint32_t(bytes.size()), at = uint32_t(out.size());
+    put32(out, 0x04034b50u);  // local header
+    common_fields(out, crc, size, name.size());
+    put16(out, 0);  // extra
+    out.insert(out.end(), name.begin(), name.end());
+    out.insert(out.end(), bytes.begin(), bytes.end());
+    put32(dir, 0x02014b50u), put16(dir, 20);  // central directory: signature, made by
+    common_fields(dir, crc, size, name.size());
+    put16(dir, 0), put16(dir, 0), put16(dir, 0), put16(dir, 0), put32(dir, 0), put32(dir, at);
+    dir.insert(dir.end(), name.begin(), name.end());
+  }
+  const uint32_t dir_at = uint32_t(out.size()), n = uint32_t(files.size());
+  out.insert(out.end(), dir.begin(), dir.end());
+  put32(out, 0x06054b50u), put16(out, 0), put16(out, 0), put16(out, n), put16(out, n);  // end of central directory
+  put32(out, uint32_t(dir.size())), put32(out, dir_at), put16(out, 0);
+  return out;
+}
+
 }  // namespace dae

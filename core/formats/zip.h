@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/common.h"
@@ -77,5 +78,10 @@ class ZipReader {
   std::string what_;
   std::vector<ZipEntry> entries_;
 };
+
+// A ZIP archive of `files` (name, bytes), in that order, stored without compression (the page's
+// notebook export: its PNGs and models hardly compress). Names use '/'; no entry may reach
+// 4 GiB and there are at most 65,535 (no ZIP64). Throws dae::Error otherwise.
+std::vector<uint8_t> write_zip(const std::vector<std::pair<std::string, std::vector<uint8_t>>>& files);
 
 }  // namespace dae

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "base/common.h"
@@ -227,6 +229,35 @@ std::string write_study(const std::string& dir, const Study& s, const StudyValSe
   const std::string path = dir + "/study.ipynb";
   write_file(path, dump_json(std::move(nb).notebook(), 1) + "\n");
   return path;
+}
+
+StudyRun study_run_from_file(const std::string& path, const std::string& label) {
+  StudyRun r;
+  r.label = label;
+  r.model = Model::load(path, &r.metadata);
+  const auto cfg = r.metadata.find("config");
+  if (cfg == r.metadata.end())
+    throw Error("model file " + printable(path) + " has no training config (not saved by dae train, dae sweep or the page)");
+  try {
+    r.cfg = TrainConfig::from_json(parse_json(cfg->second));
+    const auto h = r.metadata.find("history");
+    if (h != r.metadata.end()) r.history = history_from_json(parse_json(h->second), true);
+  } catch (const Error& e) {
+    throw Error("model file " + printable(path) + ": its training record is damaged (" + e.what() + ")");
+  }
+  return r;
+}
+
+StudyValSet study_val_sets(std::function<const Dataset&(const std::string&)> dataset) {
+  auto vals = std::make_shared<std::map<std::string, ImageSet>>();
+  return [vals, dataset = std::move(dataset)](const TrainConfig& cfg) -> const ImageSet& {
+    const std::string key = cfg.dataset + "|" + std::to_string(cfg.val);
+    auto it = vals->find(key);
+    if (it != vals->end()) return it->second;
+    ImageSet train, v;
+    make_split(dataset(cfg.dataset), 1, cfg.val, train, v);
+    return vals->emplace(key, std::move(v)).first->second;
+  };
 }
 
 }  // namespace dae

@@ -44,6 +44,14 @@ struct Study {
 // The validation images of a run (its dataset and split; the caller owns the datasets).
 using StudyValSet = std::function<const ImageSet&(const TrainConfig&)>;
 
+// A run from a model file saved by dae train, dae sweep or the page: its weights, settings (the
+// metadata's "config") and history. Throws dae::Error naming the file.
+StudyRun study_run_from_file(const std::string& path, const std::string& label);
+
+// The validation images of each run's dataset and split, made once per dataset and size from
+// the datasets `dataset(name)` gives (the CLI loads them, the page has them).
+StudyValSet study_val_sets(std::function<const Dataset&(const std::string&)> dataset);
+
 // Writes <dir>/study.ipynb and what its code cells read, next to it: models/run<k>.safetensors,
 // data/<n>/val_noisy.f32 + val_clean.f32 (as `dae export` writes them; one folder per distinct
 // dataset, noise, validation size and seed) and figures/*.png. `dir` must exist. Returns the

@@ -368,14 +368,22 @@ void runs_toolbar(App& a) {
   if (ImGui::Button("None")) a.plot.overlay.clear();
   mark("overlay_none");
   same_line_if_fits("Sweep…");
-  if (e.sweep_open) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
+  // Pushed and popped on the state the button was drawn with (a click turns it over in between).
+  const bool open = e.sweep_open;
+  if (open) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
   if (ImGui::Button("Sweep…")) {
     e.sweep_open = !e.sweep_open;
     e.sweep_closed = !e.sweep_open;
   }
-  if (e.sweep_open) ImGui::PopStyleColor();
+  if (open) ImGui::PopStyleColor();
   mark("sweep_toggle");
   if (ImGui::IsItemHovered()) tooltip("Train a series of runs along one setting and chart their PSNR");
+  same_line_if_fits("Export notebook");
+  if (ImGui::Button("Export notebook")) export_notebook(a);
+  mark("export_notebook");
+  if (ImGui::IsItemHovered())
+    tooltip("The hand-in: a Jupyter notebook of the runs with their models, figures, scores, code and your "
+            "observations, as dae-study.zip (dae notebook writes the same)");
   ImGui::SameLine();
   help_marker("Every run is recorded with its model. Click a row to select it (its notes below); Use model "
               "loads its model into Draw, Results and Inspect; tick 'plot' to overlay its curves in the Loss "
@@ -623,6 +631,14 @@ void observations(App& a) {
 void draw_experiments(App& a) {
   ExperimentsState& e = a.exp;
   runs_toolbar(a);
+  if (!e.export_message.empty()) {
+    wrapped(kGood, e.export_message);
+    shown("export_message", e.export_message, kGood);
+  }
+  if (!e.export_error.empty()) {
+    wrapped(kBad, e.export_error);
+    shown("export_error", e.export_error, kBad);
+  }
   sweep_section(a);
   const int clicked_run = runs_table(a);
   if (clicked_run >= 0) e.selected = clicked_run;

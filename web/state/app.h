@@ -224,6 +224,7 @@ const SweepAxis* sweep_axis(const std::string& name);  // null if none is called
 std::vector<dae::SweepPoint> sweep_points(App& a, const SweepAxis& axis, const std::string& values);
 
 struct ExperimentsState {
+  std::string export_message, export_error;  // Export notebook's last word (api/export.cpp)
   bool sweep_open = false;  // the sweep section is shown
   bool sweep_closed = false;  // the user closed it (a waiting sweep does not reopen it)
   int sweep_axis = 0;       // index into sweep_axes()
@@ -415,6 +416,7 @@ void restore_saved(App& a);
 void announce_ready(App& a);
 void download_current_model(App& a);
 void download_run_model(App& a, int id);
+void export_notebook(App& a);  // the runs as a hand-in notebook, downloaded as dae-study.zip (api/export.cpp)
 std::string status_json(App& a);                        // window.dae.status()
 constexpr int kMaxThreads = 8;                          // a batch of 128 has 16 shards of 8 images
 int max_threads(const App& a);                          // the most a run may use here (1 without isolation)

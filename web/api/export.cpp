@@ -1,0 +1,84 @@
+// export.cpp — the hand-in from the page: the runs with a trained model (the newest
+// kNotebookRuns), their notes and the observations, written by the CLI's notebook writer
+// (core/study/notebook.h: `dae notebook` writes the same) into the page's memory file system,
+// then downloaded as one ZIP: dae-study/study.ipynb with models/, data/ and figures/ beside it,
+// so that its PyTorch cells run as they are.
+#include <algorithm>
+#include <filesystem>
+
+#include "formats/io.h"
+#include "formats/zip.h"
+#include "state/app.h"
+#include "study/notebook.h"
+
+namespace fs = std::filesystem;
+
+namespace app {
+
+namespace {
+
+constexpr size_t kNotebookRuns = 8;
+const char* kExportDir = "/tmp/dae-export";
+
+// The study of the runs to hand in (their model files go through `dir`).
+dae::Study study_of_runs(const App& a, const std::string& dir) {
+  std::vector<int> ids;
+  for (const dae::RunRecord& r : a.session.runs())
+    if (r.weights && !r.history.empty()) ids.push_back(r.id);  // trained at least an epoch
+  if (ids.empty()) throw dae::Error("no run has finished an epoch yet: train one, then export");
+  if (ids.size() > kNotebookRuns) ids.erase(ids.begin(), ids.end() - kNotebookRuns);
+  dae::Study s;
+  for (int id : ids) {
+    const std::vector<uint8_t> bytes = a.session.run_model_file(id);
+    const std::string path = dir + "/run" + std::to_string(id) + ".safetensors";
+    dae::write_file(path, bytes.data(), bytes.size());
+    dae::StudyRun r = dae::study_run_from_file(path, "run #" + std::to_string(id));
+    r.notes = a.session.run(id)->notes;
+    s.runs.push_back(std::move(r));
+  }
+  s.observations = a.session.observations();
+  return s;
+}
+
+// Every file under `root`, named "<top>/<path inside>", in name order.
+std::vector<std::pair<std::string, std::vector<uint8_t>>> files_under(const std::string& root, const std::string& top) {
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> files;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file())
+      files.emplace_back(top + "/" + fs::relative(e.path(), root).generic_string(),
+                         dae::read_file(e.path().string(), size_t(1) << 30, "an exported file"));
+  std::sort(files.begin(), files.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  return files;
+}
+
+}  // namespace
+
+void export_notebook(App& a) {
+  ExperimentsState& e = a.exp;
+  e.export_message.clear();
+  e.export_error.clear();
+  std::error_code ec;
+  fs::remove_all(kExportDir, ec);
+  try {
+    const std::string in = std::string(kExportDir) + "/in", out = std::string(kExportDir) + "/dae-study";
+    fs::create_directories(in);
+    fs::create_directories(out);
+    const dae::Study s = study_of_runs(a, in);
+    dae::write_study(out, s, dae::study_val_sets([&a](const std::string& name) -> const dae::Dataset& {
+                       const dae::Dataset* d = a.session.dataset(name);
+                       if (!d) throw dae::Error("the dataset '" + dae::printable(name, 60) + "' is not loaded: choose it in Data first");
+                       return *d;
+                     }), 1);
+    const std::vector<uint8_t> zip = dae::write_zip(files_under(out, "dae-study"));
+    js_download("dae-study.zip", "application/zip", zip.data(), zip.size());
+    e.export_message = "Exported dae-study.zip (" + fmt_int((long long)zip.size()) + " bytes): study.ipynb with " +
+                       std::to_string(s.runs.size()) + (s.runs.size() == 1 ? " run" : " runs") +
+                       ", its figures, scores, code and your observations, and the models and images its PyTorch "
+                       "cells read. Unzip it and open study.ipynb in Jupyter, VS Code or on GitHub.";
+  } catch (const std::exception& ex) {
+    e.export_error = "Export notebook: " + dae::message_of(ex);
+  }
+  fs::remove_all(kExportDir, ec);
+}
+
+}  // namespace app
