@@ -1,6 +1,8 @@
 // A phone, by touch alone (issue 9): 390×844, DPR 3, a touch screen, real touch events (CDP
 // Input.dispatchTouchEvent and taps).
-//  * tap Train (tab), tap "▶ Train": a short run trains to the end;
+//  * tap Train (tab), tap the epochs field: a real input (inputmode decimal) takes the focus, so
+//    the phone's keyboard would open; typed there, the epochs change; tap "▶ Train": a short run
+//    trains to the end;
 //  * tap Draw, draw a digit with a finger: the drawing gets ink and the denoised image changes,
 //    closer to the drawing than the noisy one;
 //  * tap Eraser, drag a finger across the stroke: the ink under it is gone; tap it again: drawing;
@@ -32,10 +34,22 @@ await runE2E('phone', async (app) => {
   assert.equal(lay.mode, 'narrow');
   t.step('load');
 
-  // A short run, started by touch.
-  await page.evaluate(() => window.dae.configure({ dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1,
+  // A short run, started by touch; its epochs typed with the phone's keyboard: a tap on the field
+  // focuses a real input (inputmode decimal), which takes what is typed.
+  await page.evaluate(() => window.dae.configure({ dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 3,
                                                     batch: 64, train: 2048, val: 128, seed: 2 }));
   await tapWidget(page, 'tab_train');
+  await tapWidget(page, 'field_epochs');
+  const input = await page.evaluate(() => {
+    const el = document.activeElement;
+    return el && el.tagName === 'INPUT' ? { mode: el.getAttribute('inputmode'), value: el.value, label: el.getAttribute('aria-label') } : null;
+  });
+  assert.ok(input, 'a tap on the epochs field focused no input: the phone\'s keyboard would not open');
+  assert.deepEqual(input, { mode: 'decimal', value: '3', label: 'Epochs' });
+  await page.keyboard.type('1');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => window.dae.config().epochs === 1, null, { what: 'the epochs typed on the phone\'s keyboard' });
+  console.log('phone: the epochs field opened an input (inputmode decimal); 1 typed there set the epochs');
   await tapWidget(page, 'train');
   await waitFor(page, () => window.dae.status().training || window.dae.status().runs > 0, null,
                 { timeout: 10000, what: 'a tap on Train to start a run' });

@@ -515,6 +515,7 @@
       ['touchstart', 'touchmove', 'touchend'].forEach(function (t) {
         canvas.addEventListener(t, function (e) { if (e.cancelable) e.preventDefault(); }, { passive: false });
       });
+      canvas.addEventListener('touchend', editOnScreen);  // a text field tapped: the phone's keyboard
     }
   }
 
@@ -569,7 +570,7 @@
   // set of items changes, else updated in place. Activating one acts on the canvas through
   // dae_access_act (the pointer and keys a person would use); keys pressed on the mirror do not
   // also reach the canvas.
-  var mirrorShape = '', mirrorNodes = [];
+  var mirrorShape = '', mirrorNodes = [], mirrorList = [];
   function accessAct(i, edit, value) {
     withStrings([value || ''], function (v) { _dae_access_act(i, edit ? 1 : 0, v); });
     var n = 12;  // the queued pointer and keys take a frame each
@@ -618,6 +619,7 @@
   function mirror(json) {
     var list = JSON.parse(json), root = document.getElementById('dae-access');
     if (!root) return;
+    mirrorList = list;
     var shape = list.map(function (e) { return e.panel + '\u0001' + e.role + '\u0001' + (e.role === 'text' ? e.mark : e.name); }).join('\u0002');
     if (shape !== mirrorShape) {  // rebuilt: panels as regions with a heading, items in order
       mirrorShape = shape;
@@ -666,6 +668,40 @@
     live.appendChild(p);
     while (live.childNodes.length > 5) live.removeChild(live.firstChild);
   }
+  // A finger lifted on a text field: a real input over it takes the focus, so the phone's own
+  // keyboard opens (the canvas has no text input of its own); what is typed there replaces the
+  // field's text on Enter or when the input is left. Only inside the touch's handler may a page
+  // open the keyboard.
+  var editor = document.getElementById('dae-edit');
+  function editOnScreen(ev) {
+    var t = ev.changedTouches && ev.changedTouches[0], canvas = Module.canvas;
+    if (!t || !editor || !canvas) return;
+    var c = canvas.getBoundingClientRect(), x = t.clientX - c.left, y = t.clientY - c.top;
+    var e = mirrorList.filter(function (m) {
+      return m.role === 'textbox' && x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height;
+    })[0];
+    if (!e) return;
+    editor.dataset.item = e.i;
+    editor.value = e.value || '';
+    editor.setAttribute('inputmode', /^-?[0-9.eE+-]+$/.test(e.value || '') ? 'decimal' : 'text');
+    editor.setAttribute('aria-label', e.name);
+    editor.style.left = (c.left + e.x) + 'px';
+    editor.style.top = (c.top + e.y) + 'px';
+    editor.style.width = Math.max(e.width, 80) + 'px';
+    editor.style.height = Math.max(e.height, 32) + 'px';
+    editor.classList.remove('hidden');
+    editor.focus({ preventScroll: true });
+    editor.select();
+  }
+  if (editor) {
+    editor.addEventListener('change', function () { accessAct(Number(editor.dataset.item), true, editor.value); });
+    editor.addEventListener('keydown', function (k) { if (k.key === 'Enter') editor.blur(); });
+    editor.addEventListener('blur', function () { editor.classList.add('hidden'); });
+    ['keydown', 'keyup', 'keypress'].forEach(function (t) {
+      editor.addEventListener(t, function (k) { k.stopPropagation(); });
+    });
+  }
+
   // Keys pressed on the mirror are the mirror's: the canvas (SDL listens on window) never sees them.
   var accessRoot = document.getElementById('dae-access');
   if (accessRoot) {
