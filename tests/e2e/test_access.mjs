@@ -99,5 +99,21 @@ await runE2E('access', async (app) => {
   assert.equal(st.state, 'finished');
   assert.ok(Math.abs(said - st.val_psnr) < 0.006, `said ${said} dB, the run's PSNR is ${st.val_psnr}`);
   t.step('run by ear');
+
+  // Text alternatives: the loss curve as one sentence per epoch, the Results images by their scores.
+  const alt = await (async () => {
+    for (let i = 0; i < 50; i++) {
+      const t3 = await tree();
+      const texts = t3.nodes.filter((n) => t3.role(n) === 'StaticText').map((n) => [t3.regionOf(n), t3.named(n)]);
+      const loss = texts.filter(([r, x]) => r === 'Loss' && /^Run #1, epoch \d: training loss [0-9.]+, validation loss [0-9.]+, validation PSNR [0-9.]+ dB\.$/.test(x));
+      const res = texts.filter(([r, x]) => /Views|Results/.test(r) && /^Validation image \d+: noisy PSNR [0-9.]+ dB, SSIM [-0-9.]+; denoised PSNR/.test(x));
+      if (loss.length === 2 && res.length >= 5) return { loss, res };
+      await page.waitForTimeout(200);
+    }
+    return null;
+  })();
+  assert.ok(alt, 'no text alternative of the loss curve (2 epochs) or of the Results images in the tree');
+  console.log(`loss curve: "${alt.loss[1][1]}"; results: ${alt.res.length} images, e.g. "${alt.res[0][1]}"`);
+  t.step('text alternatives');
   t.report('access');
 });

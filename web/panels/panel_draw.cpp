@@ -257,6 +257,10 @@ void pad_scores(const DrawState& d, const PadLayout& L) {
   dl->AddText(ImVec2(L.noisy_at.x, L.score_y), ImGui::GetColorU32(kMuted), s1);
   dl->AddText(ImVec2(L.den_at.x, L.score_y), ImGui::GetColorU32(better ? kGood : kBad), s2);
   dl->AddText(ImVec2(L.noisy_at.x, L.score_y + L.label_h), ImGui::GetColorU32(kMuted), "PSNR · SSIM vs the drawing");
+  char alt[200];
+  std::snprintf(alt, sizeof alt, "Your drawing denoised: PSNR %.1f dB, SSIM %.2f against the drawing (the noisy one: %.1f dB, %.2f).",
+                t.psnr_denoised, t.ssim_denoised, t.psnr_noisy, t.ssim_noisy);
+  say("draw_alt", alt);
 }
 
 // Under the pad: which model denoises, with which noise.

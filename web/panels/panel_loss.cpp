@@ -390,6 +390,18 @@ void loss_hover(const LossPlot& v) {
   ImGui::EndTooltip();
 }
 
+// The plotted run's curve as sentences, one per epoch (the last 50): the plot's text alternative.
+void loss_alt(const LossPlot& v) {
+  if (!v.cur) return;
+  const auto& h = v.cur->history;
+  for (size_t i = h.size() > 50 ? h.size() - 50 : 0; i < h.size(); ++i) {
+    char b[200];
+    std::snprintf(b, sizeof b, "Run #%d, epoch %d: training loss %.4f, validation loss %.4f, validation PSNR %.2f dB.",
+                  v.cur->id, h[i].epoch, h[i].train_loss, h[i].val_loss, h[i].val_psnr);
+    say("loss_alt_" + std::to_string(i), b);
+  }
+}
+
 }  // namespace
 
 void draw_loss(App& a) {
@@ -402,6 +414,7 @@ void draw_loss(App& a) {
   loss_data_range(v);
   loss_legend_words(v);
   loss_layout(v);
+  loss_alt(v);
   if (loss_placeholder(v)) return;
   loss_y_range(v);
   v.dl->PushClipRect(v.p0, v.p1, true);

@@ -283,6 +283,17 @@ void results_whole(const App& a) {
   wrapped(kMuted, "Noise " + a.session.config().noise.str() + " (the model's); validation digits are never trained on.");
 }
 
+// The rows' text alternative, image by image (screen readers).
+void results_alt(const App& a) {
+  for (size_t i = 0; i < a.results.rows.size(); ++i) {
+    const dae::Triple& t = a.results.rows[i];
+    char b[200];
+    std::snprintf(b, sizeof b, "Validation image %zu: noisy PSNR %.1f dB, SSIM %.2f; denoised PSNR %.1f dB, SSIM %.2f.",
+                  t.index, t.psnr_noisy, t.ssim_noisy, t.psnr_denoised, t.ssim_denoised);
+    say("results_alt_" + std::to_string(i), b);
+  }
+}
+
 }  // namespace
 
 void draw_results(App& a) {
@@ -293,6 +304,7 @@ void draw_results(App& a) {
   results_toolbar(a);
   const bool collapsed = results_means(a);
   results_grid(a, collapsed);
+  results_alt(a);
   ImGui::Spacing();
   results_whole(a);
 }

@@ -599,6 +599,8 @@ void set_role_from_flags(Item& it, ImGuiItemStatusFlags flags) {
 }
 }  // namespace
 
+void say(const std::string& id, const std::string& text) { add_sentence(id, text); }
+
 dae::Json access_json() {
   dae::Json list = dae::Json::array();
   for (size_t i = 0; i < items.size(); ++i) {

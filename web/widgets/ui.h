@@ -189,5 +189,8 @@ void item_role(const char* role, int checked = -1, const std::string& name = "")
 void next_item_role(const char* role, const std::string& value, const std::string& name = "");  // a combo, before it
 void item_value(const std::string& value);
 dae::Json access_json();
+// A sentence for screen readers only (the mirror reads it here; nothing is drawn): the text
+// alternative of an image or a plot ("denoised: PSNR 17.4 dB").
+void say(const std::string& id, const std::string& text);
 
 }  // namespace app
