@@ -571,6 +571,14 @@
   // dae_access_act (the pointer and keys a person would use); keys pressed on the mirror do not
   // also reach the canvas.
   var mirrorShape = '', mirrorNodes = [], mirrorList = [];
+  // The phone keyboard a field wants: digits for a number, letters otherwise.
+  function inputMode(value) { return /^-?[0-9.eE+-]+$/.test(value || '') ? 'decimal' : 'text'; }
+  // Keys pressed on `el` are its own: the canvas (SDL listens on window) never sees them.
+  function keepKeys(el) {
+    ['keydown', 'keyup', 'keypress'].forEach(function (t) {
+      el.addEventListener(t, function (k) { k.stopPropagation(); });
+    });
+  }
   function accessAct(i, edit, value) {
     withStrings([value || ''], function (v) { _dae_access_act(i, edit ? 1 : 0, v); });
     var n = 12;  // the queued pointer and keys take a frame each
@@ -583,7 +591,7 @@
     } else if (e.role === 'textbox') {
       el = document.createElement('input');
       el.type = 'text';
-      el.setAttribute('inputmode', /^-?[0-9.eE+-]+$/.test(e.value || '') ? 'decimal' : 'text');
+      el.setAttribute('inputmode', inputMode(e.value));
       el.addEventListener('change', function () { accessAct(Number(el.dataset.item), true, el.value); });
     } else if (e.role === 'button') {
       el = document.createElement('button');
@@ -683,7 +691,7 @@
     if (!e) return;
     editor.dataset.item = e.i;
     editor.value = e.value || '';
-    editor.setAttribute('inputmode', /^-?[0-9.eE+-]+$/.test(e.value || '') ? 'decimal' : 'text');
+    editor.setAttribute('inputmode', inputMode(e.value));
     editor.setAttribute('aria-label', e.name);
     editor.style.left = (c.left + e.x) + 'px';
     editor.style.top = (c.top + e.y) + 'px';
@@ -697,18 +705,12 @@
     editor.addEventListener('change', function () { accessAct(Number(editor.dataset.item), true, editor.value); });
     editor.addEventListener('keydown', function (k) { if (k.key === 'Enter') editor.blur(); });
     editor.addEventListener('blur', function () { editor.classList.add('hidden'); });
-    ['keydown', 'keyup', 'keypress'].forEach(function (t) {
-      editor.addEventListener(t, function (k) { k.stopPropagation(); });
-    });
+    keepKeys(editor);
   }
 
-  // Keys pressed on the mirror are the mirror's: the canvas (SDL listens on window) never sees them.
   var accessRoot = document.getElementById('dae-access');
-  if (accessRoot) {
-    ['keydown', 'keyup', 'keypress'].forEach(function (t) {
-      accessRoot.addEventListener(t, function (k) { k.stopPropagation(); });
-    });
-  }
+  if (accessRoot) keepKeys(accessRoot);  // keys on the mirror are the mirror's
+
 
   var copied = '';
   Module.daeJS = {
