@@ -439,7 +439,9 @@ struct Item {
   std::string mark;     // its mark() id, if any
 };
 std::vector<Item> items;
-Item pending{0, ImRect(), nullptr, ImRect(), false, "", false, "", "", -1, ""};  // next_item_role: for the next widget added
+struct Pending {  // next_item_role: for the next widget added
+  std::string role, value, name;
+} pending;
 
 
 // The window's own parts (title bar, scrollbars) and a table's column borders are items to
@@ -462,7 +464,7 @@ void add_item(ImGuiContext& g, ImGuiID id, const ImRect& bb, bool overlap_ok, co
   if (id != 0 && !pending.role.empty()) {
     it.role = pending.role;
     it.value = pending.value;
-    if (!pending.label.empty()) it.label = pending.label;
+    if (!pending.name.empty()) it.label = pending.name;
     pending.role.clear();
   }
   // The cell's whole width (a column scrolled partly out of view still has all of it; its clip
@@ -532,7 +534,7 @@ void item_role(const char* role, int checked, const std::string& name) {
 void next_item_role(const char* role, const std::string& value, const std::string& name) {
   pending.role = role;
   pending.value = value;
-  pending.label = name;
+  pending.name = name;
 }
 
 void item_value(const std::string& value) {
