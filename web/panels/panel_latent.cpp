@@ -123,10 +123,10 @@ void update_latent(App& a) {
     });
   }
   if (!l.view) return;
-  PointsJob j;
+  if (!l.points_memo.update(key(a.draw.drawn_rev, l.maps, l.px, l.py, l.a, l.b, l.t, l.hover))) return;
+  PointsJob j;  // only when something changed: it copies the drawing
   if (!a.draw.drawn.empty() && *std::max_element(a.draw.drawn.begin(), a.draw.drawn.end()) > 0) j.drawing = a.draw.drawn;
   j.px = l.px, j.py = l.py, j.a = l.a, j.b = l.b, j.t = l.t, j.hover = l.hover;
-  if (!l.points_memo.update(key(a.draw.drawn_rev, l.maps, l.px, l.py, l.a, l.b, l.t, l.hover))) return;
   a.work->submit(kLatentPointWork, [&a, v = l.view, j](dae::Context& ctx) -> dae::Offload::Apply {
     LatentPoints p = compute_points(*v, j, ctx);
     return [&a, v, p = std::move(p)]() mutable {
