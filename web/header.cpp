@@ -28,8 +28,30 @@ std::string keys_help() {
          "  C               clear the drawing,  E  eraser on/off\n"
          "  R               reshuffle the Results images\n"
          "  L               toggle the loss plot's log scale\n"
+         "  Ctrl+= / Ctrl+- / Ctrl+0   larger / smaller / normal text and controls (also \"Aa\" here)\n"
          "Everything is saved in this browser (IndexedDB) and restored on reload. Screen readers: the page lists "
          "its controls and says each epoch and the end of a run.";
+}
+
+// "Aa": the UI scale, 75 % to 200 %, for projectors and low vision (kept in this browser).
+void text_size_button(App& a, float width) {
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+  if (ImGui::Button("Aa###text_size", ImVec2(width, a.browser.touch ? kTouchTarget : 0))) ImGui::OpenPopup("text_size");
+  ImGui::PopStyleColor();
+  item_role("button", -1, "Text size");
+  mark("text_size");
+  if (ImGui::IsItemHovered()) tooltip("Text size: %d %% (Ctrl+= / Ctrl+- / Ctrl+0)", int(std::lround(a.browser.ui_scale * 100)));
+  if (!ImGui::BeginPopup("text_size")) return;
+  ImGui::Text("Text size: %d %%", int(std::lround(a.browser.ui_scale * 100)));
+  if (ImGui::Button("Smaller")) step_ui_scale(a, -1);
+  mark("text_smaller");
+  ImGui::SameLine();
+  if (ImGui::Button("Larger")) step_ui_scale(a, +1);
+  mark("text_larger");
+  ImGui::SameLine();
+  if (ImGui::Button("100 %")) step_ui_scale(a, 0);
+  mark("text_normal");
+  ImGui::EndPopup();
 }
 
 }  // namespace
@@ -39,8 +61,9 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowSize(size);
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.086f, 0.094f, 0.114f, 1.f));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10, 4));
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, 3));  // lines of text (the buttons: popped below)
   ImGui::Begin("##header", nullptr, ImGuiWindowFlags_NoDecoration | kFixed | ImGuiWindowFlags_NoNav);
-  const bool narrow = a.layout.mode == LayoutMode::Narrow;
+  const bool narrow = a.layout.mode != LayoutMode::Wide;  // two lines
   ImGui::PushFont(a.fonts.title);
   ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.f, 1.f), "dae");
   ImGui::PopFont();
@@ -51,7 +74,9 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
   char right[200];
   std::snprintf(right, sizeof right, "%s · %d fps · %s", threads_text(a).c_str(), a.timing.header_fps.key(), save_text(a).c_str());
   const float rw = ImGui::CalcTextSize(right).x;
-  const float avail = ImGui::GetContentRegionAvail().x - 24;
+  // The two buttons at the right end: "Aa" (text size) and "(?)" (keys).
+  const float bw = a.browser.touch ? kTouchTarget : ImGui::GetFrameHeight() + 10, buttons_w = 2 * bw + 16;
+  const float avail = ImGui::GetContentRegionAvail().x - buttons_w;
   ImGui::AlignTextToFramePadding();
   if (!narrow && avail > rw + 200) {
     // One line: the model in memory on the left, runtime facts on the right.
@@ -59,11 +84,11 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
     ImGui::TextColored(kMuted, "%s", elide(line, avail - rw - 16).c_str());
     mark("header_model");
     if (ImGui::IsItemHovered()) tooltip("%s", line.c_str());
-    ImGui::SameLine(size.x - rw - 34);
+    ImGui::SameLine(size.x - rw - buttons_w - 10);
     ImGui::TextColored(kMuted, "%s", right);
   } else {
     // Two short lines, each cut with "…" before the "(?)" (the whole model text on hover).
-    const float w = pos.x + size.x - 40 - ImGui::GetCursorScreenPos().x;
+    const float w = pos.x + size.x - buttons_w - ImGui::GetCursorScreenPos().x;
     ImGui::BeginGroup();
     ImGui::TextColored(kMuted, "%s", elide(model, w).c_str());
     ImGui::TextColored(kMuted, "%s", elide(right, w).c_str());
@@ -71,7 +96,10 @@ void draw_header(App& a, ImVec2 pos, ImVec2 size) {
     mark("header_model");
     if (ImGui::IsItemHovered()) tooltip("%s", model.c_str());
   }
-  ImGui::SameLine(size.x - 30);
+  ImGui::SameLine(size.x - buttons_w);
+  ImGui::PopStyleVar();  // the page's frame padding again: finger-sized buttons on touch screens
+  text_size_button(a, bw);
+  ImGui::SameLine(size.x - bw - 10);
   static const std::string keys = keys_help();
   help_marker(keys.c_str(), "keys");
   ImGui::End();

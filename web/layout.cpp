@@ -1,4 +1,6 @@
 // layout.cpp — the panels' windows. The layout follows the screen (main.cpp chooses the mode):
+// wide (below), middle (900–1199 CSS px, small laptops, tablets: two panes, each a row of tab
+// buttons over one panel, side by side or, in portrait, one above the other) and narrow:
 //
 //  Wide (≥ 1200 CSS px and a mouse):                Narrow (phones, small or zoomed windows):
 //   +------------------------------------------+     +----------------------+
@@ -17,12 +19,14 @@
 
 namespace app {
 
+std::string panel_window_name(Panel p) { return std::string(panel_title(p)) + "###panel" + std::to_string(int(p)); }
+
 // The window name of a panel's slot in the wide layout.
 std::string slot_window(Panel p) {
   const PanelDef& d = panel_def(p);
   if (d.slot == Slot::Setup) return "Setup";
   if (d.slot == Slot::Views) return "Views";
-  return std::string(d.title) + "###panel" + std::to_string(int(p));
+  return panel_window_name(p);
 }
 
 namespace {
@@ -51,7 +55,7 @@ void take_keyboard_focus(App& a, Panel p) {
 void panel_window(App& a, Panel p, ImVec2 pos, ImVec2 size, bool titled) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
-  std::string name = std::string(panel_title(p)) + "###panel" + std::to_string(int(p));
+  const std::string name = panel_window_name(p);
   ImGuiWindowFlags f = kFixed;
   if (!titled) f |= ImGuiWindowFlags_NoTitleBar;
   ImGui::Begin(name.c_str(), nullptr, f);
@@ -117,48 +121,108 @@ void layout_wide(App& a, float W, float H) {
                 ImVec2(right_w, body_h - draw_h));
 }
 
-// Narrow: a grid of big tab buttons, then the chosen panel at full width.
-void layout_narrow(App& a, float W, float H) {
+namespace {
+
+// The panels in the narrow layout's order (most used first).
+const std::vector<PanelDef>& ranked_panels() {
   static const std::vector<PanelDef> order = [] {
     std::vector<PanelDef> o = panel_table();
     std::sort(o.begin(), o.end(), [](const PanelDef& x, const PanelDef& y) { return x.narrow_rank < y.narrow_rank; });
     return o;
   }();
-  const int n = int(order.size());
-  // The narrow header always has two lines (the model; threads, fps and autosave).
-  const float header_h = std::ceil(std::max(36.f, 2 * ImGui::GetTextLineHeightWithSpacing() + 10));
-  a.layout.header_h = header_h;
-  draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
-  const float button_h = std::max(ImGui::GetFrameHeight() + 8, a.browser.touch ? 40.f : 30.f);
-  const int per_row = W >= 9 * 88 ? n : (n + 1) / 2;
+  return order;
+}
+
+// A grid of big buttons, one per panel of `panels`, at `pos`, `W` wide: one tap shows a panel in
+// `current`. Returns the grid's height. `id` names its window.
+float panel_switcher(App& a, const char* id, const std::vector<PanelDef>& panels, Panel& current, ImVec2 pos, float W) {
+  const int n = int(panels.size());
+  const float button_h = std::max(ImGui::GetFrameHeight() + 8, a.browser.touch ? 44.f : 30.f);
+  const int per_row = W >= n * 88 ? n : (n + 1) / 2;
   const int rows = (n + per_row - 1) / per_row;
   const float bar_h = rows * (button_h + 4) + 8;
-  if (a.layout.force_tab >= 0) a.layout.narrow_tab = Panel(a.layout.force_tab);
-  ImGui::SetNextWindowPos(ImVec2(0, header_h));
+  ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(ImVec2(W, bar_h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 4));
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(4, 4));
-  ImGui::Begin("##tabs", nullptr, kFixed | ImGuiWindowFlags_NoDecoration);
+  ImGui::Begin(id, nullptr, kFixed | ImGuiWindowFlags_NoDecoration);
   const float bw = std::floor((W - 8 - 4 * (per_row - 1)) / per_row);
   for (int i = 0; i < n; ++i) {
     if (i % per_row) ImGui::SameLine();
-    const Panel p = order[size_t(i)].panel;
-    const bool on = a.layout.narrow_tab == p;
+    const PanelDef& d = panels[size_t(i)];
+    const bool on = current == d.panel;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
-    std::string label = order[size_t(i)].title;
-    if (p == Panel::Experiments && !a.session.runs().empty()) label += " " + std::to_string(a.session.runs().size());
-    if (p == Panel::Training && a.status.training) label += " ▶";
-    if (ImGui::Button(label.c_str(), ImVec2(bw, button_h))) a.layout.narrow_tab = p;
+    std::string label = d.title;
+    if (d.panel == Panel::Experiments && !a.session.runs().empty()) label += " " + std::to_string(a.session.runs().size());
+    if (d.panel == Panel::Training && a.status.training) label += " ▶";
+    label += "###switch" + std::to_string(int(d.panel));
+    if (ImGui::Button(label.c_str(), ImVec2(bw, button_h))) current = d.panel;
+    item_role("tab", on, d.title);
     if (on) ImGui::PopStyleColor();
-    mark(std::string("tab_") + order[size_t(i)].id);
+    mark(std::string("tab_") + d.id);
   }
   ImGui::End();
   ImGui::PopStyleVar(2);
-  const float y = header_h + bar_h;
+  return bar_h;
+}
+
+// The wide layout shows the same tabs when the window widens.
+void follow_in_wide(App& a, Panel p) {
+  if (panel_def(p).slot == Slot::Setup) a.layout.wide_left = p;
+  if (panel_def(p).slot == Slot::Views) a.layout.wide_right = p;
+}
+
+}  // namespace
+
+// The narrow and middle layouts' header: always two lines (the model; threads, fps and autosave).
+static float two_line_header(App& a, float W) {
+  const float header_h =
+      std::ceil(std::max({36.f, 2 * ImGui::GetTextLineHeightWithSpacing() + 10, ImGui::GetFrameHeight() + 8}));
+  a.layout.header_h = header_h;
+  draw_header(a, ImVec2(0, 0), ImVec2(W, header_h));
+  return header_h;
+}
+
+// Narrow: a grid of big tab buttons, then the chosen panel at full width.
+void layout_narrow(App& a, float W, float H) {
+  const float header_h = two_line_header(a, W);
+  if (a.layout.force_tab >= 0) a.layout.narrow_tab = Panel(a.layout.force_tab);
+  const float y = header_h + panel_switcher(a, "##tabs", ranked_panels(), a.layout.narrow_tab, ImVec2(0, header_h), W);
   panel_window(a, a.layout.narrow_tab, ImVec2(0, y), ImVec2(W, H - y), false);
-  // The wide layout shows the same tab when the window widens.
-  if (panel_def(a.layout.narrow_tab).slot == Slot::Setup) a.layout.wide_left = a.layout.narrow_tab;
-  if (panel_def(a.layout.narrow_tab).slot == Slot::Views) a.layout.wide_right = a.layout.narrow_tab;
+  follow_in_wide(a, a.layout.narrow_tab);
+}
+
+// Middle: two panes, side by side (landscape) or one above the other (portrait), each a grid of
+// tab buttons over its panel: the first for setting up and running (Train, Runs, Data, Model,
+// Files), the second for seeing (Draw, Loss, Results, Inspect, Latent).
+void layout_middle(App& a, float W, float H) {
+  const float header_h = two_line_header(a, W);
+  static const std::vector<PanelDef> first = [] {
+    std::vector<PanelDef> o;
+    for (const PanelDef& d : ranked_panels()) if (in_first_pane(d.panel)) o.push_back(d);
+    return o;
+  }();
+  static const std::vector<PanelDef> second = [] {
+    std::vector<PanelDef> o;
+    for (const PanelDef& d : ranked_panels()) if (!in_first_pane(d.panel)) o.push_back(d);
+    return o;
+  }();
+  if (a.layout.force_tab >= 0) {
+    const Panel p = Panel(a.layout.force_tab);
+    (in_first_pane(p) ? a.layout.middle_first : a.layout.middle_second) = p;
+  }
+  const bool side_by_side = W >= H;
+  const float body_h = H - header_h;
+  const ImVec2 size = side_by_side ? ImVec2(std::floor(W / 2), body_h) : ImVec2(W, std::floor(body_h / 2));
+  const ImVec2 pos2 = side_by_side ? ImVec2(size.x, header_h) : ImVec2(0, header_h + size.y);
+  const ImVec2 size2 = side_by_side ? ImVec2(W - size.x, body_h) : ImVec2(W, body_h - size.y);
+  const auto pane = [&](const char* id, const std::vector<PanelDef>& panels, Panel& current, ImVec2 pos, ImVec2 sz) {
+    const float bar = panel_switcher(a, id, panels, current, pos, sz.x);
+    panel_window(a, current, ImVec2(pos.x, pos.y + bar), ImVec2(sz.x, sz.y - bar), false);
+    follow_in_wide(a, current);
+  };
+  pane("##tabs1", first, a.layout.middle_first, ImVec2(0, header_h), size);
+  pane("##tabs2", second, a.layout.middle_second, pos2, size2);
 }
 
 }  // namespace app

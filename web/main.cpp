@@ -14,6 +14,7 @@
 #include <emscripten/html5.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "imgui_impl_opengl3.h"
@@ -31,7 +32,7 @@ SDL_Window* window = nullptr;
 SDL_GLContext gl_context = nullptr;
 double last_frame_start = -1;
 
-constexpr float kWideMin = 1200;  // CSS px: below this (or on touch screens) the narrow layout
+constexpr float kWideMin = 1200;  // CSS px: below this (or on touch screens) the middle or narrow layout
 
 // ---- the pace: the run's progress, idling -----------------------------------------------------------
 // Whether to take the run's progress this frame. While the user works the page during a run on
@@ -63,6 +64,14 @@ const char* wants_fast_loop(const App& a) {
 }
 
 // ---- decide: whether this frame draws ------------------------------------------------------------
+// The pointer's place in ImGui's units (the UI scale; touches come as fractions of the window).
+void to_ui_units(SDL_Event& e, float s) {
+  if (s == 1.f) return;
+  const auto f = [s](Sint32& v) { v = Sint32(std::lround(v / s)); };
+  if (e.type == SDL_MOUSEMOTION) f(e.motion.x), f(e.motion.y);
+  if (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) f(e.button.x), f(e.button.y);
+}
+
 // Hands this frame's events to ImGui, the touch tracking and the shortcuts; true when one of them
 // is input (anything but a window event other than a resize).
 bool take_events(App& a) {
@@ -70,10 +79,12 @@ bool take_events(App& a) {
   SDL_GetWindowSize(window, &win_w, &win_h);
   SDL_Event event;
   bool input = false;
+  const float s = a.browser.ui_scale;  // ImGui's units are s CSS px
   while (SDL_PollEvent(&event)) {
+    to_ui_units(event, s);
     ImGui_ImplSDL2_ProcessEvent(&event);  // ImGui ≥ 1.87: an ordered input queue
     if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
-      touch_event(a, event, float(win_w), float(win_h));
+      touch_event(a, event, float(win_w) / s, float(win_h) / s);
     if (event.type == SDL_KEYDOWN && a.timing.ready) shortcut(a, event.key);
     if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }
@@ -132,7 +143,12 @@ void update_training(App& a, FrameStats::Frame& stats) {
 ImVec2 update_layout_mode(App& a) {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float W = std::max(d.x, 320.f), H = std::max(d.y, 320.f);
-  a.layout.mode = (W >= kWideMin && H >= 560 && !a.browser.touch) ? LayoutMode::Wide : LayoutMode::Narrow;
+  // Middle: small laptops (1024×700, 1280×800 at 150 %: 853×533) and tablets either way up; a
+  // phone, even on its side, is narrow.
+  const bool middle = std::max(W, H) >= 840 && std::min(W, H) >= 500;
+  a.layout.mode = (W >= kWideMin && H >= 560 && !a.browser.touch) ? LayoutMode::Wide
+                  : middle                                         ? LayoutMode::Middle
+                                                                   : LayoutMode::Narrow;
   return ImVec2(W, H);
 }
 
@@ -148,15 +164,28 @@ void update_views(App& a) {
 // ---- draw ---------------------------------------------------------------------------------------
 // Builds the frame's windows (display: W × H, from update_layout_mode).
 void build_ui(App& a, ImVec2 display) {
+  if (a.browser.fonts_due) {  // the UI scale changed: fonts for it, and every pixel drawn again
+    a.browser.fonts_due = false;
+    setup_fonts(a);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    present::redraw_all();
+  }
   gfx::new_frame();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
+  // ImGui works in units of ui_scale CSS px: a smaller display, more device pixels per unit.
+  io.DisplaySize = ImVec2(io.DisplaySize.x / a.browser.ui_scale, io.DisplaySize.y / a.browser.ui_scale);
+  io.DisplayFramebufferScale = ImVec2(io.DisplayFramebufferScale.x * a.browser.ui_scale,
+                                      io.DisplayFramebufferScale.y * a.browser.ui_scale);
+  set_css_scale(a.browser.ui_scale);
   if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 1000.0f;  // headless: equal timestamps
   ImGui::NewFrame();
   items_new_frame();
   for (auto& b : a.layout.boxes) b.drawn = false;
   if (a.layout.mode == LayoutMode::Wide) layout_wide(a, display.x, display.y);
+  else if (a.layout.mode == LayoutMode::Middle) layout_middle(a, display.x, display.y);
   else layout_narrow(a, display.x, display.y);
   a.layout.force_tab = -1;
   a.layout.select_current = false;
@@ -275,7 +304,9 @@ int main() {
   a.browser.threaded_build = true;
 #endif
   a.browser.dpr = float(emscripten_get_device_pixel_ratio());
+  a.browser.ui_scale = saved_ui_scale();
   a.browser.touch = EM_ASM_INT({ return window.matchMedia && window.matchMedia('(pointer: coarse)').matches ? 1 : 0; }) != 0;
+  a.browser.more_contrast = EM_ASM_INT({ return window.matchMedia && window.matchMedia('(prefers-contrast: more)').matches ? 1 : 0; }) != 0;
   a.browser.hardware_threads = EM_ASM_INT({ return navigator.hardwareConcurrency || 1; });
   a.browser.isolated = EM_ASM_INT({ return self.crossOriginIsolated ? 1 : 0; }) != 0;
   a.browser.single_reason = "page is not cross-origin isolated";
@@ -322,7 +353,7 @@ int main() {
   io.IniFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   io.ConfigInputTrickleEventQueue = true;  // keys typed within one frame are applied in order
-  setup_style(a.browser.touch ? 1.25f : 1.f);
+  setup_style(Look{a.browser.touch, a.browser.more_contrast});
   setup_fonts(a);
   ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
   ImGui_ImplOpenGL3_Init("#version 300 es");

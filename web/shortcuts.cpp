@@ -19,13 +19,18 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
     // The panel shown where the keyboard focus is (or the narrow layout's), then the next one.
     const ImGuiWindow* fw = GImGui->NavWindow;
     const std::string focus = fw && fw->RootWindow ? fw->RootWindow->Name : "";
-    Panel now = a.layout.mode == LayoutMode::Narrow ? a.layout.narrow_tab : Panel::Training;
+    Panel now = a.layout.mode == LayoutMode::Narrow ? a.layout.narrow_tab
+                : a.layout.mode == LayoutMode::Middle ? a.layout.middle_first
+                                                      : Panel::Training;
     if (a.layout.mode == LayoutMode::Wide) {
       if (focus == "Setup") now = a.layout.wide_left;
       else if (focus == "Views") now = a.layout.wide_right;
       else
         for (const PanelDef& d : cycle)
           if (slot_window(d.panel) == focus) now = d.panel;
+    } else if (a.layout.mode == LayoutMode::Middle) {
+      for (const PanelDef& d : cycle)
+        if (panel_window_name(d.panel) == focus) now = d.panel;
     }
     int cur = 0;
     for (int i = 0; i < n; ++i)
@@ -40,8 +45,12 @@ void shortcut(App& a, const SDL_KeyboardEvent& k) {
     ImGui::SetKeyOwner(ImGuiMod_Alt, ImHashStr("alt_shortcut"), ImGuiInputFlags_LockUntilRelease);
     return;
   }
-  if (ImGui::GetIO().WantTextInput) return;
   const bool ctrl = (k.keysym.mod & KMOD_CTRL) != 0;
+  // Ctrl+= / Ctrl+− / Ctrl+0: the UI scale (the page's own, instead of the browser's zoom).
+  if (ctrl && (sc == SDL_SCANCODE_EQUALS || sc == SDL_SCANCODE_KP_PLUS)) return step_ui_scale(a, +1);
+  if (ctrl && (sc == SDL_SCANCODE_MINUS || sc == SDL_SCANCODE_KP_MINUS)) return step_ui_scale(a, -1);
+  if (ctrl && (sc == SDL_SCANCODE_0 || sc == SDL_SCANCODE_KP_0)) return step_ui_scale(a, 0);
+  if (ImGui::GetIO().WantTextInput) return;
   // Esc (when no dialog is open: there it closes the dialog) or Ctrl+. stops the run.
   if ((sc == SDL_SCANCODE_ESCAPE && !ctrl && !ImGui::GetTopMostPopupModal()) || (ctrl && sc == SDL_SCANCODE_PERIOD)) {
     if (a.session.training() || a.session.paused()) a.session.stop();

@@ -1,5 +1,5 @@
-// touch.cpp — the one finger on a touch screen: it scrolls the window under it, and, resting,
-// shows tooltips.
+// touch.cpp — the one finger on a touch screen: it scrolls the window under it (up and down, or
+// sideways: a wide table), and, resting, shows tooltips.
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -11,13 +11,14 @@ namespace app {
 
 namespace {
 
-// Touch, tracked from SDL's finger events in CSS pixels, for the one finger on the screen: dragged
+// Touch, tracked from SDL's finger events in ImGui units, for the one finger on the screen: dragged
 // where no widget takes it, it scrolls the window under it (ImGui scrolls only with a wheel);
 // resting (not moved 8 px), a long press shows tooltips.
 struct TouchScroll {
   bool active = false, scrolling = false;
   ImVec2 start, last;
   ImGuiWindow* win = nullptr;
+  bool sideways = false;  // the swipe scrolls x (it started more sideways than up or down)
   double resting_since = -1;  // when it came down, while it has not moved (-1: it moved, or none)
 } touch_scroll;
 
@@ -59,14 +60,21 @@ void touch_event(App& a, const SDL_Event& e, float W, float H) {
       touch_scroll.last = p;
       return;
     }
+    // The window under the finger (or its nearest parent) that scrolls that way.
+    const bool sideways = std::abs(p.x - touch_scroll.start.x) > std::abs(p.y - touch_scroll.start.y);
+    const auto scrolls = [sideways](const ImGuiWindow* w) { return (sideways ? w->ScrollMax.x : w->ScrollMax.y) > 0; };
     ImGuiWindow* w = GImGui->HoveredWindow;
-    while (w && w->ScrollMax.y <= 0 && w->ParentWindow) w = w->ParentWindow;
-    if (!w || w->ScrollMax.y <= 0) return;
+    while (w && !scrolls(w) && w->ParentWindow) w = w->ParentWindow;
+    if (!w || !scrolls(w)) return;
     touch_scroll.win = w;
+    touch_scroll.sideways = sideways;
     touch_scroll.scrolling = true;
   }
-  ImGui::SetScrollY(touch_scroll.win, std::clamp(touch_scroll.win->Scroll.y - (p.y - touch_scroll.last.y), 0.f,
-                                                 touch_scroll.win->ScrollMax.y));
+  ImGuiWindow* w = touch_scroll.win;
+  if (touch_scroll.sideways)
+    ImGui::SetScrollX(w, std::clamp(w->Scroll.x - (p.x - touch_scroll.last.x), 0.f, w->ScrollMax.x));
+  else
+    ImGui::SetScrollY(w, std::clamp(w->Scroll.y - (p.y - touch_scroll.last.y), 0.f, w->ScrollMax.y));
   touch_scroll.last = p;
 }
 

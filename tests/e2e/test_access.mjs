@@ -3,7 +3,9 @@
 // Chromium's accessibility tree alone (CDP Accessibility.getFullAXTree), with DOM focus and key
 // presses on the mirror only:
 //   - the panels are regions with headings, and every control of the Training panel has a role
-//     and a name (its Train button, the Epochs field, the Loss radios, the Batch combo…);
+//     and a name (its Train button, the Epochs field, the Loss radios, the Batch combo…); then
+//     every panel in turn: each visible control named, combos and sliders with their value,
+//     checkboxes and radios with their state;
 //   - the epochs are typed into the mirrored Epochs field, Train is pressed with Enter, the live
 //     region speaks each epoch's validation loss and PSNR and the end of the run, and the final
 //     PSNR read there is the run's.
@@ -37,7 +39,18 @@ await runE2E('access', async (app) => {
     assert.ok(n, `no ${r} '${name}' in the ${region} region`);
     return n;
   };
-  const focus = async (n) => cdp.send('DOM.focus', { backendNodeId: n.backendDOMNodeId });
+  // DOM focus on a control found in the tree (again if the mirror was rebuilt in between).
+  const focus = async (n, region, r, name) => {
+    for (let i = 0; ; i++) {
+      try {
+        return await cdp.send('DOM.focus', { backendNodeId: n.backendDOMNodeId });
+      } catch (e) {
+        if (i >= 5 || !region) throw e;
+        await page.waitForTimeout(100);
+        n = await find(region, r, name);
+      }
+    }
+  };
   await page.evaluate(() => window.dae.configure({ dataset: 'mnist', arch: 'conv8-pool-up-conv1:sigmoid', train: 512,
                                                    val: 64, batch: 64 }));
   await page.evaluate(() => window.dae.frames(4));
@@ -63,15 +76,40 @@ await runE2E('access', async (app) => {
   assert.ok(controls.length >= widgets.length, `${widgets.length} labelled widgets, ${controls.length} mirrored`);
   t.step('named');
 
+  // Every panel in turn: each visible control of its window (region) has a role and a name;
+  // combos and sliders say their value; checkboxes, radios and tabs their state; and the
+  // layout's labelled widgets of that window are all in the mirror.
+  const windowOf = { train: 'Train', loss: 'Loss', draw: 'Draw', data: 'Setup', model: 'Setup', files: 'Setup',
+                     results: 'Views', experiments: 'Views', inspect: 'Views', latent: 'Views' };
+  for (const [tab, region] of Object.entries(windowOf)) {
+    await page.evaluate((n) => window.dae.showTab(n), tab);
+    await page.evaluate(() => window.dae.frames(4));
+    const t2 = await tree();
+    const here = t2.nodes.filter((n) => controlRoles.has(t2.role(n)) && t2.regionOf(n) === region);
+    const bad = here.filter((n) => !t2.named(n).trim()).map((n) => t2.role(n));
+    assert.deepEqual(bad, [], `${tab}: controls without a name`);
+    const valueless = here.filter((n) => ['combobox', 'slider'].includes(t2.role(n)) && !(n.value && String(n.value.value).trim()));
+    assert.deepEqual(valueless.map(t2.named), [], `${tab}: combos or sliders without a value`);
+    const stateless = here.filter((n) => ['checkbox', 'radio'].includes(t2.role(n)) &&
+                                         !(n.properties || []).some((q) => q.name === 'checked'));
+    assert.deepEqual(stateless.map(t2.named), [], `${tab}: checkboxes or radios without a state`);
+    const shown = (await page.evaluate(() => window.dae.layout().items))
+      .filter((i) => i.window === region && !i.popup && i.id !== 0 && i.label && !i.label.startsWith('#'));
+    assert.ok(here.length >= shown.length, `${tab}: ${shown.length} labelled widgets, ${here.length} mirrored`);
+    console.log(`${tab}: ${here.length} controls named (${[...new Set(here.map(t2.role))].join(', ')})`);
+  }
+  await page.evaluate(() => window.dae.showTab('results'));
+  t.step('every panel');
+
   // Epochs typed in the mirrored field, Train pressed with Enter, the run followed by ear.
   const epochs = await find('Train', 'textbox', 'Epochs');
-  await focus(epochs);
+  await focus(epochs, 'Train', 'textbox', 'Epochs');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('2');
   await page.keyboard.press('Enter');
   await waitFor(page, () => window.dae.config().epochs === 2, null, { what: 'the epochs typed in the mirror' });
   const train = await find('Train', 'button', 'Train');
-  await focus(train);
+  await focus(train, 'Train', 'button', 'Train');
   await page.keyboard.press('Enter');
   const heard = [];
   // The live region (role log): its messages as the tree has them (its static texts).

@@ -5,7 +5,8 @@
 //  * F6 moves to the next panel, Shift+F6 back; Alt+8 shows Runs, Alt+6 Draw (keys browsers
 //    leave to pages; Ctrl+Tab is the browser's);
 //  * Tab to "▶ Train" and Space: a run trains, started by the keyboard alone;
-//  * keys typed faster than frames arrive in order ("first⏎second" stays that, "abc⌫d" is "abd").
+//  * keys typed faster than frames arrive in order ("first⏎second" stays that, "abc⌫d" is "abd");
+//  * Ctrl+= / the header's "Aa" scale the whole UI (125 %, 150 %), kept across a reload; Ctrl+0 resets.
 // Screenshot: build/wasm/e2e-keyboard-focus.png (the focus highlight on a button).
 //   node tests/e2e/test_keyboard.mjs [--site build/wasm/site]
 
@@ -122,5 +123,42 @@ await runE2E('keyboard', async (app) => {
   assert.equal(notes, 'first\nsecabd', 'keys were applied out of order');
   console.log(`typed without waiting for frames: ${JSON.stringify(notes)}`);
   t.step('typing');
+
+  // The UI scale (issue 27): Ctrl+= twice makes everything 125 % (a button grows with it),
+  // the "Aa" button's Larger makes it 150 % with the mouse, a reload keeps it, Ctrl+0 is 100 %.
+  await page.keyboard.press('Escape');  // leave the notes field
+  await parkMouse(page);
+  await frames(page, 3);
+  const trainH = async () => (await page.evaluate(() => window.dae.rect('train'))).height;
+  const scale = () => page.evaluate(() => window.dae.layout().ui_scale);
+  await key('Alt+4');  // the Training panel
+  const h100 = await trainH();
+  assert.equal(await scale(), 1);
+  await key('Control+Equal');
+  await key('Control+Equal');
+  await waitFor(page, () => window.dae.layout().ui_scale === 1.25, null, { what: 'Ctrl+= twice: 125 %' });
+  await frames(page, 3);
+  const h125 = await trainH();
+  assert.ok(Math.abs(h125 - h100 * 1.25) < 1.5, `Train is ${h125} px tall at 125 %, ${h100} at 100 %`);
+  await clickWidget(page, 'text_size');
+  await clickWidget(page, 'text_larger');
+  await waitFor(page, () => window.dae.layout().ui_scale === 1.5, null, { what: 'Aa → Larger: 150 %' });
+  await page.keyboard.press('Escape');
+  await app.screenshot(path.join(buildDir, 'e2e-keyboard-scale150.png'));
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  await frames(page, 3);
+  assert.equal(await scale(), 1.5, 'the UI scale was not kept across a reload');
+  await key('Alt+4');
+  const h150 = await trainH();
+  assert.ok(Math.abs(h150 - h100 * 1.5) < 1.5, `Train is ${h150} px tall at 150 % after the reload, ${h100} at 100 %`);
+  // A click at 150 % lands on the widget it is over (the pointer is scaled too).
+  await clickWidget(page, 'tab_experiments');
+  await waitFor(page, () => window.dae.layout().wide_right === 'Runs' || window.dae.layout().middle_first === 'Runs',
+                null, { what: 'a click on Runs at 150 %' });
+  await key('Control+0');
+  assert.equal(await scale(), 1);
+  console.log(`UI scale: Train ${h100} px tall at 100 %, ${h125} at 125 %, ${h150} at 150 % (kept across a reload)`);
+  t.step('ui scale');
   t.report('e2e_keyboard');
 });

@@ -1,10 +1,12 @@
-// Fits every screen (issue 9): the page at a phone (390×844, touch, DPR 3), a landscape phone
+// Fits every screen (issues 9, 27): the page at a phone (390×844, touch, DPR 3), a landscape phone
 // (844×390), 1024×700, a 1280×800 laptop at 125 % and 150 % browser zoom (1024×640 at DPR 1.25,
-// 853×533 at DPR 1.5) and 1920×1080. At each size, after a short run (so scores, curves and a
+// 853×533 at DPR 1.5), 1920×1080 and a tablet both ways up (768×1024, 1024×768, touch). The
+// small laptops and tablets get the middle layout: two panels on screen at once. On touch
+// screens every control is at least 44×44 CSS px. At each size, after a short run (so scores, curves and a
 // Runs row are on screen), every panel is shown in turn and window.dae.layout() is checked
 // (util.mjs layoutProblems): no panel outside the screen, no window whose content is wider than
 // it shows, no widget cut off or overlapping another, no text field too narrow for its value.
-// On the narrow layouts Train, the loss plot, Results and Draw are each one tap (or click) away:
+// On the narrow and middle layouts Train, the loss plot, Results and Draw are each one tap (or click) away:
 // their tab buttons are on screen at once and one tap shows the panel.
 // Screenshots: build/wasm/screenshot-<size>-<panel>.png for every size and panel.
 //   node tests/e2e/test_layout.mjs [--site build/wasm/site]
@@ -20,10 +22,17 @@ const SIZES = [
   { name: '1920x1080', width: 1920, height: 1080 },
   { name: 'zoom125', width: 1024, height: 640, deviceScaleFactor: 1.25 },
   { name: 'zoom150', width: 853, height: 533, deviceScaleFactor: 1.5 },
+  { name: 'tablet', width: 768, height: 1024, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  { name: 'tablet-landscape', width: 1024, height: 768, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 ];
-const PANELS = ['Train', 'Loss', 'Draw', 'Results', 'Runs', 'Data', 'Model', 'Files', 'Inspect'];
+// The layout the page must choose (web/main.cpp): wide on big screens with a mouse; middle (two
+// panes) on small laptops and tablets either way up; narrow on phones.
+const modeFor = (s) => (s.width >= 1200 && s.height >= 560 && !s.hasTouch ? 'wide'
+  : Math.max(s.width, s.height) >= 840 && Math.min(s.width, s.height) >= 500 ? 'middle' : 'narrow');
+const CONTROL = new Set(['button', 'checkbox', 'radio', 'tab', 'slider', 'combobox', 'textbox']);
+const PANELS = ['Train', 'Loss', 'Draw', 'Results', 'Runs', 'Data', 'Model', 'Files', 'Inspect', 'Latent'];
 const TAB = { Train: 'tab_train', Loss: 'tab_loss', Draw: 'tab_draw', Results: 'tab_results', Runs: 'tab_experiments',
-              Data: 'tab_data', Model: 'tab_model', Files: 'tab_files', Inspect: 'tab_inspect' };
+              Data: 'tab_data', Model: 'tab_model', Files: 'tab_files', Inspect: 'tab_inspect', Latent: 'tab_latent' };
 const ONE_TAP = ['Train', 'Loss', 'Results', 'Draw'];
 const RUN = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: 1, batch: 64, train: 512, val: 64, seed: 9 };
 
@@ -55,8 +64,8 @@ for (const size of SIZES) {
     const press = (id) => (size.hasTouch ? tapWidget(page, id) : clickWidget(page, id));
     let lay = await layout();
     const mode = lay.mode;
-    assert.equal(mode, size.width >= 1200 && size.height >= 560 && !size.hasTouch ? 'wide' : 'narrow');
-    if (mode === 'narrow') {
+    assert.equal(mode, modeFor(size));
+    if (mode !== 'wide') {
       // One tap to each of the four, their buttons all on screen from the start.
       for (const p of ONE_TAP) {
         const r = await rectOf(page, TAB[p]);
@@ -65,7 +74,7 @@ for (const size of SIZES) {
       }
     }
     for (const p of PANELS) {
-      const tabbed = mode === 'narrow' || !['Train', 'Loss', 'Draw'].includes(p);
+      const tabbed = mode !== 'wide' || !['Train', 'Loss', 'Draw'].includes(p);
       if (tabbed) await press(TAB[p]);
       if (!size.hasTouch) await parkMouse(page);
       await frames(page, 3);
@@ -73,7 +82,18 @@ for (const size of SIZES) {
       assert.ok(lay.panels[p], `${size.name}: one ${size.hasTouch ? 'tap' : 'click'} did not show ${p} ` +
                                `(shown: ${Object.keys(lay.panels).join(', ')})`);
       if (mode === 'narrow') assert.equal(lay.narrow_tab, p);
+      if (mode === 'middle') {
+        assert.ok([lay.middle_first, lay.middle_second].includes(p), `${size.name}: ${p} is not in a pane`);
+        assert.ok(Object.keys(lay.panels).length >= 2, `${size.name}: one panel on screen (${Object.keys(lay.panels)})`);
+      }
       for (const q of layoutProblems(lay)) if (!problems.includes(q)) problems.push(q);
+      if (size.hasTouch) {  // finger-sized: every control at least 44×44 CSS px (WCAG 2.5.5)
+        for (const c of await page.evaluate(() => window.dae.controls())) {
+          if (!CONTROL.has(c.role) || (c.width >= 43.5 && c.height >= 43.5)) continue;
+          const q = `${c.role} '${c.name}' in ${c.panel} is ${Math.round(c.width)}×${Math.round(c.height)} CSS px (< 44×44)`;
+          if (!problems.includes(q)) problems.push(q);
+        }
+      }
       await app.screenshot(path.join(buildDir, `screenshot-${size.name}-${p.toLowerCase()}.png`));
     }
     app.assertNoErrors();

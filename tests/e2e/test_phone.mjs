@@ -12,7 +12,8 @@
 //  * a tap shows no tooltip, a long press does (inside the screen); a tap on "(?)" opens its help inside the screen until a tap
 //    elsewhere;
 //  * a finger dragged over the longest panel (from a place that is no widget) scrolls that
-//    panel, and never the page: the document stays at scroll 0 and zoom 1 through all of it.
+//    panel, and never the page: the document stays at scroll 0 and zoom 1 through all of it;
+//    dragged sideways over the layer table (wider than the phone), it scrolls the table.
 // Screenshots: build/wasm/screenshot-phone-trained.png, screenshot-phone-drawn.png.
 //   node tests/e2e/test_phone.mjs [--site build/wasm/site]
 
@@ -180,9 +181,10 @@ await runE2E('phone', async (app) => {
   const panelWin = wins.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   for (const win of wins) if (win !== panelWin && win.width < panelWin.width - 1) rects.push(win);
   const free = (x, y) => !rects.some((r) => x >= r.x - 4 && x <= r.x + r.width + 4 && y >= r.y - 4 && y <= r.y + r.height + 4);
-  const x0 = w * 0.5;
-  let y0 = lay.display.height - 30;
-  while (y0 > 400 && !free(x0, y0)) y0 -= 10;
+  let x0 = w * 0.5, y0 = lay.display.height - 30;
+  find: for (; y0 > 300; y0 -= 10) {
+    for (const fx of [0.5, 0.3, 0.7, 0.1, 0.9]) if (free(w * fx, y0)) { x0 = w * fx; break find; }
+  }
   assert.ok(free(x0, y0), 'no free place to start a swipe');
   await touchDrag(page, cdp, [[x0, y0], [x0, y0 - 120], [x0, y0 - 240]]);
   const s1 = await scrollOf();
@@ -190,5 +192,24 @@ await runE2E('phone', async (app) => {
   assert.ok(s1.y >= Math.min(s0.y + 100, s0.max_y) - 1, 'a swipe did not scroll the panel');
   await still('a swipe');
   t.step('swipe');
+
+  // Sideways: the layer table (wider than the phone) scrolls under a finger moved to the left,
+  // from the empty size cell of its second row (a pooling layer: no widget there).
+  await tapWidget(page, 'tab_model');
+  await frames(page, 3);
+  const table = async () => (await page.evaluate(() => window.dae.layout())).windows.find((x) => x.root === 'Model' && x.scroll.max_x > 0);
+  const tb = await table();
+  assert.ok(tb, 'the layer table does not scroll sideways on a phone');
+  const items = (await page.evaluate(() => window.dae.layout().items)).filter((i) => i.window === 'Model');
+  const kinds = items.filter((i) => / kind$/.test(i.label)).sort((a, b) => a.y - b.y);
+  const size0 = items.find((i) => i.label === '##units');
+  assert.ok(kinds.length >= 2 && size0, 'the layer table has no rows on screen: ' + JSON.stringify(items.slice(0, 40).map((i) => i.label + '@' + Math.round(i.y))));
+  const [sx, sy] = [size0.x + size0.width / 2, kinds[1].y + kinds[1].height / 2];
+  await touchDrag(page, cdp, [[sx, sy], [sx - 60, sy + 2], [sx - 120, sy + 4], [sx - 160, sy + 4]]);
+  const tb1 = await table();
+  console.log(`swipe left on the layer table: scrolled ${tb.scroll.x.toFixed(0)} → ${tb1.scroll.x.toFixed(0)} px (of ${tb1.scroll.max_x.toFixed(0)})`);
+  assert.ok(tb1.scroll.x >= Math.min(100, tb1.scroll.max_x) - 1, 'a sideways swipe did not scroll the layer table');
+  await still('a sideways swipe');
+  t.step('sideways swipe');
   t.report('e2e_phone');
 }, { options: { width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true } });

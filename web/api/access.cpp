@@ -95,8 +95,9 @@ void publish_access(App& a) {
   if (text == g_sent) return;
   g_places.clear();
   for (const dae::Json& e : list) {
-    const float x = e["x"].get<float>(), y = e["y"].get<float>();
-    g_places[e["i"].get<int>()] = {x + e["width"].get<float>() / 2, y + e["height"].get<float>() / 2,
+    const float u = css(1.f);  // the mirror is in CSS px; the pointer goes in ImGui's units
+    const float x = e["x"].get<float>() / u, y = e["y"].get<float>() / u;
+    g_places[e["i"].get<int>()] = {x + e["width"].get<float>() / u / 2, y + e["height"].get<float>() / u / 2,
                                    e["role"] == "textbox"};
   }
   g_sent = std::move(text);

@@ -149,7 +149,7 @@ std::string status_json(App& a) {
   status_threads(a, j);
   status_frames(a, j);
   status_saving(a, j);
-  j["layout"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
+  j["layout"] = layout_mode_name(a.layout.mode);
   return dae::dump_json(j);
 }
 
@@ -174,10 +174,10 @@ dae::Json floats_json(const std::vector<float>& v) {
 // The Draw canvas, within the app's canvas (CSS px).
 dae::Json ui_canvas(const App& a) {
   dae::Json j = dae::Json::object();
-  j["x"] = a.draw.canvas_min.x;
-  j["y"] = a.draw.canvas_min.y;
-  j["width"] = a.draw.canvas_max.x - a.draw.canvas_min.x;
-  j["height"] = a.draw.canvas_max.y - a.draw.canvas_min.y;
+  j["x"] = css(a.draw.canvas_min.x);
+  j["y"] = css(a.draw.canvas_min.y);
+  j["width"] = css(a.draw.canvas_max.x - a.draw.canvas_min.x);
+  j["height"] = css(a.draw.canvas_max.y - a.draw.canvas_min.y);
   j["side"] = a.draw.side;
   return j;
 }
@@ -264,7 +264,7 @@ dae::Json ui_focus() {
   if (g.NavWindow && g.NavId) {
     const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
     j["mark"] = mark_containing(r.GetCenter());
-    j["rect"] = dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
+    j["rect"] = dae::Json::object({{"x", css(r.Min.x)}, {"y", css(r.Min.y)}, {"width", css(r.GetWidth())}, {"height", css(r.GetHeight())}});
   }
   return j;
 }
@@ -273,15 +273,17 @@ dae::Json ui_focus() {
 // and the tabs chosen.
 dae::Json ui_layout(const App& a) {
   dae::Json j = dae::Json::object();
-  j["mode"] = a.layout.mode == LayoutMode::Wide ? "wide" : "narrow";
-  j["display"] = dae::Json::object({{"width", ImGui::GetIO().DisplaySize.x}, {"height", ImGui::GetIO().DisplaySize.y}});
+  j["mode"] = layout_mode_name(a.layout.mode);
+  j["display"] = dae::Json::object({{"width", css(ImGui::GetIO().DisplaySize.x)}, {"height", css(ImGui::GetIO().DisplaySize.y)}});
+  j["ui_scale"] = a.browser.ui_scale;
   dae::Json panels = dae::Json::object();
   for (int p = 0; p < int(Panel::Count); ++p) {
     const auto& b = a.layout.boxes[p];
     if (!b.drawn) continue;
     panels[panel_title(Panel(p))] = dae::Json::object(
-        {{"x", b.pos.x}, {"y", b.pos.y}, {"width", b.size.x}, {"height", b.size.y}, {"content_width", b.content.x},
-         {"content_height", b.content.y}, {"scroll_max_x", b.scroll_max_x}, {"scroll_max_y", b.scroll_max_y}});
+        {{"x", css(b.pos.x)}, {"y", css(b.pos.y)}, {"width", css(b.size.x)}, {"height", css(b.size.y)},
+         {"content_width", css(b.content.x)}, {"content_height", css(b.content.y)},
+         {"scroll_max_x", css(b.scroll_max_x)}, {"scroll_max_y", css(b.scroll_max_y)}});
   }
   j["panels"] = panels;
   j["items"] = items_json();
@@ -293,6 +295,8 @@ dae::Json ui_layout(const App& a) {
   j["narrow_tab"] = panel_title(a.layout.narrow_tab);
   j["wide_left"] = panel_title(a.layout.wide_left);
   j["wide_right"] = panel_title(a.layout.wide_right);
+  j["middle_first"] = panel_title(a.layout.middle_first);
+  j["middle_second"] = panel_title(a.layout.middle_second);
   return j;
 }
 

@@ -150,12 +150,14 @@ static dae::Json editor_json(const App& a) {
   e["sweep_values"] = a.exp.sweep_values;
   e["panels"] = {{"narrow", panel_def(a.layout.narrow_tab).id},
                  {"setup", panel_def(a.layout.wide_left).id},
-                 {"views", panel_def(a.layout.wide_right).id}};
+                 {"views", panel_def(a.layout.wide_right).id},
+                 {"first", panel_def(a.layout.middle_first).id},
+                 {"second", panel_def(a.layout.middle_second).id}};
   return e;
 }
 
 // The open panels of a saved "panels" record ({"narrow": "training", "setup": "data", "views":
-// "experiments"}), each only if it names a panel of that place; unknown names are ignored.
+// "experiments", "first": "training", "second": "draw"}), each only if it names a panel of that place; unknown names are ignored.
 static void restore_panels(App& a, const dae::Json& p) {
   auto find = [&](const char* key, bool ok(const PanelDef&), Panel& into) {
     const dae::Json* v = dae::json_find(p, key);
@@ -166,6 +168,8 @@ static void restore_panels(App& a, const dae::Json& p) {
   find("narrow", [](const PanelDef&) { return true; }, a.layout.narrow_tab);
   find("setup", [](const PanelDef& d) { return d.slot == Slot::Setup; }, a.layout.wide_left);
   find("views", [](const PanelDef& d) { return d.slot == Slot::Views; }, a.layout.wide_right);
+  find("first", [](const PanelDef& d) { return in_first_pane(d.panel); }, a.layout.middle_first);
+  find("second", [](const PanelDef& d) { return !in_first_pane(d.panel); }, a.layout.middle_second);
   a.layout.select_current = true;
 }
 

@@ -824,6 +824,9 @@
     // The Latent panel: maps made, its extent and first points (map coordinates), the drawing's
     // place, the decoded and mixed images (web/api/bridge.cpp ui_latent).
     latent: function () { return ui('latent'); },
+    // The accessible mirror's items of the last frame: { i, role, name, panel, value, checked,
+    // mark, x, y, width, height (CSS px) } in drawing order.
+    controls: function () { return mirrorList; },
     clipboard: function () { return copied; },
     showTab: function (name) { withStrings([String(name).toLowerCase()], function (n) { _dae_show_tab(n); }); return true; },
     selectRun: function (id, overlay) { return check(take(_dae_select_run(id, overlay ? 1 : 0))); },

@@ -59,7 +59,7 @@ void dhcd_entries(App& a) {
     else
       std::snprintf(label, sizeof label, "Devanagari digits%s  (32×32, %.1f MB)",
                     b.dhcd_kind == "subset" ? ", bundled subset" : "", b.dhcd_bytes / 1048576.0);
-    if (ImGui::Selectable(label)) {
+    if (choice(label)) {
       b.pending_dataset = "dhcd";
       js_load_pack(a, "dhcd");
     }
@@ -67,7 +67,7 @@ void dhcd_entries(App& a) {
   }
   if (!b.dhcd_listed && !a.session.dataset("dhcd")) {
     ImGui::BeginDisabled();
-    ImGui::Selectable("Devanagari digits: not in this build, use Import");
+    choice("Devanagari digits: not in this build, use Import");
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("%s", kDhcdCitation);
   }
@@ -84,7 +84,7 @@ void dataset_combo(App& a, const dae::Dataset* cur) {
     for (const std::string& name : a.session.dataset_names()) {
       const dae::Dataset* d = a.session.dataset(name);
       const std::string label = dataset_label(a, name) + "  (" + std::to_string(d->h()) + "×" + std::to_string(d->w()) + ")";
-      if (ImGui::Selectable(label.c_str(), name == c.dataset)) select_dataset(a, name);
+      if (choice(label.c_str(), name == c.dataset)) select_dataset(a, name);
       mark("dataset_" + name);
     }
     dhcd_entries(a);
@@ -97,10 +97,10 @@ void dataset_combo(App& a, const dae::Dataset* cur) {
 void dataset_import(const App& a) {
   if (ImGui::Button("Import .zip…")) js_pick_file("zip");
   mark("import_zip");
-  ImGui::SameLine();
+  same_line_if_fits("Import folder…");
   if (ImGui::Button("Import folder…")) js_pick_file("folder");
   mark("import_folder");
-  ImGui::SameLine();
+  same_line_if_fits(help_marker_width());
   help_marker(
       "Import PNG digits: a .zip or a folder with one sub-folder per class, e.g.\n"
       "  digits/0/*.png … digits/9/*.png, or train/<k>/ and test/<k>/ sub-folders,\n"
@@ -144,11 +144,11 @@ void noise_choice(App& a) {
   changed |= ImGui::RadioButton("Gaussian", &kind, int(dae::Noise::Gaussian));
   item_role("radio", kind == int(dae::Noise::Gaussian));
   mark("noise_gaussian");
-  ImGui::SameLine();
+  same_line_if_fits("Salt & pepper");
   changed |= ImGui::RadioButton("Salt & pepper", &kind, int(dae::Noise::SaltPepper));
   item_role("radio", kind == int(dae::Noise::SaltPepper));
   mark("noise_sp");
-  ImGui::SameLine();
+  same_line_if_fits("None");
   changed |= ImGui::RadioButton("None", &kind, int(dae::Noise::None));
   item_role("radio", kind == int(dae::Noise::None));
   mark("noise_none");

@@ -143,9 +143,9 @@ PadLayout pad_layout(const App& a, int side, int side_w) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = 12;
   L.label_h = ImGui::GetTextLineHeightWithSpacing();
-  const bool narrow = a.layout.mode == LayoutMode::Narrow;
+  const bool narrow = a.layout.mode != LayoutMode::Wide;
   const float avail_h = ImGui::GetContentRegionAvail().y - L.label_h * 3 - 8;
-  const bool stacked = narrow && avail < 520;  // phones: canvas on top, the two results below
+  const bool stacked = narrow && avail < 520;  // phones, panes: canvas on top, the two results below
   L.per_px = float(std::max(side, side_w));
   const float per_px = L.per_px;
   float canvas;

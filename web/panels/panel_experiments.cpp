@@ -205,9 +205,10 @@ void sweep_axis_combo(App& a, const SweepAxis& axis) {
   ImGui::TextUnformatted("Vary");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("learning rate").x + ImGui::GetFrameHeight() + 16);
+  next_item_role("combobox", axis.name, "Vary");
   if (ImGui::BeginCombo("##sweep_axis", axis.name)) {
     for (size_t i = 0; i < axes.size(); ++i) {
-      if (ImGui::Selectable(axes[i].name, int(i) == e.sweep_axis)) {
+      if (choice(axes[i].name, int(i) == e.sweep_axis)) {
         e.sweep_axis = int(i);
         e.sweep_values = axes[i].defaults;
         e.sweep_error.clear();
@@ -269,11 +270,12 @@ void sweep_picker(App& a, const dae::Sweep& sw) {
   char cur[64];
   std::snprintf(cur, sizeof cur, "Sweep #%d", sw.id);
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("Sweep #000").x + ImGui::GetFrameHeight() + 12);
+  next_item_role("combobox", cur, "Sweep");
   if (ImGui::BeginCombo("##sweep_pick", cur)) {
     for (auto it = sweeps.rbegin(); it != sweeps.rend(); ++it) {
       char b[96];
       std::snprintf(b, sizeof b, "Sweep #%d · %s (%zu)", it->id, it->axis.c_str(), it->points.size());
-      if (ImGui::Selectable(b, it->id == sw.id)) a.exp.sweep_shown = it->id;
+      if (choice(b, it->id == sw.id)) a.exp.sweep_shown = it->id;
     }
     ImGui::EndCombo();
   }
@@ -358,13 +360,13 @@ void runs_toolbar(App& a) {
     const std::string csv = a.session.runs_csv();
     js_download("dae-runs.csv", "text/csv", csv.data(), csv.size());
   }
-  ImGui::SameLine();
+  same_line_if_fits("Copied");
   copy_button("runs", a.session.runs_csv(), a.timing.now);
-  ImGui::SameLine();
+  same_line_if_fits("Overlay all");
   if (ImGui::Button("Overlay all"))
     for (const auto& r : a.session.runs()) a.plot.overlay.insert(r.id);
   mark("overlay_all");
-  ImGui::SameLine();
+  same_line_if_fits("None");
   if (ImGui::Button("None")) a.plot.overlay.clear();
   mark("overlay_none");
   same_line_if_fits("Sweep…");
@@ -384,7 +386,7 @@ void runs_toolbar(App& a) {
   if (ImGui::IsItemHovered())
     tooltip("The hand-in: a Jupyter notebook of the runs with their models, figures, scores, code and your "
             "observations, as dae-study.zip (dae notebook writes the same)");
-  ImGui::SameLine();
+  same_line_if_fits(help_marker_width());
   help_marker("Every run is recorded with its model. Click a row to select it (its notes below); Use model "
               "loads its model into Draw, Results and Inspect; tick 'plot' to overlay its curves in the Loss "
               "panel; click a header to sort; right-click a header to show or hide columns.");
@@ -515,7 +517,7 @@ bool run_row(App& a, const dae::RunRecord& r) {
   char id[16];
   std::snprintf(id, sizeof id, "%d", r.id);
   const bool clicked =
-      ImGui::Selectable(id, a.exp.selected == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap);
+      choice(id, a.exp.selected == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap);
   mark_row_item();
   mark("run_" + std::to_string(r.id));
   if (ImGui::TableSetColumnIndex(ColData)) ImGui::TextUnformatted(r.config.dataset.c_str());
@@ -605,10 +607,10 @@ void selected_run(App& a) {
 void observations(App& a) {
   ExperimentsState& e = a.exp;
   ImGui::TextUnformatted("Observations");
-  ImGui::SameLine();
+  same_line_if_fits(help_marker_width());
   help_marker("The worksheet's 'record your observations': what changed when you changed the noise, the model, "
               "the epochs… Saved with the runs.");
-  ImGui::SameLine();
+  same_line_if_fits("Copied");
   copy_button("observations", a.session.observations(), a.timing.now);
   if (!e.observations_loaded || (!ImGui::IsAnyItemActive() && e.observations_edit != a.session.observations())) {
     e.observations_edit = a.session.observations();

@@ -53,7 +53,7 @@ void model_files(App& a) {
   if (download) download_current_model(a);
   if (a.session.has_model() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     tooltip("Saves %s as %s", a.status.model.describe().c_str(), a.session.model_file_name().c_str());
-  ImGui::SameLine();
+  same_line_if_fits("Upload .safetensors…");
   if (ImGui::Button("Upload .safetensors…")) js_pick_file("model");
   mark("upload_model");
   if (!f.message.empty()) {
@@ -111,10 +111,10 @@ void autosave_controls(App& a) {
     else f.autosave = false;
   }
   mark("autosave");
-  ImGui::SameLine();
+  same_line_if_fits("Save now");
   if (ImGui::Button("Save now")) save_or_ask(a, false);
   mark("save_now");
-  ImGui::SameLine();
+  same_line_if_fits("Forget saved…");
   ImGui::BeginDisabled(a.browser.other_tab);  // the saved session is another tab's
   if (ImGui::Button("Forget saved…")) ask_forget_saved(a);
   mark("forget_saved");

@@ -100,6 +100,7 @@ void inspect_filters(App& a) {
                                "×" + std::to_string(in.filters_w), kMuted);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(130);
+  next_item_role("combobox", kColormaps[in.filter_cmap], "Filter colours");
   ImGui::Combo("##fcmap", &in.filter_cmap, kColormaps, 3);
   if (in.filters.empty()) {
     ImGui::TextColored(kMuted, "The first layer with weights is neither a convolution nor a Dense layer on the image.");
@@ -131,14 +132,16 @@ void fmaps_controls(App& a) {
   ImGui::TextUnformatted("Feature maps after");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::min(220.f, ImGui::GetContentRegionAvail().x - 8));
+  next_item_role("combobox", layer_name(in.layer), "Layer");
   if (ImGui::BeginCombo("##layer", layer_name(in.layer).c_str())) {
     for (int i = -1; i < int(layers.size()); ++i)
-      if (ImGui::Selectable(layer_name(i).c_str(), i == in.layer)) in.layer = i;
+      if (choice(layer_name(i).c_str(), i == in.layer)) in.layer = i;
     ImGui::EndCombo();
   }
   mark("inspect_layer");
   same_line_if_fits(130);
   ImGui::SetNextItemWidth(130);
+  next_item_role("combobox", kColormaps[in.fmap_cmap], "Feature map colours");
   ImGui::Combo("##mcmap", &in.fmap_cmap, kColormaps, 3);
   const char* what = nullptr;
   source(a, &what);

@@ -252,17 +252,19 @@ void map_area(App& a) {
 void point_controls(App& a) {
   LatentState& l = a.latent;
   const int n = l.view->codes.n;
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("A click on the map");
-  ImGui::SameLine();
+  same_line_if_fits("decodes that place");
   ImGui::RadioButton("decodes that place", &l.click_sets, 0);
-  item_role("radio", l.click_sets == 0);
+  item_role("radio", l.click_sets == 0, "decodes that place");
   mark("latent_click_decode");
-  ImGui::SameLine();
+  same_line_if_fits("picks A, then B");
   ImGui::RadioButton("picks A, then B", &l.click_sets, 1);
-  item_role("radio", l.click_sets != 0);
+  item_role("radio", l.click_sets != 0, "picks A, then B");
   mark("latent_click_pick");
-  ImGui::Checkbox("trails (where the points were on the last maps)", &l.trails);
+  ImGui::Checkbox("trails", &l.trails);
   mark("latent_trails");
+  if (ImGui::IsItemHovered()) tooltip("Where the points were on the last maps");
   label("A", 0);
   ImGui::SetNextItemWidth(90);
   if (ImGui::InputInt("##latent_a", &l.a, 0, 0)) l.a = std::clamp(l.a, -1, n - 1);
@@ -270,7 +272,7 @@ void point_controls(App& a) {
   label("B", ImGui::GetCursorPosX());
   ImGui::SetNextItemWidth(90);
   if (ImGui::InputInt("##latent_b", &l.b, 0, 0)) l.b = std::clamp(l.b, -1, n - 1);
-  ImGui::SameLine();
+  same_line_if_fits(160);  // the slider t, at least 160 wide
   slider_float("##latent_t", &l.t, 0.f, 1.f, "t = %.2f", 0);
 }
 
@@ -320,7 +322,7 @@ void draw_latent(App& a) {
   }
   const std::string what = "Codes of " + std::to_string(l.view->codes.n) + " validation images, " +
                            std::to_string(l.view->codes.dim) + " numbers each; map " + std::to_string(l.maps);
-  ImGui::TextColored(kMuted, "%s", what.c_str());
+  text_wrapped(what, &kMuted);
   shown("latent_what", what, kMuted);
   legend(*l.view);
   ImGui::BeginGroup();

@@ -119,9 +119,10 @@ struct LossPlot {
 void loss_toolbar(PlotState& ps) {
   ImGui::Checkbox("log scale", &ps.log_scale);
   mark("log_scale");
-  ImGui::SameLine();
+  same_line_if_fits("per-step loss");
   ImGui::Checkbox("per-step loss", &ps.show_steps);
-  ImGui::SameLine();
+  same_line_if_fits(ImGui::CalcTextSize("· overlay runs in Runs").x);
+  ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kMuted, "· overlay runs in Runs");
 }
 

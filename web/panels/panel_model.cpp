@@ -43,13 +43,12 @@ bool alpha_input(dae::LayerSpec& r) {
 
 // The preset buttons (the one in use coloured), wrapped to the panel's width.
 void preset_buttons(App& a) {
+  bool first = true;
   for (const std::string& p : dae::Model::preset_names()) {
     const bool active = a.editor.preset == p;
     if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.27f, 0.45f, 0.72f, 1.f));
-    const float w = ImGui::CalcTextSize(p.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    if (ImGui::GetCursorPosX() > ImGui::GetStyle().WindowPadding.x &&
-        ImGui::GetContentRegionAvail().x < w)
-      ImGui::NewLine();
+    if (!first) same_line_if_fits(p.c_str());  // (a new line after SameLine would widen the panel's content)
+    first = false;
     if (ImGui::Button(p.c_str())) select_preset(a, p, true);
     mark("preset_" + p);
     if (ImGui::IsItemHovered()) {
@@ -57,9 +56,11 @@ void preset_buttons(App& a) {
       tooltip("%s%s", d->about, d->training.epochs ? "\n(Sets Training's epochs, batch and learning rate.)" : "");
     }
     if (active) ImGui::PopStyleColor();
-    ImGui::SameLine();
   }
-  ImGui::TextColored(kMuted, "%s", a.editor.preset.empty() ? "custom" : "");
+  if (a.editor.preset.empty()) {
+    same_line_if_fits("custom");
+    ImGui::TextColored(kMuted, "custom");
+  }
 }
 
 // The layer list as edited this frame: a copy of the editor's rows, and what was done to it.
@@ -71,12 +72,13 @@ struct RowEdit {
 
 // The row's kind (`def`: the kind it was drawn with): another kind makes a fresh row, which keeps
 // the decoder mark. True when changed.
-bool kind_cell(dae::LayerSpec& r, const Def& def) {
+bool kind_cell(dae::LayerSpec& r, const Def& def, size_t i) {
   bool changed = false;
   ImGui::SetNextItemWidth(-1);
+  next_item_role("combobox", def.token, "Layer " + std::to_string(i + 1) + " kind");
   if (ImGui::BeginCombo("##kind", def.token)) {
     for (const Def& d : dae::layer_table()) {
-      if (ImGui::Selectable(d.token, d.kind == r.kind) && d.kind != r.kind) {
+      if (choice(d.token, d.kind == r.kind) && d.kind != r.kind) {
         const bool bar = r.bar_before;
         r = new_row(d.kind);
         r.bar_before = bar;
@@ -152,18 +154,19 @@ bool act_options(dae::LayerSpec& r, const Def& def) {
 }
 
 // The row's activation, for kinds that take one. True when changed.
-bool act_cell(dae::LayerSpec& r, const Def& def) {
+bool act_cell(dae::LayerSpec& r, const Def& def, size_t i) {
   if (!def.has(Def::kTakesAct)) return false;
   bool changed = false;
   ImGui::SetNextItemWidth(-1);
+  next_item_role("combobox", act_name(r), "Layer " + std::to_string(i + 1) + " activation");
   if (ImGui::BeginCombo("##act", act_name(r).c_str())) {
-    if (ImGui::Selectable("linear", !r.has_act)) {
+    if (choice("linear", !r.has_act)) {
       r.has_act = false;
       changed = true;
     }
     for (const Def& d : dae::layer_table()) {
       if (!d.has(Def::kIsActivation)) continue;
-      if (ImGui::Selectable(d.token, r.has_act && r.act == d.kind)) {
+      if (choice(d.token, r.has_act && r.act == d.kind)) {
         r.has_act = true;
         r.act = d.kind;
         changed = true;
@@ -215,11 +218,11 @@ void layer_row(RowEdit& e, size_t i) {
   ImGui::TextColored(kMuted, "%zu", i + 1);
   ImGui::TableNextColumn();
   const Def& def = dae::layer_def(r.kind);  // the cells of a row whose kind changes follow next frame
-  if (kind_cell(r, def)) e.changed = true;
+  if (kind_cell(r, def, i)) e.changed = true;
   ImGui::TableNextColumn();
   if (size_cell(r, def)) e.changed = true;
   ImGui::TableNextColumn();
-  if (act_cell(r, def)) e.changed = true;
+  if (act_cell(r, def, i)) e.changed = true;
   ImGui::TableNextColumn();
   decoder_cell(e, i);
   ImGui::TableNextColumn();
@@ -229,8 +232,11 @@ void layer_row(RowEdit& e, size_t i) {
 
 // The layer table: a row per layer; it scrolls, down to 120 px high.
 void layers_table(RowEdit& e) {
-  const float table_h = std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, 140.f),
-                                 (ImGui::GetFrameHeight() + 4) * float(e.rows.size() + 1) + 8);
+  const float row_h = ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().CellPadding.y + 1;
+  const float all_rows = row_h * float(e.rows.size() + 1) + 8;
+  // On a touch screen every row is shown (the panel scrolls under the finger; a table scrolling
+  // inside it would catch the swipes); else the table scrolls, from 45 % of the panel's height.
+  const float table_h = touch_screen() ? all_rows : std::min(std::max(ImGui::GetContentRegionAvail().y * 0.45f, 140.f), all_rows);
   if (!ImGui::BeginTable("layers", 6,
                          ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH,
@@ -238,10 +244,14 @@ void layers_table(RowEdit& e) {
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 16);
-  ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, 72);
+  // A combo's width: its longest choice, then its arrow (a square, finger-sized on touch screens).
+  const auto combo_w = [](const char* longest) {
+    return std::max(72.f, ImGui::CalcTextSize(longest).x + ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
+  };
+  ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_WidthFixed, combo_w("conv2dT"));
   ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, 112);
-  ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, 84);
-  ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, 30);
+  ImGui::TableSetupColumn("activation", ImGuiTableColumnFlags_WidthFixed, std::max(84.f, combo_w("sigmoid")));
+  ImGui::TableSetupColumn("enc|", ImGuiTableColumnFlags_WidthFixed, std::max(30.f, ImGui::GetFrameHeight()));
   // Up, down, remove: fixed, so that a narrow screen scrolls the table instead of squeezing them.
   ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
                           2 * ImGui::GetFrameHeight() + ImGui::CalcTextSize("✕").x +
@@ -255,12 +265,13 @@ void layers_table(RowEdit& e) {
 void add_layer(RowEdit& e) {
   static dae::LayerKind add_kind = dae::LayerKind::Conv2D;
   ImGui::SetNextItemWidth(90);
+  next_item_role("combobox", dae::layer_def(add_kind).token, "Kind of layer to add");
   if (ImGui::BeginCombo("##addkind", dae::layer_def(add_kind).token)) {
     for (const Def& d : dae::layer_table())
-      if (ImGui::Selectable(d.token, d.kind == add_kind)) add_kind = d.kind;
+      if (choice(d.token, d.kind == add_kind)) add_kind = d.kind;
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  same_line_if_fits("+ Add layer");
   if (ImGui::Button("+ Add layer")) {
     dae::LayerSpec r = new_row(add_kind);
     const size_t at = e.rows.empty() ? 0 : e.rows.size() - 1;  // before the output layer
@@ -321,7 +332,7 @@ bool summary_line(const App& a) {
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < bw) ImGui::NewLine();
   else ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - bw);
-  const bool open = ImGui::SmallButton(label_text);
+  const bool open = small_button(label_text);
   mark("keras_summary");
   if (open) ImGui::OpenPopup("Keras summary");
   return true;
@@ -372,7 +383,7 @@ void keras_popup(const App& a) {
   ImGui::PopFont();
   if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
   mark("keras_close");
-  ImGui::SameLine();
+  same_line_if_fits("Copied");
   copy_button("keras_summary", summary, a.timing.now);
   ImGui::SameLine();
   ImGui::TextColored(kMuted, "the same table as `dae summary`");
@@ -388,11 +399,11 @@ void code_section(App& a) {
     return;
   }
   ImGui::RadioButton("Keras", &ed.code_framework, 0);
-  item_role("radio", ed.code_framework == 0);
+  item_role("radio", ed.code_framework == 0, "Keras");
   mark("code_keras");
-  ImGui::SameLine();
+  same_line_if_fits("PyTorch");
   ImGui::RadioButton("PyTorch", &ed.code_framework, 1);
-  item_role("radio", ed.code_framework == 1);
+  item_role("radio", ed.code_framework == 1, "PyTorch");
   mark("code_pytorch");
   ImGui::SameLine();
   if (ed.code_memo.update(std::to_string(a.session.model_revision()) + "/" + std::to_string(ed.code_framework))) {

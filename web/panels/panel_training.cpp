@@ -94,7 +94,7 @@ void settings_section(App& a, const Columns& col) {
   next_item_role("combobox", std::to_string(c.batch));
   if (ImGui::BeginCombo("##batch", std::to_string(c.batch).c_str())) {
     for (int b : batches)
-      if (ImGui::Selectable(std::to_string(b).c_str(), b == c.batch)) c.batch = b;
+      if (choice(std::to_string(b).c_str(), b == c.batch)) c.batch = b;
     ImGui::EndCombo();
   }
   a.editor.notes.show("epochs", a.timing.now);
@@ -158,7 +158,7 @@ void buttons_section(App& a) {
     tooltip("Start a new run with these settings (Ctrl+Enter).%s",
                       busy ? "\nThe run in progress stops and is kept, with its model, in Runs." : "");
   if (train_clicked) start_training(a);
-  ImGui::SameLine();
+  same_line_if_fits("Resume");  // a phone's fingers-sized buttons take two lines
   if (a.session.paused()) {
     if (ImGui::Button("Resume###pause")) a.session.resume();  // Pause's id: the focus stays
     mark("resume");
@@ -168,14 +168,14 @@ void buttons_section(App& a) {
     mark("pause");
     ImGui::EndDisabled();
   }
-  ImGui::SameLine();
+  same_line_if_fits("Stop");
   ImGui::BeginDisabled(!busy);
   if (ImGui::Button("Stop")) a.session.stop();
   mark("stop");
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     tooltip("End the run here; it keeps the model it has trained so far (Esc or Ctrl+.)");
-  ImGui::SameLine();
+  same_line_if_fits("From scratch");
   if (ImGui::Button("From scratch")) start_from_scratch(a);
   mark("reset");
   if (ImGui::IsItemHovered())
@@ -236,8 +236,11 @@ void rate_section(const App& a, const dae::RunRecord* run) {
     ImGui::TextColored(kWarn, "paused · Resume (P) continues where it stopped");
   } else if (run) {
     const double rate = run->wall_seconds > 0 ? run->images_trained() / run->wall_seconds : 0;
-    const std::string took = "took " + fmt_time(run->wall_seconds) + " (" + fmt_int((long long)std::llround(rate)) +
-                             " images/s)" + (run->seconds > 0 ? " · " + fmt_time(run->seconds) + " computing" : "");
+    // A run stopped before its first step trained no images: no rate to speak of.
+    const std::string speed = run->images_trained() > 0 ? fmt_int((long long)std::llround(rate)) + " images/s"
+                                                        : "stopped before its first step";
+    const std::string took = "took " + fmt_time(run->wall_seconds) + " (" + speed + ")" +
+                             (run->seconds > 0 ? " · " + fmt_time(run->seconds) + " computing" : "");
     const ImVec4 col = run->state == dae::RunState::Failed ? kBad : kMuted;
     ImGui::TextColored(col, "%s", took.c_str());
     shown("training_rate", took, col);
@@ -307,7 +310,7 @@ void advice_section(App& a, const dae::RunRecord* run) {
   const bool active = st.training || st.paused;
   if (!active && run && run->state == dae::RunState::Finished && run->arch_name != "best" && a.editor.preset != "best") {
     // The button first: the sentence may run below the panel's edge, the button should not.
-    if (ImGui::SmallButton("Use best")) select_preset(a, "best", true);
+    if (small_button("Use best")) select_preset(a, "best", true);
     mark("use_best");
     if (ImGui::IsItemHovered()) tooltip("Selects the preset in Model and its settings in Training; press Train.");
     ImGui::SameLine();

@@ -26,6 +26,14 @@ const std::vector<PanelDef>& panel_table() {
   return table;
 }
 
+const char* layout_mode_name(LayoutMode m) {
+  return m == LayoutMode::Wide ? "wide" : m == LayoutMode::Middle ? "middle" : "narrow";
+}
+
+bool in_first_pane(Panel p) {
+  return panel_def(p).slot == Slot::Setup || p == Panel::Training || p == Panel::Experiments;
+}
+
 const PanelDef& panel_def(Panel p) {
   for (const PanelDef& d : panel_table())
     if (d.panel == p) return d;

@@ -44,8 +44,13 @@ struct Browser {
   std::string single_reason;     // why only one thread ("page is not cross-origin isolated")
   int hardware_threads = 1;      // navigator.hardwareConcurrency
   bool touch = false;            // a touch screen is the primary pointer
+  bool more_contrast = false;    // the system asks for more contrast (prefers-contrast: more)
   int fingers = 0;               // fingers on the screen now (2 or more: a gesture, not a stroke)
   float dpr = 1.f;               // devicePixelRatio
+  // The UI scale the user chose (Text size in the header, Ctrl+= / Ctrl+−: 75 % to 200 %, kept in
+  // the browser's localStorage): ImGui works in units of ui_scale CSS px, so everything grows.
+  float ui_scale = 1.f;
+  bool fonts_due = false;        // the scale changed: the fonts are made again before the next frame
   bool mnist_done = false;       // MNIST fetched (or failed)
   bool persist_done = false;     // IndexedDB read (or unavailable)
   bool persist_read_failed = false;  // a record of the saved session could not be read (IDBFS)
@@ -262,13 +267,19 @@ struct FilesState {
 };
 
 // How the panels are arranged this frame.
-enum class LayoutMode { Wide, Narrow };
+enum class LayoutMode { Wide, Middle, Narrow };
+const char* layout_mode_name(LayoutMode m);  // "wide", "middle", "narrow"
+// The middle layout's first pane (setting up and running: Train, Runs, Data, Model, Files) holds p;
+// the second holds the panels for seeing (Draw, Loss, Results, Inspect, Latent).
+bool in_first_pane(Panel p);
 
 struct LayoutState {
   LayoutMode mode = LayoutMode::Wide;
   Panel narrow_tab = Panel::Training;   // the panel shown in the narrow layout
   Panel wide_left = Panel::Data;        // wide layout: the left column's tab
   Panel wide_right = Panel::Results;    // wide layout: the lower right tab
+  Panel middle_first = Panel::Training; // middle layout: the first pane's panel (setting up, running)
+  Panel middle_second = Panel::Draw;    // and the second's (seeing)
   int force_tab = -1;                   // select this panel's tab on the next frame (tests, keys)
   bool select_current = false;          // select wide_left's and wide_right's tabs on the next frame (a reload)
   int focus_panel = -1;                 // give this panel the keyboard focus on the next frame (F6, Alt+digit)

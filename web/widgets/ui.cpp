@@ -19,14 +19,14 @@ void note_mark(const std::string& id);                               // items: t
 void add_sentence(const std::string& id, const std::string& text);  // items: a sentence shown
 }  // namespace
 
-const ImVec4 kAccent(0.31f, 0.56f, 0.90f, 1.f);
-const ImVec4 kTrainColor(0.36f, 0.62f, 0.98f, 1.f);
-const ImVec4 kValColor(0.98f, 0.60f, 0.22f, 1.f);
-const ImVec4 kStepColor(0.50f, 0.70f, 0.95f, 0.55f);
-const ImVec4 kMuted(0.62f, 0.65f, 0.71f, 1.f);
-const ImVec4 kGood(0.45f, 0.82f, 0.50f, 1.f);
-const ImVec4 kBad(0.95f, 0.42f, 0.42f, 1.f);
-const ImVec4 kWarn(0.95f, 0.78f, 0.35f, 1.f);
+ImVec4 kAccent(0.31f, 0.56f, 0.90f, 1.f);
+ImVec4 kTrainColor(0.36f, 0.62f, 0.98f, 1.f);
+ImVec4 kValColor(0.98f, 0.60f, 0.22f, 1.f);
+ImVec4 kStepColor(0.50f, 0.70f, 0.95f, 0.55f);
+ImVec4 kMuted(0.62f, 0.65f, 0.71f, 1.f);
+ImVec4 kGood(0.45f, 0.82f, 0.50f, 1.f);
+ImVec4 kBad(0.95f, 0.42f, 0.42f, 1.f);
+ImVec4 kWarn(0.95f, 0.78f, 0.35f, 1.f);
 
 // ---- FieldNotes ------------------------------------------------------------------------------------
 std::string FieldNotes::get(const std::string& field, double now) const {
@@ -132,8 +132,29 @@ void tooltip(const char* fmt, ...) {
   ImGui::EndTooltip();
 }
 
+bool small_button(const char* label) { return g_touch ? ImGui::Button(label) : ImGui::SmallButton(label); }
+
+bool choice(const char* label, bool selected, ImGuiSelectableFlags flags) {
+  // On a touch screen the row is a finger's height (the spacing above and below counts).
+  const float h = g_touch ? 44 - ImGui::GetStyle().ItemSpacing.y : 0;
+  return ImGui::Selectable(label, selected, flags, ImVec2(0, h));
+}
+
+bool touch_screen() { return g_touch; }
+
+float help_marker_width() { return g_touch ? 44 : ImGui::CalcTextSize("(?)").x; }
+
 void help_marker(const char* text, const char* id) {
-  ImGui::TextDisabled("(?)");
+  if (g_touch) {  // a finger-sized button
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::PushID(text);
+    ImGui::Button("(?)", ImVec2(44, 44));
+    ImGui::PopID();
+    ImGui::PopStyleColor(2);
+  } else {
+    ImGui::TextDisabled("(?)");
+  }
   if (id) mark(std::string("help_") + id);
   const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
   ImGui::PushID(text);
@@ -151,6 +172,7 @@ void help_marker(const char* text, const char* id) {
 void section(const char* title, const char* help) {
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.60f, 0.74f, 0.95f, 1.f));
+  if (help && g_touch) ImGui::AlignTextToFramePadding();  // level with the finger-sized "(?)"
   ImGui::TextUnformatted(title);
   ImGui::PopStyleColor();
   if (help) {
@@ -230,7 +252,10 @@ void same_line_if_fits(float width) {
 }
 
 void same_line_if_fits(const char* next) {
-  same_line_if_fits(ImGui::CalcTextSize(next, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
+  // A button's width, or a checkbox's or radio's (its box, then the label), whichever is wider.
+  const ImGuiStyle& st = ImGui::GetStyle();
+  same_line_if_fits(ImGui::CalcTextSize(next, nullptr, true).x +
+                    std::max(st.FramePadding.x * 2, ImGui::GetFrameHeight() + st.ItemInnerSpacing.x));
 }
 
 namespace {
@@ -285,7 +310,7 @@ std::string g_copied_id;
 void copy_button(const char* id, const std::string& text, double now) {
   ImGui::PushID(id);
   const bool recent = g_copied_id == id && now - g_copied_time < 2.0;
-  if (ImGui::SmallButton(recent ? "Copied" : "Copy")) {
+  if (small_button(recent ? "Copied" : "Copy")) {
     set_clipboard(text);
     g_copied_id = id;
     g_copied_time = now;
@@ -362,13 +387,19 @@ void mark(const std::string& id) {
   marks[id] = {r.Min, r.Max, ImGui::GetFrameCount()};
 }
 
+namespace {
+float g_css_scale = 1.f;
+}
+void set_css_scale(float s) { g_css_scale = s; }
+float css(float v) { return v * g_css_scale; }
+
 dae::Json marks_json() {
   dae::Json j = dae::Json::object();
   const int now = ImGui::GetFrameCount();
   for (const auto& [id, m] : marks) {
     if (now - m.frame > 2) continue;  // not drawn lately (a hidden tab's widgets)
-    j[id] = dae::Json::object({{"x", m.min.x}, {"y", m.min.y}, {"width", m.max.x - m.min.x},
-                               {"height", m.max.y - m.min.y}});
+    j[id] = dae::Json::object({{"x", css(m.min.x)}, {"y", css(m.min.y)}, {"width", css(m.max.x - m.min.x)},
+                               {"height", css(m.max.y - m.min.y)}});
   }
   return j;
 }
@@ -484,13 +515,13 @@ std::string window_name(const ImGuiWindow* w) {
 }
 
 dae::Json rect_json(const ImRect& r) {
-  return dae::Json::object({{"x", r.Min.x}, {"y", r.Min.y}, {"width", r.GetWidth()}, {"height", r.GetHeight()}});
+  return dae::Json::object({{"x", css(r.Min.x)}, {"y", css(r.Min.y)}, {"width", css(r.GetWidth())}, {"height", css(r.GetHeight())}});
 }
 
 // How far a window scrolls, and whether a person can scroll it (a scrollbar is shown).
 dae::Json scroll_json(const ImGuiWindow* w) {
-  return dae::Json::object({{"x", w->Scroll.x}, {"y", w->Scroll.y}, {"max_x", w->ScrollMax.x},
-                            {"max_y", w->ScrollMax.y}, {"bar_x", w->ScrollbarX}, {"bar_y", w->ScrollbarY}});
+  return dae::Json::object({{"x", css(w->Scroll.x)}, {"y", css(w->Scroll.y)}, {"max_x", css(w->ScrollMax.x)},
+                            {"max_y", css(w->ScrollMax.y)}, {"bar_x", w->ScrollbarX}, {"bar_y", w->ScrollbarY}});
 }
 }  // namespace
 
@@ -502,7 +533,7 @@ dae::Json windows_json() {
     j["name"] = window_name(w);
     j["root"] = window_name(w->RootWindow);
     j["view"] = rect_json(w->InnerRect);
-    j["content"] = dae::Json::object({{"width", w->ContentSize.x}, {"height", w->ContentSize.y}});
+    j["content"] = dae::Json::object({{"width", css(w->ContentSize.x)}, {"height", css(w->ContentSize.y)}});
     j["scroll"] = scroll_json(w);
     j["popup"] = (w->RootWindow->Flags & (ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip)) != 0;
     // The inside of a multi-line text field (its child window has the field's id): its text
@@ -610,6 +641,8 @@ dae::Json access_json() {
     if (it.role.empty() || (it.role == "text" && it.label.empty())) continue;  // a field label: named by its field
     const std::string name = it.role == "text" ? it.label : access_name(i);
     if (name.empty() && it.role == "button") continue;  // a bare drag area, a row under its cells
+    // Scrolled out of its window: Dear ImGui gives no label for it (it is not drawn this frame).
+    if (name.empty() && !it.window->InnerClipRect.Overlaps(it.bb)) continue;
     dae::Json j = rect_json(it.bb);
     j["i"] = i;
     j["role"] = it.role;

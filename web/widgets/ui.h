@@ -16,7 +16,8 @@
 
 namespace app {
 
-extern const ImVec4 kAccent, kTrainColor, kValColor, kStepColor, kMuted, kGood, kBad, kWarn;
+// The page's colours (style.cpp brightens them when the system asks for more contrast).
+extern ImVec4 kAccent, kTrainColor, kValColor, kStepColor, kMuted, kGood, kBad, kWarn;
 
 // ---- the one invalidation mechanism ------------------------------------------------------------
 // A derived value (an image, a table) remembers the key of the inputs it was computed from.
@@ -125,8 +126,14 @@ class FrameStats {
 };
 
 // ---- widgets ----------------------------------------------------------------------------------------
+bool touch_screen();  // the page is used with fingers (finger-sized controls)
+// A button without vertical padding (in a line of text); a full-size one on touch screens.
+bool small_button(const char* label);
+// One entry of a list or a combo's popup (ImGui::Selectable), a finger's height on touch screens.
+bool choice(const char* label, bool selected = false, ImGuiSelectableFlags flags = 0);
 // "(?)": its text as a tooltip on hover, kept open by a click or tap; `id` marks it help_<id>.
 void help_marker(const char* text, const char* id = nullptr);
+float help_marker_width();
 // A tooltip for the last item (printf format), wrapped to fit the screen. On a touch screen only
 // after a finger has rested for half a second (set_touch_hold, every frame: -1 = no such finger).
 void tooltip(const char* fmt, ...) IM_FMTARGS(1);
@@ -165,6 +172,9 @@ const std::string& last_copied();
 void mark(const std::string& id);
 void mark_at(const std::string& id, ImVec2 min, ImVec2 max);  // a place that is not an item (a chart's point)
 dae::Json marks_json();
+// What the page tells JavaScript is in CSS px: ImGui's units times the UI scale (set each frame).
+void set_css_scale(float s);
+float css(float v);
 std::string mark_containing(ImVec2 p);  // the smallest mark drawn lately that contains p, or ""
 // A sentence a panel drew this frame that says what is going on (which model is in memory, a
 // note next to a field, an error), with the colour it was drawn in: window.dae.texts().
