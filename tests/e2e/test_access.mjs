@@ -8,7 +8,8 @@
 //     checkboxes and radios with their state;
 //   - the epochs are typed into the mirrored Epochs field, Train is pressed with Enter, the live
 //     region speaks each epoch's validation loss and PSNR and the end of the run, and the final
-//     PSNR read there is the run's.
+//     PSNR read there is the run's;
+//   - with the system's prefers-contrast: more, the page draws a darker ground (after a reload).
 //   node tests/e2e/test_access.mjs [--site build/wasm/site]
 
 import { runE2E } from './harness.mjs';
@@ -153,5 +154,34 @@ await runE2E('access', async (app) => {
   assert.ok(alt, 'no text alternative of the loss curve (2 epochs) or of the Results images in the tree');
   console.log(`loss curve: "${alt.loss[1][1]}"; results: ${alt.res.length} images, e.g. "${alt.res[0][1]}"`);
   t.step('text alternatives');
+
+  // prefers-contrast: more (a system setting): after a reload the page is drawn with brighter
+  // text on a darker ground. The ground's colour is read off the screen, below Train's widgets.
+  const before = await page.screenshot({ clip: await page.evaluate(() => {
+    const b = window.dae.layout().panels.Train; return { x: b.x + b.width - 12, y: b.y + b.height - 12, width: 4, height: 4 }; }) });
+  await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-contrast', value: 'more' }] });
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => window.dae && window.dae.ready, null, { timeout: 60000 });
+  await page.evaluate(() => window.dae.frames(4));
+  assert.equal((await page.evaluate(() => window.dae.layout())).look.more_contrast, true, 'prefers-contrast: more not seen');
+  const after = await page.screenshot({ clip: await page.evaluate(() => {
+    const b = window.dae.layout().panels.Train; return { x: b.x + b.width - 12, y: b.y + b.height - 12, width: 4, height: 4 }; }) });
+  const mean = async (png) => page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
+    return sum / (d.length / 4);
+  }, png.toString('base64'));
+  const [g0, g1] = [await mean(before), await mean(after)];
+  console.log(`prefers-contrast: more: the panels' ground ${g0.toFixed(0)} → ${g1.toFixed(0)} (of 255)`);
+  assert.ok(g1 < g0 - 5, `the ground did not darken for more contrast (${g0} → ${g1})`);
+  t.step('more contrast');
   t.report('access');
 });

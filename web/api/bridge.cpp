@@ -276,6 +276,7 @@ dae::Json ui_layout(const App& a) {
   j["mode"] = layout_mode_name(a.layout.mode);
   j["display"] = dae::Json::object({{"width", css(ImGui::GetIO().DisplaySize.x)}, {"height", css(ImGui::GetIO().DisplaySize.y)}});
   j["ui_scale"] = a.browser.ui_scale;
+  j["look"] = dae::Json::object({{"touch", a.browser.touch}, {"more_contrast", a.browser.more_contrast}});
   dae::Json panels = dae::Json::object();
   for (int p = 0; p < int(Panel::Count); ++p) {
     const auto& b = a.layout.boxes[p];
