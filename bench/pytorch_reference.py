@@ -238,8 +238,16 @@ def train_setup(a):
     return model, net, loss_fn, opt, xs, ts
 
 
-def timed_training(a, net, loss_fn, opt, xs, ts):
+def denormals(tensors):
+    """[count of subnormal float32 values, count of values] over `tensors`."""
+    tiny = torch.finfo(torch.float32).tiny
+    n = sum(((t.abs() > 0) & (t.abs() < tiny)).sum().item() for t in tensors)
+    return [n, sum(t.numel() for t in tensors)]
+
+
+def timed_training(a, net, loss_fn, opt, xs, ts, before_step=lambda: None):
     def step(i):
+        before_step()
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(net(xs[i % len(xs)]), ts[i % len(ts)])
         loss.backward()
@@ -254,13 +262,13 @@ def timed_training(a, net, loss_fn, opt, xs, ts):
     while i < 3 or time.perf_counter() - t0 < a.warmup:  # warm-up (allocator, oneDNN primitives)
         step(i)
         i += 1
-    batches, t0 = 0, time.perf_counter()
+    batches, t0, c0 = 0, time.perf_counter(), time.process_time()
     el = 0.0
     while el < a.seconds or batches < 3:
         step(batches)
         batches += 1
         el = time.perf_counter() - t0
-    return batches, el
+    return batches, el, time.process_time() - c0
 
 
 def forward_latency(model, n, fmt):
@@ -283,17 +291,28 @@ def throughput(a):
     model, net, loss_fn, opt, xs, ts = train_setup(a)
     flags = {k: getattr(a, k) for k in CONFIGS["reference"]}
     if a.check_steps:
-        print(json.dumps({"losses": timed_training(a, net, loss_fn, opt, xs, ts), **flags}))
+        acts = []  # the last step's layer outputs
+        if isinstance(net, nn.Sequential):
+            for m in net:
+                m.register_forward_hook(lambda m, i, o: acts.append(o.detach()) if len(acts) < len(net) else None)
+        losses = timed_training(a, net, loss_fn, opt, xs, ts, before_step=acts.clear)
+        state = [v for st in opt.state.values() for v in st.values() if torch.is_tensor(v) and v.dim() > 0]
+        params = list(net.parameters())
+        print(json.dumps({"losses": losses, "denormals": {
+            "params": denormals(params), "grads": denormals([p.grad for p in params if p.grad is not None]),
+            "adam_state": denormals(state), "activations": denormals(acts)}, **flags}))
         return
-    batches, el = timed_training(a, net, loss_fn, opt, xs, ts)
+    batches, el, cpu = timed_training(a, net, loss_fn, opt, xs, ts)
     sps = batches * a.batch / el
     fwd = None if a.no_forward else forward_latency(model, a.input, memory_format(a.layout))
     params = sum(p.numel() for p in model.parameters())
     print(f"torch {torch.__version__} {a.arch} ({params} params) on {a.input}×{a.input}, batch {a.batch}, "
           f"{a.threads} thread(s), {a.config} config, {flags}: {sps:.0f} training samples/s, "
           f"forward {'-' if fwd is None else f'{fwd:.3f}'} ms/image ({batches} batches in {el:.1f} s)", file=sys.stderr)
-    print(json.dumps({"samples_per_s": round(sps, 1), "threads": a.threads, "torch": torch.__version__,
-                      "mkldnn": torch.backends.mkldnn.is_available(), "arch": a.arch, "batch": a.batch,
+    # samples per CPU-second (all of the process's threads): on a busy machine a steadier figure
+    # than wall-clock samples/s at one thread, but not what the benchmark reports.
+    print(json.dumps({"samples_per_s": round(sps, 1), "samples_per_cpu_s": round(batches * a.batch / cpu, 1), "threads": a.threads, "torch": torch.__version__,
+                      "mkldnn_available": torch.backends.mkldnn.is_available(), "arch": a.arch, "batch": a.batch,
                       "config": a.config, **flags, "forward_ms": None if fwd is None else round(fwd, 3)}))
 
 

@@ -7,6 +7,8 @@ at 1 and 2 threads, INTERLEAVED: every round runs every variant once per thread 
 fresh process (threads, oneDNN and denormal settings are per process), the order rotated from
 round to round. Prints the median samples/s [min–max] of each, its ratio to the reference, and
 the fastest honest variant (same model, batch, loss and Keras-form Adam maths) per thread count.
+Also samples per CPU-second at one thread: steadier than wall time on a busy machine (a rough
+guide only; the table's figures are wall-clock samples/s, as bench/run.sh reports).
 
 Before timing, a check trains every variant 20 steps from the same start on the same random
 batches (one thread) and compares its losses with the reference's: a variant whose losses differ
@@ -73,16 +75,20 @@ def check(variants):
     ref = run(["--data", "random"], 1, steps)["losses"]
     out = {}
     for name, flags, _, _ in variants:
-        ls = run(flags + ["--data", "random"], 1, steps)["losses"]  # data is input, not maths
-        out[name] = max(abs(a - b) / abs(b) for a, b in zip(ls, ref))
+        r = run(flags + ["--data", "random"], 1, steps)  # data is input, not maths
+        out[name] = max(abs(a - b) / abs(b) for a, b in zip(r["losses"], ref))
         print(f"  check {name:20} max relative loss difference over 20 steps: {out[name]:.2e}", flush=True)
+    for data in ("random", "mnist"):  # subnormal floats would slow the CPU: are there any?
+        d = run(["--data", data], 1, ["--check-steps", "200"])["denormals"]
+        print(f"  subnormal float32 values after 200 steps of the reference on {data} data: "
+              + ", ".join(f"{k} {n}/{tot}" for k, (n, tot) in d.items()), flush=True)
     return out
 
 
-def table(variants, results, threads, diffs):
+def table(variants, results, cpu, threads, diffs):
     med = lambda v: statistics.median(v) if v else float("nan")
     head = f"{'variant':20}" + "".join(f" | {f'{t} thread(s)':>18} {'÷ref':>5}" for t in threads)
-    print(f"\n{head} | same maths | what changes\n" + "-" * (len(head) + 40))
+    print(f"\n{head} | 1t per CPU-s | same maths | what changes\n" + "-" * (len(head) + 55))
     best = {}
     for name, _, what, honest in variants:
         cells = ""
@@ -94,7 +100,8 @@ def table(variants, results, threads, diffs):
             if ok and med(v) > best.get(t, ("", 0))[1]:
                 best[t] = (name, med(v))
         same = "-" if diffs is None else f"{'yes' if diffs[name] <= SAME_MATHS_TOL else 'NO'} {diffs[name]:.0e}"
-        print(f"{name:20}{cells} | {same:>10} | {what}{'' if honest else ' [not counted]'}")
+        c1 = f"{med(cpu[name][1]):12.0f}" if cpu[name].get(1) else f"{'-':>12}"
+        print(f"{name:20}{cells} | {c1} | {same:>10} | {what}{'' if honest else ' [not counted]'}")
     return best
 
 
@@ -120,15 +127,18 @@ def main():
     print(f"{len(variants)} variants × threads {threads} × {a.rounds} rounds of {a.seconds} s, interleaved", flush=True)
     diffs = None if a.no_check else check(variants)
     results = {name: {t: [] for t in threads} for name, *_ in variants}
+    cpu = {name: {t: [] for t in threads} for name, *_ in variants}  # samples per CPU-second
     extra = ["--seconds", str(a.seconds), "--no-forward"]
     for r in range(a.rounds):
         order = variants[r % len(variants):] + variants[:r % len(variants)]
         for t in threads:
             for name, flags, _, _ in order:
-                sps = run(flags, t, extra)["samples_per_s"]
+                out = run(flags, t, extra)
+                sps = out["samples_per_s"]
                 results[name][t].append(sps)
+                cpu[name][t].append(out["samples_per_cpu_s"])
                 print(f"  round {r + 1} {t}t {name:20} {sps:7.0f} samples/s", flush=True)
-    best = table(variants, results, threads, diffs)
+    best = table(variants, results, cpu, threads, diffs)
     flags = {name: f for name, f, *_ in variants}
     for t, (name, v) in sorted(best.items()):
         print(f"fastest honest at {t} thread(s): {name} ({v:.0f} samples/s) — pytorch_reference.py throughput "
@@ -136,7 +146,7 @@ def main():
     print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"results": results, "same_maths_diff": diffs}, f)
+            json.dump({"results": results, "samples_per_cpu_s": cpu, "same_maths_diff": diffs}, f)
 
 
 if __name__ == "__main__":
