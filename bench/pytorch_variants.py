@@ -55,8 +55,8 @@ VARIANTS = [
      "the issue's plain loop: NCHW, torch.optim.Adam, MNIST, MaxPool2d(2), default interop", False),
     ("plain-loop-keras", ["--layout", "nchw", "--optim", "torch-keras", "--data", "mnist", "--pool", "floor",
                           "--interop", "0"], "the plain loop with the Keras ε (honest)", True),
-    ("fast", ["--config", "fast"], "pytorch_reference.py --config fast (what bench/run.sh measures)", True),
-    ("fast-channels-last", ["--config", "fast", "--layout", "channels-last"], "fast, but channels-last", True),
+    ("fast", ["--config", "fast"], "--config fast: channels-last, torch-keras Adam, MaxPool2d(2), BCEWithLogits", True),
+    ("fast-nchw", ["--config", "fast-nchw"], "--config fast-nchw: the same in NCHW (run.sh measures both)", True),
     ("fast+mnist", ["--config", "fast", "--data", "mnist"], "fast, on real MNIST digits", True),
 ]
 
@@ -115,6 +115,8 @@ def main():
     ap.add_argument("--json", help="also write every measurement here")
     a = ap.parse_args()
     threads = [int(t) for t in a.threads.split()]
+    if a.rounds < 1 or not threads:
+        sys.exit("pytorch_variants: --rounds must be at least 1 and --threads name one or more counts")
     variants = VARIANTS
     if a.only:
         names = set(a.only.split(",")) | {"reference"}

@@ -2,12 +2,12 @@
 # bench/run.sh — dae vs PyTorch training throughput (native and wasm), forward latency, peak memory.
 #
 #   bench/run.sh [--rounds N] [--seconds S] [--threads "1 2"] [--cases "seed:28 seed:32 deep:28"]
-#                [--isa native|avx2] [--torch-configs "fast"] [--no-wasm] [--no-build]
+#                [--isa native|avx2] [--torch-configs "fast fast-nchw"] [--no-wasm] [--no-build]
 #
 # For each case (architecture:input size) and thread count, runs `dae bench` and
 # bench/pytorch_reference.py throughput --config NAME for each named torch flag set (default
-# `fast`, the fastest configuration doing the same work: bench/pytorch_variants.py; add
-# `reference` for the pre-issue-30 one) INTERLEAVED, N rounds (the machine is shared: interleaving
+# `fast` and `fast-nchw`, the fastest configuration doing the same work in both layouts:
+# bench/pytorch_variants.py; add `reference` for the pre-issue-30 one) INTERLEAVED, N rounds (the machine is shared: interleaving
 # spreads the noise over both sides), plus the wasm engine under node on 1 thread
 # (`node build/wasm/dae.js bench`). Reports medians and the ratios dae/pytorch (against torch's
 # fastest measured config at the same thread count) and wasm/pytorch (against torch on 1 thread),
@@ -24,7 +24,7 @@ SECONDS_EACH=4
 THREADS="1 2"
 CASES="seed:28 seed:32 deep:28"
 ISA=native
-TORCH_CONFIGS=fast
+TORCH_CONFIGS="fast fast-nchw"
 WASM=1
 BUILD=1
 while [ $# -gt 0 ]; do
