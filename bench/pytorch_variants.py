@@ -105,6 +105,19 @@ def table(variants, results, cpu, threads, diffs):
     return best
 
 
+def markdown(variants, results, threads, diffs):
+    """The same table as bench/README.md's, ready to paste."""
+    med = statistics.median
+    print("\nfor bench/README.md:\n\n| variant | what changes | flags (`pytorch_reference.py throughput …`) | counted | "
+          + " | ".join(f"{t} thread{'s' if t > 1 else ''} | ÷ ref" for t in threads) + " |\n|" + "---|" * (4 + 2 * len(threads)))
+    for name, flags, what, honest in variants:
+        ok = honest and (diffs is None or diffs[name] <= SAME_MATHS_TOL)
+        cells = " | ".join(f"{med(results[name][t]):.0f} [{min(results[name][t]):.0f}–{max(results[name][t]):.0f}] | "
+                           f"{med(results[name][t]) / med(results['reference'][t]):.2f}" for t in threads)
+        f = f"`{' '.join(flags)}`" if flags else "(`--config reference`)"
+        print(f"| `{name}` | {what} | {f} | {'yes' if ok else 'no'} | {cells} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
@@ -141,6 +154,7 @@ def main():
                 cpu[name][t].append(out["samples_per_cpu_s"])
                 print(f"  round {r + 1} {t}t {name:20} {sps:7.0f} samples/s", flush=True)
     best = table(variants, results, cpu, threads, diffs)
+    markdown(variants, results, threads, diffs)
     flags = {name: f for name, f, *_ in variants}
     for t, (name, v) in sorted(best.items()):
         print(f"fastest honest at {t} thread(s): {name} ({v:.0f} samples/s) — pytorch_reference.py throughput "

@@ -144,4 +144,15 @@ console.log(`  forward, batch 128: tfjs-webgl ${f0(m.webglFwd128)}; ` +
 for (const t of opt.threads)
   console.log(`  forward, 1 image: page ${f0(m.pageFwd1)}/s (main thread)  vs  tfjs-wasm ${t}t ${f0(m[`wasmFwd1_${t}`])}/s  →  ` +
               `page / tfjs-wasm = ${(m.pageFwd1 / m[`wasmFwd1_${t}`]).toFixed(2)}×`);
+// The table of bench/README.md, ready to paste (columns: page 1 and 2 threads, webgl, wasm per thread count).
+const ms1 = (rate) => (rate ? (1000 / rate).toFixed(2) : '-');
+const wasmCols = opt.threads.map((t) => `TF.js wasm ${t} thread${t > 1 ? 's' : ''}`);
+console.log(`\nfor bench/README.md:\n\n| | page 1 thread | page 2 threads | TF.js webgl (SwiftShader) | ${wasmCols.join(' | ')} |`);
+console.log(`|---|---|---|---|${wasmCols.map(() => '---|').join('')}`);
+const wasmTrain = wasmTrainError ? 'impossible (no Conv2DBackpropFilter)' : 'see the rows above';
+console.log(`| training, samples/s | ${f0(m.page1)} | ${f0(m.page2)} | ${f0(m.webglTrain)} | ${opt.threads.map(() => wasmTrain).join(' | ')} |`);
+console.log(`| forward, batch 128, samples/s | — | — | ${f0(m.webglFwd128)} | ${opt.threads.map((t) => f0(m[`wasmFwd128_${t}`])).join(' | ')} |`);
+console.log(`| forward, 1 image, ms | ${ms1(m.pageFwd1)} (main thread) | | — | ${opt.threads.map((t) => ms1(m[`wasmFwd1_${t}`])).join(' | ')} |`);
+console.log(`| page / TF.js | | | train ${(m.page1 / m.webglTrain).toFixed(1)}× (1 t), ${(m.page2 / m.webglTrain).toFixed(1)}× (2 t) | ` +
+            `${opt.threads.map((t) => `1 image ${(m.pageFwd1 / m[`wasmFwd1_${t}`]).toFixed(2)}×`).join(' | ')} |`);
 console.log(JSON.stringify({ medians: m, wasm_train_error: wasmTrainError }));
