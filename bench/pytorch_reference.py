@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """PyTorch reference for the dae benchmarks (run with Debian's /usr/bin/python3, PyTorch 1.13).
 
-  throughput  training samples/s of the same network, batch 128, on random 28×28 data in [0, 1]
-              (Sigmoid + nn.BCELoss, Keras-form Adam), plus single-image forward latency.
-              The last line printed is one JSON object.
+  throughput  training samples/s of the same network, batch 128, plus single-image forward
+              latency. How torch is set up is a named flag set (--config reference|fast|fast-nchw,
+              CONFIGS below) that single flags override (layout, Adam implementation, random or
+              MNIST data, pooling, loss form, threads, oneDNN, denormals, torch.jit);
+              bench/pytorch_variants.py compares them. The last line printed is one JSON object.
   quality     trains on a folder written by `dae export` with dae's settings and prints per-epoch
               train/val loss, then one JSON line with val_loss, val_psnr, seconds.
 
