@@ -7,11 +7,11 @@
 # For each case (architecture:input size) and thread count, runs `dae bench` and
 # bench/pytorch_reference.py throughput --config NAME for each named torch flag set (default
 # `fast` and `fast-nchw`, the fastest configuration doing the same work in both layouts:
-# bench/pytorch_variants.py; add `reference` for the pre-issue-30 one) INTERLEAVED, N rounds (the machine is shared: interleaving
-# spreads the noise over both sides), plus the wasm engine under node on 1 thread
-# (`node build/wasm/dae.js bench`). Reports medians and the ratios dae/pytorch (against torch's
-# fastest measured config at the same thread count) and wasm/pytorch (against torch on 1 thread),
-# forward latency, and the peak RSS of a real
+# bench/pytorch_variants.py; add `reference` for the pre-issue-30 one) INTERLEAVED, N rounds
+# (the machine is shared: interleaving spreads the noise over both sides), plus the wasm engine
+# under node on 1 thread (`node build/wasm/dae.js bench`). Reports medians and the ratios
+# dae/pytorch (against torch's fastest measured config at the same thread count) and
+# wasm/pytorch (against torch on 1 thread), forward latency, and the peak RSS of a real
 # `dae train --dataset mnist --epochs 1` under /usr/bin/time -v. --isa avx2 builds dae with
 # -march=x86-64-v3 (build/native-avx2) and restricts torch to AVX2 too (ONEDNN_MAX_CPU_ISA=AVX2,
 # ATEN_CPU_CAPABILITY=avx2): an AVX2-only CPU such as Zen 3, on any x86-64-v4 machine.
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     --torch-configs) TORCH_CONFIGS="$2"; shift 2 ;;
     --no-wasm) WASM=0; shift ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
