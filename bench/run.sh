@@ -2,14 +2,16 @@
 # bench/run.sh — dae vs PyTorch training throughput (native and wasm), forward latency, peak memory.
 #
 #   bench/run.sh [--rounds N] [--seconds S] [--threads "1 2"] [--cases "seed:28 seed:32 deep:28"]
-#                [--isa native|avx2] [--all-layouts] [--no-wasm] [--no-build]
+#                [--isa native|avx2] [--torch-configs "fast fast-nchw"] [--no-wasm] [--no-build]
 #
 # For each case (architecture:input size) and thread count, runs `dae bench` and
-# bench/pytorch_reference.py throughput (channels-last; also NCHW for seed:28, or for every case
-# with --all-layouts) INTERLEAVED, N rounds (the machine is shared: interleaving spreads the noise
-# over both sides), plus the wasm engine under node on 1 thread (`node build/wasm/dae.js bench`).
-# Reports medians and the ratios dae/pytorch (against torch's faster layout at the same thread
-# count) and wasm/pytorch (against torch on 1 thread), forward latency, and the peak RSS of a real
+# bench/pytorch_reference.py throughput --config NAME for each named torch flag set (default
+# `fast` and `fast-nchw`, the fastest configuration doing the same work in both layouts:
+# bench/pytorch_variants.py; add `reference` for the pre-issue-30 one) INTERLEAVED, N rounds
+# (the machine is shared: interleaving spreads the noise over both sides), plus the wasm engine
+# under node on 1 thread (`node build/wasm/dae.js bench`). Reports medians and the ratios
+# dae/pytorch (against torch's fastest measured config at the same thread count) and
+# wasm/pytorch (against torch on 1 thread), forward latency, and the peak RSS of a real
 # `dae train --dataset mnist --epochs 1` under /usr/bin/time -v. --isa avx2 builds dae with
 # -march=x86-64-v3 (build/native-avx2) and restricts torch to AVX2 too (ONEDNN_MAX_CPU_ISA=AVX2,
 # ATEN_CPU_CAPABILITY=avx2): an AVX2-only CPU such as Zen 3, on any x86-64-v4 machine.
@@ -22,7 +24,7 @@ SECONDS_EACH=4
 THREADS="1 2"
 CASES="seed:28 seed:32 deep:28"
 ISA=native
-ALL_LAYOUTS=0
+TORCH_CONFIGS="fast fast-nchw"
 WASM=1
 BUILD=1
 while [ $# -gt 0 ]; do
@@ -32,10 +34,10 @@ while [ $# -gt 0 ]; do
     --threads) THREADS="$2"; shift 2 ;;
     --cases) CASES="$2"; shift 2 ;;
     --isa) ISA="$2"; shift 2 ;;
-    --all-layouts) ALL_LAYOUTS=1; shift ;;
+    --torch-configs) TORCH_CONFIGS="$2"; shift 2 ;;
     --no-wasm) WASM=0; shift ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -89,12 +91,10 @@ for r in $(seq 1 "$ROUNDS"); do
     arch=${c%%:*} size=${c##*:}
     for t in $THREADS; do
       measure dae "$c" "$t" "$r" "$DAE" bench --threads "$t" --seconds "$SECONDS_EACH" --arch "$arch" --input "$size"
-      measure torch-channels-last "$c" "$t" "$r" "$PY" bench/pytorch_reference.py throughput --threads "$t" \
-        --seconds "$SECONDS_EACH" --arch "$arch" --input "$size" --layout channels-last
-      if [ "$ALL_LAYOUTS" = 1 ] || [ "$c" = seed:28 ]; then
-        measure torch-nchw "$c" "$t" "$r" "$PY" bench/pytorch_reference.py throughput --threads "$t" \
-          --seconds "$SECONDS_EACH" --arch "$arch" --input "$size" --layout nchw
-      fi
+      for tc in $TORCH_CONFIGS; do
+        measure "torch-$tc" "$c" "$t" "$r" "$PY" bench/pytorch_reference.py throughput --threads "$t" \
+          --seconds "$SECONDS_EACH" --arch "$arch" --input "$size" --config "$tc"
+      done
     done
     if [ "$WASM" = 1 ]; then
       measure wasm "$c" 1 "$r" node "$WASM_DAE" bench --threads 1 --seconds "$SECONDS_EACH" --arch "$arch" --input "$size"
@@ -111,9 +111,10 @@ RSS_KB=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$OUT/time.txt")
 [ -n "$RSS_KB" ] || die "no 'Maximum resident set size' in /usr/bin/time -v output"
 TRAIN_SECS=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): *//p' "$OUT/time.txt")
 
-"$PY" - "$RESULTS" "$RSS_KB" "$RSS_TARGET_MB" "$TRAIN_SECS" "$LOAD_AFTER" "$CASES" <<'EOF'
+"$PY" - "$RESULTS" "$RSS_KB" "$RSS_TARGET_MB" "$TRAIN_SECS" "$LOAD_AFTER" "$CASES" "$TORCH_CONFIGS" <<'EOF'
 import json, statistics, sys
 path, rss_kb, target, wall, load_after, cases = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6].split()
+configs = sys.argv[7].split()
 rows = [json.loads(l) for l in open(path)]
 def vals(side, case, t, key="samples_per_s"):
     return [r["result"][key] for r in rows if r["side"] == side and r["case"] == case and r["threads"] == t]
@@ -121,22 +122,23 @@ med = lambda xs: statistics.median(xs) if xs else float("nan")
 cell = lambda xs: f"{med(xs):6.0f} [{min(xs):.0f}–{max(xs):.0f}]" if xs else "—"
 threads = sorted({r["threads"] for r in rows if r["side"] != "wasm"})
 print()
-print("training samples/s (batch 128; median of rounds, [min–max]); ratios divide by torch's faster layout")
-print(f"{'case':>8} {'thr':>3} | {'dae':>17} | {'torch chan-last':>17} | {'torch NCHW':>17} | {'dae/pytorch':>11}")
-print("-" * 88)
+print("training samples/s (batch 128; median of rounds, [min–max]); ratios divide by torch's fastest config")
+print(f"{'case':>8} {'thr':>3} | {'dae':>17} | " + " | ".join(f"{'torch ' + tc:>17}" for tc in configs) + f" | {'dae/pytorch':>11}")
+print("-" * (50 + 20 * len(configs)))
 summary = {}
 for c in cases:
     summary[c] = {}
     for t in threads:
-        d, cl, n = vals("dae", c, t), vals("torch-channels-last", c, t), vals("torch-nchw", c, t)
-        best = max(med(cl), med(n) if n else float("-inf"))
+        d = vals("dae", c, t)
+        tv = {tc: vals(f"torch-{tc}", c, t) for tc in configs}
+        best = max(med(v) for v in tv.values())
         ratio = med(d) / best
-        summary[c][str(t)] = dict(dae=med(d), torch_cl=med(cl), torch_nchw=med(n) if n else None, torch_best=best, ratio=ratio)
-        print(f"{c:>8} {t:>3} | {cell(d):>17} | {cell(cl):>17} | {cell(n):>17} | {ratio:>10.2f}x")
+        summary[c][str(t)] = dict(dae=med(d), **{f"torch_{tc}": med(v) for tc, v in tv.items()}, torch_best=best, ratio=ratio)
+        print(f"{c:>8} {t:>3} | {cell(d):>17} | " + " | ".join(f"{cell(v):>17}" for v in tv.values()) + f" | {ratio:>10.2f}x")
 wasm_cases = [c for c in cases if vals("wasm", c, 1)]
 if wasm_cases:
     print()
-    print("wasm engine under node, 1 thread, vs native PyTorch on 1 thread (its faster layout)")
+    print("wasm engine under node, 1 thread, vs native PyTorch on 1 thread (its fastest config)")
     print(f"{'case':>8} | {'wasm':>17} | {'torch (1 thread)':>17} | {'wasm/pytorch':>12}")
     print("-" * 64)
     for c in wasm_cases:
@@ -149,8 +151,7 @@ print("single-image forward latency, ms (median of rounds; each round is itself 
 for c in cases:
     parts = [f"dae {med(vals('dae', c, 1, 'forward_ms')):.3f}"]
     if vals("wasm", c, 1): parts.append(f"wasm {med(vals('wasm', c, 1, 'forward_ms')):.3f}")
-    parts.append(f"torch channels-last {med(vals('torch-channels-last', c, 1, 'forward_ms')):.3f}")
-    if vals("torch-nchw", c, 1): parts.append(f"torch NCHW {med(vals('torch-nchw', c, 1, 'forward_ms')):.3f}")
+    parts += [f"torch {tc} {med(vals(f'torch-{tc}', c, 1, 'forward_ms')):.3f}" for tc in configs]
     print(f"  {c:>8}: " + "   ".join(parts))
 rss_mb = rss_kb / 1024
 print()

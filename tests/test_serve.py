@@ -42,6 +42,14 @@ def ask(port, raw, wait_close=False):
     return data.decode("latin-1")
 
 
+def start(site, *args):
+    """tools/serve.py on a free port: (process, port)."""
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "tools", "serve.py"), "--port", "0",
+                               "--dir", site, "--quiet", *args], stdout=subprocess.PIPE, text=True)
+    line = server.stdout.readline()
+    return server, int(line.split("http://127.0.0.1:")[1].split("/")[0])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         site, outside = os.path.join(tmp, "site"), os.path.join(tmp, "outside")
@@ -56,15 +64,12 @@ def main():
         os.symlink(os.path.join(outside, "secret.txt"), os.path.join(site, "leak.txt"))
         os.symlink(outside, os.path.join(site, "leakdir"))
         os.symlink(os.path.join("sub", "a.txt"), os.path.join(site, "alias.txt"))  # inside: fine
-        server = subprocess.Popen([sys.executable, os.path.join(ROOT, "tools", "serve.py"), "--port", "0",
-                                   "--dir", site, "--quiet", "--idle-timeout", "1"],
-                                  stdout=subprocess.PIPE, text=True)
+        server, port = start(site, "--idle-timeout", "1")
         try:
-            line = server.stdout.readline()
-            port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
             ok = ask(port, b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
             check(ok.startswith("HTTP/1.0 200") or ok.startswith("HTTP/1.1 200"), "index.html is served", ok)
             check("Cross-Origin-Embedder-Policy: require-corp" in ok, "a file has the isolation headers", ok)
+            check("Content-Security-Policy: default-src 'self'" in ok, "a file has the CSP", ok)
             alias = ask(port, b"GET /alias.txt HTTP/1.1\r\nHost: x\r\n\r\n")
             check(" 200 " in alias.split("\r\n")[0] and alias.endswith("inside"), "a link inside the site is served", alias)
             for path in ["/leak.txt", "/leakdir/secret.txt", "/sub/../../outside/secret.txt",
@@ -92,6 +97,16 @@ def main():
                     closed = False
                 check(closed and time.monotonic() - t0 < 8, "an idle connection is closed",
                       f"{time.monotonic() - t0:.1f} s")
+        finally:
+            server.terminate()
+            server.wait(10)
+        # --no-csp (bench/tfjs.mjs serves TF.js with it): isolation headers, no CSP.
+        server, port = start(site, "--no-csp")
+        try:
+            r = ask(port, b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            check(" 200 " in r.split("\r\n")[0] and "Cross-Origin-Embedder-Policy: require-corp" in r,
+                  "--no-csp: served with the isolation headers", r)
+            check("Content-Security-Policy" not in r, "--no-csp: no CSP header", r)
         finally:
             server.terminate()
             server.wait(10)

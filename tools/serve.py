@@ -80,6 +80,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         "": "application/octet-stream",
     })
     quiet = False
+    csp = CSP
 
     def end_headers(self):
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
@@ -87,7 +88,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Content-Security-Policy", CSP)
+        if self.csp:
+            self.send_header("Content-Security-Policy", self.csp)
         super().end_headers()
 
     def log_message(self, fmt, *args):
@@ -180,6 +182,8 @@ def main():
     ap.add_argument("--quiet", action="store_true", help="no request log")
     ap.add_argument("--idle-timeout", type=float, default=30.0,
                     help="seconds before an idle connection is closed (default 30)")
+    ap.add_argument("--no-csp", action="store_true",
+                    help="send no Content-Security-Policy (for pages that are not the app: bench/tfjs.mjs)")
     args = ap.parse_args()
 
     site = os.path.abspath(args.dir)
@@ -188,6 +192,7 @@ def main():
               "(cmake --preset wasm && cmake --build --preset wasm)", file=sys.stderr)
         return 1
     Handler.quiet = args.quiet
+    Handler.csp = None if args.no_csp else CSP
     Handler.timeout = args.idle_timeout
 
     def handler(*a, **kw):

@@ -37,14 +37,16 @@ export function parseArgs(argv = process.argv.slice(2)) {
 
 /**
  * Starts a web server for `site` on a free port; resolves to { url, proc, stop() }.
- * kind 'serve.py': tools/serve.py (COOP/COEP, CSP, gzip); kind 'plain': `python3 -m http.server`,
+ * kind 'serve.py': tools/serve.py (COOP/COEP, CSP, gzip); 'serve.py --no-csp': the same without the
+ * CSP (bench/tfjs.mjs: TF.js's threaded wasm loads its worker from a blob:); 'plain': `python3 -m http.server`,
  * a static host that sends none of those headers.
  */
 export function startServer(site, kind = 'serve.py') {
   return new Promise((resolve, reject) => {
     const cmd = kind === 'plain'
       ? ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', site]
-      : [path.join(repoRoot, 'tools', 'serve.py'), '--port', '0', '--dir', site, '--quiet'];
+      : [path.join(repoRoot, 'tools', 'serve.py'), '--port', '0', '--dir', site, '--quiet',
+         ...(kind === 'serve.py --no-csp' ? ['--no-csp'] : [])];
     const proc = spawn('python3', cmd, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     const timer = setTimeout(() => {
