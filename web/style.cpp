@@ -21,6 +21,36 @@ bool file_exists(const char* path) {
   return false;
 }
 
+void finger_sizes(ImGuiStyle& st) {
+  // Fingers: every frame (button, field, tab, checkbox, combo, slider) is 44 CSS px tall, and
+  // the padding makes the narrowest (✕, ▲) 44 wide (WCAG 2.5.5).
+  st.WindowPadding = ImVec2(12, 10);
+  st.FramePadding = ImVec2(18, (kTouchTarget - kFontPx) / 2);
+  st.ItemSpacing = ImVec2(8, 6);
+  st.ItemInnerSpacing = ImVec2(8, 6);
+  st.CellPadding = ImVec2(4, 3);
+  st.IndentSpacing = 20;
+  st.ScrollbarSize = 16;
+  st.GrabMinSize = 24;
+}
+
+void more_contrast(ImGuiStyle& st) {
+  ImVec4* c = st.Colors;
+  // prefers-contrast: more — white text, light-gray muted text (11:1 on the panels), visible
+  // borders round every field and button.
+  c[ImGuiCol_Text] = ImVec4(1.f, 1.f, 1.f, 1.f);
+  kMuted = ImVec4(0.82f, 0.84f, 0.88f, 1.f);
+  kBad = ImVec4(1.f, 0.60f, 0.60f, 1.f);
+  kWarn = ImVec4(1.f, 0.86f, 0.50f, 1.f);
+  kGood = ImVec4(0.60f, 0.92f, 0.64f, 1.f);
+  c[ImGuiCol_TextDisabled] = kMuted;
+  c[ImGuiCol_Border] = ImVec4(0.70f, 0.73f, 0.80f, 1.f);
+  c[ImGuiCol_Separator] = c[ImGuiCol_Border];
+  c[ImGuiCol_WindowBg] = ImVec4(0.04f, 0.04f, 0.05f, 1.f);
+  c[ImGuiCol_ChildBg] = ImVec4(0.02f, 0.02f, 0.03f, 1.f);
+  st.FrameBorderSize = 1;
+}
+
 }  // namespace
 
 void setup_style(const Look& look) {
@@ -44,18 +74,7 @@ void setup_style(const Look& look) {
   st.WindowBorderSize = 1;
   st.WindowTitleAlign = ImVec2(0.0f, 0.5f);
   st.TouchExtraPadding = ImVec2(0, 0);
-  if (look.touch) {
-    // Fingers: every frame (button, field, tab, checkbox, combo, slider) is 44 CSS px tall, and
-    // the padding makes the narrowest (✕, ▲) 44 wide (WCAG 2.5.5).
-    st.WindowPadding = ImVec2(12, 10);
-    st.FramePadding = ImVec2(18, (kTouchTarget - kFontPx) / 2);
-    st.ItemSpacing = ImVec2(8, 6);
-    st.ItemInnerSpacing = ImVec2(8, 6);
-    st.CellPadding = ImVec2(4, 3);
-    st.IndentSpacing = 20;
-    st.ScrollbarSize = 16;
-    st.GrabMinSize = 24;
-  }
+  if (look.touch) finger_sizes(st);
   ImVec4* c = st.Colors;
   c[ImGuiCol_WindowBg] = ImVec4(0.118f, 0.129f, 0.153f, 1.f);
   c[ImGuiCol_ChildBg] = ImVec4(0.098f, 0.106f, 0.125f, 1.f);
@@ -88,21 +107,7 @@ void setup_style(const Look& look) {
   c[ImGuiCol_TextDisabled] = kMuted;
   c[ImGuiCol_Separator] = c[ImGuiCol_Border];
   c[ImGuiCol_NavHighlight] = ImVec4(1.00f, 0.80f, 0.30f, 1.f);  // keyboard focus: clearly visible
-  if (look.more_contrast) {
-    // prefers-contrast: more — white text, light-gray muted text (11:1 on the panels), visible
-    // borders round every field and button.
-    c[ImGuiCol_Text] = ImVec4(1.f, 1.f, 1.f, 1.f);
-    kMuted = ImVec4(0.82f, 0.84f, 0.88f, 1.f);
-    kBad = ImVec4(1.f, 0.60f, 0.60f, 1.f);
-    kWarn = ImVec4(1.f, 0.86f, 0.50f, 1.f);
-    kGood = ImVec4(0.60f, 0.92f, 0.64f, 1.f);
-    c[ImGuiCol_TextDisabled] = kMuted;
-    c[ImGuiCol_Border] = ImVec4(0.70f, 0.73f, 0.80f, 1.f);
-    c[ImGuiCol_Separator] = c[ImGuiCol_Border];
-    c[ImGuiCol_WindowBg] = ImVec4(0.04f, 0.04f, 0.05f, 1.f);
-    c[ImGuiCol_ChildBg] = ImVec4(0.02f, 0.02f, 0.03f, 1.f);
-    st.FrameBorderSize = 1;
-  }
+  if (look.more_contrast) more_contrast(st);
 }
 
 // Fonts are rasterised at the device's pixel ratio times the UI scale (crisp on phones and
