@@ -225,6 +225,53 @@ TEST(Latent, CodeAtAPointOfTheMap) {
   }
 }
 
+// A new code's place: on a PCA map its projection; on a t-SNE map a code of the map lands on its
+// own point, and another on the inverse-distance mean of its 3 nearest codes' points.
+TEST(Latent, PlaceOnMap) {
+  std::vector<int> label;
+  const Codes c = blobs(20, 5, 1, label);
+  ThreadPool pool(1);
+  TsneOptions opt;
+  opt.perplexity = 10, opt.iterations = 250;
+  const LatentMap pca = make_map(c, MapMethod::Pca, opt, pool);
+  const auto p = place_on_map(pca, c, c.row(3));
+  EXPECT_NEAR(p[0], pca.xy[6], 1e-4);
+  EXPECT_NEAR(p[1], pca.xy[7], 1e-4);
+  const LatentMap ts = make_map(c, MapMethod::Tsne, opt, pool);
+  const auto own = place_on_map(ts, c, c.row(11));
+  EXPECT_EQ(own[0], double(ts.xy[22]));
+  EXPECT_EQ(own[1], double(ts.xy[23]));
+  std::vector<float> z(c.row(0), c.row(0) + c.dim);
+  for (int j = 0; j < c.dim; ++j) z[j] = 0.6f * c.row(0)[j] + 0.4f * c.row(1)[j];
+  std::vector<std::pair<double, int>> d;
+  for (int i = 0; i < c.n; ++i) {
+    double s2 = 0;
+    for (int j = 0; j < c.dim; ++j) s2 += double(c.row(i)[j] - z[j]) * (c.row(i)[j] - z[j]);
+    d.push_back({std::sqrt(s2), i});
+  }
+  std::sort(d.begin(), d.end());
+  double x = 0, y = 0, w = 0;
+  for (int a = 0; a < 3; ++a) x += ts.xy[2 * d[a].second] / d[a].first, y += ts.xy[2 * d[a].second + 1] / d[a].first, w += 1 / d[a].first;
+  const auto mid = place_on_map(ts, c, z.data(), 3);
+  EXPECT_NEAR(mid[0], x / w, 1e-9);
+  EXPECT_NEAR(mid[1], y / w, 1e-9);
+}
+
+// The descent in portions (the page's way) ends on tsne()'s bits.
+TEST(Latent, TsneInStepsIsTsne) {
+  std::vector<int> label;
+  const Codes c = blobs(30, 6, 3, label);
+  ThreadPool pool(2);
+  TsneOptions opt;
+  opt.perplexity = 10, opt.iterations = 300;
+  TsneRun run(c, opt, pool);
+  int portions = 0;
+  for (; !run.done(); ++portions) run.step(37, pool);
+  EXPECT_EQ(portions, 9);
+  EXPECT_EQ(run.iterations_done(), 300);
+  EXPECT_TRUE(same_bits(run.points(), tsne(c, opt, pool)));
+}
+
 // t-SNE: the same seed gives the same bits; three separated blobs stay apart (kNN accuracy).
 TEST(Latent, TsneIsDeterministicAndSeparatesBlobs) {
   std::vector<int> label;

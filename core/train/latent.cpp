@@ -259,4 +259,29 @@ std::vector<float> code_at(const LatentMap& map, const Codes& codes, double x, d
   return z;
 }
 
+std::array<double, 2> place_on_map(const LatentMap& map, const Codes& codes, const float* z, int k) {
+  if (map.method == MapMethod::Pca) {
+    double p[2] = {0, 0};
+    map.pca.project(z, p);
+    return {p[0], map.pca.k > 1 ? p[1] : 0.0};
+  }
+  if (codes.n < 1) throw Error("the map has no codes");
+  std::vector<std::pair<double, int>> near(codes.n);  // distance in the code space, index
+  for (int i = 0; i < codes.n; ++i) {
+    const float* r = codes.row(i);
+    double d2 = 0;
+    for (int j = 0; j < codes.dim; ++j) d2 += double(r[j] - z[j]) * double(r[j] - z[j]);
+    near[i] = {std::sqrt(d2), i};
+  }
+  k = std::max(1, std::min(k, codes.n));
+  std::partial_sort(near.begin(), near.begin() + k, near.end());
+  if (near[0].first < 1e-12) return {map.xy[2 * near[0].second], map.xy[2 * near[0].second + 1]};
+  double x = 0, y = 0, wsum = 0;
+  for (int a = 0; a < k; ++a) {
+    const double w = 1.0 / near[a].first;
+    x += w * map.xy[2 * near[a].second], y += w * map.xy[2 * near[a].second + 1], wsum += w;
+  }
+  return {x / wsum, y / wsum};
+}
+
 }  // namespace dae

@@ -8,8 +8,10 @@
 // map ~0.5 s, a t-SNE map 2–3 s (its time grows with n²); code_at + decode of one point is one
 // image's forward pass of the decoder.
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,6 +91,23 @@ struct TsneOptions {
 };
 std::vector<float> tsne(const Codes& codes, const TsneOptions& opt, ThreadPool& pool);  // n × 2
 
+// The same descent in steps, for a caller that must not be held up for its whole length (the
+// page runs a few dozen iterations per job, so the Draw pad's jobs go in between): after
+// `opt.iterations` steps in any portions, points() is tsne()'s result, bit for bit.
+class TsneRun {
+ public:
+  TsneRun(const Codes& codes, const TsneOptions& opt, ThreadPool& pool);  // the affinities
+  ~TsneRun();
+  void step(int iterations, ThreadPool& pool);  // at most this many more (fewer at the end)
+  bool done() const;
+  int iterations_done() const;
+  std::vector<float> points() const;  // n × 2, as tsne() returns them
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
 // ---- the map ------------------------------------------------------------------------------------
 enum class MapMethod { Pca, Tsne };
 const char* map_method_name(MapMethod m);  // "pca", "tsne"
@@ -106,5 +125,10 @@ LatentMap make_map(const Codes& codes, MapMethod method, const TsneOptions& opt,
 // mix of the k nearest codes weighted by inverse distance in the map (the code itself on a
 // point). Decode it for the image.
 std::vector<float> code_at(const LatentMap& map, const Codes& codes, double x, double y, int k = 5);
+
+// Where a new code `z` (a drawn digit's) lies on the map: on a PCA map its projection; a t-SNE
+// map has no projection, so the place is the mean of its k nearest codes' points (nearest in the
+// code space), weighted by 1 / distance — the point of a code of the map itself.
+std::array<double, 2> place_on_map(const LatentMap& map, const Codes& codes, const float* z, int k = 5);
 
 }  // namespace dae

@@ -156,47 +156,78 @@ void start_points(const std::vector<double>& x, int n, int dims, uint64_t seed, 
 
 }  // namespace
 
-std::vector<float> tsne(const Codes& codes, const TsneOptions& opt, ThreadPool& pool) {
+struct TsneRun::State {
+  TsneOptions opt;
+  int n = 0, it = 0;
+  Affinities A;
+  std::vector<float> yx, yy, rep, att, upd, gain;
+  std::vector<double> zrow;
+  float lr = 0;
+};
+
+TsneRun::TsneRun(const Codes& codes, const TsneOptions& opt, ThreadPool& pool) : s_(std::make_unique<State>()) {
   const int n = codes.n;
   if (n < 4) throw Error("t-SNE needs at least 4 codes, got " + std::to_string(n));
   if (!(opt.perplexity >= 1) || opt.perplexity > n - 1)
     throw Error("t-SNE: the perplexity must be between 1 and the number of codes − 1 (" + std::to_string(n - 1) + ")");
+  State& S = *s_;
+  S.opt = opt;
+  S.n = n;
   int dims = 0;
   const std::vector<double> x = reduced(codes, dims);
-  const Affinities A = affinities(x, n, dims, opt.perplexity, pool);
-  std::vector<float> yx, yy;
-  start_points(x, n, dims, opt.seed, yx, yy);
-  const float lr = float(opt.learning_rate > 0 ? opt.learning_rate : std::max(n / opt.exaggeration / 4, 50.0));
-  std::vector<float> rep(2 * size_t(n)), att(2 * size_t(n)), upd(2 * size_t(n), 0.f), gain(2 * size_t(n), 1.f);
-  std::vector<double> zrow(n);
-  const int tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
-  for (int it = 0; it < opt.iterations; ++it) {
-    const bool early = it < opt.exaggeration_iterations;
-    const float exag = early ? float(opt.exaggeration) : 1.f, momentum = early ? 0.5f : 0.8f;
+  S.A = affinities(x, n, dims, opt.perplexity, pool);
+  start_points(x, n, dims, opt.seed, S.yx, S.yy);
+  S.lr = float(opt.learning_rate > 0 ? opt.learning_rate : std::max(n / opt.exaggeration / 4, 50.0));
+  S.rep.assign(2 * size_t(n), 0.f), S.att.assign(2 * size_t(n), 0.f);
+  S.upd.assign(2 * size_t(n), 0.f), S.gain.assign(2 * size_t(n), 1.f);
+  S.zrow.assign(size_t(n), 0.0);
+}
+
+TsneRun::~TsneRun() = default;
+bool TsneRun::done() const { return s_->it >= s_->opt.iterations; }
+int TsneRun::iterations_done() const { return s_->it; }
+
+void TsneRun::step(int iterations, ThreadPool& pool) {
+  State& S = *s_;
+  const int n = S.n, tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
+  for (int k = 0; k < iterations && !done(); ++k, ++S.it) {
+    const bool early = S.it < S.opt.exaggeration_iterations;
+    const float exag = early ? float(S.opt.exaggeration) : 1.f, momentum = early ? 0.5f : 0.8f;
     pool.parallel_for(tasks, [&](int t, int) {
-      gradient_rows(yx, yy, A, t * kRowsPerTask, std::min(n, (t + 1) * kRowsPerTask), zrow.data(), rep.data(),
-                    att.data());
+      gradient_rows(S.yx, S.yy, S.A, t * kRowsPerTask, std::min(n, (t + 1) * kRowsPerTask), S.zrow.data(),
+                    S.rep.data(), S.att.data());
     });
     double z = -double(n);  // without the n terms j = i
-    for (double v : zrow) z += v;
+    for (double v : S.zrow) z += v;
     const float inv_z = float(1.0 / z);
     double mx = 0, my = 0;
     for (int i = 0; i < 2 * n; ++i) {
-      const float g = 4.f * (exag * att[i] - rep[i] * inv_z);
+      const float g = 4.f * (exag * S.att[i] - S.rep[i] * inv_z);
       // Jacobs' gains: grow where the step keeps its direction, shrink where it turns.
-      gain[i] = (g > 0) != (upd[i] > 0) ? gain[i] + 0.2f : std::max(gain[i] * 0.8f, 0.01f);
-      upd[i] = momentum * upd[i] - lr * gain[i] * g;
-      float& y = i % 2 ? yy[i / 2] : yx[i / 2];
-      y += upd[i];
+      S.gain[i] = (g > 0) != (S.upd[i] > 0) ? S.gain[i] + 0.2f : std::max(S.gain[i] * 0.8f, 0.01f);
+      S.upd[i] = momentum * S.upd[i] - S.lr * S.gain[i] * g;
+      float& y = i % 2 ? S.yy[i / 2] : S.yx[i / 2];
+      y += S.upd[i];
       (i % 2 ? my : mx) += y;
     }
-    for (int i = 0; i < n; ++i) yx[i] -= float(mx / n), yy[i] -= float(my / n);
-    if (opt.progress) opt.progress->store(it + 1);
+    for (int i = 0; i < n; ++i) S.yx[i] -= float(mx / n), S.yy[i] -= float(my / n);
+  }
+}
+
+std::vector<float> TsneRun::points() const {
+  std::vector<float> out(2 * size_t(s_->n));
+  for (int i = 0; i < s_->n; ++i) out[2 * i] = s_->yx[i], out[2 * i + 1] = s_->yy[i];
+  return out;
+}
+
+std::vector<float> tsne(const Codes& codes, const TsneOptions& opt, ThreadPool& pool) {
+  TsneRun run(codes, opt, pool);
+  while (!run.done()) {
+    run.step(1, pool);
+    if (opt.progress) opt.progress->store(run.iterations_done());
     if (opt.stop && opt.stop->load()) break;
   }
-  std::vector<float> out(2 * size_t(n));
-  for (int i = 0; i < n; ++i) out[2 * i] = yx[i], out[2 * i + 1] = yy[i];
-  return out;
+  return run.points();
 }
 
 }  // namespace dae

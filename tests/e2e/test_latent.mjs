@@ -2,7 +2,8 @@
 // axes with their share of the variance) is there for the bundled model; a click anywhere decodes
 // that place (two places, two images); the digit drawn on the Draw pad is a marker that moves as
 // one draws; two points picked as A and B and the t slider dragged morph one into the other;
-// during a run the map is made again (more than once) while the page keeps drawing frames.
+// during a run the map is made again (more than once) while the page keeps drawing frames; a
+// t-SNE map is made in portions (helper jobs of 25 iterations: the Draw pad's go in between).
 //   node tests/e2e/test_latent.mjs [--site build/wasm/site]
 
 import path from 'node:path';
@@ -113,5 +114,17 @@ await runE2E('latent', async (app) => {
   assert.ok(end.maps - maps0 >= 2, `the map was not made again during the run (${end.maps - maps0})`);
   assert.equal(end.dim, 8 * 14 * 14, 'the map is not of the new run\'s model');
   t.step('live');
+
+  // t-SNE, chosen with the mouse: made in portions of 25 iterations, one helper job each (the
+  // Draw pad's jobs go first between them); then the axes are t-SNE's and the drawing has a place.
+  await clickWidget(page, 'latent_tsne');
+  const ts = await waitFor(page, () => { const l = window.dae.latent(); return l.method === 'tsne' && !l.tsne_busy && l.drawn ? l : null; },
+                           null, { what: 'the t-SNE map', timeout: 120000 });
+  assert.deepEqual(ts.axes, ['t-SNE 1', 't-SNE 2']);
+  assert.equal(ts.tsne_portions, 30, 'the t-SNE map was not made in 30 portions of 25 iterations');
+  assert.ok(ts.points.every((p) => Number.isFinite(p[0]) && Number.isFinite(p[1])));
+  console.log(`t-SNE map: ${ts.n} points in ${ts.tsne_portions} helper jobs, the drawing at (${ts.drawn.map((v) => v.toFixed(1))})`);
+  await app.screenshot(path.join(buildDir, 'e2e-latent-tsne.png'));
+  t.step('t-SNE');
   t.report('latent');
 });

@@ -222,6 +222,10 @@ dae::Json ui_latent(const App& a) {
   dae::Json j = dae::Json::object();
   j["maps"] = l.maps;
   j["error"] = l.error;
+  j["method"] = l.view ? dae::map_method_name(l.view->map.method) : "";
+  j["tsne_busy"] = l.tsne_busy;
+  j["tsne_done"] = l.tsne_done;
+  j["tsne_portions"] = l.tsne_portions;
   if (!l.view) return j;
   const LatentView& v = *l.view;
   j["n"] = v.codes.n;

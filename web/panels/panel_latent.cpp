@@ -1,6 +1,6 @@
 // panel_latent.cpp — the Latent panel: the representation the model learned, made visible. The
-// codes (the encoder's output, core/train/latent.h) of the first validation images as a PCA map,
-// one colour per class, made again as a run trains (on the helper, at most every 2 s); the
+// codes (the encoder's output, core/train/latent.h) of the first validation images as a PCA map
+// (or a t-SNE map, made in portions on the helper), one colour per class, made again as a run trains (on the helper, at most every 2 s); the
 // digit on the Draw pad as a marker that moves as one draws; a click anywhere on the map decodes
 // that place (between the clusters too); two images A and B mixed at t (a slider) decode to one
 // digit turning into another; trails show where the points were on earlier maps.
@@ -18,8 +18,10 @@ namespace {
 constexpr int kLatentImages = 500;  // validation images on the map
 constexpr int kTrailMaps = 4;       // earlier maps kept for the trails
 
-// The map of the snapshot's first validation images (on the helper).
-std::shared_ptr<const LatentView> make_view(std::shared_ptr<const dae::ModelSnapshot> snap) {
+constexpr int kTsneStep = 25;        // t-SNE iterations per helper job (~the Draw pad's job time)
+
+// The codes of the snapshot's first validation images (on the helper), without a map yet.
+std::shared_ptr<LatentView> encode_view(std::shared_ptr<const dae::ModelSnapshot> snap) {
   auto v = std::make_shared<LatentView>();
   if (!snap->val || snap->val->size() == 0) throw dae::Error("no validation images of the model's size");
   dae::check_has_encoder(*snap->model);
@@ -27,15 +29,28 @@ std::shared_ptr<const LatentView> make_view(std::shared_ptr<const dae::ModelSnap
   const int n = int(std::min<size_t>(kLatentImages, snap->val->size()));
   v->codes = dae::encode_set(*snap->model, *snap->val, n, pool);
   v->labels.assign(snap->val->labels.begin(), snap->val->labels.begin() + n);
-  v->map = dae::make_map(v->codes, dae::MapMethod::Pca, dae::TsneOptions{}, pool);
+  v->snap = std::move(snap);
+  return v;
+}
+
+// The extent of the view's points, with a margin.
+void frame_points(LatentView& v) {
+  const int n = v.codes.n;
   float x0 = 1e30f, x1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
   for (int i = 0; i < n; ++i) {
-    x0 = std::min(x0, v->map.xy[size_t(2 * i)]), x1 = std::max(x1, v->map.xy[size_t(2 * i)]);
-    y0 = std::min(y0, v->map.xy[size_t(2 * i + 1)]), y1 = std::max(y1, v->map.xy[size_t(2 * i + 1)]);
+    x0 = std::min(x0, v.map.xy[size_t(2 * i)]), x1 = std::max(x1, v.map.xy[size_t(2 * i)]);
+    y0 = std::min(y0, v.map.xy[size_t(2 * i + 1)]), y1 = std::max(y1, v.map.xy[size_t(2 * i + 1)]);
   }
   const float mx = std::max(1e-6f, (x1 - x0) * 0.06f), my = std::max(1e-6f, (y1 - y0) * 0.06f);
-  v->x0 = x0 - mx, v->x1 = x1 + mx, v->y0 = y0 - my, v->y1 = y1 + my;
-  v->snap = std::move(snap);
+  v.x0 = x0 - mx, v.x1 = x1 + mx, v.y0 = y0 - my, v.y1 = y1 + my;
+}
+
+// A PCA map of the snapshot's codes (on the helper).
+std::shared_ptr<const LatentView> make_view(std::shared_ptr<const dae::ModelSnapshot> snap) {
+  auto v = encode_view(std::move(snap));
+  dae::ThreadPool pool(1);
+  v->map = dae::make_map(v->codes, dae::MapMethod::Pca, dae::TsneOptions{}, pool);
+  frame_points(*v);
   return v;
 }
 
@@ -54,8 +69,7 @@ LatentPoints compute_points(const LatentView& v, const PointsJob& j, dae::Contex
   if (j.drawing.size() == px) {
     std::vector<float> z(dim);
     dae::encode(m, j.drawing.data(), 1, z.data(), ctx);
-    double xy[2];
-    v.map.pca.project(z.data(), xy);
+    const auto xy = dae::place_on_map(v.map, v.codes, z.data());
     p.drawn_xy = {float(xy[0]), float(xy[1])};
   }
   if (std::isfinite(j.px)) {
@@ -93,7 +107,10 @@ void show_points(App& a, LatentPoints p) {
 
 void new_view(App& a, std::shared_ptr<const LatentView> v) {
   LatentState& l = a.latent;
-  if (l.view && l.view->codes.n == v->codes.n) {  // the same images: the old points become a trail
+  // The same images on a PCA map: the old points become a trail (each t-SNE map is laid out
+  // afresh: its places say nothing of the last map's).
+  if (l.view && l.view->codes.n == v->codes.n && v->map.method == dae::MapMethod::Pca &&
+      l.view->map.method == dae::MapMethod::Pca) {
     l.trail.push_back(l.view->map.xy);
     if (int(l.trail.size()) > kTrailMaps) l.trail.erase(l.trail.begin());
   } else {
@@ -107,20 +124,75 @@ void new_view(App& a, std::shared_ptr<const LatentView> v) {
 
 }  // namespace
 
+namespace {
+
+// A t-SNE map in portions of kTsneStep iterations, one helper job each (the Draw pad's jobs go in
+// between); the last one shows the map. A newer model or method (generation) ends the chain.
+struct TsneChain {
+  std::shared_ptr<LatentView> view;
+  std::unique_ptr<dae::TsneRun> run;
+  int generation = 0;
+};
+
+void tsne_portion(App& a, std::shared_ptr<TsneChain> c) {
+  a.work->submit(kLatentMapWork, [&a, c](dae::Context&) -> dae::Offload::Apply {
+    try {
+      dae::ThreadPool pool(1);
+      if (!c->run) c->run = std::make_unique<dae::TsneRun>(c->view->codes, dae::TsneOptions{}, pool);
+      c->run->step(kTsneStep, pool);
+    } catch (const std::exception& e) {
+      return [&a, msg = dae::message_of(e)]() { a.latent.error = msg, a.latent.tsne_busy = false; };
+    }
+    return [&a, c]() {
+      LatentState& l = a.latent;
+      if (c->generation != l.generation) return;  // an older map's: dropped
+      l.tsne_done = c->run->iterations_done();
+      ++l.tsne_portions;
+      if (!c->run->done()) return tsne_portion(a, c);
+      c->view->map.method = dae::MapMethod::Tsne;
+      c->view->map.xy = c->run->points();
+      frame_points(*c->view);
+      l.tsne_busy = false;
+      new_view(a, c->view);
+    };
+  });
+}
+
+// A new map of the model now: PCA in one job; t-SNE: the codes, then the portions.
+void start_map(App& a, std::shared_ptr<const dae::ModelSnapshot> snap) {
+  LatentState& l = a.latent;
+  const int method = l.method, generation = l.generation;
+  if (method == 1) l.tsne_busy = true, l.tsne_done = 0, l.tsne_portions = 0;
+  a.work->submit(kLatentMapWork, [&a, snap, method, generation](dae::Context&) -> dae::Offload::Apply {
+    try {
+      if (method == 0) {
+        auto v = make_view(snap);
+        return [&a, v]() mutable { new_view(a, std::move(v)); };
+      }
+      auto c = std::make_shared<TsneChain>();
+      c->view = encode_view(snap);
+      c->generation = generation;
+      return [&a, c]() { if (c->generation == a.latent.generation) tsne_portion(a, c); };
+    } catch (const std::exception& e) {
+      return [&a, msg = dae::message_of(e)]() {
+        a.latent.error = msg, a.latent.tsne_busy = false;
+        a.latent.view.reset();
+      };
+    }
+  });
+}
+
+}  // namespace
+
 void update_latent(App& a) {
   LatentState& l = a.latent;
   if (!l.visible) return;  // computed only while shown
   l.visible = false;
-  const Refresh::Due due = l.refresh.due(a.session, a.timing.now, "");
+  // A t-SNE map being made is finished first (its portions hold the helper a few ms each).
+  const Refresh::Due due = l.tsne_busy ? Refresh::Due{} : l.refresh.due(a.session, a.timing.now, std::to_string(l.method));
   if (due && due.snap) {
-    a.work->submit(kLatentMapWork, [&a, snap = due.snap](dae::Context&) -> dae::Offload::Apply {
-      try {
-        auto v = make_view(snap);
-        return [&a, v]() mutable { new_view(a, std::move(v)); };
-      } catch (const std::exception& e) {
-        return [&a, msg = dae::message_of(e)]() { a.latent.error = msg; a.latent.view.reset(); };
-      }
-    });
+    ++l.generation;
+    start_map(a, due.snap);
   }
   if (!l.view) return;
   if (!l.points_memo.update(key(a.draw.drawn_rev, l.maps, l.px, l.py, l.a, l.b, l.t, l.hover))) return;
@@ -248,6 +320,32 @@ void map_area(App& a) {
   }
 }
 
+// PCA or t-SNE; while a t-SNE map is being made, how far it is (the last map stays meanwhile).
+void method_choice(LatentState& l) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Map");
+  int m = l.method;
+  for (int k = 0; k < 2; ++k) {
+    const char* name = k == 0 ? "PCA" : "t-SNE";
+    same_line_if_fits(name);
+    ImGui::RadioButton(name, &m, k);
+    item_role("radio", m == k, name);
+    mark(k == 0 ? "latent_pca" : "latent_tsne");
+  }
+  if (m != l.method) {  // a new map at once: the portions of one being made stop
+    l.method = m;
+    ++l.generation;
+    l.tsne_busy = false;
+  }
+  if (l.tsne_busy) {
+    const std::string busy = "making the t-SNE map: " + std::to_string(l.tsne_done) + " of " +
+                             std::to_string(dae::TsneOptions{}.iterations) + " iterations";
+    same_line_if_fits(ImGui::CalcTextSize(busy.c_str()).x);
+    ImGui::TextColored(kMuted, "%s", busy.c_str());
+    shown("latent_busy", busy, kMuted);
+  }
+}
+
 // What a click does, the picked A and B, t, and the decoded images.
 void point_controls(App& a) {
   LatentState& l = a.latent;
@@ -304,8 +402,8 @@ void draw_latent(App& a) {
   l.visible = true;
   section("Latent space",
           "The encoder maps each image to a code (the layers before the '|': 64×7×7 = 3,136 numbers for seed). "
-          "Each point is one validation image's code, placed by PCA on its two main axes and coloured by class. "
-          "The map is made again as a run trains. Click anywhere to see what the decoder makes of that place, "
+          "Each point is one validation image's code, placed by PCA on its two main axes (or by t-SNE, which keeps "
+          "neighbours together) and coloured by class. The map is made again as a run trains. Click anywhere to see what the decoder makes of that place, "
           "between the clusters too; pick two images to morph one into the other.");
   if (!a.session.has_model()) {
     wrapped(kMuted, "No model yet: train one, or upload a file.");
@@ -324,6 +422,7 @@ void draw_latent(App& a) {
                            std::to_string(l.view->codes.dim) + " numbers each; map " + std::to_string(l.maps);
   text_wrapped(what, &kMuted);
   shown("latent_what", what, kMuted);
+  method_choice(l);
   legend(*l.view);
   ImGui::BeginGroup();
   map_area(a);

@@ -189,6 +189,11 @@ struct LatentPoints {  // what the point job computed for a view
 };
 struct LatentState {
   std::shared_ptr<const LatentView> view;
+  int method = 0;          // the map: 0 PCA, 1 t-SNE (made in portions: tsne_busy, tsne_done of 750)
+  bool tsne_busy = false;
+  int tsne_done = 0;
+  int tsne_portions = 0;   // helper jobs the last t-SNE map took
+  int generation = 0;      // a new model or method: the t-SNE portions of an older map stop
   std::vector<std::vector<float>> trail;  // the points of earlier maps of this model, oldest first
   bool trails = false;
   Refresh refresh{2.0};   // the model's weights: at most every 2 s while training
