@@ -1,6 +1,6 @@
-// shell.js — the loader around the app (web/shell.html): status and errors, WebGL 2 and
-// WebAssembly checks, then dae_app.js and, beside it, the .wasm (compiled as it downloads, with
-// progress).
+// shell.js — the loader around the app (web/shell.html): status and errors, the WebAssembly
+// check, then dae_app.js and, beside it, the .wasm (compiled as it downloads, with progress),
+// then the WebGL 2 check.
 'use strict';
 (function () {
   // No inline handlers or scripts anywhere: the site's Content-Security-Policy (tools/serve.py)
@@ -38,15 +38,6 @@
   }
   window.daeShell = { setStatus: setStatus, showError: showError, build: '', singleReason: '' };
 
-  var probe = document.createElement('canvas').getContext('webgl2');
-  if (!probe) {
-    showError('This browser does not provide WebGL 2, which the app needs to draw.\n' +
-              'Use a current Chrome, Edge, Firefox or Safari, and check that hardware ' +
-              'acceleration is not disabled.');
-    return;
-  }
-  var lose = probe.getExtension('WEBGL_lose_context');
-  if (lose) lose.loseContext();
   if (typeof WebAssembly !== 'object') {
     showError('This browser does not support WebAssembly.');
     return;
@@ -171,4 +162,17 @@
   } else {
     load('dae_app_st.js', 'page is not cross-origin isolated');
   }
+
+  // WebGL 2, checked once the downloads have started: a first WebGL context can take a second
+  // to make (a software renderer), and the app's own comes after it. Without it, the app cannot
+  // draw: the error box says why (and the app's own failure later says nothing more).
+  var probe = document.createElement('canvas').getContext('webgl2');
+  if (!probe) {
+    showError('This browser does not provide WebGL 2, which the app needs to draw.\n' +
+              'Use a current Chrome, Edge, Firefox or Safari, and check that hardware ' +
+              'acceleration is not disabled.');
+    return;
+  }
+  var lose = probe.getExtension('WEBGL_lose_context');
+  if (lose) lose.loseContext();
 })();
