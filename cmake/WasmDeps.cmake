@@ -76,7 +76,8 @@ function(dae_add_ui_libs suffix threads)
   # (window.dae.layout().items: the e2e tests check that nothing is cut off or overlaps).
   target_compile_definitions(dae_imgui${suffix} PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS
                              IMGUI_ENABLE_TEST_ENGINE)
-  target_compile_options(dae_imgui${suffix} PRIVATE -w)
+  # -Os: the page's download (issue 30); widgets are not the training kernels.
+  target_compile_options(dae_imgui${suffix} PRIVATE -w -Os)
   target_link_libraries(dae_imgui${suffix} PUBLIC dae_sdl2${suffix})
   if(threads)
     dae_wasm_threads(dae_sdl2${suffix})

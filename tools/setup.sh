@@ -33,7 +33,7 @@ SPNG_DEB="libspng=0.7.3-3"
 SPNG_ORIG="libspng_0.7.3.orig.tar.gz"
 
 APT_PACKAGES=(cmake ninja-build g++ pkg-config libeigen3-dev libstb-dev libgtest-dev googletest emscripten
-              nlohmann-json3-dev zlib1g-dev libspng-dev fonts-dejavu-core
+              nlohmann-json3-dev zlib1g-dev libspng-dev fonts-dejavu-core fonttools
               chromium libsdl2-dev python3 ca-certificates xz-utils bzip2)
 
 do_apt=1; do_npm=1; do_deps=1

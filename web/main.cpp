@@ -63,6 +63,38 @@ const char* wants_fast_loop(const App& a) {
   return "";
 }
 
+// ---- start-up: what loads in which order -----------------------------------------------------------
+// A saved session is restored once MNIST is in (its runs and settings name their datasets). A
+// first visit needs only the pretrained model for its first screen (the Draw pad): it comes
+// first, then MNIST's images. Usable (the loading line goes) once the model is in; ready once
+// MNIST is in too.
+void load_in_order(App& a) {
+  if (a.timing.ready || !a.browser.persist_done) return;
+  const bool saved = saved_session_present(a);
+  if (!a.browser.mnist_requested && (saved || (a.files.restored && a.files.pretrained_loading.empty()))) {
+    a.browser.mnist_requested = true;
+    js_load_mnist(a);
+  }
+  if (!a.files.restored && (!saved || a.browser.mnist_done)) restore_saved(a);
+  if (!a.files.restored || !a.files.pretrained_loading.empty()) return;
+  if (!a.timing.usable && ++a.timing.frames_after_load >= 3) announce_usable(a);
+  if (a.timing.usable && a.browser.mnist_done && ++a.timing.frames_after_data >= 3) announce_ready(a);
+}
+
+// Train pressed before its dataset's images were in: the run starts when they arrive, or says
+// why it cannot.
+void start_waiting_run(App& a) {
+  const std::string name = a.editor.train_waiting;
+  if (name.empty()) return;
+  if (a.session.dataset(name)) {
+    a.editor.train_waiting.clear();
+    start_training(a);
+  } else if (!dataset_arriving(a, name)) {
+    a.editor.train_waiting.clear();
+    a.editor.train_error = "The run did not start: " + dataset_label(a, name) + " could not be loaded (see Data).";
+  }
+}
+
 // ---- decide: whether this frame draws ------------------------------------------------------------
 // The pointer's place in ImGui's units (the UI scale; touches come as fractions of the window).
 void to_ui_units(SDL_Event& e, float s) {
@@ -85,7 +117,7 @@ bool take_events(App& a) {
     ImGui_ImplSDL2_ProcessEvent(&event);  // ImGui ≥ 1.87: an ordered input queue
     if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
       touch_event(a, event, float(win_w) / s, float(win_h) / s);
-    if (event.type == SDL_KEYDOWN && a.timing.ready) shortcut(a, event.key);
+    if (event.type == SDL_KEYDOWN && a.timing.usable) shortcut(a, event.key);
     if (event.type != SDL_WINDOWEVENT || event.window.event == SDL_WINDOWEVENT_RESIZED) input = true;
   }
   if (input) a.timing.last_input = a.timing.now;
@@ -253,11 +285,8 @@ void frame() {
   stats.main = emscripten_get_now() - t0;
   a.timing.stats.add(stats);
 
-  if (!a.timing.ready && a.browser.mnist_done && a.browser.persist_done) {
-    if (!a.files.restored) restore_saved(a);
-    // Ready once a first-visit pretrained model (if any) has arrived: the page is then usable as is.
-    if (a.files.pretrained_loading.empty() && ++a.timing.frames_after_load >= 3) announce_ready(a);
-  }
+  load_in_order(a);
+  start_waiting_run(a);
 
   // Quiet when idle (see the top): input or activity ends it at once (js_wake).
   a.timing.busy_because = wants_fast_loop(a);

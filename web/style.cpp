@@ -116,10 +116,8 @@ void setup_fonts(App& a) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const float dpr = std::clamp(a.browser.dpr, 1.f, 4.f) * a.browser.ui_scale;  // device px per ImGui unit
-  // Latin-1, Greek (Δ), general punctuation (— … ·), arrows, math operators (≈ ≥), shapes (▶),
-  // dingbats (✕).
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2190, 0x21FF,
-                                   0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2700, 0x27BF, 0};
+  // The characters the app draws (DAE_FONT_RANGES, web/CMakeLists.txt: the site's fonts hold these).
+  static const ImWchar ranges[] = {DAE_FONT_RANGES, 0};
   ImFontConfig cfg;
   cfg.OversampleH = dpr > 1.5f ? 1 : 2;
   cfg.OversampleV = 1;

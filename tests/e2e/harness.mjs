@@ -91,11 +91,14 @@ export const chromiumArgs = [
 /**
  * Serves `site`, opens it in headless Chromium at width×height and waits until
  * window.dae.ready (or a page error, or `timeout` ms). Returns the app handle.
+ * `beforeLoad(page)` runs before the page is opened (network watching, throttling); `until`:
+ * 'ready' (everything the page loads at start is in) or 'usable' (the first screen works: the
+ * pretrained model is in, a first visit's MNIST images may still be arriving).
  */
 export async function startApp({ site = defaultSite, width = 1280, height = 800, timeout = 90000,
                                   query = '', server: serverKind = 'serve.py', serviceWorkers = 'allow',
                                   deviceScaleFactor = 1, isMobile = false, hasTouch = false,
-                                  permissions = [] } = {}) {
+                                  permissions = [], beforeLoad = null, until = 'ready' } = {}) {
   if (!fs.existsSync(path.join(site, 'index.html'))) {
     throw new Error(`${site}/index.html not found: build the wasm preset first`);
   }
@@ -190,15 +193,16 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
   };
 
   try {
+    if (beforeLoad) await beforeLoad(page);
     const t0 = Date.now();
     await page.goto(app.url, { waitUntil: 'load', timeout });
     // Ready, or fail early on an error (the shell's error box or a page error).
-    await page.waitForFunction(() => {
-      if (window.dae && window.dae.ready) return true;
+    await page.waitForFunction((flag) => {
+      if (window.dae && window.dae[flag]) return true;
       const box = document.getElementById('error');
       if (box && !box.classList.contains('hidden')) return true;
       return false;
-    }, null, { timeout: Math.max(1000, timeout - (Date.now() - t0)), polling: 100 });
+    }, until, { timeout: Math.max(1000, timeout - (Date.now() - t0)), polling: 100 });
     const shellError = await page.evaluate(() => {
       const box = document.getElementById('error');
       return box && !box.classList.contains('hidden') ? box.textContent.trim() : null;

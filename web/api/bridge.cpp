@@ -153,7 +153,16 @@ std::string status_json(App& a) {
   return dae::dump_json(j);
 }
 
-// The page is usable: the shell's loading line goes, and window.dae.ready turns true.
+// The first screen works: the shell's loading line goes, and window.dae.usable turns true.
+void announce_usable(App& a) {
+  a.timing.usable = true;
+  EM_ASM({
+    if (window.daeShell) window.daeShell.setStatus("");
+    window.dae.usable = true;
+  });
+}
+
+// Everything the page loads at start is in: window.dae.ready turns true.
 void announce_ready(App& a) {
   a.timing.ready = true;
   EM_ASM({
@@ -322,6 +331,7 @@ dae::Json ui_config(App& a) {
   j["data_error"] = a.browser.data_error;
   j["busy"] = a.browser.busy;
   j["train_error"] = a.editor.train_error;
+  j["train_waiting"] = a.editor.train_waiting;
   j["spec_error"] = a.editor.spec_error;
   j["log_scale"] = a.plot.log_scale;
   j["threads"] = a.threads;
@@ -368,10 +378,14 @@ EMSCRIPTEN_KEEPALIVE char* dae_add_pack(const uint8_t* bytes, int n, const char*
   }
 }
 
+// A bundled pack that did not arrive: one line, and everything stays as it was.
 EMSCRIPTEN_KEEPALIVE void dae_pack_failed(const char* name, const char* message) {
   App& a = A();
-  if (std::string(name) == "dhcd") a.browser.dhcd_loading = false;
-  a.browser.data_error = std::string("could not load ") + name + ": " + message;
+  const std::string n = name;
+  if (n == "dhcd") a.browser.dhcd_loading = false;
+  if (a.browser.pending_dataset == n) a.browser.pending_dataset.clear();
+  a.browser.data_error = app::dataset_label(a, n) + " could not be loaded (" + dae::printable(message, 120) +
+                         "); nothing else changed. " + (n == "mnist" ? "Reload the page" : "Choose them again") + " to retry.";
 }
 
 EMSCRIPTEN_KEEPALIVE void dae_set_flag(const char* name, int value) {

@@ -90,6 +90,8 @@ void js_load_pack(App& a, const std::string& name) {
   EM_ASM({ Module.daeJS.loadPack(UTF8ToString($0)); }, name.c_str());
 }
 
+void js_load_mnist(App&) { EM_ASM({ Module.daeJS.loadMnist(); }); }
+
 void js_load_pretrained(App& a, const std::string& dataset) {
   a.files.pretrained_loading = dataset;
   EM_ASM({ Module.daeJS.loadPretrained(UTF8ToString($0)); }, dataset.c_str());
@@ -640,6 +642,14 @@ void session_restored(App& a, int models, std::vector<std::string>& notes) {
 }
 
 }  // namespace
+
+bool saved_session_present(const App& a) {
+  if (a.browser.persist_read_failed) return true;
+  std::error_code ec;
+  for (const char* p : {kState, kUi, kCurrent})
+    if (fs::exists(p, ec)) return true;
+  return fs::is_directory(kRuns, ec) && !fs::is_empty(kRuns, ec);
+}
 
 void restore_saved(App& a) {
   a.files.restored = true;

@@ -120,7 +120,8 @@
     var p = fetchBytes('data/' + name + '.daepack', function (got, total) {
       var mb = (got / 1048576).toFixed(1) + ' MB';
       busy('Loading ' + label + '… ' + mb);
-      if (name === 'mnist') shell('Loading ' + label + '… ' + mb, total ? got / total : undefined);
+      // The shell's loading line while the page waits for MNIST (a saved session), not after.
+      if (name === 'mnist' && !window.dae.usable) shell('Loading ' + label + '… ' + mb, total ? got / total : undefined);
     }).then(function (bytes) {
       busy('');
       var err = withBytes(bytes, function (ptr, n) {
@@ -141,10 +142,28 @@
     return p;
   }
 
+  // MNIST, asked for by the app when its turn comes (main.cpp, load_in_order).
+  function loadMnist() {
+    loadPack('mnist', true).catch(function () { /* reported */ }).then(function () { flag('mnist_done', 1); });
+  }
+
   // models/seed-<dataset>.safetensors: a small model trained by the CLI (assets/pretrained).
+  // A first visit (this browser has no saved session's store) needs MNIST's at once: it is
+  // fetched beside the .wasm instead of after it.
+  var earlyModel = null, modelAsked = false;
+  if (window.indexedDB && indexedDB.databases && !/[?&]fresh\b/.test(location.search)) {
+    indexedDB.databases().then(function (list) {
+      if (modelAsked || list.some(function (d) { return d.name === '/persist'; })) return;
+      earlyModel = fetchBytes('models/seed-mnist.safetensors');
+      earlyModel.catch(function () { /* said by loadPretrained */ });
+    }, function () { /* unknown: fetched when the app asks */ });
+  }
   function loadPretrained(dataset) {
     var name = 'seed-' + dataset + '.safetensors';
-    return fetchBytes('models/' + name).then(function (bytes) {
+    var early = dataset === 'mnist' && earlyModel;
+    earlyModel = null;
+    modelAsked = true;
+    return (early || fetchBytes('models/' + name)).then(function (bytes) {
       var err = withBytes(bytes, function (ptr, n) {
         return withStrings([name], function (nm) { return take(_dae_upload_model(ptr, n, nm, 1)); });
       });
@@ -528,7 +547,6 @@
     listenForInput();
     if (window.daeShell && window.daeShell.singleReason) text('single_reason', window.daeShell.singleReason);
     mountPersist();
-    loadPack('mnist', true).catch(function () { /* reported */ }).then(function () { flag('mnist_done', 1); });
     // Which other packs were bundled (site/datasets.json, written by the build).
     fetch('datasets.json', { credentials: 'same-origin' }).then(function (r) {
       return r.ok ? r.json() : { packs: [] };
@@ -717,7 +735,9 @@
     mirror: mirror, announce: announce,
     keepScreen: keepScreen, screenKept: screenKept,
     takeScreenReset: function () { var r = screenReset; screenReset = false; return r; },
-    start: start, loadPack: loadPack, loadPretrained: loadPretrained, pickFile: pickFile, download: download,
+    // The app's own requests: a failure is reported to it (and said), never an unhandled rejection.
+    loadPack: function (name) { loadPack(name).catch(function () { /* reported */ }); },
+    start: start, loadMnist: loadMnist, loadPretrained: loadPretrained, pickFile: pickFile, download: download,
     syncPersist: syncPersist, takeSession: takeSession, releaseSession: releaseSession,
     setUnsavedWarning: function (on) { unsavedWarning = !!on; },
     copied: function (s) { copied = s; },
@@ -730,7 +750,8 @@
 
   var dae = window.dae = window.dae || {};
   Object.assign(dae, {
-    ready: false,
+    usable: false,  // the first screen works: the pretrained model is in (MNIST may be arriving)
+    ready: false,   // everything loaded at start is in (MNIST too)
     status: function () { return JSON.parse(take(_dae_status())); },
     // Bytes of wasm memory now (it grows as data arrives; the views above follow it).
     heapBytes: function () { return wasmMemory.buffer.byteLength; },

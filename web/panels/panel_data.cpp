@@ -109,7 +109,10 @@ void dataset_import(const App& a) {
       "folder or zip replaces the bundled Devanagari subset.");
   const Browser& b = a.browser;
   if (!b.busy.empty()) ImGui::TextColored(kWarn, "%s", b.busy.c_str());
-  if (!b.data_error.empty()) wrapped(kBad, b.data_error);
+  if (!b.data_error.empty()) {
+    wrapped(kBad, b.data_error);
+    shown("data_error", b.data_error, kBad);
+  }
 }
 
 // The dataset `cur` described, and how many of its images train and validate.

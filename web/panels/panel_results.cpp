@@ -120,7 +120,10 @@ std::string results_text(const App& a) {
 // Before there are rows: why.
 void results_waiting(const App& a) {
   ImGui::Spacing();
+  const bool arriving = a.session.has_model() && dataset_arriving(a, a.session.model_info().dataset);
   const std::string t = a.session.has_model() && a.results.pass_open ? "Denoising the validation digits…"
+                        : a.session.has_model() && arriving ? "The validation digits come with the dataset, still arriving" +
+                                              (a.browser.busy.empty() ? std::string(".") : " (" + a.browser.busy + ").")
                         : a.session.has_model() ? "No validation images of the model's size are loaded (it takes " +
                                               std::to_string(a.session.model()->input_shape().h) + "×" +
                                               std::to_string(a.session.model()->input_shape().w) + " images)."

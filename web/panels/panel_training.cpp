@@ -319,6 +319,12 @@ void advice_section(App& a, const dae::RunRecord* run) {
     shown("training_next", t, kMuted);
   }
 
+  if (!a.editor.train_waiting.empty()) {
+    const std::string t = "Train waits for the " + dataset_label(a, a.editor.train_waiting) + ", still arriving" +
+                          (a.browser.busy.empty() ? "" : " (" + a.browser.busy + ")") + ": the run starts when they are in.";
+    wrapped(kWarn, t);
+    shown("training_waiting", t, kWarn);
+  }
   const std::string err = !a.editor.train_error.empty() ? a.editor.train_error : st.error;
   if (!err.empty()) {
     wrapped(kBad, err);

@@ -1,5 +1,6 @@
-// shell.js — the loader around the app (web/shell.html): status and errors, WebGL 2 and
-// WebAssembly checks, the .wasm download with progress, then dae_app.js.
+// shell.js — the loader around the app (web/shell.html): status and errors, the WebAssembly
+// check, then dae_app.js and, beside it, the .wasm (compiled as it downloads, with progress),
+// then the WebGL 2 check.
 'use strict';
 (function () {
   // No inline handlers or scripts anywhere: the site's Content-Security-Policy (tools/serve.py)
@@ -37,51 +38,50 @@
   }
   window.daeShell = { setStatus: setStatus, showError: showError, build: '', singleReason: '' };
 
-  var probe = document.createElement('canvas').getContext('webgl2');
-  if (!probe) {
-    showError('This browser does not provide WebGL 2, which the app needs to draw.\n' +
-              'Use a current Chrome, Edge, Firefox or Safari, and check that hardware ' +
-              'acceleration is not disabled.');
-    return;
-  }
-  var lose = probe.getExtension('WEBGL_lose_context');
-  if (lose) lose.loseContext();
   if (typeof WebAssembly !== 'object') {
     showError('This browser does not support WebAssembly.');
     return;
   }
 
-  // Downloads the .wasm with progress, then hands it to the runtime.
-  function instantiateWasm(imports, receiveInstance) {
-    var url = (window.daeShell.build || 'dae_app.js').replace(/\.js$/, '.wasm');
-    setStatus('Downloading the app…', 0);
-    fetch(url, { credentials: 'same-origin' }).then(function (response) {
+  // The .wasm's download, started with the app's script (load below) rather than after it.
+  var wasmDownload = null;
+  function fetchWasm(src) {
+    var url = src.replace(/\.js$/, '.wasm');
+    return fetch(url, { credentials: 'same-origin' }).then(function (response) {
       if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + url);
-      // Content-Length is the compressed size when the server gzips: then only show bytes.
-      var total = response.headers.get('Content-Encoding') ? 0 :
-                  Number(response.headers.get('Content-Length')) || 0;
-      if (!response.body || !response.body.getReader) return response.arrayBuffer();
-      var reader = response.body.getReader();
-      var chunks = [], received = 0;
-      function pump() {
+      return response;
+    });
+  }
+
+  // The .wasm's bytes as they arrive, counted on the loading line: a Response the browser can
+  // compile while it downloads (WebAssembly.instantiateStreaming), or, without that, its bytes.
+  function withProgress(response) {
+    // Content-Length is the compressed size when the server gzips: then only show bytes.
+    var total = response.headers.get('Content-Encoding') ? 0 :
+                Number(response.headers.get('Content-Length')) || 0;
+    if (!response.body || !response.body.getReader || typeof ReadableStream !== 'function') return response;
+    var reader = response.body.getReader(), received = 0;
+    var counted = new ReadableStream({
+      pull: function (controller) {
         return reader.read().then(function (step) {
-          if (step.done) {
-            var bytes = new Uint8Array(received), at = 0;
-            chunks.forEach(function (c) { bytes.set(c, at); at += c.length; });
-            return bytes.buffer;
-          }
-          chunks.push(step.value);
+          if (step.done) { controller.close(); setStatus('Starting…'); return; }
           received += step.value.length;
           var mb = (received / 1048576).toFixed(1) + ' MB';
           if (total) setStatus('Downloading the app… ' + mb, received / total);
           else setStatus('Downloading the app… ' + mb);
-          return pump();
+          controller.enqueue(step.value);
         });
       }
-      return pump();
-    }).then(function (buffer) {
-      setStatus('Starting…');
-      return WebAssembly.instantiate(buffer, imports);
+    });
+    return new Response(counted, { headers: { 'Content-Type': 'application/wasm' } });
+  }
+
+  function instantiateWasm(imports, receiveInstance) {
+    setStatus('Downloading the app…', 0);
+    (wasmDownload || fetchWasm(window.daeShell.build || 'dae_app.js')).then(function (response) {
+      var counted = withProgress(response);
+      if (WebAssembly.instantiateStreaming) return WebAssembly.instantiateStreaming(counted, imports);
+      return counted.arrayBuffer().then(function (buffer) { return WebAssembly.instantiate(buffer, imports); });
     }).then(function (result) {
       receiveInstance(result.instance, result.module);
     }).catch(function (err) {
@@ -118,6 +118,8 @@
   function load(src, reason) {
     window.daeShell.build = src;
     window.daeShell.singleReason = reason || '';
+    wasmDownload = fetchWasm(src);
+    wasmDownload.catch(function () { /* reported by instantiateWasm */ });
     var script = document.createElement('script');
     script.src = src;
     script.async = true;
@@ -160,4 +162,17 @@
   } else {
     load('dae_app_st.js', 'page is not cross-origin isolated');
   }
+
+  // WebGL 2, checked once the downloads have started: a first WebGL context can take a second
+  // to make (a software renderer), and the app's own comes after it. Without it, the app cannot
+  // draw: the error box says why (and the app's own failure later says nothing more).
+  var probe = document.createElement('canvas').getContext('webgl2');
+  if (!probe) {
+    showError('This browser does not provide WebGL 2, which the app needs to draw.\n' +
+              'Use a current Chrome, Edge, Firefox or Safari, and check that hardware ' +
+              'acceleration is not disabled.');
+    return;
+  }
+  var lose = probe.getExtension('WEBGL_lose_context');
+  if (lose) lose.loseContext();
 })();

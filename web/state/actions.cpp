@@ -168,8 +168,18 @@ std::string threads_error(const App& a, int n) {
   return "";
 }
 
+bool dataset_arriving(const App& a, const std::string& name) {
+  const std::string n = dae::canonical_dataset_name(name);
+  return (n == "mnist" && !a.browser.mnist_done) || (n == "dhcd" && a.browser.dhcd_loading);
+}
+
 bool start_training(App& a, std::string* error) {
   a.editor.cfg.arch = arch_for_config(a);
+  if (!a.session.dataset(a.editor.cfg.dataset) && dataset_arriving(a, a.editor.cfg.dataset)) {
+    a.editor.train_waiting = dae::canonical_dataset_name(a.editor.cfg.dataset);  // start_waiting_run, main.cpp
+    a.editor.train_error.clear();
+    return true;
+  }
   try {
     a.session.set_threads(a.threads);
     a.session.start(a.editor.cfg);

@@ -51,6 +51,7 @@ struct Browser {
   // the browser's localStorage): ImGui works in units of ui_scale CSS px, so everything grows.
   float ui_scale = 1.f;
   bool fonts_due = false;        // the scale changed: the fonts are made again before the next frame
+  bool mnist_requested = false;  // MNIST's pack asked for (after a first visit's pretrained model)
   bool mnist_done = false;       // MNIST fetched (or failed)
   bool persist_done = false;     // IndexedDB read (or unavailable)
   bool persist_read_failed = false;  // a record of the saved session could not be read (IDBFS)
@@ -83,6 +84,8 @@ struct Editor {
   std::unique_ptr<dae::Model> arch_model;  // the same, built (its layer table)
   Memo<std::string> check_memo;
   std::string train_error;            // the last Train click failed
+  std::string train_waiting;          // Train pressed before this dataset's images were in: the
+                                      // run starts when they arrive
   // Values typed out of range were clamped: the message stays next to the field a while.
   FieldNotes notes;
   // The settings came back from the saved session (ui.json): a bundled model arriving later
@@ -299,7 +302,9 @@ struct Timing {
   double now = 0;               // seconds (emscripten_get_now / 1000)
   double last_input = -100, last_render = 0, last_progress = 0;
   int frames_after_load = 0;
-  bool ready = false;
+  bool usable = false;    // the first screen works (window.dae.usable): pretrained model in
+  int frames_after_data = 0;
+  bool ready = false;     // and MNIST too (window.dae.ready)
   bool idle = false;            // nothing to do: a frame only polls events; the UI is redrawn once a second (main.cpp)
   std::string busy_because;     // why not idle ("" when idle): wants_fast_loop in main.cpp
   std::map<std::string, long> renders_by_reason;  // frames drawn, by why (tests read them)
@@ -355,7 +360,9 @@ void select_preset(App& a, const std::string& name, bool with_training = false);
 void set_rows(App& a, const std::vector<dae::LayerSpec>& rows);  // custom unless they equal a preset
 void refresh_arch(App& a);                                      // check_arch when rows/size change
 std::string arch_for_config(const App& a);                      // preset name or the rows' spec
-bool start_training(App& a, std::string* error = nullptr);      // with a.editor.cfg and a.threads
+bool start_training(App& a, std::string* error = nullptr);      // with a.editor.cfg and a.threads (or waits
+                                                                // for the dataset's images, still arriving)
+bool dataset_arriving(const App& a, const std::string& name);   // its bundled pack is being fetched
 void toggle_pause(App& a);
 void start_from_scratch(App& a);                                // asks nothing: nothing is lost
 void select_run(App& a, int id);
@@ -398,6 +405,7 @@ void update_latent(App& a);
 // ---- browser side (api/browser.cpp) -------------------------------------------------------------------
 void js_start(App& a);                                  // fetch data, mount IndexedDB
 void js_load_pack(App& a, const std::string& name);     // data/<name>.daepack
+void js_load_mnist(App& a);                             // data/mnist.daepack, then mnist_done
 void js_load_pretrained(App& a, const std::string& dataset);  // models/seed-<dataset>.safetensors
 void js_pick_file(const char* kind);                    // "model" | "zip" | "folder"
 void js_download(const std::string& file, const char* mime, const void* data, size_t n);
@@ -429,6 +437,8 @@ void session_taken(App& a);      // this tab now holds the session (after save_o
 void session_lost(App& a);       // another tab took the session without waiting (this one was frozen)
 void forget_saved(App& a);
 void restore_saved(App& a);
+bool saved_session_present(const App& a);  // IndexedDB holds a session (or could not be read)
+void announce_usable(App& a);
 void announce_ready(App& a);
 void download_current_model(App& a);
 void download_run_model(App& a, int id);
