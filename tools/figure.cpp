@@ -81,7 +81,7 @@ std::vector<float> input_image(const Args& a, const Model& m) {
 
 std::string about(const ModelData& md, const std::string& file) {
   return "model " + std::filesystem::path(file).filename().string() + " (" + md.model.spec() + ") · noise " +
-         md.cfg.noise.str() + " · " + md.dataset_name;
+         md.cfg.noise.str() + " · " + (md.dataset_name.empty() ? md.cfg.dataset : md.dataset_name);
 }
 
 std::vector<uint8_t> model_png(const std::string& kind, const Args& a, int zoom) {
@@ -143,7 +143,7 @@ int cmd_figure(int argc, char** argv) {
   if (!a.parse(argc - 1, argv + 1)) return 0;
   const int zoom = int(a.integer("zoom", 1, 4));
   check_output_path(a.str("out"));
-  check_distinct_files({{"out", a.str("out")}, {"in", a.str("in")}});
+  check_distinct_files({{"out", a.str("out")}, {"in", a.str("in")}, {"model", a.str("model")}});
   std::vector<uint8_t> png;
   if (kind == "loss") png = loss_png(a, zoom);
   else if (kind == "data") png = data_png(a, zoom);

@@ -97,7 +97,7 @@ Image render_tiles(const TileFigure& f, const Font& font, int zoom) {
   height += int(double(note.size()) * kCaptionLineH) + kPad;
   double text_w = font.width(f.title, kTitleSize);
   for (const std::string& l : note) text_w = std::max(text_w, font.width(l, kTickSize));
-  const int width = std::max(left + grid_w, int(std::ceil(std::min(text_w, 1400.0)))) + kPad;
+  const int width = std::max(left + grid_w, kPad + int(std::ceil(std::min(text_w, 1400.0)))) + kPad;
   Image img(width, height, kWhite, zoom);
   if (!f.title.empty())
     font.draw(img, fit_text(font, f.title, kTitleSize, width - 2 * kPad), kPad, kPad + font.ascent(kTitleSize),

@@ -2,8 +2,10 @@
 // kNotebookRuns), their notes and the observations, written by the CLI's notebook writer
 // (core/study/notebook.h: `dae notebook` writes the same) into the page's memory file system,
 // then downloaded as one ZIP: dae-study/study.ipynb with models/, data/ and figures/ beside it,
-// so that its PyTorch cells run as they are.
+// so that its PyTorch cells run as they are. And the panels' Save PNG buttons (the same download).
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "formats/io.h"
@@ -79,6 +81,37 @@ void export_notebook(App& a) {
     e.export_error = "Export notebook: " + dae::message_of(ex);
   }
   fs::remove_all(kExportDir, ec);
+}
+
+void save_png_button(App& a, const char* id, const std::string& what, const std::string& file,
+                     const std::function<std::vector<uint8_t>(int zoom)>& make) {
+  App::FigureSaved& f = a.figure_saved;
+  const bool recent = f.id == id && a.timing.now - f.when < 2.5;
+  ImGui::PushID(id);
+  const bool click = ImGui::SmallButton(recent && !f.error ? "Saved###save_png" : "Save PNG###save_png");
+  mark(std::string("save_png_") + id);
+  item_role("button", -1, "Save PNG: " + what);
+  if (ImGui::IsItemHovered())
+    tooltip("Download %s as a PNG (%d× for slides), with its title, axes and legend", what.c_str(), kFigureZoom);
+  ImGui::PopID();
+  if (recent && f.error) {
+    ImGui::SameLine();
+    ImGui::TextColored(kBad, "%s", f.text.c_str());
+    shown(std::string("save_png_error_") + id, f.text, kBad);
+  }
+  if (!click) return;
+  f = App::FigureSaved{id, "", false, a.timing.now};
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<uint8_t> png = make(kFigureZoom);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    js_download(file, "image/png", png.data(), png.size());
+    f.text = "saved " + file;
+    std::printf("figure: %s, %zu bytes, drawn in %.0f ms\n", file.c_str(), png.size(), ms);
+  } catch (const std::exception& ex) {
+    f.error = true;
+    f.text = "Save PNG: " + dae::message_of(ex);
+  }
 }
 
 }  // namespace app

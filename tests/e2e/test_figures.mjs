@@ -1,0 +1,160 @@
+// Figures as PNG from the page (issue 29, item 1): after a run, a sweep and a drawing, every
+// "Save PNG" button — Loss, Results, Data, Runs' sweep chart, Draw, Inspect's filters and
+// feature maps — pressed with the real mouse downloads a PNG drawn by the core's figure code
+// (core/study/figures.h, as `dae figure` writes it) at 2×: a real PNG of the figure's size with
+// a white background, dark text and the content's colours (the loss plot's run in the palette's
+// blue, the filters in the blue–white–red map), not a screenshot of the panel. Each button has
+// an accessible name ("Save PNG: the loss plot") in Chromium's tree. Then a phone (390×844):
+// the Data panel's button is on screen and downloads the same figure.
+// Files: build/wasm/e2e-figure-*.png (the downloads), e2e-figures-desktop.png, e2e-figures-phone.png.
+//   node tests/e2e/test_figures.mjs [--site build/wasm/site]
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { runE2E, buildDir } from './harness.mjs';
+import { assert, clickWidget, tapWidget, frames, parkMouse, timer, trainAndWait, waitFor, waitForText, rectOf } from './util.mjs';
+
+const RUN = { dataset: 'mnist', arch: 'conv8 pool | up conv1:sigmoid', epochs: 2, batch: 64, train: 512, val: 100, seed: 1 };
+
+// The PNG's size from its IHDR chunk, and what its pixels hold (decoded by the browser).
+async function inspectPng(page, bytes) {
+  assert.equal(bytes.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'not a PNG file');
+  const w = bytes.readUInt32BE(16), h = bytes.readUInt32BE(20);
+  const px = await page.evaluate(async (b64) => {
+    const img = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+    const c = new OffscreenCanvas(img.width, img.height);
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, img.width, img.height).data;
+    const colours = new Set();
+    let white = 0, dark = 0, blue = 0, mapBlue = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, gg, b] = [d[i], d[i + 1], d[i + 2]];
+      colours.add((r << 16) | (gg << 8) | b);
+      if (r === 255 && gg === 255 && b === 255) white++;
+      if (r < 80 && gg < 80 && b < 80) dark++;
+      if (r === 31 && gg === 119 && b === 180) blue++;      // palette()[0]
+      if (r === 41 && gg === 92 && b === 204) mapBlue++;    // the blue–white–red map's blue end
+    }
+    return { width: img.width, height: img.height, colours: colours.size, white, dark, blue, mapBlue, n: d.length / 4 };
+  }, bytes.toString('base64'));
+  assert.equal(px.width, w);
+  assert.equal(px.height, h);
+  return px;
+}
+
+// Presses Save PNG `id` with the mouse; the download's bytes, kept as build/wasm/e2e-figure-<id>.png.
+async function save(page, id, file) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), clickWidget(page, `save_png_${id}`)]);
+  assert.equal(download.suggestedFilename(), file);
+  const out = path.join(buildDir, `e2e-figure-${id}.png`);
+  await download.saveAs(out);
+  return fs.readFileSync(out);
+}
+
+const timings = [];
+const t = timer();
+await runE2E('figures', async (app) => {
+  const page = app.page;
+  page.on('console', (m) => { const x = m.text().match(/^figure: (\S+), (\d+) bytes, drawn in (\d+) ms/); if (x) timings.push(x); });
+  await trainAndWait(page, RUN);
+  await trainAndWait(page, { ...RUN, seed: 2 });
+  t.step('train');
+
+  // The accessible names, in Chromium's tree.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Accessibility.enable');
+  const names = async () => (await cdp.send('Accessibility.getFullAXTree')).nodes
+    .filter((n) => !n.ignored && n.role && n.role.value === 'button' && n.name && /^Save PNG/.test(n.name.value)).map((n) => n.name.value);
+
+  const checks = [];
+  const check = async (id, file, expect) => {
+    const bytes = await save(page, id, file);
+    const px = await inspectPng(page, bytes);
+    console.log(`${file}: ${px.width}×${px.height}, ${bytes.length} bytes, ${px.colours} colours, ${(100 * px.white / px.n).toFixed(0)}% white, ` +
+                `${px.dark} dark px, palette blue ${px.blue}, map blue ${px.mapBlue}`);
+    assert.ok(px.width % 2 === 0 && px.height % 2 === 0, `${file}: 2× figures have even sides`);
+    assert.ok(px.white > px.n * 0.2, `${file}: not a figure on white (a screenshot of the dark panel?)`);
+    assert.ok(px.dark > 500, `${file}: no title or labels`);
+    assert.ok(px.colours > 20, `${file}: too few colours for real content`);
+    expect(px);
+    checks.push(file);
+  };
+
+  // Loss: both runs overlaid would be two runs; the plotted run alone here: 960×540 at 2×.
+  await check('loss', 'dae-loss.png', (px) => {
+    assert.equal(px.width, 1920);
+    assert.equal(px.height, 1080);
+    assert.ok(px.blue > 1000, 'the run is not drawn in the palette blue');
+  });
+  assert.ok((await names()).includes('Save PNG: the loss plot'), `accessible names: ${await names()}`);
+  t.step('loss');
+
+  await clickWidget(page, 'tab_results');
+  await waitForText(page, 'results_means', /PSNR/);
+  await check('results', 'dae-results.png', (px) => assert.ok(px.width > 1600 && px.height > 700, 'ten columns of three rows'));
+  await app.screenshot(path.join(buildDir, 'e2e-figures-desktop.png'));
+
+  await clickWidget(page, 'tab_data');
+  await check('data', 'dae-data.png', (px) => assert.ok(px.width > 1400 && px.height > 800, 'eight columns of four rows'));
+
+  await clickWidget(page, 'tab_inspect');
+  await rectOf(page, 'inspect_filter_tiles');
+  await check('filters', 'dae-filters.png', (px) => assert.ok(px.mapBlue > 0 || px.colours > 100, 'the filters in blue–white–red'));
+  await rectOf(page, 'fmap_tiles', 20000);
+  await check('fmaps', 'dae-feature-maps.png', (px) => assert.ok(px.colours > 50, 'heat-coloured maps'));
+  t.step('results, data, inspect');
+
+  // Draw a "1" with the mouse; the triptych once it is denoised.
+  const c = await page.evaluate(() => window.dae.drawCanvasRect());
+  await page.mouse.move(c.x + c.width * 0.5, c.y + c.height * 0.2);
+  await page.mouse.down();
+  for (let s = 1; s <= 12; s++) { await page.mouse.move(c.x + c.width * 0.5, c.y + c.height * (0.2 + 0.05 * s)); await frames(page, 1); }
+  await page.mouse.up();
+  await parkMouse(page);
+  await check('draw', 'dae-drawing.png', (px) => assert.ok(px.width > 1000 && px.height > 350, 'three large tiles'));
+  t.step('draw');
+
+  // A sweep of two epochs values, then its chart.
+  await page.evaluate((c) => window.dae.configure(c), RUN);
+  await clickWidget(page, 'tab_experiments');
+  await clickWidget(page, 'sweep_toggle');
+  await clickWidget(page, 'sweep_axis');
+  await clickWidget(page, 'sweep_axis_epochs');
+  await clickWidget(page, 'sweep_values');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('1, 2', { delay: 15 });
+  await page.keyboard.press('Enter');
+  await clickWidget(page, 'sweep_start');
+  await waitForText(page, 'sweep_status', /2 of 2 runs done/, 180000);
+  await check('sweep', 'dae-sweep.png', (px) => {
+    assert.equal(px.width, 1920);
+    assert.ok(px.blue > 300, 'the PSNR line in the palette blue');
+  });
+  t.step('sweep');
+
+  const all = await names();
+  console.log(`accessible names seen: ${[...new Set(all)].join(' | ')}`);
+  for (const [file, bytes, ms] of timings.map((m) => [m[1], m[2], m[3]])) console.log(`drawn in the page: ${file} ${bytes} bytes in ${ms} ms`);
+  assert.equal(timings.length, checks.length, 'every Save PNG said how long its figure took');
+  assert.deepEqual(checks.length, 7);
+  t.report('figures');
+});
+
+// A phone: the Data panel's Save PNG is on screen, reachable by touch, and downloads the figure.
+await runE2E('figures-phone', async (app) => {
+  const page = app.page;
+  await tapWidget(page, 'tab_data');
+  const r = await rectOf(page, 'save_png_data', 20000);
+  const lay = await page.evaluate(() => window.dae.layout());
+  assert.ok(r.x >= 0 && r.x + r.width <= lay.display.width && r.height >= 20, `the button ${JSON.stringify(r)} is off screen`);
+  await app.screenshot(path.join(buildDir, 'e2e-figures-phone.png'));
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), tapWidget(page, 'save_png_data')]);
+  const out = path.join(buildDir, 'e2e-figure-data-phone.png');
+  await download.saveAs(out);
+  const px = await inspectPng(page, fs.readFileSync(out));
+  console.log(`phone: dae-data.png ${px.width}×${px.height}`);
+  assert.equal(download.suggestedFilename(), 'dae-data.png');
+  assert.ok(px.width > 1400, 'the same 2× figure as on the desktop');
+}, { options: { width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true } });
