@@ -66,11 +66,14 @@ size_t caption_lines(const TileRow& r) {
 // One tile, `cell` units at (x, y), nearest-neighbour, in the figure's colours; a thin frame.
 void draw_tile(Image& img, const TileFigure& f, const Tile& t, int x, int y) {
   const int z = img.zoom(), pw = f.cell_w * z, ph = f.cell_h * z;
-  for (int j = 0; j < ph; ++j)
-    for (int i = 0; i < pw; ++i) {
-      const size_t v = size_t(j * f.h / ph) * size_t(f.w) + size_t(i * f.w / pw);
-      img.set(x * z + i, y * z + j, colormap(f.cmap, t.px[v]));
-    }
+  std::vector<Rgb> colour(t.px.size());  // each value's colour once, not each pixel's
+  for (size_t v = 0; v < t.px.size(); ++v) colour[v] = colormap(f.cmap, t.px[v]);
+  std::vector<size_t> column(static_cast<size_t>(pw));
+  for (int i = 0; i < pw; ++i) column[size_t(i)] = size_t(i * f.w / pw);
+  for (int j = 0; j < ph; ++j) {
+    const Rgb* row = &colour[size_t(j * f.h / ph) * size_t(f.w)];
+    for (int i = 0; i < pw; ++i) img.set(x * z + i, y * z + j, row[column[size_t(i)]]);
+  }
   img.outline(Rect{x - 1, y - 1, f.cell_w + 2, f.cell_h + 2}, kFrame);
 }
 

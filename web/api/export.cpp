@@ -83,12 +83,42 @@ void export_notebook(App& a) {
   fs::remove_all(kExportDir, ec);
 }
 
+namespace {
+
+// The figure drawn and encoded on the helper; downloaded (or its error shown) back on this thread.
+void save_figure(App& a, const std::string& id, const std::string& file, FigureJob job) {
+  a.work->submit(kFigureWork, [&a, id, file, job = std::move(job)](dae::Context&) -> dae::Offload::Apply {
+    std::vector<uint8_t> png;
+    std::string error;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      png = job(kFigureZoom);
+    } catch (const std::exception& ex) {
+      error = "Save PNG: " + dae::message_of(ex);
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return [&a, id, file, png = std::move(png), error, ms] {
+      a.figure_saved = App::FigureSaved{id, error.empty() ? "saved " + file : error, !error.empty(), a.timing.now};
+      if (!error.empty()) return;
+      js_download(file, "image/png", png.data(), png.size());
+      std::printf("figure: %s, %zu bytes, drawn in %.0f ms\n", file.c_str(), png.size(), ms);
+    };
+  });
+}
+
+}  // namespace
+
 void save_png_button(App& a, const char* id, const std::string& what, const std::string& file,
-                     const std::function<std::vector<uint8_t>(int zoom)>& make) {
+                     const std::function<FigureJob()>& prepare) {
   App::FigureSaved& f = a.figure_saved;
-  const bool recent = f.id == id && a.timing.now - f.when < 2.5;
+  const bool mine = f.id == id, recent = mine && a.timing.now - f.when < 2.5;
+  const bool busy = mine && a.work->pending(kFigureWork);
   ImGui::PushID(id);
-  const bool click = ImGui::SmallButton(recent && !f.error ? "Saved###save_png" : "Save PNG###save_png");
+  ImGui::BeginDisabled(busy);
+  const bool click = ImGui::SmallButton(busy                     ? "Saving…###save_png"
+                                        : recent && !f.error ? "Saved###save_png"
+                                                             : "Save PNG###save_png");
+  ImGui::EndDisabled();
   mark(std::string("save_png_") + id);
   item_role("button", -1, "Save PNG: " + what);
   if (ImGui::IsItemHovered())
@@ -99,18 +129,12 @@ void save_png_button(App& a, const char* id, const std::string& what, const std:
     ImGui::TextColored(kBad, "%s", f.text.c_str());
     shown(std::string("save_png_error_") + id, f.text, kBad);
   }
-  if (!click) return;
-  f = App::FigureSaved{id, "", false, a.timing.now};
+  if (!click || busy) return;
+  f = App::FigureSaved{id, "", false, -1e9};  // "Saving…" until it is done
   try {
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::vector<uint8_t> png = make(kFigureZoom);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    js_download(file, "image/png", png.data(), png.size());
-    f.text = "saved " + file;
-    std::printf("figure: %s, %zu bytes, drawn in %.0f ms\n", file.c_str(), png.size(), ms);
+    save_figure(a, id, file, prepare());
   } catch (const std::exception& ex) {
-    f.error = true;
-    f.text = "Save PNG: " + dae::message_of(ex);
+    f = App::FigureSaved{id, "Save PNG: " + dae::message_of(ex), true, a.timing.now};
   }
 }
 

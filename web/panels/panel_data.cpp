@@ -181,7 +181,7 @@ void preview_grid(App& a) {
   if (ImGui::Button("Other images")) ++a.data.preview_draw;
   ImGui::SameLine();
   save_png_button(a, "data", "the data preview", "dae-data.png",
-                  [&d](int zoom) { return dae::tiles_png(d.preview_figure, zoom); });
+                  [&d]() -> FigureJob { return [f = d.preview_figure](int zoom) { return dae::tiles_png(f, zoom); }; });
   same_line_if_fits(200);
   ImGui::TextColored(kMuted, "rows 2–3: %s noise",
                      noise_kind_name(noise.kind == dae::Noise::None ? dae::Noise::Gaussian : noise.kind));

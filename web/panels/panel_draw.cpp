@@ -124,8 +124,8 @@ void draw_tools(App& a) {
   if (!d.has_output || !has_ink(d) || d.out.clean.size() != size_t(d.side) * size_t(d.side_w)) return;
   same_line_if_fits("Save PNG");
   const std::string note = "denoised by " + a.status.model.describe() + " · noise " + a.editor.cfg.noise.str();
-  save_png_button(a, "draw", "the drawing, its noisy and its denoised image", "dae-drawing.png", [&d, &note](int zoom) {
-    return dae::tiles_png(dae::draw_figure(d.out, d.side, d.side_w, note), zoom);
+  save_png_button(a, "draw", "the drawing, its noisy and its denoised image", "dae-drawing.png", [&d, &note]() -> FigureJob {
+    return [f = dae::draw_figure(d.out, d.side, d.side_w, note)](int zoom) { return dae::tiles_png(f, zoom); };
   });
 }
 

@@ -202,7 +202,7 @@ void sweep_save(App& a, const dae::Sweep& sw) {
   const std::vector<SweepResult> pts = sweep_results(a, sw);
   if (pts.empty()) return;
   same_line_if_fits("Save PNG");
-  save_png_button(a, "sweep", "the sweep chart", "dae-sweep.png", [&a, &sw, pts](int zoom) {
+  save_png_button(a, "sweep", "the sweep chart", "dae-sweep.png", [&sw, &pts]() -> FigureJob {
     std::vector<dae::SweepValue> values;
     for (const auto& p : sw.points) values.push_back({p.value, p.x, NAN, NAN});
     for (const SweepResult& r : pts) {
@@ -211,7 +211,9 @@ void sweep_save(App& a, const dae::Sweep& sw) {
       v.noisy = r.run->baseline.psnr;
     }
     const SweepAxis* axis = sweep_axis(sw.axis);
-    return dae::plot_png(dae::sweep_plot(sw.axis, values, sw.log_x, axis && axis->by_index), zoom);
+    return [spec = dae::sweep_plot(sw.axis, values, sw.log_x, axis && axis->by_index)](int zoom) {
+      return dae::plot_png(spec, zoom);
+    };
   });
 }
 

@@ -105,9 +105,9 @@ void inspect_filters(App& a) {
   ImGui::Combo("##fcmap", &in.filter_cmap, kColormaps, 3);
   if (!in.filters.empty()) {
     same_line_if_fits("Save PNG");
-    save_png_button(a, "filters", "the first layer's filters", "dae-filters.png", [&in, title](int zoom) {
-      return dae::tiles_png(dae::filters_figure(in.filter_values, in.filters_n, in.filters_h, in.filters_w,
-                                                dae::Colormap(in.filter_cmap), title), zoom);
+    save_png_button(a, "filters", "the first layer's filters", "dae-filters.png", [&in, title]() -> FigureJob {
+      return [f = dae::filters_figure(in.filter_values, in.filters_n, in.filters_h, in.filters_w,
+                                      dae::Colormap(in.filter_cmap), title)](int zoom) { return dae::tiles_png(f, zoom); };
     });
   }
   if (in.filters.empty()) {
@@ -154,9 +154,9 @@ void fmaps_controls(App& a) {
   if (!in.fmaps.empty()) {
     same_line_if_fits("Save PNG");
     const std::string title = "Feature maps after " + layer_name(in.layer) + ", for " + what;
-    save_png_button(a, "fmaps", "the feature maps", "dae-feature-maps.png", [&in, &title](int zoom) {
-      return dae::tiles_png(dae::maps_figure(in.fmap_values, in.fmap_c, in.fmap_h, in.fmap_w,
-                                             dae::Colormap(in.fmap_cmap), title), zoom);
+    save_png_button(a, "fmaps", "the feature maps", "dae-feature-maps.png", [&in, &title]() -> FigureJob {
+      return [f = dae::maps_figure(in.fmap_values, in.fmap_c, in.fmap_h, in.fmap_w, dae::Colormap(in.fmap_cmap),
+                                   title)](int zoom) { return dae::tiles_png(f, zoom); };
     });
   }
   wrapped(kMuted, std::string("for ") + what);

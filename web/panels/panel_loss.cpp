@@ -412,15 +412,17 @@ void loss_save(App& a, const dae::RunRecord* cur) {
     if (a.plot.overlay.count(r.id) && &r != cur && !r.history.empty()) runs.push_back(&r);
   if (runs.empty()) return;
   same_line_if_fits("Save PNG");
-  save_png_button(a, "loss", "the loss plot", "dae-loss.png", [&a, runs](int zoom) {
+  save_png_button(a, "loss", "the loss plot", "dae-loss.png", [&a, &runs]() -> FigureJob {
     std::vector<dae::LossCurve> curves;
     for (const dae::RunRecord* r : runs) {
       dae::LossCurve c{"#" + std::to_string(r->id), {}, {}, {}};
       for (const auto& e : r->history) c.epochs.push_back(e.epoch), c.train.push_back(e.train_loss), c.val.push_back(e.val_loss);
       curves.push_back(std::move(c));
     }
-    const double noisy = runs[0]->baseline.loss;  // the first run's noisy input, as the panel draws it
-    return dae::plot_png(dae::loss_plot(curves, noisy, dae::loss_name(runs[0]->config.loss), a.plot.log_scale), zoom);
+    // The first run's noisy input, as the panel draws it.
+    const dae::PlotSpec spec = dae::loss_plot(curves, runs[0]->baseline.loss, dae::loss_name(runs[0]->config.loss),
+                                              a.plot.log_scale);
+    return [spec](int zoom) { return dae::plot_png(spec, zoom); };
   });
 }
 

@@ -299,8 +299,9 @@ struct Timing {
 };
 
 // The helper's slots (core/app/offload.h): the Draw pad's job goes first, then Inspect's feature
-// maps, then a Results pass.
-enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2, kLatentPointWork = 3, kLatentMapWork = 4 };
+// maps, then a Results pass; a Save PNG's figure last.
+enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2, kLatentPointWork = 3, kLatentMapWork = 4,
+                kFigureWork = 5 };
 
 struct App {
   dae::Session session;
@@ -425,12 +426,14 @@ void announce_ready(App& a);
 void download_current_model(App& a);
 void download_run_model(App& a, int id);
 void export_notebook(App& a);  // the runs as a hand-in notebook, downloaded as dae-study.zip (api/export.cpp)
-// A "Save PNG" button (api/export.cpp): a click downloads `file`, the figure `make` draws
-// (study/figures.h) at kFigureZoom×, and says "Saved" for a moment (or why not, beside it). Its
-// accessible name is "Save PNG: <what>"; its mark save_png_<id>.
+// A "Save PNG" button (api/export.cpp). A click calls `prepare` (on this thread: it copies what
+// the figure shows); the figure it returns is drawn (study/figures.h) at kFigureZoom× and encoded
+// on the helper thread, then downloaded as `file`; the button says "Saved" for a moment (or why
+// not, beside it). Its accessible name is "Save PNG: <what>"; its mark save_png_<id>.
 constexpr int kFigureZoom = 2;
+using FigureJob = std::function<std::vector<uint8_t>(int zoom)>;
 void save_png_button(App& a, const char* id, const std::string& what, const std::string& file,
-                     const std::function<std::vector<uint8_t>(int zoom)>& make);
+                     const std::function<FigureJob()>& prepare);
 std::string status_json(App& a);                        // window.dae.status()
 constexpr int kMaxThreads = 8;                          // a batch of 128 has 16 shards of 8 images
 int max_threads(const App& a);                          // the most a run may use here (1 without isolation)
