@@ -228,6 +228,8 @@ TEST(Figures, SweepChartKeepsEveryNameAndSortsNumbers) {
   const std::vector<dae::SweepValue> lrs = {{"0.01", 0.01, 16.0, 11.0}, {"0.001", 0.001, 18.0, 11.0}};
   const dae::PlotSpec q = dae::sweep_plot("lr", lrs, true, false);
   EXPECT_TRUE(q.log_x);
+  EXPECT_FALSE(q.integer_x);
+  EXPECT_TRUE(dae::sweep_plot("epochs", {{"1", 1, 15.0, 11.0}, {"2", 2, 16.0, 11.0}}, false, false).integer_x);
   EXPECT_EQ(q.series[0].x, (std::vector<double>{0.001, 0.01}));
   EXPECT_EQ(q.series[0].y, (std::vector<double>{18.0, 16.0}));
   const Decoded d = decode(dae::plot_png(q, 2));

@@ -286,6 +286,7 @@ PlotSpec sweep_plot(const std::string& axis, const std::vector<SweepValue>& valu
   p.x_label = axis;
   p.y_label = "PSNR (dB)";
   p.log_x = log_x && !by_name;
+  p.integer_x = !p.log_x && std::all_of(values.begin(), values.end(), [](const SweepValue& v) { return v.x == std::floor(v.x); });
   Series den, noisy;
   den.label = "denoised";
   den.color = 0;

@@ -74,7 +74,8 @@ struct SweepValue {
   double psnr = NAN, noisy = NAN;  // the run's final validation PSNR and its noisy input's
 };
 // Final validation PSNR against the swept value (names as categories, log x for lr, batch and
-// width), the noisy input's PSNR dashed gray for reference. Values without a PSNR are left out
+// width; ticks on whole numbers when every value is one), the noisy input's PSNR dashed gray
+// for reference. Values without a PSNR are left out
 // of the lines but keep their place on a category axis.
 PlotSpec sweep_plot(const std::string& axis, const std::vector<SweepValue>& values, bool log_x, bool by_name);
 

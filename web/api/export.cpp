@@ -115,9 +115,9 @@ void save_png_button(App& a, const char* id, const std::string& what, const std:
   const bool busy = mine && a.work->pending(kFigureWork);
   ImGui::PushID(id);
   ImGui::BeginDisabled(busy);
-  const bool click = ImGui::SmallButton(busy                     ? "Saving…###save_png"
-                                        : recent && !f.error ? "Saved###save_png"
-                                                             : "Save PNG###save_png");
+  const bool click = ImGui::Button(busy                     ? "Saving…###save_png"
+                                   : recent && !f.error ? "Saved###save_png"
+                                                        : "Save PNG###save_png");  // a finger's size on a phone
   ImGui::EndDisabled();
   mark(std::string("save_png_") + id);
   item_role("button", -1, "Save PNG: " + what);

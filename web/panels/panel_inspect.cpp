@@ -153,7 +153,8 @@ void fmaps_controls(App& a) {
   source(a, &what);
   if (!in.fmaps.empty()) {
     same_line_if_fits("Save PNG");
-    const std::string title = "Feature maps after " + layer_name(in.layer) + ", for " + what;
+    const std::string title = (in.layer < 0 ? std::string("The input") : "Feature maps after layer " + layer_name(in.layer)) +
+                              ", for " + what;
     save_png_button(a, "fmaps", "the feature maps", "dae-feature-maps.png", [&in, &title]() -> FigureJob {
       return [f = dae::maps_figure(in.fmap_values, in.fmap_c, in.fmap_h, in.fmap_w, dae::Colormap(in.fmap_cmap),
                                    title)](int zoom) { return dae::tiles_png(f, zoom); };
