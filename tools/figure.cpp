@@ -113,8 +113,9 @@ std::vector<uint8_t> model_png(const std::string& kind, const Args& a, int zoom)
                    zoom);
 }
 
+// The Data preview of --model's run (its dataset, noise and seed), or of the flags given.
 std::vector<uint8_t> data_png(const Args& a, int zoom) {
-  TrainConfig cfg;
+  TrainConfig cfg = a.has("model") ? load_model_and_config(a).cfg : TrainConfig{};
   for (const char* k : {"dataset", "noise", "seed"})
     if (a.has(k)) cfg.set(k, a.str(k));
   const Dataset ds = load_dataset(cfg.dataset);
@@ -131,6 +132,7 @@ int cmd_figure(int argc, char** argv) {
              "  loss     training and validation loss per epoch of --model (a list: one pair of curves each)\n"
              "  results  noisy / denoised / clean rows of --model's validation images, PSNR and SSIM\n"
              "  data     the Data preview: --dataset images as they are, with noise 0.1, 0.5 and --noise\n"
+             "           (--model: its run's dataset, noise and seed; without: mnist, gaussian:0.5)\n"
              "  draw     --in as drawn, with --model's noise, and denoised by it\n"
              "  filters  --model's first-layer filters\n"
              "  maps     the feature maps of --in after --layer of --model\n"

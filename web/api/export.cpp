@@ -122,7 +122,7 @@ void save_png_button(App& a, const char* id, const std::string& what, const std:
   mark(std::string("save_png_") + id);
   item_role("button", -1, "Save PNG: " + what);
   if (ImGui::IsItemHovered())
-    tooltip("Download %s as a PNG (%d× for slides), with its title, axes and legend", what.c_str(), kFigureZoom);
+    tooltip("Download %s as a PNG figure for a report or slides (%d×: twice the pixels)", what.c_str(), kFigureZoom);
   ImGui::PopID();
   if (recent && f.error) {
     ImGui::SameLine();
