@@ -5,10 +5,12 @@
 // a white background, dark text and the content's colours (the loss plot's run in the palette's
 // blue, the filters in the blue–white–red map), not a screenshot of the panel. Each button has
 // an accessible name ("Save PNG: the loss plot") in Chromium's tree. Then a phone (390×844):
-// the Data panel's button is on screen and downloads the same figure.
+// the Data panel's button is on screen and downloads the same figure, byte for byte what
+// `dae figure data` writes with the page's settings (build/wasm/dae.js, the CLI for node).
 // Files: build/wasm/e2e-figure-*.png (the downloads), e2e-figures-desktop.png, e2e-figures-phone.png.
 //   node tests/e2e/test_figures.mjs [--site build/wasm/site]
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -172,4 +174,12 @@ await runE2E('figures-phone', async (app) => {
   console.log(`phone: dae-data.png ${px.width}×${px.height}`);
   assert.equal(download.suggestedFilename(), 'dae-data.png');
   assert.ok(px.width > 1400, 'the same 2× figure as on the desktop');
+  // One figure code: `dae figure data` (the CLI, here built for node) with the page's settings
+  // writes the same bytes.
+  const c = await page.evaluate(() => window.dae.config());
+  const cli = path.join(buildDir, 'e2e-figure-data-cli.png');
+  execFileSync('node', [path.join(buildDir, 'dae.js'), 'figure', 'data', '--dataset', c.dataset, '--noise', c.noise,
+                        '--seed', String(c.seed), '--draw', '1', '--out', cli], { stdio: 'inherit' });
+  assert.ok(fs.readFileSync(cli).equals(fs.readFileSync(out)), 'the page and dae figure data drew different PNGs');
+  console.log('phone: the page\'s dae-data.png is byte for byte what dae figure data writes');
 }, { options: { width: 390, height: 844, deviceScaleFactor: 3, isMobile: true, hasTouch: true } });
