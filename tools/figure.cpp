@@ -1,7 +1,8 @@
 // figure.cpp — `dae figure KIND`: the figures of the page's Save PNG buttons, from files
 // (core/study/figures.h draws both): the loss plot of model files, the noisy / denoised / clean
 // rows, the Data preview, the Draw triptych of a PNG, the first-layer filters and the feature
-// maps. A sweep's charts are written by `dae sweep` (figures/*.png).
+// maps. A sweep's charts are written by `dae sweep` (figures/*.png; one setting without seeds:
+// the page's sweep chart, by sweep_plot too).
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -136,7 +137,7 @@ int cmd_figure(int argc, char** argv) {
              "  draw     --in as drawn, with --model's noise, and denoised by it\n"
              "  filters  --model's first-layer filters\n"
              "  maps     the feature maps of --in after --layer of --model\n"
-             "A sweep's charts are written by dae sweep (figures/*.png).",
+             "A sweep's charts are written by dae sweep (figures/psnr_vs_<key>.png: the page's sweep chart).",
          figure_flags());
   if (kind.empty() || kind.rfind("--", 0) == 0) {
     if (!a.parse(argc, argv)) return 0;

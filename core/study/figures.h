@@ -73,7 +73,8 @@ struct SweepValue {
   double x = 0;                    // its number (ignored for names)
   double psnr = NAN, noisy = NAN;  // the run's final validation PSNR and its noisy input's
 };
-// Final validation PSNR against the swept value (names as categories, log x for lr, batch and
+// The page's sweep chart, and `dae sweep`'s figures/psnr_vs_<key>.png of one setting without
+// seeds (sweep.cpp). Final validation PSNR against the swept value (names as categories, log x for lr, batch and
 // width; ticks on whole numbers when every value is one), the noisy input's PSNR dashed gray
 // for reference. Values without a PSNR are left out
 // of the lines but keep their place on a category axis.
