@@ -75,8 +75,8 @@ struct SweepValue {
 };
 // The page's sweep chart, and `dae sweep`'s figures/psnr_vs_<key>.png of one setting without
 // seeds (sweep.cpp). Final validation PSNR against the swept value (names as categories, log x for lr, batch and
-// width; ticks on whole numbers when every value is one), the noisy input's PSNR dashed gray
-// for reference. Values without a PSNR are left out
+// width; ticks on whole numbers when every value is one), the noisy input's PSNR (where given:
+// both callers give it only when the noise is what varies) dashed gray for reference. Values without a PSNR are left out
 // of the lines but keep their place on a category axis.
 PlotSpec sweep_plot(const std::string& axis, const std::vector<SweepValue>& values, bool log_x, bool by_name);
 

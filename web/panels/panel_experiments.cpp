@@ -208,7 +208,7 @@ void sweep_save(App& a, const dae::Sweep& sw) {
     for (const SweepResult& r : pts) {
       dae::SweepValue& v = values[size_t(r.pt - sw.points.data())];
       v.psnr = r.psnr;
-      v.noisy = r.run->baseline.psnr;
+      if (sw.axis == "noise level") v.noisy = r.run->baseline.psnr;  // as dae sweep: only when the noise varies
     }
     const SweepAxis* axis = sweep_axis(sw.axis);
     return [spec = dae::sweep_plot(sw.axis, values, sw.log_x, axis && axis->by_index)](int zoom) {
