@@ -16,6 +16,8 @@
 #include "data/data.h"
 #include "formats/json.h"
 #include "nn/model.h"
+#include "study/figures.h"
+#include "train/trainer.h"
 #include "train/latent.h"
 #include "train/threadpool.h"
 #include "test_util.h"
@@ -39,7 +41,7 @@ fs::path tmp() {
 TEST(Cli, HelpEverywhere) {
   const Result top = run_dae("--help");
   EXPECT_EQ(top.code, 0);
-  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "bench", "export", "sweep", "latent"}) {
+  for (const char* c : {"summary", "train", "eval", "denoise", "grid", "figure", "bench", "export", "sweep", "latent"}) {
     EXPECT_NE(top.out.find(c), std::string::npos) << c;
     const Result h = run_dae(std::string(c) + " --help");
     EXPECT_EQ(h.code, 0) << c;
@@ -178,6 +180,70 @@ TEST(Cli, TrainEvalDenoiseGridOnMnist) {
   EXPECT_EQ(h, 3 * (28 * 3 + 2) + 2);
   // summary of the saved model.
   EXPECT_NE(run_dae("summary --model " + model).out.find("Total params"), std::string::npos);
+}
+
+// dae figure: every figure of the page's Save PNG buttons from files, as a PNG of the size it
+// says at --zoom; the loss plot is byte for byte what the core draws from the file's history
+// (the page calls the same code); bad kinds and flags are one-line errors.
+TEST(Cli, FiguresOfTheSavePngButtons) {
+  const fs::path d = tmp() / "figures";
+  fs::create_directories(d);
+  const std::string model = std::string(DAE_TEST_ASSETS_DIR) + "/pretrained/seed-mnist.safetensors";
+  dae::Dataset ds = dae::load_pack(std::string(DAE_TEST_DATA_DIR) + "/mnist.daepack");
+  const std::string digit = (d / "digit.png").string();
+  dae::write_gray_png(digit, ds.train.image(0), 28, 28);
+  const std::string m = " --model " + model;
+  auto size_of = [&](const std::string& args, int& w, int& h) {
+    const std::string out = (d / "f.png").string();
+    fs::remove(out);
+    const Result r = run_dae("figure " + args + " --out " + out);
+    EXPECT_EQ(r.code, 0) << args << "\n" << r.out;
+    dae::read_gray_png(out, h, w, 4096);
+    EXPECT_NE(r.out.find(std::to_string(w) + "×" + std::to_string(h) + " pixels"), std::string::npos) << r.out;
+    return r;
+  };
+  int w1 = 0, h1 = 0, w2 = 0, h2 = 0;
+  size_of("loss" + m + " --zoom 1", w1, h1);
+  EXPECT_EQ(w1, 960);
+  EXPECT_EQ(h1, 540);
+  for (const std::string& kind : std::vector<std::string>{"results --count 4", "data --dataset mnist", "draw --in " + digit, "filters",
+                                 "maps --layer 1 --cmap heat --in " + digit}) {
+    const std::string args = kind + (kind.rfind("data", 0) == 0 ? "" : m);
+    size_of(args + " --zoom 1", w1, h1);
+    size_of(args, w2, h2);  // the default: 2×
+    EXPECT_GT(w1, 200) << kind;
+    EXPECT_GT(h1, 100) << kind;
+    EXPECT_EQ(w2, 2 * w1) << kind;
+    EXPECT_EQ(h2, 2 * h1) << kind;
+  }
+  // The loss plot from the file's history and baseline, drawn by the core as the page draws it.
+  std::map<std::string, std::string> meta;
+  dae::Model::load(model, &meta);
+  dae::LossCurve c{"seed-mnist", {}, {}, {}};
+  for (const dae::EpochStats& e : dae::history_from_json(dae::parse_json(meta["history"]), false))
+    c.epochs.push_back(e.epoch), c.train.push_back(e.train_loss), c.val.push_back(e.val_loss);
+  const double noisy = dae::parse_json(meta["baseline"]).at("val_loss").get<double>();
+  const std::vector<uint8_t> core = dae::plot_png(dae::loss_plot({c}, noisy, "bce", false), 2);
+  const std::string out = (d / "loss.png").string();
+  ASSERT_EQ(run_dae("figure loss" + m + " --out " + out).code, 0);
+  std::ifstream f(out, std::ios::binary);
+  const std::vector<uint8_t> cli((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(cli == core) << "dae figure loss differs from the core's figure of the same history";
+  struct Case { std::string args, expect; };
+  const Case cases[] = {
+      {"figure", "name the figure: dae figure KIND"},
+      {"figure pie" + m, "unknown figure 'pie'"},
+      {"figure maps" + m, "--in PNG is required"},
+      {"figure filters" + m + " --cmap jet", "--cmap must be gray, heat or diverging"},
+      {"figure loss" + m + " --zoom 5", "--zoom must be an integer between 1 and 4"},
+      {"figure results" + m + " --out " + model, "--out and --model name the same file"},
+  };
+  for (const auto& k : cases) {
+    const Result r = run_dae(k.args);
+    EXPECT_EQ(r.code, 1) << k.args << "\n" << r.out;
+    EXPECT_EQ(lines(r.out), 1) << k.args << "\n" << r.out;
+    EXPECT_NE(r.out.find(k.expect), std::string::npos) << k.args << "\n" << r.out;
+  }
 }
 
 // Reads a CSV of numbers: the header's fields and the rows.

@@ -25,6 +25,7 @@
 #include "formats/json.h"
 #include "formats/png.h"
 #include "formats/safetensors.h"
+#include "study/figures.h"
 #include "study/sweep.h"
 #include "test_util.h"
 
@@ -293,6 +294,37 @@ TEST(SweepRun, TablesQuoteAndFiguresFollowTheRuns) {
   EXPECT_EQ(p.series[0].y, (std::vector<double>{20.5, 22.0}));  // lr 0.01: only seed 0 finished
   EXPECT_EQ(p.series[1].y, (std::vector<double>{20, 21, 22}));
   EXPECT_FALSE(p.series[1].line);
+}
+
+// A sweep along one setting without seeds: its PSNR figure is the page's sweep chart, made by
+// the same code (study/figures.h sweep_plot) from the same numbers, with the plan's title.
+TEST(SweepRun, OneLineFigureIsThePagesSweepChart) {
+  const dae::Dataset ds = tiny_dataset();
+  const SweepPlan plan = plan_of(R"({"settings": {"dataset": "tiny", "arch": "conv1:sigmoid"},
+                                     "axes": {"epochs": [2, 1]}})");
+  const auto planned = dae::expand(plan, dae::TrainConfig());
+  std::vector<dae::ResolvedRun> runs;
+  std::vector<std::optional<dae::RunResult>> results;
+  for (size_t i = 0; i < planned.size(); ++i) {
+    runs.push_back(dae::resolve_run(planned[i], ds, dae::dataset_fingerprint(ds)));
+    dae::RunResult r;
+    r.history = {{1, 0.5, 0.4, 12.0 + double(i), 0.3, 0.1}};
+    r.noisy = {0.8, 9.5, 0.2};
+    results.emplace_back(r);
+  }
+  const auto figs = dae::sweep_figures(plan, runs, results, {});
+  ASSERT_EQ(figs.size(), 2u);
+  const dae::PlotSpec& cli = figs[1].second;
+  const dae::PlotSpec page = dae::sweep_plot("epochs", {{"2", 2, 12.0, NAN}, {"1", 1, 13.0, NAN}}, false, false);
+  EXPECT_EQ(cli.title, "final validation PSNR against epochs");
+  ASSERT_EQ(cli.series.size(), 1u);  // the noisy input only when the noise varies
+  ASSERT_EQ(page.series.size(), 1u);
+  EXPECT_EQ(cli.series[0].x, page.series[0].x);
+  EXPECT_EQ(cli.series[0].y, page.series[0].y);
+  EXPECT_EQ(cli.series[0].label, page.series[0].label);
+  EXPECT_EQ(cli.series[0].color, page.series[0].color);
+  EXPECT_EQ(cli.integer_x, page.integer_x);
+  EXPECT_TRUE(cli.integer_x);  // epochs: ticks on whole numbers
 }
 
 // The cross-noise figure: one line per model, told apart beyond the palette's hues, none in the

@@ -166,5 +166,6 @@ void write_history_csv(const std::string& path, const std::vector<EpochStats>& h
 int cmd_sweep(int argc, char** argv);     // sweep.cpp
 int cmd_latent(int argc, char** argv);    // latent.cpp
 int cmd_notebook(int argc, char** argv);  // notebook.cpp
+int cmd_figure(int argc, char** argv);    // figure.cpp
 
 }  // namespace dae::cli

@@ -1,5 +1,6 @@
 // dae — the command-line tool over the core: summary, train, eval, denoise, grid, bench, export,
-// code, notebook (tools/notebook.cpp), sweep (tools/sweep.cpp), latent (tools/latent.cpp).
+// code, notebook (tools/notebook.cpp), figure (tools/figure.cpp), sweep (tools/sweep.cpp),
+// latent (tools/latent.cpp).
 // Every subcommand has --help; bad flags or files print one line "dae: error: …" and exit 1.
 #include <atomic>
 #include <chrono>
@@ -470,6 +471,7 @@ void usage(FILE* to) {
       "  eval      score a model: loss, PSNR, SSIM vs the noisy input\n"
       "  denoise   run a model on one PNG\n"
       "  grid      save noisy / denoised / clean rows as a PNG\n"
+      "  figure    save one of the page's figures as a PNG (loss, results, data, draw, filters, maps)\n"
       "  bench     training samples/s and forward latency\n"
       "  export    write a run's exact training data as raw float32 (for other frameworks)\n"
       "  code      print the model as Keras or PyTorch code\n"
@@ -493,7 +495,8 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::function<int(int, char**)>> cmds = {
       {"summary", cmd_summary}, {"train", cmd_train}, {"eval", cmd_eval}, {"denoise", cmd_denoise},
       {"grid", cmd_grid},       {"bench", cmd_bench}, {"export", cmd_export}, {"sweep", cmd_sweep},
-      {"latent", cmd_latent}, {"code", cmd_code}, {"notebook", cmd_notebook}};
+      {"latent", cmd_latent}, {"code", cmd_code}, {"notebook", cmd_notebook},
+      {"figure", cmd_figure}};
   auto it = cmds.find(cmd);
   if (it == cmds.end()) {
     std::fprintf(stderr, "dae: error: unknown command '%s' (try dae --help)\n", printable(cmd, 60).c_str());

@@ -33,6 +33,7 @@
 #include "data/data.h"
 #include "formats/json.h"
 #include "nn/model.h"
+#include "train/metrics.h"
 #include "train/trainer.h"
 
 namespace dae {
@@ -108,12 +109,18 @@ struct ModelInfo {
   bool validated() const { return epochs_trained > 0 || source == ModelSource::Uploaded || source == ModelSource::Bundled; }
 };
 
-// A noisy / denoised / clean triple with its scores (Results panel, Draw panel).
-struct Triple {
-  std::vector<float> noisy, denoised, clean;  // h·w floats in [0,1]
-  double psnr_noisy = 0, psnr_denoised = 0, ssim_noisy = 0, ssim_denoised = 0;
-  size_t index = 0;                            // validation image index (results)
-};
+// Triple (a noisy / denoised / clean image with its scores) is in train/metrics.h.
+
+// What Session and ModelSnapshot compute, for any model (the CLI's figures use them too):
+// validation image `index` with `noise` (its key from `seed`) through `m`; an image with noise
+// of `key` through `m`; the first layer's weights as images (0.5 ± w / (2·max|w|) each; n = 0
+// when the first layer with weights is neither a Conv2D nor a Dense layer on the image); the
+// activations after `layer` (-1: the input) for one image.
+Triple result_triple(const Model& m, const ImageSet* val, size_t index, const Noise& noise, uint64_t seed, Context& ctx);
+Triple drawing_triple(const Model& m, const std::vector<float>& image, uint64_t key, const Noise& noise, Context& ctx);
+std::vector<float> first_layer_filters(const Model& m, int& n, int& h, int& w);
+std::vector<float> feature_maps(const Model& m, const std::vector<float>& image, int layer, int& channels, int& h,
+                                int& w, Context& ctx);
 
 // The current model and what its results are computed from, fixed once made, so that another
 // thread can run it while the session goes on training, loading or switching models (the page's

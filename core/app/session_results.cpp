@@ -61,6 +61,8 @@ void score(Triple& t, int h, int w) {
   t.ssim_denoised = ssim(t.denoised.data(), t.clean.data(), h, w);
 }
 
+}  // namespace
+
 // Session::result_row and ModelSnapshot::result_row: validation image `index` with the
 // results' noise (its key from `seed`), through `m`.
 Triple result_triple(const Model& m, const ImageSet* val, size_t index, const Noise& noise, uint64_t seed,
@@ -90,8 +92,6 @@ Triple drawing_triple(const Model& m, const std::vector<float>& image, uint64_t 
   score(t, m.input_shape().h, m.input_shape().w);
   return t;
 }
-
-}  // namespace
 
 Triple Session::result_row(size_t index) const {
   if (!model_) throw Error("no validation image " + std::to_string(index));
@@ -151,25 +151,31 @@ Triple Session::denoise_drawing(const std::vector<float>& image, uint64_t key, c
 
 std::vector<float> Session::first_layer_filters(int& n, int& h, int& w) const {
   n = h = w = 0;
-  if (!model_ || model_->layers().empty()) return {};
+  if (!model_) return {};
+  return dae::first_layer_filters(*model_, n, h, w);
+}
+
+std::vector<float> first_layer_filters(const Model& model, int& n, int& h, int& w) {
+  n = h = w = 0;
+  if (model.layers().empty()) return {};
   // The first layer with weights: a Conv2D's filters, or a Dense layer's units seen as images
   // of the input's size (after a Flatten).
   const LayerInfo* first = nullptr;
-  for (const auto& l : model_->layers())
+  for (const auto& l : model.layers())
     if (l.num_params) { first = &l; break; }
   if (!first) return {};
   const auto& shape = first->params[0].shape;
-  const float* wts = model_->weights().data() + first->offset;
+  const float* wts = model.weights().data() + first->offset;
   size_t per = 0;
   if (first->layer->kind() == LayerKind::Conv2D) {  // (O, C, k, k): channel 0 of each filter
     n = int(shape[0]);
     h = int(shape[2]);
     w = int(shape[3]);
     per = size_t(shape[1] * shape[2] * shape[3]);
-  } else if (first->layer->kind() == LayerKind::Dense && first->in.c == int(model_->input_shape().per_image())) {  // (O, I)
+  } else if (first->layer->kind() == LayerKind::Dense && first->in.c == int(model.input_shape().per_image())) {  // (O, I)
     n = int(shape[0]);
-    h = model_->input_shape().h;
-    w = model_->input_shape().w;
+    h = model.input_shape().h;
+    w = model.input_shape().w;
     per = size_t(shape[1]);
   } else {
     return {};
@@ -186,11 +192,10 @@ std::vector<float> Session::first_layer_filters(int& n, int& h, int& w) const {
   return out;
 }
 
-namespace {
 
 // Session::feature_maps and ModelSnapshot::feature_maps.
-std::vector<float> maps_of(const Model& m, const std::vector<float>& image, int layer, int& channels, int& h, int& w,
-                           Context& ctx) {
+std::vector<float> feature_maps(const Model& m, const std::vector<float>& image, int layer, int& channels, int& h,
+                                int& w, Context& ctx) {
   if (layer < -1 || layer >= int(m.layers().size())) throw Error("no layer " + std::to_string(layer));
   forward_one(m, image, ctx);  // the activations are kept in ctx
   const Tensor& a = m.activation(ctx, layer + 1);
@@ -209,17 +214,15 @@ std::vector<float> maps_of(const Model& m, const std::vector<float>& image, int 
   return out;
 }
 
-}  // namespace
-
 std::vector<float> Session::feature_maps(const std::vector<float>& image, int layer, int& channels, int& h,
                                          int& w) const {
   if (!model_) throw Error("no model: train one or load a .safetensors file");
-  return maps_of(*model_, image, layer, channels, h, w, ctx_);
+  return dae::feature_maps(*model_, image, layer, channels, h, w, ctx_);
 }
 
 std::vector<float> ModelSnapshot::feature_maps(const std::vector<float>& image, int layer, int& channels, int& h,
                                                int& w, Context& ctx) const {
-  return maps_of(*model, image, layer, channels, h, w, ctx);
+  return dae::feature_maps(*model, image, layer, channels, h, w, ctx);
 }
 
 }  // namespace dae

@@ -94,6 +94,9 @@ std::vector<uint8_t> encode_png(const uint8_t* px, int h, int w, int channels) {
   if (h <= 0 || w <= 0 || h > 65535 || w > 65535) throw Error("cannot write an image of size " + dims(h, w));
   Ctx ctx(SPNG_CTX_ENCODER);
   spng_set_option(ctx.c, SPNG_ENCODE_TO_BUFFER, 1);
+  // Figures (RGB) are flat colours: unfiltered rows compress as well and encode several times
+  // faster than with libspng's adaptive filter choice (a 2× figure: ~80 ms instead of ~400).
+  if (channels == 3) spng_set_option(ctx.c, SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_NONE);
   spng_ihdr ihdr{};
   ihdr.width = uint32_t(w);
   ihdr.height = uint32_t(h);

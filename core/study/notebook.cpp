@@ -11,6 +11,7 @@
 #include "formats/io.h"
 #include "formats/json.h"
 #include "formats/png.h"
+#include "study/figures.h"
 #include "study/plot.h"
 #include "train/code_export.h"
 
@@ -133,20 +134,9 @@ void run_section(Cells& nb, const std::string& dir, size_t k, const StudyRun& r,
   md += "| parameters | " + thousands(r.model.num_params()) + " |\n| model file | `" + f.model + "` |\n";
   nb.markdown(md);
   if (!r.history.empty()) {
-    PlotSpec p;
-    p.title = "Run " + n + ": loss per epoch";
-    p.x_label = "epoch";
-    p.y_label = std::string("loss (") + loss_name(r.cfg.loss) + ")";
-    p.integer_x = true;
-    Series train, valid;
-    train.label = "training", valid.label = "validation";
-    train.color = valid.color = 0;
-    train.dashed = true;
-    for (const EpochStats& e : r.history) {
-      train.x.push_back(e.epoch), train.y.push_back(e.train_loss);
-      valid.x.push_back(e.epoch), valid.y.push_back(e.val_loss);
-    }
-    p.series = {valid, train};
+    LossCurve c{n, {}, {}, {}};
+    for (const EpochStats& e : r.history) c.epochs.push_back(e.epoch), c.train.push_back(e.train_loss), c.val.push_back(e.val_loss);
+    const PlotSpec p = loss_plot({c}, NAN, loss_name(r.cfg.loss), false);  // the page's Save PNG draws the same
     nb.figure(dir, tag + "_loss.png", render_plot(p, *Font::default_font()).image.png(),
               "Run " + n + ": training (dashed) and validation loss per epoch");
   }

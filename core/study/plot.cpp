@@ -33,10 +33,11 @@ namespace dae {
 
 // ---- Image ----------------------------------------------------------------------------------------
 
-Image::Image(int w, int h, Rgb fill) : w_(w), h_(h), clip_{0, 0, w, h} {
-  if (w <= 0 || h <= 0 || w > 16384 || h > 16384)
-    throw Error("cannot make an image of " + std::to_string(w) + "×" + std::to_string(h) + " pixels");
-  px_.resize(size_t(w) * size_t(h) * 3);
+Image::Image(int w, int h, Rgb fill, int zoom) : w_(w * zoom), h_(h * zoom), zoom_(zoom), clip_{0, 0, w_, h_} {
+  if (zoom < 1 || zoom > 4 || w <= 0 || h <= 0 || w > 16384 || h > 16384 || w_ > 16384 || h_ > 16384)
+    throw Error("cannot make an image of " + std::to_string(w) + "×" + std::to_string(h) + " pixels at zoom " +
+                std::to_string(zoom));
+  px_.resize(size_t(w_) * size_t(h_) * 3);
   for (size_t i = 0; i < px_.size(); i += 3) {
     px_[i] = fill.r;
     px_[i + 1] = fill.g;
@@ -66,16 +67,25 @@ void Image::blend(int x, int y, Rgb c, double a) {
 }
 
 void Image::fill(const Rect& r, Rgb c) {
-  for (int y = r.y; y < r.y + r.h; ++y)
-    for (int x = r.x; x < r.x + r.w; ++x) set(x, y, c);
+  const int z = zoom_;
+  for (int y = r.y * z; y < (r.y + r.h) * z; ++y)
+    for (int x = r.x * z; x < (r.x + r.w) * z; ++x) set(x, y, c);
 }
 
 void Image::outline(const Rect& r, Rgb c) {
-  for (int x = r.x; x < r.x + r.w; ++x) { set(x, r.y, c); set(x, r.y + r.h - 1, c); }
-  for (int y = r.y; y < r.y + r.h; ++y) { set(r.x, y, c); set(r.x + r.w - 1, y, c); }
+  const int z = zoom_, x0 = r.x * z, y0 = r.y * z, x1 = (r.x + r.w) * z, y1 = (r.y + r.h) * z;  // a border z pixels wide
+  for (int k = 0; k < z; ++k) {
+    for (int x = x0; x < x1; ++x) { set(x, y0 + k, c); set(x, y1 - 1 - k, c); }
+    for (int y = y0; y < y1; ++y) { set(x0 + k, y, c); set(x1 - 1 - k, y, c); }
+  }
 }
 
 void Image::line(double x0, double y0, double x1, double y1, Rgb c, double width) {
+  const double z = zoom_;
+  line_px(x0 * z, y0 * z, x1 * z, y1 * z, c, width * z);
+}
+
+void Image::line_px(double x0, double y0, double x1, double y1, Rgb c, double width) {
   // Coverage of each pixel near the segment from the distance of its centre to it: full
   // within width/2, fading to nothing over one pixel (anti-aliasing without supersampling).
   const double r = width / 2;
@@ -116,12 +126,14 @@ void Image::polyline(const std::vector<double>& xs, const std::vector<double>& y
 }
 
 void Image::disc(double cx, double cy, double radius, Rgb c) {
+  cx *= zoom_, cy *= zoom_, radius *= zoom_;
   for (int y = int(std::floor(cy - radius - 1)); y <= int(std::ceil(cy + radius + 1)); ++y)
     for (int x = int(std::floor(cx - radius - 1)); x <= int(std::ceil(cx + radius + 1)); ++x)
       blend(x, y, c, std::clamp(radius + 0.5 - std::hypot(x + 0.5 - cx, y + 0.5 - cy), 0.0, 1.0));
 }
 
 void Image::gray(const uint8_t* px, int h, int w, int x, int y, int scale) {
+  x *= zoom_, y *= zoom_, scale *= zoom_;
   for (int j = 0; j < h * scale; ++j)
     for (int i = 0; i < w * scale; ++i) {
       const uint8_t v = px[size_t(j / scale) * size_t(w) + size_t(i / scale)];
@@ -237,6 +249,7 @@ size_t Font::prefix(const std::string& text, double size, double max_w, double* 
 
 void Font::draw(Image& img, const std::string& text, double x, double baseline, double size, Rgb c,
                 bool vertical) const {
+  x *= img.zoom(), baseline *= img.zoom(), size *= img.zoom();  // drawing units → pixels
   const float scale = stbtt_ScaleForPixelHeight(&impl_->info, float(size));
   const std::vector<int> cps = codepoints(text);
   double pen = 0;  // along the text, from its start
@@ -262,6 +275,14 @@ void Font::draw(Image& img, const std::string& text, double x, double baseline, 
 
 // ---- plots ----------------------------------------------------------------------------------------
 
+// `text` shortened with "…" to at most `max_w` units. Linear in the text's length (a
+// character-by-character search was quadratic: a 32,000-character label took 50 s).
+std::string fit_text(const Font& f, const std::string& text, double size, double max_w) {
+  const size_t all = f.prefix(text, size, max_w);
+  if (all == text.size()) return text;
+  return text.substr(0, f.prefix(text, size, max_w - f.width("…", size))) + "…";
+}
+
 double Figure::px(double x) const {
   const double v = log_x ? std::log10(x) : x;
   return plot.x + (v - x0) / (x1 - x0) * plot.w;
@@ -274,8 +295,7 @@ double Figure::py(double y) const {
 
 namespace {
 
-constexpr Rgb kAxis{60, 60, 60}, kGrid{228, 228, 228}, kFrame{170, 170, 170}, kText{30, 30, 30};
-constexpr double kTitleSize = 18, kLabelSize = 15, kTickSize = 13, kLegendSize = 13;
+constexpr Rgb kAxis{60, 60, 60}, kGrid{228, 228, 228};
 
 bool usable(double v, bool log) { return std::isfinite(v) && (!log || v > 0); }
 
@@ -299,14 +319,6 @@ void axis_range(const std::vector<double>& vals, bool log, double pad, double& l
   const double span = hi - lo;
   lo -= span * pad;
   hi += span * pad;
-}
-
-// `text` shortened with "…" to at most `max_w` pixels. Linear in the text's length (a
-// character-by-character search was quadratic: a 32,000-character label took 50 s).
-std::string fit_text(const Font& f, const std::string& text, double size, double max_w) {
-  const size_t all = f.prefix(text, size, max_w);
-  if (all == text.size()) return text;
-  return text.substr(0, f.prefix(text, size, max_w - f.width("…", size))) + "…";
 }
 
 // `text` in lines of at most `max_w` pixels, broken at spaces; at most `max_lines` lines, the
@@ -380,7 +392,6 @@ Ticks plot_ticks(const PlotSpec& spec, Figure& fig) {
   return t;
 }
 
-constexpr int kPad = 12;  // around the figure and between the plot and the legend
 constexpr double kTickLineH = kTickSize * 1.3, kLegendLineH = kLegendSize * 1.5, kSwatch = 28;
 
 // The legend's rows: as many series as fit beside the plot, or 40 (the figure grows for them);
@@ -434,7 +445,7 @@ Layout plot_layout(const PlotSpec& spec, const Font& font, const Ticks& t, Figur
   const int legend_w = l.legend.w, right = legend_w ? legend_w + 2 * kPad : kPad;
   const int width = std::max(spec.width, left + 200 + right);
   const int height = std::max(spec.height, top + std::max(l.legend.h, 150) + bottom);
-  fig.image = Image(width, height);
+  fig.image = Image(width, height, kWhite, spec.zoom);
   fig.plot = Rect{left, top, width - left - right, height - top - bottom};
   if (legend_w) fig.legend = Rect{fig.plot.x + fig.plot.w + kPad, top, legend_w, l.legend.h};
   return l;
@@ -470,7 +481,7 @@ void draw_axes(Figure& fig, const PlotSpec& spec, const Font& font, const Ticks&
 void draw_titles(Figure& fig, const PlotSpec& spec, const Font& font) {
   Image& img = fig.image;
   const Rect& P = fig.plot;
-  const int width = img.width(), height = img.height();
+  const int width = img.units_w(), height = img.units_h();
   if (!spec.title.empty()) {
     const std::string t = fit_text(font, spec.title, kTitleSize, width - 2 * kPad);
     font.draw(img, t, (width - font.width(t, kTitleSize)) / 2, kPad + font.ascent(kTitleSize), kTitleSize, kText);

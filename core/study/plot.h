@@ -19,6 +19,10 @@
 namespace dae {
 
 constexpr Rgb kWhite{255, 255, 255}, kBlack{0, 0, 0};
+// The figures' text sizes (drawing units), margin and text colours (figures.h uses them too).
+constexpr double kTitleSize = 18, kLabelSize = 15, kTickSize = 13, kLegendSize = 13;
+constexpr int kPad = 12;
+constexpr Rgb kText{30, 30, 30}, kMutedText{95, 95, 95}, kFrame{170, 170, 170};
 
 struct Rect {
   int x = 0, y = 0, w = 0, h = 0;
@@ -26,13 +30,19 @@ struct Rect {
   bool intersects(const Rect& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
 };
 
-// An RGB image (3 bytes a pixel, row-major) with anti-aliased drawing, clipped to `clip`.
+// An RGB image (3 bytes a pixel, row-major) with anti-aliased drawing, clipped to `clip`. With
+// a zoom of 2 it has 2·w × 2·h pixels and every drawing call (and Font::draw) takes coordinates,
+// sizes and widths in the w × h units, doubled: the same figure, crisp at twice the resolution.
+// set, blend and at address the pixels themselves.
 class Image {
  public:
   Image() = default;
-  Image(int w, int h, Rgb fill = kWhite);
-  int width() const { return w_; }
+  Image(int w, int h, Rgb fill = kWhite, int zoom = 1);
+  int width() const { return w_; }    // pixels
   int height() const { return h_; }
+  int zoom() const { return zoom_; }
+  int units_w() const { return w_ / zoom_; }  // in drawing units
+  int units_h() const { return h_ / zoom_; }
   Rgb at(int x, int y) const;
   const std::vector<uint8_t>& pixels() const { return px_; }
   void set(int x, int y, Rgb c);                 // ignores pixels outside the clip
@@ -46,13 +56,14 @@ class Image {
   void disc(double cx, double cy, double radius, Rgb c);
   // Copies an 8-bit gray image scaled by `scale` with its top-left corner at (x, y).
   void gray(const uint8_t* px, int h, int w, int x, int y, int scale);
-  void set_clip(const Rect& r) { clip_ = r; }
+  void set_clip(const Rect& r) { clip_ = Rect{r.x * zoom_, r.y * zoom_, r.w * zoom_, r.h * zoom_}; }
   void reset_clip() { clip_ = Rect{0, 0, w_, h_}; }
   std::vector<uint8_t> png() const;     // encode_png_rgb
   void save_png(const std::string& path) const;  // atomic (io.h)
 
  private:
-  int w_ = 0, h_ = 0;
+  void line_px(double x0, double y0, double x1, double y1, Rgb c, double width);  // in pixels
+  int w_ = 0, h_ = 0, zoom_ = 1;
   std::vector<uint8_t> px_;
   Rect clip_;
 };
@@ -86,6 +97,9 @@ class Font {
   std::unique_ptr<Impl> impl_;
 };
 
+// `text` shortened with "…" to at most `max_w` units at `size`.
+std::string fit_text(const Font& f, const std::string& text, double size, double max_w);
+
 // ---- line plots ----------------------------------------------------------------------------------
 struct Series {
   std::string label;           // shown in the legend (no legend entry when empty)
@@ -104,12 +118,13 @@ struct PlotSpec {
   std::vector<std::string> x_categories;
   bool integer_x = false;  // x ticks on whole numbers only (epochs)
   int width = 960, height = 540;  // the legend column comes out of this width
+  int zoom = 1;                   // 2: twice the pixels (Image's zoom), the same figure
 };
 
 // A rendered plot and where its parts are (for tests, and for the page to map a hover).
 struct Figure {
   Image image;
-  Rect plot;    // the data area, inside the axes
+  Rect plot;    // the data area, inside the axes (in drawing units: pixels at zoom 1)
   Rect legend;  // the legend box; w = 0 when there is none
   double x0 = 0, x1 = 1, y0 = 0, y1 = 1;  // the data range shown (log10 values on log axes)
   bool log_x = false, log_y = false;

@@ -12,6 +12,7 @@
 #include "formats/io.h"
 #include "nn/model.h"
 #include "formats/sha256.h"
+#include "study/figures.h"
 #include "train/run_setup.h"
 #include "train/runs_table.h"
 
@@ -429,6 +430,25 @@ PlotSpec loss_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
   return p;
 }
 
+// One line, one run per value: the page's sweep chart (study/figures.h draws both), with the
+// noisy input's PSNR (`base`: by dataset, then value) only when the noise is what varies.
+PlotSpec one_line_figure(const PlotSpec& p, const std::string& key, const std::map<double, std::vector<double>>& psnr,
+                         const std::map<std::string, std::map<double, std::vector<double>>>& base) {
+  std::vector<SweepValue> values;
+  for (size_t i = 0; i < p.x_categories.size(); ++i) values.push_back({p.x_categories[i], double(i), NAN, NAN});
+  for (const auto& [x, ys] : psnr) {
+    double noisy = NAN;
+    for (const auto& [ds, by_x] : base)
+      if (key == "noise" && by_x.count(x)) noisy = by_x.at(x)[0];
+    if (p.x_categories.empty()) values.push_back({"", x, ys[0], noisy});
+    else values[size_t(x)].psnr = ys[0], values[size_t(x)].noisy = noisy;
+  }
+  PlotSpec one = sweep_plot(key, values, p.log_x, !p.x_categories.empty());
+  one.title = p.title;
+  one.x_label = p.x_label;
+  return one;
+}
+
 // Final PSNR against the values of `key`, one line per combination of the other varying keys
 // (seeds averaged, each seed's point marked).
 PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs,
@@ -436,8 +456,7 @@ PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
                      const std::string& key) {
   PlotSpec p;
   p.title = title(plan, "final validation PSNR against " + key);
-  p.y_label = "PSNR (dB)";
-  p.x_label = key;
+  p.y_label = "PSNR (dB)", p.x_label = key;
   // x: numbers for numeric keys and for noise of one kind; otherwise named categories.
   const bool numeric_key = key == "lr" || key == "batch" || key == "epochs" || key == "train" || key == "val";
   std::set<std::string> kinds;
@@ -473,6 +492,7 @@ PlotSpec psnr_figure(const SweepPlan& plan, const std::vector<ResolvedRun>& runs
   }
   if (!numeric_key && !noise_amount) p.x_categories = cats;
   const bool seeds = std::find(keys.begin(), keys.end(), "seed") != keys.end();
+  if (groups.size() == 1 && !seeds) return one_line_figure(p, key, psnr[groups[0]], base);
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     const std::string& g = groups[gi];
     Series mean, points;

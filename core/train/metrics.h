@@ -1,6 +1,7 @@
 // metrics.h — image quality: PSNR and SSIM for images with values in [0, 1].
 #pragma once
 #include <cstddef>
+#include <vector>
 
 namespace dae {
 
@@ -20,5 +21,12 @@ double psnr(const float* a, const float* b, size_t n);
 // clipped symmetrically to radius r = (side − 1) / 2 (integer division) and renormalised, so
 // there are side − 2r (1 or 2) positions along it. Throws dae::Error if h < 1 or w < 1.
 double ssim(const float* a, const float* b, int h, int w);
+
+// A noisy / denoised / clean image with its scores against the clean one (Results, Draw, figures).
+struct Triple {
+  std::vector<float> noisy, denoised, clean;  // h·w floats in [0,1]
+  double psnr_noisy = 0, psnr_denoised = 0, ssim_noisy = 0, ssim_denoised = 0;
+  size_t index = 0;                            // validation image index (results)
+};
 
 }  // namespace dae

@@ -2,8 +2,10 @@
 // kNotebookRuns), their notes and the observations, written by the CLI's notebook writer
 // (core/study/notebook.h: `dae notebook` writes the same) into the page's memory file system,
 // then downloaded as one ZIP: dae-study/study.ipynb with models/, data/ and figures/ beside it,
-// so that its PyTorch cells run as they are.
+// so that its PyTorch cells run as they are. And the panels' Save PNG buttons (the same download).
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "formats/io.h"
@@ -79,6 +81,61 @@ void export_notebook(App& a) {
     e.export_error = "Export notebook: " + dae::message_of(ex);
   }
   fs::remove_all(kExportDir, ec);
+}
+
+namespace {
+
+// The figure drawn and encoded on the helper; downloaded (or its error shown) back on this thread.
+void save_figure(App& a, const std::string& id, const std::string& file, FigureJob job) {
+  a.work->submit(kFigureWork, [&a, id, file, job = std::move(job)](dae::Context&) -> dae::Offload::Apply {
+    std::vector<uint8_t> png;
+    std::string error;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      png = job(kFigureZoom);
+    } catch (const std::exception& ex) {
+      error = "Save PNG: " + dae::message_of(ex);
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return [&a, id, file, png = std::move(png), error, ms] {
+      a.figure_saved = App::FigureSaved{id, error.empty() ? "saved " + file : error, !error.empty(), a.timing.now};
+      if (!error.empty()) return;
+      js_download(file, "image/png", png.data(), png.size());
+      std::printf("figure: %s, %zu bytes, drawn in %.0f ms\n", file.c_str(), png.size(), ms);
+    };
+  });
+}
+
+}  // namespace
+
+void save_png_button(App& a, const char* id, const std::string& what, const std::string& file,
+                     const std::function<FigureJob()>& prepare) {
+  App::FigureSaved& f = a.figure_saved;
+  const bool mine = f.id == id, recent = mine && a.timing.now - f.when < 2.5;
+  const bool busy = mine && a.work->pending(kFigureWork);
+  ImGui::PushID(id);
+  ImGui::BeginDisabled(busy);
+  const bool click = ImGui::Button(busy                     ? "Saving…###save_png"
+                                   : recent && !f.error ? "Saved###save_png"
+                                                        : "Save PNG###save_png");  // a finger's size on a phone
+  ImGui::EndDisabled();
+  mark(std::string("save_png_") + id);
+  item_role("button", -1, "Save PNG: " + what);
+  if (ImGui::IsItemHovered())
+    tooltip("Download %s as a PNG figure for a report or slides (%d×: twice the pixels)", what.c_str(), kFigureZoom);
+  ImGui::PopID();
+  if (recent && f.error) {
+    ImGui::SameLine();
+    ImGui::TextColored(kBad, "%s", f.text.c_str());
+    shown(std::string("save_png_error_") + id, f.text, kBad);
+  }
+  if (!click || busy) return;
+  f = App::FigureSaved{id, "", false, -1e9};  // "Saving…" until it is done
+  try {
+    save_figure(a, id, file, prepare());
+  } catch (const std::exception& ex) {
+    f = App::FigureSaved{id, "Save PNG: " + dae::message_of(ex), true, a.timing.now};
+  }
 }
 
 }  // namespace app

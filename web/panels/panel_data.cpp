@@ -21,27 +21,15 @@ void update_preview(App& a) {
   if (!d.preview_memo.update(key(ds ? ds->name : "", ds ? ds->train.size() : 0, a.editor.cfg.noise, d.preview_draw, a.editor.cfg.seed)))
     return;
   d.preview.clear();
+  d.preview_figure = {};
   if (!ds || ds->train.size() == 0) return;
-  const int cols = 8;
-  const int h = ds->h(), w = ds->w();
-  const size_t n = size_t(h) * size_t(w);
-  std::vector<size_t> idx;
-  dae::Rng rng(0x70726576ull + d.preview_draw);
-  for (int i = 0; i < cols; ++i) idx.push_back(size_t(rng.below(ds->train.size())));
-  dae::Noise lo = a.editor.cfg.noise, hi = a.editor.cfg.noise;
-  if (lo.kind == dae::Noise::None) lo.kind = hi.kind = dae::Noise::Gaussian;
-  lo.amount = lo.kind == dae::Noise::Gaussian ? 0.1f : 0.05f;
-  hi.amount = lo.kind == dae::Noise::Gaussian ? 0.5f : 0.2f;
-  std::vector<float> tiles(size_t(4) * cols * n), clean(n);
-  for (int c = 0; c < cols; ++c) {
-    dae::to_float(ds->train.image(idx[size_t(c)]), clean.data(), n);
-    const uint64_t k = dae::noise_key(a.editor.cfg.seed, idx[size_t(c)]);
-    const auto rows = {clean, dae::Session::with_noise(clean, lo, k), dae::Session::with_noise(clean, hi, k),
-                       dae::Session::with_noise(clean, a.editor.cfg.noise, k)};
-    int r = 0;
-    for (const auto& img : rows) std::copy(img.begin(), img.end(), tiles.begin() + long((size_t(r++) * cols + c) * n));
-  }
-  d.preview.set_tiles(tiles.data(), 4 * cols, w, h, cols);
+  // The figure's tiles (its Save PNG writes the same; so does `dae figure data`).
+  d.preview_figure = dae::data_preview(ds->train, a.editor.cfg.noise, a.editor.cfg.seed, d.preview_draw, ds->name);
+  std::vector<float> tiles;
+  for (const auto& row : d.preview_figure.rows)
+    for (const auto& t : row.tiles) tiles.insert(tiles.end(), t.px.begin(), t.px.end());
+  const int cols = int(d.preview_figure.rows[0].tiles.size());
+  d.preview.set_tiles(tiles.data(), 4 * cols, ds->w(), ds->h(), cols);
 }
 
 const char* noise_kind_name(dae::Noise::Kind k) {
@@ -195,6 +183,9 @@ void preview_grid(App& a) {
   }
   if (ImGui::Button("Other images")) ++a.data.preview_draw;
   ImGui::SameLine();
+  save_png_button(a, "data", "the data preview", "dae-data.png",
+                  [&d]() -> FigureJob { return [f = d.preview_figure](int zoom) { return dae::tiles_png(f, zoom); }; });
+  same_line_if_fits(200);
   ImGui::TextColored(kMuted, "rows 2–3: %s noise",
                      noise_kind_name(noise.kind == dae::Noise::None ? dae::Noise::Gaussian : noise.kind));
 }

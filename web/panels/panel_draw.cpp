@@ -121,6 +121,12 @@ void draw_tools(App& a) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("Copy a validation digit onto the canvas");
   same_line_if_fits("New noise");
   if (ImGui::Button("New noise")) ++d.noise_key;
+  if (!d.has_output || !has_ink(d) || d.out.clean.size() != size_t(d.side) * size_t(d.side_w)) return;
+  same_line_if_fits("Save PNG");
+  const std::string note = "denoised by " + a.status.model.describe() + " · noise " + a.editor.cfg.noise.str();
+  save_png_button(a, "draw", "the drawing, its noisy and its denoised image", "dae-drawing.png", [&d, &note]() -> FigureJob {
+    return [f = dae::draw_figure(d.out, d.side, d.side_w, note)](int zoom) { return dae::tiles_png(f, zoom); };
+  });
 }
 
 // Where the pad's parts go this frame (screen pixels).

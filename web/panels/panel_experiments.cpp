@@ -197,6 +197,26 @@ void sweep_chart(App& a, const dae::Sweep& sw, float height) {
   chart_points(a, c, pts);
 }
 
+// Save PNG: the chart as `dae figure`'s plots are drawn (study/figures.h), once a run is done.
+void sweep_save(App& a, const dae::Sweep& sw) {
+  const std::vector<SweepResult> pts = sweep_results(a, sw);
+  if (pts.empty()) return;
+  same_line_if_fits("Save PNG");
+  save_png_button(a, "sweep", "the sweep chart", "dae-sweep.png", [&sw, &pts]() -> FigureJob {
+    std::vector<dae::SweepValue> values;
+    for (const auto& p : sw.points) values.push_back({p.value, p.x, NAN, NAN});
+    for (const SweepResult& r : pts) {
+      dae::SweepValue& v = values[size_t(r.pt - sw.points.data())];
+      v.psnr = r.psnr;
+      if (sw.axis == "noise level") v.noisy = r.run->baseline.psnr;  // as dae sweep: only when the noise varies
+    }
+    const SweepAxis* axis = sweep_axis(sw.axis);
+    return [spec = dae::sweep_plot(sw.axis, values, sw.log_x, axis && axis->by_index)](int zoom) {
+      return dae::plot_png(spec, zoom);
+    };
+  });
+}
+
 // The axis to vary (`axis`: the one chosen as the frame began).
 void sweep_axis_combo(App& a, const SweepAxis& axis) {
   ExperimentsState& e = a.exp;
@@ -347,6 +367,7 @@ void draw_sweep(App& a) {
   }
   sweep_picker(a, *sw);
   sweep_progress(a, *sw);
+  sweep_save(a, *sw);
   sweep_words(a, *sw);
   sweep_chart(a, *sw, std::clamp(ImGui::GetContentRegionAvail().y * 0.35f, 110.f, 170.f));
 }

@@ -42,6 +42,7 @@ void show_maps(App& a, const FeatureMaps& m, int layer) {
   in.fmap_c = m.c;
   in.fmap_h = m.h;
   in.fmap_w = m.w;
+  in.fmap_values = m.values;
   in.fmaps.set_tiles(m.values.data(), m.c, m.w, m.h, std::min(m.c, 8));
 }
 
@@ -64,6 +65,7 @@ void update_inspect(App& a) {
   in.filters_h = h;
   in.filters_w = w;
   if (n > 0) in.filters.set_tiles(f.data(), n, w, h, std::min(n, h > 8 ? 8 : 16));
+  in.filter_values = f;
   const char* what = nullptr;
   const std::vector<float>* src = source(a, &what);
   const int layers = int(a.session.model()->layers().size());
@@ -102,6 +104,13 @@ void inspect_filters(App& a) {
   ImGui::SetNextItemWidth(130);
   next_item_role("combobox", kColormaps[in.filter_cmap], "Filter colours");
   ImGui::Combo("##fcmap", &in.filter_cmap, kColormaps, 3);
+  if (!in.filters.empty()) {
+    same_line_if_fits("Save PNG");
+    save_png_button(a, "filters", "the first layer's filters", "dae-filters.png", [&in, title]() -> FigureJob {
+      return [f = dae::filters_figure(in.filter_values, in.filters_n, in.filters_h, in.filters_w,
+                                      dae::Colormap(in.filter_cmap), title)](int zoom) { return dae::tiles_png(f, zoom); };
+    });
+  }
   if (in.filters.empty()) {
     ImGui::TextColored(kMuted, "The first layer with weights is neither a convolution nor a Dense layer on the image.");
     return;
@@ -145,6 +154,15 @@ void fmaps_controls(App& a) {
   ImGui::Combo("##mcmap", &in.fmap_cmap, kColormaps, 3);
   const char* what = nullptr;
   source(a, &what);
+  if (!in.fmaps.empty()) {
+    same_line_if_fits("Save PNG");
+    const std::string title = (in.layer < 0 ? std::string("The input") : "Feature maps after layer " + layer_name(in.layer)) +
+                              ", for " + what;
+    save_png_button(a, "fmaps", "the feature maps", "dae-feature-maps.png", [&in, &title]() -> FigureJob {
+      return [f = dae::maps_figure(in.fmap_values, in.fmap_c, in.fmap_h, in.fmap_w, dae::Colormap(in.fmap_cmap),
+                                   title)](int zoom) { return dae::tiles_png(f, zoom); };
+    });
+  }
   wrapped(kMuted, std::string("for ") + what);
 }
 

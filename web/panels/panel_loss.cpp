@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "base/chart.h"
+#include "nn/loss.h"
 #include "state/app.h"
 
 namespace app {
@@ -403,10 +404,34 @@ void loss_alt(const LossPlot& v) {
   }
 }
 
+// Save PNG: the runs on show (the plotted one first, then the overlaid ones) as the CLI's
+// `dae figure loss` draws them (study/figures.h), on the panel's log or linear axis.
+void loss_save(App& a, const dae::RunRecord* cur) {
+  std::vector<const dae::RunRecord*> runs;
+  if (cur && !cur->history.empty()) runs.push_back(cur);
+  for (const auto& r : a.session.runs())
+    if (a.plot.overlay.count(r.id) && &r != cur && !r.history.empty()) runs.push_back(&r);
+  if (runs.empty()) return;
+  same_line_if_fits("Save PNG");
+  save_png_button(a, "loss", "the loss plot", "dae-loss.png", [&a, &runs]() -> FigureJob {
+    std::vector<dae::LossCurve> curves;
+    for (const dae::RunRecord* r : runs) {
+      dae::LossCurve c{"#" + std::to_string(r->id), {}, {}, {}};
+      for (const auto& e : r->history) c.epochs.push_back(e.epoch), c.train.push_back(e.train_loss), c.val.push_back(e.val_loss);
+      curves.push_back(std::move(c));
+    }
+    // The first run's noisy input, as the panel draws it.
+    const dae::PlotSpec spec = dae::loss_plot(curves, runs[0]->baseline.loss, dae::loss_name(runs[0]->config.loss),
+                                              a.plot.log_scale);
+    return [spec](int zoom) { return dae::plot_png(spec, zoom); };
+  });
+}
+
 }  // namespace
 
 void draw_loss(App& a) {
   loss_toolbar(a.plot);
+  loss_save(a, described_run(a));
   LossPlot v(a, described_run(a));
   loss_canvas(v);
   for (const auto& r : a.session.runs())

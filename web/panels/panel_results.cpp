@@ -142,6 +142,13 @@ void results_toolbar(App& a) {
   if (ImGui::IsItemHovered()) tooltip("Ten other validation images (R)");
   ImGui::SameLine();
   copy_button("results", results_text(a), a.timing.now);
+  ImGui::SameLine();
+  const int h = a.session.model()->input_shape().h, w = a.session.model()->input_shape().w;
+  const std::string note = a.status.model.describe() + " · noise " + a.session.config().noise.str();
+  save_png_button(a, "results", "the noisy, denoised and clean rows", "dae-results.png",
+                  [&a, h, w, &note]() -> FigureJob {
+                    return [f = dae::results_figure(a.results.rows, h, w, note)](int zoom) { return dae::tiles_png(f, zoom); };
+                  });
 }
 
 // The means of the rows, noisy → denoised: green only where both scores improved and the model

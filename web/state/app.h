@@ -24,6 +24,7 @@
 #include "app/offload.h"
 #include "app/session.h"
 #include "state/refresh.h"
+#include "study/figures.h"
 #include "train/latent.h"
 #include "widgets/ui.h"
 
@@ -119,6 +120,7 @@ inline const char* panel_title(Panel p) { return panel_def(p).title; }
 
 struct DataState {
   gfx::Image preview;
+  dae::TileFigure preview_figure;  // the preview's images and labels (study/figures.h): its Save PNG
   Memo<std::string> preview_memo;
   uint64_t preview_draw = 1;  // a random pick of digits
 };
@@ -168,6 +170,7 @@ struct DrawState {
 
 struct InspectState {
   gfx::Image filters, fmaps;
+  std::vector<float> filter_values, fmap_values;  // what filters and fmaps show (their Save PNG)
   int filters_n = 0, filters_h = 0, filters_w = 0;
   int layer = 0, fmap_c = 0, fmap_h = 0, fmap_w = 0;
   int filter_cmap = 2, fmap_cmap = 1;
@@ -317,8 +320,9 @@ struct Timing {
 };
 
 // The helper's slots (core/app/offload.h): the Draw pad's job goes first, then Inspect's feature
-// maps, then a Results pass.
-enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2, kLatentPointWork = 3, kLatentMapWork = 4 };
+// maps, then a Results pass; a Save PNG's figure last.
+enum WorkSlot { kDrawWork = 0, kInspectWork = 1, kResultsWork = 2, kLatentPointWork = 3, kLatentMapWork = 4,
+                kFigureWork = 5 };
 
 struct App {
   dae::Session session;
@@ -346,6 +350,11 @@ struct App {
   };
   std::vector<UndoStep> undo;
   Confirm confirm;          // the one modal question of the moment (ui.h)
+  struct FigureSaved {      // the last Save PNG: which button, when, and what it said
+    std::string id, text;
+    bool error = false;
+    double when = -1e9;
+  } figure_saved;
   bool hint_dismissed = false;  // the first-run hint (train · watch the loss · draw)
   int threads = 1;          // the Training panel's choice for the next run
 };
@@ -443,6 +452,14 @@ void announce_ready(App& a);
 void download_current_model(App& a);
 void download_run_model(App& a, int id);
 void export_notebook(App& a);  // the runs as a hand-in notebook, downloaded as dae-study.zip (api/export.cpp)
+// A "Save PNG" button (api/export.cpp). A click calls `prepare` (on this thread: it copies what
+// the figure shows); the figure it returns is drawn (study/figures.h) at kFigureZoom× and encoded
+// on the helper thread, then downloaded as `file`; the button says "Saved" for a moment (or why
+// not, beside it). Its accessible name is "Save PNG: <what>"; its mark save_png_<id>.
+constexpr int kFigureZoom = 2;
+using FigureJob = std::function<std::vector<uint8_t>(int zoom)>;
+void save_png_button(App& a, const char* id, const std::string& what, const std::string& file,
+                     const std::function<FigureJob()>& prepare);
 std::string status_json(App& a);                        // window.dae.status()
 constexpr int kMaxThreads = 8;                          // a batch of 128 has 16 shards of 8 images
 int max_threads(const App& a);                          // the most a run may use here (1 without isolation)
