@@ -151,8 +151,8 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
     },
     /**
      * Colour statistics of a PNG (default: a fresh screenshot), decoded in the page:
-     * { width, height, distinctColors, dominantFraction } (dominantFraction: share of the
-     * most frequent colour, ~1 for a blank canvas).
+     * { width, height, distinctColors, dominantFraction, mean } (dominantFraction: share of the
+     * most frequent colour, ~1 for a blank canvas; mean: the mean gray level, 0–255).
      */
     async imageStats(png) {
       const buf = png || await page.screenshot();
@@ -170,10 +170,11 @@ export async function startApp({ site = defaultSite, width = 1280, height = 800,
           const key = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
           counts.set(key, (counts.get(key) || 0) + 1);
         }
-        let top = 0;
+        let top = 0, sum = 0;
         for (const n of counts.values()) top = Math.max(top, n);
+        for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
         return { width: c.width, height: c.height, distinctColors: counts.size,
-                 dominantFraction: top / (c.width * c.height) };
+                 dominantFraction: top / (c.width * c.height), mean: sum / (c.width * c.height) };
       }, buf.toString('base64'));
     },
     /** Throws if any console error or page error was seen. */

@@ -166,19 +166,7 @@ await runE2E('access', async (app) => {
   assert.equal((await page.evaluate(() => window.dae.layout())).look.more_contrast, true, 'prefers-contrast: more not seen');
   const after = await page.screenshot({ clip: await page.evaluate(() => {
     const b = window.dae.layout().panels.Train; return { x: b.x + b.width - 12, y: b.y + b.height - 12, width: 4, height: 4 }; }) });
-  const mean = async (png) => page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
-    return sum / (d.length / 4);
-  }, png.toString('base64'));
+  const mean = async (png) => (await app.imageStats(png)).mean;
   const [g0, g1] = [await mean(before), await mean(after)];
   console.log(`prefers-contrast: more: the panels' ground ${g0.toFixed(0)} → ${g1.toFixed(0)} (of 255)`);
   assert.ok(g1 < g0 - 5, `the ground did not darken for more contrast (${g0} → ${g1})`);

@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
 import { watchNetwork, throttle, markUsable } from './network.mjs';
-import { assert, waitFor, clickWidget, parkMouse, frames, mse, waitForText, timer } from './util.mjs';
+import { assert, waitFor, clickWidget, parkMouse, frames, mse, waitForText, timer, drawSeven } from './util.mjs';
 
 const budget = 1.5e6;  // bytes on the wire before the page is usable
 const t = timer();
@@ -31,16 +31,7 @@ await runE2E('first_load', async (app) => {
   t.step('usable');
 
   // The pretrained model denoises a "7" drawn with the real mouse, MNIST or not.
-  const r = await page.evaluate(() => window.dae.drawCanvasRect());
-  const at = (u, v) => [r.x + u * r.width, r.y + v * r.height];
-  const stroke = [[0.25, 0.25], [0.5, 0.24], [0.72, 0.25], [0.62, 0.45], [0.52, 0.62], [0.45, 0.8]];
-  await page.mouse.move(...at(...stroke[0]));
-  await page.mouse.down();
-  for (let i = 1; i < stroke.length; i++) await page.mouse.move(...at(...stroke[i]), { steps: 4 });
-  await page.mouse.up();
-  await parkMouse(page);
-  await frames(page, 3);
-  const d = await page.evaluate(() => { const p = window.dae.drawPanel(); return { drawn: Array.from(p.drawn), noisy: Array.from(p.noisy), denoised: Array.from(p.denoised) }; });
+  const d = await drawSeven(page);
   assert.ok(d.drawn.filter((v) => v > 0.5).length >= 20, 'the stroke left no ink');
   assert.ok(mse(d.denoised, d.drawn) < 0.5 * mse(d.noisy, d.drawn), 'the pretrained model does not denoise the drawing');
 

@@ -15,10 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import {
-  assert, waitFor, rectOf, clickWidget, parkMouse, frames, mse, maxAbsDiff, fixedImage, timer, trainAndWait,
-  texts, waitForText,
-} from './util.mjs';
+import { assert, waitFor, rectOf, clickWidget, parkMouse, frames, mse, maxAbsDiff, fixedImage, timer, trainAndWait, texts, waitForText, drawSeven } from './util.mjs';
 
 const t = timer();
 await runE2E('first_visit', async (app, { tmp }) => {
@@ -39,16 +36,7 @@ await runE2E('first_visit', async (app, { tmp }) => {
   await app.screenshot(path.join(buildDir, 'screenshot-first-visit.png'));
 
   // A "7" drawn with the mouse is denoised by the pretrained model at once.
-  const r = await page.evaluate(() => window.dae.drawCanvasRect());
-  const at = (u, v) => [r.x + u * r.width, r.y + v * r.height];
-  const stroke = [[0.25, 0.25], [0.5, 0.24], [0.72, 0.25], [0.62, 0.45], [0.52, 0.62], [0.45, 0.8]];
-  await page.mouse.move(...at(...stroke[0]));
-  await page.mouse.down();
-  for (let i = 1; i < stroke.length; i++) await page.mouse.move(...at(...stroke[i]), { steps: 4 });
-  await page.mouse.up();
-  await parkMouse(page);
-  await frames(page, 3);
-  const d = await page.evaluate(() => { const p = window.dae.drawPanel(); return { drawn: Array.from(p.drawn), noisy: Array.from(p.noisy), denoised: Array.from(p.denoised) }; });
+  const d = await drawSeven(page);
   const mNoisy = mse(d.noisy, d.drawn), mDen = mse(d.denoised, d.drawn);
   console.log(`first visit: ${st.model.description}; a drawn 7: MSE to the drawing noisy ${mNoisy.toFixed(4)}, denoised ${mDen.toFixed(4)}`);
   assert.ok(d.drawn.filter((v) => v > 0.5).length >= 20, 'the stroke left no ink');

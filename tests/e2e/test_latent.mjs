@@ -2,13 +2,14 @@
 // axes with their share of the variance) is there for the bundled model; a click anywhere decodes
 // that place (two places, two images); the digit drawn on the Draw pad is a marker that moves as
 // one draws; two points picked as A and B and the t slider dragged morph one into the other;
-// during a run the map is made again (more than once) while the page keeps drawing frames; a
+// during a run the map is made again (more than once) while the page keeps drawing frames (with
+// DAE_PERF=1 on a quiet machine: the main thread within Draw's 8 ms at p95); a
 // t-SNE map is made in portions (helper jobs of 25 iterations: the Draw pad's go in between).
 //   node tests/e2e/test_latent.mjs [--site build/wasm/site]
 
 import path from 'node:path';
 import { runE2E, buildDir } from './harness.mjs';
-import { assert, waitFor, timer, clickWidget, rectOf, frames, drawStrokes, parkMouse } from './util.mjs';
+import { assert, waitFor, timer, clickWidget, rectOf, frames, drawStrokes, parkMouse, strictTiming } from './util.mjs';
 
 const t = timer();
 await runE2E('latent', async (app) => {
@@ -113,6 +114,10 @@ await runE2E('latent', async (app) => {
   console.log(`maps made during and after the run: ${end.maps - maps0}; code now ${end.dim} numbers; main-thread p95 ${st.main_work_ms_p95} ms`);
   assert.ok(end.maps - maps0 >= 2, `the map was not made again during the run (${end.maps - maps0})`);
   assert.equal(end.dim, 8 * 14 * 14, 'the map is not of the new run\'s model');
+  // Smooth while the map is made again: the page's main thread per frame (p95 of the last 240
+  // frames, the Latent panel shown through the run), held to Draw's target (8 ms, test_smooth)
+  // on a quiet machine (DAE_PERF=1); elsewhere only reported.
+  if (strictTiming) assert.ok(st.main_work_ms_p95 <= 8, `main thread ${st.main_work_ms_p95} ms at p95 while the map was made again`);
   t.step('live');
 
   // t-SNE, chosen with the mouse: made in portions of 25 iterations, one helper job each (the

@@ -78,6 +78,11 @@ for (const size of SIZES) {
       if (tabbed) await press(TAB[p]);
       if (!size.hasTouch) await parkMouse(page);
       await frames(page, 3);
+      // The panel's images come from the helper (Latent's map a moment later): measured once
+      // they are in, and the frames after them have settled the content's size.
+      await waitFor(page, () => !window.dae.status().model_work.busy && !window.dae.latent().tsne_busy, null,
+                    { what: `${p}'s images`, timeout: 30000 });
+      await frames(page, 3);
       lay = await layout();
       assert.ok(lay.panels[p], `${size.name}: one ${size.hasTouch ? 'tap' : 'click'} did not show ${p} ` +
                                `(shown: ${Object.keys(lay.panels).join(', ')})`);

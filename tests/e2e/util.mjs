@@ -71,6 +71,23 @@ export async function clickWidget(page, id) {
 }
 
 /**
+ * A "7" drawn on the Draw pad with the real mouse (6 points, 4 steps between each), then the
+ * pad as the page has it: { drawn, noisy, denoised } (arrays of the pad's pixels).
+ */
+export async function drawSeven(page) {
+  const r = await page.evaluate(() => window.dae.drawCanvasRect());
+  const at = (u, v) => [r.x + u * r.width, r.y + v * r.height];
+  const stroke = [[0.25, 0.25], [0.5, 0.24], [0.72, 0.25], [0.62, 0.45], [0.52, 0.62], [0.45, 0.8]];
+  await page.mouse.move(...at(...stroke[0]));
+  await page.mouse.down();
+  for (let i = 1; i < stroke.length; i++) await page.mouse.move(...at(...stroke[i]), { steps: 4 });
+  await page.mouse.up();
+  await parkMouse(page);
+  await frames(page, 3);
+  return page.evaluate(() => { const p = window.dae.drawPanel(); return { drawn: Array.from(p.drawn), noisy: Array.from(p.noisy), denoised: Array.from(p.denoised) }; });
+}
+
+/**
  * Draws on the Draw pad with the real mouse for `seconds`, as a person does: horizontal strokes
  * of 20 moves ~16 ms apart (about 60 pointer moves a second) on 7 rows in turn, the pad cleared
  * after every 7 strokes. Resolves to { strokes, moves }.

@@ -103,7 +103,7 @@ void status_threads(App& a, dae::Json& j) {
   j["threaded_build"] = a.browser.threaded_build;
   j["simd"] = a.browser.simd;
   // The Draw pad's, Results' and Inspect's forward passes: on the helper thread, or inline.
-  j["model_work"] = {{"on_helper", a.work->threaded()}, {"jobs", a.work->jobs_run()}};
+  j["model_work"] = {{"on_helper", a.work->threaded()}, {"jobs", a.work->jobs_run()}, {"busy", a.work->busy()}};
 }
 
 // The frame loop: main-thread time, what was redrawn, the frame rate, idling.

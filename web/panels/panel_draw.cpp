@@ -99,7 +99,10 @@ void draw_tools(App& a) {
   // state over in between (popping on the new state left the colour on every later button).
   const bool erasing = d.eraser;
   if (erasing) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.60f, 0.38f, 0.18f, 1.f));
-  if (ImGui::Button(erasing ? "Eraser on" : "Eraser")) d.eraser = !d.eraser;
+  // One width for both labels: the tools after it stay where they are when it turns on (a
+  // finger's pad moved under it when the row wrapped differently).
+  const float eraser_w = ImGui::CalcTextSize("Eraser on").x + 2 * ImGui::GetStyle().FramePadding.x;
+  if (ImGui::Button(erasing ? "Eraser on###eraser" : "Eraser###eraser", ImVec2(eraser_w, 0))) d.eraser = !d.eraser;
   if (erasing) ImGui::PopStyleColor();
   mark("eraser");
   if (ImGui::IsItemHovered()) tooltip("Erase with the finger or the left button (E); the right button always erases");
@@ -121,12 +124,16 @@ void draw_tools(App& a) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) tooltip("Copy a validation digit onto the canvas");
   same_line_if_fits("New noise");
   if (ImGui::Button("New noise")) ++d.noise_key;
-  if (!d.has_output || !has_ink(d) || d.out.clean.size() != size_t(d.side) * size_t(d.side_w)) return;
+  // Always there (disabled until the pad has ink and its output): a button appearing with the
+  // first stroke moved the pad under the finger on a phone, where the row wraps.
   same_line_if_fits("Save PNG");
+  const bool can_save = d.has_output && has_ink(d) && d.out.clean.size() == size_t(d.side) * size_t(d.side_w);
   const std::string note = "denoised by " + a.status.model.describe() + " · noise " + a.editor.cfg.noise.str();
+  ImGui::BeginDisabled(!can_save);
   save_png_button(a, "draw", "the drawing, its noisy and its denoised image", "dae-drawing.png", [&d, &note]() -> FigureJob {
     return [f = dae::draw_figure(d.out, d.side, d.side_w, note)](int zoom) { return dae::tiles_png(f, zoom); };
   });
+  ImGui::EndDisabled();
 }
 
 // Where the pad's parts go this frame (screen pixels).

@@ -537,10 +537,15 @@ bool run_row(App& a, const dae::RunRecord& r) {
   ImGui::TableSetColumnIndex(ColId);
   char id[16];
   std::snprintf(id, sizeof id, "%d", r.id);
+  // The "#" cell is where tests click the row, as a person would (the row's middle may be a
+  // column border, which resizes the column instead).
+  const ImVec2 cell0 = ImGui::GetCursorScreenPos();
+  const float cell_w = ImGui::GetContentRegionAvail().x;
   const bool clicked =
       choice(id, a.exp.selected == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap);
   mark_row_item();
-  mark("run_" + std::to_string(r.id));
+  mark_at("run_" + std::to_string(r.id), ImVec2(cell0.x, ImGui::GetItemRectMin().y),
+          ImVec2(cell0.x + cell_w, ImGui::GetItemRectMax().y));
   if (ImGui::TableSetColumnIndex(ColData)) ImGui::TextUnformatted(r.config.dataset.c_str());
   if (ImGui::TableSetColumnIndex(ColModel)) ImGui::TextUnformatted(r.arch_name.c_str());
   if (ImGui::TableSetColumnIndex(ColNoise)) ImGui::TextUnformatted(short_noise(r.config.noise).c_str());
