@@ -100,6 +100,10 @@ await runE2E('access', async (app) => {
     console.log(`${tab}: ${here.length} controls named (${[...new Set(here.map(t2.role))].join(', ')})`);
   }
   await page.evaluate(() => window.dae.showTab('results'));
+  // The Results images come from the helper a moment later (the mirror is rebuilt when they
+  // arrive, and an element focused before that is gone): typing starts once they are in.
+  await waitFor(page, () => !window.dae.status().model_work.busy, null, { what: 'the Results images' });
+  await page.evaluate(() => window.dae.frames(4));
   t.step('every panel');
 
   // Epochs typed in the mirrored field, Train pressed with Enter, the run followed by ear.
