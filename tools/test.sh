@@ -12,8 +12,8 @@
 #      file), and the browser end-to-end tests in headless Chromium (tests/e2e), two at a time.
 # The sanitizer trees build at -O1 with line tables only, the test files natively at -O0: the
 # sanitizers catch the same, the build takes half the time.
-# Toward CI's 15 minutes on 2 cores (1,515 s after setup on a fresh clone of fd9417b, 2 vCPU EPYC; the
-# target is 900), three things run only with --all (each repeats what the default run covers in
+# Toward CI's 15 minutes on 2 cores (863 s after setup on a fresh clone of d8a26d3 on a 2 vCPU
+# Xeon with AVX-512; 1,515 s on a 2 vCPU EPYC for fd9417b; the target is 900), three things run only with --all (each repeats what the default run covers in
 # another form): the plain native build (gcc, -O2) and its suite, the page's single-threaded
 # fallback build (e2e_hosting then checks it) and the timing stories.
 # Prints the time of each stage and a summary at the end. Exits non-zero on the first failure.
