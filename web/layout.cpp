@@ -137,7 +137,7 @@ const std::vector<PanelDef>& ranked_panels() {
 // `current`. Returns the grid's height. `id` names its window.
 float panel_switcher(App& a, const char* id, const std::vector<PanelDef>& panels, Panel& current, ImVec2 pos, float W) {
   const int n = int(panels.size());
-  const float button_h = std::max(ImGui::GetFrameHeight() + 8, a.browser.touch ? 44.f : 30.f);
+  const float button_h = std::max(ImGui::GetFrameHeight() + 8, a.browser.touch ? kTouchTarget : 30.f);
   const int per_row = W >= n * 88 ? n : (n + 1) / 2;
   const int rows = (n + per_row - 1) / per_row;
   const float bar_h = rows * (button_h + 4) + 8;
@@ -164,6 +164,14 @@ float panel_switcher(App& a, const char* id, const std::vector<PanelDef>& panels
   ImGui::End();
   ImGui::PopStyleVar(2);
   return bar_h;
+}
+
+// The middle layout's first pane's panels (or the second's), in the narrow layout's order.
+std::vector<PanelDef> pane_panels(bool first) {
+  std::vector<PanelDef> o;
+  for (const PanelDef& d : ranked_panels())
+    if (in_first_pane(d.panel) == first) o.push_back(d);
+  return o;
 }
 
 // The wide layout shows the same tabs when the window widens.
@@ -197,16 +205,7 @@ void layout_narrow(App& a, float W, float H) {
 // Files), the second for seeing (Draw, Loss, Results, Inspect, Latent).
 void layout_middle(App& a, float W, float H) {
   const float header_h = two_line_header(a, W);
-  static const std::vector<PanelDef> first = [] {
-    std::vector<PanelDef> o;
-    for (const PanelDef& d : ranked_panels()) if (in_first_pane(d.panel)) o.push_back(d);
-    return o;
-  }();
-  static const std::vector<PanelDef> second = [] {
-    std::vector<PanelDef> o;
-    for (const PanelDef& d : ranked_panels()) if (!in_first_pane(d.panel)) o.push_back(d);
-    return o;
-  }();
+  static const std::vector<PanelDef> first = pane_panels(true), second = pane_panels(false);
   if (a.layout.force_tab >= 0) {
     const Panel p = Panel(a.layout.force_tab);
     (in_first_pane(p) ? a.layout.middle_first : a.layout.middle_second) = p;

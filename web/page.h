@@ -20,7 +20,7 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
 
 // How the page looks: 44-px targets on touch screens; brighter for prefers-contrast: more.
-constexpr float kTouchTarget = 44, kFontPx = 15;  // CSS px (at UI scale 100 %)
+constexpr float kFontPx = 15;  // the UI font's size, CSS px (at UI scale 100 %); kTouchTarget: widgets/ui.h
 struct Look {
   bool touch = false, more_contrast = false;
 };

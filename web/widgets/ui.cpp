@@ -136,20 +136,20 @@ bool small_button(const char* label) { return g_touch ? ImGui::Button(label) : I
 
 bool choice(const char* label, bool selected, ImGuiSelectableFlags flags) {
   // On a touch screen the row is a finger's height (the spacing above and below counts).
-  const float h = g_touch ? 44 - ImGui::GetStyle().ItemSpacing.y : 0;
+  const float h = g_touch ? kTouchTarget - ImGui::GetStyle().ItemSpacing.y : 0;
   return ImGui::Selectable(label, selected, flags, ImVec2(0, h));
 }
 
 bool touch_screen() { return g_touch; }
 
-float help_marker_width() { return g_touch ? 44 : ImGui::CalcTextSize("(?)").x; }
+float help_marker_width() { return g_touch ? kTouchTarget : ImGui::CalcTextSize("(?)").x; }
 
 void help_marker(const char* text, const char* id) {
   if (g_touch) {  // a finger-sized button
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
     ImGui::PushID(text);
-    ImGui::Button("(?)", ImVec2(44, 44));
+    ImGui::Button("(?)", ImVec2(kTouchTarget, kTouchTarget));
     ImGui::PopID();
     ImGui::PopStyleColor(2);
   } else {

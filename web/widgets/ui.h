@@ -16,6 +16,9 @@
 
 namespace app {
 
+// The smallest control a finger is given on a touch screen, CSS px at UI scale 100 % (WCAG 2.5.5).
+constexpr float kTouchTarget = 44;
+
 // The page's colours (style.cpp brightens them when the system asks for more contrast).
 extern ImVec4 kAccent, kTrainColor, kValColor, kStepColor, kMuted, kGood, kBad, kWarn;
 
